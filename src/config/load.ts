@@ -1,0 +1,70 @@
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { configSchema, defaultStackName, FIELD_FIXES, type MeetConfig } from './schema.js';
+
+/** The example config shipped with the repo; `meetctl plan` uses it when no config exists yet. */
+export const EXAMPLE_CONFIG_FILE = 'meet.config.example.json';
+/** The config file a community writes for its own deployment. */
+export const DEFAULT_CONFIG_FILE = 'meet.config.json';
+
+/** Validate already-parsed JSON. Throws ConfigError listing every problem. */
+export function parseConfig(raw: unknown, file: string): MeetConfig {
+  const result = configSchema.safeParse(raw);
+  if (!result.success)
+    throw new ConfigError(
+      file,
+      result.error.issues.map((issue) => describeIssue(issue, raw)),
+    );
+  return { ...result.data, stackName: result.data.stackName ?? defaultStackName(result.data.domain) };
+}
+
+/** Parse the text of a config file. Throws ConfigError for bad JSON or bad fields. */
+export function parseConfigText(text: string, file: string): MeetConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(file, [`the file is not valid JSON (${detail}). Fix: correct the JSON syntax at that position`]);
+  }
+  return parseConfig(raw, file);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const path = issue.path.map(String);
+  const field = path.length > 0 ? path.join('.') : '(top level)';
+  const value = valueAt(raw, path);
+  const fix = fixFor(path, issue);
+  if (issue.code === 'unrecognized_keys') {
+    const where = path.length > 0 ? `${field} has` : 'the file has';
+    return `${where} unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}. Fix: remove them or check their spelling (\`meetctl config schema\` lists the fields)`;
+  }
+  if (value === undefined) {
+    return `${field} is missing. Fix: ${fix}`;
+  }
+  const message = normalise(issue);
+  return `${field} ${message} (got ${JSON.stringify(value)}). Fix: ${fix}`;
+}
+
+function normalise(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value') return `is not one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (issue.code === 'invalid_type') return `has the wrong type (expected ${issue.expected})`;
+  return issue.message;
+}
+
+function fixFor(path: string[], issue: z.core.$ZodIssue): string {
+  for (let n = path.length; n > 0; n--) {
+    const fix = FIELD_FIXES[path.slice(0, n).join('.')];
+    if (fix) return fix;
+  }
+  return issue.message;
+}
+
+function valueAt(raw: unknown, path: string[]): unknown {
+  let current: unknown = raw;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}

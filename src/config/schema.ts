@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { SIZE_NAMES } from './presets.js';
+import { OLDEST_SUPPORTED_RELEASE, parseRelease, RELEASE_TAG_PATTERN } from './release.js';
+
+/** Retention values CloudWatch Logs accepts (days). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731] as const;
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/**
+ * How to fix each field, shown with every error on it. Keys are top-level (or dotted) field paths.
+ */
+export const FIELD_FIXES: Record<string, string> = {
+  domain: 'set "domain" to the meeting host name in lower case, e.g. "meet.example.org"; it must be inside hostedZone.name',
+  hostedZone: 'set "hostedZone" to { "id": "Z…", "name": "example.org" } from the Route 53 console',
+  'hostedZone.id':
+    'set "hostedZone.id" to the public hosted zone id from Route 53 (starts with Z, e.g. "Z0123456789ABCDEFGHIJ"; `aws route53 list-hosted-zones` shows it)',
+  'hostedZone.name': 'set "hostedZone.name" to the zone\'s domain without a trailing dot, e.g. "example.org"',
+  region: 'set "region" to an AWS region code such as "us-west-2" (the default; remove the field to use it)',
+  account: 'set "account" to the 12-digit AWS account id, or remove it to deploy to the account of your SSO profile',
+  size: `set "size" to one of ${SIZE_NAMES.join(', ')} (see the README's size table)`,
+  architecture: 'set "architecture" to "arm64" (default, cheaper) or "x86_64"',
+  jitsiRelease: `set "jitsiRelease" to a pinned docker-jitsi-meet tag such as "stable-11146-2" (never "stable", "latest" or "unstable"; stable-${OLDEST_SUPPORTED_RELEASE} or newer)`,
+  alertEmail: 'set "alertEmail" to the address that receives alerts, e.g. "ops@example.org"',
+  monthlyBudgetUsd: 'set "monthlyBudgetUsd" to a positive number of US dollars, e.g. 30',
+  logRetentionDays: `set "logRetentionDays" to one of ${LOG_RETENTION_DAYS.join(', ')}`,
+  stackName:
+    'set "stackName" to letters, digits and hyphens starting with a letter (max 128), or remove it to derive one from the domain',
+};
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
+    domain: z
+      .string()
+      .regex(HOSTNAME, 'is not a lower-case host name')
+      .describe('Host name people open, e.g. meet.example.org. A record in hostedZone is created for it.'),
+    hostedZone: z
+      .object({
+        id: z
+          .string()
+          .regex(/^Z[A-Z0-9]{1,32}$/, 'is not a Route 53 hosted zone id')
+          .describe('Route 53 public hosted zone id, e.g. Z0123456789ABCDEFGHIJ.'),
+        name: z
+          .string()
+          .regex(HOSTNAME, 'is not a lower-case domain name')
+          .describe('Domain of the hosted zone, e.g. example.org.'),
+      })
+      .strict()
+      .describe('The public Route 53 hosted zone that holds the domain. Ids come from config: no lookups.'),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$/, 'is not an AWS region code')
+      .default('us-west-2')
+      .describe('AWS region. Prices in `meetctl plan` are us-west-2 list prices.'),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'is not a 12-digit account id')
+      .optional()
+      .describe('AWS account id to pin the stack to (optional).'),
+    size: z
+      .enum(SIZE_NAMES)
+      .default('medium')
+      .describe(
+        'Task size preset: small (2 vCPU, 4 GiB, ~20 people), medium (4 vCPU, 8 GiB, ~50), large (8 vCPU, 16 GiB, ~100).',
+      ),
+    architecture: z
+      .enum(['arm64', 'x86_64'])
+      .default('arm64')
+      .describe('CPU architecture of the Fargate task. The pinned images are multi-arch; arm64 is ~20% cheaper.'),
+    jitsiRelease: z
+      .string()
+      .regex(RELEASE_TAG_PATTERN, { message: 'is not a pinned stable release tag', abort: true })
+      .refine((tag) => (parseRelease(tag)?.number ?? 0) >= OLDEST_SUPPORTED_RELEASE, {
+        message: `is older than stable-${OLDEST_SUPPORTED_RELEASE}, the oldest release this project supports`,
+      })
+      .describe('docker-jitsi-meet release tag that pins every image, e.g. stable-11146-2.'),
+    alertEmail: z.email('is not an e-mail address').describe('E-mail address for alerts (failed starts, budget).'),
+    monthlyBudgetUsd: z
+      .number('is not a number')
+      .positive('must be greater than 0')
+      .max(100_000, 'is unreasonably large (over 100000)')
+      .describe('Monthly AWS budget in US dollars; alerts fire as spending approaches it.'),
+    logRetentionDays: z
+      .union(
+        LOG_RETENTION_DAYS.map((d) => z.literal(d)),
+        'is not a retention CloudWatch Logs accepts',
+      )
+      .default(30)
+      .describe('Days the container logs are kept.'),
+    stackName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'is not a valid CloudFormation stack name')
+      .optional()
+      .describe('CloudFormation stack name; derived from the domain when absent.'),
+  })
+  .strict()
+  .refine(
+    (config) => {
+      const zone = config.hostedZone?.name;
+      return !zone || !config.domain || config.domain === zone || config.domain.endsWith(`.${zone}`);
+    },
+    {
+      path: ['domain'],
+      message: 'is not inside hostedZone.name',
+      // Report it together with other errors instead of only once everything else is right.
+      when: (payload) => {
+        const value = payload.value as { domain?: unknown; hostedZone?: { name?: unknown } } | undefined;
+        return typeof value?.domain === 'string' && typeof value?.hostedZone?.name === 'string';
+      },
+    },
+  );
+
+/** The configuration as written in `meet.config.json` (defaults optional). */
+export type ConfigInput = z.input<typeof configSchema>;
+/** The configuration after validation, with defaults filled in. */
+export type ParsedConfig = z.output<typeof configSchema>;
+
+/** Validated configuration with the derived values every consumer needs. */
+export interface MeetConfig extends ParsedConfig {
+  readonly stackName: string;
+}
+
+/** Stack name derived from the domain: `meet.example.org` → `Meet-meet-example-org`. */
+export function defaultStackName(domain: string): string {
+  return `Meet-${domain.replace(/\./g, '-')}`.slice(0, 128);
+}
+
+/** JSON Schema (draft 2020-12) of the config file, for editors and `meetctl config schema`. */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+}

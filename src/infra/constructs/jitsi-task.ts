@@ -1,0 +1,172 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { SizePreset } from '../../config/presets.js';
+import { imageFor, type JitsiRelease } from '../../config/release.js';
+import { logicalId } from './logical-id.js';
+import { JICOFO_REST_PORT, JVB_HEALTH_PORT, JVB_MEDIA_PORT, PROSODY_HTTP_PORT } from './ports.js';
+
+/** Names of the containers in the one task (also the log stream prefixes). */
+export const CONTAINERS = ['web', 'prosody', 'jicofo', 'jvb'] as const;
+export type ContainerName = (typeof CONTAINERS)[number];
+
+/** Keys of the internal secret, as the docker-jitsi-meet images name the variables. */
+export const SECRET_KEYS = ['JICOFO_AUTH_PASSWORD', 'JVB_AUTH_PASSWORD'] as const;
+
+/** Prefix under which the task may write recordings. */
+export const RECORDINGS_PREFIX = 'recordings/';
+
+export interface JitsiTaskProps {
+  /** Public host name, e.g. meet.example.org. */
+  readonly domain: string;
+  /** Pinned docker-jitsi-meet release. */
+  readonly release: JitsiRelease;
+  /** CPU, memory and Java heaps. */
+  readonly size: SizePreset;
+  /** CPU architecture of the task. */
+  readonly architecture: 'arm64' | 'x86_64';
+  /** Secret holding {@link SECRET_KEYS}. */
+  readonly secret: secretsmanager.ISecret;
+  /** Bucket the task may write recordings to, under {@link RECORDINGS_PREFIX}. */
+  readonly recordings: s3.IBucket;
+  /** One log group per container (kept while powered down, so they live outside this construct). */
+  readonly logGroups: Record<ContainerName, logs.ILogGroup>;
+  /**
+   * Public addresses the bridge advertises to clients (the load balancer's Elastic IPs), as one
+   * comma-separated string (a CloudFormation token).
+   */
+  readonly advertisedIps: string;
+}
+
+/**
+ * The Fargate task definition with web, prosody, jicofo and the video bridge. All containers share
+ * the task's network namespace and talk over 127.0.0.1; images are pinned to one release tag.
+ */
+export class JitsiTask extends Construct {
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly containers: Record<ContainerName, ecs.ContainerDefinition>;
+
+  constructor(scope: Construct, id: string, props: JitsiTaskProps) {
+    super(scope, id);
+    const { release, size, domain } = props;
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu: size.vcpu * 1024,
+      memoryLimitMiB: size.memoryMiB,
+      runtimePlatform: {
+        cpuArchitecture: props.architecture === 'arm64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    // The task role may only add objects under the recordings prefix: no read, no delete, no listing.
+    this.taskDefinition.addToTaskRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        resources: [props.recordings.arnForObjects(`${RECORDINGS_PREFIX}*`)],
+      }),
+    );
+    Validations.of(this.taskDefinition).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId(props.recordings)}.Arn>/${RECORDINGS_PREFIX}*]`,
+      reason:
+        'Each recording is a new object with its own name; the wildcard is limited to the recordings prefix and to writing.',
+    });
+
+    const secret = (key: (typeof SECRET_KEYS)[number]) => ecs.Secret.fromSecretsManager(props.secret, key);
+    const common = { TZ: 'UTC', ENABLE_IPV6: '0' };
+    const add = (name: ContainerName, options: Omit<ecs.ContainerDefinitionOptions, 'image' | 'logging'>) =>
+      this.taskDefinition.addContainer(name, {
+        ...options,
+        containerName: name,
+        image: ecs.ContainerImage.fromRegistry(imageFor(release, name)),
+        essential: true,
+        logging: ecs.LogDrivers.awsLogs({ streamPrefix: name, logGroup: props.logGroups[name] }),
+      });
+
+    const prosody = add('prosody', {
+      environment: { ...common },
+      secrets: { JICOFO_AUTH_PASSWORD: secret('JICOFO_AUTH_PASSWORD'), JVB_AUTH_PASSWORD: secret('JVB_AUTH_PASSWORD') },
+      healthCheck: httpCheck(`http://127.0.0.1:${PROSODY_HTTP_PORT}/health`, { interval: 10, startPeriod: 20, retries: 6 }),
+    });
+
+    const web = add('web', {
+      environment: {
+        ...common,
+        PUBLIC_URL: `https://${domain}`,
+        // TLS ends at the load balancer; nginx serves plain HTTP and must not redirect it.
+        DISABLE_HTTPS: '1',
+        ENABLE_HTTP_REDIRECT: '0',
+        ENABLE_LETSENCRYPT: '0',
+        // One task, one network namespace: prosody is on localhost, not at xmpp.meet.jitsi.
+        XMPP_BOSH_URL_BASE: `http://127.0.0.1:${PROSODY_HTTP_PORT}`,
+        ENABLE_XMPP_WEBSOCKET: '1',
+      },
+      portMappings: [{ containerPort: release.webPort, protocol: ecs.Protocol.TCP, name: 'web' }],
+      healthCheck: httpCheck(`http://127.0.0.1:${release.webPort}/`, { interval: 15, startPeriod: 30, retries: 3 }),
+    });
+
+    const jicofo = add('jicofo', {
+      environment: {
+        ...common,
+        XMPP_SERVER: '127.0.0.1',
+        JICOFO_ENABLE_HEALTH_CHECKS: '1',
+        JICOFO_MAX_MEMORY: `${size.jicofoHeapMiB}m`,
+      },
+      secrets: { JICOFO_AUTH_PASSWORD: secret('JICOFO_AUTH_PASSWORD') },
+      // Fails with "No operational bridges" until the bridge has joined: the start period covers that.
+      healthCheck: httpCheck(`http://127.0.0.1:${JICOFO_REST_PORT}/about/health`, { interval: 30, startPeriod: 120, retries: 5 }),
+    });
+
+    const jvb = add('jvb', {
+      environment: {
+        ...common,
+        XMPP_SERVER: '127.0.0.1',
+        JVB_PORT: String(JVB_MEDIA_PORT),
+        // Clients must send media to the load balancer's fixed addresses, not to the task's own IP.
+        JVB_ADVERTISE_IPS: props.advertisedIps,
+        JVB_DISABLE_STUN: '1',
+        DISABLE_AWS_HARVESTER: 'true',
+        COLIBRI_REST_ENABLED: 'true',
+        VIDEOBRIDGE_MAX_MEMORY: `${size.jvbHeapMiB}m`,
+      },
+      secrets: { JVB_AUTH_PASSWORD: secret('JVB_AUTH_PASSWORD') },
+      portMappings: [
+        { containerPort: JVB_MEDIA_PORT, protocol: ecs.Protocol.UDP, name: 'media' },
+        { containerPort: JVB_HEALTH_PORT, protocol: ecs.Protocol.TCP, name: 'jvb-health' },
+      ],
+      healthCheck: httpCheck(`http://127.0.0.1:${JVB_HEALTH_PORT}/about/health`, { interval: 15, startPeriod: 60, retries: 4 }),
+    });
+
+    // Start-up order: the XMPP server first. Jicofo and the bridge log in to it; web proxies to it.
+    for (const dependent of [web, jicofo, jvb]) {
+      dependent.addContainerDependencies({ container: prosody, condition: ecs.ContainerDependencyCondition.HEALTHY });
+    }
+    this.containers = { web, prosody, jicofo, jvb };
+  }
+}
+
+function httpCheck(url: string, timing: { interval: number; startPeriod: number; retries: number }): ecs.HealthCheck {
+  return {
+    command: ['CMD-SHELL', `curl -fsS -o /dev/null --max-time 4 ${url} || exit 1`],
+    interval: Duration.seconds(timing.interval),
+    timeout: Duration.seconds(5),
+    startPeriod: Duration.seconds(timing.startPeriod),
+    retries: timing.retries,
+  };
+}
+
+/** One log group per container, with retention; destroyed with the stack (recordings are the data kept). */
+export function containerLogGroups(scope: Construct, retention: logs.RetentionDays): Record<ContainerName, logs.LogGroup> {
+  const groups = {} as Record<ContainerName, logs.LogGroup>;
+  for (const name of CONTAINERS) {
+    groups[name] = new logs.LogGroup(scope, `${capitalise(name)}Logs`, { retention, removalPolicy: RemovalPolicy.DESTROY });
+  }
+  return groups;
+}
+
+function capitalise(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}

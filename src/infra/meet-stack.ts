@@ -1,0 +1,173 @@
+import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import { Construct } from 'constructs';
+import { SIZE_PRESETS } from '../config/presets.js';
+import { parseRelease } from '../config/release.js';
+import type { MeetConfig } from '../config/schema.js';
+import { InternalSecret } from './constructs/internal-secret.js';
+import { CONTAINERS, containerLogGroups, JitsiTask, SECRET_KEYS } from './constructs/jitsi-task.js';
+import { MeetingLoadBalancer } from './constructs/meeting-load-balancer.js';
+import { Network } from './constructs/network.js';
+import { JVB_MEDIA_PORT } from './constructs/ports.js';
+import { PowerSwitch } from './constructs/power-switch.js';
+import { RecordingsBucket } from './constructs/recordings-bucket.js';
+
+export interface MeetStackProps extends StackProps {
+  /** Validated configuration. */
+  readonly config: MeetConfig;
+}
+
+/** Names of the stack outputs that `meetctl` reads. */
+export const OUTPUTS = {
+  url: 'MeetingUrl',
+  cluster: 'ClusterName',
+  service: 'ServiceName',
+  taskFamily: 'TaskDefinitionFamily',
+  bucket: 'RecordingsBucketName',
+  secret: 'InternalSecretArn',
+  logGroups: 'LogGroupNames',
+  loadBalancer: 'LoadBalancerArn',
+  webTargets: 'WebTargetGroupArn',
+  mediaTargets: 'MediaTargetGroupArn',
+  mediaAddresses: 'MediaAddresses',
+} as const;
+
+/** Seconds ECS ignores load-balancer health after a task starts: NLB IP targets take 70–180 s to register. */
+export const HEALTH_CHECK_GRACE_SECONDS = 300;
+
+/**
+ * The whole platform in one stack. Hourly-billed parts (load balancer, Elastic IPs, ECS service,
+ * DNS alias) live under the `PowerState` condition; data, secret, certificate and logs do not.
+ */
+export class MeetStack extends Stack {
+  readonly power: PowerSwitch;
+
+  constructor(scope: Construct, id: string, props: MeetStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const release = parseRelease(config.jitsiRelease);
+    if (!release) throw new Error(`jitsiRelease "${config.jitsiRelease}" is not a pinned stable tag`);
+    const size = SIZE_PRESETS[config.size];
+
+    this.power = new PowerSwitch(this, 'Power');
+    const network = new Network(this, 'Network', { webPort: release.webPort });
+    Validations.of(network.vpc).acknowledge({
+      id: 'AwsSolutions-VPC7',
+      reason:
+        'The VPC holds a single public task behind a load balancer and no private workloads; flow logs would bill for every media packet of every meeting. Security group rules are the control.',
+    });
+    for (const group of [network.loadBalancerSecurityGroup, network.taskSecurityGroup]) {
+      Validations.of(group).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason:
+          'A public meeting service: participants connect from anywhere on 443/tcp and 10000/udp, and nothing else is open to the internet.',
+      });
+    }
+
+    const zone = route53.PublicHostedZone.fromPublicHostedZoneAttributes(this, 'Zone', {
+      hostedZoneId: config.hostedZone.id,
+      zoneName: config.hostedZone.name,
+    });
+    const certificate = new acm.Certificate(this, 'Certificate', {
+      domainName: config.domain,
+      validation: acm.CertificateValidation.fromDns(zone),
+    });
+    const recordings = new RecordingsBucket(this, 'Recordings');
+    const internalSecret = new InternalSecret(this, 'InternalSecret', { keys: SECRET_KEYS });
+
+    const cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: network.vpc,
+      containerInsightsV2: ecs.ContainerInsights.DISABLED,
+    });
+    Validations.of(cluster).acknowledge({
+      id: 'AwsSolutions-ECS4',
+      reason:
+        'Container Insights bills per metric while tasks run; health comes from container health checks and target health, and participant counts from the stats sidecar logs.',
+    });
+
+    const logGroups = containerLogGroups(new Construct(this, 'Logs'), config.logRetentionDays as logs.RetentionDays);
+
+    // Everything below is billed by the hour and exists only while PowerState is on.
+    const powered = new Construct(this, 'Powered');
+    this.power.governs(powered);
+    const lb = new MeetingLoadBalancer(powered, 'LoadBalancer', {
+      vpc: network.vpc,
+      securityGroup: network.loadBalancerSecurityGroup,
+      certificate,
+      webPort: release.webPort,
+    });
+    const task = new JitsiTask(powered, 'Jitsi', {
+      domain: config.domain,
+      release,
+      size,
+      architecture: config.architecture,
+      secret: internalSecret.secret,
+      recordings: recordings.bucket,
+      logGroups,
+      advertisedIps: Fn.join(
+        ',',
+        lb.elasticIps.map((eip) => eip.attrPublicIp),
+      ),
+    });
+    task.taskDefinition.node.addDependency(internalSecret.ready);
+    Validations.of(task.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason:
+        'The environment variables are non-secret settings (host name, ports, heap sizes, feature flags); every password is injected from Secrets Manager through `secrets`.',
+    });
+
+    const service = new ecs.FargateService(powered, 'Service', {
+      cluster,
+      taskDefinition: task.taskDefinition,
+      desiredCount: 0,
+      assignPublicIp: true,
+      vpcSubnets: { subnets: network.vpc.publicSubnets },
+      securityGroups: [network.taskSecurityGroup],
+      // One bridge per load-balancer port: never run two tasks side by side, even during a deployment.
+      minHealthyPercent: 0,
+      maxHealthyPercent: 100,
+      circuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriod: Duration.seconds(HEALTH_CHECK_GRACE_SECONDS),
+    });
+    lb.webTargetGroup.addTarget(service.loadBalancerTarget({ containerName: 'web', containerPort: release.webPort }));
+    lb.mediaTargetGroup.addTarget(
+      service.loadBalancerTarget({ containerName: 'jvb', containerPort: JVB_MEDIA_PORT, protocol: ecs.Protocol.UDP }),
+    );
+
+    new route53.ARecord(powered, 'MeetingAlias', {
+      zone,
+      recordName: config.domain,
+      target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(lb.loadBalancer)),
+      comment: 'Meeting host (exists while powered on)',
+    });
+
+    new CfnOutput(this, OUTPUTS.url, { value: `https://${config.domain}`, description: 'Where people join' });
+    new CfnOutput(this, OUTPUTS.cluster, { value: cluster.clusterName });
+    new CfnOutput(this, OUTPUTS.bucket, { value: recordings.bucket.bucketName });
+    new CfnOutput(this, OUTPUTS.secret, {
+      value: internalSecret.secret.secretArn,
+      description: 'ARN only; the values never leave Secrets Manager',
+    });
+    new CfnOutput(this, OUTPUTS.logGroups, {
+      value: Fn.join(
+        ',',
+        CONTAINERS.map((name) => `${name}=${logGroups[name].logGroupName}`),
+      ),
+    });
+    this.power.output(this, OUTPUTS.service, { value: service.serviceName });
+    this.power.output(this, OUTPUTS.taskFamily, { value: task.taskDefinition.family });
+    this.power.output(this, OUTPUTS.loadBalancer, { value: lb.loadBalancer.loadBalancerArn });
+    this.power.output(this, OUTPUTS.webTargets, { value: lb.webTargetGroup.targetGroupArn });
+    this.power.output(this, OUTPUTS.mediaTargets, { value: lb.mediaTargetGroup.targetGroupArn });
+    this.power.output(this, OUTPUTS.mediaAddresses, {
+      value: Fn.join(
+        ',',
+        lb.elasticIps.map((eip) => eip.attrPublicIp),
+      ),
+    });
+  }
+}
