@@ -1,0 +1,47 @@
+/**
+ * Narrow interfaces over the AWS APIs the commands use. Commands depend on these, never on the SDK;
+ * the SDK adapters live next to this file and are loaded only when a command needs AWS.
+ */
+
+/** A deployed stack as `meetctl` sees it. */
+export interface StackState {
+  readonly name: string;
+  /** CloudFormation status, e.g. CREATE_COMPLETE, UPDATE_IN_PROGRESS. */
+  readonly status: string;
+  /** The PowerState parameter, when the stack has one. */
+  readonly powerState?: 'on' | 'off';
+  readonly outputs: Readonly<Record<string, string>>;
+}
+
+export interface StackPort {
+  /** The stack, or undefined when it does not exist. */
+  describe(stackName: string): Promise<StackState | undefined>;
+}
+
+export interface ServiceCounts {
+  readonly desired: number;
+  readonly running: number;
+  readonly pending: number;
+}
+
+export interface ServicePort {
+  /** Task counts of an ECS service, or undefined when the service does not exist. */
+  counts(cluster: string, service: string): Promise<ServiceCounts | undefined>;
+}
+
+export interface IdentityPort {
+  /** Account id of the caller's credentials (STS GetCallerIdentity). */
+  accountId(): Promise<string>;
+}
+
+export interface AwsPorts {
+  readonly stacks: StackPort;
+  readonly services: ServicePort;
+  readonly identity: IdentityPort;
+}
+
+/** Where and as whom to call AWS. Credentials come from the SDK's default chain (SSO profiles included). */
+export interface AwsTarget {
+  readonly region: string;
+  readonly profile?: string;
+}

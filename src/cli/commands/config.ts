@@ -1,0 +1,28 @@
+import { configJsonSchema } from '../../config/schema.js';
+import { ConfigError, ExitCode } from '../../errors.js';
+import type { Context } from '../context.js';
+
+/** `meetctl config validate`: exit 0 when valid, 253 with every problem when not. */
+export function validateConfig(ctx: Context): number {
+  try {
+    const { config, file } = ctx.loadConfig(false);
+    if (ctx.options.json) ctx.out.json({ valid: true, file, config });
+    else
+      ctx.out.line(
+        `${file} is valid: ${config.domain} in ${config.region}, size ${config.size}, ${config.jitsiRelease}, stack ${config.stackName}.`,
+      );
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof ConfigError && ctx.options.json) {
+      ctx.out.json({ valid: false, file: error.file, problems: error.problems });
+      return ExitCode.config;
+    }
+    throw error;
+  }
+}
+
+/** `meetctl config schema`: the JSON Schema of meet.config.json on stdout. */
+export function printSchema(ctx: Context): number {
+  ctx.out.json(configJsonSchema());
+  return ExitCode.ok;
+}

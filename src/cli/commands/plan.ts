@@ -1,0 +1,18 @@
+import { buildPlanReport } from '../../plan/report.js';
+import { synthesizeTemplate } from '../../plan/synthesize.js';
+import type { Context } from '../context.js';
+import { renderPlan } from '../render-plan.js';
+
+/** `meetctl plan`: synthesize offline and show resources, endpoints and monthly cost. */
+export function plan(ctx: Context): number {
+  const { config, file, isExample } = ctx.loadConfig(true);
+  if (isExample && !ctx.options.json) {
+    ctx.out.note(
+      `Using the example config ${file} (meet.example.org). Copy it to meet.config.json and edit it to plan your own.`,
+    );
+  }
+  const report = buildPlanReport(config, synthesizeTemplate(config));
+  if (ctx.options.json) ctx.out.json({ ...report, configFile: file, exampleConfig: isExample });
+  else renderPlan(report, ctx.out);
+  return 0;
+}

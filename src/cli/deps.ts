@@ -1,0 +1,24 @@
+import type { AwsPorts, AwsTarget } from '../aws/ports.js';
+import type { Writer } from './output.js';
+
+/** Runs the pinned `cdk` CLI; resolves to its exit code. */
+export type CdkRunner = (args: readonly string[], options: { env: Record<string, string>; cwd: string }) => Promise<number>;
+
+/** Everything a command touches outside itself, injected so tests can drive `run(argv, deps)`. */
+export interface Deps {
+  readonly stdout: Writer;
+  readonly stderr: Writer;
+  /** Whether stdout is a terminal (colour, progress). */
+  readonly isTTY: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly readFile: (file: string) => string;
+  readonly fileExists: (file: string) => boolean;
+  /** AWS ports for a region and profile; created only by commands that call AWS. */
+  readonly aws: (target: AwsTarget) => AwsPorts;
+  readonly runCdk: CdkRunner;
+  /** Absolute path of the example config shipped with the package. */
+  readonly exampleConfigPath: string;
+  /** Command that runs the CDK app (for `cdk --app`). */
+  readonly cdkAppCommand: string;
+}

@@ -1,0 +1,225 @@
+import type { SizePreset } from '../config/presets.js';
+import { PRICES, type Prices, REQUIREMENTS_TABLE } from './prices.js';
+
+/** Hours in the month the scenarios use: 31 days, so that 744 running hours means "always on". */
+export const HOURS_PER_MONTH = 744;
+/** The usage scenarios of the requirements (running hours per month). */
+export const SCENARIO_HOURS = [0, 10, 60, 120, 744] as const;
+
+/** What the platform is doing between meetings. */
+export type IdleTier = 'stopped' | 'powered-down';
+export const IDLE_TIERS: readonly IdleTier[] = ['stopped', 'powered-down'];
+
+/** Usage assumptions behind the estimate; all shown by `meetctl plan`. */
+export interface Assumptions {
+  /** Average people in a running meeting. */
+  readonly averageParticipants: number;
+  /** Internet egress per participant-hour (GB): ~1.5 Mbit/s down per participant with the default layout. */
+  readonly egressGbPerParticipantHour: number;
+  /** Bytes through the load balancer per participant-hour (GB), both directions (NLCU). */
+  readonly processedGbPerParticipantHour: number;
+  /** Recordings kept in S3 (GB), priced as Standard. */
+  readonly recordingsGb: number;
+  /** Container logs ingested per running hour (GB). */
+  readonly logsGbPerRunningHour: number;
+  /** Public IPv4 addresses of the load balancer (one Elastic IP per subnet). */
+  readonly loadBalancerAddresses: number;
+}
+
+export const DEFAULT_ASSUMPTIONS: Assumptions = {
+  averageParticipants: 15,
+  egressGbPerParticipantHour: 0.675,
+  processedGbPerParticipantHour: 1.1,
+  recordingsGb: 10,
+  logsGbPerRunningHour: 0.02,
+  loadBalancerAddresses: 2,
+};
+
+export interface CostInput {
+  readonly size: SizePreset;
+  readonly sizeName: string;
+  readonly architecture: 'arm64' | 'x86_64';
+  readonly assumptions?: Assumptions;
+  readonly prices?: Prices;
+}
+
+/** One priced line: what it is, when it bills, and its rate. */
+export interface RateLine {
+  readonly item: string;
+  readonly billed: 'per running hour' | 'per idle hour (stopped)' | 'per month';
+  readonly usd: number;
+  readonly note: string;
+}
+
+export interface ScenarioCost {
+  readonly hours: number;
+  /** Monthly total per idle tier. */
+  readonly byTier: Record<IdleTier, number>;
+  /** The parts of the total (stopped tier), for the comparison. */
+  readonly breakdown: { fixed: number; compute: number; loadBalancer: number; publicIps: number; egress: number; logs: number };
+}
+
+export interface Comparison {
+  readonly hours: number;
+  readonly label: string;
+  readonly requirements: number;
+  readonly ours: number;
+  readonly difference: number;
+}
+
+export interface CostEstimate {
+  readonly pricesAsOf: string;
+  readonly region: string;
+  readonly hoursPerMonth: number;
+  readonly assumptions: Assumptions;
+  readonly rates: readonly RateLine[];
+  /** Cost per running hour (task, its address, load balancer, its addresses, NLCU, egress after the free tier, logs). */
+  readonly runningHourUsd: number;
+  /** Cost per idle hour in each tier. */
+  readonly idleHourUsd: Record<IdleTier, number>;
+  /** Fixed monthly cost (any tier but destroyed). */
+  readonly fixedMonthlyUsd: number;
+  /** Monthly cost once destroyed with recordings kept. */
+  readonly destroyedMonthlyUsd: number;
+  readonly scenarios: readonly ScenarioCost[];
+  readonly comparison: readonly Comparison[];
+  /** Why the numbers differ from the requirements' table, one line per cause. */
+  readonly differences: readonly string[];
+}
+
+const round = (usd: number) => Math.round(usd * 100) / 100;
+
+/** The monthly cost model. Pure: no AWS calls, prices from the dated table. */
+export function estimateCost(input: CostInput): CostEstimate {
+  const prices = input.prices ?? PRICES;
+  const a = input.assumptions ?? DEFAULT_ASSUMPTIONS;
+  const fargate = prices.fargate[input.architecture];
+  const memoryGb = input.size.memoryMiB / 1024;
+
+  const taskHour = input.size.vcpu * fargate.vcpuHour + memoryGb * fargate.gbHour;
+  const taskIpHour = prices.publicIpv4Hour;
+  const nlbHour = prices.nlb.hour;
+  const nlbIpsHour = a.loadBalancerAddresses * prices.publicIpv4Hour;
+  const nlcuHour = ((a.averageParticipants * a.processedGbPerParticipantHour) / prices.nlb.gbPerNlcu) * prices.nlb.nlcuHour;
+  const egressGbPerHour = a.averageParticipants * a.egressGbPerParticipantHour;
+  const logsHour = a.logsGbPerRunningHour * prices.cloudWatchLogs.ingestGb;
+
+  const fixed = {
+    secret: prices.secretsManagerSecretMonth,
+    zone: prices.route53HostedZoneMonth,
+    recordings: a.recordingsGb * prices.s3.standardGbMonth,
+  };
+  const fixedMonthly = fixed.secret + fixed.zone + fixed.recordings;
+  const idleHourUsd: Record<IdleTier, number> = { stopped: nlbHour + nlbIpsHour, 'powered-down': 0 };
+
+  const egressCost = (hours: number) =>
+    Math.max(0, egressGbPerHour * hours - prices.dataTransferOut.freeGbMonth) * prices.dataTransferOut.gb;
+
+  const scenarios: ScenarioCost[] = SCENARIO_HOURS.map((hours) => {
+    const idle = HOURS_PER_MONTH - hours;
+    const running = hours * (taskHour + taskIpHour + nlbHour + nlbIpsHour + nlcuHour + logsHour) + egressCost(hours);
+    const byTier = Object.fromEntries(
+      IDLE_TIERS.map((tier) => [tier, round(fixedMonthly + running + idle * idleHourUsd[tier])]),
+    ) as Record<IdleTier, number>;
+    return {
+      hours,
+      byTier,
+      breakdown: {
+        fixed: round(fixedMonthly),
+        compute: round(hours * taskHour),
+        loadBalancer: round(HOURS_PER_MONTH * nlbHour + hours * nlcuHour),
+        publicIps: round(HOURS_PER_MONTH * nlbIpsHour + hours * taskIpHour),
+        egress: round(egressCost(hours)),
+        logs: round(hours * logsHour),
+      },
+    };
+  });
+
+  const rates: RateLine[] = [
+    {
+      item: `Fargate task (${input.sizeName}: ${input.size.vcpu} vCPU, ${memoryGb} GB, ${input.architecture})`,
+      billed: 'per running hour',
+      usd: taskHour,
+      note: `${input.size.vcpu} × $${fargate.vcpuHour}/vCPU-h + ${memoryGb} × $${fargate.gbHour}/GB-h`,
+    },
+    { item: 'Task public IPv4 address', billed: 'per running hour', usd: taskIpHour, note: `$${prices.publicIpv4Hour}/h` },
+    {
+      item: 'Load balancer capacity units (NLCU)',
+      billed: 'per running hour',
+      usd: nlcuHour,
+      note: `${a.averageParticipants} people × ${a.processedGbPerParticipantHour} GB/h processed × $${prices.nlb.nlcuHour}/NLCU-h`,
+    },
+    {
+      item: 'Internet egress (video to participants)',
+      billed: 'per running hour',
+      usd: egressGbPerHour * prices.dataTransferOut.gb,
+      note: `${a.averageParticipants} people × ${a.egressGbPerParticipantHour} GB/h × $${prices.dataTransferOut.gb}/GB after ${prices.dataTransferOut.freeGbMonth} GB free each month`,
+    },
+    {
+      item: 'CloudWatch Logs ingestion',
+      billed: 'per running hour',
+      usd: logsHour,
+      note: `${a.logsGbPerRunningHour} GB/h × $${prices.cloudWatchLogs.ingestGb}/GB`,
+    },
+    {
+      item: 'Network Load Balancer',
+      billed: 'per idle hour (stopped)',
+      usd: nlbHour,
+      note: `$${nlbHour}/h, also while running; removed when powered down`,
+    },
+    {
+      item: `Load balancer Elastic IPs (${a.loadBalancerAddresses})`,
+      billed: 'per idle hour (stopped)',
+      usd: nlbIpsHour,
+      note: `${a.loadBalancerAddresses} × $${prices.publicIpv4Hour}/h, also while running; released when powered down`,
+    },
+    { item: 'Secrets Manager secret', billed: 'per month', usd: fixed.secret, note: 'one secret holds every internal password' },
+    {
+      item: 'Route 53 hosted zone',
+      billed: 'per month',
+      usd: fixed.zone,
+      note: 'your zone; billed whether or not the platform exists',
+    },
+    {
+      item: `Recordings in S3 (${a.recordingsGb} GB)`,
+      billed: 'per month',
+      usd: fixed.recordings,
+      note: `$${prices.s3.standardGbMonth}/GB-month Standard; $${prices.s3.infrequentAccessGbMonth} after 30 days`,
+    },
+  ];
+
+  const stopped = (hours: number) => scenarios.find((s) => s.hours === hours)?.byTier.stopped ?? 0;
+  const comparison: Comparison[] = REQUIREMENTS_TABLE.rows.map((row) => ({
+    hours: row.hours,
+    label: row.label,
+    requirements: row.total,
+    ours: stopped(row.hours),
+    difference: round(stopped(row.hours) - row.total),
+  }));
+
+  const ipMonth = HOURS_PER_MONTH * nlbIpsHour;
+  const differences = [
+    `Compute: the requirements price 4 vCPU / 8 GB x86 at $${REQUIREMENTS_TABLE.fargateHour}/h; this config runs ${input.size.vcpu} vCPU / ${memoryGb} GB ${input.architecture} at $${taskHour.toFixed(4)}/h${input.architecture === 'arm64' ? ' (Graviton is ~20% cheaper)' : ''}.`,
+    `Load balancer hours: the requirements count $${REQUIREMENTS_TABLE.nlbMonthly} (720 h); a 744-hour month at $${nlbHour}/h is $${(HOURS_PER_MONTH * nlbHour).toFixed(2)}.`,
+    `Public IPv4 (billed since 2024-02): ${a.loadBalancerAddresses} load-balancer Elastic IPs cost $${ipMonth.toFixed(2)}/month while not powered down, plus $${taskIpHour}/h for the task's address while running; the requirements omit both.`,
+    `Media traffic: internet egress ($${prices.dataTransferOut.gb}/GB after ${prices.dataTransferOut.freeGbMonth} GB free) and NLCUs grow with participants; the requirements omit them. At ${a.averageParticipants} people that is $${(nlcuHour + egressGbPerHour * prices.dataTransferOut.gb).toFixed(2)} per running hour once the free tier is used.`,
+    `Fixed: Route 53 zone $${fixed.zone} and ${a.recordingsGb} GB of recordings $${fixed.recordings.toFixed(2)} are counted here; the requirements count S3 at $0.02 and no zone.`,
+    `Powering down between meetings (instead of only stopping) removes the load balancer and its addresses: idle cost falls from $${(HOURS_PER_MONTH * idleHourUsd.stopped + fixedMonthly).toFixed(2)} to $${fixedMonthly.toFixed(2)} a month.`,
+  ];
+
+  return {
+    pricesAsOf: prices.asOf,
+    region: prices.region,
+    hoursPerMonth: HOURS_PER_MONTH,
+    assumptions: a,
+    rates,
+    runningHourUsd:
+      taskHour + taskIpHour + nlbHour + nlbIpsHour + nlcuHour + logsHour + egressGbPerHour * prices.dataTransferOut.gb,
+    idleHourUsd,
+    fixedMonthlyUsd: round(fixedMonthly),
+    destroyedMonthlyUsd: round(fixed.recordings + fixed.zone),
+    scenarios,
+    comparison,
+    differences,
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * us-west-2 list prices (USD) used by `meetctl plan`. Checked against the AWS price pages and price
+ * summaries on the date below (sources: docs/architecture.md#cost-model); re-check before relying on
+ * them for a budget. us-west-2 has had the same prices as us-east-1 for these services.
+ */
+export const PRICES = {
+  asOf: '2026-11-01',
+  region: 'us-west-2',
+  fargate: {
+    x86_64: { vcpuHour: 0.04048, gbHour: 0.004445 },
+    arm64: { vcpuHour: 0.03238, gbHour: 0.00356 },
+  },
+  /** Network Load Balancer: per hour, plus per NLCU-hour (for UDP/TLS media the processed-bytes dimension, 1 GB/h per NLCU, dominates). */
+  nlb: { hour: 0.0225, nlcuHour: 0.006, gbPerNlcu: 1 },
+  /** Every public IPv4 address, attached or not (Elastic IPs, the task's public IP). */
+  publicIpv4Hour: 0.005,
+  secretsManagerSecretMonth: 0.4,
+  route53HostedZoneMonth: 0.5,
+  s3: { standardGbMonth: 0.023, infrequentAccessGbMonth: 0.0125 },
+  /** Internet egress: the first 100 GB a month are free (account-wide), then $0.09/GB up to 10 TB. */
+  dataTransferOut: { gb: 0.09, freeGbMonth: 100 },
+  cloudWatchLogs: { ingestGb: 0.5, storageGbMonth: 0.03 },
+} as const;
+
+export type Prices = typeof PRICES;
+
+/** The requirements document's own cost table (4 vCPU / 8 GB x86 Fargate, NLB always on). */
+export const REQUIREMENTS_TABLE = {
+  fixedMonthly: 16.62,
+  fargateHour: 0.198,
+  nlbMonthly: 16.2,
+  rows: [
+    { hours: 0, label: 'Scaled down', total: 16.62 },
+    { hours: 10, label: 'Light use', total: 18.6 },
+    { hours: 60, label: 'Regular use', total: 28.63 },
+    { hours: 120, label: 'Heavy use', total: 40.38 },
+    { hours: 744, label: 'Always on', total: 163.93 },
+  ],
+} as const;

@@ -1,0 +1,359 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { SECRET_KEYS } from '../../src/infra/constructs/jitsi-task.js';
+import { HEALTH_CHECK_GRACE_SECONDS, OUTPUTS } from '../../src/infra/meet-stack.js';
+import { referencedIds, resource, synth } from '../support/fixtures.js';
+
+// One template for the whole file: the shipped example (medium, arm64, stable-11146-2).
+const { template, json } = synth();
+const taskDefinition = resource(json, 'AWS::ECS::TaskDefinition').props;
+type Container = {
+  Name: string;
+  Image: string;
+  Environment?: Array<{ Name: string; Value: unknown }>;
+  Secrets?: Array<{ Name: string; ValueFrom: unknown }>;
+  HealthCheck?: { Command: string[]; StartPeriod: number };
+  DependsOn?: Array<{ ContainerName: string; Condition: string }>;
+  PortMappings?: Array<{ ContainerPort: number; Protocol: string }>;
+  Essential?: boolean;
+};
+const containers = taskDefinition.ContainerDefinitions as Container[];
+const container = (name: string): Container => {
+  const found = containers.find((c) => c.Name === name);
+  if (!found) throw new Error(`no container ${name}`);
+  return found;
+};
+const env = (name: string) => Object.fromEntries((container(name).Environment ?? []).map((e) => [e.Name, e.Value]));
+const ingressOf = (groupIdPart: string) => {
+  const group = resource(json, 'AWS::EC2::SecurityGroup', groupIdPart);
+  const inline = (group.props.SecurityGroupIngress as Array<Record<string, unknown>>) ?? [];
+  const separate = Object.values(json.Resources)
+    .filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress' && JSON.stringify(r.Properties?.GroupId).includes(group.id))
+    .map((r) => r.Properties ?? {});
+  return [...inline, ...separate].map((rule) => ({
+    protocol: rule.IpProtocol,
+    port: rule.FromPort,
+    toPort: rule.ToPort,
+    from: rule.CidrIp ?? (referencedIds(rule.SourceSecurityGroupId).values().next().value as string),
+  }));
+};
+
+describe('network', () => {
+  it('has a VPC with exactly two public subnets and no NAT gateway', () => {
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::EC2::Subnet', 2);
+    template.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: true });
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::InternetGateway', 1);
+  });
+
+  it('opens only 443/tcp and 10000/udp to the internet on the load balancer', () => {
+    expect(ingressOf('LoadBalancerSecurityGroup')).toEqual([
+      { protocol: 'tcp', port: 443, toPort: 443, from: '0.0.0.0/0' },
+      { protocol: 'udp', port: 10000, toPort: 10000, from: '0.0.0.0/0' },
+    ]);
+  });
+
+  it('opens web and bridge health only to the load balancer, and media to participants, on the task', () => {
+    const lbGroup = resource(json, 'AWS::EC2::SecurityGroup', 'LoadBalancerSecurityGroup').id;
+    expect(ingressOf('TaskSecurityGroup')).toEqual(
+      expect.arrayContaining([
+        { protocol: 'udp', port: 10000, toPort: 10000, from: '0.0.0.0/0' },
+        { protocol: 'tcp', port: 8000, toPort: 8000, from: lbGroup },
+        { protocol: 'tcp', port: 8080, toPort: 8080, from: lbGroup },
+      ]),
+    );
+    expect(ingressOf('TaskSecurityGroup')).toHaveLength(3);
+  });
+});
+
+describe('load balancer', () => {
+  it('is an internet-facing NLB with one Elastic IP per subnet and cross-zone on', () => {
+    template.resourceCountIs('AWS::EC2::EIP', 2);
+    const eips = Object.entries(json.Resources)
+      .filter(([, r]) => r.Type === 'AWS::EC2::EIP')
+      .map(([id]) => id);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Type: 'network',
+      Scheme: 'internet-facing',
+      SubnetMappings: eips.map((id) => Match.objectLike({ AllocationId: { 'Fn::GetAtt': [id, 'AllocationId'] } })),
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }]),
+    });
+  });
+
+  it('terminates TLS 443 with the DNS-validated certificate and a TLS 1.3 policy, to the web container', () => {
+    const certificate = resource(json, 'AWS::CertificateManager::Certificate');
+    expect(certificate.props).toMatchObject({
+      DomainName: 'meet.example.org',
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [{ DomainName: 'meet.example.org', HostedZoneId: 'Z0000000000EXAMPLE0000' }],
+    });
+    const web = resource(json, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'WebTargets');
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'TLS',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      Certificates: [{ CertificateArn: { Ref: certificate.id } }],
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: web.id } }],
+    });
+    expect(web.props).toMatchObject({
+      Port: 8000,
+      Protocol: 'TCP',
+      TargetType: 'ip',
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPath: '/',
+    });
+  });
+
+  it('forwards UDP 10000 to the bridge, health-checked over HTTP on the bridge health port', () => {
+    const media = resource(json, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'MediaTargets');
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 10000,
+      Protocol: 'UDP',
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: media.id } }],
+    });
+    expect(media.props).toMatchObject({
+      Port: 10000,
+      Protocol: 'UDP',
+      TargetType: 'ip',
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPort: '8080',
+      HealthCheckPath: '/about/health',
+    });
+  });
+
+  it('makes the bridge advertise the Elastic IPs', () => {
+    const eips = Object.entries(json.Resources)
+      .filter(([, r]) => r.Type === 'AWS::EC2::EIP')
+      .map(([id]) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }));
+    expect(env('jvb').JVB_ADVERTISE_IPS).toEqual({ 'Fn::Join': [',', eips] });
+    expect(env('jvb').JVB_DISABLE_STUN).toBe('1');
+  });
+});
+
+describe('ECS service and task', () => {
+  it('runs a Fargate service at desired count 0 with the circuit breaker and a grace period for NLB registration', () => {
+    template.hasResourceProperties('AWS::ECS::Service', {
+      DesiredCount: 0,
+      LaunchType: 'FARGATE',
+      HealthCheckGracePeriodSeconds: HEALTH_CHECK_GRACE_SECONDS,
+      DeploymentConfiguration: {
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+        MinimumHealthyPercent: 0,
+        MaximumPercent: 100,
+      },
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED' }) },
+      LoadBalancers: [
+        Match.objectLike({ ContainerName: 'web', ContainerPort: 8000 }),
+        Match.objectLike({ ContainerName: 'jvb', ContainerPort: 10000 }),
+      ],
+    });
+    expect(HEALTH_CHECK_GRACE_SECONDS).toBeGreaterThanOrEqual(180);
+  });
+
+  it('sizes the task from the preset on ARM64', () => {
+    expect(taskDefinition).toMatchObject({
+      Cpu: '4096',
+      Memory: '8192',
+      NetworkMode: 'awsvpc',
+      RequiresCompatibilities: ['FARGATE'],
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+    });
+    expect(env('jicofo').JICOFO_MAX_MEMORY).toBe('1536m');
+    expect(env('jvb').VIDEOBRIDGE_MAX_MEMORY).toBe('3072m');
+  });
+
+  it('has the four containers, every image pinned to the one release tag', () => {
+    expect(containers.map((c) => c.Name).sort()).toEqual(['jicofo', 'jvb', 'prosody', 'web']);
+    for (const c of containers) {
+      expect(c.Image).toBe(`ghcr.io/jitsi/${c.Name}:stable-11146-2`);
+      expect(c.Image).not.toMatch(/:(stable|latest|unstable)$/);
+      expect(c.Essential).toBe(true);
+    }
+  });
+
+  it('wires every container over 127.0.0.1', () => {
+    expect(env('web')).toMatchObject({
+      PUBLIC_URL: 'https://meet.example.org',
+      XMPP_BOSH_URL_BASE: 'http://127.0.0.1:5280',
+      DISABLE_HTTPS: '1',
+      ENABLE_HTTP_REDIRECT: '0',
+      ENABLE_LETSENCRYPT: '0',
+    });
+    expect(env('jicofo').XMPP_SERVER).toBe('127.0.0.1');
+    expect(env('jvb').XMPP_SERVER).toBe('127.0.0.1');
+    for (const name of ['web', 'prosody', 'jicofo', 'jvb']) expect(env(name).ENABLE_IPV6).toBe('0');
+  });
+
+  it('gives every container a health check and starts the XMPP server first', () => {
+    expect(container('prosody').HealthCheck?.Command.join(' ')).toContain('http://127.0.0.1:5280/health');
+    expect(container('web').HealthCheck?.Command.join(' ')).toContain('http://127.0.0.1:8000/');
+    expect(container('jicofo').HealthCheck?.Command.join(' ')).toContain('http://127.0.0.1:8888/about/health');
+    expect(container('jvb').HealthCheck?.Command.join(' ')).toContain('http://127.0.0.1:8080/about/health');
+    expect(env('jicofo').JICOFO_ENABLE_HEALTH_CHECKS).toBe('1');
+    for (const name of ['web', 'jicofo', 'jvb']) {
+      expect(container(name).DependsOn).toEqual([{ ContainerName: 'prosody', Condition: 'HEALTHY' }]);
+    }
+    expect(container('prosody').DependsOn).toBeUndefined();
+  });
+
+  it('injects passwords as ECS secrets from the one secret, only into the containers that need them', () => {
+    const secretId = resource(json, 'AWS::SecretsManager::Secret').id;
+    const secretsOf = (name: string) => (container(name).Secrets ?? []).map((s) => s.Name).sort();
+    expect(secretsOf('prosody')).toEqual(['JICOFO_AUTH_PASSWORD', 'JVB_AUTH_PASSWORD']);
+    expect(secretsOf('jicofo')).toEqual(['JICOFO_AUTH_PASSWORD']);
+    expect(secretsOf('jvb')).toEqual(['JVB_AUTH_PASSWORD']);
+    expect(secretsOf('web')).toEqual([]);
+    for (const c of containers) {
+      for (const s of c.Secrets ?? []) {
+        expect(s.ValueFrom).toEqual({ 'Fn::Join': ['', [{ Ref: secretId }, `:${s.Name}::`]] });
+      }
+      for (const e of c.Environment ?? []) expect(e.Name).not.toMatch(/PASSWORD|SECRET/);
+    }
+  });
+});
+
+describe('secret', () => {
+  it('is generated at deploy time and completed by the password custom resource', () => {
+    const secret = resource(json, 'AWS::SecretsManager::Secret');
+    expect(secret.props.GenerateSecretString).toMatchObject({ GenerateStringKey: SECRET_KEYS[0], SecretStringTemplate: '{}' });
+    expect(secret.props.SecretString).toBeUndefined();
+    template.hasResourceProperties('Custom::InternalPasswords', {
+      SecretArn: { Ref: secret.id },
+      Keys: [...SECRET_KEYS],
+    });
+    const passwords = resource(json, 'Custom::InternalPasswords').id;
+    expect(json.Resources[resource(json, 'AWS::ECS::TaskDefinition').id]?.DependsOn).toContain(passwords);
+  });
+
+  it('puts no password or secret value anywhere in the template', () => {
+    const text = JSON.stringify(json);
+    expect(text).not.toMatch(/"(SecretString|Password|MasterUserPassword)"\s*:\s*"/);
+    // The generator's password shape, but not part of a longer asset hash.
+    expect(text.match(/(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])/g) ?? []).toEqual([]);
+  });
+});
+
+describe('recordings bucket', () => {
+  const bucket = resource(json, 'AWS::S3::Bucket');
+
+  it('is encrypted, versioned, private and retained on delete', () => {
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(bucket.props).toMatchObject({
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+  });
+
+  it('moves objects to cheaper storage after 30 days', () => {
+    expect(bucket.props.LifecycleConfiguration).toMatchObject({
+      Rules: [{ Status: 'Enabled', Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] }],
+    });
+  });
+
+  it('denies every request that is not over TLS', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucket.id },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('logs, DNS and outputs', () => {
+  it('has one log group per container with the configured retention', () => {
+    for (const name of ['Web', 'Prosody', 'Jicofo', 'Jvb']) {
+      expect(resource(json, 'AWS::Logs::LogGroup', `Logs${name}Logs`).props).toMatchObject({ RetentionInDays: 30 });
+    }
+    for (const c of containers) {
+      expect((c as unknown as { LogConfiguration: { LogDriver: string } }).LogConfiguration.LogDriver).toBe('awslogs');
+    }
+  });
+
+  it('points an alias A record for the meeting host at the load balancer, in the configured zone', () => {
+    const nlb = resource(json, 'AWS::ElasticLoadBalancingV2::LoadBalancer').id;
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'meet.example.org.',
+      Type: 'A',
+      HostedZoneId: 'Z0000000000EXAMPLE0000',
+      AliasTarget: Match.objectLike({
+        DNSName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [nlb, 'DNSName'] }])]) }),
+      }),
+    });
+  });
+
+  it('outputs the URL and the names the CLI needs', () => {
+    template.hasOutput(OUTPUTS.url, { Value: 'https://meet.example.org' });
+    for (const name of Object.values(OUTPUTS)) expect(json.Outputs[name], name).toBeDefined();
+  });
+});
+
+describe('PowerState', () => {
+  const conditional = Object.entries(json.Resources)
+    .filter(([, r]) => r.Condition === 'PowerIsOn')
+    .map(([, r]) => r.Type)
+    .sort();
+
+  it('is an on/off parameter (default on) with one condition', () => {
+    expect(json.Parameters.PowerState).toMatchObject({ Type: 'String', AllowedValues: ['on', 'off'], Default: 'on' });
+    expect(json.Conditions.PowerIsOn).toEqual({ 'Fn::Equals': [{ Ref: 'PowerState' }, 'on'] });
+  });
+
+  it('removes exactly the hourly-billed parts when off', () => {
+    expect(new Set(conditional)).toEqual(
+      new Set([
+        'AWS::EC2::EIP',
+        'AWS::ElasticLoadBalancingV2::LoadBalancer',
+        'AWS::ElasticLoadBalancingV2::Listener',
+        'AWS::ElasticLoadBalancingV2::TargetGroup',
+        'AWS::ECS::Service',
+        'AWS::ECS::TaskDefinition',
+        'AWS::IAM::Role',
+        'AWS::IAM::Policy',
+        'AWS::Route53::RecordSet',
+      ]),
+    );
+  });
+
+  it('keeps data, secret, certificate, logs and the cluster when off', () => {
+    for (const type of [
+      'AWS::S3::Bucket',
+      'AWS::SecretsManager::Secret',
+      'AWS::CertificateManager::Certificate',
+      'AWS::Logs::LogGroup',
+      'AWS::ECS::Cluster',
+      'AWS::EC2::VPC',
+    ]) {
+      for (const [id, r] of Object.entries(json.Resources)) if (r.Type === type) expect(r.Condition, id).toBeUndefined();
+    }
+  });
+
+  it('never lets something that stays depend on something that goes', () => {
+    const powered = new Set(
+      Object.entries(json.Resources)
+        .filter(([, r]) => r.Condition)
+        .map(([id]) => id),
+    );
+    const problems: string[] = [];
+    for (const [id, r] of Object.entries(json.Resources)) {
+      if (r.Condition) continue;
+      const refs = referencedIds([r.Properties, r.DependsOn ? { DependsOn: r.DependsOn } : {}]);
+      for (const dep of [r.DependsOn ?? []].flat()) refs.add(dep);
+      for (const ref of refs) if (powered.has(ref)) problems.push(`${id} -> ${ref}`);
+    }
+    for (const [name, output] of Object.entries(json.Outputs)) {
+      if (output.Condition) continue;
+      for (const ref of referencedIds(output.Value)) if (powered.has(ref)) problems.push(`output ${name} -> ${ref}`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
