@@ -103,11 +103,10 @@ export const configSchema = z
     {
       path: ['domain'],
       message: 'is not inside hostedZone.name',
-      // Report it together with other errors instead of only once everything else is right.
-      when: (payload) => {
-        const value = payload.value as { domain?: unknown; hostedZone?: { name?: unknown } } | undefined;
-        return typeof value?.domain === 'string' && typeof value?.hostedZone?.name === 'string';
-      },
+      // Report it together with errors in other fields, but not on top of a bad domain or zone.
+      when: (payload) =>
+        !payload.issues.some((issue) => issue.path?.[0] === 'domain' || issue.path?.[0] === 'hostedZone') &&
+        typeof (payload.value as { domain?: unknown } | undefined)?.domain === 'string',
     },
   );
 

@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig, parseConfigText } from '../../src/config/load.js';
+import { SIZE_PRESETS } from '../../src/config/presets.js';
+import { parseRelease } from '../../src/config/release.js';
+import { configJsonSchema } from '../../src/config/schema.js';
+import { ConfigError, ExitCode } from '../../src/errors.js';
+import { EXAMPLE_FILE, exampleConfig, ROOT } from '../support/fixtures.js';
+
+const example = JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8')) as Record<string, unknown>;
+const problemsFor = (changes: Record<string, unknown>, drop: string[] = []): string[] => {
+  const raw: Record<string, unknown> = { ...example, ...changes };
+  for (const key of drop) delete raw[key];
+  try {
+    parseConfig(raw, 'meet.config.json');
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  return [];
+};
+
+describe('config', () => {
+  it('accepts the shipped example and derives the stack name', () => {
+    const config = exampleConfig();
+    expect(config).toMatchObject({
+      domain: 'meet.example.org',
+      region: 'us-west-2',
+      size: 'medium',
+      architecture: 'arm64',
+      stackName: 'Meet-meet-example-org',
+    });
+  });
+
+  it('fills defaults: us-west-2, medium, arm64, 30-day logs', () => {
+    const config = parseConfig(
+      { ...example, region: undefined, size: undefined, architecture: undefined, logRetentionDays: undefined },
+      'x',
+    );
+    expect(config).toMatchObject({ region: 'us-west-2', size: 'medium', architecture: 'arm64', logRetentionDays: 30 });
+  });
+
+  it.each([
+    [
+      'domain',
+      { domain: 'Meet.Example.org' },
+      'domain is not a lower-case host name (got "Meet.Example.org"). Fix: set "domain"',
+    ],
+    ['domain outside the zone', { domain: 'meet.other.org' }, 'domain is not inside hostedZone.name (got "meet.other.org")'],
+    [
+      'hosted zone id',
+      { hostedZone: { id: 'abc', name: 'example.org' } },
+      'hostedZone.id is not a Route 53 hosted zone id (got "abc"). Fix: set "hostedZone.id"',
+    ],
+    ['region', { region: 'oregon' }, 'region is not an AWS region code (got "oregon")'],
+    ['account', { account: '1234' }, 'account is not a 12-digit account id (got "1234")'],
+    [
+      'size',
+      { size: 'huge' },
+      'size is not one of "small", "medium", "large" (got "huge"). Fix: set "size" to one of small, medium, large',
+    ],
+    ['architecture', { architecture: 'arm' }, 'architecture is not one of "arm64", "x86_64" (got "arm")'],
+    [
+      'moving tag stable',
+      { jitsiRelease: 'stable' },
+      'jitsiRelease is not a pinned stable release tag (got "stable"). Fix: set "jitsiRelease" to a pinned',
+    ],
+    ['moving tag latest', { jitsiRelease: 'latest' }, 'jitsiRelease is not a pinned stable release tag (got "latest")'],
+    ['too old', { jitsiRelease: 'stable-7001' }, 'jitsiRelease is older than stable-9584'],
+    ['e-mail', { alertEmail: 'not-an-address' }, 'alertEmail is not an e-mail address (got "not-an-address")'],
+    ['budget', { monthlyBudgetUsd: 0 }, 'monthlyBudgetUsd must be greater than 0 (got 0)'],
+    ['budget type', { monthlyBudgetUsd: '30' }, 'monthlyBudgetUsd has the wrong type (expected number) (got "30")'],
+    ['retention', { logRetentionDays: 8 }, 'logRetentionDays is not a retention CloudWatch Logs accepts (got 8)'],
+    ['stack name', { stackName: '1-bad' }, 'stackName is not a valid CloudFormation stack name (got "1-bad")'],
+    ['unknown field', { sise: 'small' }, 'the file has unknown field(s) "sise". Fix: remove them or check their spelling'],
+  ])('names the field, the value and the fix for a bad %s', (_name, changes, expected) => {
+    const problems = problemsFor(changes);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(expected);
+    expect(problems[0]).toContain('Fix:');
+  });
+
+  it('reports every problem at once, including missing fields', () => {
+    const problems = problemsFor({ size: 'huge', domain: 'meet.other.org' }, ['alertEmail', 'monthlyBudgetUsd']);
+    expect(problems.map((p) => p.split(' ')[0])).toEqual(
+      expect.arrayContaining(['size', 'domain', 'alertEmail', 'monthlyBudgetUsd']),
+    );
+    expect(problems.find((p) => p.startsWith('alertEmail'))).toContain('alertEmail is missing. Fix:');
+  });
+
+  it('reports invalid JSON as a config error with exit code 253', () => {
+    const error = (() => {
+      try {
+        parseConfigText('{"domain": ', 'meet.config.json');
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('no error');
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.exitCode).toBe(ExitCode.config);
+    expect(error.problems[0]).toContain('the file is not valid JSON');
+  });
+
+  it('ships a JSON Schema file that matches the schema (regenerate with `meetctl config schema`)', () => {
+    const shipped = JSON.parse(readFileSync(path.join(ROOT, 'meet.config.schema.json'), 'utf8')) as unknown;
+    expect(shipped).toEqual(configJsonSchema());
+    expect(configJsonSchema()).toMatchObject({
+      required: expect.arrayContaining(['domain', 'hostedZone', 'jitsiRelease', 'alertEmail', 'monthlyBudgetUsd']),
+    });
+  });
+
+  it('documents each size preset with vCPU, memory and expected participants that fit Fargate', () => {
+    for (const preset of Object.values(SIZE_PRESETS)) {
+      expect(preset.memoryMiB).toBeGreaterThanOrEqual(preset.vcpu * 2048);
+      expect(preset.memoryMiB).toBeLessThanOrEqual(preset.vcpu * 8192);
+      expect(preset.jicofoHeapMiB + preset.jvbHeapMiB).toBeLessThan(preset.memoryMiB * 0.7);
+      expect(preset.expectedParticipants).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('parseRelease', () => {
+  it('knows where each release lives and which port web serves', () => {
+    expect(parseRelease('stable-11146-2')).toEqual({
+      tag: 'stable-11146-2',
+      number: 11146,
+      imageRepository: 'ghcr.io/jitsi',
+      webPort: 8000,
+    });
+    expect(parseRelease('stable-11031')).toEqual({ tag: 'stable-11031', number: 11031, imageRepository: 'jitsi', webPort: 80 });
+    expect(parseRelease('unstable-2026-08-01')).toBeUndefined();
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { SIZE_PRESETS } from '../../src/config/presets.js';
+import { DEFAULT_ASSUMPTIONS, estimateCost, HOURS_PER_MONTH, SCENARIO_HOURS } from '../../src/cost/model.js';
+import { PRICES, REQUIREMENTS_TABLE } from '../../src/cost/prices.js';
+
+const medium = (architecture: 'arm64' | 'x86_64' = 'arm64', assumptions = DEFAULT_ASSUMPTIONS) =>
+  estimateCost({ size: SIZE_PRESETS.medium, sizeName: 'medium', architecture, assumptions });
+
+describe('cost model', () => {
+  it('uses a dated us-west-2 price table', () => {
+    expect(PRICES.region).toBe('us-west-2');
+    expect(PRICES.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(medium().pricesAsOf).toBe(PRICES.asOf);
+  });
+
+  it('prices the task from vCPU-hours and GB-hours per architecture', () => {
+    const x86 = medium('x86_64').rates[0];
+    const arm = medium('arm64').rates[0];
+    expect(x86?.usd).toBeCloseTo(4 * 0.04048 + 8 * 0.004445, 6); // $0.1975/h, the requirements' $0.198
+    expect(arm?.usd).toBeCloseTo(4 * 0.03238 + 8 * 0.00356, 6);
+    expect(arm?.usd ?? 0).toBeLessThan(x86?.usd ?? 0);
+  });
+
+  it('covers the requirements scenarios for both idle tiers', () => {
+    const estimate = medium();
+    expect(estimate.scenarios.map((s) => s.hours)).toEqual([...SCENARIO_HOURS]);
+    expect(SCENARIO_HOURS).toEqual([0, 10, 60, 120, 744]);
+    for (const s of estimate.scenarios) expect(s.byTier['powered-down']).toBeLessThanOrEqual(s.byTier.stopped);
+  });
+
+  it('charges only the fixed monthly parts when powered down and unused', () => {
+    const estimate = medium();
+    const idle = estimate.scenarios[0];
+    expect(idle?.byTier['powered-down']).toBeCloseTo(0.4 + 0.5 + 10 * 0.023, 2);
+    // Stopped keeps the NLB and its two Elastic IPs for the whole month.
+    expect(idle?.byTier.stopped).toBeCloseTo(estimate.fixedMonthlyUsd + HOURS_PER_MONTH * (0.0225 + 2 * 0.005), 2);
+  });
+
+  it('makes the tiers equal when the platform runs the whole month', () => {
+    const always = medium().scenarios.at(-1);
+    expect(always?.hours).toBe(HOURS_PER_MONTH);
+    expect(always?.byTier.stopped).toBe(always?.byTier['powered-down']);
+  });
+
+  it('counts internet egress only beyond the monthly free tier', () => {
+    const quiet = medium('arm64', { ...DEFAULT_ASSUMPTIONS, averageParticipants: 1 });
+    expect(quiet.scenarios.find((s) => s.hours === 10)?.breakdown.egress).toBe(0); // 6.75 GB < 100 GB
+    const busy = medium();
+    const egress60 = busy.scenarios.find((s) => s.hours === 60)?.breakdown.egress ?? 0;
+    expect(egress60).toBeCloseTo((15 * 0.675 * 60 - 100) * 0.09, 1);
+  });
+
+  it('compares every row with the requirements table and explains the differences', () => {
+    const estimate = medium('x86_64');
+    expect(estimate.comparison.map((c) => [c.hours, c.requirements])).toEqual(
+      REQUIREMENTS_TABLE.rows.map((r) => [r.hours, r.total]),
+    );
+    for (const c of estimate.comparison) expect(c.difference).toBeCloseTo(c.ours - c.requirements, 2);
+    const reasons = estimate.differences.join('\n');
+    expect(reasons).toMatch(/Public IPv4/);
+    expect(reasons).toMatch(/egress/);
+    expect(reasons).toMatch(/720 h/);
+    expect(reasons).toMatch(/Route 53 zone/);
+  });
+});

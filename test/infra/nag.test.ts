@@ -1,0 +1,21 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/infra/app.js';
+import { exampleConfig } from '../support/fixtures.js';
+
+describe('cdk-nag AwsSolutions', () => {
+  it('has no unacknowledged finding on the whole app', () => {
+    const { app } = buildApp(exampleConfig(), { skipBundling: true });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('is really checking: an unacknowledged bad bucket fails synthesis', () => {
+    const app = new App();
+    new s3.Bucket(new Stack(app, 'Probe'), 'Unlogged');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-S1/);
+  });
+});

@@ -1,0 +1,102 @@
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import type { TemplateJson } from './fixtures.js';
+
+export const ACCOUNT = '111122223333';
+export const REGION = 'us-west-2';
+const SUFFIX = 'AbCdEf';
+
+/** A concrete ARN (or name) for a resource of the template, the way AWS would form it. */
+export function arnOf(json: TemplateJson, logicalId: string, attribute?: string): string {
+  const type = json.Resources[logicalId]?.Type;
+  const name = logicalId.toLowerCase();
+  switch (type) {
+    case 'AWS::SecretsManager::Secret':
+      return `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${logicalId}-${SUFFIX}`;
+    case 'AWS::Logs::LogGroup':
+      return attribute === 'Arn' ? `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${logicalId}:*` : logicalId;
+    case 'AWS::S3::Bucket':
+      return attribute === 'Arn' ? `arn:aws:s3:::${name}` : name;
+    case 'AWS::Lambda::Function':
+      return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${logicalId}`;
+    case 'AWS::IAM::Role':
+      return `arn:aws:iam::${ACCOUNT}:role/${logicalId}`;
+    default:
+      throw new Error(`no ARN rule for ${logicalId} (${type})`);
+  }
+}
+
+/** Resolve Ref / Fn::GetAtt / Fn::Join / Fn::Sub and pseudo parameters to plain strings. */
+export function resolve(json: TemplateJson, value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolve(json, v));
+  if (!value || typeof value !== 'object') return value;
+  const entries = Object.entries(value);
+  const [key, arg] = entries[0] ?? [];
+  if (entries.length === 1 && key === 'Ref') {
+    const pseudo: Record<string, string> = {
+      'AWS::Partition': 'aws',
+      'AWS::AccountId': ACCOUNT,
+      'AWS::Region': REGION,
+      'AWS::URLSuffix': 'amazonaws.com',
+    };
+    return pseudo[arg as string] ?? arnOf(json, arg as string);
+  }
+  if (entries.length === 1 && key === 'Fn::GetAtt') {
+    const [id, attribute] = arg as [string, string];
+    return arnOf(json, id, attribute);
+  }
+  if (entries.length === 1 && key === 'Fn::Join') {
+    const [sep, parts] = arg as [string, unknown[]];
+    return parts.map((p) => resolve(json, p)).join(sep);
+  }
+  if (entries.length === 1 && key === 'Fn::Sub') {
+    return (arg as string).replace(/\$\{([^}]+)\}/g, (_m, ref: string) => String(resolve(json, { Ref: ref })));
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, resolve(json, v)]));
+}
+
+/** Identity policies attached to a role (inline, and AWS::IAM::Policy resources naming it), resolved. */
+export function policiesOfRole(json: TemplateJson, roleId: string): Array<{ name: string; policy: unknown }> {
+  const role = json.Resources[roleId];
+  if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${roleId} is not a role`);
+  const inline = ((role.Properties?.Policies as Array<{ PolicyName: string; PolicyDocument: unknown }>) ?? []).map((p) => ({
+    name: p.PolicyName,
+    policy: resolve(json, p.PolicyDocument),
+  }));
+  const attached = Object.entries(json.Resources)
+    .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties?.Roles).includes(`"${roleId}"`))
+    .map(([id, r]) => ({ name: id, policy: resolve(json, r.Properties?.PolicyDocument) }));
+  return [...inline, ...attached];
+}
+
+/** Managed policy ARNs of a role, resolved. */
+export function managedPoliciesOfRole(json: TemplateJson, roleId: string): string[] {
+  return (resolve(json, json.Resources[roleId]?.Properties?.ManagedPolicyArns ?? []) as string[]) ?? [];
+}
+
+export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
+
+/** Evaluate one action on one resource against the role's identity policies, offline. */
+export async function decide(
+  policies: Array<{ name: string; policy: unknown }>,
+  action: string,
+  resource: string,
+): Promise<Decision> {
+  const result = await runSimulation(
+    {
+      request: {
+        principal: `arn:aws:iam::${ACCOUNT}:role/under-test`,
+        action,
+        resource: { resource, accountId: resource.startsWith('arn:aws:s3:::') ? ACCOUNT : (resource.split(':')[4] ?? ACCOUNT) },
+        contextVariables: {},
+      },
+      identityPolicies: policies as never,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    },
+    {},
+  );
+  if (result.resultType === 'error')
+    throw new Error(`simulation error for ${action} on ${resource}: ${JSON.stringify(result.errors)}`);
+  if (result.resultType !== 'single') throw new Error(`unexpected simulation result ${result.resultType}`);
+  return result.overallResult as Decision;
+}
