@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import type { StackState } from '../../src/aws/ports.js';
+import { ExitCode } from '../../src/errors.js';
+import { OUTPUTS } from '../../src/infra/meet-stack.js';
+import { cli, communityConfig, fakeAws } from '../support/cli.js';
+
+const files = { 'meet.config.json': communityConfig() };
+const deployedStack = (powerState: 'on' | 'off' = 'on', status = 'UPDATE_COMPLETE'): StackState => ({
+  name: 'Meet-meet-ne3d-org',
+  status,
+  powerState,
+  outputs:
+    powerState === 'on' ? { [OUTPUTS.cluster]: 'cluster-1', [OUTPUTS.service]: 'service-1' } : { [OUTPUTS.cluster]: 'cluster-1' },
+});
+
+describe('meetctl basics', () => {
+  it('prints help with every command and exits 0', async () => {
+    const result = await cli(['--help']);
+    expect(result.code).toBe(ExitCode.ok);
+    for (const command of ['plan', 'deploy', 'config']) expect(result.stdout).toContain(command);
+    expect(result.stdout).toContain('--dry-run');
+  });
+
+  it('exits 2 on an unknown command or option, with a suggestion', async () => {
+    const unknown = await cli(['plna']);
+    expect(unknown.code).toBe(ExitCode.usage);
+    expect(unknown.stderr).toContain('(Did you mean plan?)');
+    expect((await cli(['plan', '--bogus'])).code).toBe(ExitCode.usage);
+    expect((await cli(['deploy', '--power', 'maybe'])).code).toBe(ExitCode.usage);
+  });
+});
+
+describe('meetctl config', () => {
+  it('validates a good config', async () => {
+    const result = await cli(['config', 'validate'], { files });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.stdout).toContain('meet.config.json is valid: meet.ne3d.org in us-west-2');
+  });
+
+  it('lists every problem with exit code 253, without a stack trace', async () => {
+    const result = await cli(['config', 'validate'], {
+      files: { 'meet.config.json': communityConfig({ size: 'huge', monthlyBudgetUsd: -5 }) },
+    });
+    expect(result.code).toBe(ExitCode.config);
+    expect(result.stderr).toContain('size is not one of "small", "medium", "large" (got "huge")');
+    expect(result.stderr).toContain('monthlyBudgetUsd must be greater than 0 (got -5)');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('gives the problems as JSON with --json', async () => {
+    const result = await cli(['config', 'validate', '--json'], {
+      files: { 'meet.config.json': communityConfig({ size: 'huge' }) },
+    });
+    expect(result.code).toBe(ExitCode.config);
+    const body = JSON.parse(result.stdout) as { valid: boolean; problems: string[] };
+    expect(body.valid).toBe(false);
+    expect(body.problems[0]).toMatch(/^size /);
+  });
+
+  it('says how to create a config when there is none', async () => {
+    const result = await cli(['config', 'validate']);
+    expect(result.code).toBe(ExitCode.config);
+    expect(result.stderr).toContain('no meet.config.json');
+    expect(result.stderr).toContain('Copy meet.config.example.json to meet.config.json');
+  });
+
+  it('names a missing --config file', async () => {
+    const result = await cli(['--config', 'other.json', 'config', 'validate']);
+    expect(result.code).toBe(ExitCode.config);
+    expect(result.stderr).toContain('/work/community/other.json does not exist');
+  });
+
+  it('prints the JSON Schema', async () => {
+    const result = await cli(['config', 'schema']);
+    expect(result.code).toBe(ExitCode.ok);
+    expect(JSON.parse(result.stdout)).toMatchObject({ type: 'object', additionalProperties: false });
+  });
+});
+
+describe('meetctl plan', () => {
+  // One synthesis for the text and one for JSON.
+  it('plans the shipped example offline when no config exists', async () => {
+    const result = await cli(['plan']);
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.stderr).toContain('Using the example config');
+    for (const heading of [
+      'What will be created',
+      'Public endpoints and ports',
+      'Monthly cost',
+      "Compared with the requirements' cost table",
+      'Why they differ',
+    ]) {
+      expect(result.stdout).toContain(heading);
+    }
+    expect(result.stdout).toMatch(/https:\/\/meet\.example\.org\s+443/);
+    expect(result.stdout).toMatch(/10000\s+UDP/);
+    expect(result.stdout).toContain('ElasticLoadBalancingV2::LoadBalancer*');
+    expect(result.stdout).not.toContain('\u001b['); // no colour when not a TTY
+  });
+
+  it('gives the same as data with --json', async () => {
+    const result = await cli(['plan', '--json'], { files });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({
+      stackName: 'Meet-meet-ne3d-org',
+      domain: 'meet.ne3d.org',
+      exampleConfig: false,
+      resources: { removedWhenPoweredDown: 14 },
+    });
+    expect(report.cost.scenarios.map((s: { hours: number }) => s.hours)).toEqual([0, 10, 60, 120, 744]);
+    expect(Object.keys(report.cost.scenarios[0].byTier)).toEqual(['stopped', 'powered-down']);
+  });
+});
+
+describe('meetctl deploy', () => {
+  it('refuses the example config', async () => {
+    const result = await cli(['deploy']);
+    expect(result.code).toBe(ExitCode.config);
+    expect(result.stderr).toContain('no meet.config.json');
+    const explicit = await cli(['deploy', '--config', 'meet.config.example.json'], {
+      files: {
+        'meet.config.example.json': communityConfig({
+          domain: 'meet.example.org',
+          hostedZone: { id: 'Z0000', name: 'example.org' },
+        }),
+      },
+    });
+    expect(explicit.code).toBe(ExitCode.config);
+    expect(explicit.stderr).toContain('refusing to deploy the example config');
+    expect(explicit.cdkCalls).toHaveLength(0);
+  });
+
+  it('creates a new stack powered on with the pinned cdk and the chosen profile', async () => {
+    const aws = fakeAws();
+    const result = await cli(['deploy', '--profile', 'ne3d', '--yes'], { files, aws });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(aws.targets).toEqual([{ region: 'us-west-2', profile: 'ne3d' }]);
+    expect(result.cdkCalls).toHaveLength(1);
+    const call = result.cdkCalls[0];
+    expect(call?.args).toEqual(
+      expect.arrayContaining([
+        'deploy',
+        'Meet-meet-ne3d-org',
+        '--parameters',
+        'PowerState=on',
+        '--require-approval',
+        'never',
+        '--profile',
+        'ne3d',
+      ]),
+    );
+    expect(call?.env).toMatchObject({ MEET_CONFIG: '/work/community/meet.config.json', MEET_REGION: 'us-west-2' });
+    expect(result.stdout).toContain('Deployed Meet-meet-ne3d-org: https://meet.ne3d.org');
+  });
+
+  it('keeps the power state of an existing stack', async () => {
+    const result = await cli(['deploy'], { files, aws: fakeAws({ stack: deployedStack('off') }) });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.cdkCalls[0]?.args).toContain('PowerState=off');
+    expect(result.cdkCalls[0]?.args).toContain('broadening');
+  });
+
+  it('refuses --power that would change an existing stack', async () => {
+    const result = await cli(['deploy', '--power', 'on'], { files, aws: fakeAws({ stack: deployedStack('off') }) });
+    expect(result.code).toBe(ExitCode.usage);
+    expect(result.cdkCalls).toHaveLength(0);
+  });
+
+  it('refuses while a task is running unless --force', async () => {
+    const aws = fakeAws({ stack: deployedStack('on'), counts: { desired: 1, running: 1, pending: 0 } });
+    const refused = await cli(['deploy'], { files, aws });
+    expect(refused.code).toBe(ExitCode.failed);
+    expect(refused.stderr).toContain('1 task(s) are running');
+    expect(refused.stderr).toContain('--force');
+    expect(refused.cdkCalls).toHaveLength(0);
+    const forced = await cli(['deploy', '--force'], { files, aws });
+    expect(forced.code).toBe(ExitCode.ok);
+    expect(forced.cdkCalls).toHaveLength(1);
+  });
+
+  it('refuses while the stack is mid-update', async () => {
+    const result = await cli(['deploy'], { files, aws: fakeAws({ stack: deployedStack('on', 'UPDATE_IN_PROGRESS') }) });
+    expect(result.code).toBe(ExitCode.failed);
+    expect(result.stderr).toContain('UPDATE_IN_PROGRESS');
+  });
+
+  it('refuses credentials of another account than the config names', async () => {
+    const result = await cli(['deploy'], { files: { 'meet.config.json': communityConfig({ account: '999999999999' }) } });
+    expect(result.code).toBe(ExitCode.config);
+    expect(result.stderr).toContain('your credentials are for account 111122223333');
+  });
+
+  it('turns expired SSO credentials into one line with the login command (exit 253)', async () => {
+    const expired = Object.assign(new Error('The SSO session associated with this profile has expired'), {
+      name: 'CredentialsProviderError',
+    });
+    const result = await cli(['deploy', '--profile', 'ne3d'], { files, aws: fakeAws({ error: expired }) });
+    expect(result.code).toBe(ExitCode.config);
+    expect(result.stderr).toContain('Run: aws sso login --profile ne3d');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports AWS service errors with exit code 254', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const result = await cli(['deploy', '--json'], { files, aws: fakeAws({ error: throttled }) });
+    expect(result.code).toBe(ExitCode.aws);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: expect.objectContaining({ exitCode: 254, message: expect.stringContaining('ThrottlingException') }),
+    });
+  });
+
+  it('prints the plan and changes nothing with --dry-run', async () => {
+    const result = await cli(['deploy', '--dry-run', '--json'], {
+      files,
+      aws: fakeAws({ stack: deployedStack('on'), counts: { desired: 0, running: 0, pending: 0 } }),
+    });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.cdkCalls).toHaveLength(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      stackName: 'Meet-meet-ne3d-org',
+      exists: true,
+      powerState: 'on',
+      runningTasks: 0,
+      deployed: false,
+    });
+  });
+
+  it('fails with exit 1 when cdk deploy fails', async () => {
+    const result = await cli(['deploy'], { files, cdkExit: 1 });
+    expect(result.code).toBe(ExitCode.failed);
+    expect(result.stderr).toContain('cdk deploy failed with exit code 1');
+  });
+});

@@ -1,0 +1,87 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { AwsPorts, AwsTarget, ServiceCounts, StackState } from '../../src/aws/ports.js';
+import type { Deps } from '../../src/cli/deps.js';
+import { run } from '../../src/cli/run.js';
+import { EXAMPLE_FILE, ROOT } from './fixtures.js';
+
+export interface FakeAws {
+  account: string;
+  stack?: StackState;
+  counts?: ServiceCounts;
+  error?: Error;
+  targets: AwsTarget[];
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  cdkCalls: Array<{ args: readonly string[]; env: Record<string, string> }>;
+}
+
+/** A config file set, by path, that the fake file system serves. */
+export type Files = Record<string, string>;
+
+export function fakeAws(overrides: Partial<FakeAws> = {}): FakeAws {
+  return { account: '111122223333', targets: [], ...overrides };
+}
+
+/** Run the CLI with fakes: files in `cwd` come from `files`, AWS from `aws`, cdk exits with `cdkExit`. */
+export async function cli(
+  argv: string[],
+  options: { files?: Files; aws?: FakeAws; cdkExit?: number; env?: Record<string, string> } = {},
+): Promise<CliResult> {
+  const cwd = '/work/community';
+  const files = options.files ?? {};
+  const aws = options.aws ?? fakeAws();
+  let stdout = '';
+  let stderr = '';
+  const cdkCalls: CliResult['cdkCalls'] = [];
+  const fail = async <T>(value: T): Promise<T> => {
+    if (aws.error) throw aws.error;
+    return value;
+  };
+  const ports: AwsPorts = {
+    identity: { accountId: () => fail(aws.account) },
+    stacks: { describe: () => fail(aws.stack) },
+    services: { counts: () => fail(aws.counts) },
+  };
+  const deps: Deps = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    isTTY: false,
+    env: options.env ?? {},
+    cwd,
+    readFile: (file) => {
+      const relative = path.relative(cwd, file);
+      if (relative in files) return files[relative] as string;
+      if (file === EXAMPLE_FILE) return readFileSync(file, 'utf8');
+      throw new Error(`ENOENT: ${file}`);
+    },
+    fileExists: (file) => path.relative(cwd, file) in files || (file === EXAMPLE_FILE && existsSync(file)),
+    aws: (target) => {
+      aws.targets.push(target);
+      return ports;
+    },
+    runCdk: async (args, { env }) => {
+      cdkCalls.push({ args, env });
+      return options.cdkExit ?? 0;
+    },
+    exampleConfigPath: EXAMPLE_FILE,
+    cdkAppCommand: `node "${path.join(ROOT, 'dist/bin/app.js')}"`,
+  };
+  const code = await run(argv, deps);
+  return { code, stdout, stderr, cdkCalls };
+}
+
+/** A valid community config (not the example). */
+export function communityConfig(changes: Record<string, unknown> = {}): string {
+  const example = JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8')) as Record<string, unknown>;
+  return JSON.stringify({
+    ...example,
+    domain: 'meet.ne3d.org',
+    hostedZone: { id: 'Z1234567890ABC', name: 'ne3d.org' },
+    ...changes,
+  });
+}
