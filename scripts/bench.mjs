@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// Wall-time benchmarks for the performance targets of the issues. Prints a table; never asserts.
+// Usage: npm run bench [-- --runs 5]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+const example = path.join(root, 'meet.config.example.json');
+const meetctl = path.join(root, 'dist', 'bin', 'meetctl.js');
+const app = path.join(root, 'dist', 'bin', 'app.js');
+
+spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+
+function time(args, env = {}) {
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'meetctl-bench-'));
+    const start = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, args, {
+      cwd: root,
+      env: { ...process.env, CDK_OUTDIR: outdir, ...env },
+      encoding: 'utf8',
+    });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    rmSync(outdir, { recursive: true, force: true });
+    if (result.status !== 0) {
+      console.error(result.stderr);
+      throw new Error(`${args.join(' ')} exited ${result.status}`);
+    }
+    samples.push(ms);
+  }
+  samples.sort((a, b) => a - b);
+  return { median: samples[Math.floor(samples.length / 2)], min: samples[0], max: samples.at(-1) };
+}
+
+const rows = [
+  ['meetctl plan (example config)', time([meetctl, 'plan', '--config', example]), 15_000],
+  ['meetctl plan --json', time([meetctl, 'plan', '--json', '--config', example]), 15_000],
+  ['bare synth (cdk app, bundling included)', time([app], { MEET_CONFIG: example }), undefined],
+  ['meetctl --help (cold start)', time([meetctl, '--help']), 300],
+];
+
+const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const header = ['benchmark', 'median', 'min', 'max', 'target', 'verdict'];
+const body = rows.map(([name, t, target]) => [
+  name,
+  fmt(t.median),
+  fmt(t.min),
+  fmt(t.max),
+  target ? `< ${fmt(target)}` : '-',
+  target ? (t.median < target ? 'ok' : 'SLOW') : '-',
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+console.log(
+  `\n${runs} runs each on ${process.platform}/${process.arch}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
+);
+console.log(line(header));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const row of body) console.log(line(row));
