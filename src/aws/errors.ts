@@ -43,3 +43,21 @@ export function toMeetError(error: unknown, profile: string | undefined, doing: 
   const message = error instanceof Error ? error.message : String(error);
   return new MeetError(`AWS returned ${name} while ${doing}: ${message}`, ExitCode.aws, undefined, { cause: error });
 }
+
+const TRANSIENT_ERRORS = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalError',
+  'InternalFailure',
+  'ServerException',
+  'ProvisionedThroughputExceededException',
+]);
+
+/** True for errors that go away by themselves (throttling, a brief service hiccup). */
+export function isTransientError(error: unknown): boolean {
+  return error instanceof Error && (TRANSIENT_ERRORS.has(error.name) || /rate exceeded|throttl/i.test(error.message));
+}

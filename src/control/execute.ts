@@ -1,0 +1,441 @@
+import { isCredentialError, isTransientError } from '../aws/errors.js';
+import { logGroupsFrom, observe } from './observe.js';
+import { OUTPUT_NAMES } from './outputs.js';
+import { stackBusy } from './phase.js';
+import { describeStep, type Goal, type Step } from './plan.js';
+import type { Clock, ControlPorts } from './ports.js';
+import type { CheckResult, Snapshot, TaskSnapshot } from './snapshot.js';
+import { isLive } from './snapshot.js';
+
+/** What the CLI draws and the web page will poll. */
+export interface ProgressEvent {
+  readonly type: 'step' | 'waiting' | 'done' | 'failed' | 'compensating' | 'compensated';
+  /** 1-based step number and the plan length. */
+  readonly index: number;
+  readonly total: number;
+  readonly description: string;
+  /** Milliseconds since this step started. */
+  readonly stepElapsedMs: number;
+  /** Milliseconds since execution started. */
+  readonly elapsedMs: number;
+  readonly detail?: string;
+}
+
+/** Why a start failed, for the person reading it. */
+export interface Diagnostics {
+  readonly stoppedReason?: string;
+  readonly container?: string;
+  /** The last lines the failing container logged. */
+  readonly logLines?: readonly string[];
+  readonly checks?: readonly CheckResult[];
+}
+
+export class StepFailure extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'deadline' | 'fatal' | 'credentials',
+    readonly diagnostics: Diagnostics = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StepFailure';
+  }
+}
+
+export interface ExecuteResult {
+  readonly ok: boolean;
+  readonly failedStep?: Step;
+  readonly error?: StepFailure;
+  /** For a failed start: whether the task was stopped again. */
+  readonly compensated?: boolean;
+  readonly compensationError?: StepFailure;
+  readonly elapsedMs: number;
+}
+
+export interface Runtime {
+  readonly ports: ControlPorts;
+  readonly clock: Clock;
+  /** Public host name of the meeting. */
+  readonly host: string;
+  /** Milliseconds between polls. */
+  readonly pollMs: number;
+  readonly onProgress: (event: ProgressEvent) => void;
+  /** Called before each step (the lock's lease is renewed there). */
+  readonly beforeStep?: () => Promise<void>;
+}
+
+/** Lines of the failing container's log shown with a failed start. */
+export const LOG_LINES_ON_FAILURE = 20;
+/** Attempts to stop a task after a failed start, with growing pauses, before giving up loudly. */
+export const COMPENSATION_ATTEMPTS = 4;
+
+/**
+ * Run the steps in order, each within its deadline, reporting progress. When a start fails, stop
+ * the task again (compensation) so that a failed start never leaves a task billing; the result says
+ * whether that worked.
+ */
+export async function execute(steps: readonly Step[], goal: Goal, rt: Runtime): Promise<ExecuteResult> {
+  const started = rt.clock.now();
+  // Outputs seen at the start (the bucket name survives the stack's deletion this way).
+  const initial = await withRetry(rt, () => observe(rt.ports, { host: rt.host, now: started }));
+  const memory: Memory = { outputs: { ...(initial?.stack.outputs ?? {}) }, startedAt: started };
+  for (const [i, step] of steps.entries()) {
+    const stepStart = rt.clock.now();
+    const report = (type: ProgressEvent['type'], detail?: string) =>
+      rt.onProgress({
+        type,
+        index: i + 1,
+        total: steps.length,
+        description: describeStep(step),
+        stepElapsedMs: rt.clock.now() - stepStart,
+        elapsedMs: rt.clock.now() - started,
+        ...(detail ? { detail } : {}),
+      });
+    report('step');
+    try {
+      await rt.beforeStep?.();
+      await runStep(step, rt, memory, stepStart, (detail) => report('waiting', detail));
+      report('done');
+    } catch (error) {
+      const failure = asFailure(error);
+      report('failed', failure.message);
+      if (goal !== 'running' || !steps.slice(0, i + 1).some((s) => s.kind === 'set-desired' || s.kind === 'set-power')) {
+        return { ok: false, failedStep: step, error: failure, elapsedMs: rt.clock.now() - started };
+      }
+      const compensation = await compensate(rt, memory, started, steps.length);
+      return {
+        ok: false,
+        failedStep: step,
+        error: failure,
+        compensated: compensation === undefined,
+        ...(compensation ? { compensationError: compensation } : {}),
+        elapsedMs: rt.clock.now() - started,
+      };
+    }
+  }
+  return { ok: true, elapsedMs: rt.clock.now() - started };
+}
+
+interface Memory {
+  outputs: Record<string, string>;
+  readonly startedAt: number;
+}
+
+async function compensate(rt: Runtime, memory: Memory, started: number, total: number): Promise<StepFailure | undefined> {
+  let last: StepFailure | undefined;
+  for (let attempt = 1; attempt <= COMPENSATION_ATTEMPTS; attempt++) {
+    const begin = rt.clock.now();
+    rt.onProgress({
+      type: 'compensating',
+      index: total,
+      total,
+      description: 'stop the task again so that nothing keeps billing',
+      stepElapsedMs: 0,
+      elapsedMs: begin - started,
+      detail: attempt > 1 ? `attempt ${attempt} of ${COMPENSATION_ATTEMPTS}` : undefined,
+    } as ProgressEvent);
+    try {
+      await runStep({ kind: 'set-desired', count: 0, deadlineSeconds: 60 }, rt, memory, begin, () => {});
+      await runStep({ kind: 'wait-tasks-stopped', deadlineSeconds: 300 }, rt, memory, rt.clock.now(), () => {});
+      rt.onProgress({
+        type: 'compensated',
+        index: total,
+        total,
+        description: 'the task is stopped; nothing keeps billing',
+        stepElapsedMs: rt.clock.now() - begin,
+        elapsedMs: rt.clock.now() - started,
+      });
+      return undefined;
+    } catch (error) {
+      last = asFailure(error);
+      if (attempt < COMPENSATION_ATTEMPTS) await rt.clock.sleep(15_000 * 2 ** (attempt - 1));
+    }
+  }
+  return last;
+}
+
+function asFailure(error: unknown): StepFailure {
+  if (error instanceof StepFailure) return error;
+  if (isCredentialError(error)) {
+    return new StepFailure(
+      `AWS credentials expired or missing: ${(error as Error).message}`,
+      'credentials',
+      {},
+      { cause: error },
+    );
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new StepFailure(message, 'fatal', {}, { cause: error });
+}
+
+/** Retry a call through transient errors (throttling) a few times; anything else is thrown. */
+export async function withRetry<T>(rt: Pick<Runtime, 'clock'>, call: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isTransientError(error) || attempt >= attempts) throw error;
+      await rt.clock.sleep(Math.min(1000 * 2 ** attempt, 20_000));
+    }
+  }
+}
+
+/**
+ * Poll `observe` until `check` returns a value (done), throws (fail fast) or the deadline passes.
+ * Transient errors only cost a poll.
+ */
+async function poll<T>(
+  rt: Runtime,
+  step: Step,
+  stepStart: number,
+  check: (snapshot: Snapshot | undefined) => { done: T } | { waiting: string },
+  options: { endpoints?: boolean; onDeadline: (lastWaiting: string) => StepFailure },
+  progress: (detail: string) => void,
+): Promise<T> {
+  const deadline = stepStart + step.deadlineSeconds * 1000;
+  let lastWaiting = 'nothing observed yet';
+  for (;;) {
+    try {
+      const snapshot = await observe(rt.ports, { host: rt.host, now: rt.clock.now(), endpoints: options.endpoints ?? false });
+      const result = check(snapshot);
+      if ('done' in result) return result.done;
+      if (result.waiting !== lastWaiting) progress(result.waiting);
+      lastWaiting = result.waiting;
+    } catch (error) {
+      if (!isTransientError(error)) throw error;
+      lastWaiting = `AWS is throttling (${(error as Error).name}); retrying`;
+      progress(lastWaiting);
+    }
+    if (rt.clock.now() + rt.pollMs > deadline) throw options.onDeadline(lastWaiting);
+    await rt.clock.sleep(rt.pollMs);
+  }
+}
+
+function ids(snapshot: Snapshot | undefined, memory: Memory): { cluster: string; service: string } {
+  const outputs = snapshot?.stack.outputs ?? memory.outputs;
+  const cluster = outputs[OUTPUT_NAMES.cluster];
+  const service = outputs[OUTPUT_NAMES.service];
+  if (!cluster || !service) throw new StepFailure('the ECS service does not exist (the stack is powered down)', 'fatal');
+  return { cluster, service };
+}
+
+/** The newest task that stopped on its own after `since`, with the reason. */
+function failedTask(snapshot: Snapshot, since: number): TaskSnapshot | undefined {
+  if (snapshot.tasks.some((t) => isLive(t) && t.desiredStatus !== 'STOPPED')) return undefined;
+  return snapshot.tasks
+    .filter((t) => t.lastStatus === 'STOPPED' && t.createdAt >= since - 1000 && t.stoppedReason)
+    .sort((a, b) => (b.stoppedAt ?? 0) - (a.stoppedAt ?? 0))[0];
+}
+
+async function diagnose(rt: Runtime, snapshot: Snapshot, task: TaskSnapshot): Promise<Diagnostics> {
+  const container =
+    task.containers.find((c) => (c.exitCode !== undefined && c.exitCode !== 0) || c.reason) ??
+    task.containers.find((c) => c.health === 'UNHEALTHY');
+  const group = container ? logGroupsFrom(snapshot.stack.outputs)[container.name] : undefined;
+  let logLines: string[] | undefined;
+  if (container && group) {
+    const taskId = task.arn.split('/').pop() ?? '';
+    logLines = await rt.ports.logs
+      .tail(group, `${container.name}/${container.name}/${taskId}`, LOG_LINES_ON_FAILURE)
+      .catch(() => undefined);
+  }
+  return {
+    ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
+    ...(container ? { container: container.name } : {}),
+    ...(logLines ? { logLines } : {}),
+  };
+}
+
+async function runStep(
+  step: Step,
+  rt: Runtime,
+  memory: Memory,
+  stepStart: number,
+  progress: (detail: string) => void,
+): Promise<void> {
+  switch (step.kind) {
+    case 'wait-stack-stable':
+      await poll(
+        rt,
+        step,
+        stepStart,
+        (s) => (!s || !stackBusy(s) ? { done: true } : { waiting: `stack is ${s.stack.status}` }),
+        {
+          onDeadline: (w) =>
+            new StepFailure(`the stack did not settle within ${step.deadlineSeconds / 60} min (${w})`, 'deadline'),
+        },
+        progress,
+      );
+      return;
+
+    case 'set-power': {
+      await withRetry(rt, () => rt.ports.stack.setPower(step.power));
+      const snapshot = await poll<Snapshot>(
+        rt,
+        step,
+        stepStart,
+        (s) => {
+          if (!s) return { waiting: 'stack not found' };
+          if (stackBusy(s)) return { waiting: `stack is ${s.stack.status}` };
+          // Right after the call CloudFormation may still report the old, settled state.
+          const serviceExists = Boolean(s.stack.outputs[OUTPUT_NAMES.service]);
+          if (s.stack.powerState !== step.power || serviceExists !== (step.power === 'on')) {
+            if (!/ROLLBACK|FAILED/.test(s.stack.status)) return { waiting: 'waiting for CloudFormation to take the change' };
+          }
+          if (/ROLLBACK|FAILED/.test(s.stack.status))
+            throw new StepFailure(
+              `CloudFormation could not power ${step.power === 'on' ? 'up' : 'down'}: the stack is ${s.stack.status}`,
+              'fatal',
+            );
+          return { done: s };
+        },
+        {
+          onDeadline: (w) =>
+            new StepFailure(
+              `powering ${step.power === 'on' ? 'up' : 'down'} took longer than ${step.deadlineSeconds / 60} min (${w})`,
+              'deadline',
+            ),
+        },
+        progress,
+      );
+      memory.outputs = { ...memory.outputs, ...snapshot.stack.outputs };
+      return;
+    }
+
+    case 'set-desired': {
+      const snapshot = await withRetry(rt, () => observe(rt.ports, { host: rt.host, now: rt.clock.now() }));
+      const { cluster, service } = ids(snapshot, memory);
+      await withRetry(rt, () => rt.ports.service.setDesired(cluster, service, step.count));
+      return;
+    }
+
+    case 'wait-task-running': {
+      let failure: { task: TaskSnapshot; snapshot: Snapshot } | undefined;
+      await poll(
+        rt,
+        step,
+        stepStart,
+        (s) => {
+          if (!s) return { waiting: 'stack not found' };
+          const task = s.tasks.find((t) => isLive(t) && t.desiredStatus !== 'STOPPED');
+          if (task?.lastStatus === 'RUNNING' && task.health === 'HEALTHY') return { done: true };
+          const failed = failedTask(s, memory.startedAt);
+          if (failed) {
+            failure = { task: failed, snapshot: s };
+            return { done: false };
+          }
+          if (!task) return { waiting: 'waiting for ECS to place the task' };
+          const unhealthy = task.containers
+            .filter((c) => c.health !== 'HEALTHY')
+            .map((c) => `${c.name} ${c.health.toLowerCase()}`);
+          return {
+            waiting:
+              task.lastStatus === 'RUNNING'
+                ? `task running; containers: ${unhealthy.join(', ') || 'checking'}`
+                : `task ${task.lastStatus}`,
+          };
+        },
+        {
+          onDeadline: (w) =>
+            new StepFailure(`the task did not become healthy within ${step.deadlineSeconds / 60} min (last: ${w})`, 'deadline'),
+        },
+        progress,
+      );
+      if (failure) {
+        const diagnostics = await diagnose(rt, failure.snapshot, failure.task);
+        throw new StepFailure(
+          `the task stopped: ${failure.task.stoppedReason ?? failure.task.stopCode ?? 'unknown reason'}`,
+          'fatal',
+          diagnostics,
+        );
+      }
+      return;
+    }
+
+    case 'wait-targets-healthy':
+      await poll(
+        rt,
+        step,
+        stepStart,
+        (s) => {
+          if (!s) return { waiting: 'stack not found' };
+          const failed = failedTask(s, memory.startedAt);
+          if (failed) throw new StepFailure(`the task stopped: ${failed.stoppedReason}`, 'fatal');
+          const web = s.targets.web.some((t) => t.state === 'healthy');
+          const media = s.targets.media.some((t) => t.state === 'healthy');
+          if (web && media) return { done: true };
+          const describe = (name: string, list: Snapshot['targets']['web']) =>
+            `${name} ${list.map((t) => `${t.state}${t.reason ? ` (${t.reason})` : ''}`).join('/') || 'not registered'}`;
+          return { waiting: `targets: ${describe('web', s.targets.web)}, ${describe('media', s.targets.media)}` };
+        },
+        { onDeadline: (w) => new StepFailure(`the load-balancer targets never became healthy (${w})`, 'deadline') },
+        progress,
+      );
+      return;
+
+    case 'check-endpoints': {
+      let lastChecks: readonly CheckResult[] = [];
+      await poll(
+        rt,
+        step,
+        stepStart,
+        (s) => {
+          lastChecks = s?.endpoints ?? [];
+          const failing = lastChecks.filter((c) => c.status === 'fail');
+          if (lastChecks.length > 0 && failing.length === 0) return { done: true };
+          return { waiting: failing.map((c) => `${c.name}: ${c.detail}`).join('; ') || 'no task to check' };
+        },
+        {
+          endpoints: true,
+          onDeadline: (w) => new StepFailure(`the meeting is not usable: ${w}`, 'deadline', { checks: lastChecks }),
+        },
+        progress,
+      );
+      return;
+    }
+
+    case 'wait-tasks-stopped':
+      await poll(
+        rt,
+        step,
+        stepStart,
+        (s) => {
+          const live = s?.tasks.filter(isLive) ?? [];
+          return live.length === 0
+            ? { done: true }
+            : { waiting: `${live.length} task(s) ${live.map((t) => t.lastStatus).join(', ')}` };
+        },
+        { onDeadline: (w) => new StepFailure(`tasks did not stop within ${step.deadlineSeconds / 60} min (${w})`, 'deadline') },
+        progress,
+      );
+      return;
+
+    case 'delete-stack':
+      await withRetry(rt, () => rt.ports.stack.delete());
+      await poll(
+        rt,
+        step,
+        stepStart,
+        (s) => {
+          if (!s || s.stack.status === 'DELETE_COMPLETE') return { done: true };
+          if (s.stack.status === 'DELETE_FAILED')
+            throw new StepFailure('CloudFormation could not delete the stack (DELETE_FAILED)', 'fatal');
+          return { waiting: `stack is ${s.stack.status}` };
+        },
+        {
+          onDeadline: (w) =>
+            new StepFailure(`deleting the stack took longer than ${step.deadlineSeconds / 60} min (${w})`, 'deadline'),
+        },
+        progress,
+      );
+      return;
+
+    case 'delete-recordings': {
+      const bucket = memory.outputs[OUTPUT_NAMES.bucket];
+      if (!bucket) throw new StepFailure('the recordings bucket name is unknown', 'fatal');
+      const count = await withRetry(rt, () => rt.ports.recordings.deleteAll(bucket));
+      progress(`deleted ${count} object version(s) and bucket ${bucket}`);
+      return;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { OUTPUT_NAMES } from './outputs.js';
+import type { ControlPorts } from './ports.js';
+import type { Snapshot } from './snapshot.js';
+
+export interface ObserveOptions {
+  /** Public host name, for the endpoint checks. */
+  readonly host: string;
+  /** Run the HTTPS / certificate / websocket checks (slow; only when a task should serve). */
+  readonly endpoints?: boolean;
+  /** Read the participant count from the stats sidecar's logs. */
+  readonly participants?: boolean;
+  readonly now: number;
+}
+
+/** Parse `web=/group/a,jvb=/group/b` (the LogGroupNames output). */
+export function logGroupsFrom(outputs: Readonly<Record<string, string>>): Record<string, string> {
+  const raw = outputs[OUTPUT_NAMES.logGroups] ?? '';
+  return Object.fromEntries(
+    raw
+      .split(',')
+      .map((pair) => pair.split('='))
+      .filter((parts): parts is [string, string] => parts.length === 2 && Boolean(parts[0]) && Boolean(parts[1])),
+  );
+}
+
+/** Read the world into a snapshot; undefined when the stack does not exist. */
+export async function observe(ports: ControlPorts, options: ObserveOptions): Promise<Snapshot | undefined> {
+  const stack = await ports.stack.describe();
+  if (!stack) return undefined;
+  const out = stack.outputs;
+  const cluster = out[OUTPUT_NAMES.cluster];
+  const serviceName = out[OUTPUT_NAMES.service];
+  const [service, tasks, web, media, lock] = await Promise.all([
+    cluster && serviceName ? ports.service.describe(cluster, serviceName) : Promise.resolve(undefined),
+    cluster && serviceName ? ports.service.tasks(cluster, serviceName) : Promise.resolve([]),
+    out[OUTPUT_NAMES.webTargets] ? ports.targets.health(out[OUTPUT_NAMES.webTargets] as string) : Promise.resolve([]),
+    out[OUTPUT_NAMES.mediaTargets] ? ports.targets.health(out[OUTPUT_NAMES.mediaTargets] as string) : Promise.resolve([]),
+    out[OUTPUT_NAMES.stateTable] ? ports.state.current() : Promise.resolve(undefined),
+  ]);
+  const live = tasks.some((t) => t.lastStatus === 'RUNNING');
+  const statsGroup = logGroupsFrom(out).stats;
+  const [endpoints, participants] = await Promise.all([
+    options.endpoints && live ? ports.endpoints.check(options.host) : Promise.resolve(undefined),
+    options.participants && live && statsGroup ? ports.participants.current(statsGroup) : Promise.resolve(undefined),
+  ]);
+  return {
+    at: options.now,
+    stack,
+    ...(service ? { service } : {}),
+    tasks,
+    targets: { web, media },
+    ...(endpoints ? { endpoints } : {}),
+    ...(participants !== undefined ? { participants } : {}),
+    ...(lock ? { lock } : {}),
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * Names of the stack outputs the control plane reads. Kept here (pure) so the core does not import
+ * the CDK stack; the stack uses the same constants.
+ */
+export const OUTPUT_NAMES = {
+  url: 'MeetingUrl',
+  cluster: 'ClusterName',
+  service: 'ServiceName',
+  taskFamily: 'TaskDefinitionFamily',
+  bucket: 'RecordingsBucketName',
+  secret: 'InternalSecretArn',
+  logGroups: 'LogGroupNames',
+  stateTable: 'StateTableName',
+  loadBalancer: 'LoadBalancerArn',
+  webTargets: 'WebTargetGroupArn',
+  mediaTargets: 'MediaTargetGroupArn',
+  mediaAddresses: 'MediaAddresses',
+} as const;

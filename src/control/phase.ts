@@ -1,0 +1,64 @@
+import { isLive, type Snapshot } from './snapshot.js';
+
+export const PHASES = [
+  'POWERED_DOWN',
+  'STOPPED',
+  'STARTING',
+  'READY',
+  'DEGRADED',
+  'STOPPING',
+  'POWERING_UP',
+  'POWERING_DOWN',
+  'FAILED',
+] as const;
+export type Phase = (typeof PHASES)[number];
+
+/**
+ * Seconds after a task starts during which unhealthy load-balancer targets still count as starting:
+ * new IP targets of an NLB take 70–180 s to pass their first checks.
+ */
+export const TARGET_GRACE_SECONDS = 300;
+/** A task that stopped less than this long ago explains a service that cannot keep one running. */
+export const RECENT_FAILURE_SECONDS = 600;
+
+/** True while CloudFormation is changing the stack. */
+export const stackBusy = (snapshot: Snapshot): boolean => /_IN_PROGRESS$/.test(snapshot.stack.status);
+
+/** True when CloudFormation left the stack in a state only a person can repair. */
+export const stackBroken = (snapshot: Snapshot): boolean =>
+  /_FAILED$/.test(snapshot.stack.status) || ['ROLLBACK_COMPLETE', 'DELETE_COMPLETE'].includes(snapshot.stack.status);
+
+/** Where the platform is. Pure and total over snapshots of a deployed stack. */
+export function phase(snapshot: Snapshot): Phase {
+  const { stack, service } = snapshot;
+  if (stackBroken(snapshot)) return 'FAILED';
+  if (stackBusy(snapshot)) {
+    if (stack.status.startsWith('DELETE') || stack.powerState === 'off') return 'POWERING_DOWN';
+    if (!service) return 'POWERING_UP';
+    // A deploy that keeps the power state: the tasks tell where we are.
+  }
+  if (stack.powerState === 'off') return 'POWERED_DOWN';
+  if (!service) return 'FAILED';
+
+  const live = snapshot.tasks.filter(isLive);
+  if (service.desired === 0) return live.length > 0 ? 'STOPPING' : 'STOPPED';
+
+  const running = live.filter((t) => t.lastStatus === 'RUNNING' && t.desiredStatus !== 'STOPPED');
+  if (running.length === 0) {
+    const recentFailure = snapshot.tasks.some(
+      (t) => t.lastStatus === 'STOPPED' && t.stoppedReason && snapshot.at - (t.stoppedAt ?? 0) < RECENT_FAILURE_SECONDS * 1000,
+    );
+    return live.length === 0 && recentFailure ? 'FAILED' : 'STARTING';
+  }
+
+  const { web, media } = snapshot.targets;
+  const targetsHealthy = web.some((t) => t.state === 'healthy') && media.some((t) => t.state === 'healthy');
+  const taskHealthy = running.some((t) => t.health === 'HEALTHY');
+  const endpointsFailing = snapshot.endpoints?.some((c) => c.status === 'fail') ?? false;
+  if (taskHealthy && targetsHealthy) return endpointsFailing ? 'DEGRADED' : 'READY';
+
+  const oldestStart = Math.min(...running.map((t) => t.startedAt ?? snapshot.at));
+  const pastGrace = snapshot.at - oldestStart > TARGET_GRACE_SECONDS * 1000;
+  const containerUnhealthy = running.some((t) => t.health === 'UNHEALTHY' || t.containers.some((c) => c.health === 'UNHEALTHY'));
+  return containerUnhealthy || pastGrace ? 'DEGRADED' : 'STARTING';
+}

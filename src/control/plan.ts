@@ -1,0 +1,187 @@
+import { type Phase, phase, stackBroken, stackBusy } from './phase.js';
+import type { PowerState, Snapshot } from './snapshot.js';
+
+export const GOALS = ['running', 'stopped', 'powered-down', 'destroyed'] as const;
+export type Goal = (typeof GOALS)[number];
+
+/** Per-step deadlines in seconds, sized from the research notes (see docs/control-plane.md). */
+export const DEADLINES = {
+  stackStable: 30 * 60,
+  setPower: 30 * 60,
+  setDesired: 60,
+  taskRunning: 8 * 60,
+  targetsHealthy: 8 * 60,
+  endpoints: 4 * 60,
+  tasksStopped: 5 * 60,
+  deleteStack: 30 * 60,
+  deleteRecordings: 30 * 60,
+} as const;
+
+export type Step =
+  | { readonly kind: 'wait-stack-stable'; readonly deadlineSeconds: number }
+  | { readonly kind: 'set-power'; readonly power: PowerState; readonly deadlineSeconds: number }
+  | { readonly kind: 'set-desired'; readonly count: 0 | 1; readonly deadlineSeconds: number }
+  | { readonly kind: 'wait-task-running'; readonly deadlineSeconds: number }
+  | { readonly kind: 'wait-targets-healthy'; readonly deadlineSeconds: number }
+  | { readonly kind: 'check-endpoints'; readonly deadlineSeconds: number }
+  | { readonly kind: 'wait-tasks-stopped'; readonly deadlineSeconds: number }
+  | { readonly kind: 'delete-stack'; readonly deadlineSeconds: number }
+  | { readonly kind: 'delete-recordings'; readonly deadlineSeconds: number };
+export type StepKind = Step['kind'];
+
+/** A plan cannot be made: the message says why and what a person can do. */
+export class PlanError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+    this.name = 'PlanError';
+  }
+}
+
+export interface PlanOptions {
+  /** With goal `destroyed`: also delete every recording and the bucket. */
+  readonly deleteRecordings?: boolean;
+}
+
+const step = {
+  waitStable: (): Step => ({ kind: 'wait-stack-stable', deadlineSeconds: DEADLINES.stackStable }),
+  power: (power: PowerState): Step => ({ kind: 'set-power', power, deadlineSeconds: DEADLINES.setPower }),
+  desired: (count: 0 | 1): Step => ({ kind: 'set-desired', count, deadlineSeconds: DEADLINES.setDesired }),
+  taskRunning: (): Step => ({ kind: 'wait-task-running', deadlineSeconds: DEADLINES.taskRunning }),
+  targets: (): Step => ({ kind: 'wait-targets-healthy', deadlineSeconds: DEADLINES.targetsHealthy }),
+  endpoints: (): Step => ({ kind: 'check-endpoints', deadlineSeconds: DEADLINES.endpoints }),
+  stopped: (): Step => ({ kind: 'wait-tasks-stopped', deadlineSeconds: DEADLINES.tasksStopped }),
+  deleteStack: (): Step => ({ kind: 'delete-stack', deadlineSeconds: DEADLINES.deleteStack }),
+  deleteRecordings: (): Step => ({ kind: 'delete-recordings', deadlineSeconds: DEADLINES.deleteRecordings }),
+};
+
+const becomeReady = (): Step[] => [step.taskRunning(), step.targets(), step.endpoints()];
+const start = (): Step[] => [step.desired(1), ...becomeReady()];
+const stop = (): Step[] => [step.desired(0), step.stopped()];
+
+/**
+ * The phase the platform will settle in once CloudFormation finishes what it is doing; the plan
+ * waits for that first.
+ */
+function settledPhase(current: Phase): Phase {
+  if (current === 'POWERING_UP') return 'STOPPED';
+  if (current === 'POWERING_DOWN') return 'POWERED_DOWN';
+  return current;
+}
+
+/**
+ * The ordered steps that take the platform from where the snapshot says it is to `goal`. Pure and
+ * idempotent: empty when the goal already holds. Throws PlanError when no safe plan exists.
+ */
+export function plan(goal: Goal, snapshot: Snapshot | undefined, options: PlanOptions = {}): Step[] {
+  if (!snapshot) {
+    if (goal === 'destroyed') return [];
+    throw new PlanError('the stack is not deployed.', 'Run `meetctl deploy` first.');
+  }
+  const current = phase(snapshot);
+  if (goal === 'destroyed') {
+    const live = snapshot.service && (snapshot.service.desired > 0 || snapshot.tasks.some((t) => t.lastStatus !== 'STOPPED'));
+    return [
+      ...(stackBusy(snapshot) ? [step.waitStable()] : []),
+      ...(live ? stop() : []),
+      step.deleteStack(),
+      ...(options.deleteRecordings ? [step.deleteRecordings()] : []),
+    ];
+  }
+  if (stackBroken(snapshot)) {
+    throw new PlanError(
+      `stack ${snapshot.stack.name} is ${snapshot.stack.status}; CloudFormation needs a person to repair it.`,
+      'Open the stack in the CloudFormation console, read the failed events and fix them (or `meetctl destroy` and deploy again).',
+    );
+  }
+  const wait = stackBusy(snapshot) ? [step.waitStable()] : [];
+  const settled = settledPhase(current);
+  return [...wait, ...fromSettled(goal, settled)];
+}
+
+function fromSettled(goal: Exclude<Goal, 'destroyed'>, from: Phase): Step[] {
+  switch (goal) {
+    case 'running':
+      switch (from) {
+        case 'READY':
+          return [];
+        case 'STARTING':
+          return becomeReady();
+        case 'STOPPED':
+          return start();
+        case 'STOPPING':
+          return [step.stopped(), ...start()];
+        case 'DEGRADED':
+        case 'FAILED':
+          return [...stop(), ...start()];
+        case 'POWERED_DOWN':
+          return [step.power('on'), ...start()];
+        default:
+          return unreachable(from);
+      }
+    case 'stopped':
+      switch (from) {
+        case 'STOPPED':
+          return [];
+        case 'STOPPING':
+          return [step.stopped()];
+        case 'READY':
+        case 'STARTING':
+        case 'DEGRADED':
+        case 'FAILED':
+          return stop();
+        case 'POWERED_DOWN':
+          return [step.power('on')];
+        default:
+          return unreachable(from);
+      }
+    case 'powered-down':
+      switch (from) {
+        case 'POWERED_DOWN':
+          return [];
+        case 'STOPPED':
+          return [step.power('off')];
+        case 'STOPPING':
+          return [step.stopped(), step.power('off')];
+        case 'READY':
+        case 'STARTING':
+        case 'DEGRADED':
+        case 'FAILED':
+          return [...stop(), step.power('off')];
+        default:
+          return unreachable(from);
+      }
+  }
+}
+
+function unreachable(from: Phase): never {
+  throw new Error(`no plan from settled phase ${from}`);
+}
+
+/** One line per step for `--dry-run` and progress output. */
+export function describeStep(s: Step): string {
+  switch (s.kind) {
+    case 'wait-stack-stable':
+      return 'wait until CloudFormation finishes the current stack change';
+    case 'set-power':
+      return s.power === 'on'
+        ? 'power up: recreate the load balancer, its addresses and the service (stack parameter PowerState=on)'
+        : 'power down: delete the load balancer, its addresses and the service (stack parameter PowerState=off)';
+    case 'set-desired':
+      return s.count === 1 ? 'start one task (ECS desired count 1)' : 'stop the task (ECS desired count 0)';
+    case 'wait-task-running':
+      return 'wait until the task runs and its containers are healthy';
+    case 'wait-targets-healthy':
+      return 'wait until both load-balancer targets (web 443, media 10000/udp) are healthy';
+    case 'check-endpoints':
+      return 'check HTTPS, the certificate, the web client config and the XMPP websocket';
+    case 'wait-tasks-stopped':
+      return 'wait until no task is left running';
+    case 'delete-stack':
+      return 'delete the stack (the recordings bucket is retained)';
+    case 'delete-recordings':
+      return 'delete every recording (all versions) and the recordings bucket';
+  }
+}

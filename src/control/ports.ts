@@ -1,0 +1,91 @@
+import type { CheckResult, LockLease, PowerState, StackSnapshot, TargetSnapshot, TaskSnapshot } from './snapshot.js';
+
+/**
+ * The narrow interfaces the control plane needs from AWS (and from the network). The CLI builds them
+ * over the AWS SDK v3 (`src/aws/control-adapters.ts`); tests give the core a simulated AWS.
+ */
+export interface ControlPorts {
+  readonly stack: {
+    /** The stack, or undefined when it does not exist. */
+    describe(): Promise<StackSnapshot | undefined>;
+    /** Flip the PowerState parameter on the previous template. Returns when CloudFormation accepted it. */
+    setPower(power: PowerState): Promise<void>;
+    /** Start deleting the stack. */
+    delete(): Promise<void>;
+  };
+  readonly service: {
+    /** Counts, or undefined when the service does not exist. */
+    describe(cluster: string, service: string): Promise<{ desired: number; running: number; pending: number } | undefined>;
+    setDesired(cluster: string, service: string, count: number): Promise<void>;
+    /** Live tasks of the service and those stopped recently. */
+    tasks(cluster: string, service: string): Promise<TaskSnapshot[]>;
+  };
+  readonly targets: {
+    health(targetGroupArn: string): Promise<TargetSnapshot[]>;
+  };
+  readonly endpoints: {
+    /** HTTPS, certificate for the host, web client config, XMPP websocket upgrade. */
+    check(host: string): Promise<CheckResult[]>;
+  };
+  readonly logs: {
+    /** The last `lines` lines a container wrote (newest last). */
+    tail(logGroup: string, streamPrefix: string, lines: number): Promise<string[]>;
+  };
+  readonly participants: {
+    /** People in conferences according to the stats sidecar, or undefined when unknown. */
+    current(logGroup: string): Promise<number | undefined>;
+  };
+  readonly recordings: {
+    /** Delete every object version and the bucket; returns the number of versions deleted. */
+    deleteAll(bucket: string): Promise<number>;
+  };
+  readonly state: StateStore;
+}
+
+/** One transition (or refusal) in the append-only log. */
+export interface TransitionEvent {
+  readonly at: number;
+  readonly actor: string;
+  readonly reason: string;
+  readonly goal: string;
+  readonly from: string;
+  readonly to: string;
+  readonly outcome: 'done' | 'no-op' | 'failed' | 'refused';
+  readonly detail?: string;
+  /** Minutes a task ran that this transition ended (for the cost report). */
+  readonly runningMinutes?: number;
+  /** When the task this transition started began running (epoch ms), for month-to-date accounting. */
+  readonly taskStartedAt?: number;
+}
+
+/** The DynamoDB state table: a lock with a lease and the event log. */
+export interface StateStore {
+  /** Take the lock if it is free or its lease expired. Returns the lease, or the current holder when refused. */
+  acquire(request: {
+    owner: string;
+    reason: string;
+    token: string;
+    now: number;
+    leaseSeconds: number;
+  }): Promise<{ acquired: true; lease: LockLease } | { acquired: false; holder: LockLease }>;
+  /** Extend the lease; false when the lock is no longer ours. */
+  renew(token: string, now: number, leaseSeconds: number): Promise<boolean>;
+  /** Release if still ours. */
+  release(token: string): Promise<void>;
+  /** The current lease, if any. */
+  current(): Promise<LockLease | undefined>;
+  append(event: TransitionEvent): Promise<void>;
+  /** Events at or after `since` (epoch ms), oldest first. */
+  events(since: number): Promise<TransitionEvent[]>;
+}
+
+/** Time, injectable so tests run on a virtual clock. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
