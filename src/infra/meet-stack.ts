@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { SIZE_PRESETS } from '../config/presets.js';
 import { parseRelease } from '../config/release.js';
 import type { MeetConfig } from '../config/schema.js';
+import { OUTPUT_NAMES } from '../control/outputs.js';
 import { InternalSecret } from './constructs/internal-secret.js';
 import { CONTAINERS, containerLogGroups, JitsiTask, SECRET_KEYS } from './constructs/jitsi-task.js';
 import { MeetingLoadBalancer } from './constructs/meeting-load-balancer.js';
@@ -15,26 +16,15 @@ import { Network } from './constructs/network.js';
 import { JVB_MEDIA_PORT } from './constructs/ports.js';
 import { PowerSwitch } from './constructs/power-switch.js';
 import { RecordingsBucket } from './constructs/recordings-bucket.js';
+import { StateTable } from './constructs/state-table.js';
 
 export interface MeetStackProps extends StackProps {
   /** Validated configuration. */
   readonly config: MeetConfig;
 }
 
-/** Names of the stack outputs that `meetctl` reads. */
-export const OUTPUTS = {
-  url: 'MeetingUrl',
-  cluster: 'ClusterName',
-  service: 'ServiceName',
-  taskFamily: 'TaskDefinitionFamily',
-  bucket: 'RecordingsBucketName',
-  secret: 'InternalSecretArn',
-  logGroups: 'LogGroupNames',
-  loadBalancer: 'LoadBalancerArn',
-  webTargets: 'WebTargetGroupArn',
-  mediaTargets: 'MediaTargetGroupArn',
-  mediaAddresses: 'MediaAddresses',
-} as const;
+/** Names of the stack outputs that `meetctl` reads (shared with the control-plane core). */
+export const OUTPUTS = OUTPUT_NAMES;
 
 /** Seconds ECS ignores load-balancer health after a task starts: NLB IP targets take 70–180 s to register. */
 export const HEALTH_CHECK_GRACE_SECONDS = 300;
@@ -78,6 +68,7 @@ export class MeetStack extends Stack {
     });
     const recordings = new RecordingsBucket(this, 'Recordings');
     const internalSecret = new InternalSecret(this, 'InternalSecret', { keys: SECRET_KEYS });
+    const state = new StateTable(this, 'State');
 
     const cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: network.vpc,
@@ -148,6 +139,7 @@ export class MeetStack extends Stack {
     new CfnOutput(this, OUTPUTS.url, { value: `https://${config.domain}`, description: 'Where people join' });
     new CfnOutput(this, OUTPUTS.cluster, { value: cluster.clusterName });
     new CfnOutput(this, OUTPUTS.bucket, { value: recordings.bucket.bucketName });
+    new CfnOutput(this, OUTPUTS.stateTable, { value: state.table.tableName, description: 'Control-plane lock and event log' });
     new CfnOutput(this, OUTPUTS.secret, {
       value: internalSecret.secret.secretArn,
       description: 'ARN only; the values never leave Secrets Manager',

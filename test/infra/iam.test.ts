@@ -12,7 +12,7 @@ const executionRole = taskDefinition.ExecutionRoleArn['Fn::GetAtt'][0];
 const taskRole = taskDefinition.TaskRoleArn['Fn::GetAtt'][0];
 const secret = arnOf(json, resource(json, 'AWS::SecretsManager::Secret').id);
 const bucket = arnOf(json, resource(json, 'AWS::S3::Bucket').id, 'Arn');
-const containerLogGroups = ['Web', 'Prosody', 'Jicofo', 'Jvb'].map(
+const containerLogGroups = ['Web', 'Prosody', 'Jicofo', 'Jvb', 'Stats'].map(
   (name) => resource(json, 'AWS::Logs::LogGroup', `Logs${name}Logs`).id,
 );
 const logStream = (group: string, stream = 'jvb/jvb/0123') =>
@@ -78,7 +78,7 @@ describe('task execution role', () => {
     const images = (resource(json, 'AWS::ECS::TaskDefinition').props.ContainerDefinitions as Array<{ Image: string }>).map(
       (c) => c.Image,
     );
-    for (const image of images) expect(image).toMatch(/^ghcr\.io\/jitsi\//);
+    for (const image of images) expect(image).toMatch(/^(ghcr\.io\/jitsi|public\.ecr\.aws\/docker\/library)\//);
   });
 });
 

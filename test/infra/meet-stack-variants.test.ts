@@ -20,7 +20,7 @@ describe('stack variants', () => {
   });
 
   it('pulls releases before stable-11146 from Docker Hub and serves web on port 80', () => {
-    for (const c of containers) expect(c.Image).toBe(`jitsi/${c.Name}:stable-11031`);
+    for (const c of containers.filter((c) => c.Name !== 'stats')) expect(c.Image).toBe(`jitsi/${c.Name}:stable-11031`);
     expect(resource(json, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'WebTargets').props).toMatchObject({
       Port: 80,
       HealthCheckPort: '80',

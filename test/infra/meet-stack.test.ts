@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { SECRET_KEYS } from '../../src/infra/constructs/jitsi-task.js';
+import { SECRET_KEYS, STATS_IMAGE, STATS_SCRIPT } from '../../src/infra/constructs/jitsi-task.js';
 import { HEALTH_CHECK_GRACE_SECONDS, OUTPUTS } from '../../src/infra/meet-stack.js';
 import { referencedIds, resource, synth } from '../support/fixtures.js';
 
@@ -163,13 +163,24 @@ describe('ECS service and task', () => {
     expect(env('jvb').VIDEOBRIDGE_MAX_MEMORY).toBe('3072m');
   });
 
-  it('has the four containers, every image pinned to the one release tag', () => {
-    expect(containers.map((c) => c.Name).sort()).toEqual(['jicofo', 'jvb', 'prosody', 'web']);
-    for (const c of containers) {
+  it('has the four Jitsi containers, every image pinned to the one release tag, and the stats sidecar', () => {
+    expect(containers.map((c) => c.Name).sort()).toEqual(['jicofo', 'jvb', 'prosody', 'stats', 'web']);
+    for (const c of containers.filter((c) => c.Name !== 'stats')) {
       expect(c.Image).toBe(`ghcr.io/jitsi/${c.Name}:stable-11146-2`);
-      expect(c.Image).not.toMatch(/:(stable|latest|unstable)$/);
       expect(c.Essential).toBe(true);
     }
+    for (const c of containers) expect(c.Image).not.toMatch(/:(stable|latest|unstable)$/);
+  });
+
+  it('runs a non-essential stats sidecar from a pinned public image that reads jicofo once a minute', () => {
+    const stats = container('stats') as Container & { EntryPoint: string[]; Command: string[] };
+    expect(stats.Image).toBe(STATS_IMAGE);
+    expect(stats.Image).toMatch(/^public\.ecr\.aws\/.+:\d+\.\d+\.\d+$/);
+    expect(stats.Essential).toBe(false);
+    expect(stats.DependsOn).toEqual([{ ContainerName: 'jicofo', Condition: 'START' }]);
+    expect(stats.EntryPoint).toEqual(['sh', '-c']);
+    expect(stats.Command).toEqual([STATS_SCRIPT]);
+    expect(stats.Secrets).toBeUndefined();
   });
 
   it('wires every container over 127.0.0.1', () => {
@@ -271,7 +282,7 @@ describe('recordings bucket', () => {
 
 describe('logs, DNS and outputs', () => {
   it('has one log group per container with the configured retention', () => {
-    for (const name of ['Web', 'Prosody', 'Jicofo', 'Jvb']) {
+    for (const name of ['Web', 'Prosody', 'Jicofo', 'Jvb', 'Stats']) {
       expect(resource(json, 'AWS::Logs::LogGroup', `Logs${name}Logs`).props).toMatchObject({ RetentionInDays: 30 });
     }
     for (const c of containers) {
@@ -294,6 +305,21 @@ describe('logs, DNS and outputs', () => {
   it('outputs the URL and the names the CLI needs', () => {
     template.hasOutput(OUTPUTS.url, { Value: 'https://meet.example.org' });
     for (const name of Object.values(OUTPUTS)) expect(json.Outputs[name], name).toBeDefined();
+  });
+});
+
+describe('state table', () => {
+  it('is on-demand with point-in-time recovery, keyed for the lock and the event log', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    });
+    expect(json.Resources[resource(json, 'AWS::DynamoDB::Table').id]?.Condition).toBeUndefined();
+    template.hasOutput(OUTPUTS.stateTable, { Value: { Ref: resource(json, 'AWS::DynamoDB::Table').id } });
   });
 });
 

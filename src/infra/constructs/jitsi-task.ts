@@ -10,9 +10,30 @@ import { imageFor, type JitsiRelease } from '../../config/release.js';
 import { logicalId } from './logical-id.js';
 import { JICOFO_REST_PORT, JVB_HEALTH_PORT, JVB_MEDIA_PORT, PROSODY_HTTP_PORT } from './ports.js';
 
-/** Names of the containers in the one task (also the log stream prefixes). */
-export const CONTAINERS = ['web', 'prosody', 'jicofo', 'jvb'] as const;
+/** The Jitsi containers of the one task. */
+export const JITSI_CONTAINERS = ['web', 'prosody', 'jicofo', 'jvb'] as const;
+/** Every container of the task (also the log stream prefixes and log group keys). */
+export const CONTAINERS = [...JITSI_CONTAINERS, 'stats'] as const;
 export type ContainerName = (typeof CONTAINERS)[number];
+
+/** Pinned public image with a shell and an HTTP client (busybox wget) for the stats sidecar. */
+export const STATS_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37.0';
+/** Seconds between two stats lines. */
+export const STATS_INTERVAL_SECONDS = 60;
+
+/**
+ * The sidecar's loop: read jicofo's local /stats once a minute and print one JSON line,
+ * `{"type":"jicofo-stats","ok":true,"stats":{…,"participants":3,"conferences":1,…}}`, or ok=false
+ * with stats null when jicofo does not answer. A CloudWatch Logs metric filter and `meetctl` read it.
+ */
+export const STATS_SCRIPT = String.raw`while true; do
+  s=$(wget -q -O - -T 5 http://127.0.0.1:${JICOFO_REST_PORT}/stats 2>/dev/null | tr -d '\n')
+  case "$s" in
+    "{"*) echo "{\"type\":\"jicofo-stats\",\"ok\":true,\"stats\":$s}" ;;
+    *) echo "{\"type\":\"jicofo-stats\",\"ok\":false,\"stats\":null}" ;;
+  esac
+  sleep ${STATS_INTERVAL_SECONDS}
+done`;
 
 /** Keys of the internal secret, as the docker-jitsi-meet images name the variables. */
 export const SECRET_KEYS = ['JICOFO_AUTH_PASSWORD', 'JVB_AUTH_PASSWORD'] as const;
@@ -77,7 +98,7 @@ export class JitsiTask extends Construct {
 
     const secret = (key: (typeof SECRET_KEYS)[number]) => ecs.Secret.fromSecretsManager(props.secret, key);
     const common = { TZ: 'UTC', ENABLE_IPV6: '0' };
-    const add = (name: ContainerName, options: Omit<ecs.ContainerDefinitionOptions, 'image' | 'logging'>) =>
+    const add = (name: (typeof JITSI_CONTAINERS)[number], options: Omit<ecs.ContainerDefinitionOptions, 'image' | 'logging'>) =>
       this.taskDefinition.addContainer(name, {
         ...options,
         containerName: name,
@@ -144,7 +165,18 @@ export class JitsiTask extends Construct {
     for (const dependent of [web, jicofo, jvb]) {
       dependent.addContainerDependencies({ container: prosody, condition: ecs.ContainerDependencyCondition.HEALTHY });
     }
-    this.containers = { web, prosody, jicofo, jvb };
+    // Participants signal for idle detection and `meetctl stop`; not essential: it never ends a meeting.
+    const stats = this.taskDefinition.addContainer('stats', {
+      containerName: 'stats',
+      image: ecs.ContainerImage.fromRegistry(STATS_IMAGE),
+      essential: false,
+      entryPoint: ['sh', '-c'],
+      command: [STATS_SCRIPT],
+      memoryReservationMiB: 16,
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'stats', logGroup: props.logGroups.stats }),
+    });
+    stats.addContainerDependencies({ container: jicofo, condition: ecs.ContainerDependencyCondition.START });
+    this.containers = { web, prosody, jicofo, jvb, stats };
   }
 }
 
