@@ -1,0 +1,232 @@
+import {
+  CloudFormationClient,
+  DeleteStackCommand,
+  DescribeStacksCommand,
+  UpdateStackCommand,
+} from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient, FilterLogEventsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { OUTPUT_NAMES } from '../control/outputs.js';
+import type { ControlPorts, StateStore } from '../control/ports.js';
+import type { Health, StackSnapshot, TargetSnapshot, TargetState, TaskSnapshot } from '../control/snapshot.js';
+import { checkEndpoints, type EndpointCheckOptions } from '../net/endpoint-checks.js';
+import type { AwsTarget } from './ports.js';
+import { dynamoStateStore } from './state-store.js';
+
+/** Name of the stack parameter the power switch flips. */
+const POWER_PARAMETER = 'PowerState';
+/** Stats lines older than this do not count (the sidecar writes one a minute). */
+export const PARTICIPANTS_MAX_AGE_MS = 3 * 60_000;
+
+export interface SdkClients {
+  readonly cloudformation: CloudFormationClient;
+  readonly ecs: ECSClient;
+  readonly elbv2: ElasticLoadBalancingV2Client;
+  readonly logs: CloudWatchLogsClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly s3: S3Client;
+}
+
+/** One client per service, SSO profiles through the default credential chain, standard retries. */
+export function sdkClients(target: AwsTarget): SdkClients {
+  const config = { region: target.region, ...(target.profile ? { profile: target.profile } : {}) };
+  return {
+    cloudformation: new CloudFormationClient(config),
+    ecs: new ECSClient(config),
+    elbv2: new ElasticLoadBalancingV2Client(config),
+    logs: new CloudWatchLogsClient(config),
+    dynamodb: new DynamoDBClient(config),
+    s3: new S3Client(config),
+  };
+}
+
+const health = (value: string | undefined): Health => (value === 'HEALTHY' || value === 'UNHEALTHY' ? value : 'UNKNOWN');
+const ms = (date: Date | undefined) => (date ? date.getTime() : undefined);
+
+export async function describeStack(client: CloudFormationClient, stackName: string): Promise<StackSnapshot | undefined> {
+  try {
+    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+    const stack = Stacks?.[0];
+    if (!stack) return undefined;
+    const power = stack.Parameters?.find((p) => p.ParameterKey === POWER_PARAMETER)?.ParameterValue;
+    return {
+      name: stack.StackName ?? stackName,
+      status: stack.StackStatus ?? 'UNKNOWN',
+      powerState: power === 'off' ? 'off' : 'on',
+      outputs: Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? ''])),
+    };
+  } catch (error) {
+    // CloudFormation answers a missing stack with a ValidationError, not a typed NotFound.
+    if (error instanceof Error && error.name === 'ValidationError' && /does not exist/.test(error.message)) return undefined;
+    throw error;
+  }
+}
+
+/** The control ports over AWS SDK v3 for one deployed stack. */
+export function sdkControlPorts(
+  clients: SdkClients,
+  stackName: string,
+  endpointOptions: EndpointCheckOptions = {},
+): ControlPorts {
+  let store: StateStore | undefined;
+  const state = async (): Promise<StateStore> => {
+    if (store) return store;
+    const table = (await describeStack(clients.cloudformation, stackName))?.outputs[OUTPUT_NAMES.stateTable];
+    if (!table) throw new Error(`stack ${stackName} has no ${OUTPUT_NAMES.stateTable} output; deploy the current version first`);
+    store = dynamoStateStore(clients.dynamodb, table);
+    return store;
+  };
+
+  return {
+    stack: {
+      describe: () => describeStack(clients.cloudformation, stackName),
+      async setPower(power) {
+        const { Stacks } = await clients.cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
+        const others = (Stacks?.[0]?.Parameters ?? []).filter((p) => p.ParameterKey !== POWER_PARAMETER);
+        await clients.cloudformation.send(
+          new UpdateStackCommand({
+            StackName: stackName,
+            UsePreviousTemplate: true,
+            Parameters: [
+              { ParameterKey: POWER_PARAMETER, ParameterValue: power },
+              ...others.map((p) => ({ ParameterKey: p.ParameterKey, UsePreviousValue: true })),
+            ],
+            Capabilities: ['CAPABILITY_IAM'],
+          }),
+        );
+      },
+      async delete() {
+        await clients.cloudformation.send(new DeleteStackCommand({ StackName: stackName }));
+      },
+    },
+    service: {
+      async describe(cluster, service) {
+        const { services } = await clients.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+        const found = services?.find((s) => s.status !== 'INACTIVE');
+        return found
+          ? { desired: found.desiredCount ?? 0, running: found.runningCount ?? 0, pending: found.pendingCount ?? 0 }
+          : undefined;
+      },
+      async setDesired(cluster, service, count) {
+        await clients.ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: count }));
+      },
+      async tasks(cluster, service): Promise<TaskSnapshot[]> {
+        const lists = await Promise.all(
+          (['RUNNING', 'STOPPED'] as const).map((desiredStatus) =>
+            clients.ecs.send(new ListTasksCommand({ cluster, serviceName: service, desiredStatus, maxResults: 20 })),
+          ),
+        );
+        const arns = lists.flatMap((l) => l.taskArns ?? []);
+        if (arns.length === 0) return [];
+        const { tasks } = await clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }));
+        return (tasks ?? []).map((t) => ({
+          arn: t.taskArn ?? '',
+          lastStatus: t.lastStatus ?? 'UNKNOWN',
+          desiredStatus: t.desiredStatus ?? 'UNKNOWN',
+          health: health(t.healthStatus),
+          createdAt: ms(t.createdAt) ?? 0,
+          ...(t.startedAt ? { startedAt: t.startedAt.getTime() } : {}),
+          ...(t.stoppedAt ? { stoppedAt: t.stoppedAt.getTime() } : {}),
+          ...(t.stopCode ? { stopCode: t.stopCode } : {}),
+          ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
+          containers: (t.containers ?? []).map((c) => ({
+            name: c.name ?? '?',
+            lastStatus: c.lastStatus ?? 'UNKNOWN',
+            health: health(c.healthStatus),
+            ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+            ...(c.reason ? { reason: c.reason } : {}),
+          })),
+        }));
+      },
+    },
+    targets: {
+      async health(targetGroupArn): Promise<TargetSnapshot[]> {
+        const { TargetHealthDescriptions } = await clients.elbv2.send(
+          new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }),
+        );
+        return (TargetHealthDescriptions ?? []).map((d) => ({
+          state: (d.TargetHealth?.State ?? 'unavailable') as TargetState,
+          ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
+        }));
+      },
+    },
+    endpoints: { check: (host) => checkEndpoints(host, endpointOptions) },
+    logs: {
+      async tail(logGroup, stream, lines) {
+        const { events } = await clients.logs.send(
+          new GetLogEventsCommand({ logGroupName: logGroup, logStreamName: stream, limit: lines, startFromHead: false }),
+        );
+        return (events ?? []).map((e) => e.message ?? '');
+      },
+    },
+    participants: {
+      async current(logGroup) {
+        const now = Date.now();
+        let last: string | undefined;
+        let token: string | undefined;
+        do {
+          const page = await clients.logs.send(
+            new FilterLogEventsCommand({ logGroupName: logGroup, startTime: now - PARTICIPANTS_MAX_AGE_MS, nextToken: token }),
+          );
+          for (const e of page.events ?? []) if (e.message?.includes('jicofo-stats')) last = e.message;
+          token = page.nextToken;
+        } while (token);
+        return participantsFromStatsLine(last);
+      },
+    },
+    recordings: {
+      async deleteAll(bucket) {
+        let deleted = 0;
+        let keyMarker: string | undefined;
+        let versionMarker: string | undefined;
+        for (;;) {
+          const page = await clients.s3.send(
+            new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionMarker }),
+          );
+          const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
+            Key: v.Key ?? '',
+            VersionId: v.VersionId,
+          }));
+          if (objects.length > 0) {
+            await clients.s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
+            deleted += objects.length;
+          }
+          if (!page.IsTruncated) break;
+          keyMarker = page.NextKeyMarker;
+          versionMarker = page.NextVersionIdMarker;
+        }
+        await clients.s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+        return deleted;
+      },
+    },
+    state: {
+      acquire: async (r) => (await state()).acquire(r),
+      renew: async (token, now, lease) => (await state()).renew(token, now, lease),
+      release: async (token) => (await state()).release(token),
+      current: async () => (await state()).current(),
+      append: async (e) => (await state()).append(e),
+      events: async (since) => (await state()).events(since),
+    },
+  };
+}
+
+/** Participants from the sidecar's JSON line; undefined when there is none or jicofo did not answer. */
+export function participantsFromStatsLine(line: string | undefined): number | undefined {
+  if (!line) return undefined;
+  try {
+    const parsed = JSON.parse(line) as { ok?: boolean; stats?: { participants?: unknown } | null };
+    const value = parsed.stats?.participants;
+    return parsed.ok && typeof value === 'number' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

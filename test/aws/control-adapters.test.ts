@@ -1,0 +1,208 @@
+import {
+  CloudFormationClient,
+  DeleteStackCommand,
+  DescribeStacksCommand,
+  UpdateStackCommand,
+} from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient, FilterLogEventsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { participantsFromStatsLine, sdkClients, sdkControlPorts } from '../../src/aws/control-adapters.js';
+
+const cfn = mockClient(CloudFormationClient);
+const ecs = mockClient(ECSClient);
+const elbv2 = mockClient(ElasticLoadBalancingV2Client);
+const logs = mockClient(CloudWatchLogsClient);
+const s3 = mockClient(S3Client);
+const ports = sdkControlPorts(sdkClients({ region: 'us-west-2' }), 'Meet');
+
+beforeEach(() => {
+  for (const m of [cfn, ecs, elbv2, logs, s3]) m.reset();
+});
+
+const stack = {
+  StackName: 'Meet',
+  StackStatus: 'UPDATE_COMPLETE' as const,
+  CreationTime: new Date('2026-11-01T00:00:00Z'),
+  Parameters: [
+    { ParameterKey: 'PowerState', ParameterValue: 'on' },
+    { ParameterKey: 'BootstrapVersion', ParameterValue: '/cdk-bootstrap/hnb659fds/version', ResolvedValue: '27' },
+  ],
+  Outputs: [{ OutputKey: 'ClusterName', OutputValue: 'Meet-Cluster' }],
+};
+
+describe('stack port', () => {
+  it('describes the stack and its power state', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
+    expect(await ports.stack.describe()).toEqual({
+      name: 'Meet',
+      status: 'UPDATE_COMPLETE',
+      powerState: 'on',
+      outputs: { ClusterName: 'Meet-Cluster' },
+    });
+  });
+
+  it('flips PowerState on the previous template, keeping every other parameter', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
+    cfn.on(UpdateStackCommand).resolves({ StackId: 'arn:aws:cloudformation:us-west-2:1:stack/Meet/x' });
+    await ports.stack.setPower('off');
+    expect(cfn).toHaveReceivedCommandWith(UpdateStackCommand, {
+      StackName: 'Meet',
+      UsePreviousTemplate: true,
+      Parameters: [
+        { ParameterKey: 'PowerState', ParameterValue: 'off' },
+        { ParameterKey: 'BootstrapVersion', UsePreviousValue: true },
+      ],
+      Capabilities: ['CAPABILITY_IAM'],
+    });
+  });
+
+  it('deletes the stack', async () => {
+    cfn.on(DeleteStackCommand).resolves({});
+    await ports.stack.delete();
+    expect(cfn).toHaveReceivedCommandWith(DeleteStackCommand, { StackName: 'Meet' });
+  });
+});
+
+describe('service port', () => {
+  it('sets the desired count', async () => {
+    ecs.on(UpdateServiceCommand).resolves({});
+    await ports.service.setDesired('c', 's', 1);
+    expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { cluster: 'c', service: 's', desiredCount: 1 });
+  });
+
+  it('reads live and recently stopped tasks with containers, health and stop reasons', async () => {
+    ecs.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: ['arn:t1'] });
+    ecs.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: ['arn:t0'] });
+    ecs.on(DescribeTasksCommand).resolves({
+      tasks: [
+        {
+          taskArn: 'arn:t1',
+          lastStatus: 'RUNNING',
+          desiredStatus: 'RUNNING',
+          healthStatus: 'HEALTHY',
+          createdAt: new Date(1000),
+          startedAt: new Date(41_000),
+          containers: [{ name: 'jvb', lastStatus: 'RUNNING', healthStatus: 'HEALTHY' }],
+        },
+        {
+          taskArn: 'arn:t0',
+          lastStatus: 'STOPPED',
+          desiredStatus: 'STOPPED',
+          healthStatus: 'UNKNOWN',
+          createdAt: new Date(0),
+          stoppedAt: new Date(30_000),
+          stopCode: 'TaskFailedToStart',
+          stoppedReason: 'CannotPullContainerError: not found',
+          containers: [{ name: 'jvb', lastStatus: 'STOPPED', reason: 'CannotPullContainerError: not found' }],
+        },
+      ],
+      failures: [],
+    });
+    const tasks = await ports.service.tasks('c', 's');
+    expect(tasks[0]).toEqual({
+      arn: 'arn:t1',
+      lastStatus: 'RUNNING',
+      desiredStatus: 'RUNNING',
+      health: 'HEALTHY',
+      createdAt: 1000,
+      startedAt: 41_000,
+      containers: [{ name: 'jvb', lastStatus: 'RUNNING', health: 'HEALTHY' }],
+    });
+    expect(tasks[1]).toMatchObject({
+      stopCode: 'TaskFailedToStart',
+      stoppedReason: 'CannotPullContainerError: not found',
+      stoppedAt: 30_000,
+    });
+    expect(ecs).toHaveReceivedCommandWith(DescribeTasksCommand, { cluster: 'c', tasks: ['arn:t1', 'arn:t0'] });
+  });
+
+  it('does not describe when there are no tasks', async () => {
+    ecs.on(ListTasksCommand).resolves({ taskArns: [] });
+    expect(await ports.service.tasks('c', 's')).toEqual([]);
+    expect(ecs).not.toHaveReceivedCommand(DescribeTasksCommand);
+  });
+
+  it('treats an inactive service as absent', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [{ status: 'INACTIVE' }] });
+    expect(await ports.service.describe('c', 's')).toBeUndefined();
+  });
+});
+
+describe('targets, logs, participants and recordings', () => {
+  it('maps target health with reasons', async () => {
+    elbv2.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [
+        {
+          Target: { Id: '10.42.0.5', Port: 8000 },
+          TargetHealth: { State: 'unhealthy', Reason: 'Target.FailedHealthChecks', Description: 'Health checks failed' },
+        },
+        { Target: { Id: '10.42.1.7', Port: 8000 }, TargetHealth: { State: 'healthy' } },
+      ],
+    });
+    expect(await ports.targets.health('arn:tg')).toEqual([
+      { state: 'unhealthy', reason: 'Target.FailedHealthChecks' },
+      { state: 'healthy' },
+    ]);
+  });
+
+  it('tails the newest lines of a container stream', async () => {
+    logs.on(GetLogEventsCommand).resolves({
+      events: [
+        { timestamp: 1, message: 'a' },
+        { timestamp: 2, message: 'b' },
+      ],
+    });
+    expect(await ports.logs.tail('/g', 'jvb/jvb/abc', 20)).toEqual(['a', 'b']);
+    expect(logs).toHaveReceivedCommandWith(GetLogEventsCommand, {
+      logGroupName: '/g',
+      logStreamName: 'jvb/jvb/abc',
+      limit: 20,
+      startFromHead: false,
+    });
+  });
+
+  it('reads participants from the newest stats line', async () => {
+    logs
+      .on(FilterLogEventsCommand)
+      .resolvesOnce({
+        events: [{ message: '{"type":"jicofo-stats","ok":true,"stats":{"participants":2}}' }],
+        nextToken: 'n',
+      })
+      .resolvesOnce({ events: [{ message: '{"type":"jicofo-stats","ok":true,"stats":{"participants":5,"conferences":1}}' }] });
+    expect(await ports.participants.current('/stats')).toBe(5);
+  });
+
+  it('knows nothing when jicofo did not answer or no line is recent', () => {
+    expect(participantsFromStatsLine('{"type":"jicofo-stats","ok":false,"stats":null}')).toBeUndefined();
+    expect(participantsFromStatsLine(undefined)).toBeUndefined();
+    expect(participantsFromStatsLine('not json')).toBeUndefined();
+  });
+
+  it('deletes every version and delete marker, then the bucket', async () => {
+    s3.on(ListObjectVersionsCommand)
+      .resolvesOnce({
+        Versions: [{ Key: 'recordings/a.mp4', VersionId: 'v1' }],
+        DeleteMarkers: [{ Key: 'recordings/b.mp4', VersionId: 'm1' }],
+        IsTruncated: true,
+        NextKeyMarker: 'k',
+        NextVersionIdMarker: 'v',
+      })
+      .resolvesOnce({ Versions: [{ Key: 'recordings/c.mp4', VersionId: 'v2' }], IsTruncated: false });
+    s3.on(DeleteObjectsCommand).resolves({});
+    s3.on(DeleteBucketCommand).resolves({});
+    expect(await ports.recordings.deleteAll('bucket')).toBe(3);
+    expect(s3).toHaveReceivedCommandTimes(DeleteObjectsCommand, 2);
+    expect(s3).toHaveReceivedCommandWith(ListObjectVersionsCommand, { Bucket: 'bucket', KeyMarker: 'k', VersionIdMarker: 'v' });
+    expect(s3).toHaveReceivedCommandWith(DeleteBucketCommand, { Bucket: 'bucket' });
+  });
+});
