@@ -167,6 +167,19 @@ export function sdkControlPorts(
         );
         return (events ?? []).map((e) => e.message ?? '');
       },
+      async read(logGroup, since) {
+        const lines: Array<{ at: number; stream: string; message: string }> = [];
+        let token: string | undefined;
+        do {
+          const page = await clients.logs.send(
+            new FilterLogEventsCommand({ logGroupName: logGroup, startTime: since, nextToken: token }),
+          );
+          for (const e of page.events ?? [])
+            lines.push({ at: e.timestamp ?? 0, stream: e.logStreamName ?? '', message: (e.message ?? '').trimEnd() });
+          token = page.nextToken;
+        } while (token);
+        return lines;
+      },
     },
     participants: {
       async current(logGroup) {

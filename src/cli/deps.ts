@@ -1,4 +1,5 @@
 import type { AwsPorts, AwsTarget } from '../aws/ports.js';
+import type { Clock, ControlPorts } from '../control/ports.js';
 import type { Writer } from './output.js';
 
 /** Runs the pinned `cdk` CLI; resolves to its exit code. */
@@ -21,4 +22,13 @@ export interface Deps {
   readonly exampleConfigPath: string;
   /** Command that runs the CDK app (for `cdk --app`). */
   readonly cdkAppCommand: string;
+  /** Control-plane ports for one stack; created only by the operations commands. */
+  readonly controlPorts: (target: AwsTarget & { readonly stackName: string }) => ControlPorts;
+  readonly clock: Clock;
+  /** Who runs the command, for the lock and the event log, e.g. `cli:ana@laptop`. */
+  readonly actor: string;
+  /** Ask a question on the terminal; undefined when there is no terminal to ask on. */
+  readonly prompt?: (question: string) => Promise<string>;
+  /** True once the user pressed Ctrl-C (ends --watch and --follow). */
+  readonly interrupted: () => boolean;
 }

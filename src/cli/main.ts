@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import * as path from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { EXAMPLE_CONFIG_FILE } from '../config/load.js';
+import { systemClock } from '../control/ports.js';
 import { ExitCode } from '../errors.js';
 import type { CdkRunner, Deps } from './deps.js';
 import { run } from './run.js';
@@ -30,6 +33,16 @@ export const runPinnedCdk: CdkRunner = (args, options) =>
     child.on('exit', (code, signal) => resolve(signal ? ExitCode.interrupted : (code ?? ExitCode.unexpected)));
   });
 
+let interrupted = false;
+
+function who(): string {
+  try {
+    return `cli:${userInfo().username}@${hostname()}`;
+  } catch {
+    return `cli:unknown@${hostname()}`;
+  }
+}
+
 /** Real dependencies for the process. */
 export function processDeps(): Deps {
   const root = packageRoot();
@@ -49,11 +62,34 @@ export function processDeps(): Deps {
     runCdk: runPinnedCdk,
     exampleConfigPath: path.join(root, EXAMPLE_CONFIG_FILE),
     cdkAppCommand: `node "${path.join(root, 'dist', 'bin', 'app.js')}"`,
+    controlPorts: ({ stackName, ...target }) => {
+      const { sdkClients, sdkControlPorts } =
+        require('../aws/control-adapters.js') as typeof import('../aws/control-adapters.js');
+      return sdkControlPorts(sdkClients(target), stackName);
+    },
+    clock: systemClock,
+    actor: who(),
+    ...(process.stdin.isTTY
+      ? {
+          prompt: async (question: string) => {
+            const rl = createInterface({ input: process.stdin, output: process.stderr });
+            try {
+              return await rl.question(question);
+            } finally {
+              rl.close();
+            }
+          },
+        }
+      : {}),
+    interrupted: () => interrupted,
   };
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  process.once('SIGINT', () => {
+  process.on('SIGINT', () => {
+    // First Ctrl-C ends --watch / --follow cleanly; a second one stops at once.
+    if (interrupted) process.exit(ExitCode.interrupted);
+    interrupted = true;
     process.exitCode = ExitCode.interrupted;
   });
   return run(argv, processDeps());

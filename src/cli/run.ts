@@ -1,10 +1,16 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json';
 import { ExitCode, MeetError } from '../errors.js';
 import { POWER_STATES, type PowerState } from '../infra/constructs/power-switch.js';
 import { printSchema, validateConfig } from './commands/config.js';
 import { Context, type GlobalOptions } from './context.js';
 import type { Deps } from './deps.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number.');
+  return n;
+}
 
 /**
  * The whole CLI as a function: parse `argv` (without node and script), run the command, return the
@@ -55,6 +61,90 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     .action(async (options: { force?: boolean; power?: PowerState }, command: Command) => {
       const { deploy } = await import('./commands/deploy.js');
       exitCode = await deploy(contextFor(command), options);
+    });
+
+  const operate = async (
+    command: Command,
+    name: 'start' | 'stop' | 'powerDown' | 'powerUp' | 'destroy',
+    options: Record<string, unknown>,
+  ) => {
+    const commands = await import('./commands/operate.js');
+    exitCode = await commands[name](contextFor(command), options);
+  };
+  const inspect = () => import('./commands/inspect.js');
+  const reason = () => new Option('--reason <text>', 'why, for the event log');
+
+  program
+    .command('status')
+    .description('phase, task and containers, targets, endpoint checks, participants, month-to-date hours and cost')
+    .option('--watch', 'refresh until Ctrl-C')
+    .addOption(new Option('--interval <seconds>', 'seconds between refreshes with --watch').argParser(positiveInt).default(10))
+    .action(async (options: { watch?: boolean; interval?: number }, command: Command) => {
+      exitCode = await (await inspect()).status(contextFor(command), options);
+    });
+  program
+    .command('start')
+    .description('start the meeting server and wait until it is really usable (HTTPS, certificate, config, websocket)')
+    .addOption(reason())
+    .action((options, command: Command) => operate(command, 'start', options));
+  program
+    .command('stop')
+    .description('stop the task; refuses while people are in a call')
+    .option('--force', 'stop even while people are in a call')
+    .addOption(reason())
+    .action((options, command: Command) => operate(command, 'stop', options));
+  program
+    .command('power-down')
+    .description('remove everything billed by the hour (load balancer, addresses, service); keep data')
+    .option('--force', 'power down even while people are in a call')
+    .addOption(reason())
+    .action((options, command: Command) => operate(command, 'powerDown', options));
+  program
+    .command('power-up')
+    .description('recreate the load balancer and service (stopped, ready to start)')
+    .addOption(reason())
+    .action((options, command: Command) => operate(command, 'powerUp', options));
+  program
+    .command('destroy')
+    .description('delete the stack after you type the domain; recordings are kept unless --delete-recordings')
+    .option('--delete-recordings', 'also delete every recording and the bucket')
+    .option('--force', 'destroy even while people are in a call')
+    .action((options, command: Command) => operate(command, 'destroy', options));
+  program
+    .command('health')
+    .description('check every layer (pass / fail / skip, with a fix for each failure); exit 1 on any failure')
+    .action(async (_options, command: Command) => {
+      exitCode = await (await inspect()).health(contextFor(command));
+    });
+  program
+    .command('test')
+    .description('full workflow: start, health, TLS, web, websocket, stop; always ends stopped')
+    .option('--force', 'run even if the platform is already running (it is stopped at the end)')
+    .action(async (options: { force?: boolean }, command: Command) => {
+      const { testWorkflow } = await import('./commands/workflow.js');
+      exitCode = await testWorkflow(contextFor(command), options);
+    });
+  program
+    .command('logs')
+    .description('container logs')
+    .option('-f, --follow', 'keep printing new lines until Ctrl-C')
+    .option('--container <name>', 'only this container: web, prosody, jicofo, jvb or stats')
+    .option('--since <duration>', 'how far back: 30s, 10m, 2h, 1d', '10m')
+    .action(async (options: { follow?: boolean; container?: string; since?: string }, command: Command) => {
+      exitCode = await (await inspect()).logs(contextFor(command), options);
+    });
+  program
+    .command('history')
+    .description('who started, stopped or powered the platform, when, why, and how it went')
+    .addOption(new Option('--days <n>', 'how many days back').argParser(positiveInt).default(30))
+    .action(async (options: { days?: number }, command: Command) => {
+      exitCode = await (await inspect()).history(contextFor(command), options);
+    });
+  program
+    .command('cost')
+    .description('month-to-date running hours and estimated cost against the budget')
+    .action(async (_options, command: Command) => {
+      exitCode = await (await inspect()).cost(contextFor(command));
     });
 
   const config = program.command('config').description('check and describe the config file');

@@ -30,6 +30,8 @@ export interface ControlPorts {
   readonly logs: {
     /** The last `lines` lines a container wrote (newest last). */
     tail(logGroup: string, streamPrefix: string, lines: number): Promise<string[]>;
+    /** Every line of a log group written at or after `since` (epoch ms), oldest first. */
+    read(logGroup: string, since: number): Promise<Array<{ at: number; stream: string; message: string }>>;
   };
   readonly participants: {
     /** People in conferences according to the stats sidecar, or undefined when unknown. */

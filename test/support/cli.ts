@@ -4,6 +4,7 @@ import type { AwsPorts, AwsTarget, ServiceCounts, StackState } from '../../src/a
 import type { Deps } from '../../src/cli/deps.js';
 import { run } from '../../src/cli/run.js';
 import { EXAMPLE_FILE, ROOT } from './fixtures.js';
+import { type SimAws, VirtualClock } from './sim-aws.js';
 
 export interface FakeAws {
   account: string;
@@ -28,16 +29,27 @@ export function fakeAws(overrides: Partial<FakeAws> = {}): FakeAws {
 }
 
 /** Run the CLI with fakes: files in `cwd` come from `files`, AWS from `aws`, cdk exits with `cdkExit`. */
-export async function cli(
-  argv: string[],
-  options: { files?: Files; aws?: FakeAws; cdkExit?: number; env?: Record<string, string> } = {},
-): Promise<CliResult> {
+export interface CliOptions {
+  files?: Files;
+  aws?: FakeAws;
+  cdkExit?: number;
+  env?: Record<string, string>;
+  /** The simulated AWS behind the operations commands. */
+  sim?: SimAws;
+  /** Answer to a terminal prompt; no terminal when undefined. */
+  answer?: string;
+  /** Ctrl-C after this many checks of `interrupted()` (ends --watch / --follow). */
+  interruptAfter?: number;
+}
+
+export async function cli(argv: string[], options: CliOptions = {}): Promise<CliResult> {
   const cwd = '/work/community';
   const files = options.files ?? {};
   const aws = options.aws ?? fakeAws();
   let stdout = '';
   let stderr = '';
   const cdkCalls: CliResult['cdkCalls'] = [];
+  let interruptChecks = 0;
   const fail = async <T>(value: T): Promise<T> => {
     if (aws.error) throw aws.error;
     return value;
@@ -70,6 +82,19 @@ export async function cli(
     },
     exampleConfigPath: EXAMPLE_FILE,
     cdkAppCommand: `node "${path.join(ROOT, 'dist/bin/app.js')}"`,
+    controlPorts: (target) => {
+      if (!options.sim) throw new Error(`no simulated AWS for ${target.stackName}`);
+      return options.sim.ports;
+    },
+    clock: options.sim?.clock ?? new VirtualClock(),
+    actor: 'cli:ana@laptop',
+    ...(options.answer !== undefined
+      ? { prompt: async (question: string) => ((stderr += question), options.answer as string) }
+      : {}),
+    interrupted: () => {
+      interruptChecks += 1;
+      return options.interruptAfter !== undefined && interruptChecks > options.interruptAfter;
+    },
   };
   const code = await run(argv, deps);
   return { code, stdout, stderr, cdkCalls };

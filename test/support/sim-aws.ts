@@ -110,6 +110,8 @@ export class SimAws {
   maxLive = 0;
   desiredCalls: Array<{ at: number; count: number }> = [];
   deletedRecordings = false;
+  /** Lines the `logs` command can read. */
+  logLines: Array<{ group: string; at: number; stream: string; message: string }> = [];
   readonly state: InMemoryState;
   private taskCounter = 0;
   private lastFailureAt = -Infinity;
@@ -356,6 +358,12 @@ export class SimAws {
       tail: async (group, prefix, lines) => {
         this.call();
         return Array.from({ length: Math.min(lines, 3) }, (_v, i) => `${group} ${prefix} line ${i + 1}`);
+      },
+      read: async (group, since) => {
+        this.call();
+        return this.logLines
+          .filter((l) => l.group === group && l.at >= since)
+          .map(({ at, stream, message }) => ({ at, stream, message }));
       },
     },
     participants: {

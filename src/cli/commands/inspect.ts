@@ -1,0 +1,328 @@
+import { SIZE_PRESETS } from '../../config/presets.js';
+import { logGroupsFrom } from '../../control/observe.js';
+import { type Phase, phase, stackBusy } from '../../control/phase.js';
+import type { TransitionEvent } from '../../control/ports.js';
+import { type CheckResult, isLive, type Snapshot } from '../../control/snapshot.js';
+import { estimateCost } from '../../cost/model.js';
+import { type MonthToDate, monthStart, monthToDate } from '../../cost/month-to-date.js';
+import { ExitCode, MeetError } from '../../errors.js';
+import type { Context } from '../context.js';
+import { table, usd } from '../output.js';
+import { openSession, type Session } from '../session.js';
+
+/** What `status --json` prints. Documented in the README. */
+export interface StatusJson {
+  readonly phase: Phase;
+  readonly url: string;
+  readonly stack: { readonly name: string; readonly status: string; readonly powerState: string };
+  readonly service?: { readonly desired: number; readonly running: number; readonly pending: number };
+  readonly tasks: ReadonlyArray<{
+    readonly id: string;
+    readonly lastStatus: string;
+    readonly health: string;
+    readonly startedAt?: string;
+    readonly stoppedReason?: string;
+    readonly containers: ReadonlyArray<{ readonly name: string; readonly lastStatus: string; readonly health: string }>;
+  }>;
+  readonly targets: { readonly web: readonly string[]; readonly media: readonly string[] };
+  readonly endpoints?: readonly CheckResult[];
+  readonly participants: number | null;
+  readonly lock: { readonly owner: string; readonly reason: string; readonly until: string } | null;
+  readonly monthToDate: MonthToDate & { readonly budgetUsd: number };
+}
+
+async function monthFor(session: Session, snapshot: Snapshot): Promise<MonthToDate> {
+  const now = session.clock.now();
+  const events = await session.guard('reading the event log', () => session.ports.state.events(monthStart(now)));
+  const running = snapshot.tasks.find((t) => t.lastStatus === 'RUNNING' && t.startedAt !== undefined);
+  const estimate = estimateCost({
+    size: SIZE_PRESETS[session.config.size],
+    sizeName: session.config.size,
+    architecture: session.config.architecture,
+  });
+  return monthToDate(
+    events,
+    { phase: phase(snapshot), ...(running?.startedAt ? { runningSince: running.startedAt } : {}) },
+    now,
+    estimate,
+  );
+}
+
+async function statusJson(session: Session): Promise<{ json: StatusJson; snapshot: Snapshot }> {
+  const snapshot = await session.snapshot({ endpoints: true, participants: true });
+  const month = await monthFor(session, snapshot);
+  const json: StatusJson = {
+    phase: phase(snapshot),
+    url: `https://${session.config.domain}`,
+    stack: { name: snapshot.stack.name, status: snapshot.stack.status, powerState: snapshot.stack.powerState },
+    ...(snapshot.service ? { service: snapshot.service } : {}),
+    tasks: snapshot.tasks
+      .filter((t) => isLive(t) || snapshot.at - (t.stoppedAt ?? 0) < 3_600_000)
+      .map((t) => ({
+        id: t.arn.split('/').pop() ?? t.arn,
+        lastStatus: t.lastStatus,
+        health: t.health,
+        ...(t.startedAt ? { startedAt: new Date(t.startedAt).toISOString() } : {}),
+        ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
+        containers: t.containers.map((c) => ({ name: c.name, lastStatus: c.lastStatus, health: c.health })),
+      })),
+    targets: { web: snapshot.targets.web.map((t) => t.state), media: snapshot.targets.media.map((t) => t.state) },
+    ...(snapshot.endpoints ? { endpoints: snapshot.endpoints } : {}),
+    participants: snapshot.participants ?? null,
+    lock:
+      snapshot.lock && snapshot.lock.leaseUntil > snapshot.at
+        ? { owner: snapshot.lock.owner, reason: snapshot.lock.reason, until: new Date(snapshot.lock.leaseUntil).toISOString() }
+        : null,
+    monthToDate: { ...month, budgetUsd: session.config.monthlyBudgetUsd },
+  };
+  return { json, snapshot };
+}
+
+function renderStatus(session: Session, s: StatusJson): void {
+  const { out } = session.ctx;
+  const colour = s.phase === 'READY' ? 'green' : s.phase === 'FAILED' || s.phase === 'DEGRADED' ? 'red' : 'yellow';
+  out.line(
+    `${out.style('bold', session.config.domain)}  ${out.style(colour, s.phase)}  (stack ${s.stack.status}, power ${s.stack.powerState})`,
+  );
+  if (s.service) out.line(`Service: desired ${s.service.desired}, running ${s.service.running}, pending ${s.service.pending}`);
+  for (const t of s.tasks) {
+    out.line(
+      `Task ${t.id}: ${t.lastStatus}, ${t.health.toLowerCase()}${t.startedAt ? `, started ${t.startedAt}` : ''}${t.stoppedReason ? `, stopped: ${t.stoppedReason}` : ''}`,
+    );
+    out.line(`  ${t.containers.map((c) => `${c.name} ${c.lastStatus.toLowerCase()}/${c.health.toLowerCase()}`).join(', ')}`);
+  }
+  if (s.service) out.line(`Targets: web ${s.targets.web.join('/') || 'none'}, media ${s.targets.media.join('/') || 'none'}`);
+  for (const c of s.endpoints ?? []) out.line(`Check ${c.name}: ${c.status} (${c.detail})`);
+  out.line(`Participants: ${s.participants ?? 'unknown (no task, or no recent stats line)'}`);
+  if (s.lock) out.line(`Lock: held by ${s.lock.owner} until ${s.lock.until} (${s.lock.reason})`);
+  const m = s.monthToDate;
+  out.line(
+    `This month: ${m.runningHours} h running, ${m.stoppedHours} h stopped, ${m.poweredDownHours} h powered down; about ${usd(m.costUsd)} of the ${usd(m.budgetUsd)} budget.`,
+  );
+}
+
+/** `meetctl status [--watch]`. Exit 0 whatever the phase: it reports. */
+export async function status(ctx: Context, options: { watch?: boolean; interval?: number }): Promise<number> {
+  const session = openSession(ctx);
+  for (;;) {
+    const { json } = await statusJson(session);
+    if (ctx.options.json) ctx.out.json(json);
+    else renderStatus(session, json);
+    if (!options.watch || ctx.deps.interrupted()) return ExitCode.ok;
+    await ctx.deps.clock.sleep((options.interval ?? 10) * 1000);
+    if (ctx.deps.interrupted()) return ExitCode.ok;
+    if (!ctx.options.json) ctx.out.line(`--- ${new Date(ctx.deps.clock.now()).toISOString()}`);
+  }
+}
+
+/** One layer of `meetctl health`. */
+export interface HealthLayer {
+  readonly layer: string;
+  readonly status: 'pass' | 'fail' | 'skip';
+  readonly detail: string;
+  readonly hint?: string;
+}
+
+/** Every layer from the stack to the websocket as pass / fail / skip, with a fix hint for each failure. */
+export function healthLayers(snapshot: Snapshot): HealthLayer[] {
+  const layers: HealthLayer[] = [];
+  const add = (layer: string, status: HealthLayer['status'], detail: string, hint?: string) =>
+    layers.push({ layer, status, detail, ...(hint ? { hint } : {}) });
+  const broken =
+    /_FAILED$|ROLLBACK_COMPLETE$/.test(snapshot.stack.status) && snapshot.stack.status !== 'UPDATE_ROLLBACK_COMPLETE';
+  if (broken)
+    add('stack', 'fail', snapshot.stack.status, 'Open the stack in the CloudFormation console and read the failed events.');
+  else add('stack', 'pass', `${snapshot.stack.status}${stackBusy(snapshot) ? ' (changing)' : ''}`);
+  if (snapshot.stack.powerState === 'off') {
+    add('power', 'skip', 'powered down: no load balancer, service or task');
+    return layers;
+  }
+  add('power', 'pass', 'on');
+  if (!snapshot.service) {
+    add('service', 'fail', 'the ECS service is missing while powered on', 'Run `meetctl deploy` to recreate it.');
+    return layers;
+  }
+  add('service', 'pass', `desired ${snapshot.service.desired}, running ${snapshot.service.running}`);
+  const task = snapshot.tasks.find((t) => isLive(t) && t.desiredStatus !== 'STOPPED');
+  if (!task) {
+    const failed = snapshot.tasks.find((t) => t.stoppedReason && !isLive(t));
+    if (snapshot.service.desired > 0 && failed)
+      add('task', 'fail', `stopped: ${failed.stoppedReason}`, 'See `meetctl logs` for the container that failed.');
+    else add('task', 'skip', 'no task is running (stopped)');
+    for (const name of ['targets', 'https', 'certificate', 'web-config', 'websocket']) add(name, 'skip', 'no task is running');
+    return layers;
+  }
+  if (task.lastStatus !== 'RUNNING') add('task', 'skip', `${task.lastStatus.toLowerCase()} (starting)`);
+  else
+    add(
+      'task',
+      task.health === 'UNHEALTHY' ? 'fail' : 'pass',
+      `running, ${task.health.toLowerCase()}`,
+      task.health === 'UNHEALTHY' ? 'A container health check fails: see below and `meetctl logs`.' : undefined,
+    );
+  for (const c of task.containers) {
+    add(
+      `container ${c.name}`,
+      c.health === 'UNHEALTHY' ? 'fail' : c.health === 'HEALTHY' ? 'pass' : 'skip',
+      `${c.lastStatus.toLowerCase()}, ${c.health.toLowerCase()}`,
+      c.health === 'UNHEALTHY' ? `Run \`meetctl logs --container ${c.name}\`.` : undefined,
+    );
+  }
+  const targetLayer = (name: string, list: Snapshot['targets']['web']) => {
+    if (list.some((t) => t.state === 'healthy')) add(`target ${name}`, 'pass', 'healthy');
+    else if (list.length === 0 || list.every((t) => t.state === 'initial'))
+      add(`target ${name}`, 'skip', list.length === 0 ? 'not registered yet' : 'registering (70–180 s)');
+    else
+      add(
+        `target ${name}`,
+        'fail',
+        list.map((t) => `${t.state}${t.reason ? ` (${t.reason})` : ''}`).join(', '),
+        name === 'web'
+          ? 'The load balancer cannot reach the web container on its port: check `meetctl logs --container web`.'
+          : 'The bridge health check (HTTP 8080 /about/health) fails: check `meetctl logs --container jvb`.',
+      );
+  };
+  targetLayer('web', snapshot.targets.web);
+  targetLayer('media', snapshot.targets.media);
+  for (const c of snapshot.endpoints ?? []) add(c.name, c.status, c.detail, c.hint);
+  return layers;
+}
+
+/** `meetctl health`: non-zero exit on any failing layer. */
+export async function health(ctx: Context): Promise<number> {
+  const session = openSession(ctx);
+  const snapshot = await session.snapshot({ endpoints: true });
+  const layers = healthLayers(snapshot);
+  const failed = layers.some((l) => l.status === 'fail');
+  if (ctx.options.json) ctx.out.json({ ok: !failed, phase: phase(snapshot), layers });
+  else {
+    const { out } = ctx;
+    for (const l of layers) {
+      const mark =
+        l.status === 'pass'
+          ? out.style('green', 'pass')
+          : l.status === 'fail'
+            ? out.style('red', 'FAIL')
+            : out.style('dim', 'skip');
+      out.line(`${mark}  ${l.layer.padEnd(18)} ${l.detail}`);
+      if (l.hint && l.status === 'fail') out.line(`      fix: ${l.hint}`);
+    }
+  }
+  return failed ? ExitCode.failed : ExitCode.ok;
+}
+
+/** `meetctl history`: the event log. */
+export async function history(ctx: Context, options: { days?: number }): Promise<number> {
+  const session = openSession(ctx);
+  const since = session.clock.now() - (options.days ?? 30) * 86_400_000;
+  const events = await session.guard('reading the event log', () => session.ports.state.events(since));
+  if (ctx.options.json) ctx.out.json({ since: new Date(since).toISOString(), events });
+  else if (events.length === 0) ctx.out.line(`No transitions in the last ${options.days ?? 30} days.`);
+  else {
+    ctx.out.line(
+      table(
+        ['When (UTC)', 'Who', 'Goal', 'From → to', 'Outcome', 'Run min', 'Why / detail'],
+        events.map((e: TransitionEvent) => [
+          new Date(e.at).toISOString().slice(0, 16).replace('T', ' '),
+          e.actor,
+          e.goal,
+          `${e.from} → ${e.to}`,
+          e.outcome,
+          e.runningMinutes !== undefined ? String(e.runningMinutes) : '-',
+          [e.reason, e.detail].filter(Boolean).join('; '),
+        ]),
+      ),
+    );
+  }
+  return ExitCode.ok;
+}
+
+/** `meetctl cost`: month-to-date hours and cost against the budget, and the plan's monthly view. */
+export async function cost(ctx: Context): Promise<number> {
+  const session = openSession(ctx);
+  const snapshot = await session.snapshot();
+  const month = await monthFor(session, snapshot);
+  const estimate = estimateCost({
+    size: SIZE_PRESETS[session.config.size],
+    sizeName: session.config.size,
+    architecture: session.config.architecture,
+  });
+  const budget = session.config.monthlyBudgetUsd;
+  if (ctx.options.json) {
+    ctx.out.json({
+      monthToDate: month,
+      budgetUsd: budget,
+      runningHourUsd: estimate.runningHourUsd,
+      idleHourUsd: estimate.idleHourUsd,
+      pricesAsOf: estimate.pricesAsOf,
+    });
+    return ExitCode.ok;
+  }
+  const { out } = ctx;
+  out.line(
+    `Since ${new Date(month.since).toISOString().slice(0, 10)} (estimates from list prices of ${estimate.pricesAsOf}; the AWS bill is authoritative):`,
+  );
+  out.line(
+    table(
+      ['Tier', 'Hours', 'Rate per hour'],
+      [
+        ['running', String(month.runningHours), usd(estimate.runningHourUsd, 4)],
+        ['stopped', String(month.stoppedHours), usd(estimate.idleHourUsd.stopped, 4)],
+        ['powered down', String(month.poweredDownHours), usd(0, 4)],
+      ],
+    ),
+  );
+  const share = budget > 0 ? Math.round((month.costUsd / budget) * 100) : 0;
+  out.line(`Estimated so far: ${usd(month.costUsd)} of the ${usd(budget)} budget (${share}%), fixed costs included pro rata.`);
+  if (phase(snapshot) === 'STOPPED')
+    out.line('Tip: `meetctl power-down` between meetups removes the load balancer and its addresses (about $0.03/h).');
+  return ExitCode.ok;
+}
+
+/** `meetctl logs`: container logs, optionally followed. */
+export async function logs(ctx: Context, options: { follow?: boolean; container?: string; since?: string }): Promise<number> {
+  const session = openSession(ctx);
+  const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
+  if (!stack)
+    throw new MeetError(`stack ${session.config.stackName} does not exist.`, ExitCode.failed, 'Run `meetctl deploy` first.');
+  const groups = logGroupsFrom(stack.outputs);
+  const names = options.container ? [options.container] : Object.keys(groups);
+  for (const name of names) {
+    if (!groups[name])
+      throw new MeetError(`no container named "${name}".`, ExitCode.usage, `Use one of: ${Object.keys(groups).join(', ')}.`);
+  }
+  let since = session.clock.now() - parseDuration(options.since ?? '10m');
+  const seen = new Set<string>();
+  for (;;) {
+    const batches = await session.guard('reading logs', () =>
+      Promise.all(
+        names.map(async (name) => (await session.ports.logs.read(groups[name] as string, since)).map((l) => ({ ...l, name }))),
+      ),
+    );
+    const lines = batches
+      .flat()
+      .sort((a, b) => a.at - b.at)
+      .filter((l) => !seen.has(`${l.stream}|${l.at}|${l.message}`));
+    for (const l of lines) {
+      seen.add(`${l.stream}|${l.at}|${l.message}`);
+      if (ctx.options.json)
+        ctx.out.line(
+          JSON.stringify({ at: new Date(l.at).toISOString(), container: l.name, stream: l.stream, message: l.message }),
+        );
+      else ctx.out.line(`${new Date(l.at).toISOString().slice(11, 19)} ${ctx.out.style('cyan', l.name.padEnd(7))} ${l.message}`);
+    }
+    if (!options.follow || ctx.deps.interrupted()) return ExitCode.ok;
+    since = Math.max(since, ...lines.map((l) => l.at));
+    await ctx.deps.clock.sleep(2000);
+    if (ctx.deps.interrupted()) return ExitCode.ok;
+  }
+}
+
+/** `10m`, `2h`, `1d`, `30s` → milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+)\s*([smhd])$/.exec(text.trim());
+  if (!match)
+    throw new MeetError(`--since "${text}" is not a duration.`, ExitCode.usage, 'Use a number and a unit: 30s, 10m, 2h or 1d.');
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}

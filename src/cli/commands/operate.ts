@@ -1,0 +1,215 @@
+import { OUTPUT_NAMES } from '../../control/outputs.js';
+import { phase } from '../../control/phase.js';
+import { describeStep, type Goal, plan } from '../../control/plan.js';
+import { type TransitionOutcome, transition } from '../../control/transition.js';
+import { ExitCode, MeetError } from '../../errors.js';
+import type { Context } from '../context.js';
+import { clockTime, openSession, type Session } from '../session.js';
+
+export interface OperateOptions {
+  readonly force?: boolean;
+  readonly reason?: string;
+  readonly deleteRecordings?: boolean;
+}
+
+/** What every transition command prints with --json. Documented in the README. */
+export interface TransitionJson {
+  readonly goal: Goal;
+  readonly from: string;
+  readonly to: string;
+  readonly outcome: string;
+  readonly steps: readonly string[];
+  readonly elapsedSeconds?: number;
+  readonly error?: {
+    readonly step?: string;
+    readonly message: string;
+    readonly stoppedReason?: string;
+    readonly container?: string;
+    readonly logLines?: readonly string[];
+  };
+  readonly compensated?: boolean;
+  readonly url?: string;
+  readonly kept?: readonly string[];
+}
+
+/** Print the plan without changing anything (--dry-run). */
+async function dryRun(session: Session, goal: Goal, options: OperateOptions): Promise<number> {
+  const snapshot = await session.guard('reading the platform state', () =>
+    import('../../control/observe.js').then(({ observe }) =>
+      observe(session.ports, { host: session.config.domain, now: session.clock.now() }),
+    ),
+  );
+  const steps = await session.guard('planning', async () => plan(goal, snapshot, options));
+  const from = snapshot ? phase(snapshot) : 'ABSENT';
+  if (session.ctx.options.json) {
+    session.ctx.out.json({
+      goal,
+      from,
+      dryRun: true,
+      steps: steps.map((s) => ({ kind: s.kind, description: describeStep(s), deadlineSeconds: s.deadlineSeconds })),
+    });
+  } else if (steps.length === 0) {
+    session.ctx.out.line(`Nothing to do: the platform is ${from}, which already meets "${goal}".`);
+  } else {
+    session.ctx.out.line(`From ${from} to "${goal}", meetctl would:`);
+    for (const [i, s] of steps.entries())
+      session.ctx.out.line(`  ${i + 1}. ${describeStep(s)} (at most ${clockTime(s.deadlineSeconds * 1000)})`);
+  }
+  return ExitCode.ok;
+}
+
+/** Run one transition and report it; the exit code says how it went. */
+export async function runTransition(
+  session: Session,
+  goal: Goal,
+  options: OperateOptions,
+  extra: Partial<TransitionJson> = {},
+): Promise<number> {
+  const { ctx } = session;
+  if (ctx.options.dryRun) return dryRun(session, goal, options);
+  const outcome = await session.guard(`going to ${goal}`, () =>
+    transition(
+      {
+        goal,
+        actor: ctx.deps.actor,
+        reason: options.reason ?? `meetctl ${goal}`,
+        ...(options.force ? { force: true } : {}),
+        ...(options.deleteRecordings ? { deleteRecordings: true } : {}),
+      },
+      session.runtime(session.progressPrinter()),
+    ),
+  );
+  return report(session, goal, outcome, extra);
+}
+
+function report(session: Session, goal: Goal, outcome: TransitionOutcome, extra: Partial<TransitionJson>): number {
+  const { out, options } = session.ctx;
+  const result = outcome.result;
+  const error = result?.error;
+  const json: TransitionJson = {
+    goal,
+    from: outcome.from,
+    to: outcome.to,
+    outcome: outcome.outcome,
+    steps: outcome.steps.map((s) => s.kind),
+    ...(result ? { elapsedSeconds: Math.round(result.elapsedMs / 1000) } : {}),
+    ...(error
+      ? {
+          error: {
+            ...(result?.failedStep ? { step: result.failedStep.kind } : {}),
+            message: error.message,
+            ...(error.diagnostics.stoppedReason ? { stoppedReason: error.diagnostics.stoppedReason } : {}),
+            ...(error.diagnostics.container ? { container: error.diagnostics.container } : {}),
+            ...(error.diagnostics.logLines ? { logLines: error.diagnostics.logLines } : {}),
+          },
+        }
+      : {}),
+    ...(result?.compensated !== undefined ? { compensated: result.compensated } : {}),
+    ...(goal === 'running' ? { url: `https://${session.config.domain}` } : {}),
+    ...extra,
+  };
+  if (options.json) out.json(json);
+
+  if (outcome.outcome === 'no-op') {
+    if (!options.json) out.line(`Nothing to do: the platform is already ${outcome.from}.`);
+    return ExitCode.ok;
+  }
+  if (!error) {
+    if (!options.json) {
+      const took = result ? ` in ${clockTime(result.elapsedMs)}` : '';
+      out.line(
+        out.style(
+          'green',
+          goal === 'running' ? `READY${took}: https://${session.config.domain}` : `${outcome.to}${took} (was ${outcome.from}).`,
+        ),
+      );
+      for (const line of extra.kept ?? []) out.line(`Kept: ${line}`);
+    }
+    return ExitCode.ok;
+  }
+
+  if (!options.json) {
+    out.error(
+      `${goal === 'running' ? 'start' : goal} failed at "${result?.failedStep ? describeStep(result.failedStep) : '?'}": ${error.message}`,
+    );
+    if (error.diagnostics.stoppedReason) out.note(`  stop reason: ${error.diagnostics.stoppedReason}`);
+    if (error.diagnostics.container) out.note(`  failing container: ${error.diagnostics.container}`);
+    if (error.diagnostics.logLines?.length) {
+      out.note(`  its last ${error.diagnostics.logLines.length} log lines:`);
+      for (const line of error.diagnostics.logLines) out.note(`    ${line}`);
+    }
+    for (const check of error.diagnostics.checks?.filter((c) => c.status === 'fail') ?? []) {
+      out.note(`  ${check.name}: ${check.detail}${check.hint ? ` (fix: ${check.hint})` : ''}`);
+    }
+    if (result?.compensated === true) out.note(out.style('green', '  The task was stopped again: nothing keeps billing.'));
+  }
+  if (result?.compensated === false) {
+    const login =
+      result.compensationError?.kind === 'credentials'
+        ? `aws sso login${session.ctx.profile ? ` --profile ${session.ctx.profile}` : ''}, then `
+        : '';
+    if (!options.json) {
+      out.error(
+        'THE TASK COULD NOT BE STOPPED AND MAY STILL BE BILLING.',
+        `Run ${login}meetctl stop --force as soon as you can (${result.compensationError?.message ?? 'unknown error'}).`,
+      );
+    }
+    return result.compensationError?.kind === 'credentials' ? ExitCode.config : ExitCode.failed;
+  }
+  return error.kind === 'credentials' ? ExitCode.config : ExitCode.failed;
+}
+
+/** `meetctl start`: until the meeting is really usable. */
+export async function start(ctx: Context, options: OperateOptions): Promise<number> {
+  return runTransition(openSession(ctx), 'running', options);
+}
+
+/** `meetctl stop`: no task left; refuses while people are in a call unless --force. */
+export async function stop(ctx: Context, options: OperateOptions): Promise<number> {
+  const session = openSession(ctx);
+  const snapshot = await session.snapshot();
+  const current = phase(snapshot);
+  if (current === 'POWERED_DOWN' || current === 'POWERING_DOWN') {
+    if (ctx.options.json) ctx.out.json({ goal: 'stopped', from: current, to: current, outcome: 'no-op', steps: [] });
+    else ctx.out.line(`Nothing to do: the platform is ${current}; no task can run.`);
+    return ExitCode.ok;
+  }
+  return runTransition(session, 'stopped', options);
+}
+
+/** `meetctl power-down`: nothing billed by the hour. */
+export async function powerDown(ctx: Context, options: OperateOptions): Promise<number> {
+  return runTransition(openSession(ctx), 'powered-down', options);
+}
+
+/** `meetctl power-up`: back to stopped (load balancer and service exist, no task). */
+export async function powerUp(ctx: Context, options: OperateOptions): Promise<number> {
+  return runTransition(openSession(ctx), 'stopped', options);
+}
+
+/** `meetctl destroy`: asks to type the domain; keeps recordings unless --delete-recordings. */
+export async function destroy(ctx: Context, options: OperateOptions): Promise<number> {
+  const session = openSession(ctx);
+  const { domain } = session.config;
+  const snapshot = await session.guard('reading the stack', () => session.ports.stack.describe());
+  const bucket = snapshot?.outputs[OUTPUT_NAMES.bucket];
+  const kept = options.deleteRecordings
+    ? []
+    : [`recordings bucket ${bucket ?? '(unknown)'} with every recording; delete it yourself or run destroy --delete-recordings`];
+  if (!ctx.options.dryRun && !ctx.options.yes) {
+    if (!ctx.deps.prompt) {
+      throw new MeetError(
+        'destroy needs a confirmation and there is no terminal to ask on.',
+        ExitCode.usage,
+        'Run it in a terminal, or pass --yes to confirm.',
+      );
+    }
+    ctx.out.note(
+      `This deletes stack ${session.config.stackName} (${domain}): load balancer, service, secret, certificate, logs, history.${options.deleteRecordings ? ' It also DELETES EVERY RECORDING.' : ' Recordings are kept.'}`,
+    );
+    const answer = await ctx.deps.prompt(`Type ${domain} to confirm: `);
+    if (answer.trim() !== domain)
+      throw new MeetError('not confirmed; nothing was changed.', ExitCode.failed, `Type exactly ${domain} to confirm.`);
+  }
+  return runTransition(session, 'destroyed', options, { kept });
+}

@@ -1,0 +1,112 @@
+import { loginHint, toMeetError } from '../aws/errors.js';
+import type { MeetConfig } from '../config/schema.js';
+import { type ProgressEvent, type Runtime, StepFailure } from '../control/execute.js';
+import { observe } from '../control/observe.js';
+import { PlanError } from '../control/plan.js';
+import type { ControlPorts } from '../control/ports.js';
+import type { Snapshot } from '../control/snapshot.js';
+import { RefusedError } from '../control/transition.js';
+import { ExitCode, MeetError } from '../errors.js';
+import type { Context } from './context.js';
+
+/** Seconds between polls while waiting on AWS. */
+export const POLL_SECONDS = 5;
+
+/** Everything an operations command needs: config, ports, clock and error mapping. */
+export class Session {
+  readonly ports: ControlPorts;
+
+  constructor(
+    readonly ctx: Context,
+    readonly config: MeetConfig,
+    readonly file: string,
+  ) {
+    const profile = ctx.profile;
+    this.ports = ctx.deps.controlPorts({ region: config.region, stackName: config.stackName, ...(profile ? { profile } : {}) });
+  }
+
+  get clock() {
+    return this.ctx.deps.clock;
+  }
+
+  /** Run `fn`, turning AWS, plan and lock errors into MeetErrors with the right exit code and hint. */
+  async guard<T>(doing: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof MeetError) throw error;
+      if (error instanceof PlanError || error instanceof RefusedError)
+        throw new MeetError(error.message, ExitCode.failed, error.hint, { cause: error });
+      if (error instanceof StepFailure && error.kind === 'credentials')
+        throw new MeetError(error.message, ExitCode.config, loginHint(this.ctx.profile), { cause: error });
+      throw toMeetError(error, this.ctx.profile, doing);
+    }
+  }
+
+  /** The snapshot, or a MeetError when the stack is not deployed. */
+  async snapshot(options: { endpoints?: boolean; participants?: boolean } = {}): Promise<Snapshot> {
+    const snapshot = await this.guard('reading the platform state', () =>
+      observe(this.ports, { host: this.config.domain, now: this.clock.now(), ...options }),
+    );
+    if (!snapshot) {
+      throw new MeetError(
+        `stack ${this.config.stackName} does not exist in ${this.config.region}.`,
+        ExitCode.failed,
+        'Run `meetctl deploy` first (or check --region / --profile).',
+      );
+    }
+    return snapshot;
+  }
+
+  runtime(onProgress: (event: ProgressEvent) => void): Runtime {
+    return { ports: this.ports, clock: this.clock, host: this.config.domain, pollMs: POLL_SECONDS * 1000, onProgress };
+  }
+
+  /** Progress lines on stderr: `[2/4 1:05] wait until … (task PENDING)`. */
+  progressPrinter(): (event: ProgressEvent) => void {
+    const out = this.ctx.out;
+    return (event) => {
+      if (this.ctx.options.json) return;
+      const at = `[${event.index}/${event.total} ${clockTime(event.elapsedMs)}]`;
+      switch (event.type) {
+        case 'step':
+          out.note(`${out.style('cyan', at)} ${event.description}`);
+          break;
+        case 'waiting':
+          out.note(`${out.style('dim', at)}   ${event.detail ?? ''} (${clockTime(event.stepElapsedMs)} in this step)`);
+          break;
+        case 'done':
+          out.note(`${out.style('green', at)}   done in ${clockTime(event.stepElapsedMs)}`);
+          break;
+        case 'failed':
+          out.note(`${out.style('red', at)}   failed: ${event.detail ?? ''}`);
+          break;
+        case 'compensating':
+          out.note(`${out.style('yellow', at)} ${event.description}${event.detail ? ` (${event.detail})` : ''}`);
+          break;
+        case 'compensated':
+          out.note(`${out.style('green', at)} ${event.description}`);
+          break;
+      }
+    };
+  }
+}
+
+/** `m:ss` */
+export function clockTime(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** Open a session: load the (non-example) config and build the ports. */
+export function openSession(ctx: Context): Session {
+  const { config, file, isExample } = ctx.loadConfig(false);
+  if (isExample) {
+    throw new MeetError(
+      `the example config ${file} describes no real deployment.`,
+      ExitCode.config,
+      'Create meet.config.json for your deployment (see docs/deploy.md).',
+    );
+  }
+  return new Session(ctx, config, file);
+}

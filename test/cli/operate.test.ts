@@ -1,0 +1,282 @@
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { cli, communityConfig } from '../support/cli.js';
+import { type Faults, SimAws, VirtualClock } from '../support/sim-aws.js';
+
+const files = { 'meet.config.json': communityConfig() };
+const sim = (options: { faults?: Faults; power?: 'on' | 'off'; participants?: number; desired?: number } = {}) =>
+  new SimAws(new VirtualClock(), options);
+
+describe('meetctl start', () => {
+  it('waits until usable, shows each phase with elapsed time, and prints the URL', async () => {
+    const aws = sim();
+    const result = await cli(['start'], { files, sim: aws });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.stdout).toMatch(/READY in \d+:\d\d: https:\/\/meet\.ne3d\.org/);
+    expect(result.stderr).toMatch(/\[1\/4 0:00\] start one task/);
+    expect(result.stderr).toMatch(/\[4\/4 \d+:\d\d\] check HTTPS, the certificate/);
+    expect(result.stderr).toContain('task PENDING');
+    expect(aws.liveTasks()).toBe(1);
+  });
+
+  it('prints the documented JSON', async () => {
+    const result = await cli(['start', '--json'], { files, sim: sim() });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      goal: 'running',
+      from: 'STOPPED',
+      to: 'READY',
+      outcome: 'done',
+      steps: ['set-desired', 'wait-task-running', 'wait-targets-healthy', 'check-endpoints'],
+      elapsedSeconds: expect.any(Number),
+      url: 'https://meet.ne3d.org',
+    });
+    expect(result.stderr).toBe('');
+  });
+
+  it('on an image pull error says why, shows the log lines, ends stopped, exits 1', async () => {
+    const aws = sim({ faults: { imagePullError: true } });
+    const result = await cli(['start'], { files, sim: aws });
+    expect(result.code).toBe(ExitCode.failed);
+    expect(result.stderr).toContain('stop reason: CannotPullContainerError');
+    expect(result.stderr).toContain('failing container: jvb');
+    expect(result.stderr).toContain('line 1');
+    expect(result.stderr).toContain('The task was stopped again: nothing keeps billing.');
+    expect(aws.liveTasks()).toBe(0);
+  });
+
+  it('says loudly when the task could not be stopped, with the login command (exit 253)', async () => {
+    const clock = new VirtualClock();
+    const aws = new SimAws(clock, {}, { credentialsExpireAt: clock.now() + 60_000 });
+    const result = await cli(['start', '--profile', 'ne3d'], { files, sim: aws });
+    expect(result.code).toBe(ExitCode.config);
+    expect(result.stderr).toContain('THE TASK COULD NOT BE STOPPED AND MAY STILL BE BILLING.');
+    expect(result.stderr).toContain('aws sso login --profile ne3d, then meetctl stop --force');
+  });
+
+  it('turns expired credentials before anything started into one line (exit 253)', async () => {
+    const clock = new VirtualClock();
+    const aws = new SimAws(clock, {}, { credentialsExpireAt: clock.now() });
+    const result = await cli(['status', '--profile', 'ne3d'], { files, sim: aws });
+    expect(result.code).toBe(ExitCode.config);
+    expect(result.stderr).toContain('Run: aws sso login --profile ne3d');
+    expect(result.stderr.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('prints the plan and changes nothing with --dry-run', async () => {
+    const aws = sim({ power: 'off' });
+    const result = await cli(['start', '--dry-run'], { files, sim: aws });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.stdout).toContain('From POWERED_DOWN to "running", meetctl would:');
+    expect(result.stdout).toContain('1. power up');
+    expect(aws.power).toBe('off');
+    expect(aws.desiredCalls).toHaveLength(0);
+  });
+
+  it('refuses while another actor holds the lock (exit 1), naming it', async () => {
+    const aws = sim();
+    await aws.state.acquire({
+      owner: 'schedule:weekly',
+      reason: 'running: meetup',
+      token: 't',
+      now: aws.clock.now(),
+      leaseSeconds: 600,
+    });
+    const result = await cli(['start'], { files, sim: aws });
+    expect(result.code).toBe(ExitCode.failed);
+    expect(result.stderr).toContain('schedule:weekly holds the lock');
+  });
+});
+
+describe('meetctl stop, power-down, power-up, destroy', () => {
+  it('refuses to stop while people are in a call, and stops with --force', async () => {
+    const aws = sim({ desired: 1, participants: 4 });
+    const refused = await cli(['stop'], { files, sim: aws });
+    expect(refused.code).toBe(ExitCode.failed);
+    expect(refused.stderr).toContain('4 people are in a call right now');
+    expect(refused.stderr).toContain('--force');
+    const forced = await cli(['stop', '--force', '--reason', 'meetup over'], { files, sim: aws });
+    expect(forced.code).toBe(ExitCode.ok);
+    expect(aws.liveTasks()).toBe(0);
+    expect(aws.state.log.at(-1)).toMatchObject({ reason: 'meetup over', outcome: 'done' });
+  });
+
+  it('treats stop on a powered-down platform as done', async () => {
+    const result = await cli(['stop'], { files, sim: sim({ power: 'off' }) });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.stdout).toContain('the platform is POWERED_DOWN');
+  });
+
+  it('powers down and up', async () => {
+    const aws = sim();
+    expect((await cli(['power-down'], { files, sim: aws })).code).toBe(ExitCode.ok);
+    expect(aws.power).toBe('off');
+    const up = await cli(['power-up', '--json'], { files, sim: aws });
+    expect(JSON.parse(up.stdout)).toMatchObject({ goal: 'stopped', from: 'POWERED_DOWN', to: 'STOPPED', outcome: 'done' });
+  });
+
+  it('destroy asks to type the domain and changes nothing on a wrong answer', async () => {
+    const aws = sim();
+    const wrong = await cli(['destroy'], { files, sim: aws, answer: 'meet.ne3d' });
+    expect(wrong.code).toBe(ExitCode.failed);
+    expect(wrong.stderr).toContain('Type meet.ne3d.org to confirm');
+    expect(aws.deleted).toBe(false);
+  });
+
+  it('destroy refuses without a terminal unless --yes', async () => {
+    const result = await cli(['destroy'], { files, sim: sim() });
+    expect(result.code).toBe(ExitCode.usage);
+  });
+
+  it('destroy keeps the recordings and says so', async () => {
+    const aws = sim();
+    const result = await cli(['destroy'], { files, sim: aws, answer: 'meet.ne3d.org' });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.stdout).toContain('Kept: recordings bucket meet-recordings-bucket');
+    expect(aws.deleted).toBe(true);
+    expect(aws.deletedRecordings).toBe(false);
+  });
+
+  it('destroy --delete-recordings deletes them too', async () => {
+    const aws = sim();
+    const result = await cli(['destroy', '--delete-recordings', '--yes', '--json'], { files, sim: aws });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(JSON.parse(result.stdout)).toMatchObject({ goal: 'destroyed', to: 'ABSENT', kept: [] });
+    expect(aws.deletedRecordings).toBe(true);
+  });
+});
+
+describe('meetctl status, health, test, logs, history, cost', () => {
+  it('status shows phase, task, containers, targets, checks, participants and month-to-date', async () => {
+    const aws = sim({ desired: 1, participants: 3 });
+    const result = await cli(['status'], { files, sim: aws });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.stdout).toContain('meet.ne3d.org  READY');
+    expect(result.stdout).toContain('Participants: 3');
+    expect(result.stdout).toContain('Targets: web healthy, media healthy');
+    expect(result.stdout).toMatch(/This month: [\d.]+ h running/);
+  });
+
+  it('status --json has the documented shape', async () => {
+    const result = await cli(['status', '--json'], { files, sim: sim({ desired: 1, participants: 2 }) });
+    const json = JSON.parse(result.stdout);
+    expect(Object.keys(json)).toEqual([
+      'phase',
+      'url',
+      'stack',
+      'service',
+      'tasks',
+      'targets',
+      'endpoints',
+      'participants',
+      'lock',
+      'monthToDate',
+    ]);
+    expect(json).toMatchObject({
+      phase: 'READY',
+      participants: 2,
+      lock: null,
+      monthToDate: { budgetUsd: 30, runningHours: expect.any(Number) },
+    });
+  });
+
+  it('status --watch refreshes until Ctrl-C', async () => {
+    const result = await cli(['status', '--watch', '--interval', '5'], { files, sim: sim(), interruptAfter: 3 });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.stdout.match(/meet\.ne3d\.org {2}STOPPED/g)).toHaveLength(2);
+  });
+
+  it('health passes every layer of a ready platform and fails with hints otherwise', async () => {
+    const healthy = await cli(['health'], { files, sim: sim({ desired: 1 }) });
+    expect(healthy.code).toBe(ExitCode.ok);
+    expect(healthy.stdout).toMatch(/pass {2}websocket/);
+    const broken = await cli(['health', '--json'], { files, sim: sim({ desired: 1, faults: { wrongCertificate: true } }) });
+    expect(broken.code).toBe(ExitCode.failed);
+    const body = JSON.parse(broken.stdout);
+    expect(body.ok).toBe(false);
+    expect(body.layers.find((l: { layer: string }) => l.layer === 'certificate')).toMatchObject({
+      status: 'fail',
+      hint: expect.any(String),
+    });
+  });
+
+  it('health skips what a stopped platform cannot show', async () => {
+    const result = await cli(['health'], { files, sim: sim() });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.stdout).toMatch(/skip {2}task/);
+  });
+
+  it('test runs the whole workflow and ends stopped', async () => {
+    const aws = sim();
+    const result = await cli(['test', '--json'], { files, sim: aws });
+    expect(result.code).toBe(ExitCode.ok);
+    const body = JSON.parse(result.stdout);
+    expect(body.phases.map((p: { name: string; status: string }) => `${p.name}:${p.status}`)).toEqual([
+      'start:pass',
+      'health:pass',
+      'tls:pass',
+      'web:pass',
+      'websocket:pass',
+      'stop:pass',
+    ]);
+    expect(aws.liveTasks()).toBe(0);
+  });
+
+  it('test ends stopped even when a phase fails', async () => {
+    const aws = sim({ faults: { targetNeverHealthy: true } });
+    const result = await cli(['test'], { files, sim: aws });
+    expect(result.code).toBe(ExitCode.failed);
+    expect(result.stdout).toMatch(/start +fail/);
+    expect(result.stdout).toMatch(/stop +pass/);
+    expect(aws.liveTasks()).toBe(0);
+  });
+
+  it('test refuses to take over a running platform unless --force', async () => {
+    const aws = sim({ desired: 1 });
+    expect((await cli(['test'], { files, sim: aws })).code).toBe(ExitCode.failed);
+    expect(aws.liveTasks()).toBe(1);
+  });
+
+  it('logs prints container lines, filters by container, and follows until Ctrl-C', async () => {
+    const aws = sim();
+    const now = aws.clock.now();
+    aws.logLines.push(
+      { group: '/meet/jvb', at: now - 60_000, stream: 'jvb/jvb/t1', message: 'Joined MUC: jvbbrewery' },
+      { group: '/meet/web', at: now - 30_000, stream: 'web/web/t1', message: 'GET / 200' },
+    );
+    const all = await cli(['logs'], { files, sim: aws });
+    expect(all.stdout.indexOf('Joined MUC')).toBeLessThan(all.stdout.indexOf('GET / 200'));
+    const jvb = await cli(['logs', '--container', 'jvb', '--since', '5m'], { files, sim: aws });
+    expect(jvb.stdout).toContain('jvb     Joined MUC');
+    expect(jvb.stdout).not.toContain('GET /');
+    const bad = await cli(['logs', '--container', 'nginx'], { files, sim: aws });
+    expect(bad.code).toBe(ExitCode.usage);
+    expect(bad.stderr).toContain('Use one of: web, prosody, jicofo, jvb, stats');
+    expect((await cli(['logs', '--since', 'yesterday'], { files, sim: aws })).code).toBe(ExitCode.usage);
+    const follow = await cli(['logs', '--follow'], { files, sim: aws, interruptAfter: 2 });
+    expect(follow.code).toBe(ExitCode.ok);
+    expect(follow.stdout.match(/Joined MUC/g)).toHaveLength(1);
+  });
+
+  it('history lists every transition with who, why and outcome', async () => {
+    const aws = sim();
+    await cli(['start', '--reason', 'RGC3 meetup'], { files, sim: aws });
+    await cli(['stop', '--reason', 'done'], { files, sim: aws });
+    const result = await cli(['history'], { files, sim: aws });
+    expect(result.stdout).toMatch(/cli:ana@laptop +running +STOPPED → READY +done/);
+    expect(result.stdout).toContain('RGC3 meetup');
+    const json = JSON.parse((await cli(['history', '--json'], { files, sim: aws })).stdout);
+    expect(json.events.map((e: { goal: string }) => e.goal)).toEqual(['running', 'stopped']);
+  });
+
+  it('cost shows month-to-date hours and the budget', async () => {
+    const result = await cli(['cost'], { files, sim: sim({ desired: 1 }) });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.stdout).toMatch(/running +0\.99 /); // the task started 59 minutes ago
+    expect(result.stdout).toContain('of the $30.00 budget');
+  });
+
+  it('refuses the operations commands on the example config', async () => {
+    const result = await cli(['status'], { sim: sim() });
+    expect(result.code).toBe(ExitCode.config);
+  });
+});
