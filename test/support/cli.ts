@@ -89,7 +89,12 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
     clock: options.sim?.clock ?? new VirtualClock(),
     actor: 'cli:ana@laptop',
     ...(options.answer !== undefined
-      ? { prompt: async (question: string) => ((stderr += question), options.answer as string) }
+      ? {
+          prompt: async (question: string) => {
+            stderr += question;
+            return options.answer as string;
+          },
+        }
       : {}),
     interrupted: () => {
       interruptChecks += 1;
