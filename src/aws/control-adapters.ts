@@ -71,6 +71,19 @@ export async function describeStack(client: CloudFormationClient, stackName: str
   }
 }
 
+/** Task counts of an ECS service, or undefined when it does not exist (or is INACTIVE). */
+export async function describeService(
+  client: ECSClient,
+  cluster: string,
+  service: string,
+): Promise<{ desired: number; running: number; pending: number } | undefined> {
+  const { services } = await client.send(new DescribeServicesCommand({ cluster, services: [service] }));
+  const found = services?.find((s) => s.status !== 'INACTIVE');
+  return found
+    ? { desired: found.desiredCount ?? 0, running: found.runningCount ?? 0, pending: found.pendingCount ?? 0 }
+    : undefined;
+}
+
 /** The control ports over AWS SDK v3 for one deployed stack. */
 export function sdkControlPorts(
   clients: SdkClients,

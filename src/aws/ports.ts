@@ -1,17 +1,12 @@
+import type { StackSnapshot } from '../control/snapshot.js';
+
 /**
  * Narrow interfaces over the AWS APIs the commands use. Commands depend on these, never on the SDK;
  * the SDK adapters live next to this file and are loaded only when a command needs AWS.
  */
 
 /** A deployed stack as `meetctl` sees it. */
-export interface StackState {
-  readonly name: string;
-  /** CloudFormation status, e.g. CREATE_COMPLETE, UPDATE_IN_PROGRESS. */
-  readonly status: string;
-  /** The PowerState parameter, when the stack has one. */
-  readonly powerState?: 'on' | 'off';
-  readonly outputs: Readonly<Record<string, string>>;
-}
+export type StackState = StackSnapshot;
 
 export interface StackPort {
   /** The stack, or undefined when it does not exist. */

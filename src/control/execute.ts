@@ -246,6 +246,46 @@ async function diagnose(rt: Runtime, snapshot: Snapshot, task: TaskSnapshot): Pr
   };
 }
 
+/**
+ * Poll until `ready` says done, but fail fast, with the stop reason and the failing container's last
+ * log lines, when the task stops on its own (an image that cannot be pulled, a crashing container).
+ */
+async function pollWhileTaskLives(
+  rt: Runtime,
+  step: Step,
+  memory: Memory,
+  stepStart: number,
+  ready: (snapshot: Snapshot) => { done: true } | { waiting: string },
+  onDeadline: (lastWaiting: string) => StepFailure,
+  progress: (detail: string) => void,
+): Promise<void> {
+  let stopped: { task: TaskSnapshot; snapshot: Snapshot } | undefined;
+  await poll(
+    rt,
+    step,
+    stepStart,
+    (s) => {
+      if (!s) return { waiting: 'stack not found' };
+      const failed = failedTask(s, memory.startedAt);
+      if (failed) {
+        stopped = { task: failed, snapshot: s };
+        return { done: true };
+      }
+      return ready(s);
+    },
+    { onDeadline },
+    progress,
+  );
+  if (stopped) {
+    const diagnostics = await diagnose(rt, stopped.snapshot, stopped.task);
+    throw new StepFailure(
+      `the task stopped: ${stopped.task.stoppedReason ?? stopped.task.stopCode ?? 'unknown reason'}`,
+      'fatal',
+      diagnostics,
+    );
+  }
+}
+
 async function runStep(
   step: Step,
   rt: Runtime,
@@ -309,21 +349,15 @@ async function runStep(
       return;
     }
 
-    case 'wait-task-running': {
-      let failure: { task: TaskSnapshot; snapshot: Snapshot } | undefined;
-      await poll(
+    case 'wait-task-running':
+      await pollWhileTaskLives(
         rt,
         step,
+        memory,
         stepStart,
         (s) => {
-          if (!s) return { waiting: 'stack not found' };
           const task = s.tasks.find((t) => isLive(t) && t.desiredStatus !== 'STOPPED');
           if (task?.lastStatus === 'RUNNING' && task.health === 'HEALTHY') return { done: true };
-          const failed = failedTask(s, memory.startedAt);
-          if (failed) {
-            failure = { task: failed, snapshot: s };
-            return { done: false };
-          }
           if (!task) return { waiting: 'waiting for ECS to place the task' };
           const unhealthy = task.containers
             .filter((c) => c.health !== 'HEALTHY')
@@ -335,32 +369,19 @@ async function runStep(
                 : `task ${task.lastStatus}`,
           };
         },
-        {
-          onDeadline: (w) =>
-            new StepFailure(`the task did not become healthy within ${step.deadlineSeconds / 60} min (last: ${w})`, 'deadline'),
-        },
+        (w) =>
+          new StepFailure(`the task did not become healthy within ${step.deadlineSeconds / 60} min (last: ${w})`, 'deadline'),
         progress,
       );
-      if (failure) {
-        const diagnostics = await diagnose(rt, failure.snapshot, failure.task);
-        throw new StepFailure(
-          `the task stopped: ${failure.task.stoppedReason ?? failure.task.stopCode ?? 'unknown reason'}`,
-          'fatal',
-          diagnostics,
-        );
-      }
       return;
-    }
 
     case 'wait-targets-healthy':
-      await poll(
+      await pollWhileTaskLives(
         rt,
         step,
+        memory,
         stepStart,
         (s) => {
-          if (!s) return { waiting: 'stack not found' };
-          const failed = failedTask(s, memory.startedAt);
-          if (failed) throw new StepFailure(`the task stopped: ${failed.stoppedReason}`, 'fatal');
           const web = s.targets.web.some((t) => t.state === 'healthy');
           const media = s.targets.media.some((t) => t.state === 'healthy');
           if (web && media) return { done: true };
@@ -368,7 +389,7 @@ async function runStep(
             `${name} ${list.map((t) => `${t.state}${t.reason ? ` (${t.reason})` : ''}`).join('/') || 'not registered'}`;
           return { waiting: `targets: ${describe('web', s.targets.web)}, ${describe('media', s.targets.media)}` };
         },
-        { onDeadline: (w) => new StepFailure(`the load-balancer targets never became healthy (${w})`, 'deadline') },
+        (w) => new StepFailure(`the load-balancer targets never became healthy (${w})`, 'deadline'),
         progress,
       );
       return;
