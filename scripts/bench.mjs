@@ -2,7 +2,7 @@
 // Wall-time benchmarks for the performance targets of the issues. Prints a table; never asserts.
 // Usage: npm run bench [-- --runs 5]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,12 +38,32 @@ function time(args, env = {}) {
   return { median: samples[Math.floor(samples.length / 2)], min: samples[0], max: samples.at(-1) };
 }
 
+// A community config for the operations commands, run against the in-memory simulated AWS.
+const benchDir = mkdtempSync(path.join(tmpdir(), 'meetctl-bench-config-'));
+const community = path.join(benchDir, 'meet.config.json');
+writeFileSync(
+  community,
+  JSON.stringify({
+    domain: 'meet.ne3d.org',
+    hostedZone: { id: 'Z1234567890ABC', name: 'ne3d.org' },
+    jitsiRelease: 'stable-11146-2',
+    alertEmail: 'a@ne3d.org',
+    monthlyBudgetUsd: 30,
+  }),
+);
+
 const rows = [
   ['meetctl plan (example config)', time([meetctl, 'plan', '--config', example]), 15_000],
   ['meetctl plan --json', time([meetctl, 'plan', '--json', '--config', example]), 15_000],
   ['bare synth (cdk app, bundling included)', time([app], { MEET_CONFIG: example }), undefined],
   ['meetctl --help (cold start)', time([meetctl, '--help']), 300],
+  [
+    'meetctl status --json (simulated AWS, cold start)',
+    time([meetctl, '--config', community, 'status', '--json'], { MEETCTL_SIMULATE: '1' }),
+    undefined,
+  ],
 ];
+rmSync(benchDir, { recursive: true, force: true });
 
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const header = ['benchmark', 'median', 'min', 'max', 'target', 'verdict'];

@@ -15,15 +15,13 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
-import { OUTPUT_NAMES } from '../control/outputs.js';
+import { OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../control/outputs.js';
 import type { ControlPorts, StateStore } from '../control/ports.js';
 import type { Health, StackSnapshot, TargetSnapshot, TargetState, TaskSnapshot } from '../control/snapshot.js';
 import { checkEndpoints, type EndpointCheckOptions } from '../net/endpoint-checks.js';
 import type { AwsTarget } from './ports.js';
 import { dynamoStateStore } from './state-store.js';
 
-/** Name of the stack parameter the power switch flips. */
-const POWER_PARAMETER = 'PowerState';
 /** Stats lines older than this do not count (the sidecar writes one a minute). */
 export const PARTICIPANTS_MAX_AGE_MS = 3 * 60_000;
 
@@ -57,7 +55,7 @@ export async function describeStack(client: CloudFormationClient, stackName: str
     const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
     const stack = Stacks?.[0];
     if (!stack) return undefined;
-    const power = stack.Parameters?.find((p) => p.ParameterKey === POWER_PARAMETER)?.ParameterValue;
+    const power = stack.Parameters?.find((p) => p.ParameterKey === POWER_STATE_PARAMETER)?.ParameterValue;
     return {
       name: stack.StackName ?? stackName,
       status: stack.StackStatus ?? 'UNKNOWN',
@@ -104,13 +102,13 @@ export function sdkControlPorts(
       describe: () => describeStack(clients.cloudformation, stackName),
       async setPower(power) {
         const { Stacks } = await clients.cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
-        const others = (Stacks?.[0]?.Parameters ?? []).filter((p) => p.ParameterKey !== POWER_PARAMETER);
+        const others = (Stacks?.[0]?.Parameters ?? []).filter((p) => p.ParameterKey !== POWER_STATE_PARAMETER);
         await clients.cloudformation.send(
           new UpdateStackCommand({
             StackName: stackName,
             UsePreviousTemplate: true,
             Parameters: [
-              { ParameterKey: POWER_PARAMETER, ParameterValue: power },
+              { ParameterKey: POWER_STATE_PARAMETER, ParameterValue: power },
               ...others.map((p) => ({ ParameterKey: p.ParameterKey, UsePreviousValue: true })),
             ],
             Capabilities: ['CAPABILITY_IAM'],

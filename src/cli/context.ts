@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { DEFAULT_CONFIG_FILE, EXAMPLE_CONFIG_FILE, parseConfigText } from '../config/load.js';
+import { DEFAULT_CONFIG_FILE, EXAMPLE_CONFIG_FILE } from '../config/files.js';
 import type { MeetConfig } from '../config/schema.js';
 import { ConfigError, ExitCode, MeetError } from '../errors.js';
 import type { Deps } from './deps.js';
@@ -44,7 +44,7 @@ export class Context {
    * used; when it does not exist and `allowExample` is set, the shipped example is used with a notice.
    * --region overrides the config's region.
    */
-  loadConfig(allowExample: boolean): LoadedConfig {
+  async loadConfig(allowExample: boolean): Promise<LoadedConfig> {
     const explicit = this.options.config;
     let file = path.resolve(this.deps.cwd, explicit ?? DEFAULT_CONFIG_FILE);
     let isExample = false;
@@ -74,6 +74,8 @@ export class Context {
         `the file cannot be read (${error instanceof Error ? error.message : String(error)}). Fix: check its permissions`,
       ]);
     }
+    // zod is loaded only when a config is read, so `--help` stays fast.
+    const { parseConfigText } = await import('../config/load.js');
     const config = parseConfigText(text, path.relative(this.deps.cwd, file) || file);
     const region = this.options.region ?? config.region;
     isExample ||= path.basename(file) === EXAMPLE_CONFIG_FILE;

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { EXAMPLE_CONFIG_FILE } from '../config/load.js';
+import { EXAMPLE_CONFIG_FILE } from '../config/files.js';
 import { systemClock } from '../control/ports.js';
 import { ExitCode } from '../errors.js';
 import type { CdkRunner, Deps } from './deps.js';
@@ -43,9 +43,20 @@ function who(): string {
   }
 }
 
+/**
+ * MEETCTL_SIMULATE=1 runs the operations commands against an in-memory simulated AWS (demos and
+ * `npm run bench`); nothing is sent anywhere. Loaded only when asked for.
+ */
+function simulatedAws() {
+  if (process.env.MEETCTL_SIMULATE !== '1') return undefined;
+  const { SimAws, VirtualClock } = require('../sim/simulated-aws.js') as typeof import('../sim/simulated-aws.js');
+  return new SimAws(new VirtualClock(Date.now()), { desired: 1, participants: 3 });
+}
+
 /** Real dependencies for the process. */
 export function processDeps(): Deps {
   const root = packageRoot();
+  const simulated = simulatedAws();
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -63,11 +74,12 @@ export function processDeps(): Deps {
     exampleConfigPath: path.join(root, EXAMPLE_CONFIG_FILE),
     cdkAppCommand: `node "${path.join(root, 'dist', 'bin', 'app.js')}"`,
     controlPorts: ({ stackName, ...target }) => {
+      if (simulated) return simulated.ports;
       const { sdkClients, sdkControlPorts } =
         require('../aws/control-adapters.js') as typeof import('../aws/control-adapters.js');
       return sdkControlPorts(sdkClients(target), stackName);
     },
-    clock: systemClock,
+    clock: simulated?.clock ?? systemClock,
     actor: who(),
     ...(process.stdin.isTTY
       ? {
@@ -86,6 +98,8 @@ export function processDeps(): Deps {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // The SDK warns on every command that Node 20 support ends in 2027; the README says so once.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.on('SIGINT', () => {
     // First Ctrl-C ends --watch / --follow cleanly; a second one stops at once.
     if (interrupted) process.exit(ExitCode.interrupted);

@@ -1,8 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json';
+import { POWER_STATES } from '../control/outputs.js';
+import type { PowerState } from '../control/snapshot.js';
 import { ExitCode, MeetError } from '../errors.js';
-import { POWER_STATES, type PowerState } from '../infra/constructs/power-switch.js';
-import { printSchema, validateConfig } from './commands/config.js';
 import { Context, type GlobalOptions } from './context.js';
 import type { Deps } from './deps.js';
 
@@ -48,7 +48,7 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     .description('show what would be deployed, its public endpoints and its monthly cost (offline, no AWS account needed)')
     .action(async (_options, command: Command) => {
       const { plan } = await import('./commands/plan.js');
-      exitCode = plan(contextFor(command));
+      exitCode = await plan(contextFor(command));
     });
 
   program
@@ -151,13 +151,15 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
   config
     .command('validate')
     .description('validate the config file; every problem names the field, the value and the fix')
-    .action((_options, command: Command) => {
-      exitCode = validateConfig(contextFor(command));
+    .action(async (_options, command: Command) => {
+      const { validateConfig } = await import('./commands/config.js');
+      exitCode = await validateConfig(contextFor(command));
     });
   config
     .command('schema')
     .description('print the JSON Schema of meet.config.json')
-    .action((_options, command: Command) => {
+    .action(async (_options, command: Command) => {
+      const { printSchema } = await import('./commands/config.js');
       exitCode = printSchema(contextFor(command));
     });
 

@@ -99,8 +99,8 @@ export function clockTime(ms: number): string {
 }
 
 /** Open a session: load the (non-example) config and build the ports. */
-export function openSession(ctx: Context): Session {
-  const { config, file, isExample } = ctx.loadConfig(false);
+export async function openSession(ctx: Context): Promise<Session> {
+  const { config, file, isExample } = await ctx.loadConfig(false);
   if (isExample) {
     throw new MeetError(
       `the example config ${file} describes no real deployment.`,

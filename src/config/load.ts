@@ -2,10 +2,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { configSchema, defaultStackName, FIELD_FIXES, type MeetConfig } from './schema.js';
 
-/** The example config shipped with the repo; `meetctl plan` uses it when no config exists yet. */
-export const EXAMPLE_CONFIG_FILE = 'meet.config.example.json';
-/** The config file a community writes for its own deployment. */
-export const DEFAULT_CONFIG_FILE = 'meet.config.json';
+export { DEFAULT_CONFIG_FILE, EXAMPLE_CONFIG_FILE } from './files.js';
 
 /** Validate already-parsed JSON. Throws ConfigError listing every problem. */
 export function parseConfig(raw: unknown, file: string): MeetConfig {

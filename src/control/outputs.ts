@@ -16,3 +16,8 @@ export const OUTPUT_NAMES = {
   mediaTargets: 'MediaTargetGroupArn',
   mediaAddresses: 'MediaAddresses',
 } as const;
+
+/** Values of the `PowerState` stack parameter. */
+export const POWER_STATES = ['on', 'off'] as const;
+/** Name of the stack parameter that the CLI and the Lambdas flip. */
+export const POWER_STATE_PARAMETER = 'PowerState';

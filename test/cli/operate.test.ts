@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
+import { type Faults, SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { cli, communityConfig } from '../support/cli.js';
-import { type Faults, SimAws, VirtualClock } from '../support/sim-aws.js';
 
 const files = { 'meet.config.json': communityConfig() };
 const sim = (options: { faults?: Faults; power?: 'on' | 'off'; participants?: number; desired?: number } = {}) =>

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/control/execute.js';
 import type { Clock, ControlPorts } from '../../src/control/ports.js';
 import { transition } from '../../src/control/transition.js';
-import { type Faults, SimAws, VirtualClock } from '../support/sim-aws.js';
+import { type Faults, SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 
 /** Route every port call through the scheduler so fast-check picks the interleaving. */
 function scheduled(ports: ControlPorts, s: fc.Scheduler): ControlPorts {

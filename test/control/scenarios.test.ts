@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProgressEvent, Runtime } from '../../src/control/execute.js';
 import { RefusedError, type TransitionRequest, transition } from '../../src/control/transition.js';
-import { type Faults, SimAws, TIMING, VirtualClock } from '../support/sim-aws.js';
+import { type Faults, SimAws, TIMING, VirtualClock } from '../../src/sim/simulated-aws.js';
 
 function setup(options: { faults?: Faults; power?: 'on' | 'off'; participants?: number; desired?: number } = {}) {
   const clock = new VirtualClock();

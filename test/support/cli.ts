@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import type { AwsPorts, AwsTarget, ServiceCounts, StackState } from '../../src/aws/ports.js';
 import type { Deps } from '../../src/cli/deps.js';
 import { run } from '../../src/cli/run.js';
+import { type SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { EXAMPLE_FILE, ROOT } from './fixtures.js';
-import { type SimAws, VirtualClock } from './sim-aws.js';
 
 export interface FakeAws {
   account: string;

@@ -3,9 +3,9 @@ import { ConfigError, ExitCode } from '../../errors.js';
 import type { Context } from '../context.js';
 
 /** `meetctl config validate`: exit 0 when valid, 253 with every problem when not. */
-export function validateConfig(ctx: Context): number {
+export async function validateConfig(ctx: Context): Promise<number> {
   try {
-    const { config, file } = ctx.loadConfig(false);
+    const { config, file } = await ctx.loadConfig(false);
     if (ctx.options.json) ctx.out.json({ valid: true, file, config });
     else
       ctx.out.line(

@@ -1,7 +1,7 @@
 import { toMeetError } from '../../aws/errors.js';
+import { OUTPUT_NAMES as OUTPUTS } from '../../control/outputs.js';
+import type { PowerState } from '../../control/snapshot.js';
 import { ExitCode, MeetError } from '../../errors.js';
-import type { PowerState } from '../../infra/constructs/power-switch.js';
-import { OUTPUTS } from '../../infra/meet-stack.js';
 import type { Context } from '../context.js';
 
 export interface DeployOptions {
@@ -28,7 +28,7 @@ export interface DeployResult {
  * run the pinned `cdk deploy` with the PowerState the stack already has.
  */
 export async function deploy(ctx: Context, options: DeployOptions): Promise<number> {
-  const { config, file, isExample } = ctx.loadConfig(false);
+  const { config, file, isExample } = await ctx.loadConfig(false);
   if (isExample) {
     throw new MeetError(
       `refusing to deploy the example config ${file} (meet.example.org is not your domain).`,

@@ -103,7 +103,7 @@ function renderStatus(session: Session, s: StatusJson): void {
 
 /** `meetctl status [--watch]`. Exit 0 whatever the phase: it reports. */
 export async function status(ctx: Context, options: { watch?: boolean; interval?: number }): Promise<number> {
-  const session = openSession(ctx);
+  const session = await openSession(ctx);
   for (;;) {
     const { json } = await statusJson(session);
     if (ctx.options.json) ctx.out.json(json);
@@ -190,7 +190,7 @@ export function healthLayers(snapshot: Snapshot): HealthLayer[] {
 
 /** `meetctl health`: non-zero exit on any failing layer. */
 export async function health(ctx: Context): Promise<number> {
-  const session = openSession(ctx);
+  const session = await openSession(ctx);
   const snapshot = await session.snapshot({ endpoints: true });
   const layers = healthLayers(snapshot);
   const failed = layers.some((l) => l.status === 'fail');
@@ -213,7 +213,7 @@ export async function health(ctx: Context): Promise<number> {
 
 /** `meetctl history`: the event log. */
 export async function history(ctx: Context, options: { days?: number }): Promise<number> {
-  const session = openSession(ctx);
+  const session = await openSession(ctx);
   const since = session.clock.now() - (options.days ?? 30) * 86_400_000;
   const events = await session.guard('reading the event log', () => session.ports.state.events(since));
   if (ctx.options.json) ctx.out.json({ since: new Date(since).toISOString(), events });
@@ -239,7 +239,7 @@ export async function history(ctx: Context, options: { days?: number }): Promise
 
 /** `meetctl cost`: month-to-date hours and cost against the budget, and the plan's monthly view. */
 export async function cost(ctx: Context): Promise<number> {
-  const session = openSession(ctx);
+  const session = await openSession(ctx);
   const snapshot = await session.snapshot();
   const month = await monthFor(session, snapshot);
   const estimate = estimateCost({
@@ -281,7 +281,7 @@ export async function cost(ctx: Context): Promise<number> {
 
 /** `meetctl logs`: container logs, optionally followed. */
 export async function logs(ctx: Context, options: { follow?: boolean; container?: string; since?: string }): Promise<number> {
-  const session = openSession(ctx);
+  const session = await openSession(ctx);
   const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
   if (!stack)
     throw new MeetError(`stack ${session.config.stackName} does not exist.`, ExitCode.failed, 'Run `meetctl deploy` first.');

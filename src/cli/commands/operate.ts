@@ -161,12 +161,12 @@ function report(session: Session, goal: Goal, outcome: TransitionOutcome, extra:
 
 /** `meetctl start`: until the meeting is really usable. */
 export async function start(ctx: Context, options: OperateOptions): Promise<number> {
-  return runTransition(openSession(ctx), 'running', options);
+  return runTransition(await openSession(ctx), 'running', options);
 }
 
 /** `meetctl stop`: no task left; refuses while people are in a call unless --force. */
 export async function stop(ctx: Context, options: OperateOptions): Promise<number> {
-  const session = openSession(ctx);
+  const session = await openSession(ctx);
   const snapshot = await session.snapshot();
   const current = phase(snapshot);
   if (current === 'POWERED_DOWN' || current === 'POWERING_DOWN') {
@@ -179,17 +179,17 @@ export async function stop(ctx: Context, options: OperateOptions): Promise<numbe
 
 /** `meetctl power-down`: nothing billed by the hour. */
 export async function powerDown(ctx: Context, options: OperateOptions): Promise<number> {
-  return runTransition(openSession(ctx), 'powered-down', options);
+  return runTransition(await openSession(ctx), 'powered-down', options);
 }
 
 /** `meetctl power-up`: back to stopped (load balancer and service exist, no task). */
 export async function powerUp(ctx: Context, options: OperateOptions): Promise<number> {
-  return runTransition(openSession(ctx), 'stopped', options);
+  return runTransition(await openSession(ctx), 'stopped', options);
 }
 
 /** `meetctl destroy`: asks to type the domain; keeps recordings unless --delete-recordings. */
 export async function destroy(ctx: Context, options: OperateOptions): Promise<number> {
-  const session = openSession(ctx);
+  const session = await openSession(ctx);
   const { domain } = session.config;
   const snapshot = await session.guard('reading the stack', () => session.ports.stack.describe());
   const bucket = snapshot?.outputs[OUTPUT_NAMES.bucket];

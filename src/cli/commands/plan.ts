@@ -4,8 +4,8 @@ import type { Context } from '../context.js';
 import { renderPlan } from '../render-plan.js';
 
 /** `meetctl plan`: synthesize offline and show resources, endpoints and monthly cost. */
-export function plan(ctx: Context): number {
-  const { config, file, isExample } = ctx.loadConfig(true);
+export async function plan(ctx: Context): Promise<number> {
+  const { config, file, isExample } = await ctx.loadConfig(true);
   if (isExample && !ctx.options.json) {
     ctx.out.note(
       `Using the example config ${file} (meet.example.org). Copy it to meet.config.json and edit it to plan your own.`,

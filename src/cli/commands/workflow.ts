@@ -35,7 +35,7 @@ async function timed(session: Session, fn: () => Promise<Omit<TestPhase, 'second
  * fails or throws, and refuses to take over a platform that is already running unless --force.
  */
 export async function testWorkflow(ctx: Context, options: { force?: boolean }): Promise<number> {
-  const session = openSession(ctx);
+  const session = await openSession(ctx);
   const before = phase(await session.snapshot());
   if (['READY', 'STARTING', 'DEGRADED'].includes(before) && !options.force) {
     throw new MeetError(

@@ -1,11 +1,9 @@
 import { Aspects, CfnCondition, CfnOutput, type CfnOutputProps, CfnParameter, CfnResource, Fn, type IAspect } from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
 
-/** Values of the `PowerState` stack parameter. */
-export const POWER_STATES = ['on', 'off'] as const;
-export type PowerState = (typeof POWER_STATES)[number];
-/** Name of the stack parameter that the CLI and the Lambdas flip. */
-export const POWER_STATE_PARAMETER = 'PowerState';
+import { POWER_STATE_PARAMETER, POWER_STATES } from '../../control/outputs.js';
+
+export type { PowerState } from '../../control/snapshot.js';
 
 /**
  * The `PowerState` parameter and the condition that goes with it. Everything billed by the hour

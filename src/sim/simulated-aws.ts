@@ -1,5 +1,11 @@
-import type { Clock, ControlPorts, StateStore, TransitionEvent } from '../../src/control/ports.js';
-import type { CheckResult, LockLease, PowerState, TargetSnapshot, TaskSnapshot } from '../../src/control/snapshot.js';
+import type { Clock, ControlPorts, StateStore, TransitionEvent } from '../control/ports.js';
+import type { CheckResult, LockLease, PowerState, TargetSnapshot, TaskSnapshot } from '../control/snapshot.js';
+
+/**
+ * A simulated AWS for tests, demos and benchmarks (MEETCTL_SIMULATE=1): nothing leaves the machine.
+ * It models the stack's PowerState, the ECS service's tasks, target health, endpoint checks and the
+ * state table closely enough to drive every control-plane path, including the faults below.
+ */
 
 /** A clock that only moves when someone sleeps: minutes of AWS waiting run in microseconds. */
 export class VirtualClock implements Clock {
