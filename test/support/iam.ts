@@ -80,6 +80,7 @@ export async function decide(
   policies: Array<{ name: string; policy: unknown }>,
   action: string,
   resource: string,
+  contextVariables: Record<string, string> = {},
 ): Promise<Decision> {
   const result = await runSimulation(
     {
@@ -87,7 +88,7 @@ export async function decide(
         principal: `arn:aws:iam::${ACCOUNT}:role/under-test`,
         action,
         resource: { resource, accountId: resource.startsWith('arn:aws:s3:::') ? ACCOUNT : (resource.split(':')[4] ?? ACCOUNT) },
-        contextVariables: {},
+        contextVariables,
       },
       identityPolicies: policies as never,
       serviceControlPolicies: [],

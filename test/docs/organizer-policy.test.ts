@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/fixtures.js';
+import { ACCOUNT, decide, REGION } from '../support/iam.js';
+
+// The permission set docs/deploy.md gives organizers who only start and stop, proven like the stack's roles.
+const names = {
+  '<region>': REGION,
+  '<account>': ACCOUNT,
+  '<stackName>': 'Meet-meet-ne3d-org',
+  '<ClusterName>': 'meet-cluster',
+  '<StateTableName>': 'meet-state',
+};
+const text = Object.entries(names).reduce(
+  (t, [k, v]) => t.split(k).join(v),
+  readFileSync(path.join(ROOT, 'docs', 'organizer-policy.json'), 'utf8'),
+);
+const policies = [{ name: 'MeetOrganizer', policy: JSON.parse(text) as unknown }];
+const arn = {
+  stack: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/Meet-meet-ne3d-org/abc-123`,
+  service: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/meet-cluster/meet-service`,
+  task: `arn:aws:ecs:${REGION}:${ACCOUNT}:task/meet-cluster/0123456789abcdef`,
+  logGroup: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:Meet-meet-ne3d-org-LogsJvbLogs-AbC`,
+  table: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/meet-state`,
+};
+
+describe('the organizer permission set in docs/deploy.md', () => {
+  it('allows everything start, stop, status, health, logs, history and cost call', async () => {
+    const calls: Array<[string, string]> = [
+      ['cloudformation:DescribeStacks', arn.stack],
+      ['ecs:DescribeServices', arn.service],
+      ['ecs:UpdateService', arn.service],
+      ['ecs:DescribeTasks', arn.task],
+      ['elasticloadbalancing:DescribeTargetHealth', '*'],
+      ['logs:GetLogEvents', `${arn.logGroup}:log-stream:jvb/jvb/abc`],
+      ['logs:FilterLogEvents', arn.logGroup],
+      ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'].map((a): [string, string] => [`dynamodb:${a}`, arn.table]),
+    ];
+    const results = await Promise.all(calls.map(async ([action, res]) => `${action} ${await decide(policies, action, res)}`));
+    expect(results).toEqual(calls.map(([action]) => `${action} Allowed`));
+  });
+
+  it("lists tasks only in the platform's cluster", async () => {
+    const cluster = (name: string) => ({ 'ecs:cluster': `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${name}` });
+    const instance = `arn:aws:ecs:${REGION}:${ACCOUNT}:container-instance/meet-cluster/abc`;
+    expect(await decide(policies, 'ecs:ListTasks', instance, cluster('meet-cluster'))).toBe('Allowed');
+    expect(await decide(policies, 'ecs:ListTasks', instance, cluster('other-cluster'))).toBe('ImplicitlyDenied');
+  });
+
+  it('denies changing the stack, the service definition, other services and other tables', async () => {
+    const calls: Array<[string, string]> = [
+      ['cloudformation:UpdateStack', arn.stack],
+      ['cloudformation:DeleteStack', arn.stack],
+      ['ecs:DeleteService', arn.service],
+      ['ecs:UpdateService', `arn:aws:ecs:${REGION}:${ACCOUNT}:service/other-cluster/other`],
+      ['ecs:RunTask', `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/x:1`],
+      ['ecs:StopTask', arn.task],
+      ['dynamodb:DeleteTable', arn.table],
+      ['dynamodb:PutItem', `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/other`],
+      ['logs:DeleteLogGroup', arn.logGroup],
+      ['s3:DeleteObject', 'arn:aws:s3:::meet-recordings/recordings/a.mp4'],
+      ['iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/admin`],
+    ];
+    const results = await Promise.all(calls.map(async ([action, res]) => `${action} ${await decide(policies, action, res)}`));
+    expect(results).toEqual(calls.map(([action]) => `${action} ImplicitlyDenied`));
+  });
+});
