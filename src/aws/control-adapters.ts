@@ -239,6 +239,8 @@ export function sdkControlPorts(
       current: async () => (await state()).current(),
       append: async (e) => (await state()).append(e),
       events: async (since) => (await state()).events(since),
+      setWindow: async (w) => (await state()).setWindow(w),
+      window: async () => (await state()).window(),
     },
   };
 }

@@ -4,6 +4,7 @@ import type { LockLease } from '../control/snapshot.js';
 
 /** Partition keys of the state table (see src/infra/constructs/state-table.ts). */
 const LOCK = { pk: { S: 'LOCK' }, sk: { S: 'LOCK' } };
+const WINDOW = { pk: { S: 'WINDOW' }, sk: { S: 'WINDOW' } };
 const EVENTS = 'EVENT';
 
 const s = (value: string): AttributeValue => ({ S: value });
@@ -110,6 +111,21 @@ export function dynamoStateStore(client: DynamoDBClient, tableName: string): Sta
           ConditionExpression: 'attribute_not_exists(sk)',
         }),
       );
+    },
+    async setWindow(window) {
+      const { PutItemCommand } = await sdk();
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: { ...WINDOW, schedule: s(window.schedule), from: n(window.from), until: n(window.until) },
+        }),
+      );
+    },
+    async window() {
+      const { GetItemCommand } = await sdk();
+      const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: WINDOW, ConsistentRead: true }));
+      if (!Item?.until?.N) return undefined;
+      return { schedule: Item.schedule?.S ?? '?', from: Number(Item.from?.N ?? 0), until: Number(Item.until.N) };
     },
     async events(since) {
       const { QueryCommand } = await sdk();

@@ -26,6 +26,9 @@ export const FIELD_FIXES: Record<string, string> = {
   logRetentionDays: `set "logRetentionDays" to one of ${LOG_RETENTION_DAYS.join(', ')}`,
   stackName:
     'set "stackName" to letters, digits and hyphens starting with a letter (max 128), or remove it to derive one from the domain',
+  idleStopMinutes: 'set "idleStopMinutes" to a whole number of minutes from 5 to 240 (default 15)',
+  startGraceMinutes: 'set "startGraceMinutes" to a whole number of minutes from 0 to 120 (default 20)',
+  maxRuntimeHours: 'set "maxRuntimeHours" to a number of hours from 1 to 24 (default 4)',
 };
 
 export const configSchema = z
@@ -93,6 +96,26 @@ export const configSchema = z
       .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'is not a valid CloudFormation stack name')
       .optional()
       .describe('CloudFormation stack name; derived from the domain when absent.'),
+    idleStopMinutes: z
+      .number('is not a number')
+      .int('must be a whole number')
+      .min(5, 'must be at least 5')
+      .max(240, 'must be at most 240')
+      .default(15)
+      .describe('Stop automatically after this many minutes with nobody in a call.'),
+    startGraceMinutes: z
+      .number('is not a number')
+      .int('must be a whole number')
+      .min(0, 'must be at least 0')
+      .max(120, 'must be at most 120')
+      .default(20)
+      .describe('Minutes after a start during which the idle stop waits for the first people.'),
+    maxRuntimeHours: z
+      .number('is not a number')
+      .min(1, 'must be at least 1')
+      .max(24, 'must be at most 24')
+      .default(4)
+      .describe('The runtime guard stops a task running longer than this outside a scheduled window, and alerts.'),
   })
   .strict()
   .refine(

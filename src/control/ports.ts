@@ -60,6 +60,14 @@ export interface TransitionEvent {
   readonly taskStartedAt?: number;
 }
 
+/** A scheduled meeting: from the pre-warm start until the end of the announced window. */
+export interface MeetingWindow {
+  readonly schedule: string;
+  /** Epoch milliseconds. */
+  readonly from: number;
+  readonly until: number;
+}
+
 /** The DynamoDB state table: a lock with a lease and the event log. */
 export interface StateStore {
   /** Take the lock if it is free or its lease expired. Returns the lease, or the current holder when refused. */
@@ -77,6 +85,10 @@ export interface StateStore {
   /** The current lease, if any. */
   current(): Promise<LockLease | undefined>;
   append(event: TransitionEvent): Promise<void>;
+  /** Record a scheduled meeting window (the idle stop and the runtime guard respect it). */
+  setWindow(window: MeetingWindow): Promise<void>;
+  /** The latest scheduled window, if any. */
+  window(): Promise<MeetingWindow | undefined>;
   /** Events at or after `since` (epoch ms), oldest first. */
   events(since: number): Promise<TransitionEvent[]>;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ExecuteResult, execute, type Runtime, withRetry } from './execute.js';
 import { observe } from './observe.js';
 import { type Phase, phase } from './phase.js';
-import { DEADLINES, type Goal, PlanError, plan, type Step } from './plan.js';
+import { DEADLINES, type Goal, PlanError, plan, type Step, type StepKind } from './plan.js';
 import type { TransitionEvent } from './ports.js';
 import type { LockLease, Snapshot } from './snapshot.js';
 
@@ -15,6 +15,11 @@ export interface TransitionRequest {
   /** Stop even while people are in a call. */
   readonly force?: boolean;
   readonly deleteRecordings?: boolean;
+  /**
+   * Run the plan only up to and including the first step of this kind (a Lambda starts the task and
+   * leaves the waiting to the runtime guard, to stay within its 15 minutes).
+   */
+  readonly until?: StepKind;
 }
 
 export interface TransitionOutcome {
@@ -122,7 +127,9 @@ export async function transition(request: TransitionRequest, rt: Runtime): Promi
     const before = await withRetry(rt, () =>
       observe(ports, { host: rt.host, now: clock.now(), participants: stoppingGoals.includes(request.goal) }),
     );
-    const steps = plan(request.goal, before, request);
+    const planned = plan(request.goal, before, request);
+    const cut = request.until ? planned.findIndex((s) => s.kind === request.until) : -1;
+    const steps = cut >= 0 ? planned.slice(0, cut + 1) : planned;
     const from = phaseOf(before);
     if (steps.length === 0) {
       const event = await log({ from, to: from, outcome: 'no-op' });

@@ -1,4 +1,4 @@
-import type { Clock, ControlPorts, StateStore, TransitionEvent } from '../control/ports.js';
+import type { Clock, ControlPorts, MeetingWindow, StateStore, TransitionEvent } from '../control/ports.js';
 import type { CheckResult, LockLease, PowerState, TargetSnapshot, TaskSnapshot } from '../control/snapshot.js';
 
 /**
@@ -52,6 +52,7 @@ export const TIMING = { pending: 10, running: 40, healthy: 70, targetsHealthy: 1
 
 export class InMemoryState implements StateStore {
   lock?: LockLease;
+  meetingWindow?: MeetingWindow;
   readonly log: TransitionEvent[] = [];
   /** Every lease ever granted, to check that two never overlapped. */
   readonly grants: Array<{ token: string; from: number; until: number; releasedAt?: number }> = [];
@@ -91,6 +92,12 @@ export class InMemoryState implements StateStore {
   }
   async events(since: number) {
     return this.log.filter((e) => e.at >= since);
+  }
+  async setWindow(window: MeetingWindow) {
+    this.meetingWindow = window;
+  }
+  async window() {
+    return this.meetingWindow;
   }
 }
 
@@ -403,6 +410,8 @@ export class SimAws {
       current: guard(() => this.state.current()),
       append: guard((e) => this.state.append(e)),
       events: guard((since) => this.state.events(since)),
+      setWindow: guard((w) => this.state.setWindow(w)),
+      window: guard(() => this.state.window()),
     };
   }
 }
