@@ -15,6 +15,10 @@ export const OUTPUT_NAMES = {
   webTargets: 'WebTargetGroupArn',
   mediaTargets: 'MediaTargetGroupArn',
   mediaAddresses: 'MediaAddresses',
+  scheduleGroup: 'ScheduleGroupName',
+  schedulerRole: 'SchedulerRoleArn',
+  scheduledStart: 'ScheduledStartFunctionArn',
+  alertTopic: 'AlertTopicArn',
 } as const;
 
 /** Values of the `PowerState` stack parameter. */

@@ -9,6 +9,7 @@ import { SIZE_PRESETS } from '../config/presets.js';
 import { parseRelease } from '../config/release.js';
 import type { MeetConfig } from '../config/schema.js';
 import { OUTPUT_NAMES } from '../control/outputs.js';
+import { Automation } from './constructs/automation.js';
 import { InternalSecret } from './constructs/internal-secret.js';
 import { CONTAINERS, containerLogGroups, JitsiTask, SECRET_KEYS } from './constructs/jitsi-task.js';
 import { MeetingLoadBalancer } from './constructs/meeting-load-balancer.js';
@@ -129,6 +130,21 @@ export class MeetStack extends Stack {
       service.loadBalancerTarget({ containerName: 'jvb', containerPort: JVB_MEDIA_PORT, protocol: ecs.Protocol.UDP }),
     );
 
+    const automation = new Automation(this, 'Automation', {
+      domain: config.domain,
+      alertEmail: config.alertEmail,
+      monthlyBudgetUsd: config.monthlyBudgetUsd,
+      settings: {
+        idleStopMinutes: config.idleStopMinutes,
+        startGraceMinutes: config.startGraceMinutes,
+        maxRuntimeHours: config.maxRuntimeHours,
+      },
+      cluster,
+      stateTable: state.table,
+      statsLogGroup: logGroups.stats,
+      containerLogGroups: Object.values(logGroups),
+    });
+
     new route53.ARecord(powered, 'MeetingAlias', {
       zone,
       recordName: config.domain,
@@ -150,6 +166,10 @@ export class MeetStack extends Stack {
         CONTAINERS.map((name) => `${name}=${logGroups[name].logGroupName}`),
       ),
     });
+    new CfnOutput(this, OUTPUTS.scheduleGroup, { value: automation.scheduleGroup.ref });
+    new CfnOutput(this, OUTPUTS.schedulerRole, { value: automation.schedulerRole.roleArn });
+    new CfnOutput(this, OUTPUTS.scheduledStart, { value: automation.scheduledStart.functionArn });
+    new CfnOutput(this, OUTPUTS.alertTopic, { value: automation.topic.topicArn });
     this.power.output(this, OUTPUTS.service, { value: service.serviceName });
     this.power.output(this, OUTPUTS.taskFamily, { value: task.taskDefinition.family });
     this.power.output(this, OUTPUTS.loadBalancer, { value: lb.loadBalancer.loadBalancerArn });

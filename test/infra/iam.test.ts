@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resource, synth } from '../support/fixtures.js';
-import { ACCOUNT, arnOf, decide, managedPoliciesOfRole, policiesOfRole, REGION } from '../support/iam.js';
+import { ACCOUNT, arnOf, decide, managedPoliciesOfRole, policiesOfRole, REGION, STACK_ID } from '../support/iam.js';
 
 // Least privilege, proven offline with @cloud-copilot/iam-simulate on the synthesized policies.
 const { json } = synth();
@@ -133,6 +133,86 @@ describe('password generator role', () => {
         ['secretsmanager:DeleteSecret', secret],
         ['secretsmanager:UpdateSecret', secret],
         ['s3:PutObject', `${bucket}/recordings/a.mp4`],
+      ],
+      'ImplicitlyDenied',
+    );
+  });
+});
+
+describe('automation function roles', () => {
+  const cluster = resource(json, 'AWS::ECS::Cluster').id;
+  const table = arnOf(json, resource(json, 'AWS::DynamoDB::Table').id, 'Arn');
+  const topic = arnOf(json, resource(json, 'AWS::SNS::Topic').id);
+  const stats = resource(json, 'AWS::Logs::LogGroup', 'LogsStatsLogs').id;
+  const jvbLogs = resource(json, 'AWS::Logs::LogGroup', 'LogsJvbLogs').id;
+  const ecsArn = (kind: string, name: string, clusterName = cluster) =>
+    `arn:aws:ecs:${REGION}:${ACCOUNT}:${kind}/${clusterName}/${name}`;
+  const roleOf = (name: string) =>
+    (resource(json, 'AWS::Lambda::Function', `Automation${name}`).props.Role as { 'Fn::GetAtt': [string, string] })[
+      'Fn::GetAtt'
+    ][0];
+
+  for (const name of ['ScheduledStart', 'IdleStop', 'RuntimeGuard']) {
+    it(`${name} can observe the platform, start or stop its service, use the lock and alert`, async () => {
+      await expectAll(
+        roleOf(name),
+        [
+          ['cloudformation:DescribeStacks', STACK_ID],
+          ['ecs:DescribeServices', ecsArn('service', 'svc')],
+          ['ecs:UpdateService', ecsArn('service', 'svc')],
+          ['ecs:DescribeTasks', ecsArn('task', '0123abcd')],
+          ['elasticloadbalancing:DescribeTargetHealth', '*'],
+          ['dynamodb:PutItem', table],
+          ['dynamodb:UpdateItem', table],
+          ['dynamodb:DeleteItem', table],
+          ['dynamodb:GetItem', table],
+          ['dynamodb:Query', table],
+          ['logs:FilterLogEvents', `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${stats}`],
+          ['logs:GetLogEvents', logStream(jvbLogs, 'jvb/jvb/0123abcd')],
+          ['sns:Publish', topic],
+        ],
+        'Allowed',
+      );
+      const policies = policiesOfRole(json, roleOf(name));
+      const clusterKey = (c: string) => ({ 'ecs:cluster': `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${c}` });
+      expect(await decide(policies, 'ecs:ListTasks', ecsArn('container-instance', 'x'), clusterKey(cluster))).toBe('Allowed');
+      expect(await decide(policies, 'ecs:ListTasks', ecsArn('container-instance', 'x', 'other'), clusterKey('other'))).toBe(
+        'ImplicitlyDenied',
+      );
+    });
+
+    it(`${name} cannot change the stack, run tasks, pass roles or touch data`, async () => {
+      await expectAll(
+        roleOf(name),
+        [
+          ['cloudformation:UpdateStack', STACK_ID],
+          ['cloudformation:DeleteStack', STACK_ID],
+          ['ecs:UpdateService', ecsArn('service', 'svc', 'other-cluster')],
+          ['ecs:DeleteService', ecsArn('service', 'svc')],
+          ['ecs:RunTask', `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/jitsi:1`],
+          ['ecs:StopTask', ecsArn('task', '0123abcd')],
+          ['iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`],
+          ['dynamodb:DeleteTable', table],
+          ['dynamodb:Scan', table],
+          ['sns:Publish', `arn:aws:sns:${REGION}:${ACCOUNT}:someone-else`],
+          ['logs:FilterLogEvents', `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:other`],
+          ['secretsmanager:GetSecretValue', secret],
+          ['s3:DeleteObject', `${bucket}/recordings/a.mp4`],
+        ],
+        'ImplicitlyDenied',
+      );
+    });
+  }
+
+  it('the scheduler role can only invoke the scheduled start', async () => {
+    const role = resource(json, 'AWS::IAM::Role', 'SchedulerRole').id;
+    const start = arnOf(json, resource(json, 'AWS::Lambda::Function', 'AutomationScheduledStart').id);
+    await expectAll(role, [['lambda:InvokeFunction', start]], 'Allowed');
+    await expectAll(
+      role,
+      [
+        ['lambda:InvokeFunction', arnOf(json, resource(json, 'AWS::Lambda::Function', 'AutomationIdleStop').id)],
+        ['ecs:UpdateService', ecsArn('service', 'svc')],
       ],
       'ImplicitlyDenied',
     );

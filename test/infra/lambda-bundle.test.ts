@@ -6,21 +6,25 @@ import { exampleConfig } from '../support/fixtures.js';
 
 // The one test that bundles for real, with the local esbuild (no Docker).
 describe('Lambda bundling', () => {
-  it('bundles the password generator with esbuild into a small asset', () => {
+  it('bundles every function of ours with esbuild into an asset under 1 MB', () => {
     const { app, stack } = buildApp(exampleConfig());
     const assembly = app.synth();
     const template = assembly.getStackByName(stack.stackName).template as {
       Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }>;
     };
-    const generator = Object.entries(template.Resources).find(
-      ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('InternalSecretGenerator'),
+    const ours = Object.entries(template.Resources).filter(
+      ([id, r]) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        /^(InternalSecretGenerator|AutomationScheduledStart|AutomationIdleStop|AutomationRuntimeGuard)[0-9A-F]{8}$/.test(id),
     );
-    const hash = generator?.[1].Properties.Code?.S3Key?.replace(/\.zip$/, '') ?? 'missing';
-    const assetDir = path.join(assembly.directory, `asset.${hash}`);
-    const files = readdirSync(assetDir);
-    expect(files).toContain('index.js');
-    const size = statSync(path.join(assetDir, 'index.js')).size;
-    expect(size).toBeGreaterThan(100);
-    expect(size).toBeLessThan(1024 * 1024);
+    expect(ours).toHaveLength(4);
+    for (const [id, fn] of ours) {
+      const hash = fn.Properties.Code?.S3Key?.replace(/\.zip$/, '') ?? 'missing';
+      const dir = path.join(assembly.directory, `asset.${hash}`);
+      expect(readdirSync(dir), id).toContain('index.js');
+      const size = statSync(path.join(dir, 'index.js')).size;
+      expect(size, id).toBeGreaterThan(100);
+      expect(size, id).toBeLessThan(1024 * 1024);
+    }
   });
 });

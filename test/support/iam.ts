@@ -3,6 +3,8 @@ import type { TemplateJson } from './fixtures.js';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-west-2';
+export const STACK_NAME = 'Meet-meet-example-org';
+export const STACK_ID = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${STACK_NAME}/5c0a8f40-d1a2-11f0-9c3e-0a1b2c3d4e5f`;
 const SUFFIX = 'AbCdEf';
 
 /** A concrete ARN (or name) for a resource of the template, the way AWS would form it. */
@@ -20,6 +22,12 @@ export function arnOf(json: TemplateJson, logicalId: string, attribute?: string)
       return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${logicalId}`;
     case 'AWS::IAM::Role':
       return `arn:aws:iam::${ACCOUNT}:role/${logicalId}`;
+    case 'AWS::ECS::Cluster':
+      return attribute === 'Arn' ? `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${logicalId}` : logicalId;
+    case 'AWS::DynamoDB::Table':
+      return attribute === 'Arn' ? `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${logicalId}` : logicalId;
+    case 'AWS::SNS::Topic':
+      return `arn:aws:sns:${REGION}:${ACCOUNT}:${logicalId}`;
     default:
       throw new Error(`no ARN rule for ${logicalId} (${type})`);
   }
@@ -37,6 +45,8 @@ export function resolve(json: TemplateJson, value: unknown): unknown {
       'AWS::AccountId': ACCOUNT,
       'AWS::Region': REGION,
       'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackName': STACK_NAME,
+      'AWS::StackId': STACK_ID,
     };
     return pseudo[arg as string] ?? arnOf(json, arg as string);
   }

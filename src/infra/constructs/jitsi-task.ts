@@ -7,7 +7,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { SizePreset } from '../../config/presets.js';
 import { imageFor, type JitsiRelease } from '../../config/release.js';
-import { logicalId } from './logical-id.js';
+import { logicalId } from './nag.js';
 import { JICOFO_REST_PORT, JVB_HEALTH_PORT, JVB_MEDIA_PORT, PROSODY_HTTP_PORT } from './ports.js';
 
 /** The Jitsi containers of the one task. */

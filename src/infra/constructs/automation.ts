@@ -1,0 +1,231 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as budgets from 'aws-cdk-lib/aws-budgets';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import type { AutomationSettings } from '../../automation/policy.js';
+import { ENV } from '../../lambda/environment.js';
+import { sourceEntry } from './entry.js';
+import { acknowledgeBasicExecutionRole, logicalId } from './nag.js';
+
+export interface AutomationProps {
+  /** Public host name of the meeting. */
+  readonly domain: string;
+  readonly alertEmail: string;
+  readonly monthlyBudgetUsd: number;
+  readonly settings: AutomationSettings;
+  /** The ECS cluster (the service's ARN is built from its name: the service itself comes and goes with PowerState). */
+  readonly cluster: ecs.Cluster;
+  readonly stateTable: dynamodb.ITable;
+  /** The stats sidecar's log group (participants signal). */
+  readonly statsLogGroup: logs.ILogGroup;
+  /** Every container log group (the last lines of a failing container go into alerts). */
+  readonly containerLogGroups: readonly logs.ILogGroup[];
+}
+
+/** Names of the automation's metrics. */
+export const METRICS = { participants: 'Participants', conferences: 'Conferences' } as const;
+/** How often the runtime guard looks. */
+export const GUARD_RATE_MINUTES = 5;
+
+/**
+ * Cost control that needs nobody: participant metrics from the stats sidecar, an idle alarm that
+ * invokes the idle-stop function, a runtime guard every 5 minutes, a schedule group and role for
+ * `meetctl schedule`, an SNS alert topic and an AWS Budget. Each function has its own role with only
+ * what its handler calls.
+ */
+export class Automation extends Construct {
+  readonly topic: sns.Topic;
+  readonly idleAlarm: cloudwatch.Alarm;
+  readonly scheduledStart: NodejsFunction;
+  readonly idleStop: NodejsFunction;
+  readonly runtimeGuard: NodejsFunction;
+  readonly scheduleGroup: scheduler.CfnScheduleGroup;
+  readonly schedulerRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: AutomationProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const namespace = `Meet/${stack.stackName}`;
+
+    this.topic = new sns.Topic(this, 'Alerts', { displayName: `Meeting server alerts (${props.domain})`, enforceSSL: true });
+    this.topic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail));
+    Validations.of(this.topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alerts say that the server started, stopped or failed; they carry no personal or secret data, and a customer-managed key would cost $1/month, more than the idle platform.',
+    });
+
+    // Participants and conferences from the sidecar's JSON lines.
+    const fromStats = (metricName: string, field: string) =>
+      new logs.MetricFilter(this, `${metricName}Metric`, {
+        logGroup: props.statsLogGroup,
+        filterPattern: logs.FilterPattern.all(
+          logs.FilterPattern.stringValue('$.type', '=', 'jicofo-stats'),
+          logs.FilterPattern.booleanValue('$.ok', true),
+        ),
+        metricNamespace: namespace,
+        metricName,
+        metricValue: `$.stats.${field}`,
+        unit: cloudwatch.Unit.COUNT,
+      });
+    const participants = fromStats(METRICS.participants, 'participants');
+    fromStats(METRICS.conferences, 'conferences');
+
+    const environment = {
+      [ENV.stackName]: stack.stackName,
+      [ENV.host]: props.domain,
+      [ENV.topicArn]: this.topic.topicArn,
+      [ENV.idleStopMinutes]: String(props.settings.idleStopMinutes),
+      [ENV.startGraceMinutes]: String(props.settings.startGraceMinutes),
+      [ENV.maxRuntimeHours]: String(props.settings.maxRuntimeHours),
+    };
+    const fn = (name: string, file: string, description: string, timeout: Duration) => {
+      const f = new NodejsFunction(this, name, {
+        description,
+        entry: sourceEntry('lambda', file),
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: 256,
+        timeout,
+        environment,
+        logGroup: new logs.LogGroup(this, `${name}Logs`, {
+          retention: logs.RetentionDays.THREE_MONTHS,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
+        bundling: { minify: true, externalModules: ['@aws-sdk/*'], target: 'node24' },
+      });
+      this.grantControl(f, props);
+      acknowledgeBasicExecutionRole(f);
+      return f;
+    };
+    this.scheduledStart = fn(
+      'ScheduledStart',
+      'scheduled-start',
+      'Starts the meeting server before a scheduled meetup',
+      Duration.minutes(15),
+    );
+    this.idleStop = fn('IdleStop', 'idle-stop', 'Stops the meeting server when nobody is in a call', Duration.minutes(10));
+    this.runtimeGuard = fn(
+      'RuntimeGuard',
+      'runtime-guard',
+      'Stops runs past the maximum and failed starts, and alerts',
+      Duration.minutes(10),
+    );
+
+    this.idleAlarm = new cloudwatch.Alarm(this, 'IdleAlarm', {
+      alarmDescription: `Nobody in a call on ${props.domain} for ${props.settings.idleStopMinutes} minutes: the idle stop runs.`,
+      metric: participants.metric({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: props.settings.idleStopMinutes,
+      datapointsToAlarm: props.settings.idleStopMinutes,
+      // No stats lines means no task (or no sidecar): never a reason to stop; the guard covers the rest.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.idleAlarm.addAlarmAction(new actions.LambdaAction(this.idleStop));
+
+    new events.Rule(this, 'RuntimeGuardSchedule', {
+      description: 'Runs the runtime guard',
+      schedule: events.Schedule.rate(Duration.minutes(GUARD_RATE_MINUTES)),
+      targets: [new eventTargets.LambdaFunction(this.runtimeGuard, { retryAttempts: 0 })],
+    });
+
+    // `meetctl schedule` creates schedules in this group; they invoke the scheduled start with this role.
+    this.scheduleGroup = new scheduler.CfnScheduleGroup(this, 'Schedules', { name: stack.stackName.slice(0, 64) });
+    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      description: 'Lets EventBridge Scheduler invoke the scheduled start, and nothing else',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    });
+    this.scheduledStart.grantInvoke(this.schedulerRole);
+    Validations.of(this.schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId(this.scheduledStart)}.Arn>:*]`,
+      reason: 'lambda:InvokeFunction on the versions of the one scheduled-start function (the CDK grant form).',
+    });
+
+    new budgets.CfnBudget(this, 'Budget', {
+      budget: {
+        budgetType: 'COST',
+        timeUnit: 'MONTHLY',
+        budgetLimit: { amount: props.monthlyBudgetUsd, unit: 'USD' },
+      },
+      notificationsWithSubscribers: [
+        { type: 'ACTUAL', threshold: 80 },
+        { type: 'FORECASTED', threshold: 100 },
+      ].map((n) => ({
+        notification: {
+          notificationType: n.type,
+          comparisonOperator: 'GREATER_THAN',
+          threshold: n.threshold,
+          thresholdType: 'PERCENTAGE',
+        },
+        subscribers: [{ subscriptionType: 'EMAIL', address: props.alertEmail }],
+      })),
+    });
+  }
+
+  /** What every automation function calls through the control plane, scoped to this platform. */
+  private grantControl(fn: NodejsFunction, props: AutomationProps): void {
+    const stack = Stack.of(this);
+    const clusterName = props.cluster.clusterName;
+    const ecsArn = (resource: string) => stack.formatArn({ service: 'ecs', resource, resourceName: `${clusterName}/*` });
+    const statements = [
+      new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [stack.stackId] }),
+      new iam.PolicyStatement({ actions: ['ecs:DescribeServices', 'ecs:UpdateService'], resources: [ecsArn('service')] }),
+      new iam.PolicyStatement({ actions: ['ecs:DescribeTasks'], resources: [ecsArn('task')] }),
+      new iam.PolicyStatement({
+        actions: ['ecs:ListTasks'],
+        resources: [ecsArn('container-instance')],
+        conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } },
+      }),
+      // DescribeTargetHealth supports no resource-level permissions.
+      new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeTargetHealth'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+        resources: [props.stateTable.tableArn],
+      }),
+      // IAM names a log group without the ":*" that CloudFormation's Arn attribute carries: grant both forms.
+      new iam.PolicyStatement({
+        actions: ['logs:FilterLogEvents'],
+        resources: [
+          props.statsLogGroup.logGroupArn,
+          stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: props.statsLogGroup.logGroupName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+      new iam.PolicyStatement({ actions: ['logs:GetLogEvents'], resources: props.containerLogGroups.map((g) => g.logGroupArn) }),
+      new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
+    ];
+    for (const statement of statements) fn.addToRolePolicy(statement);
+    const cluster = `arn:aws:ecs:${stack.region}:<AWS::AccountId>:%s/<${logicalId(props.cluster)}>/*`;
+    const acknowledgements: Array<[string, string]> = [
+      [
+        cluster.replace('%s', 'service'),
+        'The platform has one service, created and deleted with PowerState, so its ARN is only known by its cluster.',
+      ],
+      [cluster.replace('%s', 'task'), 'Task ids are random; the wildcard is limited to tasks of this cluster.'],
+      [cluster.replace('%s', 'container-instance'), 'ListTasks is further limited by the ecs:cluster condition to this cluster.'],
+      ['*', 'elasticloadbalancing:DescribeTargetHealth supports no resource-level permissions; it only reads health.'],
+    ];
+    for (const [resource, reason] of acknowledgements) {
+      Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
+    }
+  }
+}
