@@ -15,11 +15,13 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../control/outputs.js';
 import type { ControlPorts, StateStore } from '../control/ports.js';
 import type { Health, StackSnapshot, TargetSnapshot, TargetState, TaskSnapshot } from '../control/snapshot.js';
 import { checkEndpoints, type EndpointCheckOptions } from '../net/endpoint-checks.js';
 import type { AwsTarget } from './ports.js';
+import { sdkSchedules } from './schedules.js';
 import { dynamoStateStore } from './state-store.js';
 
 /** Stats lines older than this do not count (the sidecar writes one a minute). */
@@ -32,6 +34,7 @@ export interface SdkClients {
   readonly logs: CloudWatchLogsClient;
   readonly dynamodb: DynamoDBClient;
   readonly s3: S3Client;
+  readonly scheduler: SchedulerClient;
 }
 
 /** One client per service, SSO profiles through the default credential chain, standard retries. */
@@ -44,6 +47,7 @@ export function sdkClients(target: AwsTarget): SdkClients {
     logs: new CloudWatchLogsClient(config),
     dynamodb: new DynamoDBClient(config),
     s3: new S3Client(config),
+    scheduler: new SchedulerClient(config),
   };
 }
 
@@ -232,6 +236,7 @@ export function sdkControlPorts(
         return deleted;
       },
     },
+    schedules: sdkSchedules(clients.scheduler),
     state: {
       acquire: async (r) => (await state()).acquire(r),
       renew: async (token, now, lease) => (await state()).renew(token, now, lease),

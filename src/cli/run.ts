@@ -6,6 +6,12 @@ import { ExitCode, MeetError } from '../errors.js';
 import { Context, type GlobalOptions } from './context.js';
 import type { Deps } from './deps.js';
 
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more.');
+  return n;
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number.');
@@ -145,6 +151,36 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     .description('month-to-date running hours and estimated cost against the budget')
     .action(async (_options, command: Command) => {
       exitCode = await (await inspect()).cost(contextFor(command));
+    });
+
+  const schedule = program.command('schedule').description('start the server before meetups (EventBridge Scheduler)');
+  schedule
+    .command('add')
+    .description('add a one-off (--at) or recurring (--cron) meetup; the server starts --lead minutes early')
+    .argument('<name>', 'schedule name, e.g. rgc3-december')
+    .option('--at <local-time>', 'meetup start in --tz, e.g. 2026-12-03T18:00')
+    .option('--cron <expression>', 'meetup start as EventBridge cron (6 fields), e.g. "0 18 ? * WED *"')
+    .option('--tz <zone>', 'IANA time zone of --at / --cron', 'UTC')
+    .addOption(new Option('--lead <minutes>', 'pre-warm: start this many minutes early').argParser(nonNegativeInt).default(15))
+    .addOption(new Option('--window <minutes>', 'meetup length: no idle stop before it ends').argParser(positiveInt).default(120))
+    .action(async (name: string, options, command: Command) => {
+      const { scheduleAdd } = await import('./commands/schedule.js');
+      exitCode = await scheduleAdd(contextFor(command), name, options);
+    });
+  schedule
+    .command('list')
+    .description('list the schedules')
+    .action(async (_options, command: Command) => {
+      const { scheduleList } = await import('./commands/schedule.js');
+      exitCode = await scheduleList(contextFor(command));
+    });
+  schedule
+    .command('remove')
+    .description('remove a schedule')
+    .argument('<name>', 'schedule name')
+    .action(async (name: string, _options, command: Command) => {
+      const { scheduleRemove } = await import('./commands/schedule.js');
+      exitCode = await scheduleRemove(contextFor(command), name);
     });
 
   const config = program.command('config').description('check and describe the config file');

@@ -42,6 +42,29 @@ export interface ControlPorts {
     deleteAll(bucket: string): Promise<number>;
   };
   readonly state: StateStore;
+  readonly schedules: SchedulesPort;
+}
+
+/** One EventBridge Scheduler schedule that starts the platform before a meetup. */
+export interface MeetupSchedule {
+  readonly name: string;
+  /** `at(…)` or `cron(…)`, already moved earlier by the lead. */
+  readonly expression: string;
+  readonly timeZone: string;
+  readonly leadMinutes: number;
+  readonly windowMinutes: number;
+  readonly description: string;
+  /** One-off schedules delete themselves after they fire. */
+  readonly oneOff: boolean;
+  readonly state?: string;
+}
+
+export interface SchedulesPort {
+  /** Create; throws an error named ConflictException when the name exists. */
+  create(group: string, schedule: MeetupSchedule, target: { functionArn: string; roleArn: string }): Promise<void>;
+  list(group: string): Promise<MeetupSchedule[]>;
+  /** Delete; throws an error named ResourceNotFoundException when there is none. */
+  remove(group: string, name: string): Promise<void>;
 }
 
 /** One transition (or refusal) in the append-only log. */

@@ -1,4 +1,4 @@
-import type { Clock, ControlPorts, MeetingWindow, StateStore, TransitionEvent } from '../control/ports.js';
+import type { Clock, ControlPorts, MeetingWindow, MeetupSchedule, StateStore, TransitionEvent } from '../control/ports.js';
 import type { CheckResult, LockLease, PowerState, TargetSnapshot, TaskSnapshot } from '../control/snapshot.js';
 
 /**
@@ -123,6 +123,8 @@ export class SimAws {
   maxLive = 0;
   desiredCalls: Array<{ at: number; count: number }> = [];
   deletedRecordings = false;
+  /** Schedules created through the schedules port. */
+  schedules: Array<{ group: string; schedule: MeetupSchedule; target: { functionArn: string; roleArn: string } }> = [];
   /** Lines the `logs` command can read. */
   logLines: Array<{ group: string; at: number; stream: string; message: string }> = [];
   readonly state: InMemoryState;
@@ -271,6 +273,9 @@ export class SimAws {
       RecordingsBucketName: 'meet-recordings-bucket',
       StateTableName: 'meet-state',
       LogGroupNames: 'web=/meet/web,prosody=/meet/prosody,jicofo=/meet/jicofo,jvb=/meet/jvb,stats=/meet/stats',
+      ScheduleGroupName: 'Meet-meet-ne3d-org',
+      SchedulerRoleArn: 'arn:aws:iam::111122223333:role/meet-scheduler',
+      ScheduledStartFunctionArn: 'arn:aws:lambda:us-west-2:111122223333:function:meet-scheduled-start',
       ...(this.serviceExists
         ? {
             ServiceName: 'meet-service',
@@ -393,6 +398,25 @@ export class SimAws {
       },
     },
     state: this.stateProxy(),
+    schedules: {
+      create: async (group, schedule, target) => {
+        this.call();
+        if (this.schedules.some((s) => s.group === group && s.schedule.name === schedule.name)) {
+          throw Object.assign(new Error(`Schedule ${schedule.name} already exists.`), { name: 'ConflictException' });
+        }
+        this.schedules.push({ group, schedule: { ...schedule, state: 'ENABLED' }, target });
+      },
+      list: async (group) => {
+        this.call();
+        return this.schedules.filter((s) => s.group === group).map((s) => s.schedule);
+      },
+      remove: async (group, name) => {
+        this.call();
+        const index = this.schedules.findIndex((s) => s.group === group && s.schedule.name === name);
+        if (index < 0) throw Object.assign(new Error(`Schedule ${name} does not exist.`), { name: 'ResourceNotFoundException' });
+        this.schedules.splice(index, 1);
+      },
+    },
   };
 
   /** The state table behind the same fault injection as the other calls. */

@@ -1,0 +1,144 @@
+import { OUTPUT_NAMES } from '../../control/outputs.js';
+import type { MeetupSchedule } from '../../control/ports.js';
+import { ExitCode, MeetError } from '../../errors.js';
+import { checkTimeZone, oneOff, recurring, SCHEDULE_NAME, ScheduleInputError } from '../../schedule/expression.js';
+import type { Context } from '../context.js';
+import { table } from '../output.js';
+import { openSession, type Session } from '../session.js';
+
+export interface ScheduleAddOptions {
+  readonly at?: string;
+  readonly cron?: string;
+  readonly tz: string;
+  readonly lead: number;
+  readonly window: number;
+}
+
+async function targets(session: Session) {
+  const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
+  const group = stack?.outputs[OUTPUT_NAMES.scheduleGroup];
+  const functionArn = stack?.outputs[OUTPUT_NAMES.scheduledStart];
+  const roleArn = stack?.outputs[OUTPUT_NAMES.schedulerRole];
+  if (!group || !functionArn || !roleArn) {
+    throw new MeetError(
+      `stack ${session.config.stackName} has no schedule group.`,
+      ExitCode.failed,
+      'Deploy the current version first (`meetctl deploy`).',
+    );
+  }
+  return { group, functionArn, roleArn };
+}
+
+function inputError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof ScheduleInputError) throw new MeetError(error.message, ExitCode.usage, error.hint);
+    throw error;
+  }
+}
+
+/** `meetctl schedule add NAME (--at LOCAL | --cron EXPR) [--tz] [--lead] [--window]`. */
+export async function scheduleAdd(ctx: Context, name: string, options: ScheduleAddOptions): Promise<number> {
+  if (!SCHEDULE_NAME.test(name))
+    throw new MeetError(
+      `schedule name "${name}" is not valid.`,
+      ExitCode.usage,
+      'Use letters, digits, "-", "_" or "." (at most 64), e.g. rgc3-december.',
+    );
+  if (Boolean(options.at) === Boolean(options.cron)) {
+    throw new MeetError(
+      'give exactly one of --at and --cron.',
+      ExitCode.usage,
+      '--at 2026-12-03T18:00 for one meetup, --cron "0 18 ? * WED *" for a series.',
+    );
+  }
+  const session = await openSession(ctx);
+  const tz = inputError(() => checkTimeZone(options.tz));
+  const when = options.at
+    ? inputError(() => oneOff(options.at as string, tz, options.lead, session.clock.now()))
+    : { expression: inputError(() => recurring(options.cron as string, options.lead)) };
+  const schedule: MeetupSchedule = {
+    name,
+    expression: when.expression,
+    timeZone: tz,
+    leadMinutes: options.lead,
+    windowMinutes: options.window,
+    oneOff: Boolean(options.at),
+    description: `Meetup ${options.at ?? `cron ${options.cron}`} (${tz}); starts ${options.lead} min early, ${options.window}-min window. Created by ${ctx.deps.actor}.`,
+  };
+  if (ctx.options.dryRun) {
+    if (ctx.options.json) ctx.out.json({ dryRun: true, schedule });
+    else ctx.out.line(`Would create schedule ${name}: ${schedule.expression} in ${tz} (${schedule.description})`);
+    return ExitCode.ok;
+  }
+  const { group, functionArn, roleArn } = await targets(session);
+  await session
+    .guard('creating the schedule', () => session.ports.schedules.create(group, schedule, { functionArn, roleArn }))
+    .catch((error: unknown) => {
+      if (error instanceof MeetError && /ConflictException/.test(error.message)) {
+        throw new MeetError(
+          `a schedule named ${name} already exists.`,
+          ExitCode.failed,
+          `Remove it first: meetctl schedule remove ${name}`,
+        );
+      }
+      throw error;
+    });
+  if (ctx.options.json)
+    ctx.out.json({ created: true, schedule, ...('startsAt' in when ? { startsAt: new Date(when.startsAt).toISOString() } : {}) });
+  else {
+    ctx.out.line(
+      `Scheduled ${name}: the server starts at ${schedule.expression} (${tz}), ${options.lead} min before the meetup.`,
+    );
+    ctx.out.line('If it is already running then, nothing happens; the idle stop leaves the meeting alone until the window ends.');
+  }
+  return ExitCode.ok;
+}
+
+/** `meetctl schedule list`. */
+export async function scheduleList(ctx: Context): Promise<number> {
+  const session = await openSession(ctx);
+  const { group } = await targets(session);
+  const schedules = await session.guard('listing schedules', () => session.ports.schedules.list(group));
+  if (ctx.options.json) ctx.out.json({ group, schedules });
+  else if (schedules.length === 0)
+    ctx.out.line('No schedules. Add one with `meetctl schedule add NAME --at 2026-12-03T18:00 --tz America/New_York`.');
+  else {
+    ctx.out.line(
+      table(
+        ['Name', 'Starts (pre-warm)', 'Time zone', 'Lead', 'Window', 'State'],
+        schedules.map((s) => [
+          s.name,
+          s.expression,
+          s.timeZone,
+          `${s.leadMinutes} min`,
+          `${s.windowMinutes} min`,
+          s.state ?? '-',
+        ]),
+      ),
+    );
+  }
+  return ExitCode.ok;
+}
+
+/** `meetctl schedule remove NAME`. */
+export async function scheduleRemove(ctx: Context, name: string): Promise<number> {
+  const session = await openSession(ctx);
+  const { group } = await targets(session);
+  if (ctx.options.dryRun) {
+    ctx.out.line(`Would remove schedule ${name} from ${group}.`);
+    return ExitCode.ok;
+  }
+  await session
+    .guard('removing the schedule', () => session.ports.schedules.remove(group, name))
+    .catch((error: unknown) => {
+      if (error instanceof MeetError && /ResourceNotFoundException/.test(error.message)) {
+        throw new MeetError(`there is no schedule named ${name}.`, ExitCode.failed, 'See `meetctl schedule list`.');
+      }
+      throw error;
+    });
+  if (ctx.options.json) ctx.out.json({ removed: name });
+  else ctx.out.line(`Removed schedule ${name}.`);
+  return ExitCode.ok;
+}
