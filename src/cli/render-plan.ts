@@ -20,7 +20,7 @@ export function renderPlan(report: PlanReport, out: Output): void {
     const parts = group.resources.map(
       (r) => `${r.type.replace(/^AWS::/, '')}${r.count > 1 ? ` ×${r.count}` : ''}${r.removedWhenPoweredDown ? '*' : ''}`,
     );
-    out.line(`  ${group.purpose.padEnd(24)} ${parts.join(', ')}`);
+    out.line(`  ${group.purpose.padEnd(30)} ${parts.join(', ')}`);
   }
   out.line();
 

@@ -24,6 +24,9 @@ export interface Assumptions {
   readonly logsGbPerRunningHour: number;
   /** Public IPv4 addresses of the load balancer (one Elastic IP per subnet). */
   readonly loadBalancerAddresses: number;
+  /** Runtime-guard invocations a month (every 5 minutes) and their duration (s) at 256 MB. */
+  readonly guardInvocationsMonth: number;
+  readonly guardSeconds: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
@@ -33,6 +36,8 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   recordingsGb: 10,
   logsGbPerRunningHour: 0.02,
   loadBalancerAddresses: 2,
+  guardInvocationsMonth: (31 * 24 * 60) / 5,
+  guardSeconds: 1,
 };
 
 export interface CostInput {
@@ -103,21 +108,32 @@ export function estimateCost(input: CostInput): CostEstimate {
   const nlcuHour = ((a.averageParticipants * a.processedGbPerParticipantHour) / prices.nlb.gbPerNlcu) * prices.nlb.nlcuHour;
   const egressGbPerHour = a.averageParticipants * a.egressGbPerParticipantHour;
   const logsHour = a.logsGbPerRunningHour * prices.cloudWatchLogs.ingestGb;
+  // The participant and conference metrics only get data while a task runs.
+  const metricsHour = (2 * prices.cloudWatch.metricMonth) / HOURS_PER_MONTH;
+  // The runtime guard's GB-seconds fit the Lambda free tier many times over; priced as if it were used up.
+  const guardGbSeconds = a.guardInvocationsMonth * a.guardSeconds * 0.25;
+  const automationMonthly =
+    prices.cloudWatch.alarmMonth +
+    Math.max(0, guardGbSeconds - prices.lambda.freeGbSecondsMonth) * prices.lambda.armGbSecond +
+    Math.max(0, a.guardInvocationsMonth - prices.lambda.freeRequestsMonth) * (prices.lambda.requestsPerMillion / 1_000_000);
 
   const fixed = {
     secret: prices.secretsManagerSecretMonth,
     zone: prices.route53HostedZoneMonth,
     recordings: a.recordingsGb * prices.s3.standardGbMonth,
+    automation: automationMonthly,
   };
-  const fixedMonthly = fixed.secret + fixed.zone + fixed.recordings;
+  const fixedMonthly = fixed.secret + fixed.zone + fixed.recordings + fixed.automation;
   const idleHourUsd: Record<IdleTier, number> = { stopped: nlbHour + nlbIpsHour, 'powered-down': 0 };
 
+  // Everything a running hour costs except egress, whose first 100 GB a month are free.
+  const runningHour = taskHour + taskIpHour + nlbHour + nlbIpsHour + nlcuHour + logsHour + metricsHour;
   const egressCost = (hours: number) =>
     Math.max(0, egressGbPerHour * hours - prices.dataTransferOut.freeGbMonth) * prices.dataTransferOut.gb;
 
   const scenarios: ScenarioCost[] = SCENARIO_HOURS.map((hours) => {
     const idle = HOURS_PER_MONTH - hours;
-    const running = hours * (taskHour + taskIpHour + nlbHour + nlbIpsHour + nlcuHour + logsHour) + egressCost(hours);
+    const running = hours * runningHour + egressCost(hours);
     const byTier = Object.fromEntries(
       IDLE_TIERS.map((tier) => [tier, round(fixedMonthly + running + idle * idleHourUsd[tier])]),
     ) as Record<IdleTier, number>;
@@ -130,7 +146,7 @@ export function estimateCost(input: CostInput): CostEstimate {
         loadBalancer: round(HOURS_PER_MONTH * nlbHour + hours * nlcuHour),
         publicIps: round(HOURS_PER_MONTH * nlbIpsHour + hours * taskIpHour),
         egress: round(egressCost(hours)),
-        logs: round(hours * logsHour),
+        logs: round(hours * (logsHour + metricsHour)),
       },
     };
   });
@@ -162,6 +178,12 @@ export function estimateCost(input: CostInput): CostEstimate {
       note: `${a.logsGbPerRunningHour} GB/h × $${prices.cloudWatchLogs.ingestGb}/GB`,
     },
     {
+      item: 'Participant and conference metrics',
+      billed: 'per running hour',
+      usd: metricsHour,
+      note: `2 × $${prices.cloudWatch.metricMonth}/metric-month, only for hours with data`,
+    },
+    {
       item: 'Network Load Balancer',
       billed: 'per idle hour (stopped)',
       usd: nlbHour,
@@ -179,6 +201,12 @@ export function estimateCost(input: CostInput): CostEstimate {
       billed: 'per month',
       usd: fixed.zone,
       note: 'your zone; billed whether or not the platform exists',
+    },
+    {
+      item: 'Automation (idle alarm, runtime guard, schedules, alerts, budget)',
+      billed: 'per month',
+      usd: fixed.automation,
+      note: `alarm $${prices.cloudWatch.alarmMonth}; ${a.guardInvocationsMonth} guard runs (${guardGbSeconds} GB-s) within the Lambda free tier; Scheduler, SNS e-mail, DynamoDB on-demand and the first two budgets cost nothing at this volume`,
     },
     {
       item: `Recordings in S3 (${a.recordingsGb} GB)`,
@@ -203,7 +231,7 @@ export function estimateCost(input: CostInput): CostEstimate {
     `Load balancer hours: the requirements count $${REQUIREMENTS_TABLE.nlbMonthly} (720 h); a 744-hour month at $${nlbHour}/h is $${(HOURS_PER_MONTH * nlbHour).toFixed(2)}.`,
     `Public IPv4 (billed since 2024-02): ${a.loadBalancerAddresses} load-balancer Elastic IPs cost $${ipMonth.toFixed(2)}/month while not powered down, plus $${taskIpHour}/h for the task's address while running; the requirements omit both.`,
     `Media traffic: internet egress ($${prices.dataTransferOut.gb}/GB after ${prices.dataTransferOut.freeGbMonth} GB free) and NLCUs grow with participants; the requirements omit them. At ${a.averageParticipants} people that is $${(nlcuHour + egressGbPerHour * prices.dataTransferOut.gb).toFixed(2)} per running hour once the free tier is used.`,
-    `Fixed: Route 53 zone $${fixed.zone} and ${a.recordingsGb} GB of recordings $${fixed.recordings.toFixed(2)} are counted here; the requirements count S3 at $0.02 and no zone.`,
+    `Fixed: Route 53 zone $${fixed.zone}, ${a.recordingsGb} GB of recordings $${fixed.recordings.toFixed(2)} and the automation's alarm $${fixed.automation.toFixed(2)} are counted here; the requirements count S3 at $0.02 and no zone.`,
     `Powering down between meetings (instead of only stopping) removes the load balancer and its addresses: idle cost falls from $${(HOURS_PER_MONTH * idleHourUsd.stopped + fixedMonthly).toFixed(2)} to $${fixedMonthly.toFixed(2)} a month.`,
   ];
 
@@ -213,8 +241,7 @@ export function estimateCost(input: CostInput): CostEstimate {
     hoursPerMonth: HOURS_PER_MONTH,
     assumptions: a,
     rates,
-    runningHourUsd:
-      taskHour + taskIpHour + nlbHour + nlbIpsHour + nlcuHour + logsHour + egressGbPerHour * prices.dataTransferOut.gb,
+    runningHourUsd: runningHour + egressGbPerHour * prices.dataTransferOut.gb,
     idleHourUsd,
     fixedMonthlyUsd: round(fixedMonthly),
     destroyedMonthlyUsd: round(fixed.recordings + fixed.zone),

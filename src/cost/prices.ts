@@ -20,6 +20,10 @@ export const PRICES = {
   /** Internet egress: the first 100 GB a month are free (account-wide), then $0.09/GB up to 10 TB. */
   dataTransferOut: { gb: 0.09, freeGbMonth: 100 },
   cloudWatchLogs: { ingestGb: 0.5, storageGbMonth: 0.03 },
+  /** Standard-resolution alarm per month; custom metric per month (billed pro rata for the hours it gets data). */
+  cloudWatch: { alarmMonth: 0.1, metricMonth: 0.3 },
+  /** Lambda on arm64: GB-seconds and requests beyond the free tier (400,000 GB-s and 1 M requests a month). */
+  lambda: { armGbSecond: 0.0000133334, requestsPerMillion: 0.2, freeGbSecondsMonth: 400_000, freeRequestsMonth: 1_000_000 },
 } as const;
 
 export type Prices = typeof PRICES;

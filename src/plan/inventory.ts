@@ -13,6 +13,7 @@ export type Purpose =
   | 'Logs'
   | 'DNS'
   | 'Permissions (IAM)'
+  | 'Automation and control plane'
   | 'Deploy-time helpers';
 
 /** Purpose of each resource type, in the order `plan` prints them. */
@@ -28,6 +29,10 @@ const PURPOSE_BY_TYPE: ReadonlyArray<readonly [RegExp, Purpose]> = [
   [/^AWS::Logs::/, 'Logs'],
   [/^AWS::Route53::/, 'DNS'],
   [/^AWS::IAM::/, 'Permissions (IAM)'],
+  [
+    /^AWS::(DynamoDB::Table|Logs::MetricFilter|CloudWatch::Alarm|Events::Rule|Scheduler::.*|SNS::.*|Budgets::Budget)$/,
+    'Automation and control plane',
+  ],
   [/^(AWS::Lambda::.*|Custom::.*|AWS::CloudFormation::CustomResource)$/, 'Deploy-time helpers'],
 ];
 export const PURPOSES: readonly Purpose[] = [...new Set(PURPOSE_BY_TYPE.map(([, purpose]) => purpose))];
@@ -44,7 +49,11 @@ export interface InventoryGroup {
   readonly items: readonly InventoryItem[];
 }
 
-export function purposeOf(type: string): Purpose {
+/** Constructs whose every resource serves the automation (its functions, roles and logs included). */
+const AUTOMATION_PREFIX = 'Automation';
+
+export function purposeOf(type: string, logicalId = ''): Purpose {
+  if (logicalId.startsWith(AUTOMATION_PREFIX)) return 'Automation and control plane';
   for (const [pattern, purpose] of PURPOSE_BY_TYPE) if (pattern.test(type)) return purpose;
   return 'Deploy-time helpers';
 }
@@ -53,7 +62,7 @@ export function purposeOf(type: string): Purpose {
 export function inventory(template: TemplateLike, powerCondition = 'PowerIsOn'): InventoryGroup[] {
   const groups = new Map<Purpose, InventoryItem[]>(PURPOSES.map((p) => [p, []]));
   for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
-    groups.get(purposeOf(resource.Type))?.push({
+    groups.get(purposeOf(resource.Type, logicalId))?.push({
       logicalId,
       type: resource.Type,
       poweredOnly: resource.Condition === powerCondition,

@@ -95,6 +95,8 @@ describe('meetctl plan', () => {
     expect(result.stdout).toMatch(/https:\/\/meet\.example\.org\s+443/);
     expect(result.stdout).toMatch(/10000\s+UDP/);
     expect(result.stdout).toContain('ElasticLoadBalancingV2::LoadBalancer*');
+    expect(result.stdout).toMatch(/Automation and control plane +.*CloudWatch::Alarm.*Scheduler::ScheduleGroup.*Budgets::Budget/);
+    expect(result.stdout).toMatch(/Automation \(idle alarm, runtime guard, schedules, alerts, budget\) +per month +\$0\.1000/);
     expect(result.stdout).not.toContain('\u001b['); // no colour when not a TTY
   });
 

@@ -31,9 +31,18 @@ describe('cost model', () => {
   it('charges only the fixed monthly parts when powered down and unused', () => {
     const estimate = medium();
     const idle = estimate.scenarios[0];
-    expect(idle?.byTier['powered-down']).toBeCloseTo(0.4 + 0.5 + 10 * 0.023, 2);
+    expect(idle?.byTier['powered-down']).toBeCloseTo(0.4 + 0.5 + 10 * 0.023 + 0.1, 2); // secret, zone, recordings, idle alarm
     // Stopped keeps the NLB and its two Elastic IPs for the whole month.
     expect(idle?.byTier.stopped).toBeCloseTo(estimate.fixedMonthlyUsd + HOURS_PER_MONTH * (0.0225 + 2 * 0.005), 2);
+  });
+
+  it('prices the automation at near zero while idle', () => {
+    const automation = medium().rates.find((r) => r.item.startsWith('Automation'));
+    expect(automation).toMatchObject({ billed: 'per month', usd: 0.1 }); // one alarm; the guard fits the Lambda free tier
+    expect(DEFAULT_ASSUMPTIONS.guardInvocationsMonth).toBe(8928);
+    const metrics = medium().rates.find((r) => r.item.startsWith('Participant and conference metrics'));
+    expect(metrics?.billed).toBe('per running hour');
+    expect(metrics?.usd).toBeLessThan(0.001);
   });
 
   it('makes the tiers equal when the platform runs the whole month', () => {
