@@ -2,7 +2,7 @@
 // Wall-time benchmarks for the performance targets of the issues. Prints a table; never asserts.
 // Usage: npm run bench [-- --runs 5]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,19 @@ const rows = [
 ];
 rmSync(benchDir, { recursive: true, force: true });
 
+// Lambda bundle sizes, from one real synth with esbuild bundling.
+const synthDir = mkdtempSync(path.join(tmpdir(), 'meetctl-bench-synth-'));
+spawnSync(process.execPath, [app], { cwd: root, env: { ...process.env, CDK_OUTDIR: synthDir, MEET_CONFIG: example }, encoding: 'utf8' });
+const templateFile = readdirSync(synthDir).find((f) => f.endsWith('.template.json'));
+const template = JSON.parse(readFileSync(path.join(synthDir, templateFile), 'utf8'));
+const bundles = Object.entries(template.Resources)
+  .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && /^(InternalSecretGenerator|Automation)/.test(id))
+  .map(([id, r]) => {
+    const file = path.join(synthDir, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.js');
+    return [id.replace(/[0-9A-F]{8}$/, ''), statSync(file).size];
+  });
+rmSync(synthDir, { recursive: true, force: true });
+
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const header = ['benchmark', 'median', 'min', 'max', 'target', 'verdict'];
 const body = rows.map(([name, t, target]) => [
@@ -83,3 +96,12 @@ console.log(
 console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const row of body) console.log(line(row));
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const bundleRows = bundles.map(([name, size]) => [`Lambda bundle ${name}`, kb(size), '< 1024.0 KB', size < 1024 * 1024 ? 'ok' : 'TOO BIG']);
+const bundleWidths = [0, 1, 2, 3].map((i) => Math.max(['bundle', 'size', 'target', 'verdict'][i].length, ...bundleRows.map((r) => r[i].length)));
+const bundleLine = (cells) => cells.map((c, i) => c.padEnd(bundleWidths[i])).join('  ');
+console.log('');
+console.log(bundleLine(['bundle', 'size', 'target', 'verdict']));
+console.log(bundleWidths.map((w) => '-'.repeat(w)).join('  '));
+for (const row of bundleRows) console.log(bundleLine(row));
