@@ -67,7 +67,11 @@ rmSync(benchDir, { recursive: true, force: true });
 
 // Lambda bundle sizes, from one real synth with esbuild bundling.
 const synthDir = mkdtempSync(path.join(tmpdir(), 'meetctl-bench-synth-'));
-spawnSync(process.execPath, [app], { cwd: root, env: { ...process.env, CDK_OUTDIR: synthDir, MEET_CONFIG: example }, encoding: 'utf8' });
+spawnSync(process.execPath, [app], {
+  cwd: root,
+  env: { ...process.env, CDK_OUTDIR: synthDir, MEET_CONFIG: example },
+  encoding: 'utf8',
+});
 const templateFile = readdirSync(synthDir).find((f) => f.endsWith('.template.json'));
 const template = JSON.parse(readFileSync(path.join(synthDir, templateFile), 'utf8'));
 const bundles = Object.entries(template.Resources)
@@ -98,8 +102,15 @@ console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const row of body) console.log(line(row));
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
-const bundleRows = bundles.map(([name, size]) => [`Lambda bundle ${name}`, kb(size), '< 1024.0 KB', size < 1024 * 1024 ? 'ok' : 'TOO BIG']);
-const bundleWidths = [0, 1, 2, 3].map((i) => Math.max(['bundle', 'size', 'target', 'verdict'][i].length, ...bundleRows.map((r) => r[i].length)));
+const bundleRows = bundles.map(([name, size]) => [
+  `Lambda bundle ${name}`,
+  kb(size),
+  '< 1024.0 KB',
+  size < 1024 * 1024 ? 'ok' : 'TOO BIG',
+]);
+const bundleWidths = [0, 1, 2, 3].map((i) =>
+  Math.max(['bundle', 'size', 'target', 'verdict'][i].length, ...bundleRows.map((r) => r[i].length)),
+);
 const bundleLine = (cells) => cells.map((c, i) => c.padEnd(bundleWidths[i])).join('  ');
 console.log('');
 console.log(bundleLine(['bundle', 'size', 'target', 'verdict']));
