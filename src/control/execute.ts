@@ -132,8 +132,8 @@ async function compensate(rt: Runtime, memory: Memory, started: number, total: n
       description: 'stop the task again so that nothing keeps billing',
       stepElapsedMs: 0,
       elapsedMs: begin - started,
-      detail: attempt > 1 ? `attempt ${attempt} of ${COMPENSATION_ATTEMPTS}` : undefined,
-    } as ProgressEvent);
+      ...(attempt > 1 ? { detail: `attempt ${attempt} of ${COMPENSATION_ATTEMPTS}` } : {}),
+    });
     try {
       await runStep({ kind: 'set-desired', count: 0, deadlineSeconds: 60 }, rt, memory, begin, () => {});
       await runStep({ kind: 'wait-tasks-stopped', deadlineSeconds: 300 }, rt, memory, rt.clock.now(), () => {});

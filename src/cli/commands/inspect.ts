@@ -1,6 +1,6 @@
 import { SIZE_PRESETS } from '../../config/presets.js';
 import { logGroupsFrom } from '../../control/observe.js';
-import { type Phase, phase, stackBusy } from '../../control/phase.js';
+import { type Phase, phase, stackBroken, stackBusy } from '../../control/phase.js';
 import type { TransitionEvent } from '../../control/ports.js';
 import { type CheckResult, isLive, type Snapshot } from '../../control/snapshot.js';
 import { estimateCost } from '../../cost/model.js';
@@ -31,15 +31,18 @@ export interface StatusJson {
   readonly monthToDate: MonthToDate & { readonly budgetUsd: number };
 }
 
-async function monthFor(session: Session, snapshot: Snapshot): Promise<MonthToDate> {
-  const now = session.clock.now();
-  const events = await session.guard('reading the event log', () => session.ports.state.events(monthStart(now)));
-  const running = snapshot.tasks.find((t) => t.lastStatus === 'RUNNING' && t.startedAt !== undefined);
-  const estimate = estimateCost({
+function estimateFor(session: Session) {
+  return estimateCost({
     size: SIZE_PRESETS[session.config.size],
     sizeName: session.config.size,
     architecture: session.config.architecture,
   });
+}
+
+async function monthFor(session: Session, snapshot: Snapshot, estimate = estimateFor(session)): Promise<MonthToDate> {
+  const now = session.clock.now();
+  const events = await session.guard('reading the event log', () => session.ports.state.events(monthStart(now)));
+  const running = snapshot.tasks.find((t) => t.lastStatus === 'RUNNING' && t.startedAt !== undefined);
   return monthToDate(
     events,
     { phase: phase(snapshot), ...(running?.startedAt ? { runningSince: running.startedAt } : {}) },
@@ -128,9 +131,8 @@ export function healthLayers(snapshot: Snapshot): HealthLayer[] {
   const layers: HealthLayer[] = [];
   const add = (layer: string, status: HealthLayer['status'], detail: string, hint?: string) =>
     layers.push({ layer, status, detail, ...(hint ? { hint } : {}) });
-  const broken =
-    /_FAILED$|ROLLBACK_COMPLETE$/.test(snapshot.stack.status) && snapshot.stack.status !== 'UPDATE_ROLLBACK_COMPLETE';
-  if (broken)
+  // UPDATE_ROLLBACK_COMPLETE is a settled, working state; stackBroken() names the ones that are not.
+  if (stackBroken(snapshot))
     add('stack', 'fail', snapshot.stack.status, 'Open the stack in the CloudFormation console and read the failed events.');
   else add('stack', 'pass', `${snapshot.stack.status}${stackBusy(snapshot) ? ' (changing)' : ''}`);
   if (snapshot.stack.powerState === 'off') {
@@ -241,12 +243,8 @@ export async function history(ctx: Context, options: { days?: number }): Promise
 export async function cost(ctx: Context): Promise<number> {
   const session = await openSession(ctx);
   const snapshot = await session.snapshot();
-  const month = await monthFor(session, snapshot);
-  const estimate = estimateCost({
-    size: SIZE_PRESETS[session.config.size],
-    sizeName: session.config.size,
-    architecture: session.config.architecture,
-  });
+  const estimate = estimateFor(session);
+  const month = await monthFor(session, snapshot, estimate);
   const budget = session.config.monthlyBudgetUsd;
   if (ctx.options.json) {
     ctx.out.json({

@@ -1,3 +1,4 @@
+import { observe } from '../../control/observe.js';
 import { OUTPUT_NAMES } from '../../control/outputs.js';
 import { phase } from '../../control/phase.js';
 import { describeStep, type Goal, plan } from '../../control/plan.js';
@@ -35,9 +36,7 @@ export interface TransitionJson {
 /** Print the plan without changing anything (--dry-run). */
 async function dryRun(session: Session, goal: Goal, options: OperateOptions): Promise<number> {
   const snapshot = await session.guard('reading the platform state', () =>
-    import('../../control/observe.js').then(({ observe }) =>
-      observe(session.ports, { host: session.config.domain, now: session.clock.now() }),
-    ),
+    observe(session.ports, { host: session.config.domain, now: session.clock.now() }),
   );
   const steps = await session.guard('planning', async () => plan(goal, snapshot, options));
   const from = snapshot ? phase(snapshot) : 'ABSENT';
