@@ -16,6 +16,11 @@ export interface AutomationDeps {
   readonly notify: (subject: string, message: string) => Promise<void>;
   /** One JSON log line per decision. */
   readonly log: (entry: Record<string, unknown>) => void;
+  /**
+   * Set the idle alarm back to OK. Alarm actions only fire on a state change, so an alarm left in
+   * ALARM after a deferred stop (grace, window, people) would never fire again.
+   */
+  readonly rearmAlarm: (alarmName: string, reason: string) => Promise<void>;
 }
 
 /** The input each EventBridge Scheduler schedule passes to the scheduled start. */
@@ -116,7 +121,12 @@ export function idleStop(deps: AutomationDeps) {
   return async (event: CloudWatchAlarmEvent): Promise<HandlerResult> => {
     if (event.alarmData.state.value !== 'ALARM')
       return report(deps, { action: 'none', why: `alarm is ${event.alarmData.state.value}` });
-    return stopIf(deps, 'idle-stop', decideIdleStop);
+    const result = await stopIf(deps, 'idle-stop', decideIdleStop);
+    if (result.action !== 'stopped') {
+      // Deferred: make the alarm fire again after another idle period instead of staying in ALARM.
+      await deps.rearmAlarm(event.alarmData.alarmName, `idle stop deferred: ${result.why}`.slice(0, 1000));
+    }
+    return result;
   };
 }
 

@@ -1,3 +1,4 @@
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { AutomationDeps } from '../automation/handlers.js';
 import { sdkClients, sdkControlPorts } from '../aws/control-adapters.js';
@@ -26,6 +27,7 @@ export function automationDeps(): AutomationDeps {
   if (cached) return cached;
   const region = required('AWS_REGION');
   const sns = new SNSClient({ region });
+  const cloudwatch = new CloudWatchClient({ region });
   const topicArn = required(ENV.topicArn);
   cached = {
     ports: sdkControlPorts(sdkClients({ region }), required(ENV.stackName)),
@@ -40,6 +42,9 @@ export function automationDeps(): AutomationDeps {
       await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject.slice(0, 99), Message: message }));
     },
     log: (entry) => console.log(JSON.stringify(entry)),
+    rearmAlarm: async (alarmName, reason) => {
+      await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarmName, StateValue: 'OK', StateReason: reason }));
+    },
   };
   return cached;
 }

@@ -10,6 +10,7 @@ function world(options: { desired?: number; participants?: number; power?: 'on' 
   const sim = new SimAws(clock, options);
   const alerts: Array<{ subject: string; message: string }> = [];
   const logs: Array<Record<string, unknown>> = [];
+  const rearmed: Array<{ alarm: string; reason: string }> = [];
   const deps: AutomationDeps = {
     ports: sim.ports,
     clock,
@@ -19,20 +20,23 @@ function world(options: { desired?: number; participants?: number; power?: 'on' 
       alerts.push({ subject, message });
     },
     log: (entry) => logs.push(entry),
+    rearmAlarm: async (alarm, reason) => {
+      rearmed.push({ alarm, reason });
+    },
   };
-  return { clock, sim, deps, alerts, logs };
+  return { clock, sim, deps, alerts, logs, rearmed };
 }
 
 // Real event shapes, as CloudWatch and EventBridge deliver them.
 function alarmEvent(value: 'ALARM' | 'OK' = 'ALARM'): CloudWatchAlarmEvent {
   return {
     source: 'aws.cloudwatch',
-    alarmArn: 'arn:aws:cloudwatch:us-west-2:111122223333:alarm:Meet-meet-ne3d-org-Idle',
+    alarmArn: 'arn:aws:cloudwatch:us-west-2:111122223333:alarm:Meet-meet-ne3d-org-idle',
     accountId: '111122223333',
     time: '2026-12-03T20:31:00.000+0000',
     region: 'us-west-2',
     alarmData: {
-      alarmName: 'Meet-meet-ne3d-org-Idle',
+      alarmName: 'Meet-meet-ne3d-org-idle',
       state: {
         value,
         reason:
@@ -78,7 +82,7 @@ const scheduleInput = { schedule: 'rgc3-december', leadMinutes: 15, windowMinute
 
 describe('idle stop (alarm)', () => {
   it('stops an idle platform, logs why and alerts', async () => {
-    const { sim, deps, alerts } = world({ desired: 1, participants: 0 });
+    const { sim, deps, alerts, rearmed } = world({ desired: 1, participants: 0 });
     const result = await idleStop(deps)(alarmEvent());
     expect(result).toEqual({ action: 'stopped', why: 'nobody in a call for 15 minutes' });
     expect(sim.liveTasks()).toBe(0);
@@ -89,10 +93,11 @@ describe('idle stop (alarm)', () => {
       outcome: 'done',
     });
     expect(alerts).toEqual([expect.objectContaining({ subject: 'Meeting server stopped: idle' })]);
+    expect(rearmed).toEqual([]);
   });
 
-  it('does not stop during the grace period after a start', async () => {
-    const { sim, deps, clock } = world({ participants: 0 });
+  it('does not stop during the grace period after a start, and re-arms the alarm to fire again later', async () => {
+    const { sim, deps, clock, rearmed } = world({ participants: 0 });
     await scheduledStart(deps)(scheduleInput);
     await clock.sleep(5 * MINUTE);
     await sim.state.setWindow({ schedule: 'none', from: 0, until: 0 }); // no window: only the grace protects
@@ -100,6 +105,9 @@ describe('idle stop (alarm)', () => {
     expect(result.action).toBe('none');
     expect(result.why).toContain('grace');
     expect(sim.liveTasks()).toBe(1);
+    expect(rearmed).toEqual([
+      { alarm: 'Meet-meet-ne3d-org-idle', reason: expect.stringContaining('idle stop deferred: within the 20-minute grace') },
+    ]);
   });
 
   it('does not stop while people are in the call', async () => {
@@ -108,18 +116,20 @@ describe('idle stop (alarm)', () => {
     expect(sim.liveTasks()).toBe(1);
   });
 
-  it('does not stop inside a scheduled window', async () => {
-    const { sim, deps, clock } = world({ desired: 1, participants: 0 });
+  it('does not stop inside a scheduled window, and re-arms the alarm', async () => {
+    const { sim, deps, clock, rearmed } = world({ desired: 1, participants: 0 });
     await sim.state.setWindow({ schedule: 'rgc3-december', from: clock.now() - MINUTE, until: clock.now() + 60 * MINUTE });
     const result = await idleStop(deps)(alarmEvent());
     expect(result.why).toContain('inside the scheduled window "rgc3-december"');
     expect(sim.liveTasks()).toBe(1);
+    expect(rearmed).toHaveLength(1);
   });
 
   it('ignores the alarm going back to OK', async () => {
-    const { deps, sim } = world({ desired: 1, participants: 0 });
+    const { deps, sim, rearmed } = world({ desired: 1, participants: 0 });
     expect((await idleStop(deps)(alarmEvent('OK'))).action).toBe('none');
     expect(sim.liveTasks()).toBe(1);
+    expect(rearmed).toEqual([]);
   });
 
   it('waits while a start holds the lock, then stops; never both at once', async () => {

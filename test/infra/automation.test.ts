@@ -30,6 +30,7 @@ describe('participants signal', () => {
 describe('idle stop', () => {
   it('alarms after the configured minutes with nobody in a call, and never on missing data', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Meet-meet-example-org-idle',
       Namespace: 'Meet/Meet-meet-example-org',
       MetricName: 'Participants',
       Statistic: 'Maximum',

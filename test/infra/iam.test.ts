@@ -204,6 +204,22 @@ describe('automation function roles', () => {
     });
   }
 
+  it('only the idle stop may re-arm the idle alarm, and no other alarm', async () => {
+    const alarm = (name: string) => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`;
+    await expectAll(roleOf('IdleStop'), [['cloudwatch:SetAlarmState', alarm('Meet-meet-example-org-idle')]], 'Allowed');
+    await expectAll(
+      roleOf('IdleStop'),
+      [
+        ['cloudwatch:SetAlarmState', alarm('billing')],
+        ['cloudwatch:DeleteAlarms', alarm('Meet-meet-example-org-idle')],
+      ],
+      'ImplicitlyDenied',
+    );
+    for (const other of ['ScheduledStart', 'RuntimeGuard']) {
+      await expectAll(roleOf(other), [['cloudwatch:SetAlarmState', alarm('Meet-meet-example-org-idle')]], 'ImplicitlyDenied');
+    }
+  });
+
   it('the scheduler role can only invoke the scheduled start', async () => {
     const role = resource(json, 'AWS::IAM::Role', 'SchedulerRole').id;
     const start = arnOf(json, resource(json, 'AWS::Lambda::Function', 'AutomationScheduledStart').id);

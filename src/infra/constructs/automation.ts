@@ -124,7 +124,23 @@ export class Automation extends Construct {
       Duration.minutes(10),
     );
 
+    // A fixed name, so the idle-stop role can name the alarm without depending on it (the alarm depends on the function).
+    const idleAlarmName = `${stack.stackName}-idle`;
+    this.idleStop.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:SetAlarmState'],
+        resources: [
+          stack.formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: idleAlarmName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
     this.idleAlarm = new cloudwatch.Alarm(this, 'IdleAlarm', {
+      alarmName: idleAlarmName,
       alarmDescription: `Nobody in a call on ${props.domain} for ${props.settings.idleStopMinutes} minutes: the idle stop runs.`,
       metric: participants.metric({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) }),
       threshold: 1,
