@@ -72,12 +72,16 @@ export const COMPENSATION_ATTEMPTS = 4;
 /**
  * Run the steps in order, each within its deadline, reporting progress. When a start fails, stop
  * the task again (compensation) so that a failed start never leaves a task billing; the result says
- * whether that worked.
+ * whether that worked. `initial` is the snapshot the steps were planned from.
  */
-export async function execute(steps: readonly Step[], goal: Goal, rt: Runtime): Promise<ExecuteResult> {
+export async function execute(
+  steps: readonly Step[],
+  goal: Goal,
+  rt: Runtime,
+  initial: Snapshot | undefined,
+): Promise<ExecuteResult> {
   const started = rt.clock.now();
-  // Outputs seen at the start (the bucket name survives the stack's deletion this way).
-  const initial = await withRetry(rt, () => observe(rt.ports, { host: rt.host, now: started }));
+  // Outputs of the snapshot the plan was made from (the bucket name survives the stack's deletion this way).
   const memory: Memory = { outputs: { ...(initial?.stack.outputs ?? {}) }, startedAt: started };
   for (const [i, step] of steps.entries()) {
     const stepStart = rt.clock.now();

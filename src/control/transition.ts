@@ -69,10 +69,17 @@ export function runningMinutesEnded(snapshot: Snapshot | undefined, since: numbe
  */
 export async function transition(request: TransitionRequest, rt: Runtime): Promise<TransitionOutcome> {
   const { ports, clock } = rt;
-  const log = async (event: Omit<TransitionEvent, 'at' | 'actor' | 'reason' | 'goal'>): Promise<TransitionEvent> => {
-    const full: TransitionEvent = { at: clock.now(), actor: request.actor, reason: request.reason, goal: request.goal, ...event };
-    await withRetry(rt, () => ports.state.append(full));
-    return full;
+  const eventOf = (entry: Omit<TransitionEvent, 'at' | 'actor' | 'reason' | 'goal'>): TransitionEvent => ({
+    at: clock.now(),
+    actor: request.actor,
+    reason: request.reason,
+    goal: request.goal,
+    ...entry,
+  });
+  const log = async (entry: Omit<TransitionEvent, 'at' | 'actor' | 'reason' | 'goal'>): Promise<TransitionEvent> => {
+    const event = eventOf(entry);
+    await withRetry(rt, () => ports.state.append(event));
+    return event;
   };
 
   const first = await withRetry(rt, () => observe(ports, { host: rt.host, now: clock.now() }));
@@ -83,15 +90,7 @@ export async function transition(request: TransitionRequest, rt: Runtime): Promi
         to: 'ABSENT',
         steps: [],
         outcome: 'no-op',
-        event: {
-          at: clock.now(),
-          actor: request.actor,
-          reason: request.reason,
-          goal: request.goal,
-          from: 'ABSENT',
-          to: 'ABSENT',
-          outcome: 'no-op',
-        },
+        event: eventOf({ from: 'ABSENT', to: 'ABSENT', outcome: 'no-op' }),
       };
     }
     throw new PlanError('the stack is not deployed.', 'Run `meetctl deploy` first.');
@@ -136,24 +135,26 @@ export async function transition(request: TransitionRequest, rt: Runtime): Promi
       return { from, to: from, steps, outcome: 'no-op', event };
     }
     if (stoppingGoals.includes(request.goal) && (before?.participants ?? 0) > 0 && !request.force) {
-      const event = await log({ from, to: from, outcome: 'refused', detail: `${before?.participants} people in a call` });
-      throw Object.assign(
-        new RefusedError(
-          `${before?.participants} people are in a call right now.`,
-          'Wait until the meeting ends, or pass --force to end it for everyone.',
-        ),
-        { event },
+      await log({ from, to: from, outcome: 'refused', detail: `${before?.participants} people in a call` });
+      throw new RefusedError(
+        `${before?.participants} people are in a call right now.`,
+        'Wait until the meeting ends, or pass --force to end it for everyone.',
       );
     }
     const startedAt = clock.now();
-    const result = await execute(steps, request.goal, {
-      ...rt,
-      beforeStep: async () => {
-        if (!(await withRetry(rt, () => ports.state.renew(token, clock.now(), lease)))) {
-          throw new Error('the lock was taken over by another actor (our lease expired)');
-        }
+    const result = await execute(
+      steps,
+      request.goal,
+      {
+        ...rt,
+        beforeStep: async () => {
+          if (!(await withRetry(rt, () => ports.state.renew(token, clock.now(), lease)))) {
+            throw new Error('the lock was taken over by another actor (our lease expired)');
+          }
+        },
       },
-    });
+      before,
+    );
     // From here on nothing may hide the result: observing and logging are best effort.
     const after = await observe(ports, { host: rt.host, now: clock.now() }).catch(() => first);
     const to = request.goal === 'destroyed' && result.ok ? 'ABSENT' : phaseOf(after);
@@ -173,7 +174,7 @@ export async function transition(request: TransitionRequest, rt: Runtime): Promi
     const event = await log(entry).catch(() => {
       // The table is gone after a destroy, and expired credentials cannot write either.
       logged = false;
-      return { at: clock.now(), actor: request.actor, reason: request.reason, goal: request.goal, ...entry };
+      return eventOf(entry);
     });
     return { from, to, steps, outcome: event.outcome, result, event, logged };
   } finally {
