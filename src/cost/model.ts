@@ -1,4 +1,4 @@
-import type { SizePreset } from '../config/presets.js';
+import { SIZE_PRESETS, type SizeName, type SizePreset } from '../config/presets.js';
 import { PRICES, type Prices, REQUIREMENTS_TABLE } from './prices.js';
 
 /** Hours in the month the scenarios use: 31 days, so that 744 running hours means "always on". */
@@ -249,4 +249,9 @@ export function estimateCost(input: CostInput): CostEstimate {
     comparison,
     differences,
   };
+}
+
+/** The estimate for a config's size preset and architecture, with the default assumptions. */
+export function estimateForConfig(config: { readonly size: SizeName; readonly architecture: 'arm64' | 'x86_64' }): CostEstimate {
+  return estimateCost({ size: SIZE_PRESETS[config.size], sizeName: config.size, architecture: config.architecture });
 }

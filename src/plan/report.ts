@@ -1,7 +1,7 @@
 import { SIZE_PRESETS } from '../config/presets.js';
 import { parseRelease } from '../config/release.js';
 import type { MeetConfig } from '../config/schema.js';
-import { type CostEstimate, estimateCost } from '../cost/model.js';
+import { type CostEstimate, estimateForConfig } from '../cost/model.js';
 import { HTTPS_PORT, JVB_HEALTH_PORT, JVB_MEDIA_PORT } from '../infra/constructs/ports.js';
 import { countByType, inventory, type Purpose, type TemplateLike } from './inventory.js';
 
@@ -84,6 +84,6 @@ export function buildPlanReport(config: MeetConfig, template: TemplateLike): Pla
         purpose: 'bridge health check of the UDP target group',
       },
     ],
-    cost: estimateCost({ size, sizeName: config.size, architecture: config.architecture }),
+    cost: estimateForConfig(config),
   };
 }

@@ -1,9 +1,8 @@
-import { SIZE_PRESETS } from '../../config/presets.js';
 import { logGroupsFrom } from '../../control/observe.js';
 import { type Phase, phase, stackBroken, stackBusy } from '../../control/phase.js';
 import type { TransitionEvent } from '../../control/ports.js';
 import { type CheckResult, isLive, type Snapshot } from '../../control/snapshot.js';
-import { estimateCost } from '../../cost/model.js';
+import { estimateForConfig } from '../../cost/model.js';
 import { type MonthToDate, monthStart, monthToDate } from '../../cost/month-to-date.js';
 import { ExitCode, MeetError } from '../../errors.js';
 import type { Context } from '../context.js';
@@ -31,15 +30,11 @@ export interface StatusJson {
   readonly monthToDate: MonthToDate & { readonly budgetUsd: number };
 }
 
-function estimateFor(session: Session) {
-  return estimateCost({
-    size: SIZE_PRESETS[session.config.size],
-    sizeName: session.config.size,
-    architecture: session.config.architecture,
-  });
-}
-
-async function monthFor(session: Session, snapshot: Snapshot, estimate = estimateFor(session)): Promise<MonthToDate> {
+async function monthFor(
+  session: Session,
+  snapshot: Snapshot,
+  estimate = estimateForConfig(session.config),
+): Promise<MonthToDate> {
   const now = session.clock.now();
   const events = await session.guard('reading the event log', () => session.ports.state.events(monthStart(now)));
   const running = snapshot.tasks.find((t) => t.lastStatus === 'RUNNING' && t.startedAt !== undefined);
@@ -243,7 +238,7 @@ export async function history(ctx: Context, options: { days?: number }): Promise
 export async function cost(ctx: Context): Promise<number> {
   const session = await openSession(ctx);
   const snapshot = await session.snapshot();
-  const estimate = estimateFor(session);
+  const estimate = estimateForConfig(session.config);
   const month = await monthFor(session, snapshot, estimate);
   const budget = session.config.monthlyBudgetUsd;
   if (ctx.options.json) {
