@@ -47,16 +47,15 @@ const runtime = (deps: AutomationDeps) => ({
 /** How long the idle stop waits for another actor's lock before it gives up (the guard comes back later). */
 export const LOCK_WAIT_ATTEMPTS = 4;
 
-/** Retry while another actor holds the lock; false when it never became free. */
+/** Retry while another actor holds the lock; 'refused' when it never became free (or the refusal was not about the lock). */
 async function withLock<T>(deps: AutomationDeps, run: () => Promise<T>): Promise<T | 'refused'> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
     } catch (error) {
-      if (!(error instanceof RefusedError) || !error.holder || attempt >= LOCK_WAIT_ATTEMPTS) {
-        if (error instanceof RefusedError) return 'refused';
-        throw error;
-      }
+      if (!(error instanceof RefusedError)) throw error;
+      // Only a held lock is worth waiting for; a refusal for people in a call is final.
+      if (!error.holder || attempt >= LOCK_WAIT_ATTEMPTS) return 'refused';
       deps.log({ message: 'waiting for the lock', holder: error.holder.owner, attempt });
       await deps.clock.sleep(20_000);
     }

@@ -19,7 +19,6 @@ export class Session {
   constructor(
     readonly ctx: Context,
     readonly config: MeetConfig,
-    readonly file: string,
   ) {
     const profile = ctx.profile;
     this.ports = ctx.deps.controlPorts({ region: config.region, stackName: config.stackName, ...(profile ? { profile } : {}) });
@@ -108,5 +107,5 @@ export async function openSession(ctx: Context): Promise<Session> {
       'Create meet.config.json for your deployment (see docs/deploy.md).',
     );
   }
-  return new Session(ctx, config, file);
+  return new Session(ctx, config);
 }
