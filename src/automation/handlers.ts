@@ -2,8 +2,9 @@ import type { CloudWatchAlarmEvent, ScheduledEvent } from 'aws-lambda';
 import { observe } from '../control/observe.js';
 import { phase } from '../control/phase.js';
 import type { Clock, ControlPorts } from '../control/ports.js';
-import { RefusedError, transition } from '../control/transition.js';
-import { type AutomationSettings, decideGuard, decideIdleStop } from './policy.js';
+import type { Snapshot } from '../control/snapshot.js';
+import { type Precondition, RefusedError, transition } from '../control/transition.js';
+import { type AutomationSettings, type Decision, decideGuard, decideIdleStop } from './policy.js';
 
 /** What the automation Lambdas need, injected so tests run them against the simulated AWS. */
 export interface AutomationDeps {
@@ -16,11 +17,8 @@ export interface AutomationDeps {
   readonly notify: (subject: string, message: string) => Promise<void>;
   /** One JSON log line per decision. */
   readonly log: (entry: Record<string, unknown>) => void;
-  /**
-   * Set the idle alarm back to OK. Alarm actions only fire on a state change, so an alarm left in
-   * ALARM after a deferred stop (grace, window, people) would never fire again.
-   */
-  readonly rearmAlarm: (alarmName: string, reason: string) => Promise<void>;
+  /** Milliseconds left in this invocation (Lambda's `context.getRemainingTimeInMillis`). */
+  readonly remainingMs?: () => number;
 }
 
 /** The input each EventBridge Scheduler schedule passes to the scheduled start. */
@@ -37,36 +35,29 @@ export interface HandlerResult {
   readonly why: string;
 }
 
-const runtime = (deps: AutomationDeps) => ({
-  ports: deps.ports,
-  clock: deps.clock,
-  host: deps.host,
-  pollMs: 5000,
-  onProgress: () => {},
-});
-/** How long the idle stop waits for another actor's lock before it gives up (the guard comes back later). */
-export const LOCK_WAIT_ATTEMPTS = 4;
+/** Time kept back from a Lambda's timeout to log, alert and release the lock. */
+export const TIMEOUT_MARGIN_MS = 60_000;
+/** How long the idle stop and the guard wait for a live holder's lock before leaving it to the next round. */
+export const LOCK_WAIT_SECONDS = 90;
 
-/** Retry while another actor holds the lock; 'refused' when it never became free (or the refusal was not about the lock). */
-async function withLock<T>(deps: AutomationDeps, run: () => Promise<T>): Promise<T | 'refused'> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      if (!(error instanceof RefusedError)) throw error;
-      // Only a held lock is worth waiting for; a refusal for people in a call is final.
-      if (!error.holder || attempt >= LOCK_WAIT_ATTEMPTS) return 'refused';
-      deps.log({ message: 'waiting for the lock', holder: error.holder.owner, attempt });
-      await deps.clock.sleep(20_000);
-    }
-  }
-}
+const runtime = (deps: AutomationDeps) => {
+  const remaining = deps.remainingMs?.();
+  return {
+    ports: deps.ports,
+    clock: deps.clock,
+    host: deps.host,
+    pollMs: 5000,
+    onProgress: () => {},
+    ...(remaining !== undefined ? { deadline: deps.clock.now() + remaining - TIMEOUT_MARGIN_MS } : {}),
+  };
+};
 
 /**
  * EventBridge Scheduler → start before a meetup. Records the meeting window first (so the idle stop
- * leaves the room alone until it ends), then starts the task and returns: the runtime guard watches
- * readiness, which keeps the function far inside Lambda's 15 minutes. A platform that is already up,
- * or being started by someone else, is left alone: no second start.
+ * leaves the room alone until it ends), then gets the service to one task, after the stop the plan
+ * needs from DEGRADED or FAILED, and returns: the runtime guard watches readiness, which keeps the
+ * function inside its timeout. Already starting or ready, or someone else changing it: no second start.
+ * Anything that leaves the meetup without a server is alerted.
  */
 export function scheduledStart(deps: AutomationDeps) {
   return async (input: ScheduledStartInput): Promise<HandlerResult> => {
@@ -77,14 +68,14 @@ export function scheduledStart(deps: AutomationDeps) {
       until: now + (input.leadMinutes + input.windowMinutes) * 60_000,
     });
     const snapshot = await observe(deps.ports, { host: deps.host, now });
-    if (!snapshot) return report(deps, { action: 'failed', why: 'the stack does not exist' });
+    if (!snapshot) return alert(deps, 'failed', 'the stack does not exist', input);
     if (phase(snapshot) === 'POWERED_DOWN') {
-      const why = `the platform is powered down; schedule "${input.schedule}" cannot start it`;
-      await deps.notify(
-        'Scheduled start skipped: powered down',
-        `${why}. Run \`meetctl power-up\` before the meetup (scheduled starts do not power up).`,
+      return alert(
+        deps,
+        'refused',
+        `the platform is powered down; schedule "${input.schedule}" cannot start it. Run \`meetctl power-up\` before the meetup (scheduled starts do not power up)`,
+        input,
       );
-      return report(deps, { action: 'refused', why });
     }
     try {
       const outcome = await transition(
@@ -92,72 +83,100 @@ export function scheduledStart(deps: AutomationDeps) {
           goal: 'running',
           actor: `schedule:${input.schedule}`,
           reason: `pre-warm ${input.leadMinutes} min before the meetup`,
-          until: 'set-desired',
+          startOnly: true,
         },
         runtime(deps),
       );
-      if (outcome.outcome === 'no-op' || !outcome.steps.some((s) => s.kind === 'set-desired')) {
-        return report(deps, { action: 'none', why: `already ${outcome.from}: no second start` });
-      }
-      if (outcome.result?.error) {
-        await deps.notify(
-          'Scheduled start failed',
-          `Schedule "${input.schedule}" could not start ${snapshot.stack.name}: ${outcome.result.error.message}`,
-        );
-        return report(deps, { action: 'failed', why: outcome.result.error.message });
-      }
-      return report(deps, { action: 'started', why: `schedule "${input.schedule}"` });
+      if (outcome.steps.length === 0) return report(deps, { action: 'none', why: `already ${outcome.from}: no second start` });
+      if (outcome.result?.error) return alert(deps, 'failed', outcome.result.error.message, input);
+      return report(deps, { action: 'started', why: `schedule "${input.schedule}": desired count 1 (was ${outcome.from})` });
     } catch (error) {
-      if (error instanceof RefusedError)
-        return report(deps, { action: 'none', why: `${error.message} (someone is already changing it: no second start)` });
-      throw error;
+      if (error instanceof RefusedError) {
+        // Someone else is changing the platform: if they are not starting it, the meetup needs a person.
+        const starting = error.holder?.reason.startsWith('running:') ?? false;
+        if (starting)
+          return report(deps, { action: 'none', why: `${error.holder?.owner} is already starting it: no second start` });
+        return alert(deps, 'refused', `${error.message} The scheduled start did not run`, input);
+      }
+      return alert(deps, 'failed', error instanceof Error ? error.message : String(error), input);
     }
   };
 }
 
-/** CloudWatch alarm "no participants for N minutes" → stop, unless the policy says not to. */
+async function alert(deps: AutomationDeps, action: HandlerResult['action'], why: string, input: ScheduledStartInput) {
+  await deps.notify(
+    `Scheduled start "${input.schedule}" did not start the server`,
+    `${why}.\nThe meetup in ${input.leadMinutes} minutes may find no server: run \`meetctl start\` or \`meetctl status\`.`,
+  );
+  return report(deps, { action, why });
+}
+
+/**
+ * CloudWatch alarm "no participants for N minutes" → stop, if the idle rule agrees on the snapshot
+ * taken under the lock. A deferred stop is left to the runtime guard, which applies the same rule
+ * every 5 minutes: the alarm is not forced back to OK (CloudWatch would re-fire it within seconds).
+ */
 export function idleStop(deps: AutomationDeps) {
   return async (event: CloudWatchAlarmEvent): Promise<HandlerResult> => {
     if (event.alarmData.state.value !== 'ALARM')
       return report(deps, { action: 'none', why: `alarm is ${event.alarmData.state.value}` });
-    const result = await stopIf(deps, 'idle-stop', decideIdleStop);
-    if (result.action !== 'stopped') {
-      // Deferred: make the alarm fire again after another idle period instead of staying in ALARM.
-      await deps.rearmAlarm(event.alarmData.alarmName, `idle stop deferred: ${result.why}`.slice(0, 1000));
-    }
-    return result;
+    return stopIf(deps, 'idle-stop', decideIdleStop);
   };
 }
 
-/** Every 5 minutes: stop runs past the maximum and starts that failed, and alert. */
+/** Every 5 minutes: failed starts, runs past their bound, idle platforms; alerts for each stop. */
 export function runtimeGuard(deps: AutomationDeps) {
   return async (_event: ScheduledEvent): Promise<HandlerResult> => stopIf(deps, 'runtime-guard', decideGuard);
 }
 
-async function stopIf(deps: AutomationDeps, actor: string, decide: typeof decideGuard): Promise<HandlerResult> {
-  const [snapshot, window] = await Promise.all([
-    observe(deps.ports, { host: deps.host, now: deps.clock.now(), participants: true }),
-    deps.ports.state.window(),
-  ]);
+type Decide = typeof decideGuard;
+
+async function decideOn(deps: AutomationDeps, decide: Decide, snapshot: Snapshot): Promise<Decision> {
+  return decide(snapshot, await deps.ports.state.window(), deps.settings);
+}
+
+/**
+ * Decide on a fresh snapshot (cheap, no lock), and only if that says stop, take the lock and decide
+ * again on the snapshot taken under it: the window, the participants and the phase may have changed
+ * while we waited. Only the guard's run bound may end a call with people in it (`force`).
+ */
+async function stopIf(deps: AutomationDeps, actor: string, decide: Decide): Promise<HandlerResult> {
+  const snapshot = await observe(deps.ports, { host: deps.host, now: deps.clock.now(), participants: true });
   if (!snapshot) return report(deps, { action: 'none', why: 'the stack does not exist' });
-  const decision = decide(snapshot, window, deps.settings);
-  if (!decision.act) return report(deps, { action: 'none', why: decision.why });
-  const outcome = await withLock(deps, () =>
-    // The policy already weighed the participants (the guard's maximum applies even with people in the call).
-    transition({ goal: 'stopped', actor, reason: decision.why, force: true }, runtime(deps)),
-  );
-  if (outcome === 'refused')
-    return report(deps, { action: 'refused', why: 'another actor kept the lock; the next round decides again' });
-  if (outcome.result?.error) {
-    await deps.notify(`${actor}: stop failed`, `${decision.alert}\nBut the stop failed: ${outcome.result.error.message}`);
-    return report(deps, { action: 'failed', why: outcome.result.error.message });
+  const first = await decideOn(deps, decide, snapshot);
+  if (!first.act) {
+    if (first.alert) await deps.notify(`${actor}: attention needed`, first.alert);
+    return report(deps, { action: 'none', why: first.why });
   }
-  if (outcome.outcome === 'no-op') return report(deps, { action: 'none', why: 'already stopped' });
-  await deps.notify(
-    actor === 'idle-stop' ? 'Meeting server stopped: idle' : 'Meeting server stopped by the runtime guard',
-    decision.alert,
-  );
-  return report(deps, { action: 'stopped', why: decision.why });
+  let decision: Decision = first;
+  const precondition: Precondition = async (fresh) => {
+    decision = await decideOn(deps, decide, fresh);
+    return decision.act ? { proceed: true, force: decision.force ?? false } : { proceed: false, why: decision.why };
+  };
+  try {
+    const outcome = await transition(
+      { goal: 'stopped', actor, reason: first.why, precondition, lockWaitSeconds: LOCK_WAIT_SECONDS, waitForLiveHolder: true },
+      runtime(deps),
+    );
+    if (outcome.declined) return report(deps, { action: 'none', why: `re-checked under the lock: ${outcome.declined}` });
+    if (outcome.result?.error) {
+      await deps.notify(
+        `${actor}: stop failed`,
+        `${decision.alert ?? decision.why}\nBut the stop failed: ${outcome.result.error.message}`,
+      );
+      return report(deps, { action: 'failed', why: outcome.result.error.message });
+    }
+    if (outcome.outcome === 'no-op') return report(deps, { action: 'none', why: 'already stopped' });
+    await deps.notify(
+      actor === 'idle-stop' ? 'Meeting server stopped: idle' : 'Meeting server stopped by the runtime guard',
+      decision.alert ?? decision.why,
+    );
+    return report(deps, { action: 'stopped', why: decision.why });
+  } catch (error) {
+    if (error instanceof RefusedError)
+      return report(deps, { action: 'refused', why: `${error.message} The next round decides again.` });
+    throw error;
+  }
 }
 
 function report(deps: AutomationDeps, result: HandlerResult): HandlerResult {

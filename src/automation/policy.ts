@@ -1,3 +1,4 @@
+import { emptySince, lastStatsAt } from '../control/participants.js';
 import { phase } from '../control/phase.js';
 import type { MeetingWindow } from '../control/ports.js';
 import { isLive, type Snapshot, type TaskSnapshot } from '../control/snapshot.js';
@@ -14,10 +15,14 @@ export interface AutomationSettings {
 
 /** A start that is not READY after this many minutes has failed: the guard stops it and alerts. */
 export const START_DEADLINE_MINUTES = 20;
+/** Inside a scheduled window a run may last until the window's end plus this. */
+export const WINDOW_OVERRUN_MINUTES = 60;
+/** A running platform whose stats sidecar has been silent this long gets an alert. */
+export const STATS_SILENT_ALERT_MINUTES = 15;
 
 export type Decision =
-  | { readonly act: false; readonly why: string }
-  | { readonly act: true; readonly why: string; readonly alert: string };
+  | { readonly act: false; readonly why: string; readonly alert?: string }
+  | { readonly act: true; readonly why: string; readonly alert: string; readonly force?: boolean };
 
 const MINUTE = 60_000;
 
@@ -31,8 +36,10 @@ export const windowActive = (window: MeetingWindow | undefined, now: number): wi
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
 /**
- * Whether the idle alarm should stop the platform. Never during the grace period after a start,
- * never inside a scheduled window, never while the stats say someone is there.
+ * The idle rule, shared by the idle-stop function (fired by the alarm) and the runtime guard (every
+ * 5 minutes, so a deferred idle stop is picked up without forcing the alarm back). Never during the
+ * grace period after a start, never inside a scheduled window, never while someone is in a call, and
+ * never on an unknown count: only fresh stats lines that all say 0 for `idleStopMinutes` are idle.
  */
 export function decideIdleStop(snapshot: Snapshot, window: MeetingWindow | undefined, settings: AutomationSettings): Decision {
   const now = snapshot.at;
@@ -44,7 +51,13 @@ export function decideIdleStop(snapshot: Snapshot, window: MeetingWindow | undef
   }
   if (windowActive(window, now))
     return { act: false, why: `inside the scheduled window "${window.schedule}" until ${iso(window.until)} UTC` };
-  if ((snapshot.participants ?? 0) > 0) return { act: false, why: `${snapshot.participants} people are in a call` };
+  if (snapshot.participants === undefined) return { act: false, why: 'the participant count is unknown (no fresh stats line)' };
+  if (snapshot.participants > 0) return { act: false, why: `${snapshot.participants} people are in a call` };
+  const empty = emptySince(snapshot.stats ?? [], now);
+  if (empty === undefined || now - empty < settings.idleStopMinutes * MINUTE) {
+    const minutes = empty === undefined ? 0 : Math.floor((now - empty) / MINUTE);
+    return { act: false, why: `nobody in a call for ${minutes} of ${settings.idleStopMinutes} minutes` };
+  }
   return {
     act: true,
     why: `nobody in a call for ${settings.idleStopMinutes} minutes`,
@@ -53,8 +66,10 @@ export function decideIdleStop(snapshot: Snapshot, window: MeetingWindow | undef
 }
 
 /**
- * What the runtime guard does on its 5-minute round: stop a task that ran past the maximum outside a
- * scheduled window, and stop a start that failed or never became ready. Each stop alerts.
+ * What the runtime guard does on its 5-minute round: stop a start that failed or never became
+ * ready, stop a run past its bound (the maximum runtime, or a scheduled window's end plus an hour,
+ * whichever is later: the only rule that ends a call with people in it), apply the idle rule, and
+ * alert when the stats of a running platform have been silent for 15 minutes. Each stop alerts.
  */
 export function decideGuard(snapshot: Snapshot, window: MeetingWindow | undefined, settings: AutomationSettings): Decision {
   const now = snapshot.at;
@@ -69,7 +84,8 @@ export function decideGuard(snapshot: Snapshot, window: MeetingWindow | undefine
   }
   const task = runningTask(snapshot);
   if (!task) return { act: false, why: 'no task is running' };
-  if (current === 'STARTING' && now - task.createdAt > START_DEADLINE_MINUTES * MINUTE) {
+  const notReady = current === 'STARTING' || (current === 'DEGRADED' && task.health !== 'HEALTHY');
+  if (notReady && now - task.createdAt > START_DEADLINE_MINUTES * MINUTE) {
     return {
       act: true,
       why: `not ready ${START_DEADLINE_MINUTES} minutes after the start`,
@@ -78,12 +94,44 @@ export function decideGuard(snapshot: Snapshot, window: MeetingWindow | undefine
   }
   const since = task.startedAt ?? task.createdAt;
   const hours = (now - since) / 3_600_000;
-  if (hours > settings.maxRuntimeHours && !windowActive(window, now)) {
+  const bound = runBound(since, window, settings);
+  if (now > bound.until) {
     return {
       act: true,
-      why: `ran ${hours.toFixed(1)} h, longer than the ${settings.maxRuntimeHours} h maximum outside a scheduled window`,
-      alert: `${snapshot.stack.name} ran ${hours.toFixed(1)} hours (maximum ${settings.maxRuntimeHours} outside a scheduled window${snapshot.participants ? `, ${snapshot.participants} people were still connected` : ''}); the runtime guard stopped it.`,
+      force: true,
+      why: `ran ${hours.toFixed(1)} h, past ${bound.what}`,
+      alert: `${snapshot.stack.name} ran ${hours.toFixed(1)} hours, past ${bound.what}${snapshot.participants ? `; ${snapshot.participants} people were still connected` : ''}. The runtime guard stopped it.`,
     };
   }
-  return { act: false, why: `running ${hours.toFixed(1)} h, within limits` };
+  const idle = decideIdleStop(snapshot, window, settings);
+  if (idle.act) return idle;
+  const statsAt = lastStatsAt(snapshot.stats) ?? since;
+  const silentMinutes = (now - statsAt) / MINUTE;
+  if (current === 'READY' || current === 'DEGRADED') {
+    if (silentMinutes >= STATS_SILENT_ALERT_MINUTES && silentMinutes < STATS_SILENT_ALERT_MINUTES + 5) {
+      return {
+        act: false,
+        why: `no stats for ${Math.floor(silentMinutes)} minutes`,
+        alert: `${snapshot.stack.name} is running but its stats sidecar has written nothing for ${Math.floor(silentMinutes)} minutes, so the idle stop cannot tell whether anyone is in a call. The runtime guard still stops it at ${iso(bound.until)} UTC. Check \`meetctl logs --container stats\`.`,
+      };
+    }
+  }
+  return { act: false, why: `running ${hours.toFixed(1)} h, within limits (${idle.why})` };
+}
+
+/** The latest a run that began at `since` may last: the maximum runtime, or a window's end plus an hour. */
+export function runBound(
+  since: number,
+  window: MeetingWindow | undefined,
+  settings: AutomationSettings,
+): { until: number; what: string } {
+  const max = since + settings.maxRuntimeHours * 3_600_000;
+  const windowEnd = window && window.until > since ? window.until + WINDOW_OVERRUN_MINUTES * MINUTE : undefined;
+  if (windowEnd !== undefined && windowEnd > max) {
+    return {
+      until: windowEnd,
+      what: `the end of the scheduled window "${window?.schedule}" plus ${WINDOW_OVERRUN_MINUTES} minutes`,
+    };
+  }
+  return { until: max, what: `the ${settings.maxRuntimeHours} h maximum outside a scheduled window` };
 }

@@ -16,16 +16,15 @@ import {
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../control/outputs.js';
+import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../control/outputs.js';
 import type { ControlPorts, StateStore } from '../control/ports.js';
-import type { Health, StackSnapshot, TargetSnapshot, TargetState, TaskSnapshot } from '../control/snapshot.js';
+import type { Health, StackSnapshot, StatsSample, TargetSnapshot, TargetState, TaskSnapshot } from '../control/snapshot.js';
 import { checkEndpoints, type EndpointCheckOptions } from '../net/endpoint-checks.js';
+import { classify } from './errors.js';
+import { cloudWatchEventLog } from './event-log.js';
 import type { AwsTarget } from './ports.js';
 import { sdkSchedules } from './schedules.js';
 import { dynamoStateStore } from './state-store.js';
-
-/** Stats lines older than this do not count (the sidecar writes one a minute). */
-export const PARTICIPANTS_MAX_AGE_MS = 3 * 60_000;
 
 export interface SdkClients {
   readonly cloudformation: CloudFormationClient;
@@ -86,18 +85,57 @@ export async function describeService(
     : undefined;
 }
 
-/** The control ports over AWS SDK v3 for one deployed stack. */
+/** CloudFormation answers an update that changes nothing with a ValidationError: that is success here. */
+async function ignoreNoUpdates(call: Promise<unknown>): Promise<void> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ValidationError' && /No updates are to be performed/.test(error.message))
+      return;
+    throw error;
+  }
+}
+
+/** The control ports over AWS SDK v3 for one deployed stack; every error reaches the core classified. */
 export function sdkControlPorts(
   clients: SdkClients,
   stackName: string,
   endpointOptions: EndpointCheckOptions = {},
 ): ControlPorts {
+  return classifiedPorts(rawControlPorts(clients, stackName, endpointOptions));
+}
+
+/** Wrap every port function so that what it throws is a PortError the core can classify. */
+export function classifiedPorts(ports: ControlPorts): ControlPorts {
+  const wrap = <T extends object>(group: T): T =>
+    Object.fromEntries(
+      Object.entries(group).map(([name, fn]) => [
+        name,
+        async (...args: unknown[]) => {
+          try {
+            return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+          } catch (error) {
+            throw classify(error);
+          }
+        },
+      ]),
+    ) as T;
+  return Object.fromEntries(Object.entries(ports).map(([key, group]) => [key, wrap(group as object)])) as unknown as ControlPorts;
+}
+
+function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions: EndpointCheckOptions): ControlPorts {
   let store: StateStore | undefined;
   const state = async (): Promise<StateStore> => {
     if (store) return store;
-    const table = (await describeStack(clients.cloudformation, stackName))?.outputs[OUTPUT_NAMES.stateTable];
-    if (!table) throw new Error(`stack ${stackName} has no ${OUTPUT_NAMES.stateTable} output; deploy the current version first`);
-    store = dynamoStateStore(clients.dynamodb, table);
+    const outputs = (await describeStack(clients.cloudformation, stackName))?.outputs ?? {};
+    const table = outputs[OUTPUT_NAMES.stateTable];
+    const group = outputs[OUTPUT_NAMES.eventLog];
+    if (!table || !group) {
+      throw new Error(
+        `stack ${stackName} has no ${table ? OUTPUT_NAMES.eventLog : OUTPUT_NAMES.stateTable} output; run \`meetctl deploy\` to update it first`,
+      );
+    }
+    store = { ...dynamoStateStore(clients.dynamodb, table), ...cloudWatchEventLog(clients.logs, group) };
     return store;
   };
 
@@ -106,17 +144,23 @@ export function sdkControlPorts(
       describe: () => describeStack(clients.cloudformation, stackName),
       async setPower(power) {
         const { Stacks } = await clients.cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
-        const others = (Stacks?.[0]?.Parameters ?? []).filter((p) => p.ParameterKey !== POWER_STATE_PARAMETER);
-        await clients.cloudformation.send(
-          new UpdateStackCommand({
-            StackName: stackName,
-            UsePreviousTemplate: true,
-            Parameters: [
-              { ParameterKey: POWER_STATE_PARAMETER, ParameterValue: power },
-              ...others.map((p) => ({ ParameterKey: p.ParameterKey, UsePreviousValue: true })),
-            ],
-            Capabilities: ['CAPABILITY_IAM'],
-          }),
+        const fixed = [POWER_STATE_PARAMETER, DESIRED_COUNT_PARAMETER];
+        const others = (Stacks?.[0]?.Parameters ?? []).filter((p) => !fixed.includes(p.ParameterKey ?? ''));
+        const hasDesired = (Stacks?.[0]?.Parameters ?? []).some((p) => p.ParameterKey === DESIRED_COUNT_PARAMETER);
+        await ignoreNoUpdates(
+          clients.cloudformation.send(
+            new UpdateStackCommand({
+              StackName: stackName,
+              UsePreviousTemplate: true,
+              Parameters: [
+                { ParameterKey: POWER_STATE_PARAMETER, ParameterValue: power },
+                // Power changes run from STOPPED only: a service (re)created by power-up starts with no task.
+                ...(hasDesired ? [{ ParameterKey: DESIRED_COUNT_PARAMETER, ParameterValue: '0' }] : []),
+                ...others.map((p) => ({ ParameterKey: p.ParameterKey, UsePreviousValue: true })),
+              ],
+              Capabilities: ['CAPABILITY_IAM'],
+            }),
+          ),
         );
       },
       async delete() {
@@ -197,18 +241,20 @@ export function sdkControlPorts(
       },
     },
     participants: {
-      async current(logGroup) {
-        const now = Date.now();
-        let last: string | undefined;
+      async samples(logGroup, since) {
+        const samples: StatsSample[] = [];
         let token: string | undefined;
         do {
           const page = await clients.logs.send(
-            new FilterLogEventsCommand({ logGroupName: logGroup, startTime: now - PARTICIPANTS_MAX_AGE_MS, nextToken: token }),
+            new FilterLogEventsCommand({ logGroupName: logGroup, startTime: since, nextToken: token }),
           );
-          for (const e of page.events ?? []) if (e.message?.includes('jicofo-stats')) last = e.message;
+          for (const e of page.events ?? []) {
+            const participants = e.message?.includes('jicofo-stats') ? participantsFromStatsLine(e.message) : undefined;
+            if (participants !== undefined) samples.push({ at: e.timestamp ?? 0, participants });
+          }
           token = page.nextToken;
         } while (token);
-        return participantsFromStatsLine(last);
+        return samples.sort((x, y) => x.at - y.at);
       },
     },
     recordings: {
@@ -239,7 +285,8 @@ export function sdkControlPorts(
     schedules: sdkSchedules(clients.scheduler),
     state: {
       acquire: async (r) => (await state()).acquire(r),
-      renew: async (token, now, lease) => (await state()).renew(token, now, lease),
+      takeOver: async (r, version) => (await state()).takeOver(r, version),
+      heartbeat: async (token, version, lease, now) => (await state()).heartbeat(token, version, lease, now),
       release: async (token) => (await state()).release(token),
       current: async () => (await state()).current(),
       append: async (e) => (await state()).append(e),

@@ -1,3 +1,4 @@
+import { PortError } from '../control/errors.js';
 import { ExitCode, MeetError } from '../errors.js';
 
 const CREDENTIAL_ERRORS = new Set([
@@ -60,4 +61,11 @@ const TRANSIENT_ERRORS = new Set([
 /** True for errors that go away by themselves (throttling, a brief service hiccup). */
 export function isTransientError(error: unknown): boolean {
   return error instanceof Error && (TRANSIENT_ERRORS.has(error.name) || /rate exceeded|throttl/i.test(error.message));
+}
+
+/** Hand the core a classified error: its kind, with the SDK's name and message kept. */
+export function classify(error: unknown): unknown {
+  if (!(error instanceof Error) || error instanceof PortError) return error;
+  const kind = isTransientError(error) ? 'transient' : isCredentialError(error) ? 'credentials' : 'other';
+  return new PortError(kind, error.name, error.message, { cause: error });
 }

@@ -1,11 +1,10 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { StateStore, TransitionEvent } from '../control/ports.js';
+import type { LockWrite, StateStore } from '../control/ports.js';
 import type { LockLease } from '../control/snapshot.js';
 
-/** Partition keys of the state table (see src/infra/constructs/state-table.ts). */
+/** Partition keys of the state table (STATE_KEYS in src/infra/constructs/state-table.ts). */
 const LOCK = { pk: { S: 'LOCK' }, sk: { S: 'LOCK' } };
 const WINDOW = { pk: { S: 'WINDOW' }, sk: { S: 'WINDOW' } };
-const EVENTS = 'EVENT';
 
 const s = (value: string): AttributeValue => ({ S: value });
 const n = (value: number): AttributeValue => ({ N: String(value) });
@@ -16,39 +15,47 @@ function leaseFrom(item: Record<string, AttributeValue> | undefined): LockLease 
     owner: item.owner?.S ?? '?',
     reason: item.reason?.S ?? '',
     token: item.token.S,
+    version: item.version?.S ?? '',
+    leaseSeconds: Number(item.leaseSeconds?.N ?? 0),
     acquiredAt: Number(item.acquiredAt?.N ?? 0),
-    leaseUntil: Number(item.leaseUntil?.N ?? 0),
+    heartbeatAt: Number(item.heartbeatAt?.N ?? item.acquiredAt?.N ?? 0),
   };
 }
 
 const isConditionFailure = (error: unknown): error is Error & { Item?: Record<string, AttributeValue> } =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
+function lockItem(w: LockWrite): Record<string, AttributeValue> {
+  return {
+    ...LOCK,
+    owner: s(w.owner),
+    reason: s(w.reason),
+    token: s(w.token),
+    version: s(w.version),
+    leaseSeconds: n(w.leaseSeconds),
+    acquiredAt: n(w.now),
+    heartbeatAt: n(w.now),
+  };
+}
+
 /**
- * The lock and the event log in DynamoDB. The lock is one item written with a condition (absent, or
- * its lease expired), so two actors can never both hold it, and a holder that died is taken over
- * once its lease ends. Renew and release are conditional on the holder's token (fencing).
+ * The lock and the meeting window in DynamoDB. No condition compares times: the lock record is
+ * created only when absent, replaced only when its version is the one a taker watched stay unchanged
+ * for a lease duration, and heartbeats and release are conditional on the holder's token (fencing).
+ * The protocol is in src/control/lock.ts; the event log is in CloudWatch Logs (src/aws/event-log.ts).
  */
-export function dynamoStateStore(client: DynamoDBClient, tableName: string): StateStore {
+export function dynamoStateStore(client: DynamoDBClient, tableName: string): Omit<StateStore, 'append' | 'events'> {
   const sdk = () => import('@aws-sdk/client-dynamodb');
   return {
-    async acquire({ owner, reason, token, now, leaseSeconds }) {
+    async acquire(write) {
       const { PutItemCommand } = await sdk();
-      const item = {
-        ...LOCK,
-        owner: s(owner),
-        reason: s(reason),
-        token: s(token),
-        acquiredAt: n(now),
-        leaseUntil: n(now + leaseSeconds * 1000),
-      };
+      const item = lockItem(write);
       try {
         await client.send(
           new PutItemCommand({
             TableName: tableName,
             Item: item,
-            ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
-            ExpressionAttributeValues: { ':now': n(now) },
+            ConditionExpression: 'attribute_not_exists(pk)',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
@@ -60,17 +67,35 @@ export function dynamoStateStore(client: DynamoDBClient, tableName: string): Sta
         return { acquired: false, holder };
       }
     },
-    async renew(token, now, leaseSeconds) {
+    async takeOver(write, expectedVersion) {
+      const { PutItemCommand } = await sdk();
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: lockItem(write),
+            ConditionExpression: '#version = :seen',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':seen': s(expectedVersion) },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+    async heartbeat(token, version, leaseSeconds, now) {
       const { UpdateItemCommand } = await sdk();
       try {
         await client.send(
           new UpdateItemCommand({
             TableName: tableName,
             Key: LOCK,
-            UpdateExpression: 'SET leaseUntil = :until',
+            UpdateExpression: 'SET #version = :version, leaseSeconds = :lease, heartbeatAt = :now',
             ConditionExpression: '#token = :token',
-            ExpressionAttributeNames: { '#token': 'token' },
-            ExpressionAttributeValues: { ':until': n(now + leaseSeconds * 1000), ':token': s(token) },
+            ExpressionAttributeNames: { '#token': 'token', '#version': 'version' },
+            ExpressionAttributeValues: { ':version': s(version), ':lease': n(leaseSeconds), ':now': n(now), ':token': s(token) },
           }),
         );
         return true;
@@ -100,18 +125,6 @@ export function dynamoStateStore(client: DynamoDBClient, tableName: string): Sta
       const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: LOCK, ConsistentRead: true }));
       return leaseFrom(Item);
     },
-    async append(event) {
-      const { PutItemCommand } = await sdk();
-      const sk = `${new Date(event.at).toISOString()}#${Math.random().toString(36).slice(2, 10)}`;
-      await client.send(
-        new PutItemCommand({
-          TableName: tableName,
-          Item: { pk: s(EVENTS), sk: s(sk), event: s(JSON.stringify(event)) },
-          // Append-only: never overwrite an entry.
-          ConditionExpression: 'attribute_not_exists(sk)',
-        }),
-      );
-    },
     async setWindow(window) {
       const { PutItemCommand } = await sdk();
       await client.send(
@@ -126,24 +139,6 @@ export function dynamoStateStore(client: DynamoDBClient, tableName: string): Sta
       const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: WINDOW, ConsistentRead: true }));
       if (!Item?.until?.N) return undefined;
       return { schedule: Item.schedule?.S ?? '?', from: Number(Item.from?.N ?? 0), until: Number(Item.until.N) };
-    },
-    async events(since) {
-      const { QueryCommand } = await sdk();
-      const out: TransitionEvent[] = [];
-      let start: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND sk >= :since',
-            ExpressionAttributeValues: { ':pk': s(EVENTS), ':since': s(new Date(since).toISOString()) },
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        for (const item of page.Items ?? []) if (item.event?.S) out.push(JSON.parse(item.event.S) as TransitionEvent);
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return out;
     },
   };
 }

@@ -13,6 +13,8 @@ export interface Deps {
   readonly isTTY: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** Root of the installed meetctl package (the cdk app and its lock file live there). */
+  readonly packageRoot: string;
   readonly readFile: (file: string) => string;
   readonly fileExists: (file: string) => boolean;
   /** AWS ports for a region and profile; created only by commands that call AWS. */

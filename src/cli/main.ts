@@ -6,19 +6,9 @@ import { createInterface } from 'node:readline/promises';
 import { EXAMPLE_CONFIG_FILE } from '../config/files.js';
 import { systemClock } from '../control/ports.js';
 import { ExitCode } from '../errors.js';
+import { packageRoot } from '../package-root.js';
 import type { CdkRunner, Deps } from './deps.js';
 import { run } from './run.js';
-
-/** Root of the installed package, found by the example config it ships (works from source and from dist/). */
-export function packageRoot(start = __dirname): string {
-  let dir = start;
-  while (!existsSync(path.join(dir, EXAMPLE_CONFIG_FILE))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) return start;
-    dir = parent;
-  }
-  return dir;
-}
 
 /** Run the pinned `cdk` CLI of this package with inherited terminal I/O. */
 export const runPinnedCdk: CdkRunner = (args, options) =>
@@ -63,6 +53,7 @@ export function processDeps(): Deps {
     isTTY: Boolean(process.stdout.isTTY),
     env: process.env,
     cwd: process.cwd(),
+    packageRoot: root,
     readFile: (file) => readFileSync(file, 'utf8'),
     fileExists: (file) => existsSync(file),
     aws: (target) => {

@@ -1,4 +1,5 @@
-import { isCredentialError, isTransientError } from '../aws/errors.js';
+import { isCredentials, isTransient } from './errors.js';
+import { LeaseLostError } from './lock.js';
 import { logGroupsFrom, observe } from './observe.js';
 import { OUTPUT_NAMES } from './outputs.js';
 import { stackBusy } from './phase.js';
@@ -18,6 +19,8 @@ export interface ProgressEvent {
   readonly stepElapsedMs: number;
   /** Milliseconds since execution started. */
   readonly elapsedMs: number;
+  /** The step's deadline in seconds (for "1:05 of 8:00"). */
+  readonly deadlineSeconds?: number;
   readonly detail?: string;
 }
 
@@ -30,10 +33,17 @@ export interface Diagnostics {
   readonly checks?: readonly CheckResult[];
 }
 
+/**
+ * Why a step failed. `lease-lost`: another actor took the lock over, so nothing more may be changed
+ * (no compensation); `cancelled`: a person pressed Ctrl-C; `out-of-time`: the caller's own deadline
+ * (a Lambda's timeout) would pass before the step could finish.
+ */
+export type FailureKind = 'deadline' | 'fatal' | 'credentials' | 'lease-lost' | 'cancelled' | 'out-of-time';
+
 export class StepFailure extends Error {
   constructor(
     message: string,
-    readonly kind: 'deadline' | 'fatal' | 'credentials',
+    readonly kind: FailureKind,
     readonly diagnostics: Diagnostics = {},
     options?: { cause?: unknown },
   ) {
@@ -50,6 +60,14 @@ export interface ExecuteResult {
   readonly compensated?: boolean;
   readonly compensationError?: StepFailure;
   readonly elapsedMs: number;
+  /** Steps that finished. */
+  readonly completed: number;
+}
+
+/** The lock an execution runs under: fenced right before every mutation, kept alive in every wait. */
+export interface ExecutionLock {
+  fence(): Promise<void>;
+  keepAlive(): Promise<void>;
 }
 
 export interface Runtime {
@@ -60,8 +78,12 @@ export interface Runtime {
   /** Milliseconds between polls. */
   readonly pollMs: number;
   readonly onProgress: (event: ProgressEvent) => void;
-  /** Called before each step (the lock's lease is renewed there). */
-  readonly beforeStep?: () => Promise<void>;
+  /** Set by `transition`: the lock held while the steps run. */
+  readonly lock?: ExecutionLock;
+  /** True once a person asked to cancel (the first Ctrl-C). */
+  readonly cancelled?: () => boolean;
+  /** Epoch ms on this runtime's clock by which execution must have returned (a Lambda's timeout). */
+  readonly deadline?: number;
 }
 
 /** Lines of the failing container's log shown with a failed start. */
@@ -70,9 +92,10 @@ export const LOG_LINES_ON_FAILURE = 20;
 export const COMPENSATION_ATTEMPTS = 4;
 
 /**
- * Run the steps in order, each within its deadline, reporting progress. When a start fails, stop
- * the task again (compensation) so that a failed start never leaves a task billing; the result says
- * whether that worked. `initial` is the snapshot the steps were planned from.
+ * Run the steps in order, each within its deadline, reporting progress. When a start fails after it
+ * asked for a task, stop the task again (compensation) so that a failed start never leaves a task
+ * billing; the result says whether that worked. A lost lease is the exception: another actor owns
+ * the platform now, so nothing is compensated. `initial` is the snapshot the steps were planned from.
  */
 export async function execute(
   steps: readonly Step[],
@@ -84,40 +107,62 @@ export async function execute(
   // Outputs of the snapshot the plan was made from (the bucket name survives the stack's deletion this way).
   const memory: Memory = { outputs: { ...(initial?.stack.outputs ?? {}) }, startedAt: started };
   for (const [i, step] of steps.entries()) {
-    const stepStart = rt.clock.now();
-    const report = (type: ProgressEvent['type'], detail?: string) =>
-      rt.onProgress({
-        type,
-        index: i + 1,
-        total: steps.length,
-        description: describeStep(step),
-        stepElapsedMs: rt.clock.now() - stepStart,
-        elapsedMs: rt.clock.now() - started,
-        ...(detail ? { detail } : {}),
-      });
-    report('step');
-    try {
-      await rt.beforeStep?.();
-      await runStep(step, rt, memory, stepStart, (detail) => report('waiting', detail));
-      report('done');
-    } catch (error) {
-      const failure = asFailure(error);
-      report('failed', failure.message);
-      if (goal !== 'running' || !steps.slice(0, i + 1).some((s) => s.kind === 'set-desired' || s.kind === 'set-power')) {
-        return { ok: false, failedStep: step, error: failure, elapsedMs: rt.clock.now() - started };
-      }
-      const compensation = await compensate(rt, memory, started, steps.length);
-      return {
-        ok: false,
-        failedStep: step,
-        error: failure,
-        compensated: compensation === undefined,
-        ...(compensation ? { compensationError: compensation } : {}),
-        elapsedMs: rt.clock.now() - started,
-      };
+    const failure = await runReported(step, i, steps.length, rt, memory, started);
+    if (!failure) continue;
+    const elapsed = () => rt.clock.now() - started;
+    if (failure.kind === 'lease-lost' || !needsCompensation(goal, steps.slice(0, i + 1))) {
+      return { ok: false, failedStep: step, error: failure, elapsedMs: elapsed(), completed: i };
     }
+    const compensation = await compensate({ ...rt, cancelled: () => false }, memory, started, steps.length);
+    return {
+      ok: false,
+      failedStep: step,
+      error: compensation?.kind === 'lease-lost' ? compensation : failure,
+      compensated: compensation === undefined,
+      ...(compensation ? { compensationError: compensation } : {}),
+      elapsedMs: elapsed(),
+      completed: i,
+    };
   }
-  return { ok: true, elapsedMs: rt.clock.now() - started };
+  return { ok: true, elapsedMs: rt.clock.now() - started, completed: steps.length };
+}
+
+/** A start that asked ECS for a task must stop it again when it fails. */
+const needsCompensation = (goal: Goal, done: readonly Step[]): boolean =>
+  goal === 'running' && done.some((s) => s.kind === 'set-desired' && s.count === 1);
+
+/** Run one step with its progress events; the failure, if any. */
+async function runReported(
+  step: Step,
+  i: number,
+  total: number,
+  rt: Runtime,
+  memory: Memory,
+  started: number,
+): Promise<StepFailure | undefined> {
+  const stepStart = rt.clock.now();
+  const report = (type: ProgressEvent['type'], detail?: string) =>
+    rt.onProgress({
+      type,
+      index: i + 1,
+      total,
+      description: describeStep(step),
+      stepElapsedMs: rt.clock.now() - stepStart,
+      elapsedMs: rt.clock.now() - started,
+      deadlineSeconds: step.deadlineSeconds,
+      ...(detail ? { detail } : {}),
+    });
+  report('step');
+  try {
+    checkCancelled(rt);
+    await runStep(step, rt, memory, stepStart, (detail) => report('waiting', detail));
+    report('done');
+    return undefined;
+  } catch (error) {
+    const failure = asFailure(error);
+    report('failed', failure.message);
+    return failure;
+  }
 }
 
 interface Memory {
@@ -140,7 +185,12 @@ async function compensate(rt: Runtime, memory: Memory, started: number, total: n
     });
     try {
       await runStep({ kind: 'set-desired', count: 0, deadlineSeconds: 60 }, rt, memory, begin, () => {});
-      await runStep({ kind: 'wait-tasks-stopped', deadlineSeconds: 300 }, rt, memory, rt.clock.now(), () => {});
+      // Desired 0 is what stops the billing; waiting for the task to drain is best effort within our own deadline.
+      await runStep({ kind: 'wait-tasks-stopped', deadlineSeconds: 300 }, rt, memory, rt.clock.now(), () => {}).catch(
+        (error: unknown) => {
+          if (asFailure(error).kind !== 'out-of-time') throw error;
+        },
+      );
       rt.onProgress({
         type: 'compensated',
         index: total,
@@ -152,15 +202,33 @@ async function compensate(rt: Runtime, memory: Memory, started: number, total: n
       return undefined;
     } catch (error) {
       last = asFailure(error);
-      if (attempt < COMPENSATION_ATTEMPTS) await rt.clock.sleep(15_000 * 2 ** (attempt - 1));
+      if (last.kind === 'lease-lost') return last;
+      if (attempt < COMPENSATION_ATTEMPTS) {
+        const lost = await pause(rt, 15_000 * 2 ** (attempt - 1), { tolerant: true }).catch((error: unknown) => error);
+        if (lost instanceof LeaseLostError) return asFailure(lost);
+      }
     }
   }
   return last;
 }
 
+/** A person pressed Ctrl-C. */
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled (Ctrl-C)');
+    this.name = 'CancelledError';
+  }
+}
+
+function checkCancelled(rt: Runtime): void {
+  if (rt.cancelled?.()) throw new CancelledError();
+}
+
 function asFailure(error: unknown): StepFailure {
   if (error instanceof StepFailure) return error;
-  if (isCredentialError(error)) {
+  if (error instanceof LeaseLostError) return new StepFailure(error.message, 'lease-lost', {}, { cause: error });
+  if (error instanceof CancelledError) return new StepFailure(error.message, 'cancelled', {}, { cause: error });
+  if (isCredentials(error)) {
     return new StepFailure(
       `AWS credentials expired or missing: ${(error as Error).message}`,
       'credentials',
@@ -172,14 +240,55 @@ function asFailure(error: unknown): StepFailure {
   return new StepFailure(message, 'fatal', {}, { cause: error });
 }
 
+/**
+ * Sleep on the runtime's clock, keeping the lock alive and never past the runtime's deadline.
+ * `tolerant`: a heartbeat that fails for another reason than a lost lease (expired credentials
+ * during compensation) does not end the pause.
+ */
+async function pause(rt: Runtime, ms: number, options: { tolerant?: boolean } = {}): Promise<void> {
+  if (rt.deadline !== undefined && rt.clock.now() + ms > rt.deadline) {
+    throw new StepFailure("out of time: the caller's own deadline (its Lambda timeout) comes first", 'out-of-time');
+  }
+  const until = rt.clock.now() + ms;
+  while (rt.clock.now() < until) {
+    try {
+      await rt.lock?.keepAlive();
+    } catch (error) {
+      if (!options.tolerant || error instanceof LeaseLostError) throw error;
+    }
+    await rt.clock.sleep(Math.min(until - rt.clock.now(), 10_000));
+  }
+}
+
+/** A heartbeat older than this (on our clock) no longer proves we hold the lock when the call lands. */
+export const FENCE_FRESH_MS = 5000;
+
+/**
+ * Mutate AWS only while holding the lock: heartbeat (which proves we still hold it) and call at
+ * once. If the process was paused around the heartbeat (a laptop lid closed), the proof is stale:
+ * heartbeat again, which fails if someone took over meanwhile. Every retry is fenced again.
+ */
+async function mutate<T>(rt: Runtime, call: () => Promise<T>): Promise<T> {
+  return withRetry(rt, async () => {
+    if (rt.lock) {
+      for (;;) {
+        const before = rt.clock.now();
+        await rt.lock.fence();
+        if (rt.clock.now() - before <= FENCE_FRESH_MS) break;
+      }
+    }
+    return call();
+  });
+}
+
 /** Retry a call through transient errors (throttling) a few times; anything else is thrown. */
-export async function withRetry<T>(rt: Pick<Runtime, 'clock'>, call: () => Promise<T>, attempts = 6): Promise<T> {
+export async function withRetry<T>(rt: Runtime, call: () => Promise<T>, attempts = 6): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (error) {
-      if (!isTransientError(error) || attempt >= attempts) throw error;
-      await rt.clock.sleep(Math.min(1000 * 2 ** attempt, 20_000));
+      if (!isTransient(error) || attempt >= attempts) throw error;
+      await pause(rt, Math.min(1000 * 2 ** attempt, 20_000));
     }
   }
 }
@@ -206,12 +315,14 @@ async function poll<T>(
       if (result.waiting !== lastWaiting) progress(result.waiting);
       lastWaiting = result.waiting;
     } catch (error) {
-      if (!isTransientError(error)) throw error;
+      if (!isTransient(error)) throw error;
       lastWaiting = `AWS is throttling (${(error as Error).name}); retrying`;
       progress(lastWaiting);
     }
     if (rt.clock.now() + rt.pollMs > deadline) throw options.onDeadline(lastWaiting);
-    await rt.clock.sleep(rt.pollMs);
+    checkCancelled(rt);
+    await pause(rt, rt.pollMs);
+    checkCancelled(rt);
   }
 }
 
@@ -313,7 +424,7 @@ async function runStep(
       return;
 
     case 'set-power': {
-      await withRetry(rt, () => rt.ports.stack.setPower(step.power));
+      await mutate(rt, () => rt.ports.stack.setPower(step.power));
       const snapshot = await poll<Snapshot>(
         rt,
         step,
@@ -349,7 +460,7 @@ async function runStep(
     case 'set-desired': {
       const snapshot = await withRetry(rt, () => observe(rt.ports, { host: rt.host, now: rt.clock.now() }));
       const { cluster, service } = ids(snapshot, memory);
-      await withRetry(rt, () => rt.ports.service.setDesired(cluster, service, step.count));
+      await mutate(rt, () => rt.ports.service.setDesired(cluster, service, step.count));
       return;
     }
 
@@ -436,7 +547,7 @@ async function runStep(
       return;
 
     case 'delete-stack':
-      await withRetry(rt, () => rt.ports.stack.delete());
+      await mutate(rt, () => rt.ports.stack.delete());
       await poll(
         rt,
         step,
@@ -458,7 +569,7 @@ async function runStep(
     case 'delete-recordings': {
       const bucket = memory.outputs[OUTPUT_NAMES.bucket];
       if (!bucket) throw new StepFailure('the recordings bucket name is unknown', 'fatal');
-      const count = await withRetry(rt, () => rt.ports.recordings.deleteAll(bucket));
+      const count = await mutate(rt, () => rt.ports.recordings.deleteAll(bucket));
       progress(`deleted ${count} object version(s) and bucket ${bucket}`);
       return;
     }

@@ -1,4 +1,5 @@
 import { OUTPUT_NAMES } from './outputs.js';
+import { freshCount, STATS_HISTORY_MS } from './participants.js';
 import type { ControlPorts } from './ports.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -7,7 +8,7 @@ export interface ObserveOptions {
   readonly host: string;
   /** Run the HTTPS / certificate / websocket checks (slow; only when a task should serve). */
   readonly endpoints?: boolean;
-  /** Read the participant count from the stats sidecar's logs. */
+  /** Read the stats sidecar's recent lines (participants now, and since when nobody was in a call). */
   readonly participants?: boolean;
   readonly now: number;
 }
@@ -39,10 +40,13 @@ export async function observe(ports: ControlPorts, options: ObserveOptions): Pro
   ]);
   const live = tasks.some((t) => t.lastStatus === 'RUNNING');
   const statsGroup = logGroupsFrom(out).stats;
-  const [endpoints, participants] = await Promise.all([
+  const [endpoints, stats] = await Promise.all([
     options.endpoints && live ? ports.endpoints.check(options.host) : Promise.resolve(undefined),
-    options.participants && live && statsGroup ? ports.participants.current(statsGroup) : Promise.resolve(undefined),
+    options.participants && live && statsGroup
+      ? ports.participants.samples(statsGroup, options.now - STATS_HISTORY_MS)
+      : Promise.resolve(undefined),
   ]);
+  const participants = stats ? freshCount(stats, options.now) : undefined;
   return {
     at: options.now,
     stack,
@@ -51,6 +55,7 @@ export async function observe(ports: ControlPorts, options: ObserveOptions): Pro
     targets: { web, media },
     ...(endpoints ? { endpoints } : {}),
     ...(participants !== undefined ? { participants } : {}),
+    ...(stats ? { stats } : {}),
     ...(lock ? { lock } : {}),
   };
 }

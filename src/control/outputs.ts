@@ -19,9 +19,17 @@ export const OUTPUT_NAMES = {
   schedulerRole: 'SchedulerRoleArn',
   scheduledStart: 'ScheduledStartFunctionArn',
   alertTopic: 'AlertTopicArn',
+  eventLog: 'EventLogGroupName',
 } as const;
 
 /** Values of the `PowerState` stack parameter. */
 export const POWER_STATES = ['on', 'off'] as const;
 /** Name of the stack parameter that the CLI and the Lambdas flip. */
 export const POWER_STATE_PARAMETER = 'PowerState';
+/**
+ * Name of the stack parameter that holds the service's desired count. `meetctl deploy` passes the
+ * live count, and power changes pass 0, because CloudFormation applies the template's DesiredCount
+ * on every update that touches the service (aws/containers-roadmap #493): a constant 0 would stop a
+ * running meeting on deploy.
+ */
+export const DESIRED_COUNT_PARAMETER = 'DesiredCount';

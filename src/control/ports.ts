@@ -1,4 +1,4 @@
-import type { CheckResult, LockLease, PowerState, StackSnapshot, TargetSnapshot, TaskSnapshot } from './snapshot.js';
+import type { CheckResult, LockLease, PowerState, StackSnapshot, StatsSample, TargetSnapshot, TaskSnapshot } from './snapshot.js';
 
 /**
  * The narrow interfaces the control plane needs from AWS (and from the network). The CLI builds them
@@ -34,8 +34,8 @@ export interface ControlPorts {
     read(logGroup: string, since: number): Promise<Array<{ at: number; stream: string; message: string }>>;
   };
   readonly participants: {
-    /** People in conferences according to the stats sidecar, or undefined when unknown. */
-    current(logGroup: string): Promise<number | undefined>;
+    /** The stats sidecar's lines written at or after `since` (epoch ms), oldest first. */
+    samples(logGroup: string, since: number): Promise<StatsSample[]>;
   };
   readonly recordings: {
     /** Delete every object version and the bucket; returns the number of versions deleted. */
@@ -75,7 +75,11 @@ export interface TransitionEvent {
   readonly goal: string;
   readonly from: string;
   readonly to: string;
-  readonly outcome: 'done' | 'no-op' | 'failed' | 'refused';
+  /**
+   * `aborted`: the lease was lost half-way, so the actor stopped at once and changed nothing more;
+   * `cancelled`: a person pressed Ctrl-C (a start was stopped again).
+   */
+  readonly outcome: 'done' | 'no-op' | 'failed' | 'refused' | 'aborted' | 'cancelled';
   readonly detail?: string;
   /** Minutes a task ran that this transition ended (for the cost report). */
   readonly runningMinutes?: number;
@@ -91,19 +95,28 @@ export interface MeetingWindow {
   readonly until: number;
 }
 
-/** The DynamoDB state table: a lock with a lease and the event log. */
+/** What a would-be holder writes into the lock record. `now` is its own clock, kept for people to read. */
+export interface LockWrite {
+  readonly owner: string;
+  readonly reason: string;
+  readonly token: string;
+  readonly version: string;
+  readonly leaseSeconds: number;
+  readonly now: number;
+}
+
+/**
+ * The DynamoDB state table: a lock record and the event log. The store compares no times: the lock
+ * protocol (src/control/lock.ts) lives in the core and only needs these conditional writes.
+ */
 export interface StateStore {
-  /** Take the lock if it is free or its lease expired. Returns the lease, or the current holder when refused. */
-  acquire(request: {
-    owner: string;
-    reason: string;
-    token: string;
-    now: number;
-    leaseSeconds: number;
-  }): Promise<{ acquired: true; lease: LockLease } | { acquired: false; holder: LockLease }>;
-  /** Extend the lease; false when the lock is no longer ours. */
-  renew(token: string, now: number, leaseSeconds: number): Promise<boolean>;
-  /** Release if still ours. */
+  /** Create the lock record if there is none. Returns the current record when there is one. */
+  acquire(request: LockWrite): Promise<{ acquired: true; lease: LockLease } | { acquired: false; holder: LockLease }>;
+  /** Replace the record only if its version is still `expectedVersion` (taking over a dead holder). */
+  takeOver(request: LockWrite, expectedVersion: string): Promise<boolean>;
+  /** Rewrite the version (and lease) only if `token` still holds the lock; false when it does not. */
+  heartbeat(token: string, version: string, leaseSeconds: number, now: number): Promise<boolean>;
+  /** Delete the record if `token` still holds it. */
   release(token: string): Promise<void>;
   /** The current lease, if any. */
   current(): Promise<LockLease | undefined>;

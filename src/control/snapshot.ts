@@ -55,13 +55,20 @@ export interface CheckResult {
   readonly hint?: string;
 }
 
+/** The lock record as stored (see src/control/lock.ts). */
 export interface LockLease {
   readonly owner: string;
   readonly reason: string;
+  /** The holder's identity: heartbeat and release are conditional on it (fencing). */
   readonly token: string;
-  /** Epoch milliseconds. */
+  /** Record version number: rewritten on every heartbeat; a taker watches it stay unchanged. */
+  readonly version: string;
+  /** The lease duration the holder declared. */
+  readonly leaseSeconds: number;
+  /** Epoch ms on the holder's clock: for people to read only, never compared across clocks. */
   readonly acquiredAt: number;
-  readonly leaseUntil: number;
+  /** Epoch ms of the last heartbeat on the holder's clock: for people to read only. */
+  readonly heartbeatAt: number;
 }
 
 export interface Snapshot {
@@ -75,9 +82,18 @@ export interface Snapshot {
   readonly targets: { readonly web: readonly TargetSnapshot[]; readonly media: readonly TargetSnapshot[] };
   /** Endpoint checks, when they were run. */
   readonly endpoints?: readonly CheckResult[];
-  /** People in conferences, when known (from the stats sidecar). */
+  /** People in conferences, when known: the stats sidecar's latest line, at most 3 minutes old. */
   readonly participants?: number;
+  /** The sidecar's recent lines (oldest first), when they were read. */
+  readonly stats?: readonly StatsSample[];
   readonly lock?: LockLease;
+}
+
+/** One line of the stats sidecar: how many people were in calls at a time. */
+export interface StatsSample {
+  /** Epoch milliseconds. */
+  readonly at: number;
+  readonly participants: number;
 }
 
 export const isLive = (task: TaskSnapshot): boolean => task.lastStatus !== 'STOPPED';

@@ -1,10 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import { type ExecuteResult, execute, type Runtime, withRetry } from './execute.js';
+import { type ExecuteResult, execute, type Runtime, StepFailure, withRetry } from './execute.js';
+import { acquireLock, LEASE_SECONDS, LeaseLostError } from './lock.js';
 import { observe } from './observe.js';
+import { knownParticipants } from './participants.js';
 import { type Phase, phase } from './phase.js';
-import { DEADLINES, type Goal, PlanError, plan, type Step, type StepKind } from './plan.js';
+import { type Goal, PlanError, plan, type Step } from './plan.js';
 import type { TransitionEvent } from './ports.js';
 import type { LockLease, Snapshot } from './snapshot.js';
+
+/** What an automatic actor decides on the snapshot taken under the lock. */
+export type Precondition = (
+  snapshot: Snapshot,
+) => Promise<{ readonly proceed: true; readonly force?: boolean } | { readonly proceed: false; readonly why: string }>;
 
 export interface TransitionRequest {
   readonly goal: Goal;
@@ -12,14 +18,21 @@ export interface TransitionRequest {
   readonly actor: string;
   /** Why, in words; stored in the event log. */
   readonly reason: string;
-  /** Stop even while people are in a call. */
+  /** Stop even while people are in a call (or their number is unknown). */
   readonly force?: boolean;
   readonly deleteRecordings?: boolean;
   /**
-   * Run the plan only up to and including the first step of this kind (a Lambda starts the task and
-   * leaves the waiting to the runtime guard, to stay within its 15 minutes).
+   * Only get a task asked for: run the plan up to and including its last "desired count 1" step and
+   * leave the waiting to the runtime guard (a Lambda must stay within its 15 minutes). A plan with no
+   * such step (already starting or ready) runs nothing.
    */
-  readonly until?: StepKind;
+  readonly startOnly?: boolean;
+  /** Re-decide under the lock, on the fresh snapshot (automation); declining logs a no-op. */
+  readonly precondition?: Precondition;
+  /** How long to wait for another actor's lock (seconds); see LockRequest. */
+  readonly lockWaitSeconds?: number;
+  /** Keep waiting for the lock while its holder is alive. */
+  readonly waitForLiveHolder?: boolean;
 }
 
 export interface TransitionOutcome {
@@ -31,6 +44,10 @@ export interface TransitionOutcome {
   readonly event: TransitionEvent;
   /** False when the event could not be written (stack destroyed, credentials expired). */
   readonly logged?: boolean;
+  /** Set when a precondition declined under the lock. */
+  readonly declined?: string;
+  /** The holder whose dead lease we took over, if any. */
+  readonly tookOverFrom?: LockLease;
 }
 
 /** Someone else holds the lock, or people are in a call: nothing was changed. */
@@ -45,11 +62,6 @@ export class RefusedError extends Error {
   }
 }
 
-/** Lease length for a plan: the sum of its step deadlines plus compensation, so a live actor never loses it. */
-export function leaseSecondsFor(steps: readonly Step[]): number {
-  return steps.reduce((sum, s) => sum + s.deadlineSeconds, 0) + DEADLINES.setDesired + DEADLINES.tasksStopped + 60;
-}
-
 const phaseOf = (snapshot: Snapshot | undefined): Phase | 'ABSENT' => (snapshot ? phase(snapshot) : 'ABSENT');
 const stoppingGoals: readonly Goal[] = ['stopped', 'powered-down', 'destroyed'];
 
@@ -62,21 +74,55 @@ export function runningMinutesEnded(snapshot: Snapshot | undefined, since: numbe
   return Math.round(ms / 6000) / 10;
 }
 
+/** The steps to run: all of them, or (startOnly) up to the last "desired count 1". */
+export function stepsToRun(planned: readonly Step[], startOnly: boolean | undefined): Step[] {
+  if (!startOnly) return [...planned];
+  const last = planned.findLastIndex((s) => s.kind === 'set-desired' && s.count === 1);
+  return last < 0 ? [] : planned.slice(0, last + 1);
+}
+
+/**
+ * Why a stopping transition must not run without --force: people are in a call, or a meeting may be
+ * running and nobody knows how many are in it. Undefined when it may run.
+ */
+export function peopleRefusal(snapshot: Snapshot | undefined): { detail: string; message: string; hint: string } | undefined {
+  if (!snapshot) return undefined;
+  const people = knownParticipants(snapshot);
+  if (people === 'none') return undefined;
+  if (people === 'unknown') {
+    return {
+      detail: 'participant count unknown',
+      message:
+        'nobody knows whether people are in a call: the stats sidecar has written no line in the last 3 minutes (it needs a minute after a start).',
+      hint: 'Check `meetctl status` (or `meetctl logs --container stats`), or pass --force to stop anyway.',
+    };
+  }
+  return {
+    detail: `${people} people in a call`,
+    message: `${people} ${people === 1 ? 'person is' : 'people are'} in a call right now.`,
+    hint: 'Wait until the meeting ends, or pass --force to end it for everyone.',
+  };
+}
+
+type Entry = Omit<TransitionEvent, 'at' | 'actor' | 'reason' | 'goal'>;
+
 /**
  * One deterministic transition: take the lock, observe under it, plan, execute, log, release. Two
- * actors never run at once: the second is refused (RefusedError) with the holder named. No-ops and
- * refusals are logged too, so every request leaves a trace.
+ * actors never run at once: the second is refused (RefusedError) with the holder named. Every
+ * mutation is fenced by a heartbeat on the lock, so an actor whose lease was taken over stops at
+ * once (`aborted`) and changes nothing more. No-ops and refusals are logged too: every request leaves
+ * exactly one event.
  */
 export async function transition(request: TransitionRequest, rt: Runtime): Promise<TransitionOutcome> {
   const { ports, clock } = rt;
-  const eventOf = (entry: Omit<TransitionEvent, 'at' | 'actor' | 'reason' | 'goal'>): TransitionEvent => ({
+  const eventOf = (entry: Entry): TransitionEvent => ({
     at: clock.now(),
     actor: request.actor,
     reason: request.reason,
     goal: request.goal,
     ...entry,
   });
-  const log = async (entry: Omit<TransitionEvent, 'at' | 'actor' | 'reason' | 'goal'>): Promise<TransitionEvent> => {
+  const log = async (entry: Entry): Promise<TransitionEvent> => {
     const event = eventOf(entry);
     await withRetry(rt, () => ports.state.append(event));
     return event;
@@ -85,30 +131,19 @@ export async function transition(request: TransitionRequest, rt: Runtime): Promi
   const first = await withRetry(rt, () => observe(ports, { host: rt.host, now: clock.now() }));
   if (!first) {
     if (request.goal === 'destroyed') {
-      return {
-        from: 'ABSENT',
-        to: 'ABSENT',
-        steps: [],
-        outcome: 'no-op',
-        event: eventOf({ from: 'ABSENT', to: 'ABSENT', outcome: 'no-op' }),
-      };
+      const event = eventOf({ from: 'ABSENT', to: 'ABSENT', outcome: 'no-op' });
+      return { from: 'ABSENT', to: 'ABSENT', steps: [], outcome: 'no-op', event };
     }
     throw new PlanError('the stack is not deployed.', 'Run `meetctl deploy` first.');
   }
-  // Size the lease from the plan as seen now; the real plan is made again under the lock.
-  const token = randomUUID();
-  const lease = leaseSecondsFor(plan(request.goal, first, request));
-  const acquired = await withRetry(rt, () =>
-    ports.state.acquire({
-      owner: request.actor,
-      reason: `${request.goal}: ${request.reason}`,
-      token,
-      now: clock.now(),
-      leaseSeconds: lease,
-    }),
-  );
-  if (!acquired.acquired) {
-    const holder = acquired.holder;
+  const taken = await acquireLock(ports.state, clock, {
+    owner: request.actor,
+    reason: `${request.goal}: ${request.reason}`,
+    ...(request.lockWaitSeconds !== undefined ? { waitSeconds: request.lockWaitSeconds } : {}),
+    ...(request.waitForLiveHolder ? { waitForLiveHolder: true } : {}),
+  });
+  if (!taken.acquired) {
+    const { holder } = taken;
     await log({
       from: phaseOf(first),
       to: phaseOf(first),
@@ -117,67 +152,117 @@ export async function transition(request: TransitionRequest, rt: Runtime): Promi
     });
     throw new RefusedError(
       `another change is running: ${holder.owner} holds the lock since ${new Date(holder.acquiredAt).toISOString()} (${holder.reason}).`,
-      `Wait for it to finish (the lease ends ${new Date(holder.leaseUntil).toISOString()} at the latest), then try again.`,
+      `Wait for it to finish, then try again. If that actor died, its lease lapses by itself within ${LEASE_SECONDS} s of its last heartbeat.`,
       holder,
     );
   }
-
+  let logged = false;
+  const logOnce = async (entry: Entry) => {
+    logged = true;
+    return log(entry);
+  };
   try {
-    const before = await withRetry(rt, () =>
-      observe(ports, { host: rt.host, now: clock.now(), participants: stoppingGoals.includes(request.goal) }),
-    );
-    const planned = plan(request.goal, before, request);
-    const cut = request.until ? planned.findIndex((s) => s.kind === request.until) : -1;
-    const steps = cut >= 0 ? planned.slice(0, cut + 1) : planned;
-    const from = phaseOf(before);
-    if (steps.length === 0) {
-      const event = await log({ from, to: from, outcome: 'no-op' });
-      return { from, to: from, steps, outcome: 'no-op', event };
-    }
-    if (stoppingGoals.includes(request.goal) && (before?.participants ?? 0) > 0 && !request.force) {
-      await log({ from, to: from, outcome: 'refused', detail: `${before?.participants} people in a call` });
-      throw new RefusedError(
-        `${before?.participants} people are in a call right now.`,
-        'Wait until the meeting ends, or pass --force to end it for everyone.',
-      );
-    }
-    const startedAt = clock.now();
-    const result = await execute(
-      steps,
-      request.goal,
-      {
-        ...rt,
-        beforeStep: async () => {
-          if (!(await withRetry(rt, () => ports.state.renew(token, clock.now(), lease)))) {
-            throw new Error('the lock was taken over by another actor (our lease expired)');
-          }
-        },
-      },
-      before,
-    );
-    // From here on nothing may hide the result: observing and logging are best effort.
-    const after = await observe(ports, { host: rt.host, now: clock.now() }).catch(() => first);
-    const to = request.goal === 'destroyed' && result.ok ? 'ABSENT' : phaseOf(after);
-    const startedTask = after?.tasks.find((t) => t.lastStatus === 'RUNNING' && t.startedAt !== undefined);
-    const minutes = runningMinutesEnded(after, startedAt);
+    return await underLock(request, { ...rt, lock: taken.lock }, logOnce, eventOf, first, taken.tookOverFrom);
+  } catch (error) {
+    if (logged) throw error;
+    // Whatever ended the request before it logged (a lost lease while observing, an AWS error), it leaves one event.
+    const lost = error instanceof LeaseLostError;
+    const from = phaseOf(first);
     const entry = {
       from,
-      to,
-      outcome: result.ok ? ('done' as const) : ('failed' as const),
-      ...(result.error
-        ? { detail: result.error.message + (result.compensated === false ? ' (the task could NOT be stopped)' : '') }
-        : {}),
-      ...(minutes > 0 ? { runningMinutes: minutes } : {}),
-      ...(request.goal === 'running' && result.ok && startedTask?.startedAt ? { taskStartedAt: startedTask.startedAt } : {}),
+      to: from,
+      outcome: lost ? ('aborted' as const) : ('failed' as const),
+      detail: error instanceof Error ? error.message : String(error),
     };
-    let logged = true;
-    const event = await log(entry).catch(() => {
-      // The table is gone after a destroy, and expired credentials cannot write either.
-      logged = false;
-      return eventOf(entry);
-    });
-    return { from, to, steps, outcome: event.outcome, result, event, logged };
+    const event = await log(entry).catch(() => eventOf(entry));
+    if (!lost) throw error;
+    const failure = new StepFailure((error as Error).message, 'lease-lost', {}, { cause: error });
+    const result = { ok: false, error: failure, elapsedMs: 0, completed: 0 };
+    return { from, to: from, steps: [], outcome: 'aborted', event, result };
   } finally {
-    await withRetry(rt, () => ports.state.release(token)).catch(() => undefined);
+    // Conditional on our token: a lease someone else took over is never released from under them.
+    await taken.lock.release().catch(() => undefined);
   }
+}
+
+async function underLock(
+  request: TransitionRequest,
+  rt: Runtime,
+  log: (entry: Entry) => Promise<TransitionEvent>,
+  eventOf: (entry: Entry) => TransitionEvent,
+  first: Snapshot,
+  tookOverFrom: LockLease | undefined,
+): Promise<TransitionOutcome> {
+  const { ports, clock } = rt;
+  const took = tookOverFrom ? { tookOverFrom } : {};
+  const before = await withRetry(rt, () =>
+    observe(ports, { host: rt.host, now: clock.now(), participants: stoppingGoals.includes(request.goal) }),
+  );
+  const from = phaseOf(before);
+  let force = request.force ?? false;
+  if (request.precondition && before) {
+    const decision = await request.precondition(before);
+    if (!decision.proceed) {
+      const event = await log({ from, to: from, outcome: 'no-op', detail: `declined under the lock: ${decision.why}` });
+      return { from, to: from, steps: [], outcome: 'no-op', event, declined: decision.why, ...took };
+    }
+    force ||= decision.force ?? false;
+  }
+  const steps = stepsToRun(plan(request.goal, before, request), request.startOnly);
+  if (steps.length === 0) {
+    const event = await log(await stillHeld(rt, { from, to: from, outcome: 'no-op' }));
+    return { from, to: from, steps, outcome: event.outcome, event, ...took };
+  }
+  const refusal = stoppingGoals.includes(request.goal) && !force ? peopleRefusal(before) : undefined;
+  if (refusal) {
+    await log({ from, to: from, outcome: 'refused', detail: refusal.detail });
+    throw new RefusedError(refusal.message, refusal.hint);
+  }
+  const startedAt = clock.now();
+  const result = await execute(steps, request.goal, rt, before);
+  // From here on nothing may hide the result: observing and logging are best effort.
+  const after = await observe(ports, { host: rt.host, now: clock.now() }).catch(() => first);
+  const to = request.goal === 'destroyed' && result.ok ? 'ABSENT' : phaseOf(after);
+  const startedTask = after?.tasks.find((t) => t.lastStatus === 'RUNNING' && t.startedAt !== undefined);
+  const minutes = runningMinutesEnded(after, startedAt);
+  const entry: Entry = {
+    from,
+    to,
+    outcome: outcomeOf(result),
+    ...(result.error
+      ? { detail: result.error.message + (result.compensated === false ? ' (the task could NOT be stopped)' : '') }
+      : {}),
+    ...(minutes > 0 ? { runningMinutes: minutes } : {}),
+    ...(request.goal === 'running' && result.ok && startedTask?.startedAt ? { taskStartedAt: startedTask.startedAt } : {}),
+  };
+  let logged = true;
+  const event = await log(await stillHeld(rt, entry)).catch(() => {
+    // The table is gone after a destroy, and expired credentials cannot write either.
+    logged = false;
+    return eventOf(entry);
+  });
+  return { from, to, steps, outcome: event.outcome, result, event, logged, ...took };
+}
+
+/**
+ * An outcome is only reported as such while we still hold the lock: an actor that was paused past
+ * its lease (after deciding, or after its last step) reports `aborted`, since another actor may have
+ * changed the platform since.
+ */
+async function stillHeld(rt: Runtime, entry: Entry): Promise<Entry> {
+  if (!rt.lock || entry.outcome === 'aborted') return entry;
+  try {
+    await rt.lock.fence();
+    return entry;
+  } catch (error) {
+    if (!(error instanceof LeaseLostError)) return entry;
+    return { ...entry, outcome: 'aborted', detail: `${entry.detail ? `${entry.detail}; ` : ''}${error.message}` };
+  }
+}
+
+function outcomeOf(result: ExecuteResult): TransitionEvent['outcome'] {
+  if (result.ok) return 'done';
+  if (result.error?.kind === 'lease-lost') return 'aborted';
+  if (result.error?.kind === 'cancelled') return 'cancelled';
+  return 'failed';
 }

@@ -1,14 +1,14 @@
-import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { SIZE_PRESETS } from '../config/presets.js';
 import { parseRelease } from '../config/release.js';
 import type { MeetConfig } from '../config/schema.js';
-import { OUTPUT_NAMES } from '../control/outputs.js';
+import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES } from '../control/outputs.js';
 import { Automation } from './constructs/automation.js';
 import { InternalSecret } from './constructs/internal-secret.js';
 import { CONTAINERS, containerLogGroups, JitsiTask, SECRET_KEYS } from './constructs/jitsi-task.js';
@@ -82,6 +82,20 @@ export class MeetStack extends Stack {
     });
 
     const logGroups = containerLogGroups(new Construct(this, 'Logs'), config.logRetentionDays as logs.RetentionDays);
+    // The control plane's event log: CloudWatch Logs has no call that edits or deletes a single event,
+    // so granting only CreateLogStream/PutLogEvents makes it append-only for the functions and organizers.
+    const eventLog = new logs.LogGroup(this, 'EventLog', {
+      logGroupName: `${this.stackName}-events`,
+      retention: logs.RetentionDays.TEN_YEARS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const desiredCount = new CfnParameter(this, DESIRED_COUNT_PARAMETER, {
+      type: 'Number',
+      allowedValues: ['0', '1'],
+      default: '0',
+      description:
+        'Tasks the service runs. meetctl deploy passes the live count and power changes pass 0: CloudFormation applies this value on every service update, so a constant would stop a running meeting.',
+    });
 
     // Everything below is billed by the hour and exists only while PowerState is on.
     const powered = new Construct(this, 'Powered');
@@ -115,7 +129,7 @@ export class MeetStack extends Stack {
     const service = new ecs.FargateService(powered, 'Service', {
       cluster,
       taskDefinition: task.taskDefinition,
-      desiredCount: 0,
+      desiredCount: desiredCount.valueAsNumber,
       assignPublicIp: true,
       vpcSubnets: { subnets: network.vpc.publicSubnets },
       securityGroups: [network.taskSecurityGroup],
@@ -141,6 +155,7 @@ export class MeetStack extends Stack {
       },
       cluster,
       stateTable: state.table,
+      eventLog,
       statsLogGroup: logGroups.stats,
       containerLogGroups: Object.values(logGroups),
     });
@@ -155,7 +170,10 @@ export class MeetStack extends Stack {
     new CfnOutput(this, OUTPUTS.url, { value: `https://${config.domain}`, description: 'Where people join' });
     new CfnOutput(this, OUTPUTS.cluster, { value: cluster.clusterName });
     new CfnOutput(this, OUTPUTS.bucket, { value: recordings.bucket.bucketName });
-    new CfnOutput(this, OUTPUTS.stateTable, { value: state.table.tableName, description: 'Control-plane lock and event log' });
+    new CfnOutput(this, OUTPUTS.stateTable, {
+      value: state.table.tableName,
+      description: 'Control-plane lock and meeting window',
+    });
     new CfnOutput(this, OUTPUTS.secret, {
       value: internalSecret.secret.secretArn,
       description: 'ARN only; the values never leave Secrets Manager',
@@ -170,6 +188,7 @@ export class MeetStack extends Stack {
     new CfnOutput(this, OUTPUTS.schedulerRole, { value: automation.schedulerRole.roleArn });
     new CfnOutput(this, OUTPUTS.scheduledStart, { value: automation.scheduledStart.functionArn });
     new CfnOutput(this, OUTPUTS.alertTopic, { value: automation.topic.topicArn });
+    new CfnOutput(this, OUTPUTS.eventLog, { value: eventLog.logGroupName, description: 'Append-only control-plane event log' });
     this.power.output(this, OUTPUTS.service, { value: service.serviceName });
     this.power.output(this, OUTPUTS.taskFamily, { value: task.taskDefinition.family });
     this.power.output(this, OUTPUTS.loadBalancer, { value: lb.loadBalancer.loadBalancerArn });

@@ -1,4 +1,3 @@
-import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { AutomationDeps } from '../automation/handlers.js';
 import { sdkClients, sdkControlPorts } from '../aws/control-adapters.js';
@@ -22,12 +21,19 @@ function required(name: string): string {
 
 let cached: AutomationDeps | undefined;
 
-/** Real dependencies, built once per Lambda container from the environment. */
-export function automationDeps(): AutomationDeps {
+/**
+ * Real dependencies, built once per Lambda container from the environment. Pass the invocation's
+ * context so the handler knows its own timeout and finishes (or gives up cleanly) before it.
+ */
+export function automationDeps(context?: { getRemainingTimeInMillis(): number }): AutomationDeps {
+  const base = baseDeps();
+  return context ? { ...base, remainingMs: () => context.getRemainingTimeInMillis() } : base;
+}
+
+function baseDeps(): AutomationDeps {
   if (cached) return cached;
   const region = required('AWS_REGION');
   const sns = new SNSClient({ region });
-  const cloudwatch = new CloudWatchClient({ region });
   const topicArn = required(ENV.topicArn);
   cached = {
     ports: sdkControlPorts(sdkClients({ region }), required(ENV.stackName)),
@@ -42,9 +48,6 @@ export function automationDeps(): AutomationDeps {
       await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject.slice(0, 99), Message: message }));
     },
     log: (entry) => console.log(JSON.stringify(entry)),
-    rearmAlarm: async (alarmName, reason) => {
-      await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarmName, StateValue: 'OK', StateReason: reason }));
-    },
   };
   return cached;
 }

@@ -1,5 +1,14 @@
-import type { Clock, ControlPorts, MeetingWindow, MeetupSchedule, StateStore, TransitionEvent } from '../control/ports.js';
-import type { CheckResult, LockLease, PowerState, TargetSnapshot, TaskSnapshot } from '../control/snapshot.js';
+import { PortError } from '../control/errors.js';
+import type {
+  Clock,
+  ControlPorts,
+  LockWrite,
+  MeetingWindow,
+  MeetupSchedule,
+  StateStore,
+  TransitionEvent,
+} from '../control/ports.js';
+import type { CheckResult, LockLease, PowerState, StatsSample, TargetSnapshot, TaskSnapshot } from '../control/snapshot.js';
 
 /**
  * A simulated AWS for tests, demos and benchmarks (MEETCTL_SIMULATE=1): nothing leaves the machine.
@@ -15,6 +24,64 @@ export class VirtualClock implements Clock {
   }
   async sleep(ms: number): Promise<void> {
     this.t += ms;
+  }
+}
+
+/**
+ * A discrete-event clock for several actors at once: `sleep` registers a timer, and time jumps to
+ * the earliest timer only when every actor is waiting (nothing else is left to run). Calls take no
+ * time, so a holder that heartbeats is never mistaken for a dead one, exactly as on a real clock.
+ */
+export class EventClock implements Clock {
+  private timers: Array<{ at: number; seq: number; resolve: () => void }> = [];
+  private seq = 0;
+  private scheduled = false;
+  constructor(public t = Date.UTC(2026, 11, 3, 17, 45)) {}
+  now(): number {
+    return this.t;
+  }
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.timers.push({ at: this.t + Math.max(0, ms), seq: this.seq++, resolve });
+      this.schedule();
+    });
+  }
+  /** Timers still waiting (0 when every actor has finished or hangs forever). */
+  get pending(): number {
+    return this.timers.length;
+  }
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = this.timers.shift();
+      if (!next) return;
+      this.t = Math.max(this.t, next.at);
+      next.resolve();
+      if (this.timers.length > 0) this.schedule();
+    });
+  }
+}
+
+/** One actor's view of time: its own skew, and a crash after which it never runs again. */
+export class ActorClock implements Clock {
+  constructor(
+    private readonly base: Clock,
+    readonly skewMs = 0,
+    /** Base time at which this actor dies (a laptop lid closed for good, a Lambda killed at its timeout). */
+    readonly crashAt = Infinity,
+  ) {}
+  now(): number {
+    return this.base.now() + this.skewMs;
+  }
+  get crashed(): boolean {
+    return this.base.now() >= this.crashAt;
+  }
+  sleep(ms: number): Promise<void> {
+    if (this.crashed) return new Promise(() => {});
+    return this.base.sleep(ms);
   }
 }
 
@@ -35,6 +102,10 @@ export interface Faults {
   credentialsRestoredAt?: number;
   /** The stack is mid-update (a deploy) until this virtual time. */
   stackBusyUntil?: number;
+  /** A power change fails and CloudFormation rolls it back. */
+  powerChangeFails?: boolean;
+  /** The stats sidecar writes nothing (jicofo does not answer). */
+  statsSilent?: boolean;
 }
 
 interface SimTask {
@@ -54,34 +125,69 @@ export class InMemoryState implements StateStore {
   lock?: LockLease;
   meetingWindow?: MeetingWindow;
   readonly log: TransitionEvent[] = [];
-  /** Every lease ever granted, to check that two never overlapped. */
-  readonly grants: Array<{ token: string; from: number; until: number; releasedAt?: number }> = [];
+  /** Every lock holding, to check that two never overlapped. `until`: released or taken over (base clock). */
+  readonly grants: Array<{ token: string; owner: string; from: number; until?: number; how?: 'released' | 'taken-over' }> = [];
   constructor(private readonly clock: Clock) {}
 
-  async acquire(r: { owner: string; reason: string; token: string; now: number; leaseSeconds: number }) {
-    if (this.lock && this.lock.leaseUntil >= r.now) return { acquired: false as const, holder: this.lock };
-    this.lock = {
+  private record(r: LockWrite): LockLease {
+    return {
       owner: r.owner,
       reason: r.reason,
       token: r.token,
+      version: r.version,
+      leaseSeconds: r.leaseSeconds,
       acquiredAt: r.now,
-      leaseUntil: r.now + r.leaseSeconds * 1000,
+      heartbeatAt: r.now,
     };
-    this.grants.push({ token: r.token, from: r.now, until: this.lock.leaseUntil });
+  }
+  private end(token: string, how: 'released' | 'taken-over'): void {
+    const grant = this.grants.find((g) => g.token === token && g.until === undefined);
+    if (grant) Object.assign(grant, { until: this.clock.now(), how });
+  }
+
+  /** Tokens of holders that keep heartbeating by themselves (see `hold`). */
+  private readonly alive = new Set<string>();
+  private beats = 0;
+
+  /**
+   * Hold the lock as another actor (tests and demos). An `alive` holder heartbeats between any two
+   * reads, as a running actor does; a dead one never does and is taken over after its lease.
+   */
+  hold(owner: string, reason: string, options: { alive?: boolean; token?: string } = {}): LockLease {
+    const token = options.token ?? `held-by-${owner}`;
+    this.lock = this.record({ owner, reason, token, version: 'v0', leaseSeconds: 60, now: this.clock.now() });
+    this.grants.push({ token, owner, from: this.clock.now() });
+    if (options.alive ?? true) this.alive.add(token);
+    return this.lock;
+  }
+
+  async acquire(r: LockWrite) {
+    if (this.lock && this.alive.has(this.lock.token)) {
+      this.beats += 1;
+      this.lock = { ...this.lock, version: `beat-${this.beats}`, heartbeatAt: this.clock.now() };
+    }
+    if (this.lock) return { acquired: false as const, holder: this.lock };
+    this.lock = this.record(r);
+    this.grants.push({ token: r.token, owner: r.owner, from: this.clock.now() });
     return { acquired: true as const, lease: this.lock };
   }
-  async renew(token: string, now: number, leaseSeconds: number) {
+  async takeOver(r: LockWrite, expectedVersion: string) {
+    if (!this.lock || this.lock.version !== expectedVersion) return false;
+    this.end(this.lock.token, 'taken-over');
+    this.lock = this.record(r);
+    this.grants.push({ token: r.token, owner: r.owner, from: this.clock.now() });
+    return true;
+  }
+  async heartbeat(token: string, version: string, leaseSeconds: number, now: number) {
     if (this.lock?.token !== token) return false;
-    this.lock = { ...this.lock, leaseUntil: now + leaseSeconds * 1000 };
-    const grant = this.grants.find((g) => g.token === token);
-    if (grant) grant.until = this.lock.leaseUntil;
+    this.lock = { ...this.lock, version, leaseSeconds, heartbeatAt: now };
     return true;
   }
   async release(token: string) {
+    this.alive.delete(token);
     if (this.lock?.token === token) {
       this.lock = undefined;
-      const grant = this.grants.find((g) => g.token === token);
-      if (grant) grant.releasedAt = this.clock.now();
+      this.end(token, 'released');
     }
   }
   async current() {
@@ -116,8 +222,16 @@ export class SimAws {
   serviceExists: boolean;
   desired = 0;
   tasks: SimTask[] = [];
-  participants?: number;
+  /** People in calls over time: each entry holds from its time on. */
+  readonly people: Array<{ from: number; count: number }> = [];
   calls = 0;
+  /** Every mutation, with the actor that made it (when it came through `portsFor`). */
+  readonly mutations: Array<{ at: number; actor: string; what: string }> = [];
+  /** Mutations made while the caller did not hold the lock (must stay empty). */
+  readonly unlockedMutations: Array<{ at: number; actor: string; what: string }> = [];
+  /** Deploys run through `deploy()`. */
+  readonly deploys: Array<{ at: number; desiredCount: number }> = [];
+  private templateDesired = 0;
   throttled = 0;
   /** The most tasks that were live (not stopped) at once. */
   maxLive = 0;
@@ -131,21 +245,128 @@ export class SimAws {
   private taskCounter = 0;
   private lastFailureAt = -Infinity;
 
+  readonly stackName: string;
+
   constructor(
-    readonly clock: VirtualClock,
-    options: { power?: PowerState; faults?: Faults; participants?: number; desired?: number } = {},
+    readonly clock: Clock,
+    options: { power?: PowerState; faults?: Faults; participants?: number; desired?: number; stackName?: string } = {},
     readonly faults: Faults = options.faults ?? {},
   ) {
+    this.stackName = options.stackName ?? 'Meet-meet-ne3d-org';
     this.power = options.power ?? 'on';
     this.serviceExists = this.power === 'on';
     this.state = new InMemoryState(clock);
-    if (options.participants !== undefined) this.participants = options.participants;
+    if (options.participants !== undefined) this.people.push({ from: -Infinity, count: options.participants });
     if (faults.stackBusyUntil) this.stackStatus = 'UPDATE_IN_PROGRESS';
     if (options.desired) {
       // Start with a task that has been running for an hour.
       this.desired = options.desired;
       this.tasks.push({ arn: this.newArn(), createdAt: clock.now() - 3600 * SECOND });
     }
+  }
+
+  /** People in calls now (undefined: never set, i.e. 0). */
+  get participants(): number | undefined {
+    return this.people.at(-1)?.count;
+  }
+  set participants(count: number | undefined) {
+    this.people.push({ from: this.clock.now(), count: count ?? 0 });
+  }
+
+  private peopleAt(at: number): number {
+    let count = 0;
+    for (const p of this.people) if (p.from <= at) count = p.count;
+    return count;
+  }
+
+  /**
+   * What the stats sidecar printed: one line a minute from a minute after the task started until it
+   * stopped (nothing while jicofo is silent), with the participants at that time.
+   */
+  statsSamples(since: number): StatsSample[] {
+    if (this.faults.statsSilent) return [];
+    const now = this.clock.now();
+    const out: StatsSample[] = [];
+    for (const t of this.tasks) {
+      const started = t.createdAt + TIMING.running * SECOND;
+      const end = Math.min(now, t.stoppedAt ?? t.stopRequestedAt ?? now);
+      if (this.faults.stuckPending || t.failedContainer) continue;
+      for (let at = started + 60 * SECOND; at <= end; at += 60 * SECOND) {
+        if (at >= since) out.push({ at, participants: this.peopleAt(at) });
+      }
+    }
+    return out.sort((a, b) => a.at - b.at);
+  }
+
+  /**
+   * A `cdk deploy` of a template whose service says DesiredCount `desiredCount`. CloudFormation
+   * applies the template's DesiredCount on every update that touches the service (a new task
+   * definition, for one): aws/containers-roadmap #493. A running task is replaced.
+   */
+  async deploy(desiredCount: number, options: { changesTaskDefinition?: boolean } = {}): Promise<void> {
+    this.call();
+    if (this.stackStatus.endsWith('_IN_PROGRESS')) {
+      throw new PortError('other', 'ValidationError', `Stack is in ${this.stackStatus} state and can not be updated.`);
+    }
+    this.recordMutation('deploy');
+    this.deploys.push({ at: this.clock.now(), desiredCount });
+    this.templateDesired = desiredCount;
+    this.stackStatus = 'UPDATE_IN_PROGRESS';
+    this.stackChangeUntil = this.clock.now() + TIMING.powerChange * SECOND;
+    if (this.serviceExists) {
+      this.desired = this.templateDesired;
+      if (options.changesTaskDefinition ?? true) for (const t of this.tasks) t.stopRequestedAt ??= this.clock.now();
+    }
+    this.tick(this.clock.now());
+  }
+
+  /** Who is calling a mutation (set by actor ports); checked against the lock. */
+  private caller?: { actor: string; tokens: Set<string> };
+  private recordMutation(what: string): void {
+    const holder = this.state.lock?.token;
+    const ok = this.caller ? holder !== undefined && this.caller.tokens.has(holder) : holder !== undefined;
+    const entry = { at: this.clock.now(), actor: this.caller?.actor ?? '?', what };
+    this.mutations.push(entry);
+    if (!ok) this.unlockedMutations.push(entry);
+  }
+
+  /**
+   * The ports as one actor sees them: every call is in flight for `latencyMs` of (event-clock) time
+   * (bounded in reality by the SDK's request timeout), the actor may then stall for `stallMs` after
+   * the answer (a laptop lid closed, a paused process), a crashed actor's calls never return, and
+   * every mutation is checked against the lock that actor holds when it lands.
+   */
+  portsFor(actor: string, clock: ActorClock, latencyMs: () => number = () => 0, stallMs: () => number = () => 0): ControlPorts {
+    const tokens = new Set<string>();
+    const wrap = <T extends object>(group: T, groupName: string): T =>
+      Object.fromEntries(
+        Object.entries(group).map(([name, fn]) => [
+          name,
+          async (...args: unknown[]) => {
+            const latency = latencyMs();
+            if (latency > 0) await clock.sleep(latency);
+            if (clock.crashed) return new Promise(() => {});
+            const previous = this.caller;
+            this.caller = { actor, tokens };
+            try {
+              const result = await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+              if (groupName === 'state' && (name === 'acquire' || name === 'takeOver')) {
+                const ok = name === 'acquire' ? (result as { acquired: boolean }).acquired : result === true;
+                if (ok) tokens.add((args[0] as LockWrite).token);
+              }
+              const stall = stallMs();
+              if (stall > 0) await clock.sleep(stall);
+              if (clock.crashed) return new Promise(() => {});
+              return result;
+            } finally {
+              this.caller = previous;
+            }
+          },
+        ]),
+      ) as T;
+    return Object.fromEntries(
+      Object.entries(this.ports).map(([key, group]) => [key, wrap(group as object, key)]),
+    ) as unknown as ControlPorts;
   }
 
   private newArn(): string {
@@ -162,11 +383,11 @@ export class SimAws {
       now >= f.credentialsExpireAt &&
       (f.credentialsRestoredAt === undefined || now < f.credentialsRestoredAt)
     ) {
-      throw Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredTokenException' });
+      throw new PortError('credentials', 'ExpiredTokenException', 'The security token included in the request is expired');
     }
     if (f.throttle && Math.floor(now / 1000) % f.throttle.everySeconds < f.throttle.forSeconds) {
       this.throttled += 1;
-      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      throw new PortError('transient', 'ThrottlingException', 'Rate exceeded');
     }
     this.tick(now);
   }
@@ -175,11 +396,19 @@ export class SimAws {
   tick(now: number): void {
     if (this.faults.stackBusyUntil && now < this.faults.stackBusyUntil) this.stackStatus = 'UPDATE_IN_PROGRESS';
     else if (this.stackStatus === 'UPDATE_IN_PROGRESS' && now >= this.stackChangeUntil) {
-      this.stackStatus = 'UPDATE_COMPLETE';
-      if (this.pendingPower) {
-        this.power = this.pendingPower;
+      if (this.pendingPower && this.faults.powerChangeFails) {
+        this.stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
         this.pendingPower = undefined;
+        this.stackChangeUntil = now + 60 * SECOND;
+      } else {
+        this.stackStatus = 'UPDATE_COMPLETE';
+        if (this.pendingPower) {
+          this.power = this.pendingPower;
+          this.pendingPower = undefined;
+        }
       }
+    } else if (this.stackStatus === 'UPDATE_ROLLBACK_IN_PROGRESS' && now >= this.stackChangeUntil) {
+      this.stackStatus = 'UPDATE_ROLLBACK_COMPLETE';
     }
     if (this.deletingUntil !== undefined && now >= this.deletingUntil) this.deleted = true;
     // Powering down deletes the service; its tasks are stopped.
@@ -188,7 +417,10 @@ export class SimAws {
       this.desired = 0;
       for (const t of this.tasks) t.stopRequestedAt ??= now;
     }
-    if (this.stackStatus !== 'UPDATE_IN_PROGRESS' && this.power === 'on') this.serviceExists = true;
+    if (this.stackStatus !== 'UPDATE_IN_PROGRESS' && this.power === 'on' && !this.serviceExists) {
+      this.serviceExists = true;
+      this.desired = this.templateDesired;
+    }
     for (const task of this.tasks) {
       if (task.stoppedAt !== undefined) continue;
       if (task.stopRequestedAt !== undefined && now >= task.stopRequestedAt + TIMING.draining * SECOND) {
@@ -299,15 +531,17 @@ export class SimAws {
         this.call();
         if (this.deleted) return undefined;
         const status = this.deletingUntil !== undefined ? 'DELETE_IN_PROGRESS' : this.stackStatus;
-        return { name: 'Meet-meet-ne3d-org', status, powerState: this.pendingPower ?? this.power, outputs: this.outputs() };
+        return { name: this.stackName, status, powerState: this.pendingPower ?? this.power, outputs: this.outputs() };
       },
       setPower: async (power) => {
         this.call();
         if (this.stackStatus.endsWith('_IN_PROGRESS')) {
-          throw Object.assign(new Error(`Stack is in ${this.stackStatus} state and can not be updated.`), {
-            name: 'ValidationError',
-          });
+          throw new PortError('other', 'ValidationError', `Stack is in ${this.stackStatus} state and can not be updated.`);
         }
+        this.recordMutation('setPower');
+        // CloudFormation answers an update that changes nothing with "No updates are to be performed."
+        // (a ValidationError); the port, like the SDK adapter, reports that as done.
+        if (power === this.power && !this.pendingPower) return;
         this.stackStatus = 'UPDATE_IN_PROGRESS';
         this.pendingPower = power;
         this.stackChangeUntil = this.clock.now() + TIMING.powerChange * SECOND;
@@ -315,6 +549,7 @@ export class SimAws {
       },
       delete: async () => {
         this.call();
+        this.recordMutation('delete');
         this.deletingUntil = this.clock.now() + TIMING.delete * SECOND;
         for (const t of this.tasks) t.stopRequestedAt ??= this.clock.now();
         this.desired = 0;
@@ -334,7 +569,8 @@ export class SimAws {
       },
       setDesired: async (_cluster, _service, count) => {
         this.call();
-        if (!this.serviceExists) throw Object.assign(new Error('Service not found.'), { name: 'ServiceNotFoundException' });
+        if (!this.serviceExists) throw new PortError('other', 'ServiceNotFoundException', 'Service not found.');
+        this.recordMutation('setDesired');
         this.desired = count;
         this.desiredCalls.push({ at: this.clock.now(), count });
         this.tick(this.clock.now());
@@ -355,8 +591,8 @@ export class SimAws {
     },
     endpoints: {
       check: async (host): Promise<CheckResult[]> => {
+        this.call();
         const now = this.clock.now();
-        this.tick(now);
         const ready = this.targetStates(now).some((t) => t.state === 'healthy');
         const https: CheckResult = ready
           ? { name: 'https', status: 'pass', detail: `https://${host}/ answered 200` }
@@ -385,14 +621,15 @@ export class SimAws {
       },
     },
     participants: {
-      current: async () => {
+      samples: async (_group, since) => {
         this.call();
-        return this.participants;
+        return this.statsSamples(since);
       },
     },
     recordings: {
       deleteAll: async () => {
         this.call();
+        this.recordMutation('deleteAll');
         this.deletedRecordings = true;
         return 42;
       },
@@ -402,7 +639,7 @@ export class SimAws {
       create: async (group, schedule, target) => {
         this.call();
         if (this.schedules.some((s) => s.group === group && s.schedule.name === schedule.name)) {
-          throw Object.assign(new Error(`Schedule ${schedule.name} already exists.`), { name: 'ConflictException' });
+          throw new PortError('other', 'ConflictException', `Schedule ${schedule.name} already exists.`);
         }
         this.schedules.push({ group, schedule: { ...schedule, state: 'ENABLED' }, target });
       },
@@ -413,7 +650,7 @@ export class SimAws {
       remove: async (group, name) => {
         this.call();
         const index = this.schedules.findIndex((s) => s.group === group && s.schedule.name === name);
-        if (index < 0) throw Object.assign(new Error(`Schedule ${name} does not exist.`), { name: 'ResourceNotFoundException' });
+        if (index < 0) throw new PortError('other', 'ResourceNotFoundException', `Schedule ${name} does not exist.`);
         this.schedules.splice(index, 1);
       },
     },
@@ -429,7 +666,8 @@ export class SimAws {
       };
     return {
       acquire: guard((r) => this.state.acquire(r)),
-      renew: guard((token, now, lease) => this.state.renew(token, now, lease)),
+      takeOver: guard((r, version) => this.state.takeOver(r, version)),
+      heartbeat: guard((token, version, lease, now) => this.state.heartbeat(token, version, lease, now)),
       release: guard((token) => this.state.release(token)),
       current: guard(() => this.state.current()),
       append: guard((e) => this.state.append(e)),

@@ -171,15 +171,25 @@ describe('targets, logs, participants and recordings', () => {
     });
   });
 
-  it('reads participants from the newest stats line', async () => {
+  it('reads the stats lines since a time across pages, oldest first, skipping lines where jicofo did not answer', async () => {
     logs
       .on(FilterLogEventsCommand)
       .resolvesOnce({
-        events: [{ message: '{"type":"jicofo-stats","ok":true,"stats":{"participants":2}}' }],
+        events: [
+          { timestamp: 3000, message: '{"type":"jicofo-stats","ok":true,"stats":{"participants":5,"conferences":1}}' },
+          { timestamp: 2500, message: '{"type":"jicofo-stats","ok":false,"stats":null}' },
+        ],
         nextToken: 'n',
       })
-      .resolvesOnce({ events: [{ message: '{"type":"jicofo-stats","ok":true,"stats":{"participants":5,"conferences":1}}' }] });
-    expect(await ports.participants.current('/stats')).toBe(5);
+      .resolvesOnce({ events: [{ timestamp: 2000, message: '{"type":"jicofo-stats","ok":true,"stats":{"participants":2}}' }] });
+    expect(await ports.participants.samples('/stats', 1000)).toEqual([
+      { at: 2000, participants: 2 },
+      { at: 3000, participants: 5 },
+    ]);
+    expect(logs.commandCalls(FilterLogEventsCommand)[0]?.args[0].input).toMatchObject({
+      logGroupName: '/stats',
+      startTime: 1000,
+    });
   });
 
   it('knows nothing when jicofo did not answer or no line is recent', () => {

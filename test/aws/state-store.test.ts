@@ -1,128 +1,114 @@
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dynamoStateStore } from '../../src/aws/state-store.js';
+import type { LockWrite } from '../../src/control/ports.js';
 
-const dynamo = mockClient(DynamoDBClient);
-const store = dynamoStateStore(new DynamoDBClient({ region: 'us-west-2' }), 'meet-state');
-const conditionFailed = (item?: Record<string, unknown>) =>
-  Object.assign(
-    new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
-    item ? { Item: item } : {},
-  );
+// The real adapter against a DynamoDB implementation nobody here wrote (dynalite, in memory, on
+// 127.0.0.1): the condition expressions are evaluated, not compared as strings.
+let server: ReturnType<typeof dynalite>;
+let client: DynamoDBClient;
+let table = 0;
+let store: ReturnType<typeof dynamoStateStore>;
 
-beforeEach(() => dynamo.reset());
-
-describe('DynamoDB lock', () => {
-  it('acquires with a conditional put that also accepts an expired lease', async () => {
-    dynamo.on(PutItemCommand).resolves({});
-    const result = await store.acquire({
-      owner: 'cli:ana',
-      reason: 'running: meetup',
-      token: 'tok',
-      now: 1000,
-      leaseSeconds: 60,
-    });
-    expect(result).toEqual({
-      acquired: true,
-      lease: { owner: 'cli:ana', reason: 'running: meetup', token: 'tok', acquiredAt: 1000, leaseUntil: 61_000 },
-    });
-    expect(dynamo).toHaveReceivedCommandWith(PutItemCommand, {
-      TableName: 'meet-state',
-      ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
-      ExpressionAttributeValues: { ':now': { N: '1000' } },
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    });
-  });
-
-  it('reports the holder when the lock is taken', async () => {
-    dynamo.on(PutItemCommand).rejects(
-      conditionFailed({
-        pk: { S: 'LOCK' },
-        sk: { S: 'LOCK' },
-        owner: { S: 'schedule:weekly' },
-        reason: { S: 'running: meetup' },
-        token: { S: 'x' },
-        acquiredAt: { N: '5' },
-        leaseUntil: { N: '99' },
-      }),
-    );
-    const result = await store.acquire({ owner: 'cli:ana', reason: 'r', token: 'tok', now: 10, leaseSeconds: 60 });
-    expect(result).toEqual({
-      acquired: false,
-      holder: { owner: 'schedule:weekly', reason: 'running: meetup', token: 'x', acquiredAt: 5, leaseUntil: 99 },
-    });
-  });
-
-  it("renews and releases only with the holder's token", async () => {
-    dynamo.on(UpdateItemCommand).rejectsOnce(conditionFailed()).resolves({});
-    expect(await store.renew('stale', 0, 60)).toBe(false);
-    expect(await store.renew('tok', 0, 60)).toBe(true);
-    expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, {
-      ConditionExpression: '#token = :token',
-      ExpressionAttributeValues: { ':until': { N: '60000' }, ':token': { S: 'tok' } },
-    });
-    dynamo.on(DeleteItemCommand).rejects(conditionFailed());
-    await expect(store.release('stale')).resolves.toBeUndefined();
-  });
-
-  it('passes other errors on', async () => {
-    dynamo.on(PutItemCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-    await expect(store.acquire({ owner: 'a', reason: 'r', token: 't', now: 0, leaseSeconds: 1 })).rejects.toThrow(
-      'Rate exceeded',
-    );
-  });
-
-  it('reads the current lease consistently', async () => {
-    dynamo.on(GetItemCommand).resolves({});
-    expect(await store.current()).toBeUndefined();
-    expect(dynamo).toHaveReceivedCommandWith(GetItemCommand, { ConsistentRead: true });
+beforeAll(async () => {
+  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  client = new DynamoDBClient({
+    region: 'us-west-2',
+    endpoint: `http://127.0.0.1:${port}`,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
   });
 });
+afterAll(async () => {
+  client.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+beforeEach(async () => {
+  table += 1;
+  const name = `meet-state-${table}`;
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  store = dynamoStateStore(client, name);
+});
 
-describe('DynamoDB event log', () => {
-  const event = {
-    at: Date.UTC(2026, 11, 3, 18),
-    actor: 'cli:ana',
-    reason: 'meetup',
-    goal: 'running',
-    from: 'STOPPED',
-    to: 'READY',
-    outcome: 'done' as const,
-  };
+const write = (owner: string, token: string, version: string, now = 1000): LockWrite => ({
+  owner,
+  reason: `running: ${owner}`,
+  token,
+  version,
+  leaseSeconds: 60,
+  now,
+});
 
-  it('appends without ever overwriting', async () => {
-    dynamo.on(PutItemCommand).resolves({});
-    await store.append(event);
-    const input = dynamo.commandCalls(PutItemCommand)[0]?.args[0].input;
-    expect(input?.ConditionExpression).toBe('attribute_not_exists(sk)');
-    expect(input?.Item?.pk).toEqual({ S: 'EVENT' });
-    expect(input?.Item?.sk?.S).toMatch(/^2026-12-03T18:00:00\.000Z#/);
-    expect(JSON.parse(input?.Item?.event?.S ?? '{}')).toEqual(event);
+describe('DynamoDB lock record (dynalite)', () => {
+  it('creates the record only when there is none, and names the holder otherwise', async () => {
+    const first = await store.acquire(write('cli:ana', 'a', 'v1'));
+    expect(first).toMatchObject({ acquired: true, lease: { owner: 'cli:ana', token: 'a', version: 'v1', leaseSeconds: 60 } });
+    // Whatever the second actor's clock says (far in the future here), a present record is never replaced by acquire.
+    const second = await store.acquire(write('schedule:weekly', 'b', 'w1', 10 ** 13));
+    expect(second).toEqual({
+      acquired: false,
+      holder: expect.objectContaining({ owner: 'cli:ana', token: 'a', version: 'v1', acquiredAt: 1000 }),
+    });
+    expect((await store.current())?.token).toBe('a');
   });
 
-  it('reads events since a time across pages, oldest first', async () => {
-    dynamo
-      .on(QueryCommand)
-      .resolvesOnce({
-        Items: [{ pk: { S: 'EVENT' }, sk: { S: 'a' }, event: { S: JSON.stringify(event) } }],
-        LastEvaluatedKey: { pk: { S: 'EVENT' }, sk: { S: 'a' } },
-      })
-      .resolvesOnce({
-        Items: [{ pk: { S: 'EVENT' }, sk: { S: 'b' }, event: { S: JSON.stringify({ ...event, outcome: 'no-op' }) } }],
-      });
-    const events = await store.events(Date.UTC(2026, 11, 1));
-    expect(events.map((e) => e.outcome)).toEqual(['done', 'no-op']);
-    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
-      ExpressionAttributeValues: { ':pk': { S: 'EVENT' }, ':since': { S: '2026-12-01T00:00:00.000Z' } },
-    });
+  it('heartbeats only for the holder, rewriting the version', async () => {
+    await store.acquire(write('cli:ana', 'a', 'v1'));
+    expect(await store.heartbeat('intruder', 'x', 60, 2000)).toBe(false);
+    expect((await store.current())?.version).toBe('v1');
+    expect(await store.heartbeat('a', 'v2', 60, 2000)).toBe(true);
+    expect(await store.current()).toMatchObject({ token: 'a', version: 'v2', heartbeatAt: 2000, acquiredAt: 1000 });
+  });
+
+  it('takes over only the version the taker watched', async () => {
+    await store.acquire(write('cli:ana', 'a', 'v1'));
+    await store.heartbeat('a', 'v2', 60, 2000);
+    // The taker watched v1, but the holder heartbeated since: alive, no takeover.
+    expect(await store.takeOver(write('idle-stop', 'b', 'w1'), 'v1')).toBe(false);
+    expect((await store.current())?.token).toBe('a');
+    expect(await store.takeOver(write('idle-stop', 'b', 'w1'), 'v2')).toBe(true);
+    expect(await store.current()).toMatchObject({ owner: 'idle-stop', token: 'b', version: 'w1' });
+    // The old holder is fenced out: its heartbeat and release do nothing.
+    expect(await store.heartbeat('a', 'v3', 60, 3000)).toBe(false);
+    await store.release('a');
+    expect((await store.current())?.token).toBe('b');
+  });
+
+  it('takes over nothing when there is no record', async () => {
+    expect(await store.takeOver(write('idle-stop', 'b', 'w1'), 'v1')).toBe(false);
+    expect(await store.current()).toBeUndefined();
+  });
+
+  it('releases only its own record', async () => {
+    await store.acquire(write('cli:ana', 'a', 'v1'));
+    await store.release('b');
+    expect((await store.current())?.token).toBe('a');
+    await store.release('a');
+    expect(await store.current()).toBeUndefined();
+    expect((await store.acquire(write('idle-stop', 'c', 'x1'))).acquired).toBe(true);
+  });
+
+  it('keeps the latest meeting window', async () => {
+    expect(await store.window()).toBeUndefined();
+    await store.setWindow({ schedule: 'weekly', from: 1, until: 2 });
+    await store.setWindow({ schedule: 'december', from: 3, until: 4 });
+    expect(await store.window()).toEqual({ schedule: 'december', from: 3, until: 4 });
   });
 });

@@ -74,13 +74,7 @@ describe('meetctl start', () => {
 
   it('refuses while another actor holds the lock (exit 1), naming it', async () => {
     const aws = sim();
-    await aws.state.acquire({
-      owner: 'schedule:weekly',
-      reason: 'running: meetup',
-      token: 't',
-      now: aws.clock.now(),
-      leaseSeconds: 600,
-    });
+    aws.state.hold('schedule:weekly', 'running: meetup', { token: 't' });
     const result = await cli(['start'], { files, sim: aws });
     expect(result.code).toBe(ExitCode.failed);
     expect(result.stderr).toContain('schedule:weekly holds the lock');

@@ -177,31 +177,24 @@ describe('stop, power and destroy', () => {
   });
 
   it('refuses a second actor while the first holds the lock, naming the holder', async () => {
-    const { sim, run, clock } = setup();
-    await sim.state.acquire({
-      owner: 'schedule:weekly',
-      reason: 'running: meetup',
-      token: 't',
-      now: clock.now(),
-      leaseSeconds: 600,
-    });
+    const { sim, run } = setup();
+    sim.state.hold('schedule:weekly', 'running: meetup', { token: 't' });
     await expect(run('running')).rejects.toThrow('schedule:weekly holds the lock');
     expect(sim.desiredCalls).toHaveLength(0);
     expect(sim.state.log.at(-1)).toMatchObject({ outcome: 'refused' });
   });
 
-  it('takes over a stale lease safely', async () => {
-    const { sim, run, clock } = setup();
-    await sim.state.acquire({
-      owner: 'crashed-laptop',
-      reason: 'running',
-      token: 'old',
-      now: clock.now() - 3_600_000,
-      leaseSeconds: 600,
-    });
+  it('takes over a dead holder after watching its version for one lease, and fences it out', async () => {
+    const { sim, run, clock, start } = setup();
+    sim.state.hold('crashed-laptop', 'running', { token: 'old', alive: false });
     const outcome = await run('running');
     expect(outcome.outcome).toBe('done');
-    // The old holder can no longer release or renew what is now ours.
-    expect(await sim.state.renew('old', clock.now(), 60)).toBe(false);
+    expect(outcome.tookOverFrom?.owner).toBe('crashed-laptop');
+    // It watched for one lease duration (60 s) before taking over, not less.
+    const took = sim.state.grants.find((g) => g.owner === 'cli:ana@laptop');
+    expect((took?.from ?? 0) - start).toBeGreaterThanOrEqual(60_000);
+    expect((took?.from ?? 0) - start).toBeLessThan(120_000);
+    // The old holder can no longer heartbeat or release what is now ours.
+    expect(await sim.state.heartbeat('old', 'x', 60, clock.now())).toBe(false);
   });
 });

@@ -18,7 +18,8 @@ describe('participants signal', () => {
     ]) {
       template.hasResourceProperties('AWS::Logs::MetricFilter', {
         LogGroupName: { Ref: stats },
-        FilterPattern: '{ ($.type = "jicofo-stats") && ($.ok IS TRUE) }',
+        // The metric value's field appears in the pattern, as CloudWatch requires.
+        FilterPattern: `{ ($.type = "jicofo-stats") && ($.ok IS TRUE) && ($.stats.${field} = "*") }`,
         MetricTransformations: [
           { MetricNamespace: 'Meet/Meet-meet-example-org', MetricName: name, MetricValue: `$.stats.${field}`, Unit: 'Count' },
         ],

@@ -19,11 +19,11 @@ const logStream = (group: string, stream = 'jvb/jvb/0123') =>
   `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${group}:log-stream:${stream}`;
 const otherSecret = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:someone-else-XyZ123`;
 
-type Case = [action: string, resource: string];
+type Case = [action: string, resource: string, context?: Record<string, string>];
 async function expectAll(role: string, cases: Case[], expected: 'Allowed' | 'ImplicitlyDenied') {
   const policies = policiesOfRole(json, role);
   const results = await Promise.all(
-    cases.map(async ([action, res]) => `${action} ${res} → ${await decide(policies, action, res)}`),
+    cases.map(async ([action, res, context]) => `${action} ${res} → ${await decide(policies, action, res, context)}`),
   );
   expect(results).toEqual(cases.map(([action, res]) => `${action} ${res} → ${expected}`));
 }
@@ -144,6 +144,9 @@ describe('automation function roles', () => {
   const table = arnOf(json, resource(json, 'AWS::DynamoDB::Table').id, 'Arn');
   const topic = arnOf(json, resource(json, 'AWS::SNS::Topic').id);
   const stats = resource(json, 'AWS::Logs::LogGroup', 'LogsStatsLogs').id;
+  const eventLog = resource(json, 'AWS::Logs::LogGroup', 'EventLog').id;
+  const lockRow = { 'dynamodb:LeadingKeys': 'LOCK' };
+  const windowRow = { 'dynamodb:LeadingKeys': 'WINDOW' };
   const jvbLogs = resource(json, 'AWS::Logs::LogGroup', 'LogsJvbLogs').id;
   const ecsArn = (kind: string, name: string, clusterName = cluster) =>
     `arn:aws:ecs:${REGION}:${ACCOUNT}:${kind}/${clusterName}/${name}`;
@@ -162,12 +165,14 @@ describe('automation function roles', () => {
           ['ecs:UpdateService', ecsArn('service', 'svc')],
           ['ecs:DescribeTasks', ecsArn('task', '0123abcd')],
           ['elasticloadbalancing:DescribeTargetHealth', '*'],
-          ['dynamodb:PutItem', table],
-          ['dynamodb:UpdateItem', table],
-          ['dynamodb:DeleteItem', table],
-          ['dynamodb:GetItem', table],
-          ['dynamodb:Query', table],
+          ...['PutItem', 'UpdateItem', 'DeleteItem', 'GetItem'].flatMap((a): Case[] => [
+            [`dynamodb:${a}`, table, lockRow],
+            [`dynamodb:${a}`, table, windowRow],
+          ]),
           ['logs:FilterLogEvents', `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${stats}`],
+          ['logs:FilterLogEvents', `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${eventLog}`],
+          ['logs:CreateLogStream', logStream(eventLog, '2026-12-03/abc')],
+          ['logs:PutLogEvents', logStream(eventLog, '2026-12-03/abc')],
           ['logs:GetLogEvents', logStream(jvbLogs, 'jvb/jvb/0123abcd')],
           ['sns:Publish', topic],
         ],
@@ -204,21 +209,33 @@ describe('automation function roles', () => {
     });
   }
 
-  it('only the idle stop may re-arm the idle alarm, and no other alarm', async () => {
-    const alarm = (name: string) => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`;
-    await expectAll(roleOf('IdleStop'), [['cloudwatch:SetAlarmState', alarm('Meet-meet-example-org-idle')]], 'Allowed');
-    await expectAll(
-      roleOf('IdleStop'),
-      [
-        ['cloudwatch:SetAlarmState', alarm('billing')],
-        ['cloudwatch:DeleteAlarms', alarm('Meet-meet-example-org-idle')],
-      ],
-      'ImplicitlyDenied',
-    );
-    for (const other of ['ScheduledStart', 'RuntimeGuard']) {
-      await expectAll(roleOf(other), [['cloudwatch:SetAlarmState', alarm('Meet-meet-example-org-idle')]], 'ImplicitlyDenied');
+  it("no function forces the idle alarm back (a deferred idle stop is the guard's job)", async () => {
+    const alarm = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:Meet-meet-example-org-idle`;
+    for (const name of ['ScheduledStart', 'IdleStop', 'RuntimeGuard']) {
+      await expectAll(roleOf(name), [['cloudwatch:SetAlarmState', alarm]], 'ImplicitlyDenied');
     }
   });
+
+  for (const name of ['ScheduledStart', 'IdleStop', 'RuntimeGuard']) {
+    it(`${name} cannot delete, edit or shorten the event log, nor write other rows of the state table`, async () => {
+      await expectAll(
+        roleOf(name),
+        [
+          ['logs:DeleteLogStream', logStream(eventLog, '2026-12-03/abc')],
+          ['logs:DeleteLogGroup', `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${eventLog}`],
+          ['logs:PutRetentionPolicy', `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${eventLog}`],
+          ['logs:DeleteRetentionPolicy', `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${eventLog}`],
+          ['logs:CreateLogStream', logStream(stats, 'forged')],
+          ['logs:PutLogEvents', logStream(stats, 'forged')],
+          ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': 'EVENT' }],
+          ['dynamodb:DeleteItem', table, { 'dynamodb:LeadingKeys': 'EVENT' }],
+          ['dynamodb:UpdateItem', table, { 'dynamodb:LeadingKeys': 'OTHER' }],
+          ['dynamodb:Query', table],
+        ],
+        'ImplicitlyDenied',
+      );
+    });
+  }
 
   it('the scheduler role can only invoke the scheduled start', async () => {
     const role = resource(json, 'AWS::IAM::Role', 'SchedulerRole').id;

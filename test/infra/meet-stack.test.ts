@@ -132,9 +132,13 @@ describe('load balancer', () => {
 });
 
 describe('ECS service and task', () => {
-  it('runs a Fargate service at desired count 0 with the circuit breaker and a grace period for NLB registration', () => {
+  it('takes the desired count from a parameter (0 by default) so a deploy never resets a running task', () => {
+    template.hasParameter('DesiredCount', { Type: 'Number', Default: '0', AllowedValues: ['0', '1'] });
+    template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: { Ref: 'DesiredCount' } });
+  });
+
+  it('runs a Fargate service with the circuit breaker and a grace period for NLB registration', () => {
     template.hasResourceProperties('AWS::ECS::Service', {
-      DesiredCount: 0,
       LaunchType: 'FARGATE',
       HealthCheckGracePeriodSeconds: HEALTH_CHECK_GRACE_SECONDS,
       DeploymentConfiguration: {

@@ -65,6 +65,7 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
     isTTY: false,
     env: options.env ?? {},
     cwd,
+    packageRoot: ROOT,
     readFile: (file) => {
       const relative = path.relative(cwd, file);
       if (relative in files) return files[relative] as string;

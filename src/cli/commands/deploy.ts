@@ -1,4 +1,7 @@
 import { toMeetError } from '../../aws/errors.js';
+import type { AwsPorts } from '../../aws/ports.js';
+import type { MeetConfig } from '../../config/schema.js';
+import { acquireLock, HEARTBEAT_SECONDS, type HeldLock } from '../../control/lock.js';
 import { OUTPUT_NAMES as OUTPUTS } from '../../control/outputs.js';
 import type { PowerState } from '../../control/snapshot.js';
 import { ExitCode, MeetError } from '../../errors.js';
@@ -72,18 +75,65 @@ export async function deploy(ctx: Context, options: DeployOptions): Promise<numb
   }
   const powerState: PowerState = stack?.powerState ?? options.power ?? 'on';
 
+  // A deployed stack: take the control-plane lock first, so no start, stop or automation runs meanwhile.
+  const lock = stack?.outputs[OUTPUTS.stateTable] && !ctx.options.dryRun ? await takeLock(ctx, config, stack.name) : undefined;
+  try {
+    return await deployLocked(ctx, { config, file, account, stack, powerState, options, call, aws, profile, lock });
+  } finally {
+    await lock?.release().catch(() => undefined);
+  }
+}
+
+async function takeLock(ctx: Context, config: MeetConfig, stackName: string): Promise<HeldLock> {
+  const profile = ctx.profile;
+  const ports = ctx.deps.controlPorts({ region: config.region, stackName, ...(profile ? { profile } : {}) });
+  ctx.out.note('Taking the control-plane lock…');
+  const taken = await (async () => {
+    try {
+      return await acquireLock(ports.state, ctx.deps.clock, { owner: ctx.deps.actor, reason: 'deploy: meetctl deploy' });
+    } catch (error) {
+      throw toMeetError(error, profile, 'taking the control-plane lock');
+    }
+  })();
+  if (!taken.acquired) {
+    throw new MeetError(
+      `another change is running: ${taken.holder.owner} holds the lock (${taken.holder.reason}).`,
+      ExitCode.failed,
+      'Wait for it to finish, then deploy again.',
+    );
+  }
+  return taken.lock;
+}
+
+interface Locked {
+  readonly config: MeetConfig;
+  readonly file: string;
+  readonly account: string;
+  readonly stack: Awaited<ReturnType<AwsPorts['stacks']['describe']>>;
+  readonly powerState: PowerState;
+  readonly options: DeployOptions;
+  readonly call: <T>(doing: string, fn: () => Promise<T>) => Promise<T>;
+  readonly aws: AwsPorts;
+  readonly profile: string | undefined;
+  readonly lock: HeldLock | undefined;
+}
+
+async function deployLocked(ctx: Context, d: Locked): Promise<number> {
+  const { config, file, account, stack, powerState, options, call, aws, profile, lock } = d;
   let runningTasks = 0;
+  let desiredCount = 0;
   const cluster = stack?.outputs[OUTPUTS.cluster];
   const service = stack?.outputs[OUTPUTS.service];
   if (cluster && service) {
     const counts = await call(`reading ECS service ${service}`, () => aws.services.counts(cluster, service));
     runningTasks = (counts?.running ?? 0) + (counts?.pending ?? 0);
+    desiredCount = Math.min(counts?.desired ?? 0, 1);
   }
   if (runningTasks > 0 && !options.force) {
     throw new MeetError(
-      `${runningTasks} task(s) are running: a meeting may be live, and deploying would replace the task and drop everyone.`,
+      `${runningTasks} task(s) are running: a meeting may be live, and deploying may replace the task and drop everyone.`,
       ExitCode.failed,
-      'Wait until the meeting ends (or stop the platform), or pass --force to deploy anyway.',
+      'Wait until the meeting ends (or stop the platform), or pass --force to deploy anyway (the task is replaced, not stopped).',
     );
   }
 
@@ -94,6 +144,9 @@ export async function deploy(ctx: Context, options: DeployOptions): Promise<numb
     ctx.deps.cdkAppCommand,
     '--parameters',
     `PowerState=${powerState}`,
+    // The live count: CloudFormation applies the template's DesiredCount on every service update.
+    '--parameters',
+    `DesiredCount=${desiredCount}`,
     '--require-approval',
     ctx.options.yes ? 'never' : 'broadening',
     '--no-notices',
@@ -124,15 +177,25 @@ export async function deploy(ctx: Context, options: DeployOptions): Promise<numb
   ctx.out.note(
     `${stack ? 'Updating' : 'Creating'} stack ${config.stackName} in ${config.region} (account ${account}), PowerState=${powerState}…`,
   );
-  const code = await ctx.deps.runCdk(cdkArgs, {
-    cwd: ctx.deps.cwd,
-    env: { MEET_CONFIG: file, MEET_REGION: config.region, CDK_DISABLE_CLI_TELEMETRY: 'true' },
-  });
+  await lock?.fence();
+  // Keep the lease alive while cdk runs (minutes); a lost lease is reported after cdk returns.
+  const heartbeat = lock ? setInterval(() => void lock.keepAlive().catch(() => undefined), HEARTBEAT_SECONDS * 1000) : undefined;
+  heartbeat?.unref?.();
+  const code = await ctx.deps
+    .runCdk(cdkArgs, {
+      cwd: ctx.deps.packageRoot,
+      env: { MEET_CONFIG: file, MEET_REGION: config.region, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+    })
+    .finally(() => clearInterval(heartbeat));
   if (code !== 0) {
     throw new MeetError(
-      `cdk deploy failed with exit code ${code}; CloudFormation rolls a failed change back, so the previous version stays in place.`,
+      stack
+        ? `cdk deploy failed with exit code ${code}; CloudFormation rolls a failed update back to the previous version.`
+        : `cdk deploy failed with exit code ${code}; CloudFormation rolls a failed first deploy back and the stack may be left in ROLLBACK_COMPLETE.`,
       ExitCode.failed,
-      'Read the CloudFormation events printed above; `meetctl deploy --dry-run` shows the command.',
+      stack
+        ? 'Read the CloudFormation events printed above; `meetctl deploy --dry-run` shows the command.'
+        : 'Read the CloudFormation events printed above, fix the cause (docs/deploy.md lists the usual ones), delete the rolled-back stack in the CloudFormation console if it is there, then deploy again.',
     );
   }
   if (ctx.options.json) ctx.out.json({ ...result, deployed: true });

@@ -26,7 +26,15 @@ export interface StatusJson {
   readonly targets: { readonly web: readonly string[]; readonly media: readonly string[] };
   readonly endpoints?: readonly CheckResult[];
   readonly participants: number | null;
-  readonly lock: { readonly owner: string; readonly reason: string; readonly until: string } | null;
+  readonly lock: {
+    readonly owner: string;
+    readonly reason: string;
+    /** When the holder took it, on the holder's clock. */
+    readonly since: string;
+    /** When the holder last proved it is alive, on the holder's clock. */
+    readonly heartbeatAt: string;
+    readonly leaseSeconds: number;
+  } | null;
   readonly monthToDate: MonthToDate & { readonly budgetUsd: number };
 }
 
@@ -67,10 +75,15 @@ async function statusJson(session: Session): Promise<{ json: StatusJson; snapsho
     targets: { web: snapshot.targets.web.map((t) => t.state), media: snapshot.targets.media.map((t) => t.state) },
     ...(snapshot.endpoints ? { endpoints: snapshot.endpoints } : {}),
     participants: snapshot.participants ?? null,
-    lock:
-      snapshot.lock && snapshot.lock.leaseUntil > snapshot.at
-        ? { owner: snapshot.lock.owner, reason: snapshot.lock.reason, until: new Date(snapshot.lock.leaseUntil).toISOString() }
-        : null,
+    lock: snapshot.lock
+      ? {
+          owner: snapshot.lock.owner,
+          reason: snapshot.lock.reason,
+          since: new Date(snapshot.lock.acquiredAt).toISOString(),
+          heartbeatAt: new Date(snapshot.lock.heartbeatAt).toISOString(),
+          leaseSeconds: snapshot.lock.leaseSeconds,
+        }
+      : null,
     monthToDate: { ...month, budgetUsd: session.config.monthlyBudgetUsd },
   };
   return { json, snapshot };
@@ -92,7 +105,10 @@ function renderStatus(session: Session, s: StatusJson): void {
   if (s.service) out.line(`Targets: web ${s.targets.web.join('/') || 'none'}, media ${s.targets.media.join('/') || 'none'}`);
   for (const c of s.endpoints ?? []) out.line(`Check ${c.name}: ${c.status} (${c.detail})`);
   out.line(`Participants: ${s.participants ?? 'unknown (no task, or no recent stats line)'}`);
-  if (s.lock) out.line(`Lock: held by ${s.lock.owner} until ${s.lock.until} (${s.lock.reason})`);
+  if (s.lock)
+    out.line(
+      `Lock: held by ${s.lock.owner} since ${s.lock.since} (${s.lock.reason}); last heartbeat ${s.lock.heartbeatAt} (its clock), lease ${s.lock.leaseSeconds} s`,
+    );
   const m = s.monthToDate;
   out.line(
     `This month: ${m.runningHours} h running, ${m.stoppedHours} h stopped, ${m.poweredDownHours} h powered down; about ${usd(m.costUsd)} of the ${usd(m.budgetUsd)} budget.`,

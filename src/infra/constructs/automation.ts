@@ -16,8 +16,9 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { AutomationSettings } from '../../automation/policy.js';
 import { ENV } from '../../lambda/environment.js';
-import { sourceEntry } from './entry.js';
+import { bundlingRoot, sourceEntry } from './entry.js';
 import { acknowledgeBasicExecutionRole, logicalId } from './nag.js';
+import { STATE_ROWS } from './state-table.js';
 
 export interface AutomationProps {
   /** Public host name of the meeting. */
@@ -28,6 +29,8 @@ export interface AutomationProps {
   /** The ECS cluster (the service's ARN is built from its name: the service itself comes and goes with PowerState). */
   readonly cluster: ecs.Cluster;
   readonly stateTable: dynamodb.ITable;
+  /** The append-only event log. */
+  readonly eventLog: logs.ILogGroup;
   /** The stats sidecar's log group (participants signal). */
   readonly statsLogGroup: logs.ILogGroup;
   /** Every container log group (the last lines of a failing container go into alerts). */
@@ -71,9 +74,11 @@ export class Automation extends Construct {
     const fromStats = (metricName: string, field: string) =>
       new logs.MetricFilter(this, `${metricName}Metric`, {
         logGroup: props.statsLogGroup,
+        // The metric value's field must appear in the pattern (CDK's metricValue documentation).
         filterPattern: logs.FilterPattern.all(
           logs.FilterPattern.stringValue('$.type', '=', 'jicofo-stats'),
           logs.FilterPattern.booleanValue('$.ok', true),
+          logs.FilterPattern.exists(`$.stats.${field}`),
         ),
         metricNamespace: namespace,
         metricName,
@@ -95,6 +100,7 @@ export class Automation extends Construct {
       const f = new NodejsFunction(this, name, {
         description,
         entry: sourceEntry('lambda', file),
+        ...bundlingRoot(),
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
         memorySize: 256,
@@ -124,21 +130,9 @@ export class Automation extends Construct {
       Duration.minutes(10),
     );
 
-    // A fixed name, so the idle-stop role can name the alarm without depending on it (the alarm depends on the function).
+    // A fixed name, so people and docs can find it. The idle stop never forces it back to OK: a
+    // deferred stop is picked up by the runtime guard's idle rule instead.
     const idleAlarmName = `${stack.stackName}-idle`;
-    this.idleStop.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['cloudwatch:SetAlarmState'],
-        resources: [
-          stack.formatArn({
-            service: 'cloudwatch',
-            resource: 'alarm',
-            resourceName: idleAlarmName,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    );
     this.idleAlarm = new cloudwatch.Alarm(this, 'IdleAlarm', {
       alarmName: idleAlarmName,
       alarmDescription: `Nobody in a call on ${props.domain} for ${props.settings.idleStopMinutes} minutes: the idle stop runs.`,
@@ -209,22 +203,36 @@ export class Automation extends Construct {
       }),
       // DescribeTargetHealth supports no resource-level permissions.
       new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeTargetHealth'], resources: ['*'] }),
+      // The lock and the meeting window only (never other rows); the event log is in CloudWatch Logs.
       new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         resources: [props.stateTable.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...STATE_ROWS] } },
+      }),
+      // Append to the event log and read it; nothing that deletes, edits or shortens it.
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [
+          stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: `${props.eventLog.logGroupName}:log-stream:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
       }),
       // IAM names a log group without the ":*" that CloudFormation's Arn attribute carries: grant both forms.
       new iam.PolicyStatement({
         actions: ['logs:FilterLogEvents'],
-        resources: [
-          props.statsLogGroup.logGroupArn,
+        resources: [props.statsLogGroup, props.eventLog].flatMap((group) => [
+          group.logGroupArn,
           stack.formatArn({
             service: 'logs',
             resource: 'log-group',
-            resourceName: props.statsLogGroup.logGroupName,
+            resourceName: group.logGroupName,
             arnFormat: ArnFormat.COLON_RESOURCE_NAME,
           }),
-        ],
+        ]),
       }),
       new iam.PolicyStatement({ actions: ['logs:GetLogEvents'], resources: props.containerLogGroups.map((g) => g.logGroupArn) }),
       new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
@@ -239,6 +247,10 @@ export class Automation extends Construct {
       [cluster.replace('%s', 'task'), 'Task ids are random; the wildcard is limited to tasks of this cluster.'],
       [cluster.replace('%s', 'container-instance'), 'ListTasks is further limited by the ecs:cluster condition to this cluster.'],
       ['*', 'elasticloadbalancing:DescribeTargetHealth supports no resource-level permissions; it only reads health.'],
+      [
+        `arn:aws:logs:${stack.region}:<AWS::AccountId>:log-group:<${logicalId(props.eventLog)}>:log-stream:*`,
+        'Each event goes into a new stream with a random name; CreateLogStream and PutLogEvents only append to this one log group.',
+      ],
     ];
     for (const [resource, reason] of acknowledgements) {
       Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });

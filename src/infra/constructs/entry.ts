@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { packageRoot } from '../../package-root.js';
 
 /**
  * Path of a Lambda handler's source under `src/`, e.g. `sourceEntry('lambda', 'idle-stop')`:
@@ -7,4 +8,13 @@ import * as path from 'node:path';
 export function sourceEntry(...segments: string[]): string {
   const extension = path.extname(__filename) === '.ts' ? '.ts' : '.js';
   return `${path.join(__dirname, '..', '..', ...segments)}${extension}`;
+}
+
+/**
+ * Where esbuild finds the package's lock file: the package, not the working directory, so `plan` and
+ * `deploy` work from any folder.
+ */
+export function bundlingRoot(): { projectRoot: string; depsLockFilePath: string } {
+  const root = packageRoot(__dirname);
+  return { projectRoot: root, depsLockFilePath: path.join(root, 'package-lock.json') };
 }

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { sourceEntry } from './entry.js';
+import { bundlingRoot, sourceEntry } from './entry.js';
 import { acknowledgeBasicExecutionRole, logicalId } from './nag.js';
 
 export interface InternalSecretProps {
@@ -52,6 +52,7 @@ export class InternalSecret extends Construct {
     const generator = new NodejsFunction(this, 'Generator', {
       description: 'Fills missing internal Jitsi password keys (deploy time only)',
       entry: sourceEntry('infra', 'lambda', 'secret-generator'),
+      ...bundlingRoot(),
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,

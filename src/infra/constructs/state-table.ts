@@ -2,13 +2,15 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 
-/** Partition key values of the state table. */
-export const STATE_KEYS = { lock: 'LOCK', events: 'EVENT' } as const;
+/** Partition keys of the state table: the lock record and the latest meeting window. */
+export const STATE_KEYS = { lock: 'LOCK', window: 'WINDOW' } as const;
+/** Every partition key the control plane writes (IAM limits writers to these with dynamodb:LeadingKeys). */
+export const STATE_ROWS: readonly string[] = Object.values(STATE_KEYS);
 
 /**
- * The control plane's DynamoDB table: one lock item (conditional writes with a lease) and an
- * append-only event log under one partition, sorted by time. On-demand billing costs nothing idle;
- * point-in-time recovery keeps the history safe from mistakes.
+ * The control plane's DynamoDB table: one lock record (conditional writes, see src/control/lock.ts)
+ * and the latest scheduled meeting window. The event log lives in CloudWatch Logs, where it is
+ * append-only by IAM. On-demand billing costs nothing idle.
  */
 export class StateTable extends Construct {
   readonly table: dynamodb.Table;

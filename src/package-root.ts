@@ -1,0 +1,18 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { EXAMPLE_CONFIG_FILE } from './config/files.js';
+
+/**
+ * Root of the installed package, found by the example config it ships (works from source and from
+ * dist/). Paths the CLI and the CDK app need (the lock file esbuild bundles against, the cdk app)
+ * are resolved from here, never from the working directory.
+ */
+export function packageRoot(start = __dirname): string {
+  let dir = start;
+  while (!existsSync(path.join(dir, EXAMPLE_CONFIG_FILE))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) return start;
+    dir = parent;
+  }
+  return dir;
+}
