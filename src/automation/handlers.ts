@@ -35,6 +35,8 @@ export interface HandlerResult {
   readonly why: string;
 }
 
+/** The longest meetup window a schedule may declare. */
+export const MAX_WINDOW_MINUTES = 12 * 60;
 /** Time kept back from a Lambda's timeout to log, alert and release the lock. */
 export const TIMEOUT_MARGIN_MS = 60_000;
 /** How long the idle stop and the guard wait for a live holder's lock before leaving it to the next round. */
@@ -62,11 +64,9 @@ const runtime = (deps: AutomationDeps) => {
 export function scheduledStart(deps: AutomationDeps) {
   return async (input: ScheduledStartInput): Promise<HandlerResult> => {
     const now = deps.clock.now();
-    await deps.ports.state.setWindow({
-      schedule: input.schedule,
-      from: now,
-      until: now + (input.leadMinutes + input.windowMinutes) * 60_000,
-    });
+    // A window is bounded (12 h) even for a schedule made before the bound existed.
+    const minutes = Math.min(input.leadMinutes + input.windowMinutes, MAX_WINDOW_MINUTES + input.leadMinutes);
+    await deps.ports.state.setWindow({ schedule: input.schedule, from: now, until: now + minutes * 60_000 });
     const snapshot = await observe(deps.ports, { host: deps.host, now });
     if (!snapshot) return alert(deps, 'failed', 'the stack does not exist', input);
     if (phase(snapshot) === 'POWERED_DOWN') {

@@ -12,6 +12,19 @@ function nonNegativeInt(value: string): number {
   return n;
 }
 
+/** The longest meetup window: inside a window the runtime guard allows a run until its end plus an hour. */
+export const MAX_WINDOW_MINUTES = 12 * 60;
+
+function windowMinutes(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0 || n > MAX_WINDOW_MINUTES) {
+    throw new InvalidArgumentError(
+      `expected whole minutes from 1 to ${MAX_WINDOW_MINUTES} (12 hours); split longer events into several schedules.`,
+    );
+  }
+  return n;
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number.');
@@ -162,7 +175,11 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     .option('--cron <expression>', 'meetup start as EventBridge cron (6 fields), e.g. "0 18 ? * WED *"')
     .option('--tz <zone>', 'IANA time zone of --at / --cron', 'UTC')
     .addOption(new Option('--lead <minutes>', 'pre-warm: start this many minutes early').argParser(nonNegativeInt).default(15))
-    .addOption(new Option('--window <minutes>', 'meetup length: no idle stop before it ends').argParser(positiveInt).default(120))
+    .addOption(
+      new Option('--window <minutes>', `meetup length, at most ${MAX_WINDOW_MINUTES}: no idle stop before it ends`)
+        .argParser(windowMinutes)
+        .default(120),
+    )
     .action(async (name: string, options, command: Command) => {
       const { scheduleAdd } = await import('./commands/schedule.js');
       exitCode = await scheduleAdd(contextFor(command), name, options);

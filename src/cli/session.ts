@@ -58,7 +58,15 @@ export class Session {
   }
 
   runtime(onProgress: (event: ProgressEvent) => void): Runtime {
-    return { ports: this.ports, clock: this.clock, host: this.config.domain, pollMs: POLL_SECONDS * 1000, onProgress };
+    return {
+      ports: this.ports,
+      clock: this.clock,
+      host: this.config.domain,
+      pollMs: POLL_SECONDS * 1000,
+      onProgress,
+      // The first Ctrl-C cancels: a start stops what it started, the lock is released, the event logged.
+      cancelled: () => this.ctx.deps.interrupted(),
+    };
   }
 
   /** Progress lines on stderr: `[2/4 1:05] wait until … (task PENDING)`. */

@@ -299,6 +299,23 @@ export class SimAws {
   }
 
   /**
+   * The idle alarm as CloudWatch evaluates it: the Participants metric (one datapoint a minute from
+   * the stats lines through the metric filter), Maximum < 1 for `minutes` of `minutes` datapoints,
+   * missing data not breaching. ALARM only when every one of the last `minutes` minutes had a line
+   * and every line said 0.
+   */
+  idleAlarmState(minutes: number): 'ALARM' | 'OK' {
+    const now = this.clock.now();
+    const samples = this.statsSamples(now - minutes * 60 * SECOND);
+    for (let m = 0; m < minutes; m++) {
+      const from = now - (m + 1) * 60 * SECOND;
+      const inMinute = samples.filter((x) => x.at > from && x.at <= from + 60 * SECOND);
+      if (inMinute.length === 0 || inMinute.some((x) => x.participants >= 1)) return 'OK';
+    }
+    return 'ALARM';
+  }
+
+  /**
    * A `cdk deploy` of a template whose service says DesiredCount `desiredCount`. CloudFormation
    * applies the template's DesiredCount on every update that touches the service (a new task
    * definition, for one): aws/containers-roadmap #493. A running task is replaced.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StackState } from '../../src/aws/ports.js';
 import { ExitCode } from '../../src/errors.js';
 import { OUTPUTS } from '../../src/infra/meet-stack.js';
+import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { cli, communityConfig, fakeAws } from '../support/cli.js';
 
 const files = { 'meet.config.json': communityConfig() };
@@ -233,5 +234,56 @@ describe('meetctl deploy', () => {
     const result = await cli(['deploy'], { files, cdkExit: 1 });
     expect(result.code).toBe(ExitCode.failed);
     expect(result.stderr).toContain('cdk deploy failed with exit code 1');
+  });
+});
+
+describe('meetctl deploy and the control plane', () => {
+  const files = { 'meet.config.json': communityConfig() };
+  const withState = (counts: { desired: number; running: number; pending: number }) =>
+    fakeAws({
+      stack: { ...deployedStack('on'), outputs: { ...deployedStack('on').outputs, [OUTPUTS.stateTable]: 'meet-state' } },
+      counts,
+    });
+
+  it('passes the live desired count, so CloudFormation never resets a running task to 0', async () => {
+    const sim = new SimAws(new VirtualClock(), { desired: 1 });
+    const result = await cli(['deploy', '--force'], { files, aws: withState({ desired: 1, running: 1, pending: 0 }), sim });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.cdkCalls[0]?.args).toEqual(expect.arrayContaining(['--parameters', 'DesiredCount=1']));
+    // The model of CloudFormation applies the template's count on update: with the live count the task is replaced, not stopped.
+    await sim.deploy(1);
+    await sim.clock.sleep(300_000);
+    expect(sim.desired).toBe(1);
+    expect(sim.liveTasks()).toBe(1);
+    // With a constant 0, the same update would have stopped the meeting (aws/containers-roadmap #493).
+    await sim.deploy(0);
+    await sim.clock.sleep(300_000);
+    expect(sim.liveTasks()).toBe(0);
+  });
+
+  it('takes the lock: a live holder makes it refuse before cdk runs', async () => {
+    const sim = new SimAws(new VirtualClock());
+    sim.state.hold('schedule:weekly', 'running: meetup');
+    const result = await cli(['deploy'], { files, aws: withState({ desired: 0, running: 0, pending: 0 }), sim });
+    expect(result.code).toBe(ExitCode.failed);
+    expect(result.stderr).toContain('schedule:weekly holds the lock');
+    expect(result.cdkCalls).toHaveLength(0);
+  });
+
+  it('holds the lock while cdk runs and releases it after', async () => {
+    const sim = new SimAws(new VirtualClock());
+    const result = await cli(['deploy'], { files, aws: withState({ desired: 0, running: 0, pending: 0 }), sim });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(sim.state.grants).toEqual([expect.objectContaining({ owner: 'cli:ana@laptop', how: 'released' })]);
+  });
+});
+
+describe('schedule windows are bounded', () => {
+  it('rejects --window over 12 hours with exit 2', async () => {
+    const result = await cli(['schedule', 'add', 'marathon', '--at', '2026-12-03T18:00', '--window', '721'], {
+      files: { 'meet.config.json': communityConfig() },
+    });
+    expect(result.code).toBe(ExitCode.usage);
+    expect(result.stderr).toContain('12 hours');
   });
 });

@@ -23,6 +23,7 @@ const arn = {
   task: `arn:aws:ecs:${REGION}:${ACCOUNT}:task/meet-cluster/0123456789abcdef`,
   logGroup: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:Meet-meet-ne3d-org-LogsJvbLogs-AbC`,
   table: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/meet-state`,
+  events: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:Meet-meet-ne3d-org-events`,
 };
 
 describe('the organizer permission set in docs/deploy.md', () => {
@@ -35,10 +36,30 @@ describe('the organizer permission set in docs/deploy.md', () => {
       ['elasticloadbalancing:DescribeTargetHealth', '*'],
       ['logs:GetLogEvents', `${arn.logGroup}:log-stream:jvb/jvb/abc`],
       ['logs:FilterLogEvents', arn.logGroup],
-      ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'].map((a): [string, string] => [`dynamodb:${a}`, arn.table]),
+      ['logs:FilterLogEvents', arn.events],
+      ['logs:CreateLogStream', `${arn.events}:log-stream:2026-12-03/abc`],
+      ['logs:PutLogEvents', `${arn.events}:log-stream:2026-12-03/abc`],
     ];
     const results = await Promise.all(calls.map(async ([action, res]) => `${action} ${await decide(policies, action, res)}`));
     expect(results).toEqual(calls.map(([action]) => `${action} Allowed`));
+    for (const action of ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']) {
+      expect(await decide(policies, `dynamodb:${action}`, arn.table, { 'dynamodb:LeadingKeys': 'LOCK' })).toBe('Allowed');
+    }
+  });
+
+  it('cannot delete, overwrite or shorten the event log', async () => {
+    const calls: Array<[string, string, Record<string, string>?]> = [
+      ['logs:DeleteLogStream', `${arn.events}:log-stream:2026-12-03/abc`],
+      ['logs:DeleteLogGroup', arn.events],
+      ['logs:PutRetentionPolicy', arn.events],
+      ['dynamodb:PutItem', arn.table, { 'dynamodb:LeadingKeys': 'EVENT' }],
+      ['dynamodb:DeleteItem', arn.table, { 'dynamodb:LeadingKeys': 'EVENT' }],
+      ['logs:PutLogEvents', `${arn.logGroup}:log-stream:forged`],
+    ];
+    const results = await Promise.all(
+      calls.map(async ([action, res, context]) => `${action} ${await decide(policies, action, res, context)}`),
+    );
+    expect(results).toEqual(calls.map(([action]) => `${action} ImplicitlyDenied`));
   });
 
   it("lists tasks only in the platform's cluster", async () => {

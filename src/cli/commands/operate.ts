@@ -127,7 +127,25 @@ function report(session: Session, goal: Goal, outcome: TransitionOutcome, extra:
     return ExitCode.ok;
   }
 
-  if (!options.json) {
+  if (error.kind === 'cancelled') {
+    if (!options.json) {
+      out.error(
+        `cancelled (Ctrl-C) at "${result?.failedStep ? describeStep(result.failedStep) : '?'}".`,
+        result?.compensated === true
+          ? 'The task it started was stopped again; nothing keeps billing. The lock is released.'
+          : 'Nothing more was changed. The lock is released.',
+      );
+    }
+    if (result?.compensated !== false) return ExitCode.interrupted;
+  }
+  if (error.kind === 'lease-lost' && !options.json) {
+    out.error(
+      `stopped half-way: ${error.message}.`,
+      'Another actor now owns the platform; nothing more was changed. Run `meetctl status` to see where it is.',
+    );
+    return ExitCode.failed;
+  }
+  if (!options.json && error.kind !== 'cancelled') {
     out.error(
       `${goal === 'running' ? 'start' : goal} failed at "${result?.failedStep ? describeStep(result.failedStep) : '?'}": ${error.message}`,
     );
