@@ -1,0 +1,309 @@
+import { logGroupsFrom, observe } from './observe.js';
+import { OUTPUT_NAMES } from './outputs.js';
+import { stackBusy } from './phase.js';
+import type { Step } from './plan.js';
+import { type Diagnostics, mutate, poll, type Runtime, StepFailure, withRetry } from './runtime.js';
+import type { CheckResult, Snapshot, TaskSnapshot } from './snapshot.js';
+import { isLive } from './snapshot.js';
+
+/** Lines of the failing container's log shown with a failed start. */
+export const LOG_LINES_ON_FAILURE = 20;
+
+/** What the steps of one execution remember: the stack outputs (the bucket outlives the stack) and when it began. */
+export interface Memory {
+  outputs: Record<string, string>;
+  readonly startedAt: number;
+}
+
+function ids(snapshot: Snapshot | undefined, memory: Memory): { cluster: string; service: string } {
+  const outputs = snapshot?.stack.outputs ?? memory.outputs;
+  const cluster = outputs[OUTPUT_NAMES.cluster];
+  const service = outputs[OUTPUT_NAMES.service];
+  if (!cluster || !service) throw new StepFailure('the ECS service does not exist (the stack is powered down)', 'fatal');
+  return { cluster, service };
+}
+
+/** The newest task that stopped on its own after `since`, with the reason. */
+function failedTask(snapshot: Snapshot, since: number): TaskSnapshot | undefined {
+  if (snapshot.tasks.some((t) => isLive(t) && t.desiredStatus !== 'STOPPED')) return undefined;
+  return snapshot.tasks
+    .filter((t) => t.lastStatus === 'STOPPED' && t.createdAt >= since - 1000 && t.stoppedReason)
+    .sort((a, b) => (b.stoppedAt ?? 0) - (a.stoppedAt ?? 0))[0];
+}
+
+async function diagnose(rt: Runtime, snapshot: Snapshot, task: TaskSnapshot): Promise<Diagnostics> {
+  const container =
+    task.containers.find((c) => (c.exitCode !== undefined && c.exitCode !== 0) || c.reason) ??
+    task.containers.find((c) => c.health === 'UNHEALTHY');
+  const group = container ? logGroupsFrom(snapshot.stack.outputs)[container.name] : undefined;
+  let logLines: string[] | undefined;
+  if (container && group) {
+    const taskId = task.arn.split('/').pop() ?? '';
+    logLines = await rt.ports.logs
+      .tail(group, `${container.name}/${container.name}/${taskId}`, LOG_LINES_ON_FAILURE)
+      .catch(() => undefined);
+  }
+  return {
+    ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
+    ...(container ? { container: container.name } : {}),
+    ...(logLines ? { logLines } : {}),
+  };
+}
+
+/**
+ * Poll until `ready` says done, but fail fast, with the stop reason and the failing container's last
+ * log lines, when the task stops on its own (an image that cannot be pulled, a crashing container).
+ */
+async function pollWhileTaskLives(
+  rt: Runtime,
+  step: Step,
+  memory: Memory,
+  stepStart: number,
+  ready: (snapshot: Snapshot) => { done: true } | { waiting: string },
+  onDeadline: (lastWaiting: string) => StepFailure,
+  progress: (detail: string) => void,
+): Promise<void> {
+  let stopped: { task: TaskSnapshot; snapshot: Snapshot } | undefined;
+  await poll(
+    rt,
+    step,
+    stepStart,
+    (s) => {
+      if (!s) return { waiting: 'stack not found' };
+      const failed = failedTask(s, memory.startedAt);
+      if (failed) {
+        stopped = { task: failed, snapshot: s };
+        return { done: true };
+      }
+      return ready(s);
+    },
+    { onDeadline },
+    progress,
+  );
+  if (stopped) {
+    const diagnostics = await diagnose(rt, stopped.snapshot, stopped.task);
+    throw new StepFailure(
+      `the task stopped: ${stopped.task.stoppedReason ?? stopped.task.stopCode ?? 'unknown reason'}`,
+      'fatal',
+      diagnostics,
+    );
+  }
+}
+
+async function waitStackStable(
+  step: Extract<Step, { kind: 'wait-stack-stable' }>,
+  { rt, stepStart, progress }: StepContext,
+): Promise<void> {
+  await poll(
+    rt,
+    step,
+    stepStart,
+    (s) => (!s || !stackBusy(s) ? { done: true } : { waiting: `stack is ${s.stack.status}` }),
+    {
+      onDeadline: (w) => new StepFailure(`the stack did not settle within ${step.deadlineSeconds / 60} min (${w})`, 'deadline'),
+    },
+    progress,
+  );
+}
+
+async function setPower(
+  step: Extract<Step, { kind: 'set-power' }>,
+  { rt, memory, stepStart, progress }: StepContext,
+): Promise<void> {
+  await mutate(rt, () => rt.ports.stack.setPower(step.power));
+  const snapshot = await poll<Snapshot>(
+    rt,
+    step,
+    stepStart,
+    (s) => {
+      if (!s) return { waiting: 'stack not found' };
+      if (stackBusy(s)) return { waiting: `stack is ${s.stack.status}` };
+      // Right after the call CloudFormation may still report the old, settled state.
+      const serviceExists = Boolean(s.stack.outputs[OUTPUT_NAMES.service]);
+      if (s.stack.powerState !== step.power || serviceExists !== (step.power === 'on')) {
+        if (!/ROLLBACK|FAILED/.test(s.stack.status)) return { waiting: 'waiting for CloudFormation to take the change' };
+      }
+      if (/ROLLBACK|FAILED/.test(s.stack.status))
+        throw new StepFailure(
+          `CloudFormation could not power ${step.power === 'on' ? 'up' : 'down'}: the stack is ${s.stack.status}`,
+          'fatal',
+        );
+      return { done: s };
+    },
+    {
+      onDeadline: (w) =>
+        new StepFailure(
+          `powering ${step.power === 'on' ? 'up' : 'down'} took longer than ${step.deadlineSeconds / 60} min (${w})`,
+          'deadline',
+        ),
+    },
+    progress,
+  );
+  memory.outputs = { ...memory.outputs, ...snapshot.stack.outputs };
+}
+
+async function setDesired(step: Extract<Step, { kind: 'set-desired' }>, { rt, memory }: StepContext): Promise<void> {
+  const snapshot = await withRetry(rt, () => observe(rt.ports, { host: rt.host, now: rt.clock.now() }));
+  const { cluster, service } = ids(snapshot, memory);
+  await mutate(rt, () => rt.ports.service.setDesired(cluster, service, step.count));
+}
+
+async function waitTaskRunning(
+  step: Extract<Step, { kind: 'wait-task-running' }>,
+  { rt, memory, stepStart, progress }: StepContext,
+): Promise<void> {
+  await pollWhileTaskLives(
+    rt,
+    step,
+    memory,
+    stepStart,
+    (s) => {
+      const task = s.tasks.find((t) => isLive(t) && t.desiredStatus !== 'STOPPED');
+      if (task?.lastStatus === 'RUNNING' && task.health === 'HEALTHY') return { done: true };
+      if (!task) return { waiting: 'waiting for ECS to place the task' };
+      const unhealthy = task.containers.filter((c) => c.health !== 'HEALTHY').map((c) => `${c.name} ${c.health.toLowerCase()}`);
+      return {
+        waiting:
+          task.lastStatus === 'RUNNING'
+            ? `task running; containers: ${unhealthy.join(', ') || 'checking'}`
+            : `task ${task.lastStatus}`,
+      };
+    },
+    (w) => new StepFailure(`the task did not become healthy within ${step.deadlineSeconds / 60} min (last: ${w})`, 'deadline'),
+    progress,
+  );
+}
+
+async function waitTargetsHealthy(
+  step: Extract<Step, { kind: 'wait-targets-healthy' }>,
+  { rt, memory, stepStart, progress }: StepContext,
+): Promise<void> {
+  await pollWhileTaskLives(
+    rt,
+    step,
+    memory,
+    stepStart,
+    (s) => {
+      const web = s.targets.web.some((t) => t.state === 'healthy');
+      const media = s.targets.media.some((t) => t.state === 'healthy');
+      if (web && media) return { done: true };
+      const describe = (name: string, list: Snapshot['targets']['web']) =>
+        `${name} ${list.map((t) => `${t.state}${t.reason ? ` (${t.reason})` : ''}`).join('/') || 'not registered'}`;
+      return { waiting: `targets: ${describe('web', s.targets.web)}, ${describe('media', s.targets.media)}` };
+    },
+    (w) => new StepFailure(`the load-balancer targets never became healthy (${w})`, 'deadline'),
+    progress,
+  );
+}
+
+async function checkEndpoints(
+  step: Extract<Step, { kind: 'check-endpoints' }>,
+  { rt, stepStart, progress }: StepContext,
+): Promise<void> {
+  let lastChecks: readonly CheckResult[] = [];
+  await poll(
+    rt,
+    step,
+    stepStart,
+    (s) => {
+      lastChecks = s?.endpoints ?? [];
+      const failing = lastChecks.filter((c) => c.status === 'fail');
+      if (lastChecks.length > 0 && failing.length === 0) return { done: true };
+      return { waiting: failing.map((c) => `${c.name}: ${c.detail}`).join('; ') || 'no task to check' };
+    },
+    {
+      endpoints: true,
+      onDeadline: (w) => new StepFailure(`the meeting is not usable: ${w}`, 'deadline', { checks: lastChecks }),
+    },
+    progress,
+  );
+}
+
+async function waitTasksStopped(
+  step: Extract<Step, { kind: 'wait-tasks-stopped' }>,
+  { rt, stepStart, progress }: StepContext,
+): Promise<void> {
+  await poll(
+    rt,
+    step,
+    stepStart,
+    (s) => {
+      const live = s?.tasks.filter(isLive) ?? [];
+      return live.length === 0
+        ? { done: true }
+        : { waiting: `${live.length} task(s) ${live.map((t) => t.lastStatus).join(', ')}` };
+    },
+    { onDeadline: (w) => new StepFailure(`tasks did not stop within ${step.deadlineSeconds / 60} min (${w})`, 'deadline') },
+    progress,
+  );
+}
+
+async function deleteStack(
+  step: Extract<Step, { kind: 'delete-stack' }>,
+  { rt, stepStart, progress }: StepContext,
+): Promise<void> {
+  await mutate(rt, () => rt.ports.stack.delete());
+  await poll(
+    rt,
+    step,
+    stepStart,
+    (s) => {
+      if (!s || s.stack.status === 'DELETE_COMPLETE') return { done: true };
+      if (s.stack.status === 'DELETE_FAILED')
+        throw new StepFailure('CloudFormation could not delete the stack (DELETE_FAILED)', 'fatal');
+      return { waiting: `stack is ${s.stack.status}` };
+    },
+    {
+      onDeadline: (w) =>
+        new StepFailure(`deleting the stack took longer than ${step.deadlineSeconds / 60} min (${w})`, 'deadline'),
+    },
+    progress,
+  );
+}
+
+async function deleteRecordings(
+  _step: Extract<Step, { kind: 'delete-recordings' }>,
+  { rt, memory, progress }: StepContext,
+): Promise<void> {
+  const bucket = memory.outputs[OUTPUT_NAMES.bucket];
+  if (!bucket) throw new StepFailure('the recordings bucket name is unknown', 'fatal');
+  const count = await mutate(rt, () => rt.ports.recordings.deleteAll(bucket));
+  progress(`deleted ${count} object version(s) and bucket ${bucket}`);
+}
+
+/** One function per step kind; each polls or mutates through the runtime (lock, deadline, Ctrl-C). */
+type Runner<K extends Step['kind']> = (step: Extract<Step, { kind: K }>, context: StepContext) => Promise<void>;
+
+/** What every step runs with. */
+export interface StepContext {
+  readonly rt: Runtime;
+  readonly memory: Memory;
+  /** When this step began (its deadline counts from here). */
+  readonly stepStart: number;
+  /** Report what the step is waiting for. */
+  readonly progress: (detail: string) => void;
+}
+
+const RUNNERS: { readonly [K in Step['kind']]: Runner<K> } = {
+  'wait-stack-stable': waitStackStable,
+  'set-power': setPower,
+  'set-desired': setDesired,
+  'wait-task-running': waitTaskRunning,
+  'wait-targets-healthy': waitTargetsHealthy,
+  'check-endpoints': checkEndpoints,
+  'wait-tasks-stopped': waitTasksStopped,
+  'delete-stack': deleteStack,
+  'delete-recordings': deleteRecordings,
+};
+
+/** Run one step to completion, or throw why it could not complete. */
+export function runStep(
+  step: Step,
+  rt: Runtime,
+  memory: Memory,
+  stepStart: number,
+  progress: (detail: string) => void,
+): Promise<void> {
+  const run = RUNNERS[step.kind] as Runner<Step['kind']>;
+  return run(step as never, { rt, memory, stepStart, progress });
+}
