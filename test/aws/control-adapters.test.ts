@@ -17,6 +17,7 @@ import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { participantsFromStatsLine, sdkClients, sdkControlPorts } from '../../src/aws/control-adapters.js';
+import { PortError } from '../../src/control/errors.js';
 
 const cfn = mockClient(CloudFormationClient);
 const ecs = mockClient(ECSClient);
@@ -64,6 +65,36 @@ describe('stack port', () => {
       ],
       Capabilities: ['CAPABILITY_IAM'],
     });
+  });
+
+  it('powers up with DesiredCount 0, so the recreated service starts no task whatever the last deploy passed', async () => {
+    const withDesired = {
+      ...stack,
+      Parameters: [...(stack.Parameters ?? []), { ParameterKey: 'DesiredCount', ParameterValue: '1' }],
+    };
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [withDesired] });
+    cfn.on(UpdateStackCommand).resolves({});
+    await ports.stack.setPower('on');
+    const parameters = cfn.commandCalls(UpdateStackCommand)[0]?.args[0].input.Parameters;
+    expect(parameters).toContainEqual({ ParameterKey: 'DesiredCount', ParameterValue: '0' });
+    expect(parameters).toContainEqual({ ParameterKey: 'PowerState', ParameterValue: 'on' });
+  });
+
+  it('takes CloudFormation\'s "No updates are to be performed" as done', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
+    cfn.on(UpdateStackCommand).rejects(Object.assign(new Error('No updates are to be performed.'), { name: 'ValidationError' }));
+    await expect(ports.stack.setPower('on')).resolves.toBeUndefined();
+  });
+
+  it('hands the core classified errors, keeping the SDK name', async () => {
+    cfn.on(DescribeStacksCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    const error = await ports.stack.describe().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PortError);
+    expect(error).toMatchObject({ kind: 'transient', name: 'Throttling' });
+    cfn
+      .on(DescribeStacksCommand)
+      .rejects(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' }));
+    expect(await ports.stack.describe().catch((e: unknown) => e)).toMatchObject({ kind: 'credentials' });
   });
 
   it('deletes the stack', async () => {

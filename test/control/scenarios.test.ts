@@ -198,3 +198,20 @@ describe('stop, power and destroy', () => {
     expect(await sim.state.heartbeat('old', 'x', 60, clock.now())).toBe(false);
   });
 });
+
+describe('what CloudFormation does that the core must survive', () => {
+  it('a power change that rolls back fails the transition with the stack status, and power stays as it was', async () => {
+    const { sim, run } = setup({ power: 'off', faults: { powerChangeFails: true } });
+    const outcome = await run('stopped');
+    expect(outcome.outcome).toBe('failed');
+    expect(outcome.result?.error?.message).toContain('UPDATE_ROLLBACK');
+    expect(sim.power).toBe('off');
+    expect(sim.stackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+  });
+
+  it('a power change that changes nothing is done, not an error', async () => {
+    const { sim } = setup();
+    await expect(sim.ports.stack.setPower('on')).resolves.toBeUndefined();
+    expect(sim.stackStatus).toBe('CREATE_COMPLETE');
+  });
+});
