@@ -1,7 +1,11 @@
 import { type Phase, phase, stackBroken, stackBusy } from './phase.js';
 import type { PowerState, Snapshot } from './snapshot.js';
 
-export const GOALS = ['running', 'stopped', 'powered-down', 'destroyed'] as const;
+/**
+ * `running`, `powered-up` ("at least powered up": never moves a running platform down), `stopped`,
+ * `powered-down`, `destroyed`.
+ */
+export const GOALS = ['running', 'powered-up', 'stopped', 'powered-down', 'destroyed'] as const;
 export type Goal = (typeof GOALS)[number];
 
 /** Per-step deadlines in seconds, sized from the research notes (see docs/control-plane.md). */
@@ -121,6 +125,9 @@ function fromSettled(goal: Exclude<Goal, 'destroyed'>, from: Phase): Step[] {
         default:
           return unreachable(from);
       }
+    case 'powered-up':
+      // At least powered up: whatever runs keeps running; only a powered-down platform changes.
+      return from === 'POWERED_DOWN' ? [step.power('on')] : [];
     case 'stopped':
       switch (from) {
         case 'STOPPED':

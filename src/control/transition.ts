@@ -195,9 +195,7 @@ async function underLock(
 ): Promise<TransitionOutcome> {
   const { ports, clock } = rt;
   const took = tookOverFrom ? { tookOverFrom } : {};
-  const before = await withRetry(rt, () =>
-    observe(ports, { host: rt.host, now: clock.now(), participants: stoppingGoals.includes(request.goal) }),
-  );
+  const before = await withRetry(rt, () => observe(ports, { host: rt.host, now: clock.now(), participants: true }));
   const from = phaseOf(before);
   let force = request.force ?? false;
   if (request.precondition && before) {
@@ -213,7 +211,9 @@ async function underLock(
     const event = await log(await stillHeld(rt, { from, to: from, outcome: 'no-op' }));
     return { from, to: from, steps, outcome: event.outcome, event, ...took };
   }
-  const refusal = stoppingGoals.includes(request.goal) && !force ? peopleRefusal(before) : undefined;
+  // A stop, or a start that must restart a DEGRADED task first, never ends a call without --force.
+  const movesDown = stoppingGoals.includes(request.goal) || steps.some((s) => s.kind === 'set-desired' && s.count === 0);
+  const refusal = movesDown && !force ? peopleRefusal(before) : undefined;
   if (refusal) {
     await log({ from, to: from, outcome: 'refused', detail: refusal.detail });
     throw new RefusedError(refusal.message, refusal.hint);

@@ -105,7 +105,18 @@ describe('meetctl stop, power-down, power-up, destroy', () => {
     expect((await cli(['power-down'], { files, sim: aws })).code).toBe(ExitCode.ok);
     expect(aws.power).toBe('off');
     const up = await cli(['power-up', '--json'], { files, sim: aws });
-    expect(JSON.parse(up.stdout)).toMatchObject({ goal: 'stopped', from: 'POWERED_DOWN', to: 'STOPPED', outcome: 'done' });
+    expect(JSON.parse(up.stdout)).toMatchObject({ goal: 'powered-up', from: 'POWERED_DOWN', to: 'STOPPED', outcome: 'done' });
+  });
+
+  it('power-up on a running platform is a no-op: it never ends a meeting', async () => {
+    const aws = sim({ desired: 1, participants: 0 });
+    const dry = await cli(['power-up', '--dry-run'], { files, sim: aws });
+    expect(dry.stdout).toContain('Nothing to do');
+    const result = await cli(['power-up'], { files, sim: aws });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.stdout).toContain('Nothing to do');
+    expect(aws.desiredCalls).toEqual([]);
+    expect(aws.liveTasks()).toBe(1);
   });
 
   it('destroy asks to type the domain and changes nothing on a wrong answer', async () => {

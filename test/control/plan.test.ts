@@ -21,6 +21,17 @@ const EXPECTED: Record<Exclude<Goal, 'destroyed'>, Record<Phase, string[]>> = {
     POWERING_UP: ['wait-stack-stable', 'desired=1', 'wait-task-running', 'wait-targets-healthy', 'check-endpoints'],
     POWERING_DOWN: ['wait-stack-stable', 'power=on', 'desired=1', 'wait-task-running', 'wait-targets-healthy', 'check-endpoints'],
   },
+  'powered-up': {
+    READY: [],
+    STARTING: [],
+    STOPPED: [],
+    STOPPING: [],
+    DEGRADED: [],
+    FAILED: [],
+    POWERED_DOWN: ['power=on'],
+    POWERING_UP: ['wait-stack-stable'],
+    POWERING_DOWN: ['wait-stack-stable', 'power=on'],
+  },
   stopped: {
     READY: ['desired=0', 'wait-tasks-stopped'],
     STARTING: ['desired=0', 'wait-tasks-stopped'],
@@ -46,20 +57,30 @@ const EXPECTED: Record<Exclude<Goal, 'destroyed'>, Record<Phase, string[]>> = {
 };
 
 describe('plan', () => {
-  for (const goal of ['running', 'stopped', 'powered-down'] as const) {
+  for (const goal of ['running', 'powered-up', 'stopped', 'powered-down'] as const) {
     it.each(PHASES)(`to ${goal} from %s`, (from) => {
       expect(kinds(goal, from)).toEqual(EXPECTED[goal][from]);
     });
   }
 
   it('is empty exactly when the goal already holds (idempotent)', () => {
-    const holds: Record<Exclude<Goal, 'destroyed'>, Phase> = {
+    const holds: Record<Exclude<Goal, 'destroyed' | 'powered-up'>, Phase> = {
       running: 'READY',
       stopped: 'STOPPED',
       'powered-down': 'POWERED_DOWN',
     };
     for (const [goal, at] of Object.entries(holds) as Array<[Exclude<Goal, 'destroyed'>, Phase]>) {
       for (const from of PHASES) expect(plan(goal, EXAMPLES[from]).length === 0, `${goal} from ${from}`).toBe(from === at);
+    }
+  });
+
+  it('never moves the platform down for an "at least" goal (power-up, start)', () => {
+    for (const from of PHASES) {
+      const up = kinds('powered-up', from);
+      expect(up.filter((k) => k.startsWith('desired=') || k === 'power=off'), `powered-up from ${from}`).toEqual([]);
+      expect(kinds('running', from), `running from ${from}`).not.toContain('power=off');
+      // A start only stops a task that cannot serve (a restart), never a healthy one.
+      if (kinds('running', from).includes('desired=0')) expect(['DEGRADED', 'FAILED']).toContain(from);
     }
   });
 

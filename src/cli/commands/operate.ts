@@ -199,9 +199,12 @@ export async function powerDown(ctx: Context, options: OperateOptions): Promise<
   return runTransition(await openSession(ctx), 'powered-down', options);
 }
 
-/** `meetctl power-up`: back to stopped (load balancer and service exist, no task). */
+/**
+ * `meetctl power-up`: at least powered up. A powered-down platform comes back stopped (load balancer
+ * and service exist, no task); anything already powered up, a running meeting included, is left alone.
+ */
 export async function powerUp(ctx: Context, options: OperateOptions): Promise<number> {
-  return runTransition(await openSession(ctx), 'stopped', options);
+  return runTransition(await openSession(ctx), 'powered-up', options);
 }
 
 /** `meetctl destroy`: asks to type the domain; keeps recordings unless --delete-recordings. */
