@@ -39,4 +39,6 @@ export interface AwsPorts {
 export interface AwsTarget {
   readonly region: string;
   readonly profile?: string;
+  /** The meeting host, for a simulated AWS (MEETCTL_SIMULATE=1) to name its world; real AWS ignores it. */
+  readonly domain?: string;
 }

@@ -33,4 +33,11 @@ export interface Deps {
   readonly prompt?: (question: string) => Promise<string>;
   /** True once the user pressed Ctrl-C (ends --watch and --follow). */
   readonly interrupted: () => boolean;
+  /**
+   * Wait in real time between refreshes of an interactive loop (`status --watch`, `logs --follow`);
+   * resolves early on Ctrl-C. Under a simulation the simulated clock moves on by the same time.
+   */
+  readonly pause: (ms: number) => Promise<void>;
+  /** Set when the commands run against the simulated AWS (MEETCTL_SIMULATE=1). */
+  readonly simulation?: import('../sim/simulation.js').Simulation;
 }

@@ -24,6 +24,8 @@ export const runPinnedCdk: CdkRunner = (args, options) =>
   });
 
 let interrupted = false;
+/** Wakes the pause of an interactive loop at once when Ctrl-C is pressed. */
+const wakers = new Set<() => void>();
 
 function who(): string {
   try {
@@ -34,19 +36,33 @@ function who(): string {
 }
 
 /**
- * MEETCTL_SIMULATE=1 runs the operations commands against an in-memory simulated AWS (demos and
- * `npm run bench`); nothing is sent anywhere. Loaded only when asked for.
+ * MEETCTL_SIMULATE=1 runs the commands against a simulated AWS kept in a state file per stack
+ * (see src/sim/simulation.ts); nothing is sent anywhere, deploy included. Loaded only when asked for.
  */
-function simulatedAws() {
+function simulation() {
   if (process.env.MEETCTL_SIMULATE !== '1') return undefined;
-  const { SimAws, VirtualClock } = require('../sim/simulated-aws.js') as typeof import('../sim/simulated-aws.js');
-  return new SimAws(new VirtualClock(Date.now()), { desired: 1, participants: 3 });
+  const { Simulation } = require('../sim/simulation.js') as typeof import('../sim/simulation.js');
+  return new Simulation(process.env.MEETCTL_SIMULATE_DIR);
+}
+
+/** Wait in real time, waking at once on Ctrl-C. */
+function realPause(ms: number): Promise<void> {
+  if (interrupted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      wakers.delete(done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    wakers.add(done);
+  });
 }
 
 /** Real dependencies for the process. */
 export function processDeps(): Deps {
   const root = packageRoot();
-  const simulated = simulatedAws();
+  const simulated = simulation();
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -57,15 +73,16 @@ export function processDeps(): Deps {
     readFile: (file) => readFileSync(file, 'utf8'),
     fileExists: (file) => existsSync(file),
     aws: (target) => {
+      if (simulated) return simulated.awsPorts(target.domain);
       // Loaded on demand: only commands that talk to AWS pay for it.
       const { sdkPorts } = require('../aws/sdk-adapters.js') as typeof import('../aws/sdk-adapters.js');
       return sdkPorts(target);
     },
-    runCdk: runPinnedCdk,
+    runCdk: simulated ? simulated.cdkRunner() : runPinnedCdk,
     exampleConfigPath: path.join(root, EXAMPLE_CONFIG_FILE),
     cdkAppCommand: `node "${path.join(root, 'dist', 'bin', 'app.js')}"`,
-    controlPorts: ({ stackName, ...target }) => {
-      if (simulated) return simulated.ports;
+    controlPorts: ({ stackName, domain, ...target }) => {
+      if (simulated) return simulated.world(stackName, domain ?? 'meet.example.org').ports;
       const { sdkClients, sdkControlPorts } =
         require('../aws/control-adapters.js') as typeof import('../aws/control-adapters.js');
       return sdkControlPorts(sdkClients(target), stackName);
@@ -85,17 +102,36 @@ export function processDeps(): Deps {
         }
       : {}),
     interrupted: () => interrupted,
+    pause: async (ms) => {
+      const begin = Date.now();
+      await realPause(ms);
+      await simulated?.clock.sleep(Date.now() - begin);
+    },
+    ...(simulated ? { simulation: simulated } : {}),
   };
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   // The SDK warns on every command that Node 20 support ends in 2027; the README says so once.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // A closed pipe (`meetctl status | head -2`) ends the command quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.ok);
+      throw error;
+    });
+  }
   process.on('SIGINT', () => {
-    // First Ctrl-C ends --watch / --follow cleanly; a second one stops at once.
+    // First Ctrl-C ends --watch / --follow and cancels a start cleanly; a second one stops at once.
     if (interrupted) process.exit(ExitCode.interrupted);
     interrupted = true;
     process.exitCode = ExitCode.interrupted;
+    for (const wake of [...wakers]) wake();
   });
-  return run(argv, processDeps());
+  const deps = processDeps();
+  try {
+    return await run(argv, deps);
+  } finally {
+    deps.simulation?.save();
+  }
 }

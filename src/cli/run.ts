@@ -200,6 +200,25 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
       exitCode = await scheduleRemove(contextFor(command), name);
     });
 
+  const simulate = program
+    .command('simulate')
+    .description('control the simulated AWS of MEETCTL_SIMULATE=1 (kept between commands)');
+  simulate
+    .command('reset')
+    .description("forget the simulated world of the config's stack; the next command starts a fresh one")
+    .action(async (_options, command: Command) => {
+      const { simulateReset } = await import('./commands/simulate.js');
+      exitCode = await simulateReset(contextFor(command));
+    });
+  simulate
+    .command('people')
+    .description('set how many people are in the simulated call from now on')
+    .argument('<count>', 'people in the call', nonNegativeInt)
+    .action(async (count: number, _options, command: Command) => {
+      const { simulatePeople } = await import('./commands/simulate.js');
+      exitCode = await simulatePeople(contextFor(command), count);
+    });
+
   const config = program.command('config').description('check and describe the config file');
   config
     .command('validate')

@@ -21,7 +21,12 @@ export class Session {
     readonly config: MeetConfig,
   ) {
     const profile = ctx.profile;
-    this.ports = ctx.deps.controlPorts({ region: config.region, stackName: config.stackName, ...(profile ? { profile } : {}) });
+    this.ports = ctx.deps.controlPorts({
+      region: config.region,
+      stackName: config.stackName,
+      domain: config.domain,
+      ...(profile ? { profile } : {}),
+    });
   }
 
   get clock() {
@@ -107,8 +112,9 @@ export function clockTime(ms: number): string {
 
 /** Open a session: load the (non-example) config and build the ports. */
 export async function openSession(ctx: Context): Promise<Session> {
-  const { config, file, isExample } = await ctx.loadConfig(false);
-  if (isExample) {
+  // The simulated AWS (MEETCTL_SIMULATE=1) accepts the example config: nothing real is touched.
+  const { config, file, isExample } = await ctx.loadConfig(Boolean(ctx.deps.simulation));
+  if (isExample && !ctx.deps.simulation) {
     throw new MeetError(
       `the example config ${file} describes no real deployment.`,
       ExitCode.config,

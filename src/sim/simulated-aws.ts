@@ -246,13 +246,22 @@ export class SimAws {
   private lastFailureAt = -Infinity;
 
   readonly stackName: string;
+  readonly domain: string;
 
   constructor(
     readonly clock: Clock,
-    options: { power?: PowerState; faults?: Faults; participants?: number; desired?: number; stackName?: string } = {},
+    options: {
+      power?: PowerState;
+      faults?: Faults;
+      participants?: number;
+      desired?: number;
+      stackName?: string;
+      domain?: string;
+    } = {},
     readonly faults: Faults = options.faults ?? {},
   ) {
     this.stackName = options.stackName ?? 'Meet-meet-ne3d-org';
+    this.domain = options.domain ?? 'meet.ne3d.org';
     this.power = options.power ?? 'on';
     this.serviceExists = this.power === 'on';
     this.state = new InMemoryState(clock);
@@ -327,6 +336,11 @@ export class SimAws {
     }
     this.recordMutation('deploy');
     this.deploys.push({ at: this.clock.now(), desiredCount });
+    if (this.deleted) {
+      // A first deploy (or one after a destroy): the stack is created.
+      Object.assign(this, { deleted: false, deletingUntil: undefined, tasks: [], desired: 0 });
+      this.serviceExists = this.power === 'on';
+    }
     this.templateDesired = desiredCount;
     this.stackStatus = 'UPDATE_IN_PROGRESS';
     this.stackChangeUntil = this.clock.now() + TIMING.powerChange * SECOND;
@@ -517,12 +531,13 @@ export class SimAws {
 
   private outputs(): Record<string, string> {
     return {
-      MeetingUrl: 'https://meet.ne3d.org',
+      MeetingUrl: `https://${this.domain}`,
       ClusterName: 'meet-cluster',
       RecordingsBucketName: 'meet-recordings-bucket',
       StateTableName: 'meet-state',
       LogGroupNames: 'web=/meet/web,prosody=/meet/prosody,jicofo=/meet/jicofo,jvb=/meet/jvb,stats=/meet/stats',
-      ScheduleGroupName: 'Meet-meet-ne3d-org',
+      ScheduleGroupName: this.stackName,
+      EventLogGroupName: `${this.stackName}-events`,
       SchedulerRoleArn: 'arn:aws:iam::111122223333:role/meet-scheduler',
       ScheduledStartFunctionArn: 'arn:aws:lambda:us-west-2:111122223333:function:meet-scheduled-start',
       ...(this.serviceExists
@@ -534,6 +549,61 @@ export class SimAws {
           }
         : {}),
     };
+  }
+
+  /** Everything that changes, for a simulation kept between commands (`meetctl` under MEETCTL_SIMULATE=1). */
+  toJSON(): Record<string, unknown> {
+    return {
+      at: this.clock.now(),
+      power: this.power,
+      stackStatus: this.stackStatus,
+      stackChangeUntil: this.stackChangeUntil,
+      pendingPower: this.pendingPower,
+      deletingUntil: this.deletingUntil,
+      deleted: this.deleted,
+      serviceExists: this.serviceExists,
+      desired: this.desired,
+      templateDesired: this.templateDesired,
+      tasks: this.tasks,
+      people: this.people.map((p) => ({ ...p, from: Number.isFinite(p.from) ? p.from : null })),
+      schedules: this.schedules,
+      logLines: this.logLines.slice(-500),
+      taskCounter: this.taskCounter,
+      lastFailureAt: Number.isFinite(this.lastFailureAt) ? this.lastFailureAt : null,
+      lock: this.state.lock,
+      window: this.state.meetingWindow,
+      log: this.state.log.slice(-500),
+    };
+  }
+
+  /** Restore what `toJSON` saved (unknown or missing fields keep their defaults). */
+  restore(saved: Record<string, unknown>): void {
+    const get = <T>(key: string, fallback: T): T => (key in saved && saved[key] !== undefined ? (saved[key] as T) : fallback);
+    this.power = get('power', this.power);
+    this.stackStatus = get('stackStatus', this.stackStatus);
+    this.stackChangeUntil = get('stackChangeUntil', this.stackChangeUntil);
+    this.pendingPower = get<PowerState | undefined>('pendingPower', undefined);
+    this.deletingUntil = get<number | undefined>('deletingUntil', undefined);
+    this.deleted = get('deleted', false);
+    this.serviceExists = get('serviceExists', this.serviceExists);
+    this.desired = get('desired', 0);
+    this.templateDesired = get('templateDesired', 0);
+    this.tasks = get('tasks', []);
+    this.people.splice(
+      0,
+      this.people.length,
+      ...get<Array<{ from: number | null; count: number }>>('people', []).map((p) => ({
+        count: p.count,
+        from: p.from ?? -Infinity,
+      })),
+    );
+    this.schedules = get('schedules', []);
+    this.logLines = get('logLines', []);
+    this.taskCounter = get('taskCounter', 0);
+    this.lastFailureAt = get<number | null>('lastFailureAt', null) ?? -Infinity;
+    this.state.lock = get<LockLease | undefined>('lock', undefined);
+    this.state.meetingWindow = get<MeetingWindow | undefined>('window', undefined);
+    this.state.log.splice(0, this.state.log.length, ...get<TransitionEvent[]>('log', []));
   }
 
   /** Live tasks now (not stopped). */

@@ -139,7 +139,7 @@ describe('meetctl deploy', () => {
     const aws = fakeAws();
     const result = await cli(['deploy', '--profile', 'ne3d', '--yes'], { files, aws });
     expect(result.code).toBe(ExitCode.ok);
-    expect(aws.targets).toEqual([{ region: 'us-west-2', profile: 'ne3d' }]);
+    expect(aws.targets).toEqual([{ region: 'us-west-2', profile: 'ne3d', domain: 'meet.ne3d.org' }]);
     expect(result.cdkCalls).toHaveLength(1);
     const call = result.cdkCalls[0];
     expect(call?.args).toEqual(

@@ -77,7 +77,10 @@ describe('plan', () => {
   it('never moves the platform down for an "at least" goal (power-up, start)', () => {
     for (const from of PHASES) {
       const up = kinds('powered-up', from);
-      expect(up.filter((k) => k.startsWith('desired=') || k === 'power=off'), `powered-up from ${from}`).toEqual([]);
+      expect(
+        up.filter((k) => k.startsWith('desired=') || k === 'power=off'),
+        `powered-up from ${from}`,
+      ).toEqual([]);
       expect(kinds('running', from), `running from ${from}`).not.toContain('power=off');
       // A start only stops a task that cannot serve (a restart), never a healthy one.
       if (kinds('running', from).includes('desired=0')) expect(['DEGRADED', 'FAILED']).toContain(from);

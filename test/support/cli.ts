@@ -59,6 +59,7 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
     stacks: { describe: () => fail(aws.stack) },
     services: { counts: () => fail(aws.counts) },
   };
+  const clock = options.sim?.clock ?? new VirtualClock();
   const deps: Deps = {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
@@ -87,7 +88,7 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
       if (!options.sim) throw new Error(`no simulated AWS for ${target.stackName}`);
       return options.sim.ports;
     },
-    clock: options.sim?.clock ?? new VirtualClock(),
+    clock,
     actor: 'cli:ana@laptop',
     ...(options.answer !== undefined
       ? {
@@ -97,6 +98,7 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
           },
         }
       : {}),
+    pause: (ms) => clock.sleep(ms),
     interrupted: () => {
       interruptChecks += 1;
       return options.interruptAfter !== undefined && interruptChecks > options.interruptAfter;

@@ -31,8 +31,8 @@ export interface DeployResult {
  * run the pinned `cdk deploy` with the PowerState the stack already has.
  */
 export async function deploy(ctx: Context, options: DeployOptions): Promise<number> {
-  const { config, file, isExample } = await ctx.loadConfig(false);
-  if (isExample) {
+  const { config, file, isExample } = await ctx.loadConfig(Boolean(ctx.deps.simulation));
+  if (isExample && !ctx.deps.simulation) {
     throw new MeetError(
       `refusing to deploy the example config ${file} (meet.example.org is not your domain).`,
       ExitCode.config,
@@ -40,7 +40,7 @@ export async function deploy(ctx: Context, options: DeployOptions): Promise<numb
     );
   }
   const profile = ctx.profile;
-  const aws = ctx.deps.aws({ region: config.region, ...(profile ? { profile } : {}) });
+  const aws = ctx.deps.aws({ region: config.region, domain: config.domain, ...(profile ? { profile } : {}) });
   const call = async <T>(doing: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -86,7 +86,12 @@ export async function deploy(ctx: Context, options: DeployOptions): Promise<numb
 
 async function takeLock(ctx: Context, config: MeetConfig, stackName: string): Promise<HeldLock> {
   const profile = ctx.profile;
-  const ports = ctx.deps.controlPorts({ region: config.region, stackName, ...(profile ? { profile } : {}) });
+  const ports = ctx.deps.controlPorts({
+    region: config.region,
+    stackName,
+    domain: config.domain,
+    ...(profile ? { profile } : {}),
+  });
   ctx.out.note('Taking the control-plane lock…');
   const taken = await (async () => {
     try {

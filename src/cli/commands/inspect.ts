@@ -123,7 +123,7 @@ export async function status(ctx: Context, options: { watch?: boolean; interval?
     if (ctx.options.json) ctx.out.json(json);
     else renderStatus(session, json);
     if (!options.watch || ctx.deps.interrupted()) return ExitCode.ok;
-    await ctx.deps.clock.sleep((options.interval ?? 10) * 1000);
+    await ctx.deps.pause((options.interval ?? 10) * 1000);
     if (ctx.deps.interrupted()) return ExitCode.ok;
     if (!ctx.options.json) ctx.out.line(`--- ${new Date(ctx.deps.clock.now()).toISOString()}`);
   }
@@ -322,7 +322,7 @@ export async function logs(ctx: Context, options: { follow?: boolean; container?
     }
     if (!options.follow || ctx.deps.interrupted()) return ExitCode.ok;
     since = Math.max(since, ...lines.map((l) => l.at));
-    await ctx.deps.clock.sleep(2000);
+    await ctx.deps.pause(2000);
     if (ctx.deps.interrupted()) return ExitCode.ok;
   }
 }
