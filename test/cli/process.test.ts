@@ -1,0 +1,63 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_FILE, ROOT } from '../support/fixtures.js';
+
+// The real binary in a child process: what a person sees in a terminal, a pipe or another folder.
+const bin = path.join(ROOT, 'bin', 'meetctl.ts');
+const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const away = mkdtempSync(path.join(tmpdir(), 'meetctl-elsewhere-'));
+copyFileSync(EXAMPLE_FILE, path.join(away, 'good.json'));
+const env = { ...process.env, MEETCTL_SIMULATE: '1', MEETCTL_SIMULATE_DIR: path.join(away, 'sim'), NO_COLOR: '1' };
+afterAll(() => rmSync(away, { recursive: true, force: true }));
+
+describe('meetctl as a process', () => {
+  it('plans outside the repository (paths come from the package, not the working directory)', () => {
+    const { MEETCTL_SIMULATE: _ignored, ...plain } = env;
+    const result = spawnSync(process.execPath, [tsx, bin, '-c', 'good.json', 'plan', '--json'], {
+      cwd: away,
+      env: plain,
+      encoding: 'utf8',
+    });
+    expect(result.stderr).not.toContain('lock file');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toHaveProperty('endpoints');
+  }, 60_000);
+
+  it('ends quietly when the reader of its output goes away (EPIPE)', async () => {
+    // --watch writes again a second later, after the reader is gone, like `meetctl status --watch | head -2`.
+    const child = spawn(process.execPath, [tsx, bin, '-c', 'good.json', 'status', '--watch', '--interval', '1'], {
+      cwd: away,
+      env,
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(stderr).not.toMatch(/EPIPE|at .*\(/);
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it('status --watch waits in real time and stops on the first Ctrl-C', async () => {
+    const child = spawn(process.execPath, [tsx, bin, '-c', 'good.json', 'status', '--watch', '--interval', '1'], {
+      cwd: away,
+      env,
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      stdout += String(d);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    // About one refresh a second, not millions: the loop waits in real time.
+    const refreshes = stdout.split('\n').filter((l) => l.startsWith('--- ')).length;
+    expect(refreshes).toBeGreaterThanOrEqual(1);
+    expect(refreshes).toBeLessThan(10);
+    expect(code).toBe(0);
+  }, 60_000);
+});
