@@ -8,6 +8,7 @@ import type { Snapshot } from '../control/snapshot.js';
 import { RefusedError } from '../control/transition.js';
 import { ExitCode, MeetError } from '../errors.js';
 import type { Context } from './context.js';
+import { clockTime, liveProgress, plainProgress } from './progress.js';
 
 /** Seconds between polls while waiting on AWS. */
 export const POLL_SECONDS = 5;
@@ -74,41 +75,21 @@ export class Session {
     };
   }
 
-  /** Progress lines on stderr: `[2/4 1:05] wait until … (task PENDING)`. */
-  progressPrinter(): (event: ProgressEvent) => void {
-    const out = this.ctx.out;
-    return (event) => {
-      if (this.ctx.options.json) return;
-      const at = `[${event.index}/${event.total} ${clockTime(event.elapsedMs)}]`;
-      switch (event.type) {
-        case 'step':
-          out.note(`${out.style('cyan', at)} ${event.description}`);
-          break;
-        case 'waiting':
-          out.note(`${out.style('dim', at)}   ${event.detail ?? ''} (${clockTime(event.stepElapsedMs)} in this step)`);
-          break;
-        case 'done':
-          out.note(`${out.style('green', at)}   done in ${clockTime(event.stepElapsedMs)}`);
-          break;
-        case 'failed':
-          out.note(`${out.style('red', at)}   failed: ${event.detail ?? ''}`);
-          break;
-        case 'compensating':
-          out.note(`${out.style('yellow', at)} ${event.description}${event.detail ? ` (${event.detail})` : ''}`);
-          break;
-        case 'compensated':
-          out.note(`${out.style('green', at)} ${event.description}`);
-          break;
-      }
-    };
+  /**
+   * Progress on stderr: one live line on a terminal (spinner, elapsed time, step deadline), plain
+   * lines otherwise, nothing with --json. Call `close` when the operation ends.
+   */
+  async progress(): Promise<{ handle: (event: ProgressEvent) => void; close: () => void }> {
+    const { ctx } = this;
+    if (ctx.options.json) return { handle: () => {}, close: () => {} };
+    const columns = (ctx.deps.stderr as { columns?: number }).columns ?? 0;
+    // A terminal that reports no width (some CI wrappers) gets plain lines: a live line needs to know where it ends.
+    if (ctx.deps.isTTY && ctx.deps.env.CI === undefined && columns > 20) return liveProgress(ctx.deps.stderr, () => Date.now());
+    return { handle: plainProgress(ctx.out), close: () => {} };
   }
 }
 
-/** `m:ss` */
-export function clockTime(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-}
+export { clockTime };
 
 /** Open a session: load the (non-example) config and build the ports. */
 export async function openSession(ctx: Context): Promise<Session> {

@@ -135,6 +135,9 @@ export async function pause(rt: Runtime, ms: number, options: { tolerant?: boole
   }
 }
 
+/** A step that waits reports where it is at least this often. */
+export const PROGRESS_EVERY_MS = 15_000;
+
 /** A heartbeat older than this (on our clock) no longer proves we hold the lock when the call lands. */
 export const FENCE_FRESH_MS = 5000;
 
@@ -182,12 +185,17 @@ export async function poll<T>(
 ): Promise<T> {
   const deadline = stepStart + step.deadlineSeconds * 1000;
   let lastWaiting = 'nothing observed yet';
+  let lastReported = rt.clock.now();
   for (;;) {
     try {
       const snapshot = await observe(rt.ports, { host: rt.host, now: rt.clock.now(), endpoints: options.endpoints ?? false });
       const result = check(snapshot);
       if ('done' in result) return result.done;
-      if (result.waiting !== lastWaiting) progress(result.waiting);
+      // Report a change at once, and the same state again at least every 15 s so nobody stares at silence.
+      if (result.waiting !== lastWaiting || rt.clock.now() - lastReported >= PROGRESS_EVERY_MS) {
+        progress(result.waiting);
+        lastReported = rt.clock.now();
+      }
       lastWaiting = result.waiting;
     } catch (error) {
       if (!isTransient(error)) throw error;

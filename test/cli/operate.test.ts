@@ -8,13 +8,26 @@ const sim = (options: { faults?: Faults; power?: 'on' | 'off'; participants?: nu
   new SimAws(new VirtualClock(), options);
 
 describe('meetctl start', () => {
+  it('never goes silent: a long wait reports where it is at least every 15 s, with the step deadline', async () => {
+    const clock = new VirtualClock();
+    const aws = new SimAws(clock, {}, { stuckPending: true });
+    const result = await cli(['start'], { files, sim: aws });
+    const waits = result.stderr.split('\n').filter((l) => l.includes('| step') && l.includes('task PENDING'));
+    const seconds = waits.map((l) => {
+      const [m, sec] = (/\| step (\d+):(\d\d) of 8:00\]/.exec(l) ?? []).slice(1).map(Number);
+      return (m ?? 0) * 60 + (sec ?? 0);
+    });
+    expect(seconds.length).toBeGreaterThan(20);
+    for (let i = 1; i < seconds.length; i++) expect((seconds[i] ?? 0) - (seconds[i - 1] ?? 0)).toBeLessThanOrEqual(20);
+  });
+
   it('waits until usable, shows each phase with elapsed time, and prints the URL', async () => {
     const aws = sim();
     const result = await cli(['start'], { files, sim: aws });
     expect(result.code).toBe(ExitCode.ok);
     expect(result.stdout).toMatch(/READY in \d+:\d\d: https:\/\/meet\.ne3d\.org/);
-    expect(result.stderr).toMatch(/\[1\/4 0:00\] start one task/);
-    expect(result.stderr).toMatch(/\[4\/4 \d+:\d\d\] check HTTPS, the certificate/);
+    expect(result.stderr).toMatch(/\[1\/4 0:00 \| step 0:00 of 1:00\] start one task/);
+    expect(result.stderr).toMatch(/\[4\/4 \d+:\d\d \| step 0:00 of 4:00\] check HTTPS, the certificate/);
     expect(result.stderr).toContain('task PENDING');
     expect(aws.liveTasks()).toBe(1);
   });

@@ -66,6 +66,7 @@ export async function runTransition(
 ): Promise<number> {
   const { ctx } = session;
   if (ctx.options.dryRun) return dryRun(session, goal, options);
+  const progress = await session.progress();
   const outcome = await session.guard(`going to ${goal}`, () =>
     transition(
       {
@@ -75,8 +76,8 @@ export async function runTransition(
         ...(options.force ? { force: true } : {}),
         ...(options.deleteRecordings ? { deleteRecordings: true } : {}),
       },
-      session.runtime(session.progressPrinter()),
-    ),
+      session.runtime(progress.handle),
+    ).finally(progress.close),
   );
   return report(session, goal, outcome, extra);
 }

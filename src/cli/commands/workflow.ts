@@ -50,7 +50,8 @@ export async function testWorkflow(ctx: Context, options: { force?: boolean }): 
     );
     return ExitCode.ok;
   }
-  const rt = session.runtime(session.progressPrinter());
+  const progress = await session.progress();
+  const rt = session.runtime(progress.handle);
   const request = { actor: ctx.deps.actor, reason: 'meetctl test' };
   const phases: TestPhase[] = [];
   try {
@@ -82,6 +83,7 @@ export async function testWorkflow(ctx: Context, options: { force?: boolean }): 
     }
   } finally {
     // Whatever happened above, end stopped.
+    progress.close();
     phases.push(
       await timed(session, async () => {
         const outcome = await transition(
