@@ -60,7 +60,7 @@ export async function liveProgress(
 ): Promise<{ handle: (event: ProgressEvent) => void; close: () => void }> {
   const { default: ora } = await import('ora');
   // One line, never wrapped: the spinner redraws it in place.
-  const fit = (text: string) => {
+  const toWidth = (text: string) => {
     const width = ((stream as { columns?: number }).columns ?? 80) - 3;
     return text.length > width ? `${text.slice(0, width - 1)}…` : text;
   };
@@ -71,7 +71,7 @@ export async function liveProgress(
     const { event, seenAt } = current;
     const drift = now() - seenAt;
     const prefix = progressPrefix({ ...event, elapsedMs: event.elapsedMs + drift }, event.stepElapsedMs + drift);
-    spinner.text = fit(`${prefix} ${event.description}${event.detail ? `: ${event.detail}` : ''}`);
+    spinner.text = toWidth(`${prefix} ${event.description}${event.detail ? `: ${event.detail}` : ''}`);
   };
   const timer = setInterval(draw, 1000);
   timer.unref();
@@ -82,7 +82,7 @@ export async function liveProgress(
     }
     current = { event, seenAt: now() };
     draw();
-    const text = fit(`${progressPrefix(event)} ${event.description}${event.detail ? `: ${event.detail}` : ''}`);
+    const text = toWidth(`${progressPrefix(event)} ${event.description}${event.detail ? `: ${event.detail}` : ''}`);
     if (event.type === 'done' || event.type === 'compensated') spinner?.succeed(text);
     if (event.type === 'failed') spinner?.fail(text);
   };
