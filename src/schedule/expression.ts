@@ -81,6 +81,20 @@ export function oneOff(
       'Use YYYY-MM-DDTHH:MM, e.g. 2026-12-03T18:00 (the meetup start, in --tz).',
     );
   const [y, mo, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+  const real = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  const exists =
+    real.getUTCFullYear() === y &&
+    real.getUTCMonth() === mo - 1 &&
+    real.getUTCDate() === d &&
+    real.getUTCHours() === h &&
+    real.getUTCMinutes() === mi &&
+    real.getUTCSeconds() === s;
+  if (!exists) {
+    throw new ScheduleInputError(
+      `--at "${at}" is not a real date and time (month 01-12, a day that month has, hour 00-23, minute 00-59).`,
+      'Check the date, e.g. 2026-12-03T18:00; nothing is corrected for you.',
+    );
+  }
   const meetupAt = zonedToUtc({ y, mo, d, h, mi, s }, tz);
   const startsAt = meetupAt - leadMinutes * 60_000;
   if (startsAt <= now) {
@@ -96,6 +110,57 @@ export function oneOff(
 }
 
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+
+/** One cron field: `*`, or a comma list of values, ranges `a-b` and steps `x/n`, each within bounds. */
+function fieldOk(text: string, min: number, max: number, names: readonly string[] = [], extra?: RegExp): boolean {
+  if (text === '*') return true;
+  const value = (v: string) => {
+    const named = names.indexOf(v.toUpperCase());
+    if (named >= 0) return named + (min === 0 ? 0 : 1);
+    return /^\d+$/.test(v) ? Number(v) : Number.NaN;
+  };
+  const within = (v: string) => {
+    const n = value(v);
+    return Number.isInteger(n) && n >= min && n <= max;
+  };
+  return text.split(',').every((part) => {
+    if (extra?.test(part)) return true;
+    const [range, step] = part.split('/');
+    if (step !== undefined && !(/^\d+$/.test(step) && Number(step) > 0)) return false;
+    if (range === '*' && step !== undefined) return true;
+    const [from, to] = (range ?? '').split('-');
+    return within(from ?? '') && (to === undefined || within(to));
+  });
+}
+
+/**
+ * EventBridge Scheduler's cron: minutes 0-59, hours 0-23, day-of-month 1-31 (or L, W), month 1-12 or
+ * JAN-DEC, day-of-week 1-7 or SUN-SAT (or L, #), year 1970-2199, and exactly one of the two day
+ * fields must be `?`. Anything else is refused, never corrected.
+ */
+function checkCronFields(
+  f: { minute: string; hour: string; dom: string; month: string; dow: string; year: string },
+  cron: string,
+): void {
+  const problems: string[] = [];
+  if (!fieldOk(f.minute, 0, 59)) problems.push(`minutes "${f.minute}" (0-59)`);
+  if (!fieldOk(f.hour, 0, 23)) problems.push(`hours "${f.hour}" (0-23)`);
+  if (f.dom !== '?' && !fieldOk(f.dom, 1, 31, [], /^(L|LW|\d{1,2}W)$/)) problems.push(`day-of-month "${f.dom}" (1-31, ?, L, W)`);
+  if (!fieldOk(f.month, 1, 12, MONTHS)) problems.push(`month "${f.month}" (1-12 or JAN-DEC)`);
+  if (f.dow !== '?' && !fieldOk(f.dow, 1, 7, DAYS, /^([1-7]|SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5])$/i))
+    problems.push(`day-of-week "${f.dow}" (1-7 or SUN-SAT, ?, L, #)`);
+  if (!fieldOk(f.year, 1970, 2199)) problems.push(`year "${f.year}" (1970-2199 or *)`);
+  if ((f.dom === '?') === (f.dow === '?')) {
+    problems.push('exactly one of day-of-month and day-of-week must be "?" (EventBridge rejects both or neither)');
+  }
+  if (problems.length > 0) {
+    throw new ScheduleInputError(
+      `--cron "${cron}" is not a valid EventBridge cron: ${problems.join('; ')}.`,
+      'Six fields: minutes hours day-of-month month day-of-week year, e.g. "0 18 ? * WED *" for Wednesdays at 18:00.',
+    );
+  }
+}
 
 function previousDay(field: string): string {
   return field
@@ -127,6 +192,7 @@ export function recurring(cron: string, leadMinutes: number): string {
     );
   }
   const [minute, hour, dom, month, dow, year] = fields as [string, string, string, string, string, string];
+  checkCronFields({ minute, hour, dom, month, dow, year }, cron);
   if (leadMinutes === 0) return `cron(${fields.join(' ')})`;
   if (!/^\d{1,2}$/.test(minute) || !/^\d{1,2}$/.test(hour)) {
     throw new ScheduleInputError(

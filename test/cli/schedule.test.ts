@@ -13,7 +13,7 @@ describe('meetctl schedule', () => {
       sim,
     });
     expect(result.code).toBe(ExitCode.ok);
-    expect(result.stdout).toContain('starts at at(2026-12-10T17:45:00) (America/Denver)');
+    expect(result.stdout).toContain('starts on 2026-12-10 at 17:45 (America/Denver)');
     expect(sim.schedules).toEqual([
       {
         group: 'Meet-meet-ne3d-org',

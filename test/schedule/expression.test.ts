@@ -44,3 +44,35 @@ describe('recurring schedules', () => {
     expect(() => recurring('5 0 1 * ? *', 15)).toThrow('crosses midnight on a day-of-month schedule');
   });
 });
+
+describe('nothing is silently corrected', () => {
+  it('refuses dates and times that do not exist', () => {
+    for (const at of ['2026-12-03T25:00', '2027-02-30T18:00', '2026-13-01T18:00', '2026-12-03T18:60', '2026-12-00T18:00']) {
+      expect(() => oneOff(at, 'UTC', 15, NOW), at).toThrow('is not a real date and time');
+    }
+    expect(oneOff('2028-02-29T18:00', 'UTC', 15, NOW).expression).toBe('at(2028-02-29T17:45:00)');
+  });
+
+  it('refuses cron fields out of range and a cron without exactly one "?"', () => {
+    expect(() => recurring('99 18 ? * WED *', 15)).toThrow('minutes "99" (0-59)');
+    expect(() => recurring('0 24 ? * WED *', 15)).toThrow('hours "24" (0-23)');
+    expect(() => recurring('0 18 * * WED *', 15)).toThrow('exactly one of day-of-month and day-of-week must be "?"');
+    expect(() => recurring('0 18 ? * ? *', 0)).toThrow('exactly one of');
+    expect(() => recurring('0 18 ? 13 WED *', 0)).toThrow('month "13"');
+    expect(() => recurring('0 18 ? * FUN *', 0)).toThrow('day-of-week "FUN"');
+    expect(() => recurring('0 18 32 * ? *', 0)).toThrow('day-of-month "32"');
+  });
+
+  it('accepts what EventBridge accepts', () => {
+    for (const cron of [
+      '0 18 ? * WED *',
+      '0/15 18 ? * MON-FRI *',
+      '0 18 L * ? *',
+      '0 18 ? * 6#3 *',
+      '0 18 1,15 JAN-JUN ? 2027',
+      '30 9 ? * 2L *',
+    ]) {
+      expect(() => recurring(cron, 0), cron).not.toThrow();
+    }
+  });
+});

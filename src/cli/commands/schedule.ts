@@ -69,7 +69,10 @@ export async function scheduleAdd(ctx: Context, name: string, options: ScheduleA
   };
   if (ctx.options.dryRun) {
     if (ctx.options.json) ctx.out.json({ dryRun: true, schedule });
-    else ctx.out.line(`Would create schedule ${name}: ${schedule.expression} in ${tz} (${schedule.description})`);
+    else
+      ctx.out.line(
+        `Would create schedule ${name}: starts ${describeExpression(schedule.expression)} in ${tz} (${schedule.description})`,
+      );
     return ExitCode.ok;
   }
   const { group, functionArn, roleArn } = await targets(session);
@@ -89,7 +92,7 @@ export async function scheduleAdd(ctx: Context, name: string, options: ScheduleA
     ctx.out.json({ created: true, schedule, ...('startsAt' in when ? { startsAt: new Date(when.startsAt).toISOString() } : {}) });
   else {
     ctx.out.line(
-      `Scheduled ${name}: the server starts at ${schedule.expression} (${tz}), ${options.lead} min before the meetup.`,
+      `Scheduled ${name}: the server starts ${describeExpression(schedule.expression)} (${tz}), ${options.lead} min before the meetup.`,
     );
     ctx.out.line('If it is already running then, nothing happens; the idle stop leaves the meeting alone until the window ends.');
   }
@@ -141,4 +144,12 @@ export async function scheduleRemove(ctx: Context, name: string): Promise<number
   if (ctx.options.json) ctx.out.json({ removed: name });
   else ctx.out.line(`Removed schedule ${name}.`);
   return ExitCode.ok;
+}
+
+/** `at(2026-12-03T17:45:00)` → "on 2026-12-03 at 17:45"; `cron(45 17 ? * WED *)` → "by cron 45 17 ? * WED *". */
+export function describeExpression(expression: string): string {
+  const at = /^at\((\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(expression);
+  if (at) return `on ${at[1]} at ${at[2]}`;
+  const cron = /^cron\((.*)\)$/.exec(expression);
+  return cron ? `by cron "${cron[1]}"` : expression;
 }
