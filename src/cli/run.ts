@@ -126,7 +126,8 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
   program
     .command('destroy')
     .description('delete the stack after you type the domain; recordings are kept unless --delete-recordings')
-    .option('--delete-recordings', 'also delete every recording and the bucket')
+    .option('--delete-recordings', 'also delete every recording and the bucket (after the stack is gone: with --bucket)')
+    .option('--bucket <name>', 'the retained recordings bucket, when the stack is already deleted')
     .option('--force', 'destroy even while people are in a call')
     .action((options, command: Command) => operate(command, 'destroy', options));
   program

@@ -161,6 +161,28 @@ describe('meetctl stop, power-down, power-up, destroy', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ goal: 'destroyed', to: 'ABSENT', kept: [] });
     expect(aws.deletedRecordings).toBe(true);
   });
+
+  it('the command destroy prints for the kept recordings works once the stack is gone', async () => {
+    const aws = sim();
+    const first = await cli(['destroy'], { files, sim: aws, answer: 'meet.ne3d.org' });
+    const command = /meetctl (destroy --delete-recordings --bucket \S+)/.exec(first.stdout)?.[1];
+    expect(command).toBe('destroy --delete-recordings --bucket meet-recordings-bucket');
+    const wrong = await cli((command as string).split(' '), { files, sim: aws, answer: 'nope' });
+    expect(wrong.code).toBe(ExitCode.failed);
+    expect(aws.deletedRecordings).toBe(false);
+    const later = await cli((command as string).split(' '), { files, sim: aws, answer: 'meet-recordings-bucket' });
+    expect(later.code).toBe(ExitCode.ok);
+    expect(later.stdout).toContain('Deleted 42 object version(s) and bucket meet-recordings-bucket.');
+    expect(aws.deletedRecordings).toBe(true);
+  });
+
+  it('destroy --delete-recordings on a deleted stack without --bucket says which option is missing (exit 2)', async () => {
+    const aws = sim();
+    await cli(['destroy', '--yes'], { files, sim: aws });
+    const result = await cli(['destroy', '--delete-recordings'], { files, sim: aws });
+    expect(result.code).toBe(ExitCode.usage);
+    expect(result.stderr).toContain('--bucket');
+  });
 });
 
 describe('meetctl status, health, test, logs, history, cost', () => {

@@ -208,29 +208,64 @@ export async function powerUp(ctx: Context, options: OperateOptions): Promise<nu
   return runTransition(await openSession(ctx), 'powered-up', options);
 }
 
-/** `meetctl destroy`: asks to type the domain; keeps recordings unless --delete-recordings. */
-export async function destroy(ctx: Context, options: OperateOptions): Promise<number> {
+/** Ask a person to type `expected`; refuses without a terminal unless --yes. */
+async function confirm(ctx: Context, warning: string, expected: string): Promise<void> {
+  if (ctx.options.dryRun || ctx.options.yes) return;
+  if (!ctx.deps.prompt) {
+    throw new MeetError(
+      'this needs a confirmation and there is no terminal to ask on.',
+      ExitCode.usage,
+      'Run it in a terminal, or pass --yes to confirm.',
+    );
+  }
+  ctx.out.note(warning);
+  const answer = await ctx.deps.prompt(`Type ${expected} to confirm: `);
+  if (answer.trim() !== expected)
+    throw new MeetError('not confirmed; nothing was changed.', ExitCode.failed, `Type exactly ${expected} to confirm.`);
+}
+
+/**
+ * `meetctl destroy`: asks to type the domain; keeps recordings unless --delete-recordings. Once the
+ * stack is gone, `destroy --delete-recordings --bucket NAME` deletes the retained bucket (after you
+ * type its name); the destroy that kept it prints that exact command.
+ */
+export async function destroy(ctx: Context, options: OperateOptions & { bucket?: string }): Promise<number> {
   const session = await openSession(ctx);
   const { domain } = session.config;
   const snapshot = await session.guard('reading the stack', () => session.ports.stack.describe());
+  if (!snapshot && options.deleteRecordings) return deleteRetainedBucket(session, options.bucket);
   const bucket = snapshot?.outputs[OUTPUT_NAMES.bucket];
   const kept = options.deleteRecordings
     ? []
-    : [`recordings bucket ${bucket ?? '(unknown)'} with every recording; delete it yourself or run destroy --delete-recordings`];
-  if (!ctx.options.dryRun && !ctx.options.yes) {
-    if (!ctx.deps.prompt) {
-      throw new MeetError(
-        'destroy needs a confirmation and there is no terminal to ask on.',
-        ExitCode.usage,
-        'Run it in a terminal, or pass --yes to confirm.',
-      );
-    }
-    ctx.out.note(
+    : [
+        `recordings bucket ${bucket ?? '(unknown)'} with every recording. To delete it later: meetctl destroy --delete-recordings --bucket ${bucket ?? '<bucket>'}`,
+      ];
+  if (snapshot) {
+    await confirm(
+      ctx,
       `This deletes stack ${session.config.stackName} (${domain}): load balancer, service, secret, certificate, logs, history.${options.deleteRecordings ? ' It also DELETES EVERY RECORDING.' : ' Recordings are kept.'}`,
+      domain,
     );
-    const answer = await ctx.deps.prompt(`Type ${domain} to confirm: `);
-    if (answer.trim() !== domain)
-      throw new MeetError('not confirmed; nothing was changed.', ExitCode.failed, `Type exactly ${domain} to confirm.`);
   }
   return runTransition(session, 'destroyed', options, { kept });
+}
+
+async function deleteRetainedBucket(session: Session, bucket: string | undefined): Promise<number> {
+  const { ctx } = session;
+  if (!bucket) {
+    throw new MeetError(
+      `stack ${session.config.stackName} is already deleted, so its recordings bucket is not known here.`,
+      ExitCode.usage,
+      'Pass the bucket that destroy printed: meetctl destroy --delete-recordings --bucket <name>.',
+    );
+  }
+  if (ctx.options.dryRun) {
+    ctx.out.line(`Would delete every object version in bucket ${bucket}, then the bucket.`);
+    return ExitCode.ok;
+  }
+  await confirm(ctx, `This DELETES EVERY RECORDING in bucket ${bucket} (all versions) and the bucket itself.`, bucket);
+  const count = await session.guard(`deleting bucket ${bucket}`, () => session.ports.recordings.deleteAll(bucket));
+  if (ctx.options.json) ctx.out.json({ bucket, deletedVersions: count });
+  else ctx.out.line(`Deleted ${count} object version(s) and bucket ${bucket}.`);
+  return ExitCode.ok;
 }
