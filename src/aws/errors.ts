@@ -27,9 +27,59 @@ export function loginHint(profile: string | undefined): string {
     : 'Run: aws sso login --profile <your-profile>, then pass --profile <your-profile> (or set AWS_PROFILE)';
 }
 
+const NETWORK_CODES = new Set([
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
+
+/** True when the request never reached AWS (no network, DNS down, a proxy in the way). */
+export function isNetworkError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as { code?: string }).code;
+    if (
+      (code && NETWORK_CODES.has(code)) ||
+      /getaddrinfo|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|socket hang up/.test(e.message)
+    )
+      return true;
+  }
+  return false;
+}
+
+/** The profile named in an SDK "profile not found" error, if that is what it is. */
+export function missingProfile(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  // SDK v3: "Could not resolve credentials using profile: [nosuch] in configuration/credentials file(s)."
+  const m =
+    /using profile: \[([^\]]+)\] in configuration/.exec(error.message) ??
+    /[Pp]rofile (\S+) (?:could not be found|was not found|is not found)/.exec(error.message);
+  return m?.[1]?.replace(/^["']|["']$/g, '');
+}
+
 /** Turn an SDK error into a MeetError with the right exit code and a fix. */
 export function toMeetError(error: unknown, profile: string | undefined, doing: string): MeetError {
   if (error instanceof MeetError) return error;
+  const unknownProfile = missingProfile(error);
+  if (unknownProfile) {
+    return new MeetError(
+      `AWS profile "${unknownProfile}" does not exist in your AWS config (while ${doing}).`,
+      ExitCode.config,
+      `Create it with: aws configure sso --profile ${unknownProfile} (docs/deploy.md shows the answers), or pass an existing --profile.`,
+      { cause: error },
+    );
+  }
+  if (isNetworkError(error)) {
+    return new MeetError(
+      `AWS could not be reached while ${doing} (${error instanceof Error ? error.message : String(error)}).`,
+      ExitCode.aws,
+      'Check your internet connection, VPN or proxy, then try again. Nothing was changed.',
+      { cause: error },
+    );
+  }
   if (isCredentialError(error)) {
     return new MeetError(
       `AWS credentials${profile ? ` for profile "${profile}"` : ''} are missing or expired (while ${doing}).`,

@@ -38,6 +38,8 @@ export interface Deps {
    * resolves early on Ctrl-C. Under a simulation the simulated clock moves on by the same time.
    */
   readonly pause: (ms: number) => Promise<void>;
+  /** Refuse an AWS profile that does not exist, before any call (MeetError). */
+  readonly checkProfile: (profile: string | undefined) => Promise<void>;
   /** Set when the commands run against the simulated AWS (MEETCTL_SIMULATE=1). */
   readonly simulation?: import('../sim/simulation.js').Simulation;
 }

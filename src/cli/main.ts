@@ -102,6 +102,10 @@ export function processDeps(): Deps {
         }
       : {}),
     interrupted: () => interrupted,
+    checkProfile: async (profile) => {
+      const { checkProfileExists } = require('../aws/profiles.js') as typeof import('../aws/profiles.js');
+      await checkProfileExists(profile);
+    },
     pause: async (ms) => {
       const begin = Date.now();
       await realPause(ms);

@@ -95,6 +95,7 @@ export { clockTime };
 export async function openSession(ctx: Context): Promise<Session> {
   // The simulated AWS (MEETCTL_SIMULATE=1) accepts the example config: nothing real is touched.
   const { config, file, isExample } = await ctx.loadConfig(Boolean(ctx.deps.simulation));
+  if (!ctx.deps.simulation) await ctx.deps.checkProfile(ctx.profile);
   if (isExample && !ctx.deps.simulation) {
     throw new MeetError(
       `the example config ${file} describes no real deployment.`,

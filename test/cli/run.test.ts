@@ -287,3 +287,14 @@ describe('schedule windows are bounded', () => {
     expect(result.stderr).toContain('12 hours');
   });
 });
+
+describe('credentials', () => {
+  it('a --profile that does not exist is named, with aws configure sso (not sso login), before any AWS call', async () => {
+    const aws = fakeAws();
+    const result = await cli(['deploy', '--profile', 'nosuch'], { files: { 'meet.config.json': communityConfig() }, aws });
+    expect(result.code).toBe(ExitCode.config);
+    expect(result.stderr).toContain('"nosuch" does not exist');
+    expect(result.stderr).toContain('aws configure sso');
+    expect(aws.targets).toEqual([]);
+  });
+});

@@ -99,6 +99,16 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
         }
       : {}),
     pause: (ms) => clock.sleep(ms),
+    checkProfile: async (profile) => {
+      if (profile === 'nosuch') {
+        const { MeetError, ExitCode } = await import('../../src/errors.js');
+        throw new MeetError(
+          'AWS profile "nosuch" does not exist in your AWS config.',
+          ExitCode.config,
+          'Create it with: aws configure sso --profile nosuch',
+        );
+      }
+    },
     interrupted: () => {
       interruptChecks += 1;
       return options.interruptAfter !== undefined && interruptChecks > options.interruptAfter;

@@ -40,6 +40,7 @@ export async function deploy(ctx: Context, options: DeployOptions): Promise<numb
     );
   }
   const profile = ctx.profile;
+  if (!ctx.deps.simulation) await ctx.deps.checkProfile(profile);
   const aws = ctx.deps.aws({ region: config.region, domain: config.domain, ...(profile ? { profile } : {}) });
   const call = async <T>(doing: string, fn: () => Promise<T>): Promise<T> => {
     try {
