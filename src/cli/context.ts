@@ -31,7 +31,8 @@ export class Context {
     readonly options: GlobalOptions,
   ) {
     const color = deps.isTTY && !options.json && deps.env.NO_COLOR === undefined && deps.env.CI === undefined;
-    this.out = new Output(deps.stdout, deps.stderr, color);
+    const columns = (deps.stdout as { columns?: number }).columns;
+    this.out = new Output(deps.stdout, deps.stderr, color, deps.isTTY && columns ? Math.max(60, columns) : 100);
   }
 
   /** The AWS profile: --profile, else AWS_PROFILE (the SDK reads it too; kept for hints). */

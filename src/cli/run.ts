@@ -25,6 +25,14 @@ function windowMinutes(value: string): number {
   return n;
 }
 
+/** The same rule as the config's "region" field. */
+function regionCode(value: string): string {
+  if (!/^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$/.test(value)) {
+    throw new InvalidArgumentError('not an AWS region code; use one such as us-west-2 or eu-central-1.');
+  }
+  return value;
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number.');
@@ -51,7 +59,7 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     .version(packageJson.version, '-V, --version')
     .option('-c, --config <file>', 'config file (default: meet.config.json; plan falls back to the shipped example)')
     .option('--profile <name>', 'AWS SSO profile (default: AWS_PROFILE or the SDK default chain)')
-    .option('--region <code>', 'AWS region (overrides the config)')
+    .addOption(new Option('--region <code>', 'AWS region (overrides the config)').argParser(regionCode))
     .option('--json', 'print machine-readable JSON on stdout')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--dry-run', 'print what a mutating command would do, change nothing')

@@ -80,7 +80,7 @@ describe('meetctl config', () => {
 
 describe('meetctl plan', () => {
   // One synthesis for the text and one for JSON.
-  it('plans the shipped example offline when no config exists', async () => {
+  it('plans the shipped example offline when no config exists, fitted to 100 columns', async () => {
     const result = await cli(['plan']);
     expect(result.code).toBe(ExitCode.ok);
     expect(result.stderr).toContain('Using the example config');
@@ -88,17 +88,34 @@ describe('meetctl plan', () => {
       'What will be created',
       'Public endpoints and ports',
       'Monthly cost',
-      "Compared with the requirements' cost table",
+      'Compared with the cost table of the original project requirements',
+      'reproduced in docs/architecture.md',
       'Why they differ',
     ]) {
       expect(result.stdout).toContain(heading);
     }
-    expect(result.stdout).toMatch(/https:\/\/meet\.example\.org\s+443/);
-    expect(result.stdout).toMatch(/10000\s+UDP/);
+    expect(result.stdout).toMatch(/https:\/\/meet\.example\.org\n\s+Port: 443/);
+    expect(result.stdout).toMatch(/Port: 10000\n\s+Protocol: UDP/);
     expect(result.stdout).toContain('ElasticLoadBalancingV2::LoadBalancer*');
-    expect(result.stdout).toMatch(/Automation and control plane +.*CloudWatch::Alarm.*Scheduler::ScheduleGroup.*Budgets::Budget/);
-    expect(result.stdout).toMatch(/Automation \(idle alarm, runtime guard, schedules, alerts, budget\) +per month +\$0\.1000/);
+    expect(result.stdout).toMatch(
+      /Automation and control plane +[\s\S]*CloudWatch::Alarm[\s\S]*Scheduler::ScheduleGroup[\s\S]*Budgets::Budget/,
+    );
+    expect(result.stdout).toMatch(
+      /Automation \(idle alarm, runtime guard, schedules, alerts, budget\)\n\s+Billed: per month\n\s+USD: \$0\.1000/,
+    );
     expect(result.stdout).not.toContain('\u001b['); // no colour when not a TTY
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.filter((l) => [...l].length > 100)).toEqual([]);
+    expect(lines.at(-1)).toContain('docs/deploy.md');
+    expect(result.stdout).not.toContain('priced differently');
+  });
+
+  it('warns that another region is priced with us-west-2 prices, and refuses a region that is not one', async () => {
+    const result = await cli(['plan', '--region', 'eu-central-1']);
+    expect(result.stdout).toContain('these are us-west-2 prices; eu-central-1 is priced differently');
+    const mars = await cli(['plan', '--region', 'mars']);
+    expect(mars.code).toBe(ExitCode.usage);
+    expect(mars.stderr).toContain('not an AWS region code');
   });
 
   it('gives the same as data with --json', async () => {
