@@ -6,7 +6,7 @@ import { type Output, table, usd, wrap } from './output.js';
 export function renderPlan(report: PlanReport, out: Output): void {
   const h = (text: string) => out.line(out.style('bold', wrap(text, out.width)));
   const { cost } = report;
-  const fit = (headers: readonly string[], rows: ReadonlyArray<readonly string[]>) => out.line(table(headers, rows, out.width));
+  const fitted = (headers: readonly string[], rows: ReadonlyArray<readonly string[]>) => out.line(table(headers, rows, out.width));
 
   h(`Plan for ${report.domain}: stack ${report.stackName} in ${report.region}`);
   out.paragraph(
@@ -26,7 +26,7 @@ export function renderPlan(report: PlanReport, out: Output): void {
   out.line();
 
   h('Public endpoints and ports');
-  fit(
+  fitted(
     ['Address', 'Port', 'Protocol', 'Reachable from', 'Purpose'],
     report.endpoints.map((e) => [e.address, String(e.port), e.protocol, e.exposure, e.purpose]),
   );
@@ -38,7 +38,7 @@ export function renderPlan(report: PlanReport, out: Output): void {
       `Note: these are ${cost.region} prices; ${report.region} is priced differently (often 5-20% higher). Check the AWS pricing pages for ${report.region} before you rely on the numbers.`,
     );
   }
-  fit(
+  fitted(
     ['Running hours', 'Idle as stopped', 'Idle as powered down'],
     cost.scenarios.map((s) => [String(s.hours), usd(s.byTier.stopped), usd(s.byTier['powered-down'])]),
   );
@@ -46,7 +46,7 @@ export function renderPlan(report: PlanReport, out: Output): void {
     `Idle per hour: stopped ${usd(cost.idleHourUsd.stopped, 4)} (load balancer and its addresses), powered down ${usd(cost.idleHourUsd['powered-down'], 4)}. Running per hour: ${usd(cost.runningHourUsd, 4)} with ${cost.assumptions.averageParticipants} people. Destroyed (recordings kept): ${usd(cost.destroyedMonthlyUsd)}/month.`,
   );
   out.line();
-  fit(
+  fitted(
     ['Price line', 'Billed', 'USD', 'How'],
     cost.rates.map((r) => [r.item, r.billed, usd(r.usd, 4), r.note]),
   );
@@ -54,7 +54,7 @@ export function renderPlan(report: PlanReport, out: Output): void {
 
   h('Compared with the cost table of the original project requirements (idle as stopped, as they assume)');
   out.paragraph('The original table is reproduced in docs/architecture.md, section "The requirements\' cost table".');
-  fit(
+  fitted(
     ['Scenario', 'Hours', 'Requirements', 'This plan', 'Difference'],
     cost.comparison.map((c) => [
       c.label,
