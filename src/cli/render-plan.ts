@@ -6,7 +6,8 @@ import { type Output, table, usd, wrap } from './output.js';
 export function renderPlan(report: PlanReport, out: Output): void {
   const h = (text: string) => out.line(out.style('bold', wrap(text, out.width)));
   const { cost } = report;
-  const fitted = (headers: readonly string[], rows: ReadonlyArray<readonly string[]>) => out.line(table(headers, rows, out.width));
+  const fitted = (headers: readonly string[], rows: ReadonlyArray<readonly string[]>) =>
+    out.line(table(headers, rows, out.width));
 
   h(`Plan for ${report.domain}: stack ${report.stackName} in ${report.region}`);
   out.paragraph(
