@@ -18,8 +18,10 @@ export interface GlobalOptions {
 export interface LoadedConfig {
   readonly config: MeetConfig;
   readonly file: string;
-  /** True when no config was given and the shipped example was used. */
+  /** True when the shipped example was used (by name) or the config still holds its placeholders. */
   readonly isExample: boolean;
+  /** The example's placeholder values the config still holds (see placeholderProblems). */
+  readonly placeholders: readonly string[];
 }
 
 /** Per-invocation state shared by the commands. */
@@ -71,15 +73,20 @@ export class Context {
     try {
       text = this.deps.readFile(file);
     } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'EISDIR' || /EISDIR/.test(String(error))) {
+        throw new ConfigError(file, ['is a directory, not a file. Fix: point --config at the JSON file itself']);
+      }
       throw new ConfigError(file, [
         `the file cannot be read (${error instanceof Error ? error.message : String(error)}). Fix: check its permissions`,
       ]);
     }
     // zod is loaded only when a config is read, so `--help` stays fast.
-    const { parseConfigText } = await import('../config/load.js');
+    const { parseConfigText, placeholderProblems } = await import('../config/load.js');
     const config = parseConfigText(text, path.relative(this.deps.cwd, file) || file);
     const region = this.options.region ?? config.region;
     isExample ||= path.basename(file) === EXAMPLE_CONFIG_FILE;
-    return { config: { ...config, region }, file, isExample };
+    const placeholders = placeholderProblems(config);
+    return { config: { ...config, region }, file, isExample: isExample || placeholders.length > 0, placeholders };
   }
 }

@@ -17,14 +17,48 @@ export function parseConfig(raw: unknown, file: string): MeetConfig {
 
 /** Parse the text of a config file. Throws ConfigError for bad JSON or bad fields. */
 export function parseConfigText(text: string, file: string): MeetConfig {
+  // Editors on Windows may start the file with a UTF-8 byte-order mark; JSON itself has none.
+  const body = text.replace(/^\uFEFF/, '');
+  if (body.trim() === '') {
+    throw new ConfigError(file, [
+      'the file is empty. Fix: copy meet.config.example.json to it and set your domain, hosted zone, alert e-mail and budget',
+    ]);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(body);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new ConfigError(file, [`the file is not valid JSON (${detail}). Fix: correct the JSON syntax at that position`]);
   }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    const what = Array.isArray(raw) ? 'an array' : raw === null ? 'null' : `a ${typeof raw}`;
+    throw new ConfigError(file, [
+      `the file holds ${what}, not an object with the config's fields. Fix: write one JSON object like meet.config.example.json ({ "domain": …, "hostedZone": …, … })`,
+    ]);
+  }
   return parseConfig(raw, file);
+}
+
+/**
+ * Fields that still hold the shipped example's placeholder values (reserved example domains, the
+ * example zone id): fine for `plan` and the simulation, refused by `config validate` and `deploy`.
+ */
+export function placeholderProblems(config: MeetConfig): string[] {
+  const example = (host: string) => /(^|\.)example\.(org|com|net)$|\.example$|\.test$|\.invalid$/i.test(host);
+  const problems: string[] = [];
+  if (example(config.domain))
+    problems.push(`domain is the example's "${config.domain}". Fix: set it to your meeting host, e.g. "meet.your-group.org"`);
+  if (example(config.hostedZone.name))
+    problems.push(`hostedZone.name is the example's "${config.hostedZone.name}". Fix: set it to your Route 53 zone's name`);
+  if (/EXAMPLE/i.test(config.hostedZone.id))
+    problems.push(
+      `hostedZone.id is the example's "${config.hostedZone.id}". Fix: set it to your zone's id (aws route53 list-hosted-zones)`,
+    );
+  const mailDomain = config.alertEmail.split('@')[1] ?? '';
+  if (example(mailDomain))
+    problems.push(`alertEmail is the example's "${config.alertEmail}". Fix: set it to an address that reads alerts`);
+  return problems;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {

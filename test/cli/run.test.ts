@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { StackState } from '../../src/aws/ports.js';
 import { ExitCode } from '../../src/errors.js';
 import { OUTPUTS } from '../../src/infra/meet-stack.js';
 import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { cli, communityConfig, fakeAws } from '../support/cli.js';
+import { EXAMPLE_FILE } from '../support/fixtures.js';
 
 const files = { 'meet.config.json': communityConfig() };
 const deployedStack = (powerState: 'on' | 'off' = 'on', status = 'UPDATE_COMPLETE'): StackState => ({
@@ -313,5 +315,51 @@ describe('credentials', () => {
     expect(result.stderr).toContain('"nosuch" does not exist');
     expect(result.stderr).toContain('aws configure sso');
     expect(aws.targets).toEqual([]);
+  });
+});
+
+describe('configs that are not what they seem', () => {
+  const example = readFileSync(EXAMPLE_FILE, 'utf8');
+
+  it('an unchanged copy of the example fails validation, naming each placeholder', async () => {
+    const result = await cli(['config', 'validate'], { files: { 'meet.config.json': example } });
+    expect(result.code).toBe(ExitCode.config);
+    for (const field of ['domain is the example', 'hostedZone.id is the example', 'alertEmail is the example']) {
+      expect(result.stderr).toContain(field);
+    }
+  });
+
+  it('deploy refuses the example by its values, whatever the file is called', async () => {
+    const aws = fakeAws();
+    const result = await cli(['deploy'], { files: { 'meet.config.json': example }, aws });
+    expect(result.code).toBe(ExitCode.config);
+    expect(result.stderr).toContain('refusing to deploy the example config');
+    expect(result.stderr).toContain('Z0000000000EXAMPLE0000');
+    expect(result.cdkCalls).toEqual([]);
+  });
+
+  it.each([
+    ['an empty file', '', 'the file is empty'],
+    ['an array', '[]', 'holds an array, not an object'],
+    ['a number', '42', 'holds a number, not an object'],
+  ])('%s gets a hint that says what is wrong', async (_name, text, message) => {
+    const result = await cli(['config', 'validate'], { files: { 'meet.config.json': text } });
+    expect(result.code).toBe(ExitCode.config);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain('Fix:');
+  });
+
+  it('a UTF-8 byte-order mark is accepted', async () => {
+    const result = await cli(['config', 'validate'], { files: { 'meet.config.json': `\uFEFF${communityConfig()}` } });
+    expect(result.code).toBe(ExitCode.ok);
+  });
+
+  it('a directory is named as one', async () => {
+    const result = await cli(['config', 'validate', '--config', 'conf'], {
+      files: { conf: '' },
+      readError: Object.assign(new Error('EISDIR: illegal operation on a directory, read'), { code: 'EISDIR' }),
+    });
+    expect(result.code).toBe(ExitCode.config);
+    expect(result.stderr).toContain('is a directory, not a file');
   });
 });

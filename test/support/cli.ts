@@ -38,6 +38,8 @@ export interface CliOptions {
   sim?: SimAws;
   /** Answer to a terminal prompt; no terminal when undefined. */
   answer?: string;
+  /** readFile throws this (a directory, a file without permission). */
+  readError?: Error;
   /** Ctrl-C after this many checks of `interrupted()` (ends --watch / --follow). */
   interruptAfter?: number;
 }
@@ -68,6 +70,7 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
     cwd,
     packageRoot: ROOT,
     readFile: (file) => {
+      if (options.readError) throw options.readError;
       const relative = path.relative(cwd, file);
       if (relative in files) return files[relative] as string;
       if (file === EXAMPLE_FILE) return readFileSync(file, 'utf8');
@@ -125,6 +128,7 @@ export function communityConfig(changes: Record<string, unknown> = {}): string {
     ...example,
     domain: 'meet.ne3d.org',
     hostedZone: { id: 'Z1234567890ABC', name: 'ne3d.org' },
+    alertEmail: 'organizers@ne3d.org',
     ...changes,
   });
 }

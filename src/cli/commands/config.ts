@@ -5,7 +5,9 @@ import type { Context } from '../context.js';
 /** `meetctl config validate`: exit 0 when valid, 253 with every problem when not. */
 export async function validateConfig(ctx: Context): Promise<number> {
   try {
-    const { config, file } = await ctx.loadConfig(false);
+    const { config, file, placeholders } = await ctx.loadConfig(false);
+    // Valid JSON with valid fields, but still the example's values: it would deploy nowhere useful.
+    if (placeholders.length > 0) throw new ConfigError(file, placeholders);
     if (ctx.options.json) ctx.out.json({ valid: true, file, config });
     else
       ctx.out.line(

@@ -31,10 +31,12 @@ export interface DeployResult {
  * run the pinned `cdk deploy` with the PowerState the stack already has.
  */
 export async function deploy(ctx: Context, options: DeployOptions): Promise<number> {
-  const { config, file, isExample } = await ctx.loadConfig(Boolean(ctx.deps.simulation));
+  const loaded = await ctx.loadConfig(Boolean(ctx.deps.simulation));
+  const { config, file, isExample } = loaded;
   if (isExample && !ctx.deps.simulation) {
+    const { placeholders } = loaded;
     throw new MeetError(
-      `refusing to deploy the example config ${file} (meet.example.org is not your domain).`,
+      `refusing to deploy the example config ${file}${placeholders.length ? `: ${placeholders.map((p) => p.split('. Fix:')[0]).join('; ')}` : ''}.`,
       ExitCode.config,
       'Copy meet.config.example.json to meet.config.json, set your domain, hosted zone, alert e-mail and budget, then deploy.',
     );
