@@ -250,7 +250,15 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
-      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+      if (error.exitCode === 0) return ExitCode.ok;
+      // Commander printed the message on stderr; with --json, stdout still gets the documented error object.
+      if (argv.includes('--json')) {
+        const message = error.message.replace(/^error: /, '');
+        new Context(deps, { json: true }).out.json({
+          error: { message, hint: 'Run meetctl --help (or meetctl <command> --help) for the usage.', exitCode: ExitCode.usage },
+        });
+      }
+      return ExitCode.usage;
     }
     const ctx = context ?? new Context(deps, program.opts<GlobalOptions>());
     const failure =

@@ -363,3 +363,43 @@ describe('configs that are not what they seem', () => {
     expect(result.stderr).toContain('is a directory, not a file');
   });
 });
+
+describe('what the README promises', () => {
+  const files = { 'meet.config.json': communityConfig() };
+
+  it('every --json failure prints an error object on stdout, usage errors included', async () => {
+    for (const argv of [
+      ['--json', 'nosuch'],
+      ['--json', 'history', '--days', '-1'],
+      ['plan', '--json', '--region', 'mars'],
+    ]) {
+      const result = await cli(argv, { files });
+      expect(result.code, argv.join(' ')).toBe(ExitCode.usage);
+      expect(JSON.parse(result.stdout), argv.join(' ')).toMatchObject({
+        error: { exitCode: ExitCode.usage, message: expect.any(String) },
+      });
+    }
+  });
+
+  it('status exits 0 when the stack is not deployed, and says so', async () => {
+    const sim = new SimAws(new VirtualClock());
+    sim.deleted = true;
+    const text = await cli(['status'], { files, sim });
+    expect(text.code).toBe(ExitCode.ok);
+    expect(text.stdout).toContain('ABSENT');
+    const json = await cli(['status', '--json'], { files, sim });
+    expect(JSON.parse(json.stdout)).toMatchObject({ phase: 'ABSENT', stack: null });
+  });
+
+  it('logs checks its arguments before any AWS call (exit 2), and labels times as UTC', async () => {
+    const aws = fakeAws();
+    const bad = await cli(['logs', '--since', '10x', '--profile', 'nosuch'], { files, aws });
+    expect(bad.code).toBe(ExitCode.usage);
+    expect((await cli(['logs', '--container', 'nginx'], { files })).code).toBe(ExitCode.usage);
+    const sim = new SimAws(new VirtualClock());
+    sim.logLines.push({ group: '/meet/web', at: sim.clock.now() - 1000, stream: 'web/web/1', message: 'hello' });
+    const ok = await cli(['logs', '--container', 'web'], { files, sim });
+    expect(ok.stdout).toMatch(/^\d\d:\d\d:\d\dZ web +hello/m);
+    expect(ok.stderr).toContain('Times are UTC.');
+  });
+});

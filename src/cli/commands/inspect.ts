@@ -119,6 +119,20 @@ function renderStatus(session: Session, s: StatusJson): void {
 export async function status(ctx: Context, options: { watch?: boolean; interval?: number }): Promise<number> {
   const session = await openSession(ctx);
   for (;;) {
+    const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
+    if (!stack) {
+      // Not deployed is a state to report, not a failure: status always exits 0.
+      const absent = { phase: 'ABSENT', url: `https://${session.config.domain}`, stack: null, region: session.config.region };
+      if (ctx.options.json) ctx.out.json(absent);
+      else
+        ctx.out.line(
+          `${session.config.domain}  ABSENT: stack ${session.config.stackName} is not deployed in ${session.config.region}. Run \`meetctl deploy\` (or check --region / --profile).`,
+        );
+      if (!options.watch) return ExitCode.ok;
+      await ctx.deps.pause((options.interval ?? 10) * 1000);
+      if (ctx.deps.interrupted()) return ExitCode.ok;
+      continue;
+    }
     const { json } = await statusJson(session);
     if (ctx.options.json) ctx.out.json(json);
     else renderStatus(session, json);
@@ -288,8 +302,20 @@ export async function cost(ctx: Context): Promise<number> {
   return ExitCode.ok;
 }
 
+/** The containers `logs --container` accepts (the task's containers and the stats sidecar). */
+export const CONTAINER_NAMES = ['web', 'prosody', 'jicofo', 'jvb', 'stats'] as const;
+
 /** `meetctl logs`: container logs, optionally followed. */
 export async function logs(ctx: Context, options: { follow?: boolean; container?: string; since?: string }): Promise<number> {
+  // Arguments first: a bad one is a usage error (exit 2) whatever the state of the credentials.
+  const sinceMs = parseDuration(options.since ?? '10m');
+  if (options.container && !(CONTAINER_NAMES as readonly string[]).includes(options.container)) {
+    throw new MeetError(
+      `no container named "${options.container}".`,
+      ExitCode.usage,
+      `Use one of: ${CONTAINER_NAMES.join(', ')}.`,
+    );
+  }
   const session = await openSession(ctx);
   const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
   if (!stack)
@@ -300,7 +326,8 @@ export async function logs(ctx: Context, options: { follow?: boolean; container?
     if (!groups[name])
       throw new MeetError(`no container named "${name}".`, ExitCode.usage, `Use one of: ${Object.keys(groups).join(', ')}.`);
   }
-  let since = session.clock.now() - parseDuration(options.since ?? '10m');
+  let since = session.clock.now() - sinceMs;
+  if (!ctx.options.json) ctx.out.note('Times are UTC.');
   const seen = new Set<string>();
   for (;;) {
     const batches = await session.guard('reading logs', () =>
@@ -318,7 +345,7 @@ export async function logs(ctx: Context, options: { follow?: boolean; container?
         ctx.out.line(
           JSON.stringify({ at: new Date(l.at).toISOString(), container: l.name, stream: l.stream, message: l.message }),
         );
-      else ctx.out.line(`${new Date(l.at).toISOString().slice(11, 19)} ${ctx.out.style('cyan', l.name.padEnd(7))} ${l.message}`);
+      else ctx.out.line(`${new Date(l.at).toISOString().slice(11, 19)}Z ${ctx.out.style('cyan', l.name.padEnd(7))} ${l.message}`);
     }
     if (!options.follow || ctx.deps.interrupted()) return ExitCode.ok;
     since = Math.max(since, ...lines.map((l) => l.at));
