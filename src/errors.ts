@@ -1,5 +1,5 @@
 /**
- * Exit codes of `meetctl`, documented in the README. They follow the AWS CLI's table, which users of an
+ * Exit codes of `meetctl`, documented in docs/reference.md. They follow the AWS CLI's table, which users of an
  * AWS tool already know, plus 1 for "refused or failed" operations.
  */
 export const ExitCode = {

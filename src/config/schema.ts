@@ -18,7 +18,7 @@ export const FIELD_FIXES: Record<string, string> = {
   'hostedZone.name': 'set "hostedZone.name" to the zone\'s domain without a trailing dot, e.g. "example.org"',
   region: 'set "region" to an AWS region code such as "us-west-2" (the default; remove the field to use it)',
   account: 'set "account" to the 12-digit AWS account id, or remove it to deploy to the account of your SSO profile',
-  size: `set "size" to one of ${SIZE_NAMES.join(', ')} (see the README's size table)`,
+  size: `set "size" to one of ${SIZE_NAMES.join(', ')} (see the size table in docs/guide.md)`,
   architecture: 'set "architecture" to "arm64" (default, cheaper) or "x86_64"',
   jitsiRelease: `set "jitsiRelease" to a pinned docker-jitsi-meet tag such as "stable-11146-2" (never "stable", "latest" or "unstable"; stable-${OLDEST_SUPPORTED_RELEASE} or newer)`,
   alertEmail: 'set "alertEmail" to the address that receives alerts, e.g. "ops@example.org"',

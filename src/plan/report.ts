@@ -5,7 +5,7 @@ import { type CostEstimate, estimateForConfig } from '../cost/model.js';
 import { HTTPS_PORT, JVB_HEALTH_PORT, JVB_MEDIA_PORT } from '../infra/constructs/ports.js';
 import { countByType, inventory, type Purpose, type TemplateLike } from './inventory.js';
 
-/** What `meetctl plan --json` prints. Documented in the README. */
+/** What `meetctl plan --json` prints. Documented in docs/reference.md. */
 export interface PlanReport {
   readonly stackName: string;
   readonly region: string;

@@ -9,7 +9,7 @@ import type { Context } from '../context.js';
 import { table, usd } from '../output.js';
 import { openSession, type Session } from '../session.js';
 
-/** What `status --json` prints. Documented in the README. */
+/** What `status --json` prints. Documented in docs/reference.md. */
 export interface StatusJson {
   readonly phase: Phase;
   readonly url: string;

@@ -13,7 +13,7 @@ export interface OperateOptions {
   readonly deleteRecordings?: boolean;
 }
 
-/** What every transition command prints with --json. Documented in the README. */
+/** What every transition command prints with --json. Documented in docs/reference.md. */
 export interface TransitionJson {
   readonly goal: Goal;
   readonly from: string;
