@@ -320,3 +320,18 @@ describe('meetctl status, health, test, logs, history, cost', () => {
     expect(result.code).toBe(ExitCode.config);
   });
 });
+
+describe('Ctrl-C', () => {
+  it('the first one during start stops what it started, releases the lock, logs it and exits 130', async () => {
+    const aws = sim();
+    // Interrupted once the start has asked for a task and is waiting for it.
+    const result = await cli(['start'], { files, sim: aws, interruptAfter: 3 });
+    expect(result.code).toBe(ExitCode.interrupted);
+    expect(result.stderr).toContain('cancelled (Ctrl-C)');
+    expect(result.stderr).toContain('The task it started was stopped again');
+    expect(aws.desired).toBe(0);
+    expect(aws.liveTasks()).toBe(0);
+    expect(aws.state.lock).toBeUndefined();
+    expect(aws.state.log.at(-1)).toMatchObject({ goal: 'running', outcome: 'cancelled' });
+  });
+});
