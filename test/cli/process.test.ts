@@ -26,6 +26,23 @@ describe('meetctl as a process', () => {
     expect(JSON.parse(result.stdout)).toHaveProperty('endpoints');
   }, 60_000);
 
+  it('deploy under MEETCTL_SIMULATE=1 is simulated: no STS, no cdk, the simulated account', () => {
+    // Credentials that would be used if anything reached for real AWS.
+    const withKeys = {
+      ...env,
+      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE00',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+    const result = spawnSync(process.execPath, [tsx, bin, '-c', 'good.json', 'deploy', '--yes', '--json'], {
+      cwd: away,
+      env: withKeys,
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ account: '111122223333', deployed: true });
+  }, 60_000);
+
   it('ends quietly when the reader of its output goes away (EPIPE)', async () => {
     // --watch writes again a second later, after the reader is gone, like `meetctl status --watch | head -2`.
     const child = spawn(process.execPath, [tsx, bin, '-c', 'good.json', 'status', '--watch', '--interval', '1'], {
