@@ -31,11 +31,10 @@ export async function observe(ports: ControlPorts, options: ObserveOptions): Pro
   const out = stack.outputs;
   const cluster = out[OUTPUT_NAMES.cluster];
   const serviceName = out[OUTPUT_NAMES.service];
-  const [service, tasks, web, media, lock] = await Promise.all([
+  const [service, tasks, web, lock] = await Promise.all([
     cluster && serviceName ? ports.service.describe(cluster, serviceName) : Promise.resolve(undefined),
     cluster && serviceName ? ports.service.tasks(cluster, serviceName) : Promise.resolve([]),
     out[OUTPUT_NAMES.webTargets] ? ports.targets.health(out[OUTPUT_NAMES.webTargets] as string) : Promise.resolve([]),
-    out[OUTPUT_NAMES.mediaTargets] ? ports.targets.health(out[OUTPUT_NAMES.mediaTargets] as string) : Promise.resolve([]),
     out[OUTPUT_NAMES.stateTable] ? ports.state.current() : Promise.resolve(undefined),
   ]);
   const live = tasks.some((t) => t.lastStatus === 'RUNNING');
@@ -52,7 +51,7 @@ export async function observe(ports: ControlPorts, options: ObserveOptions): Pro
     stack,
     ...(service ? { service } : {}),
     tasks,
-    targets: { web, media },
+    targets: { web },
     ...(endpoints ? { endpoints } : {}),
     ...(participants !== undefined ? { participants } : {}),
     ...(stats ? { stats } : {}),

@@ -13,8 +13,6 @@ export const OUTPUT_NAMES = {
   stateTable: 'StateTableName',
   loadBalancer: 'LoadBalancerArn',
   webTargets: 'WebTargetGroupArn',
-  mediaTargets: 'MediaTargetGroupArn',
-  mediaAddresses: 'MediaAddresses',
   scheduleGroup: 'ScheduleGroupName',
   schedulerRole: 'SchedulerRoleArn',
   scheduledStart: 'ScheduledStartFunctionArn',

@@ -51,8 +51,7 @@ export function phase(snapshot: Snapshot): Phase {
     return live.length === 0 && recentFailure ? 'FAILED' : 'STARTING';
   }
 
-  const { web, media } = snapshot.targets;
-  const targetsHealthy = web.some((t) => t.state === 'healthy') && media.some((t) => t.state === 'healthy');
+  const targetsHealthy = snapshot.targets.web.some((t) => t.state === 'healthy');
   const taskHealthy = running.some((t) => t.health === 'HEALTHY');
   const endpointsFailing = snapshot.endpoints?.some((c) => c.status === 'fail') ?? false;
   if (taskHealthy && targetsHealthy) return endpointsFailing ? 'DEGRADED' : 'READY';

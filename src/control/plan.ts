@@ -181,7 +181,7 @@ export function describeStep(s: Step): string {
     case 'wait-task-running':
       return 'wait until the task runs and its containers are healthy';
     case 'wait-targets-healthy':
-      return 'wait until both load-balancer targets (web 443, media 10000/udp) are healthy';
+      return 'wait until the load balancer sees the web target (443) healthy';
     case 'check-endpoints':
       return 'check HTTPS, the certificate, the web client config and the XMPP websocket';
     case 'wait-tasks-stopped':

@@ -79,7 +79,8 @@ export interface Snapshot {
   readonly service?: { readonly desired: number; readonly running: number; readonly pending: number };
   /** Live tasks and those stopped recently (ECS keeps stopped tasks about an hour). */
   readonly tasks: readonly TaskSnapshot[];
-  readonly targets: { readonly web: readonly TargetSnapshot[]; readonly media: readonly TargetSnapshot[] };
+  /** The load balancer's web (TLS 443) targets; media never goes through it. */
+  readonly targets: { readonly web: readonly TargetSnapshot[] };
   /** Endpoint checks, when they were run. */
   readonly endpoints?: readonly CheckResult[];
   /** People in conferences, when known: the stats sidecar's latest line, at most 3 minutes old. */

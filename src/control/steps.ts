@@ -184,14 +184,11 @@ async function waitTargetsHealthy(
     memory,
     stepStart,
     (s) => {
-      const web = s.targets.web.some((t) => t.state === 'healthy');
-      const media = s.targets.media.some((t) => t.state === 'healthy');
-      if (web && media) return { done: true };
-      const describe = (name: string, list: Snapshot['targets']['web']) =>
-        `${name} ${list.map((t) => `${t.state}${t.reason ? ` (${t.reason})` : ''}`).join('/') || 'not registered'}`;
-      return { waiting: `targets: ${describe('web', s.targets.web)}, ${describe('media', s.targets.media)}` };
+      if (s.targets.web.some((t) => t.state === 'healthy')) return { done: true };
+      const states = s.targets.web.map((t) => `${t.state}${t.reason ? ` (${t.reason})` : ''}`).join('/');
+      return { waiting: `web target ${states || 'not registered'}` };
     },
-    (w) => new StepFailure(`the load-balancer targets never became healthy (${w})`, 'deadline'),
+    (w) => new StepFailure(`the load balancer never saw the web target healthy (${w})`, 'deadline'),
     progress,
   );
 }

@@ -16,13 +16,16 @@ export interface Assumptions {
   readonly averageParticipants: number;
   /** Internet egress per participant-hour (GB): ~1.5 Mbit/s down per participant with the default layout. */
   readonly egressGbPerParticipantHour: number;
-  /** Bytes through the load balancer per participant-hour (GB), both directions (NLCU). */
+  /**
+   * Bytes through the load balancer per participant-hour (GB), both directions (NLCU): signalling
+   * only (the web app, the XMPP websocket); media goes straight to the task.
+   */
   readonly processedGbPerParticipantHour: number;
   /** Recordings kept in S3 (GB), priced as Standard. */
   readonly recordingsGb: number;
   /** Container logs ingested per running hour (GB). */
   readonly logsGbPerRunningHour: number;
-  /** Public IPv4 addresses of the load balancer (one Elastic IP per subnet). */
+  /** Public IPv4 addresses of the load balancer (one per subnet, billed like any public IPv4). */
   readonly loadBalancerAddresses: number;
   /** Runtime-guard invocations a month (every 5 minutes) and their duration (s) at 256 MB. */
   readonly guardInvocationsMonth: number;
@@ -32,7 +35,7 @@ export interface Assumptions {
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
   averageParticipants: 15,
   egressGbPerParticipantHour: 0.675,
-  processedGbPerParticipantHour: 1.1,
+  processedGbPerParticipantHour: 0.02,
   recordingsGb: 10,
   logsGbPerRunningHour: 0.02,
   loadBalancerAddresses: 2,
@@ -190,10 +193,10 @@ export function estimateCost(input: CostInput): CostEstimate {
       note: `$${nlbHour}/h, also while running; removed when powered down`,
     },
     {
-      item: `Load balancer Elastic IPs (${a.loadBalancerAddresses})`,
+      item: `Load balancer public IPv4 addresses (${a.loadBalancerAddresses})`,
       billed: 'per idle hour (stopped)',
       usd: nlbIpsHour,
-      note: `${a.loadBalancerAddresses} × $${prices.publicIpv4Hour}/h, also while running; released when powered down`,
+      note: `${a.loadBalancerAddresses} × $${prices.publicIpv4Hour}/h, also while running; gone when powered down`,
     },
     { item: 'Secrets Manager secret', billed: 'per month', usd: fixed.secret, note: 'one secret holds every internal password' },
     {
@@ -229,7 +232,7 @@ export function estimateCost(input: CostInput): CostEstimate {
   const differences = [
     `Compute: the requirements price 4 vCPU / 8 GB x86 at $${REQUIREMENTS_TABLE.fargateHour}/h; this config runs ${input.size.vcpu} vCPU / ${memoryGb} GB ${input.architecture} at $${taskHour.toFixed(4)}/h${input.architecture === 'arm64' ? ' (Graviton is ~20% cheaper)' : ''}.`,
     `Load balancer hours: the requirements count $${REQUIREMENTS_TABLE.nlbMonthly} (720 h); a 744-hour month at $${nlbHour}/h is $${(HOURS_PER_MONTH * nlbHour).toFixed(2)}.`,
-    `Public IPv4 (billed since 2024-02): ${a.loadBalancerAddresses} load-balancer Elastic IPs cost $${ipMonth.toFixed(2)}/month while not powered down, plus $${taskIpHour}/h for the task's address while running; the requirements omit both.`,
+    `Public IPv4 (billed since 2024-02): the load balancer's ${a.loadBalancerAddresses} addresses cost $${ipMonth.toFixed(2)}/month while not powered down, plus $${taskIpHour}/h for the task's address while running; the requirements omit both.`,
     `Media traffic: internet egress ($${prices.dataTransferOut.gb}/GB after ${prices.dataTransferOut.freeGbMonth} GB free) and NLCUs grow with participants; the requirements omit them. At ${a.averageParticipants} people that is $${(nlcuHour + egressGbPerHour * prices.dataTransferOut.gb).toFixed(2)} per running hour once the free tier is used.`,
     `Fixed: Route 53 zone $${fixed.zone}, ${a.recordingsGb} GB of recordings $${fixed.recordings.toFixed(2)} and the automation's alarm $${fixed.automation.toFixed(2)} are counted here; the requirements count S3 at $0.02 and no zone.`,
     `Powering down between meetings (instead of only stopping) removes the load balancer and its addresses: idle cost falls from $${(HOURS_PER_MONTH * idleHourUsd.stopped + fixedMonthly).toFixed(2)} to $${fixedMonthly.toFixed(2)} a month.`,

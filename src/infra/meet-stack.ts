@@ -14,7 +14,6 @@ import { InternalSecret } from './constructs/internal-secret.js';
 import { CONTAINERS, containerLogGroups, JitsiTask, SECRET_KEYS } from './constructs/jitsi-task.js';
 import { MeetingLoadBalancer } from './constructs/meeting-load-balancer.js';
 import { Network } from './constructs/network.js';
-import { JVB_MEDIA_PORT } from './constructs/ports.js';
 import { PowerSwitch } from './constructs/power-switch.js';
 import { RecordingsBucket } from './constructs/recordings-bucket.js';
 import { StateTable } from './constructs/state-table.js';
@@ -31,8 +30,8 @@ export const OUTPUTS = OUTPUT_NAMES;
 export const HEALTH_CHECK_GRACE_SECONDS = 300;
 
 /**
- * The whole platform in one stack. Hourly-billed parts (load balancer, Elastic IPs, ECS service,
- * DNS alias) live under the `PowerState` condition; data, secret, certificate and logs do not.
+ * The whole platform in one stack. Hourly-billed parts (load balancer, ECS service, DNS alias) live
+ * under the `PowerState` condition; data, secret, certificate and logs do not.
  */
 export class MeetStack extends Stack {
   readonly power: PowerSwitch;
@@ -114,10 +113,6 @@ export class MeetStack extends Stack {
       secret: internalSecret.secret,
       recordings: recordings.bucket,
       logGroups,
-      advertisedIps: Fn.join(
-        ',',
-        lb.elasticIps.map((eip) => eip.attrPublicIp),
-      ),
     });
     task.taskDefinition.node.addDependency(internalSecret.ready);
     Validations.of(task.taskDefinition).acknowledge({
@@ -133,16 +128,13 @@ export class MeetStack extends Stack {
       assignPublicIp: true,
       vpcSubnets: { subnets: network.vpc.publicSubnets },
       securityGroups: [network.taskSecurityGroup],
-      // One bridge per load-balancer port: never run two tasks side by side, even during a deployment.
+      // One bridge, one meeting: never run two tasks side by side, even during a deployment.
       minHealthyPercent: 0,
       maxHealthyPercent: 100,
       circuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriod: Duration.seconds(HEALTH_CHECK_GRACE_SECONDS),
     });
     lb.webTargetGroup.addTarget(service.loadBalancerTarget({ containerName: 'web', containerPort: release.webPort }));
-    lb.mediaTargetGroup.addTarget(
-      service.loadBalancerTarget({ containerName: 'jvb', containerPort: JVB_MEDIA_PORT, protocol: ecs.Protocol.UDP }),
-    );
 
     const automation = new Automation(this, 'Automation', {
       domain: config.domain,
@@ -193,12 +185,5 @@ export class MeetStack extends Stack {
     this.power.output(this, OUTPUTS.taskFamily, { value: task.taskDefinition.family });
     this.power.output(this, OUTPUTS.loadBalancer, { value: lb.loadBalancer.loadBalancerArn });
     this.power.output(this, OUTPUTS.webTargets, { value: lb.webTargetGroup.targetGroupArn });
-    this.power.output(this, OUTPUTS.mediaTargets, { value: lb.mediaTargetGroup.targetGroupArn });
-    this.power.output(this, OUTPUTS.mediaAddresses, {
-      value: Fn.join(
-        ',',
-        lb.elasticIps.map((eip) => eip.attrPublicIp),
-      ),
-    });
   }
 }

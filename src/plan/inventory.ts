@@ -22,7 +22,7 @@ const PURPOSE_BY_TYPE: ReadonlyArray<readonly [RegExp, Purpose]> = [
     /^AWS::EC2::(VPC|Subnet|RouteTable|SubnetRouteTableAssociation|Route|InternetGateway|VPCGatewayAttachment|SecurityGroup.*)$/,
     'Network',
   ],
-  [/^AWS::(ElasticLoadBalancingV2::.*|EC2::EIP|CertificateManager::Certificate)$/, 'Load balancer and TLS'],
+  [/^AWS::(ElasticLoadBalancingV2::.*|CertificateManager::Certificate)$/, 'Load balancer and TLS'],
   [/^AWS::ECS::/, 'Compute (ECS Fargate)'],
   [/^AWS::SecretsManager::/, 'Secrets'],
   [/^AWS::S3::/, 'Recordings'],

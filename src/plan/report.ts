@@ -2,7 +2,7 @@ import { SIZE_PRESETS } from '../config/presets.js';
 import { parseRelease } from '../config/release.js';
 import type { MeetConfig } from '../config/schema.js';
 import { type CostEstimate, estimateForConfig } from '../cost/model.js';
-import { HTTPS_PORT, JVB_HEALTH_PORT, JVB_MEDIA_PORT } from '../infra/constructs/ports.js';
+import { HTTPS_PORT, JVB_MEDIA_PORT } from '../infra/constructs/ports.js';
 import { countByType, inventory, type Purpose, type TemplateLike } from './inventory.js';
 
 /** What `meetctl plan --json` prints. Documented in docs/reference.md. */
@@ -63,11 +63,11 @@ export function buildPlanReport(config: MeetConfig, template: TemplateLike): Pla
         purpose: 'Web app, XMPP websocket and BOSH; TLS ends at the load balancer (ACM certificate)',
       },
       {
-        address: `${config.domain} (the load balancer's Elastic IPs)`,
+        address: "the task's public IPv4 address (changes with every start)",
         port: JVB_MEDIA_PORT,
         protocol: 'UDP',
         exposure: 'internet',
-        purpose: 'Audio and video to the bridge; the bridge advertises these addresses',
+        purpose: 'Audio and video straight to the bridge, which learns and advertises this address through STUN',
       },
       {
         address: 'task',
@@ -75,13 +75,6 @@ export function buildPlanReport(config: MeetConfig, template: TemplateLike): Pla
         protocol: 'HTTP (TCP)',
         exposure: 'load balancer only',
         purpose: 'web container behind the TLS listener',
-      },
-      {
-        address: 'task',
-        port: JVB_HEALTH_PORT,
-        protocol: 'HTTP (TCP)',
-        exposure: 'load balancer only',
-        purpose: 'bridge health check of the UDP target group',
       },
     ],
     cost: estimateForConfig(config),

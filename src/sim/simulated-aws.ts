@@ -544,8 +544,6 @@ export class SimAws {
         ? {
             ServiceName: 'meet-service',
             WebTargetGroupArn: 'arn:tg/web',
-            MediaTargetGroupArn: 'arn:tg/media',
-            MediaAddresses: '198.51.100.1,198.51.100.2',
           }
         : {}),
     };

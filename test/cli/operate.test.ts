@@ -192,7 +192,7 @@ describe('meetctl status, health, test, logs, history, cost', () => {
     expect(result.code).toBe(ExitCode.ok);
     expect(result.stdout).toContain('meet.ne3d.org  READY');
     expect(result.stdout).toContain('Participants: 3');
-    expect(result.stdout).toContain('Targets: web healthy, media healthy');
+    expect(result.stdout).toContain('Load balancer target: web healthy (media goes straight to the task)');
     expect(result.stdout).toMatch(/This month: [\d.]+ h running/);
   });
 

@@ -129,7 +129,7 @@ describe('meetctl plan', () => {
       stackName: 'Meet-meet-ne3d-org',
       domain: 'meet.ne3d.org',
       exampleConfig: false,
-      resources: { removedWhenPoweredDown: 14 },
+      resources: { removedWhenPoweredDown: 10 },
     });
     expect(report.cost.scenarios.map((s: { hours: number }) => s.hours)).toEqual([0, 10, 60, 120, 744]);
     expect(Object.keys(report.cost.scenarios[0].byTier)).toEqual(['stopped', 'powered-down']);

@@ -21,7 +21,7 @@ describe('phase', () => {
   it('is DEGRADED when a container is unhealthy or an endpoint check fails', () => {
     const base = EXAMPLES.READY;
     const sick = task({ health: 'UNHEALTHY' }, 30);
-    expect(phase({ ...base, tasks: [sick], targets: { web: [], media: [] } })).toBe('DEGRADED');
+    expect(phase({ ...base, tasks: [sick], targets: { web: [] } })).toBe('DEGRADED');
     expect(phase({ ...base, endpoints: [{ name: 'certificate', status: 'fail', detail: 'wrong host' }] })).toBe('DEGRADED');
     expect(phase({ ...base, endpoints: [{ name: 'https', status: 'pass', detail: 'ok' }] })).toBe('READY');
   });

@@ -47,41 +47,37 @@ describe('network', () => {
     template.resourceCountIs('AWS::EC2::InternetGateway', 1);
   });
 
-  it('opens only 443/tcp and 10000/udp to the internet on the load balancer', () => {
-    expect(ingressOf('LoadBalancerSecurityGroup')).toEqual([
-      { protocol: 'tcp', port: 443, toPort: 443, from: '0.0.0.0/0' },
-      { protocol: 'udp', port: 10000, toPort: 10000, from: '0.0.0.0/0' },
-    ]);
+  it('opens only 443/tcp to the internet on the load balancer: no UDP', () => {
+    expect(ingressOf('LoadBalancerSecurityGroup')).toEqual([{ protocol: 'tcp', port: 443, toPort: 443, from: '0.0.0.0/0' }]);
   });
 
-  it('opens web and bridge health only to the load balancer, and media to participants, on the task', () => {
+  it('opens web only to the load balancer, and media straight to the task from anywhere', () => {
     const lbGroup = resource(json, 'AWS::EC2::SecurityGroup', 'LoadBalancerSecurityGroup').id;
     expect(ingressOf('TaskSecurityGroup')).toEqual(
       expect.arrayContaining([
         { protocol: 'udp', port: 10000, toPort: 10000, from: '0.0.0.0/0' },
         { protocol: 'tcp', port: 8000, toPort: 8000, from: lbGroup },
-        { protocol: 'tcp', port: 8080, toPort: 8080, from: lbGroup },
       ]),
     );
-    expect(ingressOf('TaskSecurityGroup')).toHaveLength(3);
+    // The bridge's HTTP port (8080) is open to nobody: its health is checked inside the task.
+    expect(ingressOf('TaskSecurityGroup')).toHaveLength(2);
   });
 });
 
 describe('load balancer', () => {
-  it('is an internet-facing NLB with one Elastic IP per subnet and cross-zone on', () => {
-    template.resourceCountIs('AWS::EC2::EIP', 2);
-    const eips = Object.entries(json.Resources)
-      .filter(([, r]) => r.Type === 'AWS::EC2::EIP')
-      .map(([id]) => id);
+  it('is an internet-facing NLB in both public subnets with cross-zone on, and no Elastic IP', () => {
+    template.resourceCountIs('AWS::EC2::EIP', 0);
+    const nlb = resource(json, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    expect(nlb.props.Subnets).toHaveLength(2);
+    expect(nlb.props.SubnetMappings).toBeUndefined();
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Type: 'network',
       Scheme: 'internet-facing',
-      SubnetMappings: eips.map((id) => Match.objectLike({ AllocationId: { 'Fn::GetAtt': [id, 'AllocationId'] } })),
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }]),
     });
   });
 
-  it('terminates TLS 443 with the DNS-validated certificate and a TLS 1.3 policy, to the web container', () => {
+  it('terminates TLS 443 with the DNS-validated certificate and a forward-secret policy, to the web container', () => {
     const certificate = resource(json, 'AWS::CertificateManager::Certificate');
     expect(certificate.props).toMatchObject({
       DomainName: 'meet.example.org',
@@ -92,7 +88,8 @@ describe('load balancer', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443,
       Protocol: 'TLS',
-      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      // The -Res- variant: TLS 1.3, and 1.2 with ECDHE only (no RSA key exchange).
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
       Certificates: [{ CertificateArn: { Ref: certificate.id } }],
       DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: web.id } }],
     });
@@ -105,29 +102,23 @@ describe('load balancer', () => {
     });
   });
 
-  it('forwards UDP 10000 to the bridge, health-checked over HTTP on the bridge health port', () => {
-    const media = resource(json, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'MediaTargets');
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: 10000,
-      Protocol: 'UDP',
-      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: media.id } }],
-    });
-    expect(media.props).toMatchObject({
-      Port: 10000,
-      Protocol: 'UDP',
-      TargetType: 'ip',
-      HealthCheckProtocol: 'HTTP',
-      HealthCheckPort: '8080',
-      HealthCheckPath: '/about/health',
-    });
+  it('has no UDP listener and no UDP target group: media never goes through the load balancer', () => {
+    template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'UDP' }, 0);
+    template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', { Protocol: 'UDP' }, 0);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
   });
 
-  it('makes the bridge advertise the Elastic IPs', () => {
-    const eips = Object.entries(json.Resources)
-      .filter(([, r]) => r.Type === 'AWS::EC2::EIP')
-      .map(([id]) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }));
-    expect(env('jvb').JVB_ADVERTISE_IPS).toEqual({ 'Fn::Join': [',', eips] });
-    expect(env('jvb').JVB_DISABLE_STUN).toBe('1');
+  it("makes the bridge find and advertise the task's own public address (STUN, two servers, required)", () => {
+    const jvb = env('jvb');
+    expect(String(jvb.JVB_STUN_SERVERS).split(',')).toHaveLength(2);
+    expect(jvb.JVB_STUN_SERVERS).toContain('meet-jit-si-turnrelay.jitsi.net:443');
+    expect(jvb.JVB_REQUIRE_VALID_ADDRESS).toBe('1');
+    expect(jvb.JVB_ADVERTISE_PRIVATE_CANDIDATES).toBe('true');
+    for (const gone of ['JVB_ADVERTISE_IPS', 'JVB_DISABLE_STUN', 'COLIBRI_REST_ENABLED', 'ENABLE_IPV6']) {
+      expect(jvb[gone], gone).toBeUndefined();
+    }
+    expect(container('jvb').PortMappings).toEqual([expect.objectContaining({ ContainerPort: 10000, Protocol: 'udp' })]);
   });
 });
 
@@ -147,10 +138,7 @@ describe('ECS service and task', () => {
         MaximumPercent: 100,
       },
       NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED' }) },
-      LoadBalancers: [
-        Match.objectLike({ ContainerName: 'web', ContainerPort: 8000 }),
-        Match.objectLike({ ContainerName: 'jvb', ContainerPort: 10000 }),
-      ],
+      LoadBalancers: [Match.objectLike({ ContainerName: 'web', ContainerPort: 8000 })],
     });
     expect(HEALTH_CHECK_GRACE_SECONDS).toBeGreaterThanOrEqual(180);
   });
@@ -197,7 +185,9 @@ describe('ECS service and task', () => {
     });
     expect(env('jicofo').XMPP_SERVER).toBe('127.0.0.1');
     expect(env('jvb').XMPP_SERVER).toBe('127.0.0.1');
-    for (const name of ['web', 'prosody', 'jicofo', 'jvb']) expect(env(name).ENABLE_IPV6).toBe('0');
+    // Only web and prosody read ENABLE_IPV6 at the pinned tag.
+    for (const name of ['web', 'prosody']) expect(env(name).ENABLE_IPV6).toBe('0');
+    for (const name of ['jicofo', 'jvb']) expect(env(name).ENABLE_IPV6).toBeUndefined();
   });
 
   it('gives every container a health check and starts the XMPP server first', () => {
@@ -341,7 +331,6 @@ describe('PowerState', () => {
   it('removes exactly the hourly-billed parts when off', () => {
     expect(new Set(conditional)).toEqual(
       new Set([
-        'AWS::EC2::EIP',
         'AWS::ElasticLoadBalancingV2::LoadBalancer',
         'AWS::ElasticLoadBalancingV2::Listener',
         'AWS::ElasticLoadBalancingV2::TargetGroup',

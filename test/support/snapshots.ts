@@ -24,16 +24,16 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
       name: 'Meet-meet-ne3d-org',
       status: 'UPDATE_COMPLETE',
       powerState: 'on',
-      outputs: { ClusterName: 'c', ServiceName: 's', WebTargetGroupArn: 'web', MediaTargetGroupArn: 'media' },
+      outputs: { ClusterName: 'c', ServiceName: 's', WebTargetGroupArn: 'web' },
     },
     service: { desired: 0, running: 0, pending: 0 },
     tasks: [],
-    targets: { web: [], media: [] },
+    targets: { web: [] },
     ...overrides,
   };
 }
 
-const healthyTargets = { web: [{ state: 'healthy' as const }], media: [{ state: 'healthy' as const }] };
+const healthyTargets = { web: [{ state: 'healthy' as const }] };
 
 /** One example snapshot per phase. */
 export const EXAMPLES = {
@@ -50,7 +50,7 @@ export const EXAMPLES = {
   DEGRADED: snapshot({
     service: { desired: 1, running: 1, pending: 0 },
     tasks: [task({}, 900)],
-    targets: { web: [{ state: 'unhealthy', reason: 'Target.FailedHealthChecks' }], media: [{ state: 'healthy' }] },
+    targets: { web: [{ state: 'unhealthy', reason: 'Target.FailedHealthChecks' }] },
   }),
   STOPPING: snapshot({ tasks: [task({ lastStatus: 'DEACTIVATING', desiredStatus: 'STOPPED' })] }),
   POWERING_UP: snapshot({

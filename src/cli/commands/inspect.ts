@@ -23,7 +23,8 @@ export interface StatusJson {
     readonly stoppedReason?: string;
     readonly containers: ReadonlyArray<{ readonly name: string; readonly lastStatus: string; readonly health: string }>;
   }>;
-  readonly targets: { readonly web: readonly string[]; readonly media: readonly string[] };
+  /** The load balancer's web target states (media never goes through it). */
+  readonly targets: { readonly web: readonly string[] };
   readonly endpoints?: readonly CheckResult[];
   readonly participants: number | null;
   readonly lock: {
@@ -72,7 +73,7 @@ async function statusJson(session: Session): Promise<{ json: StatusJson; snapsho
         ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
         containers: t.containers.map((c) => ({ name: c.name, lastStatus: c.lastStatus, health: c.health })),
       })),
-    targets: { web: snapshot.targets.web.map((t) => t.state), media: snapshot.targets.media.map((t) => t.state) },
+    targets: { web: snapshot.targets.web.map((t) => t.state) },
     ...(snapshot.endpoints ? { endpoints: snapshot.endpoints } : {}),
     participants: snapshot.participants ?? null,
     lock: snapshot.lock
@@ -102,7 +103,7 @@ function renderStatus(session: Session, s: StatusJson): void {
     );
     out.line(`  ${t.containers.map((c) => `${c.name} ${c.lastStatus.toLowerCase()}/${c.health.toLowerCase()}`).join(', ')}`);
   }
-  if (s.service) out.line(`Targets: web ${s.targets.web.join('/') || 'none'}, media ${s.targets.media.join('/') || 'none'}`);
+  if (s.service) out.line(`Load balancer target: web ${s.targets.web.join('/') || 'none'} (media goes straight to the task)`);
   for (const c of s.endpoints ?? []) out.line(`Check ${c.name}: ${c.status} (${c.detail})`);
   out.line(`Participants: ${s.participants ?? 'unknown (no task, or no recent stats line)'}`);
   if (s.lock)
@@ -204,13 +205,10 @@ export function healthLayers(snapshot: Snapshot): HealthLayer[] {
         `target ${name}`,
         'fail',
         list.map((t) => `${t.state}${t.reason ? ` (${t.reason})` : ''}`).join(', '),
-        name === 'web'
-          ? 'The load balancer cannot reach the web container on its port: check `meetctl logs --container web`.'
-          : 'The bridge health check (HTTP 8080 /about/health) fails: check `meetctl logs --container jvb`.',
+        'The load balancer cannot reach the web container on its port: check `meetctl logs --container web`.',
       );
   };
   targetLayer('web', snapshot.targets.web);
-  targetLayer('media', snapshot.targets.media);
   for (const c of snapshot.endpoints ?? []) add(c.name, c.status, c.detail, c.hint);
   return layers;
 }

@@ -40,6 +40,11 @@ export const SECRET_KEYS = ['JICOFO_AUTH_PASSWORD', 'JVB_AUTH_PASSWORD'] as cons
 
 /** Prefix under which the task may write recordings. */
 export const RECORDINGS_PREFIX = 'recordings/';
+/**
+ * STUN servers the bridge asks for its public address: the image's default (Jitsi's own) and a
+ * second, independent one. host:port, as jvb.conf's ice4j `stun.addresses` takes them.
+ */
+export const JVB_STUN_SERVERS = ['meet-jit-si-turnrelay.jitsi.net:443', 'stun.l.google.com:19302'] as const;
 
 export interface JitsiTaskProps {
   /** Public host name, e.g. meet.example.org. */
@@ -56,11 +61,6 @@ export interface JitsiTaskProps {
   readonly recordings: s3.IBucket;
   /** One log group per container (kept while powered down, so they live outside this construct). */
   readonly logGroups: Record<ContainerName, logs.ILogGroup>;
-  /**
-   * Public addresses the bridge advertises to clients (the load balancer's Elastic IPs), as one
-   * comma-separated string (a CloudFormation token).
-   */
-  readonly advertisedIps: string;
 }
 
 /**
@@ -97,7 +97,9 @@ export class JitsiTask extends Construct {
     });
 
     const secret = (key: (typeof SECRET_KEYS)[number]) => ecs.Secret.fromSecretsManager(props.secret, key);
-    const common = { TZ: 'UTC', ENABLE_IPV6: '0' };
+    const common = { TZ: 'UTC' };
+    // Only web (nginx) and prosody read ENABLE_IPV6 at this tag; the VPC is IPv4-only.
+    const ipv4Only = { ENABLE_IPV6: '0' };
     const add = (name: (typeof JITSI_CONTAINERS)[number], options: Omit<ecs.ContainerDefinitionOptions, 'image' | 'logging'>) =>
       this.taskDefinition.addContainer(name, {
         ...options,
@@ -108,7 +110,7 @@ export class JitsiTask extends Construct {
       });
 
     const prosody = add('prosody', {
-      environment: { ...common },
+      environment: { ...common, ...ipv4Only },
       secrets: { JICOFO_AUTH_PASSWORD: secret('JICOFO_AUTH_PASSWORD'), JVB_AUTH_PASSWORD: secret('JVB_AUTH_PASSWORD') },
       healthCheck: httpCheck(`http://127.0.0.1:${PROSODY_HTTP_PORT}/health`, { interval: 10, startPeriod: 20, retries: 6 }),
     });
@@ -116,6 +118,7 @@ export class JitsiTask extends Construct {
     const web = add('web', {
       environment: {
         ...common,
+        ...ipv4Only,
         PUBLIC_URL: `https://${domain}`,
         // TLS ends at the load balancer; nginx serves plain HTTP and must not redirect it.
         DISABLE_HTTPS: '1',
@@ -146,18 +149,18 @@ export class JitsiTask extends Construct {
         ...common,
         XMPP_SERVER: '127.0.0.1',
         JVB_PORT: String(JVB_MEDIA_PORT),
-        // Clients must send media to the load balancer's fixed addresses, not to the task's own IP.
-        JVB_ADVERTISE_IPS: props.advertisedIps,
-        JVB_DISABLE_STUN: '1',
+        // Media goes straight to the task: the bridge learns the task's public IPv4 address through
+        // STUN (two servers, so one outage does not matter) and advertises it next to the private one.
+        // A bridge that found no public address fails its health check instead of breaking every
+        // call of three or more (jvb.conf at stable-11146-2: require-valid-address).
+        JVB_STUN_SERVERS: JVB_STUN_SERVERS.join(','),
+        JVB_REQUIRE_VALID_ADDRESS: '1',
+        JVB_ADVERTISE_PRIVATE_CANDIDATES: 'true',
         DISABLE_AWS_HARVESTER: 'true',
-        COLIBRI_REST_ENABLED: 'true',
         VIDEOBRIDGE_MAX_MEMORY: `${size.jvbHeapMiB}m`,
       },
       secrets: { JVB_AUTH_PASSWORD: secret('JVB_AUTH_PASSWORD') },
-      portMappings: [
-        { containerPort: JVB_MEDIA_PORT, protocol: ecs.Protocol.UDP, name: 'media' },
-        { containerPort: JVB_HEALTH_PORT, protocol: ecs.Protocol.TCP, name: 'jvb-health' },
-      ],
+      portMappings: [{ containerPort: JVB_MEDIA_PORT, protocol: ecs.Protocol.UDP, name: 'media' }],
       healthCheck: httpCheck(`http://127.0.0.1:${JVB_HEALTH_PORT}/about/health`, { interval: 15, startPeriod: 60, retries: 4 }),
     });
 

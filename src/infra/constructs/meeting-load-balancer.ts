@@ -1,9 +1,9 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { HTTPS_PORT, JVB_HEALTH_PORT, JVB_MEDIA_PORT } from './ports.js';
+import { HTTPS_PORT } from './ports.js';
 
 export interface MeetingLoadBalancerProps {
   readonly vpc: ec2.IVpc;
@@ -15,31 +15,24 @@ export interface MeetingLoadBalancerProps {
 }
 
 /**
- * Internet-facing Network Load Balancer with one Elastic IP per public subnet: TLS 443 to the web
- * container, UDP 10000 to the video bridge (health-checked over HTTP on the bridge's health port).
- * Cross-zone load balancing is on so that both advertised addresses reach the single task, whichever
- * zone it runs in.
+ * Internet-facing Network Load Balancer for TLS 443 only, in front of the web container. Media never
+ * goes through it: the bridge advertises the task's own public address and participants send UDP
+ * 10000 straight to the task (with cross-zone on and client IPs preserved, a UDP listener turns the
+ * checks WebRTC sends to every advertised address into "duplicate connections"; see
+ * docs/architecture.md). Cross-zone stays on so that both zones' addresses reach the one task.
  */
 export class MeetingLoadBalancer extends Construct {
   readonly loadBalancer: elbv2.NetworkLoadBalancer;
-  readonly elasticIps: ec2.CfnEIP[];
   readonly webTargetGroup: elbv2.NetworkTargetGroup;
-  readonly mediaTargetGroup: elbv2.NetworkTargetGroup;
 
   constructor(scope: Construct, id: string, props: MeetingLoadBalancerProps) {
     super(scope, id);
-    const subnets = props.vpc.publicSubnets;
-    this.elasticIps = subnets.map((_subnet, index) => new ec2.CfnEIP(this, `MediaAddress${index + 1}`, { domain: 'vpc' }));
-
     this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'Nlb', {
       vpc: props.vpc,
       internetFacing: true,
       crossZoneEnabled: true,
       securityGroups: [props.securityGroup],
-      subnetMappings: subnets.map((subnet, index) => ({
-        subnet,
-        allocationId: this.elasticIps[index]?.attrAllocationId,
-      })),
+      vpcSubnets: { subnets: props.vpc.publicSubnets },
     });
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions-ELB2',
@@ -63,36 +56,13 @@ export class MeetingLoadBalancer extends Construct {
         unhealthyThresholdCount: 2,
       },
     });
-    this.mediaTargetGroup = new elbv2.NetworkTargetGroup(this, 'MediaTargets', {
-      vpc: props.vpc,
-      port: JVB_MEDIA_PORT,
-      protocol: elbv2.Protocol.UDP,
-      targetType: elbv2.TargetType.IP,
-      deregistrationDelay: Duration.seconds(30),
-      healthCheck: {
-        // UDP cannot be health-checked: ask the bridge's own HTTP health endpoint instead.
-        protocol: elbv2.Protocol.HTTP,
-        port: String(JVB_HEALTH_PORT),
-        path: '/about/health',
-        interval: Duration.seconds(10),
-        timeout: Duration.seconds(5),
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: 2,
-      },
-    });
-
     this.loadBalancer.addListener('Https', {
       port: HTTPS_PORT,
       protocol: elbv2.Protocol.TLS,
       certificates: [elbv2.ListenerCertificate.fromCertificateManager(props.certificate)],
-      // TLS 1.3 and 1.2 with forward-secret ciphers only.
-      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+      // TLS 1.3, and 1.2 with forward-secret (ECDHE) ciphers only: the -Res- policy drops RSA key exchange.
+      sslPolicy: elbv2.SslPolicy.TLS13_RES,
       defaultTargetGroups: [this.webTargetGroup],
-    });
-    this.loadBalancer.addListener('Media', {
-      port: JVB_MEDIA_PORT,
-      protocol: elbv2.Protocol.UDP,
-      defaultTargetGroups: [this.mediaTargetGroup],
     });
   }
 }

@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { JVB_HEALTH_PORT, JVB_MEDIA_PORT } from './ports.js';
+import { JVB_MEDIA_PORT } from './ports.js';
 
 export interface NetworkProps {
   /** Plain-HTTP port of the web container that the load balancer forwards TLS 443 to. */
@@ -14,9 +14,9 @@ export interface NetworkProps {
  */
 export class Network extends Construct {
   readonly vpc: ec2.Vpc;
-  /** On the load balancer: 443/tcp and 10000/udp from anywhere. */
+  /** On the load balancer: 443/tcp from anywhere. */
   readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
-  /** On the task: web and bridge health port from the load balancer only; media from anywhere. */
+  /** On the task: web from the load balancer only; media (10000/udp) from anywhere, straight to the task. */
   readonly taskSecurityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
@@ -31,19 +31,14 @@ export class Network extends Construct {
 
     this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
       vpc: this.vpc,
-      description: 'Meeting load balancer: HTTPS and media from the internet',
+      description: 'Meeting load balancer: HTTPS from the internet',
       allowAllOutbound: false,
     });
     this.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS for browsers and apps');
-    this.loadBalancerSecurityGroup.addIngressRule(
-      ec2.Peer.anyIpv4(),
-      ec2.Port.udp(JVB_MEDIA_PORT),
-      'Media (RTP over UDP) to the video bridge',
-    );
 
     this.taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: this.vpc,
-      description: 'Jitsi task: web and bridge health from the load balancer, media from participants',
+      description: 'Jitsi task: web from the load balancer, media straight from participants',
       // The task pulls images from the public registry and calls AWS APIs through the internet gateway.
       allowAllOutbound: true,
     });
@@ -52,28 +47,17 @@ export class Network extends Construct {
       ec2.Port.tcp(props.webPort),
       'Web (TLS ends at the load balancer)',
     );
-    this.taskSecurityGroup.addIngressRule(
-      this.loadBalancerSecurityGroup,
-      ec2.Port.tcp(JVB_HEALTH_PORT),
-      'Bridge health check for the UDP target group',
-    );
-    // UDP target groups always preserve the client address, so the media rule must admit the internet.
+    // The bridge advertises the task's public address (the internet gateway maps it 1:1 to the ENI).
     this.taskSecurityGroup.addIngressRule(
       ec2.Peer.anyIpv4(),
       ec2.Port.udp(JVB_MEDIA_PORT),
-      'Media from participants via the load balancer',
+      'Media (RTP over UDP) from participants, straight to the bridge',
     );
 
     this.loadBalancerSecurityGroup.addEgressRule(
       this.taskSecurityGroup,
       ec2.Port.tcp(props.webPort),
       'Forward HTTPS as HTTP to web',
-    );
-    this.loadBalancerSecurityGroup.addEgressRule(this.taskSecurityGroup, ec2.Port.tcp(JVB_HEALTH_PORT), 'Bridge health check');
-    this.loadBalancerSecurityGroup.addEgressRule(
-      this.taskSecurityGroup,
-      ec2.Port.udp(JVB_MEDIA_PORT),
-      'Forward media to the bridge',
     );
   }
 }

@@ -7,7 +7,7 @@ export type { PowerState } from '../../control/snapshot.js';
 
 /**
  * The `PowerState` parameter and the condition that goes with it. Everything billed by the hour
- * (load balancer, its Elastic IPs, the ECS service and what depends on them) is put under the
+ * (load balancer, the ECS service and what depends on them) is put under the
  * condition, so `off` deletes exactly those and keeps data, secrets and the certificate. Power-down
  * and power-up are then a parameter flip on the same template (`UpdateStack` with
  * `UsePreviousTemplate`), which needs no CDK toolchain.
@@ -25,7 +25,7 @@ export class PowerSwitch extends Construct {
       allowedValues: [...POWER_STATES],
       default: 'on',
       description:
-        'on: load balancer, Elastic IPs and ECS service exist (the platform can start). off: powered down, nothing billed by the hour; data, secrets and certificate are kept.',
+        'on: load balancer and ECS service exist (the platform can start). off: powered down, nothing billed by the hour; data, secrets and certificate are kept.',
     });
     this.isOn = new CfnCondition(scope, 'PowerIsOn', {
       expression: Fn.conditionEquals(this.parameter.valueAsString, 'on'),
