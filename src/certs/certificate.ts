@@ -1,0 +1,174 @@
+import type { Clock } from '../control/ports.js';
+
+/**
+ * The meeting host's publicly trusted certificate for a task that terminates TLS itself (the
+ * no-load-balancer ingress mode): issued once and renewed ahead of expiry over ACME with DNS-01 on
+ * the community's zone, by a scheduled function, never per start. Let's Encrypt allows 5
+ * certificates per exact set of names per week and 5 failed validations per name per hour; the
+ * retry policy here stays under both.
+ */
+
+/** What is kept in the certificate's own secret. */
+export interface StoredCertificate {
+  readonly certificatePem: string;
+  readonly privateKeyPem: string;
+  /** The ACME account key, reused across renewals. */
+  readonly accountKeyPem: string;
+  /** Epoch ms. */
+  readonly notAfter: number;
+  readonly issuedAt: number;
+  /** Recent issuances and failed attempts (epoch ms), for the rate limits. */
+  readonly history: { readonly issued: readonly number[]; readonly failures: readonly number[] };
+}
+
+export interface CertificatePorts {
+  readonly dns: {
+    /** UPSERT the TXT record `name` with `value`; returns the Route 53 change id. */
+    setTxt(name: string, value: string): Promise<string>;
+    /** Resolve once Route 53 reports the change INSYNC. */
+    waitInSync(changeId: string): Promise<void>;
+    /** DELETE the TXT record `name` with `value` (best effort). */
+    removeTxt(name: string, value: string): Promise<void>;
+  };
+  readonly store: {
+    load(): Promise<StoredCertificate | undefined>;
+    save(certificate: StoredCertificate): Promise<void>;
+  };
+  /** E-mail the alert address. */
+  readonly notify: (subject: string, message: string) => Promise<void>;
+  readonly clock: Clock;
+}
+
+export interface CertificateSettings {
+  /** The meeting host, e.g. meet.example.org. */
+  readonly host: string;
+  /** The ACME account's contact address. */
+  readonly email: string;
+  /** Let's Encrypt by default (see LETS_ENCRYPT); any RFC 8555 directory works. */
+  readonly directoryUrl: string;
+  /** Renew when fewer days than this are left. */
+  readonly renewBeforeDays?: number;
+  /** E-mail when a renewal keeps failing and fewer days than this are left. */
+  readonly alertBeforeDays?: number;
+  /**
+   * Skip acme-client's own look-up of the TXT record in public DNS before it asks the CA: only for
+   * tests, where no public DNS exists. In production the Route 53 INSYNC wait comes first anyway.
+   */
+  readonly skipChallengeVerification?: boolean;
+  /** Extra CA certificate to trust for the directory's HTTPS (tests against pebble). */
+  readonly directoryCa?: string;
+}
+
+export const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
+export const RENEW_BEFORE_DAYS = 30;
+export const ALERT_BEFORE_DAYS = 14;
+/** Failed attempts allowed per hour (Let's Encrypt allows 5 failed validations per name per hour). */
+export const MAX_FAILURES_PER_HOUR = 3;
+/** Issuances allowed per week (Let's Encrypt allows 5 per exact set of names per week). */
+export const MAX_ISSUED_PER_WEEK = 4;
+
+export type CertificateResult =
+  | { readonly action: 'not-due'; readonly daysLeft: number }
+  | { readonly action: 'issued' | 'renewed'; readonly notAfter: number }
+  | { readonly action: 'deferred'; readonly why: string; readonly daysLeft?: number }
+  | { readonly action: 'failed'; readonly why: string; readonly daysLeft?: number; readonly alerted: boolean };
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Days left on a certificate at `now`, rounded down. */
+export const daysLeft = (notAfter: number, now: number): number => Math.floor((notAfter - now) / DAY);
+
+/** The record name Let's Encrypt reads for a DNS-01 challenge of `host`. */
+export const challengeName = (host: string): string => `_acme-challenge.${host.replace(/\.$/, '').toLowerCase()}`;
+
+/**
+ * Make sure a valid certificate is stored: nothing when it is not due, an issuance (first time) or a
+ * renewal when it is, within the rate limits. A failure is recorded, and e-mailed once the
+ * certificate is missing or has fewer than `alertBeforeDays` left.
+ */
+export async function ensureCertificate(ports: CertificatePorts, settings: CertificateSettings): Promise<CertificateResult> {
+  const now = ports.clock.now();
+  const stored = await ports.store.load();
+  const renewBefore = (settings.renewBeforeDays ?? RENEW_BEFORE_DAYS) * DAY;
+  if (stored && stored.notAfter - now > renewBefore) return { action: 'not-due', daysLeft: daysLeft(stored.notAfter, now) };
+  const left = stored ? daysLeft(stored.notAfter, now) : undefined;
+  const history = {
+    issued: (stored?.history.issued ?? []).filter((t) => now - t < 7 * DAY),
+    failures: (stored?.history.failures ?? []).filter((t) => now - t < DAY),
+  };
+  const failuresLastHour = history.failures.filter((t) => now - t < HOUR).length;
+  if (failuresLastHour >= MAX_FAILURES_PER_HOUR) {
+    return deferred(
+      `${failuresLastHour} failed attempts in the last hour; the next is after the hour (CA limit: 5 per hour)`,
+      left,
+    );
+  }
+  if (history.issued.length >= MAX_ISSUED_PER_WEEK) {
+    return deferred(`${history.issued.length} certificates issued this week (CA limit: 5 per week)`, left);
+  }
+  try {
+    const issued = await issue(ports, settings, stored?.accountKeyPem);
+    await ports.store.save({
+      ...issued,
+      issuedAt: now,
+      history: { issued: [...history.issued, now], failures: history.failures },
+    });
+    return { action: stored ? 'renewed' : 'issued', notAfter: issued.notAfter };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    if (stored) await ports.store.save({ ...stored, history: { issued: history.issued, failures: [...history.failures, now] } });
+    const alertBefore = (settings.alertBeforeDays ?? ALERT_BEFORE_DAYS) * DAY;
+    const alert = !stored || stored.notAfter - now < alertBefore;
+    if (alert) {
+      await ports.notify(
+        `Certificate for ${settings.host} could not be ${stored ? 'renewed' : 'issued'}`,
+        `${stored ? `The certificate expires in ${left} days. ` : 'There is no certificate yet. '}The ACME ${stored ? 'renewal' : 'issuance'} failed: ${why}\nCheck that the hosted zone still holds ${settings.host}, then run \`meetctl health\`.`,
+      );
+    }
+    return { action: 'failed', why, ...(left !== undefined ? { daysLeft: left } : {}), alerted: alert };
+  }
+}
+
+function deferred(why: string, left: number | undefined): CertificateResult {
+  return { action: 'deferred', why, ...(left !== undefined ? { daysLeft: left } : {}) };
+}
+
+/** One ACME order for `host` with a DNS-01 challenge written through the DNS port. */
+async function issue(
+  ports: CertificatePorts,
+  settings: CertificateSettings,
+  accountKeyPem: string | undefined,
+): Promise<Omit<StoredCertificate, 'issuedAt' | 'history'>> {
+  const acme = await import('acme-client');
+  if (settings.directoryCa) {
+    const https = await import('node:https');
+    acme.axios.defaults.httpsAgent = new https.Agent({ ca: settings.directoryCa });
+  }
+  const accountKey = accountKeyPem ? Buffer.from(accountKeyPem) : await acme.crypto.createPrivateEcdsaKey();
+  const client = new acme.Client({ directoryUrl: settings.directoryUrl, accountKey });
+  const [privateKey, csr] = await acme.crypto.createCsr({ commonName: settings.host, altNames: [settings.host] });
+  const certificatePem = await client.auto({
+    csr,
+    email: settings.email,
+    termsOfServiceAgreed: true,
+    challengePriority: ['dns-01'],
+    ...(settings.skipChallengeVerification ? { skipChallengeVerification: true } : {}),
+    challengeCreateFn: async (authz, _challenge, keyAuthorization) => {
+      const name = challengeName(authz.identifier.value);
+      const change = await ports.dns.setTxt(name, keyAuthorization);
+      // The CA must not look before every Route 53 server has the record.
+      await ports.dns.waitInSync(change);
+    },
+    challengeRemoveFn: async (authz, _challenge, keyAuthorization) => {
+      await ports.dns.removeTxt(challengeName(authz.identifier.value), keyAuthorization).catch(() => undefined);
+    },
+  });
+  const info = acme.crypto.readCertificateInfo(certificatePem);
+  return {
+    certificatePem,
+    privateKeyPem: privateKey.toString(),
+    accountKeyPem: accountKey.toString(),
+    notAfter: info.notAfter.getTime(),
+  };
+}
