@@ -1,0 +1,176 @@
+import { isTransient } from '../control/errors.js';
+import type { Clock } from '../control/ports.js';
+
+/**
+ * The meeting host's A record follows the task (the no-load-balancer ingress mode): a function on
+ * ECS "Task State Change" events points it at the task's public IP once the task runs, and back at
+ * the "asleep" endpoint as soon as the task is told to stop (before its network interface, and so
+ * its address, is released). Events come at least once and in any order: each task's `version`
+ * orders its own events, and every record change is one conditional batch that deletes the exact
+ * value it replaces, so a stale event fails instead of overwriting a newer answer. The record is
+ * never deleted: resolvers would cache "no such name" for up to the zone's SOA TTL.
+ */
+
+/** Where the meeting host points. */
+export type RecordTarget = { readonly kind: 'task'; readonly ip: string } | { readonly kind: 'asleep' };
+
+/** The fields of an ECS Task State Change event this function reads. */
+export interface TaskChange {
+  readonly taskArn: string;
+  readonly lastStatus: string;
+  readonly desiredStatus: string;
+  /** Increases with every change of this task. */
+  readonly version: number;
+  readonly eniId?: string;
+}
+
+/** The record changed under us (another event won): re-read before deciding again. */
+export class StaleRecordError extends Error {
+  constructor(message = 'the record no longer holds the value this change expected to replace') {
+    super(message);
+    this.name = 'StaleRecordError';
+  }
+}
+
+export interface TaskDnsPorts {
+  /** The public IPv4 address on a network interface, once AWS has associated one. */
+  readonly publicIp: (eniId: string) => Promise<string | undefined>;
+  readonly record: {
+    current(): Promise<RecordTarget | undefined>;
+    /** DELETE exactly `from` and CREATE `to` in one batch; StaleRecordError when `from` is not what is there. */
+    replace(from: RecordTarget | undefined, to: RecordTarget): Promise<void>;
+  };
+  readonly tasks: {
+    /** What was recorded for a task (its latest event version and address). */
+    get(taskArn: string): Promise<{ readonly version: number; readonly ip?: string } | undefined>;
+    /** Record a newer version; false when this version (or a newer one) was already recorded. */
+    put(taskArn: string, version: number, ip?: string): Promise<boolean>;
+  };
+  readonly clock: Clock;
+}
+
+export interface TaskDnsResult {
+  readonly action: 'pointed-at-task' | 'pointed-asleep' | 'unchanged' | 'ignored';
+  readonly why: string;
+}
+
+/** How long to wait for the public IP after RUNNING (it is usually there at once, sometimes seconds later). */
+export const PUBLIC_IP_WAIT_MS = 60_000;
+
+/** Read the fields we need from an EventBridge "ECS Task State Change" event. */
+export function taskChangeOf(event: {
+  readonly detail: {
+    readonly taskArn: string;
+    readonly lastStatus: string;
+    readonly desiredStatus: string;
+    readonly version: number;
+    readonly attachments?: ReadonlyArray<{
+      readonly type: string;
+      readonly details?: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+    }>;
+  };
+}): TaskChange {
+  const eni = event.detail.attachments
+    ?.find((a) => a.type === 'eni' || a.type === 'ElasticNetworkInterface')
+    ?.details?.find((d) => d.name === 'networkInterfaceId')?.value;
+  return {
+    taskArn: event.detail.taskArn,
+    lastStatus: event.detail.lastStatus,
+    desiredStatus: event.detail.desiredStatus,
+    version: event.detail.version,
+    ...(eni ? { eniId: eni } : {}),
+  };
+}
+
+async function retrying<T>(clock: Clock, call: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isTransient(error) || attempt >= attempts) throw error;
+      await clock.sleep(Math.min(500 * 2 ** attempt, 8000));
+    }
+  }
+}
+
+/** Switch the record from whatever it holds now to `to`, unless `keep` says the current value must stay. */
+async function switchRecord(
+  ports: TaskDnsPorts,
+  to: RecordTarget,
+  keep: (current: RecordTarget | undefined) => string | undefined,
+): Promise<TaskDnsResult> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await retrying(ports.clock, () => ports.record.current());
+    const reason = keep(current);
+    if (reason) return { action: 'unchanged', why: reason };
+    if (current && same(current, to)) return { action: 'unchanged', why: 'the record already points there' };
+    try {
+      await retrying(ports.clock, () => ports.record.replace(current, to));
+      return to.kind === 'task'
+        ? { action: 'pointed-at-task', why: `the meeting host now points at ${to.ip}` }
+        : { action: 'pointed-asleep', why: 'the meeting host now points at the asleep page' };
+    } catch (error) {
+      if (!(error instanceof StaleRecordError) || attempt >= 3) throw error;
+      // Another event changed the record between our read and our write: decide again on what is there now.
+    }
+  }
+}
+
+const same = (a: RecordTarget, b: RecordTarget) =>
+  a.kind === b.kind && (a.kind === 'asleep' || a.ip === (b as { ip: string }).ip);
+
+/** Handle one task state change. */
+export async function onTaskStateChange(change: TaskChange, ports: TaskDnsPorts): Promise<TaskDnsResult> {
+  const known = await retrying(ports.clock, () => ports.tasks.get(change.taskArn));
+  if (known && known.version >= change.version) {
+    return {
+      action: 'ignored',
+      why: `event version ${change.version} is not newer than ${known.version} (duplicate or out of order)`,
+    };
+  }
+  const stopping = change.desiredStatus === 'STOPPED';
+  if (stopping) {
+    await retrying(ports.clock, () => ports.tasks.put(change.taskArn, change.version, known?.ip));
+    const ip = known?.ip;
+    if (!ip) return { action: 'ignored', why: 'the stopping task never had an address in the record' };
+    // Only move away from this task's own address: a replacement task may already be in the record.
+    return switchRecord(ports, { kind: 'asleep' }, (current) =>
+      current?.kind === 'task' && current.ip === ip ? undefined : 'the record points elsewhere already',
+    );
+  }
+  if (change.lastStatus !== 'RUNNING') {
+    await retrying(ports.clock, () => ports.tasks.put(change.taskArn, change.version, known?.ip));
+    return { action: 'ignored', why: `task is ${change.lastStatus}` };
+  }
+  if (!change.eniId) return { action: 'ignored', why: 'the event names no network interface' };
+  const ip = await waitForPublicIp(ports, change.eniId);
+  if (!ip)
+    throw new Error(
+      `no public IPv4 address on ${change.eniId} after ${PUBLIC_IP_WAIT_MS / 1000} s; EventBridge retries the event`,
+    );
+  if (!(await retrying(ports.clock, () => ports.tasks.put(change.taskArn, change.version, ip)))) {
+    return { action: 'ignored', why: 'a newer event of this task was handled meanwhile' };
+  }
+  // A later event of this task may have said stop while we looked the address up.
+  const latest = await retrying(ports.clock, () => ports.tasks.get(change.taskArn));
+  if (latest && latest.version > change.version) return { action: 'ignored', why: 'the task changed again meanwhile' };
+  const result = await switchRecord(ports, { kind: 'task', ip }, () => undefined);
+  // A stop handled while we switched saw the old record and left it: undo our switch, conditionally.
+  const after = await retrying(ports.clock, () => ports.tasks.get(change.taskArn));
+  if (after && after.version > change.version) {
+    return switchRecord(ports, { kind: 'asleep' }, (current) =>
+      current?.kind === 'task' && current.ip === ip ? undefined : 'the record points elsewhere already',
+    );
+  }
+  return result;
+}
+
+async function waitForPublicIp(ports: TaskDnsPorts, eniId: string): Promise<string | undefined> {
+  const until = ports.clock.now() + PUBLIC_IP_WAIT_MS;
+  for (let delay = 1000; ; delay = Math.min(delay * 2, 10_000)) {
+    const ip = await retrying(ports.clock, () => ports.publicIp(eniId));
+    if (ip) return ip;
+    if (ports.clock.now() + delay > until) return undefined;
+    await ports.clock.sleep(delay);
+  }
+}
