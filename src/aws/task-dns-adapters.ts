@@ -1,0 +1,128 @@
+import { ConditionalCheckFailedException, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeNetworkInterfacesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import {
+  ChangeResourceRecordSetsCommand,
+  InvalidChangeBatch,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+  type Route53Client,
+} from '@aws-sdk/client-route-53';
+import { type RecordTarget, StaleRecordError, type TaskDnsPorts } from '../dns/task-dns.js';
+import { normalName } from './route53.js';
+
+/** Where the meeting host points while no task runs: the asleep page's API Gateway domain (an alias). */
+export interface AsleepTarget {
+  /** The regional API Gateway domain name, e.g. d-abc123.execute-api.us-west-2.amazonaws.com. */
+  readonly dnsName: string;
+  /** Its hosted zone id (API Gateway's, per region). */
+  readonly hostedZoneId: string;
+}
+
+/** TTL of the meeting host's A record while a task runs: short, since the address changes every start. */
+export const TASK_RECORD_TTL = 60;
+
+function recordSet(host: string, target: RecordTarget, asleep: AsleepTarget): ResourceRecordSet {
+  const Name = normalName(host);
+  return target.kind === 'task'
+    ? { Name, Type: 'A', TTL: TASK_RECORD_TTL, ResourceRecords: [{ Value: target.ip }] }
+    : {
+        Name,
+        Type: 'A',
+        AliasTarget: { DNSName: asleep.dnsName, HostedZoneId: asleep.hostedZoneId, EvaluateTargetHealth: false },
+      };
+}
+
+/** The Route 53 side: read the host's A record, and replace it in one conditional batch. */
+export function route53HostRecord(
+  client: Route53Client,
+  hostedZoneId: string,
+  host: string,
+  asleep: AsleepTarget,
+): TaskDnsPorts['record'] {
+  const name = normalName(host);
+  return {
+    async current() {
+      const { ResourceRecordSets } = await client.send(
+        new ListResourceRecordSetsCommand({
+          HostedZoneId: hostedZoneId,
+          StartRecordName: name,
+          StartRecordType: 'A',
+          MaxItems: 1,
+        }),
+      );
+      const set = ResourceRecordSets?.find((r) => normalName(r.Name ?? '') === name && r.Type === 'A');
+      if (!set) return undefined;
+      if (set.AliasTarget) return { kind: 'asleep' };
+      const ip = set.ResourceRecords?.[0]?.Value;
+      return ip ? { kind: 'task', ip } : undefined;
+    },
+    async replace(from, to) {
+      try {
+        await client.send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId: hostedZoneId,
+            ChangeBatch: {
+              Comment: `meeting host → ${to.kind === 'task' ? to.ip : 'asleep page'}`,
+              Changes: [
+                ...(from ? [{ Action: 'DELETE' as const, ResourceRecordSet: recordSet(host, from, asleep) }] : []),
+                { Action: 'CREATE' as const, ResourceRecordSet: recordSet(host, to, asleep) },
+              ],
+            },
+          }),
+        );
+      } catch (error) {
+        // A DELETE of a value that is no longer there (or a CREATE of one that already is) fails the whole batch.
+        if (error instanceof InvalidChangeBatch || (error instanceof Error && error.name === 'InvalidChangeBatch')) {
+          throw new StaleRecordError(error.message);
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/** EC2: the public IPv4 address associated with a task's network interface, once there is one. */
+export function ec2PublicIp(client: EC2Client): TaskDnsPorts['publicIp'] {
+  return async (eniId) => {
+    const { NetworkInterfaces } = await client.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }));
+    return NetworkInterfaces?.[0]?.Association?.PublicIp;
+  };
+}
+
+/** The state table's `TASK#<arn>` rows: the newest event version seen per task, and its address. */
+export function dynamoTaskRows(client: DynamoDBClient, tableName: string): TaskDnsPorts['tasks'] {
+  const key = (arn: string) => ({ pk: { S: `TASK#${arn}` }, sk: { S: 'TASK' } });
+  return {
+    async get(arn) {
+      const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: key(arn), ConsistentRead: true }));
+      if (!Item?.version?.N) return undefined;
+      return { version: Number(Item.version.N), ...(Item.ip?.S ? { ip: Item.ip.S } : {}) };
+    },
+    async put(arn, version, ip) {
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: {
+              ...key(arn),
+              version: { N: String(version) },
+              ...(ip ? { ip: { S: ip } } : {}),
+              // Rows of stopped tasks expire by themselves (DynamoDB TTL on `expires`, epoch seconds).
+              expires: { N: String(Math.floor(Date.now() / 1000) + 7 * 86_400) },
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
+            ExpressionAttributeValues: { ':version': { N: String(version) } },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (
+          error instanceof ConditionalCheckFailedException ||
+          (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+        )
+          return false;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,138 @@
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  ChangeResourceRecordSetsCommand,
+  InvalidChangeBatch,
+  ListResourceRecordSetsCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
+import { mockClient } from 'aws-sdk-client-mock';
+import dynalite from 'dynalite';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dynamoTaskRows, ec2PublicIp, route53HostRecord } from '../../src/aws/task-dns-adapters.js';
+import { StaleRecordError } from '../../src/dns/task-dns.js';
+
+const r53 = mockClient(Route53Client);
+const ec2 = mockClient(EC2Client);
+beforeEach(() => {
+  r53.reset();
+  ec2.reset();
+});
+const asleep = { dnsName: 'd-abc123.execute-api.us-west-2.amazonaws.com', hostedZoneId: 'Z2OJLYMUO9EFXC' };
+const record = route53HostRecord(new Route53Client({ region: 'us-east-1' }), 'Z123', 'Meet.Example.org', asleep);
+
+describe('the meeting host record in Route 53', () => {
+  it('reads an alias as asleep and a plain A record as the task address', async () => {
+    r53
+      .on(ListResourceRecordSetsCommand)
+      .resolvesOnce({
+        ResourceRecordSets: [
+          {
+            Name: 'meet.example.org.',
+            Type: 'A',
+            AliasTarget: { HostedZoneId: asleep.hostedZoneId, DNSName: `${asleep.dnsName}.`, EvaluateTargetHealth: false },
+          },
+        ],
+        IsTruncated: false,
+        MaxItems: 1,
+      })
+      .resolvesOnce({
+        ResourceRecordSets: [{ Name: 'meet.example.org.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '198.51.100.7' }] }],
+        IsTruncated: false,
+        MaxItems: 1,
+      })
+      .resolvesOnce({
+        ResourceRecordSets: [{ Name: 'other.example.org.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '1.2.3.4' }] }],
+        IsTruncated: false,
+        MaxItems: 1,
+      });
+    expect(await record.current()).toEqual({ kind: 'asleep' });
+    expect(await record.current()).toEqual({ kind: 'task', ip: '198.51.100.7' });
+    expect(await record.current()).toBeUndefined();
+  });
+
+  it('replaces in one batch that deletes the exact old value and creates the new one', async () => {
+    r53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: 'C1', Status: 'PENDING', SubmittedAt: new Date() } });
+    await record.replace({ kind: 'asleep' }, { kind: 'task', ip: '198.51.100.7' });
+    expect(r53.commandCalls(ChangeResourceRecordSetsCommand)[0]?.args[0].input.ChangeBatch?.Changes).toEqual([
+      {
+        Action: 'DELETE',
+        ResourceRecordSet: {
+          Name: 'meet.example.org',
+          Type: 'A',
+          AliasTarget: { DNSName: asleep.dnsName, HostedZoneId: asleep.hostedZoneId, EvaluateTargetHealth: false },
+        },
+      },
+      {
+        Action: 'CREATE',
+        ResourceRecordSet: { Name: 'meet.example.org', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '198.51.100.7' }] },
+      },
+    ]);
+  });
+
+  it('turns a batch that no longer matches into a StaleRecordError', async () => {
+    r53
+      .on(ChangeResourceRecordSetsCommand)
+      .rejects(new InvalidChangeBatch({ message: 'Tried to delete resource record set but it was not found', $metadata: {} }));
+    await expect(record.replace({ kind: 'task', ip: '198.51.100.7' }, { kind: 'asleep' })).rejects.toBeInstanceOf(
+      StaleRecordError,
+    );
+  });
+});
+
+describe('the task public IP from EC2', () => {
+  it('is the association on the task network interface, or nothing yet', async () => {
+    ec2
+      .on(DescribeNetworkInterfacesCommand)
+      .resolvesOnce({ NetworkInterfaces: [{ NetworkInterfaceId: 'eni-A' }] })
+      .resolvesOnce({ NetworkInterfaces: [{ NetworkInterfaceId: 'eni-A', Association: { PublicIp: '198.51.100.7' } }] });
+    const publicIp = ec2PublicIp(new EC2Client({ region: 'us-west-2' }));
+    expect(await publicIp('eni-A')).toBeUndefined();
+    expect(await publicIp('eni-A')).toBe('198.51.100.7');
+    expect(ec2.commandCalls(DescribeNetworkInterfacesCommand)[0]?.args[0].input).toEqual({ NetworkInterfaceIds: ['eni-A'] });
+  });
+});
+
+describe('task rows in the state table (dynalite)', () => {
+  let server: ReturnType<typeof dynalite>;
+  let client: DynamoDBClient;
+  beforeAll(async () => {
+    server = dynalite({ createTableMs: 0 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    client = new DynamoDBClient({
+      region: 'us-west-2',
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'state',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  });
+  afterAll(async () => {
+    client.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('records only newer versions of a task', async () => {
+    const rows = dynamoTaskRows(client, 'state');
+    expect(await rows.get('arn:task/A')).toBeUndefined();
+    expect(await rows.put('arn:task/A', 3, '198.51.100.7')).toBe(true);
+    expect(await rows.put('arn:task/A', 3, '198.51.100.8')).toBe(false);
+    expect(await rows.put('arn:task/A', 2)).toBe(false);
+    expect(await rows.get('arn:task/A')).toEqual({ version: 3, ip: '198.51.100.7' });
+    expect(await rows.put('arn:task/A', 4, '198.51.100.7')).toBe(true);
+    expect(await rows.get('arn:task/A')).toEqual({ version: 4, ip: '198.51.100.7' });
+  });
+});
