@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { isTransient } from './errors.js';
 import type { Clock, StateStore } from './ports.js';
+import { retryTransient } from './retry.js';
 import type { LockLease } from './snapshot.js';
 
 /**
@@ -49,18 +49,6 @@ export type LockResult =
 
 const newVersion = (): string => randomUUID();
 
-/** Retry a store call through transient errors (throttling). */
-async function retrying<T>(clock: Clock, call: () => Promise<T>, attempts = 6): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isTransient(error) || attempt >= attempts) throw error;
-      await clock.sleep(Math.min(500 * 2 ** attempt, 8000));
-    }
-  }
-}
-
 /** A lock we hold. Every mutation of the platform calls `fence()` right before it. */
 export class HeldLock {
   private lastBeat: number;
@@ -78,7 +66,9 @@ export class HeldLock {
   /** Heartbeat now and prove we still hold the lock; throws LeaseLostError otherwise. */
   async fence(): Promise<void> {
     if (this.lost) throw new LeaseLostError(this.owner);
-    const ok = await retrying(this.clock, () => this.store.heartbeat(this.token, newVersion(), LEASE_SECONDS, this.clock.now()));
+    const ok = await retryTransient(this.clock, () =>
+      this.store.heartbeat(this.token, newVersion(), LEASE_SECONDS, this.clock.now()),
+    );
     if (!ok) {
       this.lost = true;
       throw new LeaseLostError(this.owner);
@@ -107,7 +97,7 @@ export class HeldLock {
 
   /** Release if still ours (conditional on our token: a lost lease is never deleted from under its new holder). */
   async release(): Promise<void> {
-    await retrying(this.clock, () => this.store.release(this.token));
+    await retryTransient(this.clock, () => this.store.release(this.token));
   }
 }
 
@@ -126,14 +116,14 @@ export async function acquireLock(store: StateStore, clock: Clock, request: Lock
   let seenAlive = false;
   for (;;) {
     const record = { owner: request.owner, reason: request.reason, token, version: newVersion(), leaseSeconds: LEASE_SECONDS };
-    const attempt = await retrying(clock, () => store.acquire({ ...record, now: clock.now() }));
+    const attempt = await retryTransient(clock, () => store.acquire({ ...record, now: clock.now() }));
     if (attempt.acquired) return { acquired: true, lock: new HeldLock(store, clock, request.owner, token) };
     const holder = attempt.holder;
     if (!watched || watched.version !== holder.version) {
       if (watched) seenAlive = true;
       watched = { version: holder.version, since: clock.now() };
     } else if (clock.now() - watched.since >= holder.leaseSeconds * 1000) {
-      const took = await retrying(clock, () => store.takeOver({ ...record, now: clock.now() }, holder.version));
+      const took = await retryTransient(clock, () => store.takeOver({ ...record, now: clock.now() }, holder.version));
       if (took) return { acquired: true, lock: new HeldLock(store, clock, request.owner, token), tookOverFrom: holder };
       watched = undefined;
       continue;

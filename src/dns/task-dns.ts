@@ -1,5 +1,5 @@
-import { isTransient } from '../control/errors.js';
 import type { Clock } from '../control/ports.js';
+import { retryTransient } from '../control/retry.js';
 
 /**
  * The meeting host's A record follows the task (the no-load-balancer ingress mode): a function on
@@ -82,17 +82,6 @@ export function taskChangeOf(event: {
   };
 }
 
-async function retrying<T>(clock: Clock, call: () => Promise<T>, attempts = 6): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isTransient(error) || attempt >= attempts) throw error;
-      await clock.sleep(Math.min(500 * 2 ** attempt, 8000));
-    }
-  }
-}
-
 /** Switch the record from whatever it holds now to `to`, unless `keep` says the current value must stay. */
 async function switchRecord(
   ports: TaskDnsPorts,
@@ -100,12 +89,12 @@ async function switchRecord(
   keep: (current: RecordTarget | undefined) => string | undefined,
 ): Promise<TaskDnsResult> {
   for (let attempt = 1; ; attempt++) {
-    const current = await retrying(ports.clock, () => ports.record.current());
+    const current = await retryTransient(ports.clock, () => ports.record.current());
     const reason = keep(current);
     if (reason) return { action: 'unchanged', why: reason };
     if (current && same(current, to)) return { action: 'unchanged', why: 'the record already points there' };
     try {
-      await retrying(ports.clock, () => ports.record.replace(current, to));
+      await retryTransient(ports.clock, () => ports.record.replace(current, to));
       return to.kind === 'task'
         ? { action: 'pointed-at-task', why: `the meeting host now points at ${to.ip}` }
         : { action: 'pointed-asleep', why: 'the meeting host now points at the asleep page' };
@@ -121,7 +110,7 @@ const same = (a: RecordTarget, b: RecordTarget) =>
 
 /** Handle one task state change. */
 export async function onTaskStateChange(change: TaskChange, ports: TaskDnsPorts): Promise<TaskDnsResult> {
-  const known = await retrying(ports.clock, () => ports.tasks.get(change.taskArn));
+  const known = await retryTransient(ports.clock, () => ports.tasks.get(change.taskArn));
   if (known && known.version >= change.version) {
     return {
       action: 'ignored',
@@ -130,7 +119,7 @@ export async function onTaskStateChange(change: TaskChange, ports: TaskDnsPorts)
   }
   const stopping = change.desiredStatus === 'STOPPED';
   if (stopping) {
-    await retrying(ports.clock, () => ports.tasks.put(change.taskArn, change.version, known?.ip));
+    await retryTransient(ports.clock, () => ports.tasks.put(change.taskArn, change.version, known?.ip));
     const ip = known?.ip;
     if (!ip) return { action: 'ignored', why: 'the stopping task never had an address in the record' };
     // Only move away from this task's own address: a replacement task may already be in the record.
@@ -139,7 +128,7 @@ export async function onTaskStateChange(change: TaskChange, ports: TaskDnsPorts)
     );
   }
   if (change.lastStatus !== 'RUNNING') {
-    await retrying(ports.clock, () => ports.tasks.put(change.taskArn, change.version, known?.ip));
+    await retryTransient(ports.clock, () => ports.tasks.put(change.taskArn, change.version, known?.ip));
     return { action: 'ignored', why: `task is ${change.lastStatus}` };
   }
   if (!change.eniId) return { action: 'ignored', why: 'the event names no network interface' };
@@ -148,15 +137,15 @@ export async function onTaskStateChange(change: TaskChange, ports: TaskDnsPorts)
     throw new Error(
       `no public IPv4 address on ${change.eniId} after ${PUBLIC_IP_WAIT_MS / 1000} s; EventBridge retries the event`,
     );
-  if (!(await retrying(ports.clock, () => ports.tasks.put(change.taskArn, change.version, ip)))) {
+  if (!(await retryTransient(ports.clock, () => ports.tasks.put(change.taskArn, change.version, ip)))) {
     return { action: 'ignored', why: 'a newer event of this task was handled meanwhile' };
   }
   // A later event of this task may have said stop while we looked the address up.
-  const latest = await retrying(ports.clock, () => ports.tasks.get(change.taskArn));
+  const latest = await retryTransient(ports.clock, () => ports.tasks.get(change.taskArn));
   if (latest && latest.version > change.version) return { action: 'ignored', why: 'the task changed again meanwhile' };
   const result = await switchRecord(ports, { kind: 'task', ip }, () => undefined);
   // A stop handled while we switched saw the old record and left it: undo our switch, conditionally.
-  const after = await retrying(ports.clock, () => ports.tasks.get(change.taskArn));
+  const after = await retryTransient(ports.clock, () => ports.tasks.get(change.taskArn));
   if (after && after.version > change.version) {
     return switchRecord(ports, { kind: 'asleep' }, (current) =>
       current?.kind === 'task' && current.ip === ip ? undefined : 'the record points elsewhere already',
@@ -168,7 +157,7 @@ export async function onTaskStateChange(change: TaskChange, ports: TaskDnsPorts)
 async function waitForPublicIp(ports: TaskDnsPorts, eniId: string): Promise<string | undefined> {
   const until = ports.clock.now() + PUBLIC_IP_WAIT_MS;
   for (let delay = 1000; ; delay = Math.min(delay * 2, 10_000)) {
-    const ip = await retrying(ports.clock, () => ports.publicIp(eniId));
+    const ip = await retryTransient(ports.clock, () => ports.publicIp(eniId));
     if (ip) return ip;
     if (ports.clock.now() + delay > until) return undefined;
     await ports.clock.sleep(delay);

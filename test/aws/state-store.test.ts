@@ -1,50 +1,22 @@
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dynamoStateStore } from '../../src/aws/state-store.js';
 import type { LockWrite } from '../../src/control/ports.js';
+import { createStateTable, startDynalite } from '../support/dynalite.js';
 
 // The real adapter against a DynamoDB implementation nobody here wrote (dynalite, in memory, on
 // 127.0.0.1): the condition expressions are evaluated, not compared as strings.
-let server: ReturnType<typeof dynalite>;
-let client: DynamoDBClient;
+let dynamo: Awaited<ReturnType<typeof startDynalite>>;
 let table = 0;
 let store: ReturnType<typeof dynamoStateStore>;
 
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  client = new DynamoDBClient({
-    region: 'us-west-2',
-    endpoint: `http://127.0.0.1:${port}`,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+  dynamo = await startDynalite();
 });
-afterAll(async () => {
-  client.destroy();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => dynamo.stop());
 beforeEach(async () => {
   table += 1;
-  const name = `meet-state-${table}`;
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  store = dynamoStateStore(client, name);
+  await createStateTable(dynamo.client, `meet-state-${table}`);
+  store = dynamoStateStore(dynamo.client, `meet-state-${table}`);
 });
 
 const write = (owner: string, token: string, version: string, now = 1000): LockWrite => ({

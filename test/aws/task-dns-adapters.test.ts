@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   ChangeResourceRecordSetsCommand,
@@ -8,10 +6,10 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dynamoTaskRows, ec2PublicIp, route53HostRecord } from '../../src/aws/task-dns-adapters.js';
 import { StaleRecordError } from '../../src/dns/task-dns.js';
+import { createStateTable, startDynalite } from '../support/dynalite.js';
 
 const r53 = mockClient(Route53Client);
 const ec2 = mockClient(EC2Client);
@@ -95,38 +93,15 @@ describe('the task public IP from EC2', () => {
 });
 
 describe('task rows in the state table (dynalite)', () => {
-  let server: ReturnType<typeof dynalite>;
-  let client: DynamoDBClient;
+  let dynamo: Awaited<ReturnType<typeof startDynalite>>;
   beforeAll(async () => {
-    server = dynalite({ createTableMs: 0 });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    client = new DynamoDBClient({
-      region: 'us-west-2',
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    await client.send(
-      new CreateTableCommand({
-        TableName: 'state',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    dynamo = await startDynalite();
+    await createStateTable(dynamo.client, 'state');
   });
-  afterAll(async () => {
-    client.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => dynamo.stop());
 
   it('records only newer versions of a task', async () => {
-    const rows = dynamoTaskRows(client, 'state');
+    const rows = dynamoTaskRows(dynamo.client, 'state');
     expect(await rows.get('arn:task/A')).toBeUndefined();
     expect(await rows.put('arn:task/A', 3, '198.51.100.7')).toBe(true);
     expect(await rows.put('arn:task/A', 3, '198.51.100.8')).toBe(false);
