@@ -17,7 +17,7 @@ import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../control/outputs.js';
-import type { ControlPorts, StateStore } from '../control/ports.js';
+import type { ControlPorts } from '../control/ports.js';
 import type { Health, StackSnapshot, StatsSample, TargetSnapshot, TargetState, TaskSnapshot } from '../control/snapshot.js';
 import { checkEndpoints, type EndpointCheckOptions } from '../net/endpoint-checks.js';
 import { classify } from './errors.js';
@@ -124,19 +124,24 @@ export function classifiedPorts(ports: ControlPorts): ControlPorts {
 }
 
 function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions: EndpointCheckOptions): ControlPorts {
-  let store: StateStore | undefined;
-  const state = async (): Promise<StateStore> => {
-    if (store) return store;
-    const outputs = (await describeStack(clients.cloudformation, stackName))?.outputs ?? {};
-    const table = outputs[OUTPUT_NAMES.stateTable];
-    const group = outputs[OUTPUT_NAMES.eventLog];
-    if (!table || !group) {
-      throw new Error(
-        `stack ${stackName} has no ${table ? OUTPUT_NAMES.eventLog : OUTPUT_NAMES.stateTable} output; run \`meetctl deploy\` to update it first`,
-      );
-    }
-    store = { ...dynamoStateStore(clients.dynamodb, table), ...cloudWatchEventLog(clients.logs, group) };
-    return store;
+  // The lock needs only the table and the event log only its group, so a stack deployed before the
+  // event log existed can still be locked by the deploy that adds it.
+  let outputs: Readonly<Record<string, string>> | undefined;
+  const output = async (name: string): Promise<string> => {
+    outputs ??= (await describeStack(clients.cloudformation, stackName))?.outputs ?? {};
+    const value = outputs[name];
+    if (!value) throw new Error(`stack ${stackName} has no ${name} output; run \`meetctl deploy\` to update it first`);
+    return value;
+  };
+  let lockStore: ReturnType<typeof dynamoStateStore> | undefined;
+  let eventLog: ReturnType<typeof cloudWatchEventLog> | undefined;
+  const table = async () => {
+    lockStore ??= dynamoStateStore(clients.dynamodb, await output(OUTPUT_NAMES.stateTable));
+    return lockStore;
+  };
+  const log = async () => {
+    eventLog ??= cloudWatchEventLog(clients.logs, await output(OUTPUT_NAMES.eventLog));
+    return eventLog;
   };
 
   return {
@@ -284,15 +289,15 @@ function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions
     },
     schedules: sdkSchedules(clients.scheduler),
     state: {
-      acquire: async (r) => (await state()).acquire(r),
-      takeOver: async (r, version) => (await state()).takeOver(r, version),
-      heartbeat: async (token, version, lease, now) => (await state()).heartbeat(token, version, lease, now),
-      release: async (token) => (await state()).release(token),
-      current: async () => (await state()).current(),
-      append: async (e) => (await state()).append(e),
-      events: async (since) => (await state()).events(since),
-      setWindow: async (w) => (await state()).setWindow(w),
-      window: async () => (await state()).window(),
+      acquire: async (r) => (await table()).acquire(r),
+      takeOver: async (r, version) => (await table()).takeOver(r, version),
+      heartbeat: async (token, version, lease, now) => (await table()).heartbeat(token, version, lease, now),
+      release: async (token) => (await table()).release(token),
+      current: async () => (await table()).current(),
+      append: async (e) => (await log()).append(e),
+      events: async (since) => (await log()).events(since),
+      setWindow: async (w) => (await table()).setWindow(w),
+      window: async () => (await table()).window(),
     },
   };
 }

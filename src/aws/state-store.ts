@@ -74,9 +74,11 @@ export function dynamoStateStore(client: DynamoDBClient, tableName: string): Omi
           new PutItemCommand({
             TableName: tableName,
             Item: lockItem(write),
-            ConditionExpression: '#version = :seen',
+            // A record written before versions existed has none: the taker watched "" for it.
+            ...(expectedVersion
+              ? { ConditionExpression: '#version = :seen', ExpressionAttributeValues: { ':seen': s(expectedVersion) } }
+              : { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#version)' }),
             ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':seen': s(expectedVersion) },
           }),
         );
         return true;

@@ -122,7 +122,7 @@ export async function acquireLock(store: StateStore, clock: Clock, request: Lock
     if (!watched || watched.version !== holder.version) {
       if (watched) seenAlive = true;
       watched = { version: holder.version, since: clock.now() };
-    } else if (clock.now() - watched.since >= holder.leaseSeconds * 1000) {
+    } else if (clock.now() - watched.since >= Math.max(holder.leaseSeconds, LEASE_SECONDS) * 1000) {
       const took = await retryTransient(clock, () => store.takeOver({ ...record, now: clock.now() }, holder.version));
       if (took) return { acquired: true, lock: new HeldLock(store, clock, request.owner, token), tookOverFrom: holder };
       watched = undefined;

@@ -247,3 +247,21 @@ describe('targets, logs, participants and recordings', () => {
     expect(s3).toHaveReceivedCommandWith(DeleteBucketCommand, { Bucket: 'bucket' });
   });
 });
+
+describe('state port on a stack deployed before the event log existed', () => {
+  it('can still take the lock (so the deploy that adds the log can run), and says what is missing for history', async () => {
+    const { DynamoDBClient, GetItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const dynamo = mockClient(DynamoDBClient);
+    try {
+      cfn.on(DescribeStacksCommand).resolves({
+        Stacks: [{ ...stack, Outputs: [{ OutputKey: 'StateTableName', OutputValue: 'meet-state' }] }],
+      });
+      dynamo.on(GetItemCommand).resolves({});
+      const fresh = sdkControlPorts(sdkClients({ region: 'us-west-2' }), 'Meet');
+      expect(await fresh.state.current()).toBeUndefined();
+      await expect(fresh.state.events(0)).rejects.toThrow('has no EventLogGroupName output; run `meetctl deploy`');
+    } finally {
+      dynamo.restore();
+    }
+  });
+});

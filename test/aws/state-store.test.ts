@@ -1,3 +1,4 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dynamoStateStore } from '../../src/aws/state-store.js';
 import type { LockWrite } from '../../src/control/ports.js';
@@ -61,6 +62,21 @@ describe('DynamoDB lock record (dynalite)', () => {
     expect(await store.heartbeat('a', 'v3', 60, 3000)).toBe(false);
     await store.release('a');
     expect((await store.current())?.token).toBe('b');
+  });
+
+  it('takes over a record written before versions existed (watched as "")', async () => {
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: `meet-state-${table}`,
+        Item: { pk: { S: 'LOCK' }, sk: { S: 'LOCK' }, owner: { S: 'old-cli' }, token: { S: 'old' }, leaseUntil: { N: '1' } },
+      }),
+    );
+    const holder = await store.current();
+    expect(holder).toMatchObject({ owner: 'old-cli', version: '' });
+    expect(await store.takeOver(write('idle-stop', 'b', 'w1'), '')).toBe(true);
+    expect((await store.current())?.owner).toBe('idle-stop');
+    // A versioned record is never taken over by a taker that watched "".
+    expect(await store.takeOver(write('other', 'c', 'x1'), '')).toBe(false);
   });
 
   it('takes over nothing when there is no record', async () => {
