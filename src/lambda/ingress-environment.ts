@@ -1,0 +1,91 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { secretCertificateStore } from '../aws/certificate-store.js';
+import { classify } from '../aws/errors.js';
+import { route53Zone } from '../aws/route53.js';
+import { dynamoTaskRows, ec2PublicIp, route53HostRecord } from '../aws/task-dns-adapters.js';
+import { LETS_ENCRYPT } from '../certs/certificate.js';
+import type { CertificateDeps } from '../certs/handlers.js';
+import { systemClock } from '../control/ports.js';
+import type { TaskDnsPorts } from '../dns/task-dns.js';
+
+/** Environment variables the no-load-balancer mode's functions get from the stack. */
+export const INGRESS_ENV = {
+  host: 'MEETING_HOST',
+  hostedZoneId: 'HOSTED_ZONE_ID',
+  certificateSecret: 'CERTIFICATE_SECRET_ARN',
+  acmeDirectory: 'ACME_DIRECTORY_URL',
+  acmeEmail: 'ACME_EMAIL',
+  topicArn: 'ALERT_TOPIC_ARN',
+  stateTable: 'STATE_TABLE_NAME',
+  asleepDnsName: 'ASLEEP_DNS_NAME',
+  asleepZoneId: 'ASLEEP_HOSTED_ZONE_ID',
+} as const;
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+/** Wrap each function of a port so that what it throws reaches the core classified (transient or not). */
+function classified<T extends object>(port: T): T {
+  return Object.fromEntries(
+    Object.entries(port).map(([name, fn]) => [
+      name,
+      async (...args: unknown[]) => {
+        try {
+          return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+        } catch (error) {
+          throw classify(error);
+        }
+      },
+    ]),
+  ) as T;
+}
+
+/** Route 53 is a global service: its API lives in us-east-1 whatever the stack's region. */
+const route53 = () => new Route53Client({ region: 'us-east-1' });
+
+/** The certificate function's dependencies, from the environment. */
+export function certificateDeps(): CertificateDeps {
+  const region = required('AWS_REGION');
+  const zone = route53Zone(route53(), required(INGRESS_ENV.hostedZoneId));
+  const sns = new SNSClient({ region });
+  const topicArn = required(INGRESS_ENV.topicArn);
+  return {
+    ports: {
+      dns: classified(zone),
+      store: classified(secretCertificateStore(new SecretsManagerClient({ region }), required(INGRESS_ENV.certificateSecret))),
+      notify: async (subject, message) => {
+        await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject.slice(0, 99), Message: message }));
+      },
+      clock: systemClock,
+    },
+    settings: {
+      host: required(INGRESS_ENV.host),
+      email: required(INGRESS_ENV.acmeEmail),
+      directoryUrl: process.env[INGRESS_ENV.acmeDirectory] || LETS_ENCRYPT,
+    },
+    log: (entry) => console.log(JSON.stringify(entry)),
+  };
+}
+
+/** The DNS function's ports, from the environment. */
+export function taskDnsPorts(): TaskDnsPorts {
+  const region = required('AWS_REGION');
+  return {
+    publicIp: classified({ publicIp: ec2PublicIp(new EC2Client({ region })) }).publicIp,
+    record: classified(
+      route53HostRecord(route53(), required(INGRESS_ENV.hostedZoneId), required(INGRESS_ENV.host), {
+        dnsName: required(INGRESS_ENV.asleepDnsName),
+        hostedZoneId: required(INGRESS_ENV.asleepZoneId),
+      }),
+    ),
+    tasks: classified(dynamoTaskRows(new DynamoDBClient({ region }), required(INGRESS_ENV.stateTable))),
+    clock: systemClock,
+  };
+}
