@@ -20,7 +20,7 @@ import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES, POWER_STATE_PARAMETER } from '..
 import type { ControlPorts } from '../control/ports.js';
 import type { Health, StackSnapshot, StatsSample, TargetSnapshot, TargetState, TaskSnapshot } from '../control/snapshot.js';
 import { checkEndpoints, type EndpointCheckOptions } from '../net/endpoint-checks.js';
-import { classify } from './errors.js';
+import { classifiedGroup } from './errors.js';
 import { cloudWatchEventLog } from './event-log.js';
 import type { AwsTarget } from './ports.js';
 import { sdkSchedules } from './schedules.js';
@@ -107,20 +107,9 @@ export function sdkControlPorts(
 
 /** Wrap every port function so that what it throws is a PortError the core can classify. */
 export function classifiedPorts(ports: ControlPorts): ControlPorts {
-  const wrap = <T extends object>(group: T): T =>
-    Object.fromEntries(
-      Object.entries(group).map(([name, fn]) => [
-        name,
-        async (...args: unknown[]) => {
-          try {
-            return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
-          } catch (error) {
-            throw classify(error);
-          }
-        },
-      ]),
-    ) as T;
-  return Object.fromEntries(Object.entries(ports).map(([key, group]) => [key, wrap(group as object)])) as unknown as ControlPorts;
+  return Object.fromEntries(
+    Object.entries(ports).map(([key, group]) => [key, classifiedGroup(group as object)]),
+  ) as unknown as ControlPorts;
 }
 
 function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions: EndpointCheckOptions): ControlPorts {

@@ -119,3 +119,19 @@ export function classify(error: unknown): unknown {
   const kind = isTransientError(error) ? 'transient' : isCredentialError(error) ? 'credentials' : 'other';
   return new PortError(kind, error.name, error.message, { cause: error });
 }
+
+/** Wrap each function of a port so that what it throws reaches the core classified (see `classify`). */
+export function classifiedGroup<T extends object>(port: T): T {
+  return Object.fromEntries(
+    Object.entries(port).map(([name, fn]) => [
+      name,
+      async (...args: unknown[]) => {
+        try {
+          return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+        } catch (error) {
+          throw classify(error);
+        }
+      },
+    ]),
+  ) as T;
+}

@@ -2,6 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { AutomationDeps } from '../automation/handlers.js';
 import { sdkClients, sdkControlPorts } from '../aws/control-adapters.js';
 import { systemClock } from '../control/ports.js';
+import { required } from './required.js';
 
 /** Environment variables the automation functions get from the stack. */
 export const ENV = {
@@ -12,12 +13,6 @@ export const ENV = {
   startGraceMinutes: 'START_GRACE_MINUTES',
   maxRuntimeHours: 'MAX_RUNTIME_HOURS',
 } as const;
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
 
 let cached: AutomationDeps | undefined;
 

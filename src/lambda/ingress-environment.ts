@@ -4,13 +4,14 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { secretCertificateStore } from '../aws/certificate-store.js';
-import { classify } from '../aws/errors.js';
+import { classifiedGroup } from '../aws/errors.js';
 import { route53Zone } from '../aws/route53.js';
 import { dynamoTaskRows, ec2PublicIp, route53HostRecord } from '../aws/task-dns-adapters.js';
 import { LETS_ENCRYPT } from '../certs/certificate.js';
 import type { CertificateDeps } from '../certs/handlers.js';
 import { systemClock } from '../control/ports.js';
 import type { TaskDnsPorts } from '../dns/task-dns.js';
+import { required } from './required.js';
 
 /** Environment variables the no-load-balancer mode's functions get from the stack. */
 export const INGRESS_ENV = {
@@ -25,28 +26,6 @@ export const INGRESS_ENV = {
   asleepZoneId: 'ASLEEP_HOSTED_ZONE_ID',
 } as const;
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
-
-/** Wrap each function of a port so that what it throws reaches the core classified (transient or not). */
-function classified<T extends object>(port: T): T {
-  return Object.fromEntries(
-    Object.entries(port).map(([name, fn]) => [
-      name,
-      async (...args: unknown[]) => {
-        try {
-          return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
-        } catch (error) {
-          throw classify(error);
-        }
-      },
-    ]),
-  ) as T;
-}
-
 /** Route 53 is a global service: its API lives in us-east-1 whatever the stack's region. */
 const route53 = () => new Route53Client({ region: 'us-east-1' });
 
@@ -58,8 +37,10 @@ export function certificateDeps(): CertificateDeps {
   const topicArn = required(INGRESS_ENV.topicArn);
   return {
     ports: {
-      dns: classified(zone),
-      store: classified(secretCertificateStore(new SecretsManagerClient({ region }), required(INGRESS_ENV.certificateSecret))),
+      dns: classifiedGroup(zone),
+      store: classifiedGroup(
+        secretCertificateStore(new SecretsManagerClient({ region }), required(INGRESS_ENV.certificateSecret)),
+      ),
       notify: async (subject, message) => {
         await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject.slice(0, 99), Message: message }));
       },
@@ -78,14 +59,14 @@ export function certificateDeps(): CertificateDeps {
 export function taskDnsPorts(): TaskDnsPorts {
   const region = required('AWS_REGION');
   return {
-    publicIp: classified({ publicIp: ec2PublicIp(new EC2Client({ region })) }).publicIp,
-    record: classified(
+    publicIp: classifiedGroup({ publicIp: ec2PublicIp(new EC2Client({ region })) }).publicIp,
+    record: classifiedGroup(
       route53HostRecord(route53(), required(INGRESS_ENV.hostedZoneId), required(INGRESS_ENV.host), {
         dnsName: required(INGRESS_ENV.asleepDnsName),
         hostedZoneId: required(INGRESS_ENV.asleepZoneId),
       }),
     ),
-    tasks: classified(dynamoTaskRows(new DynamoDBClient({ region }), required(INGRESS_ENV.stateTable))),
+    tasks: classifiedGroup(dynamoTaskRows(new DynamoDBClient({ region }), required(INGRESS_ENV.stateTable))),
     clock: systemClock,
   };
 }
