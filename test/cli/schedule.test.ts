@@ -52,7 +52,7 @@ describe('meetctl schedule', () => {
       { files, sim },
     );
     const list = await cli(['schedule', 'list'], { files, sim });
-    expect(list.stdout).toMatch(/ne3d-weekly +cron\(40 18 \? \* THU \*\) +America\/New_York +20 min +90 min +ENABLED/);
+    expect(list.stdout).toMatch(/ne3d-weekly +by cron "40 18 \? \* THU \*" +America\/New_York +20 min +90 min +ENABLED/);
     const json = JSON.parse((await cli(['schedule', 'list', '--json'], { files, sim })).stdout);
     expect(json.schedules[0]).toMatchObject({ name: 'ne3d-weekly', oneOff: false });
   });

@@ -113,7 +113,7 @@ export async function scheduleList(ctx: Context): Promise<number> {
         ['Name', 'Starts (pre-warm)', 'Time zone', 'Lead', 'Window', 'State'],
         schedules.map((s) => [
           s.name,
-          s.expression,
+          describeExpression(s.expression),
           s.timeZone,
           `${s.leadMinutes} min`,
           `${s.windowMinutes} min`,
