@@ -45,7 +45,7 @@ export interface LockRequest {
 
 export type LockResult =
   | { readonly acquired: true; readonly lock: HeldLock; readonly tookOverFrom?: LockLease }
-  | { readonly acquired: false; readonly holder: LockLease; readonly alive: boolean };
+  | { readonly acquired: false; readonly holder: LockLease };
 
 const newVersion = (): string => randomUUID();
 
@@ -80,19 +80,6 @@ export class HeldLock {
   async keepAlive(): Promise<void> {
     if (this.lost) throw new LeaseLostError(this.owner);
     if (this.clock.now() - this.lastBeat >= HEARTBEAT_SECONDS * 1000) await this.fence();
-  }
-
-  /** Sleep `ms`, heartbeating along the way. */
-  async sleep(ms: number): Promise<void> {
-    const until = this.clock.now() + ms;
-    while (this.clock.now() < until) {
-      await this.keepAlive();
-      await this.clock.sleep(Math.min(until - this.clock.now(), HEARTBEAT_SECONDS * 1000));
-    }
-  }
-
-  get isLost(): boolean {
-    return this.lost;
   }
 
   /** Release if still ours (conditional on our token: a lost lease is never deleted from under its new holder). */
@@ -130,8 +117,8 @@ export async function acquireLock(store: StateStore, clock: Clock, request: Lock
     }
     const waited = clock.now() - begin;
     const userBudget = (request.waitSeconds ?? 0) * 1000;
-    if (seenAlive && (!request.waitForLiveHolder || waited >= userBudget)) return { acquired: false, holder, alive: true };
-    if (waited >= budgetMs) return { acquired: false, holder, alive: seenAlive };
+    if (seenAlive && (!request.waitForLiveHolder || waited >= userBudget)) return { acquired: false, holder };
+    if (waited >= budgetMs) return { acquired: false, holder };
     await clock.sleep(LOCK_POLL_SECONDS * 1000);
   }
 }
