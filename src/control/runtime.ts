@@ -3,6 +3,7 @@ import { LeaseLostError } from './lock.js';
 import { observe } from './observe.js';
 import type { Step } from './plan.js';
 import type { Clock, ControlPorts } from './ports.js';
+import { retryTransient } from './retry.js';
 import type { CheckResult, Snapshot } from './snapshot.js';
 
 /** What the CLI draws and the web page will poll. */
@@ -159,16 +160,12 @@ export async function mutate<T>(rt: Runtime, call: () => Promise<T>): Promise<T>
   });
 }
 
-/** Retry a call through transient errors (throttling) a few times; anything else is thrown. */
-export async function withRetry<T>(rt: Runtime, call: () => Promise<T>, attempts = 6): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isTransient(error) || attempt >= attempts) throw error;
-      await pause(rt, Math.min(1000 * 2 ** attempt, 20_000));
-    }
-  }
+/**
+ * Retry a call through transient errors (throttling) a few times; anything else is thrown. The
+ * pauses keep the lock alive and respect the runtime's deadline.
+ */
+export function withRetry<T>(rt: Runtime, call: () => Promise<T>): Promise<T> {
+  return retryTransient({ sleep: (ms) => pause(rt, ms) }, call, { baseMs: 1000, maxMs: 20_000 });
 }
 
 /**
