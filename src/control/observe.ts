@@ -38,23 +38,29 @@ export async function observe(ports: ControlPorts, options: ObserveOptions): Pro
     out[OUTPUT_NAMES.stateTable] ? ports.state.current() : Promise.resolve(undefined),
   ]);
   const live = tasks.some((t) => t.lastStatus === 'RUNNING');
-  const statsGroup = logGroupsFrom(out).stats;
-  const [endpoints, stats] = await Promise.all([
-    options.endpoints && live ? ports.endpoints.check(options.host) : Promise.resolve(undefined),
-    options.participants && live && statsGroup
-      ? ports.participants.samples(statsGroup, options.now - STATS_HISTORY_MS)
-      : Promise.resolve(undefined),
-  ]);
-  const participants = stats ? freshCount(stats, options.now) : undefined;
-  return {
+  const snapshot: Snapshot = {
     at: options.now,
     stack,
     ...(service ? { service } : {}),
     tasks,
     targets: { web },
-    ...(endpoints ? { endpoints } : {}),
-    ...(participants !== undefined ? { participants } : {}),
-    ...(stats ? { stats } : {}),
     ...(lock ? { lock } : {}),
   };
+  const [endpoints, withStats] = await Promise.all([
+    options.endpoints && live ? ports.endpoints.check(options.host) : Promise.resolve(undefined),
+    options.participants ? withParticipants(ports, snapshot) : Promise.resolve(snapshot),
+  ]);
+  return { ...withStats, ...(endpoints ? { endpoints } : {}) };
+}
+
+/**
+ * The snapshot with the stats sidecar's recent lines and the participants now, read only when a
+ * decision needs them (a stop, a restart, the automation's rules): it is a log query of hours.
+ */
+export async function withParticipants(ports: ControlPorts, snapshot: Snapshot): Promise<Snapshot> {
+  const statsGroup = logGroupsFrom(snapshot.stack.outputs).stats;
+  if (!statsGroup || !snapshot.tasks.some((t) => t.lastStatus === 'RUNNING')) return snapshot;
+  const stats = await ports.participants.samples(statsGroup, snapshot.at - STATS_HISTORY_MS);
+  const participants = freshCount(stats, snapshot.at);
+  return { ...snapshot, stats, ...(participants !== undefined ? { participants } : {}) };
 }

@@ -1,6 +1,6 @@
 import { type ExecuteResult, execute, type Runtime, StepFailure, withRetry } from './execute.js';
 import { acquireLock, LEASE_SECONDS, LeaseLostError } from './lock.js';
-import { observe } from './observe.js';
+import { observe, withParticipants } from './observe.js';
 import { knownParticipants } from './participants.js';
 import { type Phase, phase } from './phase.js';
 import { type Goal, PlanError, plan, type Step } from './plan.js';
@@ -195,7 +195,10 @@ async function underLock(
 ): Promise<TransitionOutcome> {
   const { ports, clock } = rt;
   const took = tookOverFrom ? { tookOverFrom } : {};
-  const before = await withRetry(rt, () => observe(ports, { host: rt.host, now: clock.now(), participants: true }));
+  // The automation decides on the participants; people read them only when a step would end a call.
+  const before = await withRetry(rt, () =>
+    observe(ports, { host: rt.host, now: clock.now(), participants: Boolean(request.precondition) }),
+  );
   const from = phaseOf(before);
   let force = request.force ?? false;
   if (request.precondition && before) {
@@ -213,7 +216,9 @@ async function underLock(
   }
   // A stop, or a start that must restart a DEGRADED task first, never ends a call without --force.
   const movesDown = stoppingGoals.includes(request.goal) || steps.some((s) => s.kind === 'set-desired' && s.count === 0);
-  const refusal = movesDown && !force ? peopleRefusal(before) : undefined;
+  const withPeople =
+    movesDown && !force && before && !request.precondition ? await withRetry(rt, () => withParticipants(ports, before)) : before;
+  const refusal = movesDown && !force ? peopleRefusal(withPeople) : undefined;
   if (refusal) {
     await log({ from, to: from, outcome: 'refused', detail: refusal.detail });
     throw new RefusedError(refusal.message, refusal.hint);
