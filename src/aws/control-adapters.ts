@@ -17,10 +17,10 @@ import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../control/outputs.js';
-import type { ControlPorts } from '../control/ports.js';
+import { type ControlPorts, wrapPorts } from '../control/ports.js';
 import type { Health, StackSnapshot, StatsSample, TargetSnapshot, TargetState, TaskSnapshot } from '../control/snapshot.js';
 import { checkEndpoints, type EndpointCheckOptions } from '../net/endpoint-checks.js';
-import { classifiedGroup } from './errors.js';
+import { classifying } from './errors.js';
 import { cloudWatchEventLog } from './event-log.js';
 import type { AwsTarget } from './ports.js';
 import { sdkSchedules } from './schedules.js';
@@ -107,9 +107,7 @@ export function sdkControlPorts(
 
 /** Wrap every port function so that what it throws is a PortError the core can classify. */
 export function classifiedPorts(ports: ControlPorts): ControlPorts {
-  return Object.fromEntries(
-    Object.entries(ports).map(([key, group]) => [key, classifiedGroup(group as object)]),
-  ) as unknown as ControlPorts;
+  return wrapPorts(ports, classifying);
 }
 
 function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions: EndpointCheckOptions): ControlPorts {

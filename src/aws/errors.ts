@@ -1,4 +1,5 @@
 import { PortError } from '../control/errors.js';
+import { type PortCall, wrapGroup } from '../control/ports.js';
 import { ExitCode, MeetError } from '../errors.js';
 
 const CREDENTIAL_ERRORS = new Set([
@@ -122,16 +123,16 @@ export function classify(error: unknown): unknown {
 
 /** Wrap each function of a port so that what it throws reaches the core classified (see `classify`). */
 export function classifiedGroup<T extends object>(port: T): T {
-  return Object.fromEntries(
-    Object.entries(port).map(([name, fn]) => [
-      name,
-      async (...args: unknown[]) => {
-        try {
-          return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
-        } catch (error) {
-          throw classify(error);
-        }
-      },
-    ]),
-  ) as T;
+  return wrapGroup(port, classifying);
 }
+
+/** A port call whose errors reach the core classified. */
+export const classifying =
+  (call: PortCall): PortCall =>
+  async (...args) => {
+    try {
+      return await call(...args);
+    } catch (error) {
+      throw classify(error);
+    }
+  };

@@ -139,3 +139,18 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
+
+/** Any function of a port. */
+export type PortCall = (...args: unknown[]) => Promise<unknown>;
+
+/** The same port group with every function replaced by `wrap(call, name)` (classifying errors, simulating actors). */
+export function wrapGroup<T extends object>(group: T, wrap: (call: PortCall, name: string) => PortCall): T {
+  return Object.fromEntries(Object.entries(group).map(([name, fn]) => [name, wrap(fn as PortCall, name)])) as T;
+}
+
+/** Every function of every port group wrapped by `wrap(call, group, name)`. */
+export function wrapPorts<T extends object>(ports: T, wrap: (call: PortCall, group: string, name: string) => PortCall): T {
+  return Object.fromEntries(
+    Object.entries(ports).map(([group, calls]) => [group, wrapGroup(calls as object, (call, name) => wrap(call, group, name))]),
+  ) as T;
+}

@@ -8,6 +8,7 @@ import type {
   StateStore,
   TransitionEvent,
 } from '../control/ports.js';
+import { wrapPorts } from '../control/ports.js';
 import type { CheckResult, LockLease, PowerState, StatsSample, TargetSnapshot, TaskSnapshot } from '../control/snapshot.js';
 
 /**
@@ -369,35 +370,26 @@ export class SimAws {
    */
   portsFor(actor: string, clock: ActorClock, latencyMs: () => number = () => 0, stallMs: () => number = () => 0): ControlPorts {
     const tokens = new Set<string>();
-    const wrap = <T extends object>(group: T, groupName: string): T =>
-      Object.fromEntries(
-        Object.entries(group).map(([name, fn]) => [
-          name,
-          async (...args: unknown[]) => {
-            const latency = latencyMs();
-            if (latency > 0) await clock.sleep(latency);
-            if (clock.crashed) return new Promise(() => {});
-            const previous = this.caller;
-            this.caller = { actor, tokens };
-            try {
-              const result = await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
-              if (groupName === 'state' && (name === 'acquire' || name === 'takeOver')) {
-                const ok = name === 'acquire' ? (result as { acquired: boolean }).acquired : result === true;
-                if (ok) tokens.add((args[0] as LockWrite).token);
-              }
-              const stall = stallMs();
-              if (stall > 0) await clock.sleep(stall);
-              if (clock.crashed) return new Promise(() => {});
-              return result;
-            } finally {
-              this.caller = previous;
-            }
-          },
-        ]),
-      ) as T;
-    return Object.fromEntries(
-      Object.entries(this.ports).map(([key, group]) => [key, wrap(group as object, key)]),
-    ) as unknown as ControlPorts;
+    return wrapPorts(this.ports, (call, group, name) => async (...args) => {
+      const latency = latencyMs();
+      if (latency > 0) await clock.sleep(latency);
+      if (clock.crashed) return new Promise(() => {});
+      const previous = this.caller;
+      this.caller = { actor, tokens };
+      try {
+        const result = await call(...args);
+        if (group === 'state' && (name === 'acquire' || name === 'takeOver')) {
+          const ok = name === 'acquire' ? (result as { acquired: boolean }).acquired : result === true;
+          if (ok) tokens.add((args[0] as LockWrite).token);
+        }
+        const stall = stallMs();
+        if (stall > 0) await clock.sleep(stall);
+        if (clock.crashed) return new Promise(() => {});
+        return result;
+      } finally {
+        this.caller = previous;
+      }
+    });
   }
 
   private newArn(): string {
