@@ -17,6 +17,8 @@ import type { LockLease } from './snapshot.js';
 export const LEASE_SECONDS = 60;
 /** A live holder rewrites its RVN at least this often (during waits, and right before every mutation). */
 export const HEARTBEAT_SECONDS = 15;
+/** A heartbeat answered later than this (on our clock) no longer proves we hold the lock now. */
+export const FENCE_FRESH_MS = 5000;
 /** How often a waiting actor re-reads the lock record. */
 export const LOCK_POLL_SECONDS = 5;
 
@@ -49,7 +51,7 @@ export type LockResult =
 
 const newVersion = (): string => randomUUID();
 
-/** A lock we hold. Every mutation of the platform calls `fence()` right before it. */
+/** A lock we hold. Every mutation of the platform, and every reported outcome, calls `fence()` right before it. */
 export class HeldLock {
   private lastBeat: number;
   private lost = false;
@@ -63,17 +65,25 @@ export class HeldLock {
     this.lastBeat = clock.now();
   }
 
-  /** Heartbeat now and prove we still hold the lock; throws LeaseLostError otherwise. */
+  /**
+   * Heartbeat now and prove we still hold the lock; throws LeaseLostError otherwise. An answer that
+   * arrives more than FENCE_FRESH_MS after the heartbeat was sent (the process was paused around it,
+   * a laptop lid closed) proves nothing about now: heartbeat again, which fails if someone took over.
+   */
   async fence(): Promise<void> {
-    if (this.lost) throw new LeaseLostError(this.owner);
-    const ok = await retryTransient(this.clock, () =>
-      this.store.heartbeat(this.token, newVersion(), LEASE_SECONDS, this.clock.now()),
-    );
-    if (!ok) {
-      this.lost = true;
-      throw new LeaseLostError(this.owner);
+    for (;;) {
+      if (this.lost) throw new LeaseLostError(this.owner);
+      const sent = this.clock.now();
+      const ok = await retryTransient(this.clock, () =>
+        this.store.heartbeat(this.token, newVersion(), LEASE_SECONDS, this.clock.now()),
+      );
+      if (!ok) {
+        this.lost = true;
+        throw new LeaseLostError(this.owner);
+      }
+      this.lastBeat = this.clock.now();
+      if (this.clock.now() - sent <= FENCE_FRESH_MS) return;
     }
-    this.lastBeat = this.clock.now();
   }
 
   /** Heartbeat if the last one is older than HEARTBEAT_SECONDS (call it from every wait loop). */

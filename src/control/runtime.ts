@@ -139,23 +139,13 @@ export async function pause(rt: Runtime, ms: number, options: { tolerant?: boole
 /** A step that waits reports where it is at least this often. */
 export const PROGRESS_EVERY_MS = 15_000;
 
-/** A heartbeat older than this (on our clock) no longer proves we hold the lock when the call lands. */
-export const FENCE_FRESH_MS = 5000;
-
 /**
- * Mutate AWS only while holding the lock: heartbeat (which proves we still hold it) and call at
- * once. If the process was paused around the heartbeat (a laptop lid closed), the proof is stale:
- * heartbeat again, which fails if someone took over meanwhile. Every retry is fenced again.
+ * Mutate AWS only while holding the lock: a fresh heartbeat (which proves we still hold it, see
+ * HeldLock.fence), then the call at once. Every retry is fenced again.
  */
 export async function mutate<T>(rt: Runtime, call: () => Promise<T>): Promise<T> {
   return withRetry(rt, async () => {
-    if (rt.lock) {
-      for (;;) {
-        const before = rt.clock.now();
-        await rt.lock.fence();
-        if (rt.clock.now() - before <= FENCE_FRESH_MS) break;
-      }
-    }
+    await rt.lock?.fence();
     return call();
   });
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/control/execute.js';
-import { LEASE_SECONDS } from '../../src/control/lock.js';
+import { acquireLock, LEASE_SECONDS, LeaseLostError } from '../../src/control/lock.js';
 import { RefusedError, type TransitionRequest, transition } from '../../src/control/transition.js';
-import { ActorClock, EventClock, SimAws } from '../../src/sim/simulated-aws.js';
+import { ActorClock, EventClock, SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 
 /** Run the event clock until every actor has finished or hangs forever. */
 async function settle(clock: EventClock): Promise<void> {
@@ -138,5 +138,36 @@ describe('Ctrl-C during a start', () => {
     expect(sim.liveTasks()).toBe(0);
     expect(sim.state.lock).toBeUndefined();
     expect(sim.state.log.at(-1)).toMatchObject({ outcome: 'cancelled' });
+  });
+});
+
+describe('a heartbeat answered late proves nothing', () => {
+  it('fence heartbeats again, and fails, when the answer came after a pause during which someone took over', async () => {
+    const clock = new VirtualClock();
+    const sim = new SimAws(clock);
+    let stallNext = false;
+    // The store as a laptop sees it: this heartbeat lands at once, then the lid closes for 3 minutes.
+    const store = {
+      ...sim.ports.state,
+      heartbeat: async (token: string, version: string, lease: number, now: number) => {
+        const ok = await sim.ports.state.heartbeat(token, version, lease, now);
+        if (stallNext) {
+          stallNext = false;
+          await clock.sleep(180_000);
+          // Meanwhile another actor watched the silent lease for one duration and took over.
+          const held = await sim.state.current();
+          await sim.state.takeOver(
+            { owner: 'schedule:weekly', reason: 'running', token: 'other', version: 'v', leaseSeconds: 60, now: clock.now() },
+            held?.version ?? '',
+          );
+        }
+        return ok;
+      },
+    };
+    const taken = await acquireLock(store, clock, { owner: 'cli:laptop', reason: 'running: r' });
+    if (!taken.acquired) throw new Error('not acquired');
+    stallNext = true;
+    await expect(taken.lock.fence()).rejects.toBeInstanceOf(LeaseLostError);
+    expect(sim.state.lock?.owner).toBe('schedule:weekly');
   });
 });
