@@ -188,6 +188,29 @@ describe('an unknown participant count is not zero', () => {
   });
 });
 
+describe('the idle rule waits the whole idleStopMinutes after the last person left', () => {
+  it('not before, and then it stops', async () => {
+    const { sim, deps, clock } = world({ participants: 2 });
+    await scheduledStart(deps)({ schedule: 'w', leadMinutes: 0, windowMinutes: 1 });
+    await clock.sleep(30 * MINUTE); // past the grace and the window
+    sim.participants = 0;
+    await clock.sleep(10 * MINUTE);
+    expect((await runtimeGuard(deps)(tick)).why).toMatch(/nobody in a call for \d+ of 15 minutes/);
+    expect(sim.liveTasks()).toBe(1);
+    await clock.sleep(7 * MINUTE);
+    expect((await runtimeGuard(deps)(tick)).action).toBe('stopped');
+  });
+});
+
+describe('a start that must restart a DEGRADED task', () => {
+  it('refuses while people are in the call, unless forced', async () => {
+    const { sim, clock } = world({ desired: 1, participants: 2, faults: { targetNeverHealthy: true } });
+    const rt = { ports: sim.ports, clock, host: 'h', pollMs: 5000, onProgress: () => {} };
+    await expect(transition({ goal: 'running', actor: 'cli', reason: 'r' }, rt)).rejects.toThrow('2 people are in a call');
+    expect(sim.desiredCalls).toEqual([]);
+  });
+});
+
 describe('boundaries', () => {
   it('exactly one participant is never idle, however long', async () => {
     const { sim, clock } = world({ desired: 1, participants: 1 });

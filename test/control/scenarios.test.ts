@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProgressEvent, Runtime } from '../../src/control/execute.js';
+import { execute, type ProgressEvent, type Runtime } from '../../src/control/execute.js';
 import { RefusedError, type TransitionRequest, transition } from '../../src/control/transition.js';
 import { type Faults, SimAws, TIMING, VirtualClock } from '../../src/sim/simulated-aws.js';
 
@@ -213,5 +213,22 @@ describe('what CloudFormation does that the core must survive', () => {
     const { sim } = setup();
     await expect(sim.ports.stack.setPower('on')).resolves.toBeUndefined();
     expect(sim.stackStatus).toBe('CREATE_COMPLETE');
+  });
+});
+
+describe('compensation', () => {
+  it('is not run when the start failed before it asked for a task', async () => {
+    const clock = new VirtualClock();
+    const sim = new SimAws(clock, {}, { credentialsExpireAt: clock.now() });
+    const rt: Runtime = { ports: sim.ports, clock, host: 'meet.ne3d.org', pollMs: 5000, onProgress: () => {} };
+    const steps = [
+      { kind: 'set-desired' as const, count: 0 as const, deadlineSeconds: 60 },
+      { kind: 'wait-tasks-stopped' as const, deadlineSeconds: 300 },
+      { kind: 'set-desired' as const, count: 1 as const, deadlineSeconds: 60 },
+    ];
+    const result = await execute(steps, 'running', rt, undefined);
+    expect(result.ok).toBe(false);
+    expect(result.failedStep?.kind).toBe('set-desired');
+    expect(result.compensated).toBeUndefined();
   });
 });
