@@ -19,6 +19,8 @@ export function secretCertificateStore(client: SecretsManagerClient, secretId: s
         certificatePem: value.certificatePem,
         privateKeyPem: value.privateKeyPem,
         accountKeyPem: value.accountKeyPem,
+        ...(value.host ? { host: value.host } : {}),
+        ...(value.directoryUrl ? { directoryUrl: value.directoryUrl } : {}),
         notAfter: value.notAfter,
         issuedAt: value.issuedAt ?? 0,
         history: { issued: value.history?.issued ?? [], failures: value.history?.failures ?? [] },

@@ -1,4 +1,10 @@
-import { ConditionalCheckFailedException, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DescribeNetworkInterfacesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import {
   ChangeResourceRecordSetsCommand,
@@ -58,7 +64,7 @@ export function route53HostRecord(
     },
     async replace(from, to) {
       try {
-        await client.send(
+        const { ChangeInfo } = await client.send(
           new ChangeResourceRecordSetsCommand({
             HostedZoneId: hostedZoneId,
             ChangeBatch: {
@@ -70,6 +76,7 @@ export function route53HostRecord(
             },
           }),
         );
+        return ChangeInfo?.Id ?? '';
       } catch (error) {
         // A DELETE of a value that is no longer there (or a CREATE of one that already is) fails the whole batch.
         if (error instanceof InvalidChangeBatch || (error instanceof Error && error.name === 'InvalidChangeBatch')) {
@@ -81,6 +88,17 @@ export function route53HostRecord(
   };
 }
 
+/** What the control plane reads of a task's row: its address and the change that pointed the host at it. */
+export async function readTaskRow(
+  client: DynamoDBClient,
+  tableName: string,
+  arn: string,
+): Promise<{ ip?: string; changeId?: string } | undefined> {
+  const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: taskKey(arn), ConsistentRead: true }));
+  if (!Item) return undefined;
+  return { ...(Item.ip?.S ? { ip: Item.ip.S } : {}), ...(Item.changeId?.S ? { changeId: Item.changeId.S } : {}) };
+}
+
 /** EC2: the public IPv4 address associated with a task's network interface, once there is one. */
 export function ec2PublicIp(client: EC2Client): TaskDnsPorts['publicIp'] {
   return async (eniId) => {
@@ -89,9 +107,14 @@ export function ec2PublicIp(client: EC2Client): TaskDnsPorts['publicIp'] {
   };
 }
 
-/** The state table's `TASK#<arn>` rows: the newest event version seen per task, and its address. */
+/** Partition keys of the state table's task rows start with this (the DNS function's IAM is limited to them). */
+export const TASK_ROW_PREFIX = 'TASK#';
+
+const taskKey = (arn: string) => ({ pk: { S: `${TASK_ROW_PREFIX}${arn}` }, sk: { S: 'TASK' } });
+
+/** The state table's `TASK#<arn>` rows: the newest event version seen per task, its address and record change. */
 export function dynamoTaskRows(client: DynamoDBClient, tableName: string): TaskDnsPorts['tasks'] {
-  const key = (arn: string) => ({ pk: { S: `TASK#${arn}` }, sk: { S: 'TASK' } });
+  const key = taskKey;
   return {
     async get(arn) {
       const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: key(arn), ConsistentRead: true }));
@@ -116,13 +139,29 @@ export function dynamoTaskRows(client: DynamoDBClient, tableName: string): TaskD
         );
         return true;
       } catch (error) {
-        if (
-          error instanceof ConditionalCheckFailedException ||
-          (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-        )
-          return false;
+        if (isConditionFailure(error)) return false;
         throw error;
+      }
+    },
+    async noteChange(arn, version, changeId) {
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: key(arn),
+            UpdateExpression: 'SET changeId = :change',
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':change': { S: changeId }, ':version': { N: String(version) } },
+          }),
+        );
+      } catch (error) {
+        // A newer event of the task came meanwhile: its own handling decides what the record shows.
+        if (!isConditionFailure(error)) throw error;
       }
     },
   };
 }
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof ConditionalCheckFailedException ||
+  (error instanceof Error && error.name === 'ConditionalCheckFailedException');

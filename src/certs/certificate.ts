@@ -14,6 +14,9 @@ export interface StoredCertificate {
   readonly privateKeyPem: string;
   /** The ACME account key, reused across renewals. */
   readonly accountKeyPem: string;
+  /** The host the certificate names and the CA that issued it: another of either means a new certificate. */
+  readonly host?: string;
+  readonly directoryUrl?: string;
   /** Epoch ms. */
   readonly notAfter: number;
   readonly issuedAt: number;
@@ -91,8 +94,10 @@ export async function ensureCertificate(ports: CertificatePorts, settings: Certi
   const now = ports.clock.now();
   const stored = await ports.store.load();
   const renewBefore = (settings.renewBeforeDays ?? RENEW_BEFORE_DAYS) * DAY;
-  if (stored && stored.notAfter - now > renewBefore) return { action: 'not-due', daysLeft: daysLeft(stored.notAfter, now) };
-  const left = stored ? daysLeft(stored.notAfter, now) : undefined;
+  // A certificate for another host name or from another CA (staging → production) is no certificate for this one.
+  const current = stored?.host === settings.host && stored.directoryUrl === settings.directoryUrl ? stored : undefined;
+  if (current && current.notAfter - now > renewBefore) return { action: 'not-due', daysLeft: daysLeft(current.notAfter, now) };
+  const left = current ? daysLeft(current.notAfter, now) : undefined;
   const history = {
     issued: (stored?.history.issued ?? []).filter((t) => now - t < 7 * DAY),
     failures: (stored?.history.failures ?? []).filter((t) => now - t < DAY),
@@ -111,19 +116,21 @@ export async function ensureCertificate(ports: CertificatePorts, settings: Certi
     const issued = await issue(ports, settings, stored?.accountKeyPem);
     await ports.store.save({
       ...issued,
+      host: settings.host,
+      directoryUrl: settings.directoryUrl,
       issuedAt: now,
       history: { issued: [...history.issued, now], failures: history.failures },
     });
-    return { action: stored ? 'renewed' : 'issued', notAfter: issued.notAfter };
+    return { action: current ? 'renewed' : 'issued', notAfter: issued.notAfter };
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     if (stored) await ports.store.save({ ...stored, history: { issued: history.issued, failures: [...history.failures, now] } });
     const alertBefore = (settings.alertBeforeDays ?? ALERT_BEFORE_DAYS) * DAY;
-    const alert = !stored || stored.notAfter - now < alertBefore;
+    const alert = !current || current.notAfter - now < alertBefore;
     if (alert) {
       await ports.notify(
-        `Certificate for ${settings.host} could not be ${stored ? 'renewed' : 'issued'}`,
-        `${stored ? `The certificate expires in ${left} days. ` : 'There is no certificate yet. '}The ACME ${stored ? 'renewal' : 'issuance'} failed: ${why}\nCheck that the hosted zone still holds ${settings.host}, then run \`meetctl health\`.`,
+        `Certificate for ${settings.host} could not be ${current ? 'renewed' : 'issued'}`,
+        `${current ? `The certificate expires in ${left} days. ` : 'There is no certificate yet. '}The ACME ${current ? 'renewal' : 'issuance'} failed: ${why}\nCheck that the hosted zone still holds ${settings.host}, then run \`meetctl health\`.`,
       );
     }
     return { action: 'failed', why, ...(left !== undefined ? { daysLeft: left } : {}), alerted: alert };

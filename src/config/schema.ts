@@ -5,6 +5,10 @@ import { OLDEST_SUPPORTED_RELEASE, parseRelease, RELEASE_TAG_PATTERN } from './r
 /** Retention values CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731] as const;
 
+/** How browsers reach the server (see docs/architecture.md, "Ingress modes"). */
+export const INGRESS_MODES = ['direct', 'load-balancer'] as const;
+export type IngressMode = (typeof INGRESS_MODES)[number];
+
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /**
@@ -29,6 +33,10 @@ export const FIELD_FIXES: Record<string, string> = {
   idleStopMinutes: 'set "idleStopMinutes" to a whole number of minutes from 5 to 240 (default 15)',
   startGraceMinutes: 'set "startGraceMinutes" to a whole number of minutes from 0 to 120 (default 20)',
   maxRuntimeHours: 'set "maxRuntimeHours" to a number of hours from 1 to 24 (default 4)',
+  ingress:
+    'set "ingress" to "direct" (default: no load balancer, about $1/month idle) or "load-balancer" (TLS 443 on a Network Load Balancer, about $23/month idle)',
+  acmeDirectoryUrl:
+    'set "acmeDirectoryUrl" to an https:// ACME directory URL, e.g. Let\'s Encrypt staging "https://acme-staging-v02.api.letsencrypt.org/directory", or remove it to use Let\'s Encrypt',
 };
 
 export const configSchema = z
@@ -116,6 +124,18 @@ export const configSchema = z
       .max(24, 'must be at most 24')
       .default(4)
       .describe('The runtime guard stops a task running longer than this outside a scheduled window, and alerts.'),
+    ingress: z
+      .enum(INGRESS_MODES)
+      .default('direct')
+      .describe(
+        "How browsers reach the server. direct (default): the task terminates TLS itself with a Let's Encrypt certificate and DNS follows it; nothing is billed by the hour while stopped. load-balancer: a Network Load Balancer with an ACM certificate terminates TLS 443 (about $23/month even while stopped; power-down removes it). Media goes straight to the task in both.",
+      ),
+    acmeDirectoryUrl: z
+      .url({ protocol: /^https$/, error: 'is not an https:// URL' })
+      .optional()
+      .describe(
+        "ACME directory the direct mode's certificate comes from (default: Let's Encrypt production). Only read when ingress is direct.",
+      ),
   })
   .strict()
   .refine(

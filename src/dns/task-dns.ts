@@ -37,14 +37,19 @@ export interface TaskDnsPorts {
   readonly publicIp: (eniId: string) => Promise<string | undefined>;
   readonly record: {
     current(): Promise<RecordTarget | undefined>;
-    /** DELETE exactly `from` and CREATE `to` in one batch; StaleRecordError when `from` is not what is there. */
-    replace(from: RecordTarget | undefined, to: RecordTarget): Promise<void>;
+    /**
+     * DELETE exactly `from` and CREATE `to` in one batch; StaleRecordError when `from` is not what is
+     * there. Returns the Route 53 change id (the control plane waits for it to be INSYNC).
+     */
+    replace(from: RecordTarget | undefined, to: RecordTarget): Promise<string>;
   };
   readonly tasks: {
     /** What was recorded for a task (its latest event version and address). */
     get(taskArn: string): Promise<{ readonly version: number; readonly ip?: string } | undefined>;
     /** Record a newer version; false when this version (or a newer one) was already recorded. */
     put(taskArn: string, version: number, ip?: string): Promise<boolean>;
+    /** Note the change that pointed the record at the task (only while `version` is still the task's latest). */
+    noteChange(taskArn: string, version: number, changeId: string): Promise<void>;
   };
   readonly clock: Clock;
 }
@@ -52,6 +57,8 @@ export interface TaskDnsPorts {
 export interface TaskDnsResult {
   readonly action: 'pointed-at-task' | 'pointed-asleep' | 'unchanged' | 'ignored';
   readonly why: string;
+  /** The Route 53 change, when the record was changed. */
+  readonly changeId?: string;
 }
 
 /** How long to wait for the public IP after RUNNING (it is usually there at once, sometimes seconds later). */
@@ -94,10 +101,10 @@ async function switchRecord(
     if (reason) return { action: 'unchanged', why: reason };
     if (current && same(current, to)) return { action: 'unchanged', why: 'the record already points there' };
     try {
-      await retryTransient(ports.clock, () => ports.record.replace(current, to));
+      const changeId = await retryTransient(ports.clock, () => ports.record.replace(current, to));
       return to.kind === 'task'
-        ? { action: 'pointed-at-task', why: `the meeting host now points at ${to.ip}` }
-        : { action: 'pointed-asleep', why: 'the meeting host now points at the asleep page' };
+        ? { action: 'pointed-at-task', why: `the meeting host now points at ${to.ip}`, changeId }
+        : { action: 'pointed-asleep', why: 'the meeting host now points at the asleep page', changeId };
     } catch (error) {
       if (!(error instanceof StaleRecordError) || attempt >= 3) throw error;
       // Another event changed the record between our read and our write: decide again on what is there now.
@@ -144,6 +151,12 @@ export async function onTaskStateChange(change: TaskChange, ports: TaskDnsPorts)
   const latest = await retryTransient(ports.clock, () => ports.tasks.get(change.taskArn));
   if (latest && latest.version > change.version) return { action: 'ignored', why: 'the task changed again meanwhile' };
   const result = await switchRecord(ports, { kind: 'task', ip }, () => undefined);
+  // The control plane waits for this change to be INSYNC before it calls the meeting ready. When the
+  // record already pointed here (a duplicate delivery), the change noted the first time still holds.
+  if (result.changeId) {
+    const changeId = result.changeId;
+    await retryTransient(ports.clock, () => ports.tasks.noteChange(change.taskArn, change.version, changeId));
+  }
   // A stop handled while we switched saw the old record and left it: undo our switch, conditionally.
   const after = await retryTransient(ports.clock, () => ports.tasks.get(change.taskArn));
   if (after && after.version > change.version) {

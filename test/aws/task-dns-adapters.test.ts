@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dynamoTaskRows, ec2PublicIp, route53HostRecord } from '../../src/aws/task-dns-adapters.js';
+import { dynamoTaskRows, ec2PublicIp, readTaskRow, route53HostRecord } from '../../src/aws/task-dns-adapters.js';
 import { StaleRecordError } from '../../src/dns/task-dns.js';
 import { createStateTable, startDynalite } from '../support/dynalite.js';
 
@@ -52,7 +52,7 @@ describe('the meeting host record in Route 53', () => {
 
   it('replaces in one batch that deletes the exact old value and creates the new one', async () => {
     r53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: 'C1', Status: 'PENDING', SubmittedAt: new Date() } });
-    await record.replace({ kind: 'asleep' }, { kind: 'task', ip: '198.51.100.7' });
+    expect(await record.replace({ kind: 'asleep' }, { kind: 'task', ip: '198.51.100.7' })).toBe('C1');
     expect(r53.commandCalls(ChangeResourceRecordSetsCommand)[0]?.args[0].input.ChangeBatch?.Changes).toEqual([
       {
         Action: 'DELETE',
@@ -109,5 +109,17 @@ describe('task rows in the state table (dynalite)', () => {
     expect(await rows.get('arn:task/A')).toEqual({ version: 3, ip: '198.51.100.7' });
     expect(await rows.put('arn:task/A', 4, '198.51.100.7')).toBe(true);
     expect(await rows.get('arn:task/A')).toEqual({ version: 4, ip: '198.51.100.7' });
+  });
+
+  it('notes the record change on the current version only, for the control plane to read', async () => {
+    const rows = dynamoTaskRows(dynamo.client, 'state');
+    await rows.put('arn:task/B', 3, '203.0.113.9');
+    await rows.noteChange('arn:task/B', 3, '/change/C7');
+    expect(await readTaskRow(dynamo.client, 'state', 'arn:task/B')).toEqual({ ip: '203.0.113.9', changeId: '/change/C7' });
+    await rows.put('arn:task/B', 4, '203.0.113.9');
+    // A stale event's change must not be taken for the current one.
+    await rows.noteChange('arn:task/B', 3, '/change/C8');
+    expect(await readTaskRow(dynamo.client, 'state', 'arn:task/B')).toEqual({ ip: '203.0.113.9' });
+    expect(await readTaskRow(dynamo.client, 'state', 'arn:task/none')).toBeUndefined();
   });
 });

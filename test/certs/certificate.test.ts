@@ -216,6 +216,18 @@ describe.skipIf(!available)('the certificate over ACME DNS-01 (pebble)', () => {
     expect(w.stored()?.history.issued).toHaveLength(2);
   }, 60_000);
 
+  it('issues again when the host name or the CA changed, whatever the days left', async () => {
+    const w = world();
+    await ensureCertificate(w.ports, w.settings());
+    const first = w.stored() as StoredCertificate;
+    expect(first).toMatchObject({ host: HOST, directoryUrl: w.settings().directoryUrl });
+    // The same CA under another directory URL stands for "staging → production".
+    const moved = await ensureCertificate(w.ports, w.settings({ directoryUrl: `${w.settings().directoryUrl}?production` }));
+    expect(moved.action).toBe('issued');
+    expect(w.stored()?.certificatePem).not.toBe(first.certificatePem);
+    expect(w.stored()?.accountKeyPem).toBe(first.accountKeyPem);
+  }, 60_000);
+
   it('alerts when the first issuance fails validation', async () => {
     const w = world({ wrongTxt: true });
     const failed = await ensureCertificate(w.ports, w.settings());

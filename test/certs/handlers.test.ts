@@ -46,6 +46,8 @@ const cert = (notAfter: number, failures: number[] = []): StoredCertificate => (
   certificatePem: 'CERT',
   privateKeyPem: 'KEY',
   accountKeyPem: 'ACCOUNT',
+  host: 'meet.community.test',
+  directoryUrl: 'https://acme.invalid/dir',
   notAfter,
   issuedAt: 0,
   history: { issued: [], failures },

@@ -51,7 +51,8 @@ function world(options: { ipVisibleAfterMs?: number; throttleFirst?: number } = 
   const start = clock.now();
   let record: RecordTarget | undefined = { kind: 'asleep' };
   const changes: Array<{ from?: RecordTarget; to: RecordTarget }> = [];
-  const tasks = new Map<string, { version: number; ip?: string }>();
+  const tasks = new Map<string, { version: number; ip?: string; changeId?: string }>();
+  let changeCount = 0;
   const ips: Record<string, string> = { 'eni-A': '198.51.100.7', 'eni-B': '203.0.113.9' };
   let throttles = options.throttleFirst ?? 0;
   const ports: TaskDnsPorts = {
@@ -66,6 +67,8 @@ function world(options: { ipVisibleAfterMs?: number; throttleFirst?: number } = 
         if (JSON.stringify(from) !== JSON.stringify(record)) throw new StaleRecordError();
         record = to;
         changes.push({ ...(from ? { from } : {}), to });
+        changeCount += 1;
+        return `/change/C${changeCount}`;
       },
     },
     tasks: {
@@ -76,11 +79,15 @@ function world(options: { ipVisibleAfterMs?: number; throttleFirst?: number } = 
         tasks.set(arn, { version, ...(ip ? { ip } : {}) });
         return true;
       },
+      noteChange: async (arn, version, changeId) => {
+        const known = tasks.get(arn);
+        if (known?.version === version) tasks.set(arn, { ...known, changeId });
+      },
     },
     clock,
   };
   const handle = (e: ReturnType<typeof ecsEvent>) => onTaskStateChange(taskChangeOf(e), ports);
-  return { ports, handle, changes, record: () => record, clock, start };
+  return { ports, handle, changes, record: () => record, clock, start, tasks };
 }
 
 describe('the meeting host follows the task', () => {
@@ -95,6 +102,12 @@ describe('the meeting host follows the task', () => {
     expect(w.clock.now() - w.start).toBeGreaterThanOrEqual(5000);
     // One conditional batch: the exact old value out, the new one in.
     expect(w.changes).toEqual([{ from: { kind: 'asleep' }, to: { kind: 'task', ip: '198.51.100.7' } }]);
+    // The change id is noted on the task's row: the control plane waits for it to be INSYNC.
+    expect(result.changeId).toBe('/change/C1');
+    expect(w.tasks.get('arn:aws:ecs:us-west-2:111122223333:task/meet-cluster/A')).toMatchObject({
+      ip: '198.51.100.7',
+      changeId: '/change/C1',
+    });
   });
 
   it('points back at the asleep page on the first event that says stop, and never deletes the record', async () => {

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -7,8 +7,7 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -16,8 +15,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { AutomationSettings } from '../../automation/policy.js';
 import { ENV } from '../../lambda/environment.js';
-import { bundlingRoot, sourceEntry } from './entry.js';
-import { acknowledgeBasicExecutionRole, logicalId } from './nag.js';
+import { projectFunction } from './function.js';
+import { logicalId } from './nag.js';
 import { STATE_ROWS } from './state-table.js';
 
 export interface AutomationProps {
@@ -97,23 +96,8 @@ export class Automation extends Construct {
       [ENV.maxRuntimeHours]: String(props.settings.maxRuntimeHours),
     };
     const fn = (name: string, file: string, description: string, timeout: Duration) => {
-      const f = new NodejsFunction(this, name, {
-        description,
-        entry: sourceEntry('lambda', file),
-        ...bundlingRoot(),
-        runtime: lambda.Runtime.NODEJS_24_X,
-        architecture: lambda.Architecture.ARM_64,
-        memorySize: 256,
-        timeout,
-        environment,
-        logGroup: new logs.LogGroup(this, `${name}Logs`, {
-          retention: logs.RetentionDays.THREE_MONTHS,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
-        bundling: { minify: true, externalModules: ['@aws-sdk/*'], target: 'node24' },
-      });
+      const f = projectFunction(this, name, { entry: ['lambda', file], description, timeout, environment });
       this.grantControl(f, props);
-      acknowledgeBasicExecutionRole(f);
       return f;
     };
     this.scheduledStart = fn(

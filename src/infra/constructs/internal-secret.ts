@@ -1,12 +1,10 @@
 import { CustomResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { bundlingRoot, sourceEntry } from './entry.js';
+import { projectFunction } from './function.js';
 import { acknowledgeBasicExecutionRole, logicalId } from './nag.js';
 
 export interface InternalSecretProps {
@@ -45,20 +43,11 @@ export class InternalSecret extends Construct {
         'The passwords only authenticate containers of the same task to prosody on 127.0.0.1 (port 5222 is not reachable from outside). Rotating them needs a coordinated restart of prosody, jicofo and the bridge; the task is stopped after every meeting, so there is no long-lived session to protect.',
     });
 
-    const logGroup = new logs.LogGroup(this, 'GeneratorLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const generator = new NodejsFunction(this, 'Generator', {
+    const generator = projectFunction(this, 'Generator', {
+      entry: ['infra', 'lambda', 'secret-generator'],
       description: 'Fills missing internal Jitsi password keys (deploy time only)',
-      entry: sourceEntry('infra', 'lambda', 'secret-generator'),
-      ...bundlingRoot(),
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
       timeout: Duration.seconds(30),
-      logGroup,
-      bundling: { minify: true, externalModules: ['@aws-sdk/*'], target: 'node24' },
+      logRetention: logs.RetentionDays.ONE_MONTH,
     });
     generator.addToRolePolicy(
       new iam.PolicyStatement({
@@ -66,7 +55,6 @@ export class InternalSecret extends Construct {
         resources: [this.secret.secretArn],
       }),
     );
-    acknowledgeBasicExecutionRole(generator);
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: generator,

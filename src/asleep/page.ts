@@ -1,0 +1,61 @@
+import type { NextMeetup } from '../schedule/next.js';
+
+/**
+ * The page the meeting host answers while no task runs (the direct ingress mode points the host's
+ * record at it between meetings): the server is asleep, and when the next scheduled meetup is.
+ */
+export interface AsleepPageInput {
+  readonly host: string;
+  readonly next?: NextMeetup;
+  /** The schedules could not be read: say so instead of "no meetup". */
+  readonly schedulesUnknown?: boolean;
+}
+
+/** Seconds a browser may wait before asking again (the page is never cached longer). */
+export const ASLEEP_RETRY_SECONDS = 60;
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+/** A meetup time as people in its time zone read it, e.g. "Wednesday 2 December 2026, 18:00 (Europe/Berlin)". */
+export function meetupTime(at: number, timeZone: string): string {
+  const text = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(at));
+  return `${text} (${timeZone})`;
+}
+
+/** The whole HTML document. Every value from outside (names, descriptions) is escaped. */
+export function asleepPage(input: AsleepPageInput): string {
+  const next = input.next
+    ? `<p>The next meetup is <strong>${escapeHtml(meetupTime(input.next.meetupAt, input.next.timeZone))}</strong>${
+        input.next.description ? `: ${escapeHtml(input.next.description)}` : ''
+      }. The server wakes up by itself shortly before.</p>`
+    : input.schedulesUnknown
+      ? '<p>The next meetup could not be looked up just now.</p>'
+      : '<p>No meetup is scheduled. An organizer can start the server with <code>meetctl start</code>.</p>';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="${ASLEEP_RETRY_SECONDS}">
+<title>${escapeHtml(input.host)} is asleep</title>
+<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#222}h1{font-size:1.6rem}</style>
+</head>
+<body>
+<h1>${escapeHtml(input.host)} is asleep</h1>
+<p>This meeting server runs only during meetups, so that the community pays nothing between them.</p>
+${next}
+<p>This page reloads every minute; the meeting opens here as soon as the server is up.</p>
+</body>
+</html>
+`;
+}

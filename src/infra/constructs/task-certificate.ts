@@ -1,0 +1,128 @@
+import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { normalName } from '../../aws/route53.js';
+import { challengeName, LETS_ENCRYPT } from '../../certs/certificate.js';
+import { INGRESS_ENV } from '../../lambda/ingress-environment.js';
+import { projectFunction } from './function.js';
+import { acknowledgeBasicExecutionRole, logicalId } from './nag.js';
+
+export interface TaskCertificateProps {
+  /** The meeting host the certificate names. */
+  readonly domain: string;
+  /** The public hosted zone that holds it (DNS-01 challenges go there). */
+  readonly hostedZoneId: string;
+  /** The ACME account's contact and the alert address. */
+  readonly email: string;
+  /** ACME directory; Let's Encrypt production when absent. */
+  readonly directoryUrl?: string;
+  /** Where a renewal that keeps failing is reported. */
+  readonly alerts: sns.ITopic;
+}
+
+/** The certificate secret's JSON keys that the task reads (ECS secrets). */
+export const CERTIFICATE_KEYS = { certificate: 'certificatePem', privateKey: 'privateKeyPem' } as const;
+/** Hours between two renewal checks. */
+export const RENEWAL_CHECK_HOURS = 24;
+
+/**
+ * The meeting host's publicly trusted certificate for the direct ingress mode: a secret of its own,
+ * a function that issues and renews it over ACME DNS-01 (src/certs), run once a day and once at
+ * deploy time through a custom resource, so the first certificate is in place before the service
+ * can start a task. Never issued per start.
+ */
+export class TaskCertificate extends Construct {
+  readonly secret: secretsmanager.Secret;
+  readonly function: NodejsFunction;
+  /** The first certificate; the task definition depends on it. */
+  readonly ready: CustomResource;
+
+  constructor(scope: Construct, id: string, props: TaskCertificateProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.secret = new secretsmanager.Secret(this, 'Secret', {
+      description: `TLS certificate and key of ${props.domain} (ACME), and the ACME account key. Written only by the certificate function.`,
+      secretObjectValue: {},
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The certificate function renews this secret itself (daily check, 30 days before expiry over ACME); Secrets Manager rotation would add a second, competing writer.',
+    });
+
+    this.function = projectFunction(this, 'Function', {
+      entry: ['lambda', 'certificate'],
+      description: `Issues and renews the TLS certificate of ${props.domain} (ACME DNS-01)`,
+      // Route 53 INSYNC (usually under a minute, at most 5) plus the CA's validation and issuance.
+      timeout: Duration.minutes(10),
+      environment: {
+        [INGRESS_ENV.host]: props.domain,
+        [INGRESS_ENV.hostedZoneId]: props.hostedZoneId,
+        [INGRESS_ENV.certificateSecret]: this.secret.secretArn,
+        [INGRESS_ENV.acmeDirectory]: props.directoryUrl ?? LETS_ENCRYPT,
+        [INGRESS_ENV.acmeEmail]: props.email,
+        [INGRESS_ENV.topicArn]: props.alerts.topicArn,
+      },
+    });
+    const zoneArn = `arn:${stack.partition}:route53:::hostedzone/${props.hostedZoneId}`;
+    for (const statement of [
+      // Only the host's _acme-challenge TXT record, and only UPSERT and DELETE.
+      new iam.PolicyStatement({
+        actions: ['route53:ChangeResourceRecordSets'],
+        resources: [zoneArn],
+        conditions: {
+          'ForAllValues:StringEquals': {
+            'route53:ChangeResourceRecordSetsNormalizedRecordNames': [normalName(challengeName(props.domain))],
+            'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'],
+            'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'DELETE'],
+          },
+        },
+      }),
+      new iam.PolicyStatement({ actions: ['route53:GetChange'], resources: [`arn:${stack.partition}:route53:::change/*`] }),
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+        resources: [this.secret.secretArn],
+      }),
+      new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.alerts.topicArn] }),
+    ]) {
+      this.function.addToRolePolicy(statement);
+    }
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:route53:::change/*]',
+      reason: 'Route 53 change ids are generated per change; GetChange only reads whether a change is INSYNC.',
+    });
+
+    new events.Rule(this, 'Renewal', {
+      description: `Renews the certificate of ${props.domain} when fewer than 30 days are left`,
+      schedule: events.Schedule.rate(Duration.hours(RENEWAL_CHECK_HOURS)),
+      targets: [new eventTargets.LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
+
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.function,
+      logGroup: new logs.LogGroup(this, 'ProviderLogs', {
+        retention: logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+    });
+    acknowledgeBasicExecutionRole(provider);
+    Validations.of(provider).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId(this.function)}.Arn>:*]`,
+      reason: 'The CDK provider framework may invoke any version of the certificate function it fronts, and nothing else.',
+    });
+    this.ready = new CustomResource(this, 'First', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::AcmeCertificate',
+      // A new host or CA makes CloudFormation run it again (and the function issues for them).
+      properties: { Host: props.domain, DirectoryUrl: props.directoryUrl ?? LETS_ENCRYPT },
+    });
+  }
+}
