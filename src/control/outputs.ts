@@ -18,6 +18,7 @@ export const OUTPUT_NAMES = {
   scheduledStart: 'ScheduledStartFunctionArn',
   alertTopic: 'AlertTopicArn',
   eventLog: 'EventLogGroupName',
+  ingress: 'IngressMode',
 } as const;
 
 /** Values of the `PowerState` stack parameter. */

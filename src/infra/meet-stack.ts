@@ -1,5 +1,6 @@
 import { CfnOutput, CfnParameter, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -9,14 +10,25 @@ import { SIZE_PRESETS } from '../config/presets.js';
 import { parseRelease } from '../config/release.js';
 import type { MeetConfig } from '../config/schema.js';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES } from '../control/outputs.js';
+import { AsleepPage } from './constructs/asleep-page.js';
 import { Automation } from './constructs/automation.js';
 import { InternalSecret } from './constructs/internal-secret.js';
-import { CONTAINERS, containerLogGroups, JitsiTask, SECRET_KEYS } from './constructs/jitsi-task.js';
+import { containerLogGroups, containersFor, JitsiTask, SECRET_KEYS } from './constructs/jitsi-task.js';
 import { MeetingLoadBalancer } from './constructs/meeting-load-balancer.js';
 import { Network } from './constructs/network.js';
 import { PowerSwitch } from './constructs/power-switch.js';
 import { RecordingsBucket } from './constructs/recordings-bucket.js';
 import { StateTable } from './constructs/state-table.js';
+import { TaskCertificate } from './constructs/task-certificate.js';
+import { TaskDns } from './constructs/task-dns.js';
+
+/** CAA values on the meeting host (tag and value as Route 53 writes them, quotes added by CDK). */
+export const CAA_VALUES = [
+  { tag: route53.CaaTag.ISSUE, value: 'letsencrypt.org; validationmethods=dns-01' },
+  { tag: route53.CaaTag.ISSUE, value: 'amazon.com' },
+  // No wildcard certificate covers the host.
+  { tag: route53.CaaTag.ISSUEWILD, value: ';' },
+] as const;
 
 export interface MeetStackProps extends StackProps {
   /** Validated configuration. */
@@ -30,8 +42,11 @@ export const OUTPUTS = OUTPUT_NAMES;
 export const HEALTH_CHECK_GRACE_SECONDS = 300;
 
 /**
- * The whole platform in one stack. Hourly-billed parts (load balancer, ECS service, DNS alias) live
- * under the `PowerState` condition; data, secret, certificate and logs do not.
+ * The whole platform in one stack, in one of two ingress modes (docs/architecture.md). direct: the
+ * task terminates TLS with its own ACME certificate, DNS follows the task, and a stopped platform
+ * bills nothing by the hour. load-balancer: a Network Load Balancer terminates TLS 443; its
+ * hourly-billed parts (load balancer, ECS service, DNS alias) live under the `PowerState` condition.
+ * Media goes straight to the task in both.
  */
 export class MeetStack extends Stack {
   readonly power: PowerSwitch;
@@ -43,18 +58,20 @@ export class MeetStack extends Stack {
     if (!release) throw new Error(`jitsiRelease "${config.jitsiRelease}" is not a pinned stable tag`);
     const size = SIZE_PRESETS[config.size];
 
-    this.power = new PowerSwitch(this, 'Power');
-    const network = new Network(this, 'Network', { webPort: release.webPort });
+    const direct = config.ingress === 'direct';
+    this.power = new PowerSwitch(this, 'Power', { canPowerDown: !direct });
+    const network = new Network(this, 'Network', { webPort: release.webPort, ingress: config.ingress });
     Validations.of(network.vpc).acknowledge({
       id: 'AwsSolutions-VPC7',
       reason:
-        'The VPC holds a single public task behind a load balancer and no private workloads; flow logs would bill for every media packet of every meeting. Security group rules are the control.',
+        'The VPC holds a single public task and no private workloads; flow logs would bill for every media packet of every meeting. Security group rules are the control.',
     });
     for (const group of [network.loadBalancerSecurityGroup, network.taskSecurityGroup]) {
+      if (!group) continue;
       Validations.of(group).acknowledge({
         id: 'AwsSolutions-EC23',
         reason:
-          'A public meeting service: participants connect from anywhere on 443/tcp and 10000/udp, and nothing else is open to the internet.',
+          'A public meeting service: participants connect from anywhere on 443/tcp (80/tcp only redirects) and 10000/udp, and nothing else is open to the internet.',
       });
     }
 
@@ -62,6 +79,7 @@ export class MeetStack extends Stack {
       hostedZoneId: config.hostedZone.id,
       zoneName: config.hostedZone.name,
     });
+    // ACM: the load balancer's listener (load-balancer mode) or the asleep page's custom domain (direct mode).
     const certificate = new acm.Certificate(this, 'Certificate', {
       domainName: config.domain,
       validation: acm.CertificateValidation.fromDns(zone),
@@ -77,10 +95,14 @@ export class MeetStack extends Stack {
     Validations.of(cluster).acknowledge({
       id: 'AwsSolutions-ECS4',
       reason:
-        'Container Insights bills per metric while tasks run; health comes from container health checks and target health, and participant counts from the stats sidecar logs.',
+        'Container Insights bills per metric while tasks run; health comes from container health checks and endpoint checks, and participant counts from the stats sidecar logs.',
     });
 
-    const logGroups = containerLogGroups(new Construct(this, 'Logs'), config.logRetentionDays as logs.RetentionDays);
+    const logGroups = containerLogGroups(
+      new Construct(this, 'Logs'),
+      config.logRetentionDays as logs.RetentionDays,
+      config.ingress,
+    );
     // The control plane's event log: CloudWatch Logs has no call that edits or deletes a single event,
     // so granting only CreateLogStream/PutLogEvents makes it append-only for the functions and organizers.
     const eventLog = new logs.LogGroup(this, 'EventLog', {
@@ -96,46 +118,6 @@ export class MeetStack extends Stack {
         'Tasks the service runs. meetctl deploy passes the live count and power changes pass 0: CloudFormation applies this value on every service update, so a constant would stop a running meeting.',
     });
 
-    // Everything below is billed by the hour and exists only while PowerState is on.
-    const powered = new Construct(this, 'Powered');
-    this.power.governs(powered);
-    const lb = new MeetingLoadBalancer(powered, 'LoadBalancer', {
-      vpc: network.vpc,
-      securityGroup: network.loadBalancerSecurityGroup,
-      certificate,
-      webPort: release.webPort,
-    });
-    const task = new JitsiTask(powered, 'Jitsi', {
-      domain: config.domain,
-      release,
-      size,
-      architecture: config.architecture,
-      secret: internalSecret.secret,
-      recordings: recordings.bucket,
-      logGroups,
-    });
-    task.taskDefinition.node.addDependency(internalSecret.ready);
-    Validations.of(task.taskDefinition).acknowledge({
-      id: 'AwsSolutions-ECS2',
-      reason:
-        'The environment variables are non-secret settings (host name, ports, heap sizes, feature flags); every password is injected from Secrets Manager through `secrets`.',
-    });
-
-    const service = new ecs.FargateService(powered, 'Service', {
-      cluster,
-      taskDefinition: task.taskDefinition,
-      desiredCount: desiredCount.valueAsNumber,
-      assignPublicIp: true,
-      vpcSubnets: { subnets: network.vpc.publicSubnets },
-      securityGroups: [network.taskSecurityGroup],
-      // One bridge, one meeting: never run two tasks side by side, even during a deployment.
-      minHealthyPercent: 0,
-      maxHealthyPercent: 100,
-      circuitBreaker: { enable: true, rollback: true },
-      healthCheckGracePeriod: Duration.seconds(HEALTH_CHECK_GRACE_SECONDS),
-    });
-    lb.webTargetGroup.addTarget(service.loadBalancerTarget({ containerName: 'web', containerPort: release.webPort }));
-
     const automation = new Automation(this, 'Automation', {
       domain: config.domain,
       alertEmail: config.alertEmail,
@@ -150,13 +132,108 @@ export class MeetStack extends Stack {
       eventLog,
       statsLogGroup: logGroups.stats,
       containerLogGroups: Object.values(logGroups),
+      ingress: config.ingress,
     });
 
-    new route53.ARecord(powered, 'MeetingAlias', {
+    // The task's own certificate (direct mode): issued at deploy time, renewed daily when due.
+    const taskCertificate = direct
+      ? new TaskCertificate(this, 'TaskCertificate', {
+          domain: config.domain,
+          hostedZoneId: config.hostedZone.id,
+          email: config.alertEmail,
+          ...(config.acmeDirectoryUrl ? { directoryUrl: config.acmeDirectoryUrl } : {}),
+          alerts: automation.topic,
+        })
+      : undefined;
+
+    // Billed by the hour in load-balancer mode, and there only while PowerState is on. In direct mode
+    // nothing here bills while stopped and the same constructs (same logical ids) are unconditional,
+    // so switching modes updates them in place.
+    const powered = new Construct(this, 'Powered');
+    this.power.governs(powered);
+    const lb = direct
+      ? undefined
+      : new MeetingLoadBalancer(powered, 'LoadBalancer', {
+          vpc: network.vpc,
+          securityGroup: network.loadBalancerSecurityGroup as ec2.ISecurityGroup,
+          certificate,
+          webPort: release.webPort,
+        });
+    const task = new JitsiTask(powered, 'Jitsi', {
+      domain: config.domain,
+      release,
+      size,
+      architecture: config.architecture,
+      secret: internalSecret.secret,
+      recordings: recordings.bucket,
+      logGroups,
+      ...(taskCertificate ? { tls: { certificateSecret: taskCertificate.secret } } : {}),
+    });
+    task.taskDefinition.node.addDependency(internalSecret.ready);
+    if (taskCertificate) task.taskDefinition.node.addDependency(taskCertificate.ready);
+    Validations.of(task.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason:
+        'The environment variables are non-secret settings (host name, ports, heap sizes, feature flags); every password, key and certificate is injected from Secrets Manager through `secrets`.',
+    });
+
+    const service = new ecs.FargateService(powered, 'Service', {
+      cluster,
+      taskDefinition: task.taskDefinition,
+      desiredCount: desiredCount.valueAsNumber,
+      assignPublicIp: true,
+      vpcSubnets: { subnets: network.vpc.publicSubnets },
+      securityGroups: [network.taskSecurityGroup],
+      // One bridge, one meeting: never run two tasks side by side, even during a deployment.
+      minHealthyPercent: 0,
+      maxHealthyPercent: 100,
+      circuitBreaker: { enable: true, rollback: true },
+      ...(lb ? { healthCheckGracePeriod: Duration.seconds(HEALTH_CHECK_GRACE_SECONDS) } : {}),
+    });
+    if (lb) lb.webTargetGroup.addTarget(service.loadBalancerTarget({ containerName: 'web', containerPort: release.webPort }));
+
+    // The meeting host's A record. Load-balancer mode: an alias to the load balancer, owned by
+    // CloudFormation. Direct mode: the same resource starts as an alias to the asleep page, and the DNS
+    // function switches its value to the task and back; CloudFormation never deletes it while the
+    // stack lives (a deleted name would be cached as "not found" for up to the zone's SOA TTL).
+    const asleep = direct
+      ? new AsleepPage(this, 'Asleep', {
+          domain: config.domain,
+          certificate,
+          scheduleGroupName: automation.scheduleGroup.name as string,
+        })
+      : undefined;
+    const meetingRecord = new route53.ARecord(powered, 'MeetingAlias', {
       zone,
       recordName: config.domain,
-      target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(lb.loadBalancer)),
-      comment: 'Meeting host (exists while powered on)',
+      target: route53.RecordTarget.fromAlias(
+        asleep
+          ? new targets.ApiGatewayv2DomainProperties(asleep.domainName.regionalDomainName, asleep.domainName.regionalHostedZoneId)
+          : new targets.LoadBalancerTarget((lb as MeetingLoadBalancer).loadBalancer),
+      ),
+      comment: asleep
+        ? 'Meeting host: the asleep page while stopped; the DNS function points it at the running task'
+        : 'Meeting host (exists while powered on)',
+    });
+    if (asleep) {
+      const dns = new TaskDns(this, 'TaskDns', {
+        domain: config.domain,
+        hostedZoneId: config.hostedZone.id,
+        cluster,
+        stateTable: state.table,
+        asleep: { dnsName: asleep.domainName.regionalDomainName, hostedZoneId: asleep.domainName.regionalHostedZoneId },
+      });
+      // Deletion runs in reverse: the service (its task's STOPPED event moves the record back to the
+      // asleep page) goes before the record, and the record before the function that moves it.
+      meetingRecord.node.addDependency(dns.rule, dns.function);
+      service.node.addDependency(meetingRecord);
+    }
+    // Only Let's Encrypt over DNS-01 (the direct mode's certificate) and Amazon (ACM) may issue for
+    // the meeting host: whoever later holds a released task address cannot get a certificate for it.
+    new route53.CaaRecord(this, 'MeetingCaa', {
+      zone,
+      recordName: config.domain,
+      values: CAA_VALUES.map((v) => ({ flag: 0, tag: v.tag, value: v.value })),
     });
 
     new CfnOutput(this, OUTPUTS.url, { value: `https://${config.domain}`, description: 'Where people join' });
@@ -173,7 +250,7 @@ export class MeetStack extends Stack {
     new CfnOutput(this, OUTPUTS.logGroups, {
       value: Fn.join(
         ',',
-        CONTAINERS.map((name) => `${name}=${logGroups[name].logGroupName}`),
+        containersFor(config.ingress).map((name) => `${name}=${logGroups[name]?.logGroupName}`),
       ),
     });
     new CfnOutput(this, OUTPUTS.scheduleGroup, { value: automation.scheduleGroup.ref });
@@ -183,7 +260,10 @@ export class MeetStack extends Stack {
     new CfnOutput(this, OUTPUTS.eventLog, { value: eventLog.logGroupName, description: 'Append-only control-plane event log' });
     this.power.output(this, OUTPUTS.service, { value: service.serviceName });
     this.power.output(this, OUTPUTS.taskFamily, { value: task.taskDefinition.family });
-    this.power.output(this, OUTPUTS.loadBalancer, { value: lb.loadBalancer.loadBalancerArn });
-    this.power.output(this, OUTPUTS.webTargets, { value: lb.webTargetGroup.targetGroupArn });
+    new CfnOutput(this, OUTPUTS.ingress, { value: config.ingress, description: 'direct or load-balancer' });
+    if (lb) {
+      this.power.output(this, OUTPUTS.loadBalancer, { value: lb.loadBalancer.loadBalancerArn });
+      this.power.output(this, OUTPUTS.webTargets, { value: lb.webTargetGroup.targetGroupArn });
+    }
   }
 }

@@ -7,8 +7,11 @@
  * written to files at start; nothing is baked into an image.
  */
 
-/** The official nginx image on public ECR (multi-arch), pinned. */
-export const TLS_PROXY_IMAGE = 'public.ecr.aws/nginx/nginx:1.28.0';
+/**
+ * The Docker official nginx image (multi-arch: amd64 and arm64) from its public ECR mirror, the same
+ * registry as the stats sidecar's busybox, pinned to a stable release.
+ */
+export const TLS_PROXY_IMAGE = 'public.ecr.aws/docker/library/nginx:1.28.0';
 /** Environment variables that carry the PEMs into the sidecar (ECS secrets). */
 export const TLS_ENV = { certificate: 'TLS_CERTIFICATE_PEM', privateKey: 'TLS_PRIVATE_KEY_PEM' } as const;
 /** A websocket (XMPP) stays open for the whole meeting: nginx must not cut it after its default 60 s. */

@@ -8,7 +8,7 @@ import { required } from './required.js';
 /** Environment variables of the asleep page's function. */
 export const ASLEEP_ENV = { host: 'MEETING_HOST', scheduleGroup: 'SCHEDULE_GROUP' } as const;
 
-const schedules = sdkSchedules(new SchedulerClient({}));
+let schedules: ReturnType<typeof sdkSchedules> | undefined;
 
 /**
  * Lambda entry of the asleep page (HTTP API, every path): 503 with Retry-After, since the meeting is
@@ -18,6 +18,7 @@ export const handler = async (): Promise<APIGatewayProxyResultV2> => {
   const host = required(ASLEEP_ENV.host);
   let body: string;
   try {
+    schedules ??= sdkSchedules(new SchedulerClient({}));
     const next = nextMeetup(await schedules.list(required(ASLEEP_ENV.scheduleGroup)), Date.now());
     body = asleepPage({ host, ...(next ? { next } : {}) });
   } catch (error) {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { resource, synth } from '../support/fixtures.js';
+import { configWith, resource, synth } from '../support/fixtures.js';
 import { ACCOUNT, arnOf, decide, managedPoliciesOfRole, policiesOfRole, REGION, STACK_ID } from '../support/iam.js';
 
-// Least privilege, proven offline with @cloud-copilot/iam-simulate on the synthesized policies.
-const { json } = synth();
+// Least privilege, proven offline with @cloud-copilot/iam-simulate on the synthesized policies
+// (load-balancer mode; the direct mode's own functions are in iam-direct.test.ts).
+const { json } = synth(configWith({ ingress: 'load-balancer' }));
 const taskDefinition = resource(json, 'AWS::ECS::TaskDefinition').props as {
   ExecutionRoleArn: { 'Fn::GetAtt': [string] };
   TaskRoleArn: { 'Fn::GetAtt': [string] };

@@ -15,9 +15,10 @@ describe('Lambda bundling', () => {
     const ours = Object.entries(template.Resources).filter(
       ([id, r]) =>
         r.Type === 'AWS::Lambda::Function' &&
-        /^(InternalSecretGenerator|AutomationScheduledStart|AutomationIdleStop|AutomationRuntimeGuard)[0-9A-F]{8}$/.test(id),
+        /^(InternalSecretGenerator|AutomationScheduledStart|AutomationIdleStop|AutomationRuntimeGuard|TaskCertificateFunction|TaskDnsFunction|AsleepFunction)[0-9A-F]{8}$/.test(id),
     );
-    expect(ours).toHaveLength(4);
+    // The example config is in direct mode: the certificate, DNS and asleep page functions too.
+    expect(ours).toHaveLength(7);
     for (const [id, fn] of ours) {
       const hash = fn.Properties.Code?.S3Key?.replace(/\.zip$/, '') ?? 'missing';
       const dir = path.join(assembly.directory, `asset.${hash}`);

@@ -4,7 +4,15 @@ import { MeetStack } from '../../src/infra/meet-stack.js';
 import { configWith, resource, synth } from '../support/fixtures.js';
 
 // One template: small preset, x86_64, a pre-GHCR release, 14-day logs.
-const { json } = synth(configWith({ size: 'small', architecture: 'x86_64', jitsiRelease: 'stable-11031', logRetentionDays: 14 }));
+const { json } = synth(
+  configWith({
+    size: 'small',
+    architecture: 'x86_64',
+    jitsiRelease: 'stable-11031',
+    logRetentionDays: 14,
+    ingress: 'load-balancer',
+  }),
+);
 const taskDefinition = resource(json, 'AWS::ECS::TaskDefinition').props;
 const containers = taskDefinition.ContainerDefinitions as Array<{
   Name: string;

@@ -2,10 +2,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { SECRET_KEYS, STATS_IMAGE, STATS_SCRIPT } from '../../src/infra/constructs/jitsi-task.js';
 import { HEALTH_CHECK_GRACE_SECONDS, OUTPUTS } from '../../src/infra/meet-stack.js';
-import { referencedIds, resource, synth } from '../support/fixtures.js';
+import { configWith, referencedIds, resource, synth } from '../support/fixtures.js';
 
-// One template for the whole file: the shipped example (medium, arm64, stable-11146-2).
-const { template, json } = synth();
+// One template for the whole file: the shipped example (medium, arm64, stable-11146-2) in load-balancer mode.
+const { template, json } = synth(configWith({ ingress: 'load-balancer' }));
 const taskDefinition = resource(json, 'AWS::ECS::TaskDefinition').props;
 type Container = {
   Name: string;
@@ -296,8 +296,17 @@ describe('logs, DNS and outputs', () => {
     });
   });
 
+  it("limits certificates for the host to Let's Encrypt over DNS-01 and Amazon in this mode too", () => {
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'meet.example.org.',
+      Type: 'CAA',
+      ResourceRecords: ['0 issue "letsencrypt.org; validationmethods=dns-01"', '0 issue "amazon.com"', '0 issuewild ";"'],
+    });
+  });
+
   it('outputs the URL and the names the CLI needs', () => {
     template.hasOutput(OUTPUTS.url, { Value: 'https://meet.example.org' });
+    template.hasOutput(OUTPUTS.ingress, { Value: 'load-balancer' });
     for (const name of Object.values(OUTPUTS)) expect(json.Outputs[name], name).toBeDefined();
   });
 });

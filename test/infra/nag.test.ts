@@ -2,12 +2,13 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { INGRESS_MODES } from '../../src/config/schema.js';
 import { buildApp } from '../../src/infra/app.js';
-import { exampleConfig } from '../support/fixtures.js';
+import { configWith } from '../support/fixtures.js';
 
 describe('cdk-nag AwsSolutions', () => {
-  it('has no unacknowledged finding on the whole app', () => {
-    const { app } = buildApp(exampleConfig(), { skipBundling: true });
+  it.each(INGRESS_MODES)('has no unacknowledged finding on the whole app in %s mode', (ingress) => {
+    const { app } = buildApp(configWith({ ingress }), { skipBundling: true });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).not.toThrow();
   });

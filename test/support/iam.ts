@@ -90,14 +90,15 @@ export async function decide(
   policies: Array<{ name: string; policy: unknown }>,
   action: string,
   resource: string,
-  contextVariables: Record<string, string> = {},
+  contextVariables: Record<string, string | string[]> = {},
 ): Promise<Decision> {
   const result = await runSimulation(
     {
       request: {
         principal: `arn:aws:iam::${ACCOUNT}:role/under-test`,
         action,
-        resource: { resource, accountId: resource.startsWith('arn:aws:s3:::') ? ACCOUNT : (resource.split(':')[4] ?? ACCOUNT) },
+        // Global services (S3, Route 53) leave the account out of their ARNs: the resource is this account's.
+        resource: { resource, accountId: resource.split(':')[4] || ACCOUNT },
         contextVariables,
       },
       identityPolicies: policies as never,

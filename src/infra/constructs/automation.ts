@@ -14,6 +14,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { AutomationSettings } from '../../automation/policy.js';
+import { TASK_ROW_PREFIX } from '../../aws/task-dns-adapters.js';
+import type { IngressMode } from '../../config/schema.js';
 import { ENV } from '../../lambda/environment.js';
 import { projectFunction } from './function.js';
 import { logicalId } from './nag.js';
@@ -34,6 +36,8 @@ export interface AutomationProps {
   readonly statsLogGroup: logs.ILogGroup;
   /** Every container log group (the last lines of a failing container go into alerts). */
   readonly containerLogGroups: readonly logs.ILogGroup[];
+  /** direct: starts wait for the DNS function's record change; load-balancer: for target health. */
+  readonly ingress: IngressMode;
 }
 
 /** Names of the automation's metrics. */
@@ -185,8 +189,18 @@ export class Automation extends Construct {
         resources: [ecsArn('container-instance')],
         conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } },
       }),
-      // DescribeTargetHealth supports no resource-level permissions.
-      new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeTargetHealth'], resources: ['*'] }),
+      ...(props.ingress === 'load-balancer'
+        ? // DescribeTargetHealth supports no resource-level permissions.
+          [new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeTargetHealth'], resources: ['*'] })]
+        : [
+            // The DNS function's task rows (address and record change), read only.
+            new iam.PolicyStatement({
+              actions: ['dynamodb:GetItem'],
+              resources: [props.stateTable.tableArn],
+              conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${TASK_ROW_PREFIX}*`] } },
+            }),
+            new iam.PolicyStatement({ actions: ['route53:GetChange'], resources: [`arn:${stack.partition}:route53:::change/*`] }),
+          ]),
       // The lock and the meeting window only (never other rows); the event log is in CloudWatch Logs.
       new iam.PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
@@ -230,7 +244,12 @@ export class Automation extends Construct {
       ],
       [cluster.replace('%s', 'task'), 'Task ids are random; the wildcard is limited to tasks of this cluster.'],
       [cluster.replace('%s', 'container-instance'), 'ListTasks is further limited by the ecs:cluster condition to this cluster.'],
-      ['*', 'elasticloadbalancing:DescribeTargetHealth supports no resource-level permissions; it only reads health.'],
+      props.ingress === 'load-balancer'
+        ? ['*', 'elasticloadbalancing:DescribeTargetHealth supports no resource-level permissions; it only reads health.']
+        : [
+            `arn:${stack.partition}:route53:::change/*`,
+            "Route 53 change ids are generated per change; GetChange only reads whether the DNS function's change is INSYNC.",
+          ],
       [
         `arn:aws:logs:${stack.region}:<AWS::AccountId>:log-group:<${logicalId(props.eventLog)}>:log-stream:*`,
         'Each event goes into a new stream with a random name; CreateLogStream and PutLogEvents only append to this one log group.',

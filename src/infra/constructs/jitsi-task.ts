@@ -7,14 +7,24 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { SizePreset } from '../../config/presets.js';
 import { imageFor, type JitsiRelease } from '../../config/release.js';
+import type { IngressMode } from '../../config/schema.js';
+import { TLS_ENV, TLS_PROXY_IMAGE, tlsProxyCommand } from '../tls-proxy.js';
 import { logicalId } from './nag.js';
-import { JICOFO_REST_PORT, JVB_HEALTH_PORT, JVB_MEDIA_PORT, PROSODY_HTTP_PORT } from './ports.js';
+import { HTTP_PORT, HTTPS_PORT, JICOFO_REST_PORT, JVB_HEALTH_PORT, JVB_MEDIA_PORT, PROSODY_HTTP_PORT } from './ports.js';
+import { CERTIFICATE_KEYS } from './task-certificate.js';
 
 /** The Jitsi containers of the one task. */
 export const JITSI_CONTAINERS = ['web', 'prosody', 'jicofo', 'jvb'] as const;
-/** Every container of the task (also the log stream prefixes and log group keys). */
+/** Every container the task has in both ingress modes (also the log stream prefixes and log group keys). */
 export const CONTAINERS = [...JITSI_CONTAINERS, 'stats'] as const;
-export type ContainerName = (typeof CONTAINERS)[number];
+/** The direct mode's TLS-terminating sidecar. */
+export const TLS_CONTAINER = 'tls';
+export type ContainerName = (typeof CONTAINERS)[number] | typeof TLS_CONTAINER;
+/** The containers of a task in each ingress mode. */
+export const containersFor = (ingress: IngressMode): readonly ContainerName[] =>
+  ingress === 'direct' ? [...CONTAINERS, TLS_CONTAINER] : CONTAINERS;
+/** One log group per container of the mode. */
+export type ContainerLogGroups = Record<(typeof CONTAINERS)[number], logs.ILogGroup> & { readonly tls?: logs.ILogGroup };
 
 /** Pinned public image with a shell and an HTTP client (busybox wget) for the stats sidecar. */
 export const STATS_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37.0';
@@ -60,7 +70,12 @@ export interface JitsiTaskProps {
   /** Bucket the task may write recordings to, under {@link RECORDINGS_PREFIX}. */
   readonly recordings: s3.IBucket;
   /** One log group per container (kept while powered down, so they live outside this construct). */
-  readonly logGroups: Record<ContainerName, logs.ILogGroup>;
+  readonly logGroups: ContainerLogGroups;
+  /**
+   * Direct mode: the task terminates TLS itself. The secret holds the certificate and key under
+   * {@link CERTIFICATE_KEYS}; a sidecar serves 443 (and 80, redirect only) in front of web.
+   */
+  readonly tls?: { readonly certificateSecret: secretsmanager.ISecret };
 }
 
 /**
@@ -69,7 +84,7 @@ export interface JitsiTaskProps {
  */
 export class JitsiTask extends Construct {
   readonly taskDefinition: ecs.FargateTaskDefinition;
-  readonly containers: Record<ContainerName, ecs.ContainerDefinition>;
+  readonly containers: Record<(typeof CONTAINERS)[number], ecs.ContainerDefinition> & { tls?: ecs.ContainerDefinition };
 
   constructor(scope: Construct, id: string, props: JitsiTaskProps) {
     super(scope, id);
@@ -120,7 +135,7 @@ export class JitsiTask extends Construct {
         ...common,
         ...ipv4Only,
         PUBLIC_URL: `https://${domain}`,
-        // TLS ends at the load balancer; nginx serves plain HTTP and must not redirect it.
+        // TLS ends at the load balancer or at the sidecar; web serves plain HTTP and must not redirect it.
         DISABLE_HTTPS: '1',
         ENABLE_HTTP_REDIRECT: '0',
         ENABLE_LETSENCRYPT: '0',
@@ -128,7 +143,8 @@ export class JitsiTask extends Construct {
         XMPP_BOSH_URL_BASE: `http://127.0.0.1:${PROSODY_HTTP_PORT}`,
         ENABLE_XMPP_WEBSOCKET: '1',
       },
-      portMappings: [{ containerPort: release.webPort, protocol: ecs.Protocol.TCP, name: 'web' }],
+      // The load balancer forwards to web's port; in direct mode only the sidecar (on 127.0.0.1) does.
+      portMappings: props.tls ? [] : [{ containerPort: release.webPort, protocol: ecs.Protocol.TCP, name: 'web' }],
       healthCheck: httpCheck(`http://127.0.0.1:${release.webPort}/`, { interval: 15, startPeriod: 30, retries: 3 }),
     });
 
@@ -180,6 +196,40 @@ export class JitsiTask extends Construct {
     });
     stats.addContainerDependencies({ container: jicofo, condition: ecs.ContainerDependencyCondition.START });
     this.containers = { web, prosody, jicofo, jvb, stats };
+    if (props.tls) this.containers.tls = this.addTlsProxy(props.tls.certificateSecret, release.webPort, props.logGroups.tls, web);
+  }
+
+  /**
+   * Port 443 for the direct mode: the rootless web image listens only on 8000/8443 and Fargate maps
+   * host port = container port, so an essential nginx sidecar (src/infra/tls-proxy.ts) terminates TLS
+   * with the ACME certificate, injected as ECS secrets, and proxies to web on 127.0.0.1.
+   */
+  private addTlsProxy(
+    certificateSecret: secretsmanager.ISecret,
+    webPort: number,
+    logGroup: logs.ILogGroup | undefined,
+    web: ecs.ContainerDefinition,
+  ): ecs.ContainerDefinition {
+    if (!logGroup) throw new Error('the direct mode needs a log group for the tls container');
+    const tls = this.taskDefinition.addContainer(TLS_CONTAINER, {
+      containerName: TLS_CONTAINER,
+      image: ecs.ContainerImage.fromRegistry(TLS_PROXY_IMAGE),
+      essential: true,
+      entryPoint: ['sh', '-c'],
+      command: [tlsProxyCommand(webPort)],
+      secrets: {
+        [TLS_ENV.certificate]: ecs.Secret.fromSecretsManager(certificateSecret, CERTIFICATE_KEYS.certificate),
+        [TLS_ENV.privateKey]: ecs.Secret.fromSecretsManager(certificateSecret, CERTIFICATE_KEYS.privateKey),
+      },
+      portMappings: [
+        { containerPort: HTTPS_PORT, protocol: ecs.Protocol.TCP, name: 'https' },
+        { containerPort: HTTP_PORT, protocol: ecs.Protocol.TCP, name: 'http' },
+      ],
+      memoryReservationMiB: 64,
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: TLS_CONTAINER, logGroup }),
+    });
+    tls.addContainerDependencies({ container: web, condition: ecs.ContainerDependencyCondition.START });
+    return tls;
   }
 }
 
@@ -193,13 +243,13 @@ function httpCheck(url: string, timing: { interval: number; startPeriod: number;
   };
 }
 
-/** One log group per container, with retention; destroyed with the stack (recordings are the data kept). */
-export function containerLogGroups(scope: Construct, retention: logs.RetentionDays): Record<ContainerName, logs.LogGroup> {
-  const groups = {} as Record<ContainerName, logs.LogGroup>;
-  for (const name of CONTAINERS) {
+/** One log group per container of the mode, with retention; destroyed with the stack (recordings are the data kept). */
+export function containerLogGroups(scope: Construct, retention: logs.RetentionDays, ingress: IngressMode): ContainerLogGroups {
+  const groups: Partial<Record<ContainerName, logs.LogGroup>> = {};
+  for (const name of containersFor(ingress)) {
     groups[name] = new logs.LogGroup(scope, `${capitalise(name)}Logs`, { retention, removalPolicy: RemovalPolicy.DESTROY });
   }
-  return groups;
+  return groups as ContainerLogGroups;
 }
 
 function capitalise(name: string): string {

@@ -1,10 +1,13 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { JVB_MEDIA_PORT } from './ports.js';
+import type { IngressMode } from '../../config/schema.js';
+import { HTTP_PORT, HTTPS_PORT, JVB_MEDIA_PORT } from './ports.js';
 
 export interface NetworkProps {
   /** Plain-HTTP port of the web container that the load balancer forwards TLS 443 to. */
   readonly webPort: number;
+  /** direct: the task serves 443 (and 80) itself; load-balancer: web only from the load balancer. */
+  readonly ingress: IngressMode;
 }
 
 /**
@@ -14,9 +17,12 @@ export interface NetworkProps {
  */
 export class Network extends Construct {
   readonly vpc: ec2.Vpc;
-  /** On the load balancer: 443/tcp from anywhere. */
-  readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
-  /** On the task: web from the load balancer only; media (10000/udp) from anywhere, straight to the task. */
+  /** On the load balancer (load-balancer mode only): 443/tcp from anywhere. */
+  readonly loadBalancerSecurityGroup?: ec2.SecurityGroup;
+  /**
+   * On the task: media (10000/udp) from anywhere, straight to the task, in both modes; web from the
+   * load balancer only (load-balancer mode) or 443/tcp and 80/tcp from anywhere (direct mode).
+   */
   readonly taskSecurityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
@@ -29,35 +35,40 @@ export class Network extends Construct {
       restrictDefaultSecurityGroup: true,
     });
 
-    this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
-      vpc: this.vpc,
-      description: 'Meeting load balancer: HTTPS from the internet',
-      allowAllOutbound: false,
-    });
-    this.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS for browsers and apps');
-
     this.taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: this.vpc,
-      description: 'Jitsi task: web from the load balancer, media straight from participants',
+      // One description for both modes: changing it would replace the group on a mode switch.
+      description: 'Jitsi task: media straight from participants; HTTPS in the task or web from the load balancer',
       // The task pulls images from the public registry and calls AWS APIs through the internet gateway.
       allowAllOutbound: true,
     });
-    this.taskSecurityGroup.addIngressRule(
-      this.loadBalancerSecurityGroup,
-      ec2.Port.tcp(props.webPort),
-      'Web (TLS ends at the load balancer)',
-    );
+    if (props.ingress === 'direct') {
+      this.taskSecurityGroup.addIngressRule(
+        ec2.Peer.anyIpv4(),
+        ec2.Port.tcp(HTTPS_PORT),
+        'HTTPS for browsers and apps (TLS ends in the task)',
+      );
+      this.taskSecurityGroup.addIngressRule(
+        ec2.Peer.anyIpv4(),
+        ec2.Port.tcp(HTTP_PORT),
+        'HTTP, answered only with a redirect to HTTPS',
+      );
+    } else {
+      const lb = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+        vpc: this.vpc,
+        description: 'Meeting load balancer: HTTPS from the internet',
+        allowAllOutbound: false,
+      });
+      lb.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTPS_PORT), 'HTTPS for browsers and apps');
+      this.taskSecurityGroup.addIngressRule(lb, ec2.Port.tcp(props.webPort), 'Web (TLS ends at the load balancer)');
+      lb.addEgressRule(this.taskSecurityGroup, ec2.Port.tcp(props.webPort), 'Forward HTTPS as HTTP to web');
+      this.loadBalancerSecurityGroup = lb;
+    }
     // The bridge advertises the task's public address (the internet gateway maps it 1:1 to the ENI).
     this.taskSecurityGroup.addIngressRule(
       ec2.Peer.anyIpv4(),
       ec2.Port.udp(JVB_MEDIA_PORT),
       'Media (RTP over UDP) from participants, straight to the bridge',
-    );
-
-    this.loadBalancerSecurityGroup.addEgressRule(
-      this.taskSecurityGroup,
-      ec2.Port.tcp(props.webPort),
-      'Forward HTTPS as HTTP to web',
     );
   }
 }

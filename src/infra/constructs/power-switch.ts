@@ -1,4 +1,15 @@
-import { Aspects, CfnCondition, CfnOutput, type CfnOutputProps, CfnParameter, CfnResource, Fn, type IAspect } from 'aws-cdk-lib';
+import {
+  Aspects,
+  CfnCondition,
+  CfnOutput,
+  type CfnOutputProps,
+  CfnParameter,
+  CfnResource,
+  Fn,
+  type IAspect,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
 
 import { POWER_STATE_PARAMETER, POWER_STATES } from '../../control/outputs.js';
@@ -12,34 +23,52 @@ export type { PowerState } from '../../control/snapshot.js';
  * and power-up are then a parameter flip on the same template (`UpdateStack` with
  * `UsePreviousTemplate`), which needs no CDK toolchain.
  */
+export interface PowerSwitchProps {
+  /**
+   * Whether `off` exists. The direct ingress mode has no load balancer, so nothing is billed by the
+   * hour while stopped and there is nothing to power down: the parameter then allows only `on`, and
+   * CloudFormation itself refuses `off`.
+   */
+  readonly canPowerDown: boolean;
+}
+
 export class PowerSwitch extends Construct {
   /** The CloudFormation parameter. */
   readonly parameter: CfnParameter;
-  /** True when `PowerState` is `on`. */
-  readonly isOn: CfnCondition;
+  /** True when `PowerState` is `on` (only when the platform can power down). */
+  readonly isOn?: CfnCondition;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: PowerSwitchProps) {
     super(scope, id);
     this.parameter = new CfnParameter(scope, POWER_STATE_PARAMETER, {
       type: 'String',
-      allowedValues: [...POWER_STATES],
+      allowedValues: props.canPowerDown ? [...POWER_STATES] : ['on'],
       default: 'on',
-      description:
-        'on: load balancer and ECS service exist (the platform can start). off: powered down, nothing billed by the hour; data, secrets and certificate are kept.',
+      description: props.canPowerDown
+        ? 'on: load balancer and ECS service exist (the platform can start). off: powered down, nothing billed by the hour; data, secrets and certificate are kept.'
+        : 'Always on: the direct ingress mode has no load balancer, so a stopped platform bills nothing by the hour and there is nothing to power down.',
     });
-    this.isOn = new CfnCondition(scope, 'PowerIsOn', {
-      expression: Fn.conditionEquals(this.parameter.valueAsString, 'on'),
-    });
+    if (!props.canPowerDown) {
+      Validations.of(Stack.of(this)).acknowledge({
+        id: 'CloudFormation-Validate::W2001',
+        reason:
+          'In direct mode PowerState only allows "on" and governs nothing; it stays so that a switch between ingress modes keeps one parameter set and CloudFormation itself refuses "off".',
+      });
+    } else {
+      this.isOn = new CfnCondition(scope, 'PowerIsOn', {
+        expression: Fn.conditionEquals(this.parameter.valueAsString, 'on'),
+      });
+    }
   }
 
-  /** Put every CloudFormation resource under `scope` (now and later) under the `PowerIsOn` condition. */
+  /** Put every CloudFormation resource under `scope` (now and later) under the `PowerIsOn` condition, if there is one. */
   governs(scope: IConstruct): void {
-    Aspects.of(scope).add(new ApplyCondition(this.isOn));
+    if (this.isOn) Aspects.of(scope).add(new ApplyCondition(this.isOn));
   }
 
   /** An output that only exists while powered on (it names a powered resource). */
   output(scope: Construct, id: string, props: CfnOutputProps): CfnOutput {
-    return new CfnOutput(scope, id, { ...props, condition: this.isOn });
+    return new CfnOutput(scope, id, { ...props, ...(this.isOn ? { condition: this.isOn } : {}) });
   }
 }
 

@@ -96,7 +96,7 @@ export class TaskCertificate extends Construct {
       this.function.addToRolePolicy(statement);
     }
     Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:route53:::change/*]',
+      id: `AwsSolutions-IAM5[Resource::arn:${stack.partition}:route53:::change/*]`,
       reason: 'Route 53 change ids are generated per change; GetChange only reads whether a change is INSYNC.',
     });
 

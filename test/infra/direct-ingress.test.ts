@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { normalName } from '../../src/aws/route53.js';
+import { challengeName } from '../../src/certs/certificate.js';
+import { TLS_CONTAINER } from '../../src/infra/constructs/jitsi-task.js';
+import { CERTIFICATE_KEYS, RENEWAL_CHECK_HOURS } from '../../src/infra/constructs/task-certificate.js';
+import { OUTPUTS } from '../../src/infra/meet-stack.js';
+import { TLS_ENV, TLS_PROXY_IMAGE } from '../../src/infra/tls-proxy.js';
+import { resource, synth } from '../support/fixtures.js';
+
+// One template for the whole file: the shipped example, whose ingress is the default, direct.
+const { template, json } = synth();
+type Container = {
+  Name: string;
+  Image: string;
+  Essential?: boolean;
+  Environment?: Array<{ Name: string; Value: unknown }>;
+  Secrets?: Array<{ Name: string; ValueFrom: unknown }>;
+  PortMappings?: Array<{ ContainerPort: number; Protocol: string }>;
+  DependsOn?: Array<{ ContainerName: string; Condition: string }>;
+  Command?: string[];
+};
+const taskDefinition = resource(json, 'AWS::ECS::TaskDefinition');
+const containers = taskDefinition.props.ContainerDefinitions as Container[];
+const container = (name: string): Container => {
+  const found = containers.find((c) => c.Name === name);
+  if (!found) throw new Error(`no container ${name}`);
+  return found;
+};
+const env = (name: string) => Object.fromEntries((container(name).Environment ?? []).map((e) => [e.Name, e.Value]));
+const dependsOn = (id: string) => [json.Resources[id]?.DependsOn ?? []].flat();
+const certificateSecret = resource(json, 'AWS::SecretsManager::Secret', 'TaskCertificate');
+
+describe('direct ingress: no load balancer', () => {
+  it('has no load balancer, listener, target group or Elastic IP at all', () => {
+    for (const type of [
+      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      'AWS::ElasticLoadBalancingV2::Listener',
+      'AWS::ElasticLoadBalancingV2::TargetGroup',
+      'AWS::EC2::EIP',
+    ]) {
+      template.resourceCountIs(type, 0);
+    }
+    expect(resource(json, 'AWS::ECS::Service').props.LoadBalancers ?? []).toEqual([]);
+  });
+
+  it('opens exactly 443/tcp, 80/tcp (redirect only) and 10000/udp on the task, from anywhere', () => {
+    const group = resource(json, 'AWS::EC2::SecurityGroup', 'TaskSecurityGroup').props;
+    const rules = (group.SecurityGroupIngress as Array<Record<string, unknown>>).map(
+      (r) => `${r.IpProtocol}/${r.FromPort}-${r.ToPort} ${r.CidrIp}`,
+    );
+    expect(rules.sort()).toEqual(['tcp/443-443 0.0.0.0/0', 'tcp/80-80 0.0.0.0/0', 'udp/10000-10000 0.0.0.0/0']);
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
+  });
+
+  it('is always on: PowerState allows only "on" and no resource or output has a condition', () => {
+    template.hasParameter('PowerState', { AllowedValues: ['on'], Default: 'on' });
+    expect(json.Conditions ?? {}).toEqual({});
+    expect(Object.entries(json.Resources).filter(([, r]) => r.Condition)).toEqual([]);
+    expect(Object.values(json.Outputs ?? {}).filter((o) => (o as { Condition?: string }).Condition)).toEqual([]);
+  });
+
+  it('says its mode in an output, and has no load-balancer outputs', () => {
+    template.hasOutput(OUTPUTS.ingress, { Value: 'direct' });
+    expect(json.Outputs?.[OUTPUTS.loadBalancer]).toBeUndefined();
+    expect(json.Outputs?.[OUTPUTS.webTargets]).toBeUndefined();
+  });
+});
+
+describe('direct ingress: TLS in the task', () => {
+  it('runs an essential nginx sidecar from a pinned public image on 443 and 80', () => {
+    const tls = container(TLS_CONTAINER);
+    expect(tls.Image).toBe(TLS_PROXY_IMAGE);
+    expect(TLS_PROXY_IMAGE).toMatch(/^public\.ecr\.aws\/.+:\d+\.\d+\.\d+$/);
+    expect(tls.Essential).toBe(true);
+    expect(tls.PortMappings?.map((p) => `${p.Protocol}/${p.ContainerPort}`).sort()).toEqual(['tcp/443', 'tcp/80']);
+    expect(tls.DependsOn).toEqual([{ ContainerName: 'web', Condition: 'START' }]);
+    // It proxies to web's plain HTTP on 127.0.0.1 and keeps the websocket open.
+    expect(tls.Command?.[0]).toContain('proxy_pass http://127.0.0.1:8000;');
+    expect(tls.Command?.[0]).toContain('proxy_set_header Upgrade $http_upgrade;');
+  });
+
+  it("gets the certificate and key as ECS secrets from the certificate's own secret", () => {
+    expect(container(TLS_CONTAINER).Secrets).toEqual([
+      {
+        Name: TLS_ENV.certificate,
+        ValueFrom: { 'Fn::Join': ['', [{ Ref: certificateSecret.id }, `:${CERTIFICATE_KEYS.certificate}::`]] },
+      },
+      {
+        Name: TLS_ENV.privateKey,
+        ValueFrom: { 'Fn::Join': ['', [{ Ref: certificateSecret.id }, `:${CERTIFICATE_KEYS.privateKey}::`]] },
+      },
+    ]);
+    // Created empty: the certificate function writes it, nothing is in the template.
+    expect(certificateSecret.props.SecretString).toBe('{}');
+  });
+
+  it('keeps web on plain HTTP behind the sidecar, with no port of its own on the task', () => {
+    expect(env('web').DISABLE_HTTPS).toBe('1');
+    expect(env('web').ENABLE_LETSENCRYPT).toBe('0');
+    expect(container('web').PortMappings ?? []).toEqual([]);
+  });
+
+  it('makes the bridge advertise the task address found over STUN, exactly as in load-balancer mode', () => {
+    const jvb = env('jvb');
+    expect(String(jvb.JVB_STUN_SERVERS).split(',').length).toBeGreaterThanOrEqual(2);
+    expect(jvb.JVB_REQUIRE_VALID_ADDRESS).toBe('1');
+    for (const gone of ['COLIBRI_REST_ENABLED', 'ENABLE_IPV6', 'JVB_ADVERTISE_IPS']) expect(jvb[gone], gone).toBeUndefined();
+    expect(env('jicofo').ENABLE_IPV6).toBeUndefined();
+  });
+
+  it('has the first certificate in place before the task definition exists, and checks renewal daily', () => {
+    const first = resource(json, 'Custom::AcmeCertificate');
+    expect(first.props).toMatchObject({
+      Host: 'meet.example.org',
+      DirectoryUrl: 'https://acme-v02.api.letsencrypt.org/directory',
+    });
+    expect(dependsOn(taskDefinition.id)).toContain(first.id);
+    const fn = resource(json, 'AWS::Lambda::Function', 'TaskCertificateFunction');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: RENEWAL_CHECK_HOURS === 24 ? 'rate(1 day)' : `rate(${RENEWAL_CHECK_HOURS} hours)`,
+      Targets: [{ Arn: { 'Fn::GetAtt': [fn.id, 'Arn'] }, Id: 'Target0', RetryPolicy: { MaximumRetryAttempts: 0 } }],
+    });
+    expect(fn.props).toMatchObject({ Timeout: 600, Runtime: 'nodejs24.x' });
+  });
+});
+
+describe('direct ingress: DNS follows the task', () => {
+  const record = resource(json, 'AWS::Route53::RecordSet', 'MeetingAlias');
+  const asleepDomain = resource(json, 'AWS::ApiGatewayV2::DomainName');
+
+  it('has one A record for the host that starts as an alias to the asleep page and is never conditional', () => {
+    expect(record.props).toMatchObject({
+      Name: 'meet.example.org.',
+      Type: 'A',
+      HostedZoneId: 'Z0000000000EXAMPLE0000',
+      AliasTarget: {
+        DNSName: { 'Fn::GetAtt': [asleepDomain.id, 'RegionalDomainName'] },
+        HostedZoneId: { 'Fn::GetAtt': [asleepDomain.id, 'RegionalHostedZoneId'] },
+      },
+    });
+  });
+
+  it('deletes the service before the record, and the record before the function that moves it', () => {
+    const service = resource(json, 'AWS::ECS::Service').id;
+    expect(dependsOn(service)).toContain(record.id);
+    const dnsFunction = resource(json, 'AWS::Lambda::Function', 'TaskDnsFunction').id;
+    const rule = resource(json, 'AWS::Events::Rule', 'TaskStateChange').id;
+    expect(dependsOn(record.id)).toEqual(expect.arrayContaining([dnsFunction, rule]));
+  });
+
+  it("calls the DNS function on this cluster's service task state changes, retrying delivery", () => {
+    const rule = resource(json, 'AWS::Events::Rule', 'TaskStateChange');
+    const cluster = resource(json, 'AWS::ECS::Cluster').id;
+    expect(rule.props.EventPattern).toEqual({
+      source: ['aws.ecs'],
+      'detail-type': ['ECS Task State Change'],
+      detail: { clusterArn: [{ 'Fn::GetAtt': [cluster, 'Arn'] }], group: [{ prefix: 'service:' }] },
+    });
+    expect(rule.props.Targets).toEqual([
+      expect.objectContaining({ RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 8 } }),
+    ]);
+  });
+
+  it('serves the asleep page on the meeting host with its ACM certificate, and not on the execute-api address', () => {
+    const certificate = resource(json, 'AWS::CertificateManager::Certificate');
+    expect(asleepDomain.props).toMatchObject({
+      DomainName: 'meet.example.org',
+      DomainNameConfigurations: [
+        { CertificateArn: { Ref: certificate.id }, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' },
+      ],
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP', DisableExecuteApiEndpoint: true });
+    const mapping = resource(json, 'AWS::ApiGatewayV2::ApiMapping');
+    expect(mapping.props).toEqual({
+      ApiId: { Ref: resource(json, 'AWS::ApiGatewayV2::Api').id },
+      DomainName: { Ref: asleepDomain.id },
+      Stage: '$default',
+    });
+  });
+
+  it("allows certificates for the host only from Let's Encrypt over DNS-01 and from Amazon", () => {
+    const caa = resource(json, 'AWS::Route53::RecordSet', 'MeetingCaa');
+    expect(caa.props).toMatchObject({ Name: 'meet.example.org.', Type: 'CAA' });
+    expect(caa.props.ResourceRecords).toEqual([
+      '0 issue "letsencrypt.org; validationmethods=dns-01"',
+      '0 issue "amazon.com"',
+      '0 issuewild ";"',
+    ]);
+  });
+
+  it('names the challenge record the renewal may write', () => {
+    expect(normalName(challengeName('Meet.Example.org.'))).toBe('_acme-challenge.meet.example.org');
+  });
+});
