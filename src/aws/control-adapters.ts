@@ -14,6 +14,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../control/outputs.js';
@@ -25,6 +26,7 @@ import { cloudWatchEventLog } from './event-log.js';
 import type { AwsTarget } from './ports.js';
 import { sdkSchedules } from './schedules.js';
 import { dynamoStateStore } from './state-store.js';
+import { readTaskRow } from './task-dns-adapters.js';
 
 export interface SdkClients {
   readonly cloudformation: CloudFormationClient;
@@ -34,6 +36,7 @@ export interface SdkClients {
   readonly dynamodb: DynamoDBClient;
   readonly s3: S3Client;
   readonly scheduler: SchedulerClient;
+  readonly route53: Route53Client;
 }
 
 /** One client per service, SSO profiles through the default credential chain, standard retries. */
@@ -47,6 +50,7 @@ export function sdkClients(target: AwsTarget): SdkClients {
     dynamodb: new DynamoDBClient(config),
     s3: new S3Client(config),
     scheduler: new SchedulerClient(config),
+    route53: new Route53Client(config),
   };
 }
 
@@ -210,7 +214,21 @@ function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions
         }));
       },
     },
-    endpoints: { check: (host) => checkEndpoints(host, endpointOptions) },
+    endpoints: {
+      check: (host, connectTo) => checkEndpoints(host, connectTo ? { ...endpointOptions, connectTo } : endpointOptions),
+    },
+    taskDns: {
+      async status(taskArn) {
+        const row = await readTaskRow(clients.dynamodb, await output(OUTPUT_NAMES.stateTable), taskArn);
+        if (!row) return undefined;
+        let inSync = false;
+        if (row.changeId) {
+          const { ChangeInfo } = await clients.route53.send(new GetChangeCommand({ Id: row.changeId }));
+          inSync = ChangeInfo?.Status === 'INSYNC';
+        }
+        return { taskArn, ...(row.ip ? { ip: row.ip } : {}), inSync };
+      },
+    },
     logs: {
       async tail(logGroup, stream, lines) {
         const { events } = await clients.logs.send(

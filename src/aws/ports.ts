@@ -41,4 +41,6 @@ export interface AwsTarget {
   readonly profile?: string;
   /** The meeting host, for a simulated AWS (MEETCTL_SIMULATE=1) to name its world; real AWS ignores it. */
   readonly domain?: string;
+  /** The config's ingress mode, for a fresh simulated world; real AWS reads the stack's own. */
+  readonly ingress?: 'direct' | 'load-balancer';
 }

@@ -73,7 +73,7 @@ export function processDeps(): Deps {
     readFile: (file) => readFileSync(file, 'utf8'),
     fileExists: (file) => existsSync(file),
     aws: (target) => {
-      if (simulated) return simulated.awsPorts(target.domain);
+      if (simulated) return simulated.awsPorts(target.domain, target.ingress);
       // Loaded on demand: only commands that talk to AWS pay for it.
       const { sdkPorts } = require('../aws/sdk-adapters.js') as typeof import('../aws/sdk-adapters.js');
       return sdkPorts(target);
@@ -81,8 +81,8 @@ export function processDeps(): Deps {
     runCdk: simulated ? simulated.cdkRunner() : runPinnedCdk,
     exampleConfigPath: path.join(root, EXAMPLE_CONFIG_FILE),
     cdkAppCommand: `node "${path.join(root, 'dist', 'bin', 'app.js')}"`,
-    controlPorts: ({ stackName, domain, ...target }) => {
-      if (simulated) return simulated.world(stackName, domain ?? 'meet.example.org').ports;
+    controlPorts: ({ stackName, domain, ingress, ...target }) => {
+      if (simulated) return simulated.world(stackName, domain ?? 'meet.example.org', ingress).ports;
       const { sdkClients, sdkControlPorts } =
         require('../aws/control-adapters.js') as typeof import('../aws/control-adapters.js');
       return sdkControlPorts(sdkClients(target), stackName);

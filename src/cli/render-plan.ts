@@ -1,5 +1,5 @@
 import { IDLE_TIERS } from '../cost/model.js';
-import type { PlanReport } from '../plan/report.js';
+import type { ModeSummary, PlanReport } from '../plan/report.js';
 import { type Output, table, usd, wrap } from './output.js';
 
 /** The human-readable `meetctl plan`, fitted to the output's width. */
@@ -15,8 +15,44 @@ export function renderPlan(report: PlanReport, out: Output): void {
   );
   out.line();
 
+  h('Ingress modes side by side (set "ingress" in the config; `meetctl deploy` switches a deployed stack)');
+  const [a, b] = report.modes;
+  if (a && b) {
+    const name = (m: ModeSummary) => `${m.ingress}${m.configured ? ' (configured)' : ''}`;
+    const cell = {
+      idle: (m: ModeSummary) => `${usd(m.idleMonthUsd)}`,
+      down: (m: ModeSummary) => (m.idleMonthPoweredDownUsd !== undefined ? usd(m.idleMonthPoweredDownUsd) : 'no such tier'),
+      hour: (m: ModeSummary) => usd(m.runningHourUsd, 4),
+      resources: (m: ModeSummary) => (m.resources !== undefined ? String(m.resources) : '-'),
+      lb: (m: ModeSummary) => (m.loadBalancer ? 'Network Load Balancer (TLS 443)' : 'none: TLS in the task, DNS follows it'),
+      start: (m: ModeSummary) => `~${m.start.seconds} s (${m.start.range[0]}-${m.start.range[1]} s)`,
+    };
+    fitted(
+      ['', name(a), name(b)],
+      [
+        ['Month without a meeting (stopped)', cell.idle(a), cell.idle(b)],
+        ['Same, powered down', cell.down(a), cell.down(b)],
+        ['Running hour', cell.hour(a), cell.hour(b)],
+        ['Resources created', cell.resources(a), cell.resources(b)],
+        ['Way in', cell.lb(a), cell.lb(b)],
+        ['Stopped -> READY (model)', cell.start(a), cell.start(b)],
+      ],
+    );
+    out.paragraph(
+      'Stopped -> READY is a model from the figures below until it is measured on a real account (docs/deploy.md, first-deploy checklist, says how).',
+    );
+    for (const m of report.modes) {
+      out.line(`${m.ingress}:`);
+      for (const stage of m.start.stages) {
+        const range = stage.range ? ` (${stage.range[0]}-${stage.range[1]} s)` : '';
+        out.paragraph(`${stage.name}: ${stage.seconds} s${range}. ${stage.source}`, '      ', '    - ');
+      }
+    }
+  }
+  out.line();
+
   h(
-    `What will be created (${report.resources.total} resources; ${report.resources.removedWhenPoweredDown} marked * exist only while powered on)`,
+    `What will be created (${report.resources.total} resources${report.resources.removedWhenPoweredDown > 0 ? `; ${report.resources.removedWhenPoweredDown} marked * exist only while powered on` : ''})`,
   );
   for (const group of report.resources.groups) {
     const parts = group.resources.map(
@@ -39,13 +75,23 @@ export function renderPlan(report: PlanReport, out: Output): void {
       `Note: these are ${cost.region} prices; ${report.region} is priced differently (often 5-20% higher). Check the AWS pricing pages for ${report.region} before you rely on the numbers.`,
     );
   }
-  fitted(
-    ['Running hours', 'Idle as stopped', 'Idle as powered down'],
-    cost.scenarios.map((s) => [String(s.hours), usd(s.byTier.stopped), usd(s.byTier['powered-down'])]),
-  );
-  out.paragraph(
-    `Idle per hour: stopped ${usd(cost.idleHourUsd.stopped, 4)} (load balancer and its addresses), powered down ${usd(cost.idleHourUsd['powered-down'], 4)}. Running per hour: ${usd(cost.runningHourUsd, 4)} with ${cost.assumptions.averageParticipants} people. Destroyed (recordings kept): ${usd(cost.destroyedMonthlyUsd)}/month.`,
-  );
+  if (cost.ingress === 'direct') {
+    fitted(
+      ['Running hours', 'Idle as stopped'],
+      cost.scenarios.map((s) => [String(s.hours), usd(s.byTier.stopped)]),
+    );
+    out.paragraph(
+      `Idle per hour: ${usd(cost.idleHourUsd.stopped, 4)} (no load balancer; there is no power-down tier). Running per hour: ${usd(cost.runningHourUsd, 4)} with ${cost.assumptions.averageParticipants} people. Destroyed (recordings kept): ${usd(cost.destroyedMonthlyUsd)}/month.`,
+    );
+  } else {
+    fitted(
+      ['Running hours', 'Idle as stopped', 'Idle as powered down'],
+      cost.scenarios.map((s) => [String(s.hours), usd(s.byTier.stopped), usd(s.byTier['powered-down'])]),
+    );
+    out.paragraph(
+      `Idle per hour: stopped ${usd(cost.idleHourUsd.stopped, 4)} (load balancer and its addresses), powered down ${usd(cost.idleHourUsd['powered-down'], 4)}. Running per hour: ${usd(cost.runningHourUsd, 4)} with ${cost.assumptions.averageParticipants} people. Destroyed (recordings kept): ${usd(cost.destroyedMonthlyUsd)}/month.`,
+    );
+  }
   out.line();
   fitted(
     ['Price line', 'Billed', 'USD', 'How'],
@@ -69,6 +115,6 @@ export function renderPlan(report: PlanReport, out: Output): void {
   for (const reason of cost.differences) out.paragraph(reason, '    ', '  - ');
   out.line();
   out.paragraph(
-    `Tiers: ${IDLE_TIERS.join(' / ')} between meetings. Nothing here needed AWS credentials. To deploy it, follow docs/deploy.md (it ends with \`meetctl deploy\`).`,
+    `${cost.ingress === 'direct' ? 'Between meetings the platform is stopped (nothing billed by the hour).' : `Tiers: ${IDLE_TIERS.join(' / ')} between meetings.`} Nothing here needed AWS credentials. To deploy it, follow docs/deploy.md (it ends with \`meetctl deploy\`).`,
   );
 }

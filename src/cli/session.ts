@@ -26,6 +26,7 @@ export class Session {
       region: config.region,
       stackName: config.stackName,
       domain: config.domain,
+      ingress: config.ingress,
       ...(profile ? { profile } : {}),
     });
   }

@@ -1,7 +1,7 @@
 import { OUTPUT_NAMES } from './outputs.js';
 import { freshCount, STATS_HISTORY_MS } from './participants.js';
 import type { ControlPorts } from './ports.js';
-import type { Snapshot } from './snapshot.js';
+import type { CheckResult, Ingress, Snapshot } from './snapshot.js';
 
 export interface ObserveOptions {
   /** Public host name, for the endpoint checks. */
@@ -24,6 +24,11 @@ export function logGroupsFrom(outputs: Readonly<Record<string, string>>): Record
   );
 }
 
+/** The ingress mode a stack says it has; stacks deployed before the output existed had a load balancer. */
+export function ingressOf(outputs: Readonly<Record<string, string>>): Ingress {
+  return outputs[OUTPUT_NAMES.ingress] === 'direct' ? 'direct' : 'load-balancer';
+}
+
 /** Read the world into a snapshot; undefined when the stack does not exist. */
 export async function observe(ports: ControlPorts, options: ObserveOptions): Promise<Snapshot | undefined> {
   const stack = await ports.stack.describe();
@@ -38,16 +43,38 @@ export async function observe(ports: ControlPorts, options: ObserveOptions): Pro
     out[OUTPUT_NAMES.stateTable] ? ports.state.current() : Promise.resolve(undefined),
   ]);
   const live = tasks.some((t) => t.lastStatus === 'RUNNING');
+  const ingress = ingressOf(out);
+  // The task that serves (or will): running and not told to stop.
+  const serving = tasks.find((t) => t.lastStatus === 'RUNNING' && t.desiredStatus !== 'STOPPED');
+  const taskDns = ingress === 'direct' && serving ? await ports.taskDns.status(serving.arn) : undefined;
   const snapshot: Snapshot = {
     at: options.now,
     stack,
+    ingress,
+    ...(taskDns ? { taskDns } : {}),
     ...(service ? { service } : {}),
     tasks,
     targets: { web },
     ...(lock ? { lock } : {}),
   };
+  const checkEndpoints = (): Promise<CheckResult[] | undefined> => {
+    if (!options.endpoints || !live) return Promise.resolve(undefined);
+    if (ingress === 'load-balancer') return ports.endpoints.check(options.host);
+    // Direct mode: straight at the task's address, once the DNS function found it.
+    if (!taskDns?.ip) {
+      return Promise.resolve([
+        {
+          name: 'https',
+          status: 'fail',
+          detail: 'the task has no public address in the record yet',
+          hint: 'wait for the DNS function',
+        },
+      ]);
+    }
+    return ports.endpoints.check(options.host, taskDns.ip);
+  };
   const [endpoints, withStats] = await Promise.all([
-    options.endpoints && live ? ports.endpoints.check(options.host) : Promise.resolve(undefined),
+    checkEndpoints(),
     options.participants ? withParticipants(ports, snapshot) : Promise.resolve(snapshot),
   ]);
   return { ...withStats, ...(endpoints ? { endpoints } : {}) };

@@ -28,6 +28,15 @@ export const stackBusy = (snapshot: Snapshot): boolean => /_IN_PROGRESS$/.test(s
 export const stackBroken = (snapshot: Snapshot): boolean =>
   /_FAILED$/.test(snapshot.stack.status) || ['ROLLBACK_COMPLETE', 'DELETE_COMPLETE'].includes(snapshot.stack.status);
 
+/**
+ * Whether browsers can reach the running task: the load balancer sees its web target healthy, or (direct
+ * mode) the meeting host's record points at the task and that change is INSYNC.
+ */
+export function reachable(snapshot: Snapshot): boolean {
+  if (snapshot.ingress === 'direct') return Boolean(snapshot.taskDns?.ip && snapshot.taskDns.inSync);
+  return snapshot.targets.web.some((t) => t.state === 'healthy');
+}
+
 /** Where the platform is. Pure and total over snapshots of a deployed stack. */
 export function phase(snapshot: Snapshot): Phase {
   const { stack, service } = snapshot;
@@ -51,10 +60,9 @@ export function phase(snapshot: Snapshot): Phase {
     return live.length === 0 && recentFailure ? 'FAILED' : 'STARTING';
   }
 
-  const targetsHealthy = snapshot.targets.web.some((t) => t.state === 'healthy');
   const taskHealthy = running.some((t) => t.health === 'HEALTHY');
   const endpointsFailing = snapshot.endpoints?.some((c) => c.status === 'fail') ?? false;
-  if (taskHealthy && targetsHealthy) return endpointsFailing ? 'DEGRADED' : 'READY';
+  if (taskHealthy && reachable(snapshot)) return endpointsFailing ? 'DEGRADED' : 'READY';
 
   const oldestStart = Math.min(...running.map((t) => t.startedAt ?? snapshot.at));
   const pastGrace = snapshot.at - oldestStart > TARGET_GRACE_SECONDS * 1000;

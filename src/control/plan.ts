@@ -1,5 +1,5 @@
 import { type Phase, phase, stackBroken, stackBusy } from './phase.js';
-import type { PowerState, Snapshot } from './snapshot.js';
+import type { Ingress, PowerState, Snapshot } from './snapshot.js';
 
 /**
  * `running`, `powered-up` ("at least powered up": never moves a running platform down), `stopped`,
@@ -15,6 +15,8 @@ export const DEADLINES = {
   setDesired: 60,
   taskRunning: 8 * 60,
   targetsHealthy: 8 * 60,
+  // The DNS function waits up to 60 s for the public IP; Route 53 reports INSYNC within about a minute.
+  hostRecord: 5 * 60,
   endpoints: 4 * 60,
   tasksStopped: 5 * 60,
   deleteStack: 30 * 60,
@@ -27,6 +29,7 @@ export type Step =
   | { readonly kind: 'set-desired'; readonly count: 0 | 1; readonly deadlineSeconds: number }
   | { readonly kind: 'wait-task-running'; readonly deadlineSeconds: number }
   | { readonly kind: 'wait-targets-healthy'; readonly deadlineSeconds: number }
+  | { readonly kind: 'wait-host-record'; readonly deadlineSeconds: number }
   | { readonly kind: 'check-endpoints'; readonly deadlineSeconds: number }
   | { readonly kind: 'wait-tasks-stopped'; readonly deadlineSeconds: number }
   | { readonly kind: 'delete-stack'; readonly deadlineSeconds: number }
@@ -55,14 +58,20 @@ const step = {
   desired: (count: 0 | 1): Step => ({ kind: 'set-desired', count, deadlineSeconds: DEADLINES.setDesired }),
   taskRunning: (): Step => ({ kind: 'wait-task-running', deadlineSeconds: DEADLINES.taskRunning }),
   targets: (): Step => ({ kind: 'wait-targets-healthy', deadlineSeconds: DEADLINES.targetsHealthy }),
+  hostRecord: (): Step => ({ kind: 'wait-host-record', deadlineSeconds: DEADLINES.hostRecord }),
   endpoints: (): Step => ({ kind: 'check-endpoints', deadlineSeconds: DEADLINES.endpoints }),
   stopped: (): Step => ({ kind: 'wait-tasks-stopped', deadlineSeconds: DEADLINES.tasksStopped }),
   deleteStack: (): Step => ({ kind: 'delete-stack', deadlineSeconds: DEADLINES.deleteStack }),
   deleteRecordings: (): Step => ({ kind: 'delete-recordings', deadlineSeconds: DEADLINES.deleteRecordings }),
 };
 
-const becomeReady = (): Step[] => [step.taskRunning(), step.targets(), step.endpoints()];
-const start = (): Step[] => [step.desired(1), ...becomeReady()];
+/** After the task runs: the load balancer's target, or (direct mode) the host record, then the endpoints. */
+const becomeReadyFor = (ingress: Ingress): Step[] => [
+  step.taskRunning(),
+  ingress === 'direct' ? step.hostRecord() : step.targets(),
+  step.endpoints(),
+];
+const startFor = (ingress: Ingress): Step[] => [step.desired(1), ...becomeReadyFor(ingress)];
 const stop = (): Step[] => [step.desired(0), step.stopped()];
 
 /**
@@ -100,12 +109,22 @@ export function plan(goal: Goal, snapshot: Snapshot | undefined, options: PlanOp
       'Open the stack in the CloudFormation console, read the failed events and fix them (or `meetctl destroy` and deploy again).',
     );
   }
+  if (snapshot.ingress === 'direct' && (goal === 'powered-down' || goal === 'powered-up')) {
+    throw new PlanError(
+      `the ${goal === 'powered-down' ? 'power-down' : 'power-up'} tier does not exist in the direct ingress mode: there is no load balancer, so a stopped platform already bills nothing by the hour.`,
+      goal === 'powered-down'
+        ? 'Use `meetctl stop` (the same cost as powered down). Power tiers come with "ingress": "load-balancer".'
+        : 'Nothing to do: `meetctl start` starts the meeting server directly.',
+    );
+  }
   const wait = stackBusy(snapshot) ? [step.waitStable()] : [];
   const settled = settledPhase(current);
-  return [...wait, ...fromSettled(goal, settled)];
+  return [...wait, ...fromSettled(goal, settled, snapshot.ingress)];
 }
 
-function fromSettled(goal: Exclude<Goal, 'destroyed'>, from: Phase): Step[] {
+function fromSettled(goal: Exclude<Goal, 'destroyed'>, from: Phase, ingress: Ingress): Step[] {
+  const start = () => startFor(ingress);
+  const becomeReady = () => becomeReadyFor(ingress);
   switch (goal) {
     case 'running':
       switch (from) {
@@ -182,6 +201,8 @@ export function describeStep(s: Step): string {
       return 'wait until the task runs and its containers are healthy';
     case 'wait-targets-healthy':
       return 'wait until the load balancer sees the web target (443) healthy';
+    case 'wait-host-record':
+      return "wait until the meeting host's DNS record points at the task and Route 53 reports the change INSYNC";
     case 'check-endpoints':
       return 'check HTTPS, the certificate, the web client config and the XMPP websocket';
     case 'wait-tasks-stopped':

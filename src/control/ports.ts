@@ -1,4 +1,13 @@
-import type { CheckResult, LockLease, PowerState, StackSnapshot, StatsSample, TargetSnapshot, TaskSnapshot } from './snapshot.js';
+import type {
+  CheckResult,
+  LockLease,
+  PowerState,
+  StackSnapshot,
+  StatsSample,
+  TargetSnapshot,
+  TaskDnsStatus,
+  TaskSnapshot,
+} from './snapshot.js';
 
 /**
  * The narrow interfaces the control plane needs from AWS (and from the network). The CLI builds them
@@ -24,8 +33,16 @@ export interface ControlPorts {
     health(targetGroupArn: string): Promise<TargetSnapshot[]>;
   };
   readonly endpoints: {
-    /** HTTPS, certificate for the host, web client config, XMPP websocket upgrade. */
-    check(host: string): Promise<CheckResult[]>;
+    /**
+     * HTTPS, certificate for the host, web client config, XMPP websocket upgrade. With `connectTo`
+     * (direct mode: the task's address) the checks connect there, with SNI and Host set to `host`,
+     * so no resolver cache can make them pass or fail wrongly.
+     */
+    check(host: string, connectTo?: string): Promise<CheckResult[]>;
+  };
+  readonly taskDns: {
+    /** Direct mode: the DNS function's row for a task, and whether its record change is INSYNC. */
+    status(taskArn: string): Promise<TaskDnsStatus | undefined>;
   };
   readonly logs: {
     /** The last `lines` lines a container wrote (newest last). */

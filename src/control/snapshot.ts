@@ -3,6 +3,11 @@
  * everything else in the core is a pure function of it.
  */
 export type PowerState = 'on' | 'off';
+/**
+ * How browsers reach the task: `direct` (the task terminates TLS and the DNS function points the
+ * host at it) or `load-balancer` (a Network Load Balancer terminates TLS 443).
+ */
+export type Ingress = 'direct' | 'load-balancer';
 export type Health = 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
 
 export interface ContainerSnapshot {
@@ -71,10 +76,24 @@ export interface LockLease {
   readonly heartbeatAt: number;
 }
 
+/**
+ * Direct mode: what the DNS function recorded for the running task: its public IPv4 address, and
+ * whether the Route 53 change that pointed the meeting host at it is INSYNC on every server.
+ */
+export interface TaskDnsStatus {
+  readonly taskArn: string;
+  readonly ip?: string;
+  readonly inSync: boolean;
+}
+
 export interface Snapshot {
   /** Epoch milliseconds when observed. */
   readonly at: number;
   readonly stack: StackSnapshot;
+  /** From the stack's IngressMode output; stacks from before it existed are `load-balancer`. */
+  readonly ingress: Ingress;
+  /** Direct mode, while a task runs: where the meeting host's record stands for it. */
+  readonly taskDns?: TaskDnsStatus;
   /** Undefined when the service does not exist (powered down). */
   readonly service?: { readonly desired: number; readonly running: number; readonly pending: number };
   /** Live tasks and those stopped recently (ECS keeps stopped tasks about an hour). */

@@ -193,6 +193,31 @@ async function waitTargetsHealthy(
   );
 }
 
+async function waitHostRecord(
+  step: Extract<Step, { kind: 'wait-host-record' }>,
+  { rt, memory, stepStart, progress }: StepContext,
+): Promise<void> {
+  await pollWhileTaskLives(
+    rt,
+    step,
+    memory,
+    stepStart,
+    (s) => {
+      const dns = s.taskDns;
+      if (dns?.ip && dns.inSync) return { done: true };
+      if (!dns?.ip) return { waiting: 'waiting for the DNS function to point the meeting host at the task' };
+      return { waiting: `meeting host points at ${dns.ip}; waiting for Route 53 to report the change INSYNC` };
+    },
+    (w) =>
+      new StepFailure(
+        `the meeting host's DNS record did not follow the task within ${step.deadlineSeconds / 60} min (${w})`,
+        'deadline',
+        {},
+      ),
+    progress,
+  );
+}
+
 async function checkEndpoints(
   step: Extract<Step, { kind: 'check-endpoints' }>,
   { rt, stepStart, progress }: StepContext,
@@ -287,6 +312,7 @@ const RUNNERS: { readonly [K in Step['kind']]: Runner<K> } = {
   'set-desired': setDesired,
   'wait-task-running': waitTaskRunning,
   'wait-targets-healthy': waitTargetsHealthy,
+  'wait-host-record': waitHostRecord,
   'check-endpoints': checkEndpoints,
   'wait-tasks-stopped': waitTasksStopped,
   'delete-stack': deleteStack,

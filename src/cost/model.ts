@@ -1,4 +1,5 @@
 import { SIZE_PRESETS, type SizeName, type SizePreset } from '../config/presets.js';
+import type { Ingress } from '../control/snapshot.js';
 import { PRICES, type Prices, REQUIREMENTS_TABLE } from './prices.js';
 
 /** Hours in the month the scenarios use: 31 days, so that 744 running hours means "always on". */
@@ -44,6 +45,12 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
 };
 
 export interface CostInput {
+  /**
+   * direct: no load balancer (nothing billed by the hour while stopped; a second secret for the
+   * task's certificate). load-balancer (the default here, the requirements' design): the NLB and its
+   * addresses bill every hour unless powered down.
+   */
+  readonly ingress?: Ingress;
   readonly size: SizePreset;
   readonly sizeName: string;
   readonly architecture: 'arm64' | 'x86_64';
@@ -54,7 +61,7 @@ export interface CostInput {
 /** One priced line: what it is, when it bills, and its rate. */
 export interface RateLine {
   readonly item: string;
-  readonly billed: 'per running hour' | 'per idle hour (stopped)' | 'per month';
+  readonly billed: 'per running hour' | 'per idle hour (stopped)' | 'per month' | 'per request';
   readonly usd: number;
   readonly note: string;
 }
@@ -76,6 +83,7 @@ export interface Comparison {
 }
 
 export interface CostEstimate {
+  readonly ingress: Ingress;
   readonly pricesAsOf: string;
   readonly region: string;
   readonly hoursPerMonth: number;
@@ -101,14 +109,18 @@ const round = (usd: number) => Math.round(usd * 100) / 100;
 export function estimateCost(input: CostInput): CostEstimate {
   const prices = input.prices ?? PRICES;
   const a = input.assumptions ?? DEFAULT_ASSUMPTIONS;
+  const ingress = input.ingress ?? 'load-balancer';
+  const balanced = ingress === 'load-balancer';
   const fargate = prices.fargate[input.architecture];
   const memoryGb = input.size.memoryMiB / 1024;
 
   const taskHour = input.size.vcpu * fargate.vcpuHour + memoryGb * fargate.gbHour;
   const taskIpHour = prices.publicIpv4Hour;
-  const nlbHour = prices.nlb.hour;
-  const nlbIpsHour = a.loadBalancerAddresses * prices.publicIpv4Hour;
-  const nlcuHour = ((a.averageParticipants * a.processedGbPerParticipantHour) / prices.nlb.gbPerNlcu) * prices.nlb.nlcuHour;
+  const nlbHour = balanced ? prices.nlb.hour : 0;
+  const nlbIpsHour = balanced ? a.loadBalancerAddresses * prices.publicIpv4Hour : 0;
+  const nlcuHour = balanced
+    ? ((a.averageParticipants * a.processedGbPerParticipantHour) / prices.nlb.gbPerNlcu) * prices.nlb.nlcuHour
+    : 0;
   const egressGbPerHour = a.averageParticipants * a.egressGbPerParticipantHour;
   const logsHour = a.logsGbPerRunningHour * prices.cloudWatchLogs.ingestGb;
   // The participant and conference metrics only get data while a task runs.
@@ -121,7 +133,8 @@ export function estimateCost(input: CostInput): CostEstimate {
     Math.max(0, a.guardInvocationsMonth - prices.lambda.freeRequestsMonth) * (prices.lambda.requestsPerMillion / 1_000_000);
 
   const fixed = {
-    secret: prices.secretsManagerSecretMonth,
+    // The internal passwords; in direct mode also the task's certificate.
+    secret: (balanced ? 1 : 2) * prices.secretsManagerSecretMonth,
     zone: prices.route53HostedZoneMonth,
     recordings: a.recordingsGb * prices.s3.standardGbMonth,
     automation: automationMonthly,
@@ -154,6 +167,34 @@ export function estimateCost(input: CostInput): CostEstimate {
     };
   });
 
+  const loadBalancerRates: RateLine[] = [
+    {
+      item: 'Load balancer capacity units (NLCU)',
+      billed: 'per running hour',
+      usd: nlcuHour,
+      note: `${a.averageParticipants} people × ${a.processedGbPerParticipantHour} GB/h processed × $${prices.nlb.nlcuHour}/NLCU-h`,
+    },
+    {
+      item: 'Network Load Balancer',
+      billed: 'per idle hour (stopped)',
+      usd: nlbHour,
+      note: `$${nlbHour}/h, also while running; removed when powered down`,
+    },
+    {
+      item: `Load balancer public IPv4 addresses (${a.loadBalancerAddresses})`,
+      billed: 'per idle hour (stopped)',
+      usd: nlbIpsHour,
+      note: `${a.loadBalancerAddresses} × $${prices.publicIpv4Hour}/h, also while running; gone when powered down`,
+    },
+  ];
+  const directRates: RateLine[] = [
+    {
+      item: 'Asleep page (HTTP API, function) and DNS/certificate functions',
+      billed: 'per request',
+      usd: prices.httpApiRequestsPerMillion / 1_000_000,
+      note: `$${prices.httpApiRequestsPerMillion} per million page views; the functions run a few times a day within the Lambda free tier`,
+    },
+  ];
   const rates: RateLine[] = [
     {
       item: `Fargate task (${input.sizeName}: ${input.size.vcpu} vCPU, ${memoryGb} GB, ${input.architecture})`,
@@ -162,12 +203,7 @@ export function estimateCost(input: CostInput): CostEstimate {
       note: `${input.size.vcpu} × $${fargate.vcpuHour}/vCPU-h + ${memoryGb} × $${fargate.gbHour}/GB-h`,
     },
     { item: 'Task public IPv4 address', billed: 'per running hour', usd: taskIpHour, note: `$${prices.publicIpv4Hour}/h` },
-    {
-      item: 'Load balancer capacity units (NLCU)',
-      billed: 'per running hour',
-      usd: nlcuHour,
-      note: `${a.averageParticipants} people × ${a.processedGbPerParticipantHour} GB/h processed × $${prices.nlb.nlcuHour}/NLCU-h`,
-    },
+    ...(balanced ? loadBalancerRates.slice(0, 1) : []),
     {
       item: 'Internet egress (video to participants)',
       billed: 'per running hour',
@@ -186,19 +222,15 @@ export function estimateCost(input: CostInput): CostEstimate {
       usd: metricsHour,
       note: `2 × $${prices.cloudWatch.metricMonth}/metric-month, only for hours with data`,
     },
+    ...(balanced ? loadBalancerRates.slice(1) : directRates),
     {
-      item: 'Network Load Balancer',
-      billed: 'per idle hour (stopped)',
-      usd: nlbHour,
-      note: `$${nlbHour}/h, also while running; removed when powered down`,
+      item: balanced ? 'Secrets Manager secret' : 'Secrets Manager secrets (2)',
+      billed: 'per month',
+      usd: fixed.secret,
+      note: balanced
+        ? 'one secret holds every internal password'
+        : "the internal passwords, and the task's TLS certificate and key",
     },
-    {
-      item: `Load balancer public IPv4 addresses (${a.loadBalancerAddresses})`,
-      billed: 'per idle hour (stopped)',
-      usd: nlbIpsHour,
-      note: `${a.loadBalancerAddresses} × $${prices.publicIpv4Hour}/h, also while running; gone when powered down`,
-    },
-    { item: 'Secrets Manager secret', billed: 'per month', usd: fixed.secret, note: 'one secret holds every internal password' },
     {
       item: 'Route 53 hosted zone',
       billed: 'per month',
@@ -229,16 +261,28 @@ export function estimateCost(input: CostInput): CostEstimate {
   }));
 
   const ipMonth = HOURS_PER_MONTH * nlbIpsHour;
-  const differences = [
-    `Compute: the requirements price 4 vCPU / 8 GB x86 at $${REQUIREMENTS_TABLE.fargateHour}/h; this config runs ${input.size.vcpu} vCPU / ${memoryGb} GB ${input.architecture} at $${taskHour.toFixed(4)}/h${input.architecture === 'arm64' ? ' (Graviton is ~20% cheaper)' : ''}.`,
-    `Load balancer hours: the requirements count $${REQUIREMENTS_TABLE.nlbMonthly} (720 h); a 744-hour month at $${nlbHour}/h is $${(HOURS_PER_MONTH * nlbHour).toFixed(2)}.`,
-    `Public IPv4 (billed since 2024-02): the load balancer's ${a.loadBalancerAddresses} addresses cost $${ipMonth.toFixed(2)}/month while not powered down, plus $${taskIpHour}/h for the task's address while running; the requirements omit both.`,
-    `Media traffic: internet egress ($${prices.dataTransferOut.gb}/GB after ${prices.dataTransferOut.freeGbMonth} GB free) and NLCUs grow with participants; the requirements omit them. At ${a.averageParticipants} people that is $${(nlcuHour + egressGbPerHour * prices.dataTransferOut.gb).toFixed(2)} per running hour once the free tier is used.`,
-    `Fixed: Route 53 zone $${fixed.zone}, ${a.recordingsGb} GB of recordings $${fixed.recordings.toFixed(2)} and the automation's alarm $${fixed.automation.toFixed(2)} are counted here; the requirements count S3 at $0.02 and no zone.`,
-    `Powering down between meetings (instead of only stopping) removes the load balancer and its addresses: idle cost falls from $${(HOURS_PER_MONTH * idleHourUsd.stopped + fixedMonthly).toFixed(2)} to $${fixedMonthly.toFixed(2)} a month.`,
-  ];
+  const differences = balanced
+    ? loadBalancerDifferences()
+    : [
+        `Compute: the requirements price 4 vCPU / 8 GB x86 at $${REQUIREMENTS_TABLE.fargateHour}/h; this config runs ${input.size.vcpu} vCPU / ${memoryGb} GB ${input.architecture} at $${taskHour.toFixed(4)}/h${input.architecture === 'arm64' ? ' (Graviton is ~20% cheaper)' : ''}.`,
+        `No load balancer (ingress "direct"): the requirements' $${REQUIREMENTS_TABLE.nlbMonthly}/month NLB is gone; the task terminates TLS itself and DNS follows it, so a stopped platform bills nothing by the hour.`,
+        `Public IPv4 (billed since 2024-02): only the task's address, $${taskIpHour}/h while running; the requirements omit it.`,
+        `Media traffic: internet egress ($${prices.dataTransferOut.gb}/GB after ${prices.dataTransferOut.freeGbMonth} GB free) grows with participants; the requirements omit it. At ${a.averageParticipants} people that is $${(egressGbPerHour * prices.dataTransferOut.gb).toFixed(2)} per running hour once the free tier is used.`,
+        `Fixed: two secrets $${fixed.secret.toFixed(2)}, the Route 53 zone $${fixed.zone}, ${a.recordingsGb} GB of recordings $${fixed.recordings.toFixed(2)} and the automation's alarm $${fixed.automation.toFixed(2)}; the requirements count S3 at $0.02 and no zone.`,
+      ];
+  function loadBalancerDifferences(): string[] {
+    return [
+      `Compute: the requirements price 4 vCPU / 8 GB x86 at $${REQUIREMENTS_TABLE.fargateHour}/h; this config runs ${input.size.vcpu} vCPU / ${memoryGb} GB ${input.architecture} at $${taskHour.toFixed(4)}/h${input.architecture === 'arm64' ? ' (Graviton is ~20% cheaper)' : ''}.`,
+      `Load balancer hours: the requirements count $${REQUIREMENTS_TABLE.nlbMonthly} (720 h); a 744-hour month at $${nlbHour}/h is $${(HOURS_PER_MONTH * nlbHour).toFixed(2)}.`,
+      `Public IPv4 (billed since 2024-02): the load balancer's ${a.loadBalancerAddresses} addresses cost $${ipMonth.toFixed(2)}/month while not powered down, plus $${taskIpHour}/h for the task's address while running; the requirements omit both.`,
+      `Media traffic: internet egress ($${prices.dataTransferOut.gb}/GB after ${prices.dataTransferOut.freeGbMonth} GB free) and NLCUs grow with participants; the requirements omit them. At ${a.averageParticipants} people that is $${(nlcuHour + egressGbPerHour * prices.dataTransferOut.gb).toFixed(2)} per running hour once the free tier is used.`,
+      `Fixed: Route 53 zone $${fixed.zone}, ${a.recordingsGb} GB of recordings $${fixed.recordings.toFixed(2)} and the automation's alarm $${fixed.automation.toFixed(2)} are counted here; the requirements count S3 at $0.02 and no zone.`,
+      `Powering down between meetings (instead of only stopping) removes the load balancer and its addresses: idle cost falls from $${(HOURS_PER_MONTH * idleHourUsd.stopped + fixedMonthly).toFixed(2)} to $${fixedMonthly.toFixed(2)} a month.`,
+    ];
+  }
 
   return {
+    ingress,
     pricesAsOf: prices.asOf,
     region: prices.region,
     hoursPerMonth: HOURS_PER_MONTH,
@@ -255,6 +299,15 @@ export function estimateCost(input: CostInput): CostEstimate {
 }
 
 /** The estimate for a config's size preset and architecture, with the default assumptions. */
-export function estimateForConfig(config: { readonly size: SizeName; readonly architecture: 'arm64' | 'x86_64' }): CostEstimate {
-  return estimateCost({ size: SIZE_PRESETS[config.size], sizeName: config.size, architecture: config.architecture });
+export function estimateForConfig(config: {
+  readonly size: SizeName;
+  readonly architecture: 'arm64' | 'x86_64';
+  readonly ingress: Ingress;
+}): CostEstimate {
+  return estimateCost({
+    size: SIZE_PRESETS[config.size],
+    sizeName: config.size,
+    architecture: config.architecture,
+    ingress: config.ingress,
+  });
 }

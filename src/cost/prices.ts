@@ -15,6 +15,8 @@ export const PRICES = {
   /** Every public IPv4 address, attached or not (Elastic IPs, the task's public IP). */
   publicIpv4Hour: 0.005,
   secretsManagerSecretMonth: 0.4,
+  /** API Gateway HTTP API requests (the direct mode's asleep page), first 300 M a month. */
+  httpApiRequestsPerMillion: 1.0,
   route53HostedZoneMonth: 0.5,
   s3: { standardGbMonth: 0.023, infrequentAccessGbMonth: 0.0125 },
   /** Internet egress: the first 100 GB a month are free (account-wide), then $0.09/GB up to 10 TB. */

@@ -14,6 +14,7 @@ export type Purpose =
   | 'DNS'
   | 'Permissions (IAM)'
   | 'Automation and control plane'
+  | 'Direct ingress (TLS, DNS)'
   | 'Deploy-time helpers';
 
 /** Purpose of each resource type, in the order `plan` prints them. */
@@ -33,6 +34,7 @@ const PURPOSE_BY_TYPE: ReadonlyArray<readonly [RegExp, Purpose]> = [
     /^AWS::(DynamoDB::Table|Logs::MetricFilter|CloudWatch::Alarm|Events::Rule|Scheduler::.*|SNS::.*|Budgets::Budget)$/,
     'Automation and control plane',
   ],
+  [/^AWS::ApiGatewayV2::/, 'Direct ingress (TLS, DNS)'],
   [/^(AWS::Lambda::.*|Custom::.*|AWS::CloudFormation::CustomResource)$/, 'Deploy-time helpers'],
 ];
 export const PURPOSES: readonly Purpose[] = [...new Set(PURPOSE_BY_TYPE.map(([, purpose]) => purpose))];
@@ -49,11 +51,14 @@ export interface InventoryGroup {
   readonly items: readonly InventoryItem[];
 }
 
-/** Constructs whose every resource serves the automation (its functions, roles and logs included). */
-const AUTOMATION_PREFIX = 'Automation';
+/** Constructs whose every resource serves one purpose (their functions, roles and logs included). */
+const PURPOSE_BY_CONSTRUCT: ReadonlyArray<readonly [RegExp, Purpose]> = [
+  [/^Automation/, 'Automation and control plane'],
+  [/^(TaskCertificate|TaskDns|Asleep)/, 'Direct ingress (TLS, DNS)'],
+];
 
 export function purposeOf(type: string, logicalId = ''): Purpose {
-  if (logicalId.startsWith(AUTOMATION_PREFIX)) return 'Automation and control plane';
+  for (const [pattern, purpose] of PURPOSE_BY_CONSTRUCT) if (pattern.test(logicalId)) return purpose;
   for (const [pattern, purpose] of PURPOSE_BY_TYPE) if (pattern.test(type)) return purpose;
   return 'Deploy-time helpers';
 }

@@ -1,12 +1,94 @@
 import { SIZE_PRESETS } from '../config/presets.js';
 import { parseRelease } from '../config/release.js';
 import type { MeetConfig } from '../config/schema.js';
+import type { Ingress } from '../control/snapshot.js';
 import { type CostEstimate, estimateForConfig } from '../cost/model.js';
-import { HTTPS_PORT, JVB_MEDIA_PORT } from '../infra/constructs/ports.js';
+import { HTTP_PORT, HTTPS_PORT, JVB_MEDIA_PORT } from '../infra/constructs/ports.js';
 import { countByType, inventory, type Purpose, type TemplateLike } from './inventory.js';
+import { modelledStartSeconds, type StartStage, startStages } from './start-time.js';
+
+const media = {
+  address: "the task's public IPv4 address (changes with every start)",
+  port: JVB_MEDIA_PORT,
+  protocol: 'UDP',
+  exposure: 'internet',
+  purpose: 'Audio and video straight to the bridge, which learns and advertises this address through STUN',
+} as const;
+
+function loadBalancerEndpoints(domain: string, webPort: number): PlanReport['endpoints'] {
+  return [
+    {
+      address: `https://${domain}`,
+      port: HTTPS_PORT,
+      protocol: 'TLS (TCP)',
+      exposure: 'internet',
+      purpose: 'Web app, XMPP websocket and BOSH; TLS ends at the load balancer (ACM certificate)',
+    },
+    media,
+    {
+      address: 'task',
+      port: webPort,
+      protocol: 'HTTP (TCP)',
+      exposure: 'load balancer only',
+      purpose: 'web container behind the TLS listener',
+    },
+  ];
+}
+
+function directEndpoints(domain: string, webPort: number): PlanReport['endpoints'] {
+  return [
+    {
+      address: `https://${domain} (DNS follows the task; the asleep page while stopped)`,
+      port: HTTPS_PORT,
+      protocol: 'TLS (TCP)',
+      exposure: 'internet',
+      purpose: "Web app, XMPP websocket and BOSH; TLS ends in the task's nginx sidecar (Let's Encrypt certificate)",
+    },
+    {
+      address: `http://${domain}`,
+      port: HTTP_PORT,
+      protocol: 'HTTP (TCP)',
+      exposure: 'internet',
+      purpose: 'Only a redirect to HTTPS',
+    },
+    media,
+    {
+      address: 'task',
+      port: webPort,
+      protocol: 'HTTP (TCP)',
+      exposure: 'task only (127.0.0.1)',
+      purpose: 'web container behind the sidecar',
+    },
+  ];
+}
+
+/** One ingress mode, for the side-by-side comparison. */
+export interface ModeSummary {
+  readonly ingress: Ingress;
+  /** The mode the config asks for. */
+  readonly configured: boolean;
+  /** Resources its template creates (absent when only the configured mode was synthesized). */
+  readonly resources?: number;
+  readonly loadBalancer: boolean;
+  /** A month with no meeting, idle as stopped (USD). */
+  readonly idleMonthUsd: number;
+  /** The same month powered down (load-balancer mode only). */
+  readonly idleMonthPoweredDownUsd?: number;
+  readonly runningHourUsd: number;
+  /** Modelled stopped → READY; not measured on a real account yet. */
+  readonly start: {
+    readonly seconds: number;
+    readonly range: readonly [number, number];
+    readonly stages: readonly StartStage[];
+    readonly measured: false;
+  };
+}
 
 /** What `meetctl plan --json` prints. Documented in docs/reference.md. */
 export interface PlanReport {
+  readonly ingress: Ingress;
+  /** Both ingress modes side by side, the configured one first. */
+  readonly modes: readonly ModeSummary[];
   readonly stackName: string;
   readonly region: string;
   readonly domain: string;
@@ -26,19 +108,47 @@ export interface PlanReport {
     address: string;
     port: number;
     protocol: string;
-    exposure: 'internet' | 'load balancer only';
+    exposure: 'internet' | 'load balancer only' | 'task only (127.0.0.1)';
     purpose: string;
   }>;
   readonly cost: CostEstimate;
 }
 
-export function buildPlanReport(config: MeetConfig, template: TemplateLike): PlanReport {
+/**
+ * The plan of a config from its synthesized template; `otherModeTemplate` (the same config in the
+ * other ingress mode) adds that mode's resource count to the side-by-side comparison.
+ */
+export function buildPlanReport(config: MeetConfig, template: TemplateLike, otherModeTemplate?: TemplateLike): PlanReport {
   const size = SIZE_PRESETS[config.size];
   const release = parseRelease(config.jitsiRelease);
   const webPort = release?.webPort ?? 8000;
   const groups = inventory(template);
   const all = groups.flatMap((g) => g.items);
+  const mode = (ingress: Ingress): ModeSummary => {
+    const estimate = estimateForConfig({ ...config, ingress });
+    const idle = estimate.scenarios.find((s) => s.hours === 0);
+    const modelled = modelledStartSeconds(ingress);
+    const count =
+      ingress === config.ingress
+        ? all.length
+        : otherModeTemplate
+          ? inventory(otherModeTemplate).flatMap((g) => g.items).length
+          : undefined;
+    return {
+      ingress,
+      configured: ingress === config.ingress,
+      ...(count !== undefined ? { resources: count } : {}),
+      loadBalancer: ingress === 'load-balancer',
+      idleMonthUsd: idle?.byTier.stopped ?? 0,
+      ...(ingress === 'load-balancer' ? { idleMonthPoweredDownUsd: idle?.byTier['powered-down'] ?? 0 } : {}),
+      runningHourUsd: estimate.runningHourUsd,
+      start: { seconds: modelled.seconds, range: modelled.range, stages: startStages(ingress), measured: false },
+    };
+  };
+  const other: Ingress = config.ingress === 'direct' ? 'load-balancer' : 'direct';
   return {
+    ingress: config.ingress,
+    modes: [mode(config.ingress), mode(other)],
     stackName: config.stackName,
     region: config.region,
     domain: config.domain,
@@ -54,29 +164,8 @@ export function buildPlanReport(config: MeetConfig, template: TemplateLike): Pla
         resources: countByType(g.items).map((c) => ({ type: c.type, count: c.count, removedWhenPoweredDown: c.poweredOnly })),
       })),
     },
-    endpoints: [
-      {
-        address: `https://${config.domain}`,
-        port: HTTPS_PORT,
-        protocol: 'TLS (TCP)',
-        exposure: 'internet',
-        purpose: 'Web app, XMPP websocket and BOSH; TLS ends at the load balancer (ACM certificate)',
-      },
-      {
-        address: "the task's public IPv4 address (changes with every start)",
-        port: JVB_MEDIA_PORT,
-        protocol: 'UDP',
-        exposure: 'internet',
-        purpose: 'Audio and video straight to the bridge, which learns and advertises this address through STUN',
-      },
-      {
-        address: 'task',
-        port: webPort,
-        protocol: 'HTTP (TCP)',
-        exposure: 'load balancer only',
-        purpose: 'web container behind the TLS listener',
-      },
-    ],
+    endpoints:
+      config.ingress === 'direct' ? directEndpoints(config.domain, webPort) : loadBalancerEndpoints(config.domain, webPort),
     cost: estimateForConfig(config),
   };
 }

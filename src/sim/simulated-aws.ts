@@ -9,7 +9,17 @@ import type {
   TransitionEvent,
 } from '../control/ports.js';
 import { wrapPorts } from '../control/ports.js';
-import type { CheckResult, LockLease, PowerState, StatsSample, TargetSnapshot, TaskSnapshot } from '../control/snapshot.js';
+import type {
+  CheckResult,
+  Ingress,
+  LockLease,
+  PowerState,
+  StatsSample,
+  TargetSnapshot,
+  TaskDnsStatus,
+  TaskSnapshot,
+} from '../control/snapshot.js';
+import { DNS_INSYNC_SECONDS, DNS_SWITCH_SECONDS, TARGET_REGISTRATION_SECONDS, TASK_TIMELINE } from '../plan/start-time.js';
 
 /**
  * A simulated AWS for tests, demos and benchmarks (MEETCTL_SIMULATE=1): nothing leaves the machine.
@@ -107,6 +117,8 @@ export interface Faults {
   powerChangeFails?: boolean;
   /** The stats sidecar writes nothing (jicofo does not answer). */
   statsSilent?: boolean;
+  /** Direct mode: the DNS function never points the host at the task (e.g. it lacks permission). */
+  dnsNeverSwitches?: boolean;
 }
 
 interface SimTask {
@@ -119,8 +131,18 @@ interface SimTask {
 }
 
 const SECOND = 1000;
-/** Timeline of a healthy task, from creation (seconds). */
-export const TIMING = { pending: 10, running: 40, healthy: 70, targetsHealthy: 130, draining: 20, powerChange: 120, delete: 300 };
+/** Timeline of a healthy task, from creation (seconds): the start-time model of src/plan/start-time.ts. */
+export const TIMING = {
+  pending: TASK_TIMELINE.placed,
+  running: TASK_TIMELINE.running,
+  healthy: TASK_TIMELINE.healthy,
+  targetsHealthy: TARGET_REGISTRATION_SECONDS,
+  dnsSwitched: TASK_TIMELINE.running + DNS_SWITCH_SECONDS,
+  dnsInSync: TASK_TIMELINE.running + DNS_SWITCH_SECONDS + DNS_INSYNC_SECONDS,
+  draining: 20,
+  powerChange: 120,
+  delete: 300,
+};
 
 export class InMemoryState implements StateStore {
   lock?: LockLease;
@@ -248,6 +270,8 @@ export class SimAws {
 
   readonly stackName: string;
   readonly domain: string;
+  /** direct: no load balancer; the DNS function's rows and Route 53 changes instead of target health. */
+  ingress: Ingress;
 
   constructor(
     readonly clock: Clock,
@@ -258,11 +282,13 @@ export class SimAws {
       desired?: number;
       stackName?: string;
       domain?: string;
+      ingress?: Ingress;
     } = {},
     readonly faults: Faults = options.faults ?? {},
   ) {
     this.stackName = options.stackName ?? 'Meet-meet-ne3d-org';
     this.domain = options.domain ?? 'meet.ne3d.org';
+    this.ingress = options.ingress ?? 'load-balancer';
     this.power = options.power ?? 'on';
     this.serviceExists = this.power === 'on';
     this.state = new InMemoryState(clock);
@@ -330,7 +356,7 @@ export class SimAws {
    * applies the template's DesiredCount on every update that touches the service (a new task
    * definition, for one): aws/containers-roadmap #493. A running task is replaced.
    */
-  async deploy(desiredCount: number, options: { changesTaskDefinition?: boolean } = {}): Promise<void> {
+  async deploy(desiredCount: number, options: { changesTaskDefinition?: boolean; ingress?: Ingress } = {}): Promise<void> {
     this.call();
     if (this.stackStatus.endsWith('_IN_PROGRESS')) {
       throw new PortError('other', 'ValidationError', `Stack is in ${this.stackStatus} state and can not be updated.`);
@@ -343,6 +369,14 @@ export class SimAws {
       this.serviceExists = this.power === 'on';
     }
     this.templateDesired = desiredCount;
+    if (options.ingress && options.ingress !== this.ingress) {
+      // A mode switch: direct has no power-down tier, so the stack comes up on (and the task is replaced).
+      this.ingress = options.ingress;
+      if (this.ingress === 'direct') {
+        this.power = 'on';
+        this.serviceExists = true;
+      }
+    }
     this.stackStatus = 'UPDATE_IN_PROGRESS';
     this.stackChangeUntil = this.clock.now() + TIMING.powerChange * SECOND;
     if (this.serviceExists) {
@@ -390,6 +424,11 @@ export class SimAws {
         this.caller = previous;
       }
     });
+  }
+
+  /** The public IPv4 address a task got (documentation range, one per task). */
+  taskIp(task: { arn: string }): string {
+    return `198.51.100.${(Number(/(\d+)$/.exec(task.arn)?.[1] ?? 0) % 250) + 1}`;
   }
 
   private newArn(): string {
@@ -527,7 +566,8 @@ export class SimAws {
       ClusterName: 'meet-cluster',
       RecordingsBucketName: 'meet-recordings-bucket',
       StateTableName: 'meet-state',
-      LogGroupNames: 'web=/meet/web,prosody=/meet/prosody,jicofo=/meet/jicofo,jvb=/meet/jvb,stats=/meet/stats',
+      LogGroupNames: `web=/meet/web,prosody=/meet/prosody,jicofo=/meet/jicofo,jvb=/meet/jvb,stats=/meet/stats${this.ingress === 'direct' ? ',tls=/meet/tls' : ''}`,
+      IngressMode: this.ingress,
       ScheduleGroupName: this.stackName,
       EventLogGroupName: `${this.stackName}-events`,
       SchedulerRoleArn: 'arn:aws:iam::111122223333:role/meet-scheduler',
@@ -535,7 +575,7 @@ export class SimAws {
       ...(this.serviceExists
         ? {
             ServiceName: 'meet-service',
-            WebTargetGroupArn: 'arn:tg/web',
+            ...(this.ingress === 'load-balancer' ? { WebTargetGroupArn: 'arn:tg/web' } : {}),
           }
         : {}),
     };
@@ -546,6 +586,7 @@ export class SimAws {
     return {
       at: this.clock.now(),
       power: this.power,
+      ingress: this.ingress,
       stackStatus: this.stackStatus,
       stackChangeUntil: this.stackChangeUntil,
       pendingPower: this.pendingPower,
@@ -570,6 +611,7 @@ export class SimAws {
   restore(saved: Record<string, unknown>): void {
     const get = <T>(key: string, fallback: T): T => (key in saved && saved[key] !== undefined ? (saved[key] as T) : fallback);
     this.power = get('power', this.power);
+    this.ingress = get('ingress', this.ingress);
     this.stackStatus = get('stackStatus', this.stackStatus);
     this.stackChangeUntil = get('stackChangeUntil', this.stackChangeUntil);
     this.pendingPower = get<PowerState | undefined>('pendingPower', undefined);
@@ -614,6 +656,10 @@ export class SimAws {
         this.call();
         if (this.stackStatus.endsWith('_IN_PROGRESS')) {
           throw new PortError('other', 'ValidationError', `Stack is in ${this.stackStatus} state and can not be updated.`);
+        }
+        if (this.ingress === 'direct' && power === 'off') {
+          // The direct-mode template allows only "on".
+          throw new PortError('other', 'ValidationError', "Parameter 'PowerState' must be one of AllowedValues");
         }
         this.recordMutation('setPower');
         // CloudFormation answers an update that changes nothing with "No updates are to be performed."
@@ -667,22 +713,41 @@ export class SimAws {
       },
     },
     endpoints: {
-      check: async (host): Promise<CheckResult[]> => {
+      check: async (host, connectTo): Promise<CheckResult[]> => {
         this.call();
         const now = this.clock.now();
-        const ready = this.targetStates(now).some((t) => t.state === 'healthy');
+        const ready =
+          this.ingress === 'direct'
+            ? this.tasks.some(
+                (t) =>
+                  t.stoppedAt === undefined &&
+                  t.stopRequestedAt === undefined &&
+                  this.snapshotTask(t, now).health === 'HEALTHY' &&
+                  connectTo === this.taskIp(t),
+              )
+            : this.targetStates(now).some((t) => t.state === 'healthy');
         const https: CheckResult = ready
-          ? { name: 'https', status: 'pass', detail: `https://${host}/ answered 200` }
-          : { name: 'https', status: 'fail', detail: 'connection refused', hint: 'wait for the targets' };
+          ? { name: 'https', status: 'pass', detail: `https://${host}/ answered 200${connectTo ? ` at ${connectTo}` : ''}` }
+          : { name: 'https', status: 'fail', detail: 'connection refused', hint: 'wait for the task' };
         const certificate: CheckResult = this.faults.wrongCertificate
           ? {
               name: 'certificate',
               status: 'fail',
               detail: `certificate is for other.example.org, not ${host}`,
-              hint: 'check the ACM certificate',
+              hint: 'check the certificate',
             }
           : { name: 'certificate', status: ready ? 'pass' : 'skip', detail: `valid for ${host}` };
         return [https, certificate, { name: 'websocket', status: ready ? 'pass' : 'skip', detail: 'upgraded (101)' }];
+      },
+    },
+    taskDns: {
+      status: async (taskArn): Promise<TaskDnsStatus | undefined> => {
+        this.call();
+        const task = this.tasks.find((t) => t.arn === taskArn);
+        if (this.ingress !== 'direct' || !task || this.faults.dnsNeverSwitches) return undefined;
+        const age = (this.clock.now() - task.createdAt) / SECOND;
+        if (this.lastStatus(task, this.clock.now()) !== 'RUNNING' || age < TIMING.dnsSwitched) return undefined;
+        return { taskArn, ip: this.taskIp(task), inSync: age >= TIMING.dnsInSync };
       },
     },
     logs: {

@@ -4,7 +4,19 @@ import * as path from 'node:path';
 import type { AwsPorts } from '../aws/ports.js';
 import type { CdkRunner } from '../cli/deps.js';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES } from '../control/outputs.js';
+import type { Ingress } from '../control/snapshot.js';
 import { SimAws, VirtualClock } from './simulated-aws.js';
+
+/** The ingress mode a (validated) config file asks for; the schema's default when it names none. */
+function configuredIngress(file: string | undefined): Ingress | undefined {
+  if (!file) return undefined;
+  try {
+    const raw = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as { ingress?: unknown };
+    return raw.ingress === 'load-balancer' ? 'load-balancer' : 'direct';
+  } catch {
+    return undefined;
+  }
+}
 
 /** The account the simulated AWS answers for (unless the config names one). */
 export const SIMULATED_ACCOUNT = '111122223333';
@@ -27,12 +39,15 @@ export class Simulation {
 
   constructor(private readonly dir?: string) {}
 
-  /** The world of a stack: loaded from its file, or a fresh one (deployed, stopped, nobody in a call). */
-  world(stackName: string, domain: string): SimAws {
+  /**
+   * The world of a stack: loaded from its file, or a fresh one (deployed in the config's ingress mode,
+   * stopped, nobody in a call). A saved world keeps the mode it was last deployed in.
+   */
+  world(stackName: string, domain: string, ingress: Ingress = 'direct'): SimAws {
     const known = this.worlds.get(stackName);
     if (known) return known.sim;
     const file = simulationFile(stackName, this.dir);
-    const sim = new SimAws(this.clock, { stackName, domain });
+    const sim = new SimAws(this.clock, { stackName, domain, ingress });
     try {
       const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
       sim.restore(saved);
@@ -65,10 +80,12 @@ export class Simulation {
   }
 
   /** The deploy ports (identity, stack, service counts) answered by the world of `stackName`. */
-  awsPorts(domain: string | undefined): AwsPorts {
+  awsPorts(domain: string | undefined, ingress?: Ingress): AwsPorts {
     return {
       identity: { accountId: async () => SIMULATED_ACCOUNT },
-      stacks: { describe: async (stackName) => this.world(stackName, domain ?? 'meet.example.org').ports.stack.describe() },
+      stacks: {
+        describe: async (stackName) => this.world(stackName, domain ?? 'meet.example.org', ingress).ports.stack.describe(),
+      },
       services: {
         counts: async (cluster, service) => {
           for (const { sim } of this.worlds.values()) {
@@ -83,12 +100,14 @@ export class Simulation {
 
   /** `cdk deploy` against the world: CloudFormation's update, with the DesiredCount it was given. */
   cdkRunner(): CdkRunner {
-    return async (args) => {
+    return async (args, options) => {
       const stackName = args[1] ?? '';
       const sim = this.worlds.get(stackName)?.sim;
       if (!sim) return 1;
       const desired = args.find((a) => a.startsWith(`${DESIRED_COUNT_PARAMETER}=`))?.split('=')[1];
-      await sim.deploy(Number(desired ?? 0));
+      // The template deployed is the config's: its ingress mode is the one the stack takes.
+      const ingress = configuredIngress(options.env.MEET_CONFIG);
+      await sim.deploy(Number(desired ?? 0), ingress ? { ingress } : {});
       await this.clock.sleep(5 * 60_000);
       sim.tick(this.clock.now());
       return 0;

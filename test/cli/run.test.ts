@@ -96,9 +96,17 @@ describe('meetctl plan', () => {
     ]) {
       expect(result.stdout).toContain(heading);
     }
-    expect(result.stdout).toMatch(/https:\/\/meet\.example\.org\n\s+Port: 443/);
+    expect(result.stdout).toMatch(
+      /https:\/\/meet\.example\.org \(DNS follows the task; the asleep page while stopped\)\n\s+Port: 443/,
+    );
     expect(result.stdout).toMatch(/Port: 10000\n\s+Protocol: UDP/);
-    expect(result.stdout).toContain('ElasticLoadBalancingV2::LoadBalancer*');
+    // The example is in direct mode: no load balancer, and both modes side by side.
+    expect(result.stdout).not.toContain('ElasticLoadBalancingV2::LoadBalancer');
+    expect(result.stdout).toContain('Ingress modes side by side');
+    expect(result.stdout).toContain('direct (configured)');
+    expect(result.stdout).toContain('Network Load Balancer (TLS 443)');
+    expect(result.stdout).toMatch(/Route 53 change INSYNC: 40 s/);
+    expect(result.stdout).toContain('a model from the figures below until it is measured');
     expect(result.stdout).toMatch(
       /Automation and control plane +[\s\S]*CloudWatch::Alarm[\s\S]*Scheduler::ScheduleGroup[\s\S]*Budgets::Budget/,
     );
@@ -129,10 +137,20 @@ describe('meetctl plan', () => {
       stackName: 'Meet-meet-ne3d-org',
       domain: 'meet.ne3d.org',
       exampleConfig: false,
-      resources: { removedWhenPoweredDown: 10 },
+      ingress: 'direct',
+      resources: { removedWhenPoweredDown: 0 },
     });
+    expect(report.modes.map((m: { ingress: string; resources: number }) => m.ingress)).toEqual(['direct', 'load-balancer']);
+    expect(report.modes[1].resources).toBeGreaterThan(50);
     expect(report.cost.scenarios.map((s: { hours: number }) => s.hours)).toEqual([0, 10, 60, 120, 744]);
     expect(Object.keys(report.cost.scenarios[0].byTier)).toEqual(['stopped', 'powered-down']);
+  });
+
+  it('marks what power-down removes in load-balancer mode', async () => {
+    const result = await cli(['plan', '--json'], {
+      files: { 'meet.config.json': communityConfig({ ingress: 'load-balancer' }) },
+    });
+    expect(JSON.parse(result.stdout)).toMatchObject({ ingress: 'load-balancer', resources: { removedWhenPoweredDown: 10 } });
   });
 });
 
@@ -177,11 +195,29 @@ describe('meetctl deploy', () => {
     expect(result.stdout).toContain('Deployed Meet-meet-ne3d-org: https://meet.ne3d.org');
   });
 
-  it('keeps the power state of an existing stack', async () => {
-    const result = await cli(['deploy'], { files, aws: fakeAws({ stack: deployedStack('off') }) });
+  it('keeps the power state of an existing load-balancer stack', async () => {
+    const lbFiles = { 'meet.config.json': communityConfig({ ingress: 'load-balancer' }) };
+    const result = await cli(['deploy'], { files: lbFiles, aws: fakeAws({ stack: deployedStack('off') }) });
     expect(result.code).toBe(ExitCode.ok);
     expect(result.cdkCalls[0]?.args).toContain('PowerState=off');
     expect(result.cdkCalls[0]?.args).toContain('broadening');
+  });
+
+  it('switches a powered-down load-balancer stack to direct mode powered on, and says what changes', async () => {
+    const result = await cli(['deploy'], { files, aws: fakeAws({ stack: deployedStack('off') }) });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.cdkCalls[0]?.args).toContain('PowerState=on');
+    expect(result.stderr).toContain('Switching ingress from load-balancer to direct');
+    const dry = await cli(['deploy', '--dry-run', '--json'], { files, aws: fakeAws({ stack: deployedStack('on') }) });
+    expect(JSON.parse(dry.stdout)).toMatchObject({ ingress: { from: 'load-balancer', to: 'direct' }, powerState: 'on' });
+  });
+
+  it('refuses --power off in direct mode, naming the mode and the way out', async () => {
+    const result = await cli(['deploy', '--power', 'off'], { files, aws: fakeAws({}) });
+    expect(result.code).toBe(ExitCode.usage);
+    expect(result.stderr).toContain('--power off does not exist in the direct ingress mode');
+    expect(result.stderr).toContain('"ingress": "load-balancer"');
+    expect(result.cdkCalls).toHaveLength(0);
   });
 
   it('refuses --power that would change an existing stack', async () => {

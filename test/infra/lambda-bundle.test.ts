@@ -15,7 +15,9 @@ describe('Lambda bundling', () => {
     const ours = Object.entries(template.Resources).filter(
       ([id, r]) =>
         r.Type === 'AWS::Lambda::Function' &&
-        /^(InternalSecretGenerator|AutomationScheduledStart|AutomationIdleStop|AutomationRuntimeGuard|TaskCertificateFunction|TaskDnsFunction|AsleepFunction)[0-9A-F]{8}$/.test(id),
+        /^(InternalSecretGenerator|AutomationScheduledStart|AutomationIdleStop|AutomationRuntimeGuard|TaskCertificateFunction|TaskDnsFunction|AsleepFunction)[0-9A-F]{8}$/.test(
+          id,
+        ),
     );
     // The example config is in direct mode: the certificate, DNS and asleep page functions too.
     expect(ours).toHaveLength(7);

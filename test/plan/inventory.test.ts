@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { countByType, inventory, purposeOf } from '../../src/plan/inventory.js';
 import { buildPlanReport } from '../../src/plan/report.js';
-import { exampleConfig } from '../support/fixtures.js';
+import { modelledStartSeconds } from '../../src/plan/start-time.js';
+import { configWith, exampleConfig } from '../support/fixtures.js';
 
 const template = {
   Resources: {
@@ -33,13 +34,43 @@ describe('inventory', () => {
   });
 
   it('builds the plan report with endpoints and cost', () => {
-    const report = buildPlanReport(exampleConfig(), template);
+    const report = buildPlanReport(configWith({ ingress: 'load-balancer' }), template);
     expect(report.resources).toMatchObject({ total: 7, removedWhenPoweredDown: 2 });
     expect(report.endpoints.filter((e) => e.exposure === 'internet').map((e) => [e.port, e.protocol])).toEqual([
       [443, 'TLS (TCP)'],
       [10000, 'UDP'],
     ]);
+    const direct = buildPlanReport(exampleConfig(), template);
+    expect(direct.endpoints.filter((e) => e.exposure === 'internet').map((e) => [e.port, e.protocol])).toEqual([
+      [443, 'TLS (TCP)'],
+      [80, 'HTTP (TCP)'],
+      [10000, 'UDP'],
+    ]);
     expect(report.size).toEqual({ name: 'medium', vcpu: 4, memoryMiB: 8192, expectedParticipants: 50 });
     expect(report.cost.scenarios).toHaveLength(5);
+  });
+
+  it('compares both ingress modes: idle month, running hour, resources and a modelled start', () => {
+    const other = { Resources: { Nlb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Condition: 'PowerIsOn' } } };
+    const report = buildPlanReport(exampleConfig(), template, other);
+    expect(report.ingress).toBe('direct');
+    const [direct, balanced] = report.modes;
+    expect(direct).toMatchObject({ ingress: 'direct', configured: true, resources: 7, loadBalancer: false });
+    expect(balanced).toMatchObject({ ingress: 'load-balancer', configured: false, resources: 1, loadBalancer: true });
+    // About $1 a month of its own idle (two secrets, an alarm) plus the zone and 10 GB of recordings both modes pay.
+    expect(direct?.idleMonthUsd).toBeLessThan(2);
+    expect(direct?.idleMonthPoweredDownUsd).toBeUndefined();
+    // The load balancer and its two addresses bill every hour unless powered down.
+    expect((balanced?.idleMonthUsd ?? 0) - (direct?.idleMonthUsd ?? 0)).toBeGreaterThan(20);
+    expect(balanced?.idleMonthPoweredDownUsd).toBeLessThan(direct?.idleMonthUsd ?? 0);
+    expect(direct?.runningHourUsd).toBeLessThan(balanced?.runningHourUsd ?? 0);
+    // The model: direct within 90 s, faster than waiting for NLB target registration; every stage sourced.
+    expect(direct?.start.seconds).toBeLessThanOrEqual(90);
+    expect(direct?.start.seconds).toBeLessThan(balanced?.start.seconds ?? 0);
+    expect(direct?.start.measured).toBe(false);
+    for (const mode of report.modes) for (const stage of mode.start.stages) expect(stage.source.length).toBeGreaterThan(20);
+    expect(balanced?.start.stages.map((s) => s.name)).toContain('NLB target healthy');
+    expect(direct?.start.stages.map((s) => s.name)).toContain('Route 53 change INSYNC');
+    expect(modelledStartSeconds('load-balancer').range).toEqual([75, 185]);
   });
 });

@@ -26,11 +26,12 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
       powerState: 'on',
       outputs: { ClusterName: 'c', ServiceName: 's', WebTargetGroupArn: 'web' },
     },
+    ingress: 'load-balancer',
     service: { desired: 0, running: 0, pending: 0 },
     tasks: [],
     targets: { web: [] },
     ...overrides,
-  };
+  } as Snapshot;
 }
 
 const healthyTargets = { web: [{ state: 'healthy' as const }] };

@@ -2,8 +2,9 @@ import { toMeetError } from '../../aws/errors.js';
 import type { AwsPorts } from '../../aws/ports.js';
 import type { MeetConfig } from '../../config/schema.js';
 import { acquireLock, HEARTBEAT_SECONDS, type HeldLock } from '../../control/lock.js';
+import { ingressOf } from '../../control/observe.js';
 import { OUTPUT_NAMES as OUTPUTS } from '../../control/outputs.js';
-import type { PowerState } from '../../control/snapshot.js';
+import type { Ingress, PowerState } from '../../control/snapshot.js';
 import { ExitCode, MeetError } from '../../errors.js';
 import type { Context } from '../context.js';
 
@@ -21,6 +22,8 @@ export interface DeployResult {
   readonly account: string;
   readonly exists: boolean;
   readonly powerState: PowerState;
+  /** The deployed stack's ingress mode (absent for a new stack) and the config's. */
+  readonly ingress: { readonly from?: Ingress; readonly to: Ingress };
   readonly runningTasks: number;
   readonly cdkArgs: readonly string[];
   readonly deployed: boolean;
@@ -76,7 +79,15 @@ export async function deploy(ctx: Context, options: DeployOptions): Promise<numb
       'Deploy without --power; change the power state with power-up / power-down.',
     );
   }
-  const powerState: PowerState = stack?.powerState ?? options.power ?? 'on';
+  if (config.ingress === 'direct' && options.power === 'off') {
+    throw new MeetError(
+      '--power off does not exist in the direct ingress mode: there is no load balancer, so a stopped platform already bills nothing by the hour.',
+      ExitCode.usage,
+      'Deploy without --power (or set "ingress": "load-balancer" in the config for the power tiers).',
+    );
+  }
+  // Direct mode is always on; a powered-down load-balancer stack switched to direct comes back stopped.
+  const powerState: PowerState = config.ingress === 'direct' ? 'on' : (stack?.powerState ?? options.power ?? 'on');
 
   // A deployed stack: take the control-plane lock first, so no start, stop or automation runs meanwhile.
   const lock = stack?.outputs[OUTPUTS.stateTable] && !ctx.options.dryRun ? await takeLock(ctx, config, stack.name) : undefined;
@@ -93,6 +104,7 @@ async function takeLock(ctx: Context, config: MeetConfig, stackName: string): Pr
     region: config.region,
     stackName,
     domain: config.domain,
+    ingress: config.ingress,
     ...(profile ? { profile } : {}),
   });
   ctx.out.note('Taking the control-plane lock…');
@@ -166,6 +178,7 @@ async function deployLocked(ctx: Context, d: Locked): Promise<number> {
     account,
     exists: Boolean(stack),
     powerState,
+    ingress: { ...(stack ? { from: ingressOf(stack.outputs) } : {}), to: config.ingress },
     runningTasks,
     cdkArgs,
     deployed: false,
@@ -182,6 +195,15 @@ async function deployLocked(ctx: Context, d: Locked): Promise<number> {
     return ExitCode.ok;
   }
 
+  if (result.ingress.from && result.ingress.from !== result.ingress.to) {
+    ctx.out.note(
+      `Switching ingress from ${result.ingress.from} to ${result.ingress.to}: ${
+        result.ingress.to === 'direct'
+          ? 'the load balancer goes, the task gets its own certificate (issued during this deploy) and the meeting host points at the asleep page until the next start.'
+          : 'a load balancer comes, the meeting host points at it, and the DNS function, the asleep page and the task certificate go.'
+      } The host may answer from the old place for up to the record's TTL (60 s) after the switch.`,
+    );
+  }
   ctx.out.note(
     `${stack ? 'Updating' : 'Creating'} stack ${config.stackName} in ${config.region} (account ${account}), PowerState=${powerState}…`,
   );

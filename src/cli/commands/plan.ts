@@ -11,7 +11,9 @@ export async function plan(ctx: Context): Promise<number> {
       `Using the example config ${file} (meet.example.org). Copy it to meet.config.json and edit it to plan your own.`,
     );
   }
-  const report = buildPlanReport(config, synthesizeTemplate(config));
+  // The other ingress mode too, for the side-by-side comparison.
+  const other = config.ingress === 'direct' ? 'load-balancer' : 'direct';
+  const report = buildPlanReport(config, synthesizeTemplate(config), synthesizeTemplate({ ...config, ingress: other }));
   if (ctx.options.json) ctx.out.json({ ...report, configFile: file, exampleConfig: isExample });
   else renderPlan(report, ctx.out);
   return 0;

@@ -32,7 +32,7 @@ export async function simulateReset(ctx: Context): Promise<number> {
 export async function simulatePeople(ctx: Context, count: number): Promise<number> {
   const simulation = simulationOf(ctx);
   const { config } = await ctx.loadConfig(true);
-  const world = simulation.world(config.stackName, config.domain);
+  const world = simulation.world(config.stackName, config.domain, config.ingress);
   // As if they had joined a minute ago, so the sidecar's latest line already counts them.
   world.people.push({ from: ctx.deps.clock.now() - 60_000, count });
   if (ctx.options.json) ctx.out.json({ stackName: config.stackName, participants: count });

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { ProgressEvent, Runtime } from '../../src/control/execute.js';
+import { phase } from '../../src/control/phase.js';
+import { PlanError, plan } from '../../src/control/plan.js';
+import type { CheckResult } from '../../src/control/snapshot.js';
+import { type TransitionRequest, transition } from '../../src/control/transition.js';
+import { type Faults, SimAws, TIMING, VirtualClock } from '../../src/sim/simulated-aws.js';
+import { EXAMPLES, snapshot, task } from '../support/snapshots.js';
+
+// The control plane in the direct ingress mode: no load balancer; a start is READY once the DNS
+// function pointed the meeting host at the task, Route 53 reports that change INSYNC, and the
+// endpoint checks pass against the task's own address.
+function setup(options: { faults?: Faults; desired?: number } = {}) {
+  const clock = new VirtualClock();
+  const sim = new SimAws(clock, { ...options, ingress: 'direct' });
+  const progress: ProgressEvent[] = [];
+  const checks: Array<{ host: string; connectTo?: string }> = [];
+  const ports = {
+    ...sim.ports,
+    endpoints: {
+      check: (host: string, connectTo?: string): Promise<CheckResult[]> => {
+        checks.push({ host, ...(connectTo ? { connectTo } : {}) });
+        return sim.ports.endpoints.check(host, connectTo);
+      },
+    },
+  };
+  const rt: Runtime = { ports, clock, host: 'meet.ne3d.org', pollMs: 5000, onProgress: (e) => progress.push(e) };
+  const run = (goal: TransitionRequest['goal']) => transition({ goal, actor: 'cli:ana@laptop', reason: 'test' }, rt);
+  return { clock, sim, progress, checks, run, start: clock.now() };
+}
+
+describe('direct mode: a start', () => {
+  it('waits for the host record INSYNC, checks the task address directly, and is READY within 90 s', async () => {
+    const { sim, run, clock, start, checks } = setup();
+    const outcome = await run('running');
+    expect(outcome).toMatchObject({ from: 'STOPPED', to: 'READY', outcome: 'done' });
+    expect(outcome.steps.map((s) => s.kind)).toEqual(['set-desired', 'wait-task-running', 'wait-host-record', 'check-endpoints']);
+    const seconds = (clock.now() - start) / 1000;
+    expect(seconds).toBeGreaterThanOrEqual(TIMING.dnsInSync);
+    expect(seconds).toBeLessThanOrEqual(90);
+    // Straight at the task, with the meeting host as SNI and Host: no resolver cache involved.
+    const ip = sim.taskIp(sim.tasks[0] as { arn: string });
+    expect(checks.at(-1)).toEqual({ host: 'meet.ne3d.org', connectTo: ip });
+    expect(checks.every((c) => c.connectTo === ip)).toBe(true);
+  });
+
+  it('fails at the DNS step when the record never follows the task, and stops the task again', async () => {
+    const { sim, run } = setup({ faults: { dnsNeverSwitches: true } });
+    const outcome = await run('running');
+    expect(outcome.outcome).toBe('failed');
+    expect(outcome.result?.failedStep?.kind).toBe('wait-host-record');
+    expect(outcome.result?.error?.message).toContain("the meeting host's DNS record did not follow the task");
+    expect(sim.liveTasks()).toBe(0);
+  });
+
+  it('stops like the other mode', async () => {
+    const { sim, run } = setup({ desired: 1 });
+    const outcome = await run('stopped');
+    expect(outcome).toMatchObject({ to: 'STOPPED', outcome: 'done' });
+    expect(sim.liveTasks()).toBe(0);
+  });
+});
+
+describe('direct mode: no power tiers', () => {
+  it('refuses power-down and power-up with a reason and the command to use instead, changing nothing', async () => {
+    const { sim, run } = setup();
+    await expect(run('powered-down')).rejects.toThrow(/power-down tier does not exist in the direct ingress mode/);
+    await expect(run('powered-up')).rejects.toThrow(PlanError);
+    expect(sim.mutations).toEqual([]);
+    const refusal = (() => {
+      try {
+        plan('powered-down', snapshot({ ingress: 'direct' }));
+      } catch (error) {
+        return error as PlanError;
+      }
+      throw new Error('no refusal');
+    })();
+    expect(refusal.hint).toContain('meetctl stop');
+  });
+});
+
+describe('direct mode: phase', () => {
+  const running = (taskDns?: { ip?: string; inSync: boolean }) =>
+    snapshot({
+      ingress: 'direct',
+      service: { desired: 1, running: 1, pending: 0 },
+      tasks: [task()],
+      ...(taskDns ? { taskDns: { taskArn: task().arn, ...taskDns } } : {}),
+    });
+
+  it('is READY only once the host record points at the task and the change is INSYNC; target health does not count', () => {
+    expect(phase(running({ ip: '198.51.100.7', inSync: true }))).toBe('READY');
+    expect(phase(running({ ip: '198.51.100.7', inSync: false }))).toBe('DEGRADED'); // past the grace period
+    expect(phase({ ...running(), tasks: [task({}, 30)] })).toBe('STARTING');
+    expect(phase({ ...running(), targets: EXAMPLES.READY.targets })).not.toBe('READY');
+  });
+
+  it('plans a start with the DNS step instead of the target step', () => {
+    expect(plan('running', snapshot({ ingress: 'direct' })).map((s) => s.kind)).toEqual([
+      'set-desired',
+      'wait-task-running',
+      'wait-host-record',
+      'check-endpoints',
+    ]);
+    expect(plan('running', snapshot()).map((s) => s.kind)).toContain('wait-targets-healthy');
+  });
+});
