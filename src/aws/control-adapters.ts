@@ -26,7 +26,7 @@ import { cloudWatchEventLog } from './event-log.js';
 import type { AwsTarget } from './ports.js';
 import { sdkSchedules } from './schedules.js';
 import { dynamoStateStore } from './state-store.js';
-import { readTaskRow } from './task-dns-adapters.js';
+import { dynamoCertificateStatus, readTaskRow } from './task-dns-adapters.js';
 
 export interface SdkClients {
   readonly cloudformation: CloudFormationClient;
@@ -216,6 +216,9 @@ function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions
     },
     endpoints: {
       check: (host, connectTo) => checkEndpoints(host, connectTo ? { ...endpointOptions, connectTo } : endpointOptions),
+    },
+    certificate: {
+      status: async () => dynamoCertificateStatus(clients.dynamodb, await output(OUTPUT_NAMES.stateTable)).status(),
     },
     taskDns: {
       async status(taskArn) {

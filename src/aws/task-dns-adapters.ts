@@ -13,6 +13,7 @@ import {
   type ResourceRecordSet,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
+import type { CertificateStatus } from '../control/snapshot.js';
 import { type RecordTarget, StaleRecordError, type TaskDnsPorts } from '../dns/task-dns.js';
 import { normalName } from './route53.js';
 
@@ -104,6 +105,40 @@ export function ec2PublicIp(client: EC2Client): TaskDnsPorts['publicIp'] {
   return async (eniId) => {
     const { NetworkInterfaces } = await client.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }));
     return NetworkInterfaces?.[0]?.Association?.PublicIp;
+  };
+}
+
+/** The state table row where the certificate function reports (dates and outcome only). */
+export const CERTIFICATE_ROW = 'CERTIFICATE';
+const certificateKey = { pk: { S: CERTIFICATE_ROW }, sk: { S: CERTIFICATE_ROW } };
+
+/** Write and read the certificate function's report. */
+export function dynamoCertificateStatus(client: DynamoDBClient, tableName: string) {
+  return {
+    async report(status: CertificateStatus): Promise<void> {
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: {
+            ...certificateKey,
+            checkedAt: { N: String(status.checkedAt) },
+            action: { S: status.action },
+            ...(status.notAfter !== undefined ? { notAfter: { N: String(status.notAfter) } } : {}),
+            ...(status.why ? { why: { S: status.why.slice(0, 1000) } } : {}),
+          },
+        }),
+      );
+    },
+    async status(): Promise<CertificateStatus | undefined> {
+      const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: certificateKey, ConsistentRead: true }));
+      if (!Item?.checkedAt?.N) return undefined;
+      return {
+        checkedAt: Number(Item.checkedAt.N),
+        action: Item.action?.S ?? 'unknown',
+        ...(Item.notAfter?.N ? { notAfter: Number(Item.notAfter.N) } : {}),
+        ...(Item.why?.S ? { why: Item.why.S } : {}),
+      };
+    },
   };
 }
 

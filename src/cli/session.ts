@@ -50,7 +50,7 @@ export class Session {
   }
 
   /** The snapshot, or a MeetError when the stack is not deployed. */
-  async snapshot(options: { endpoints?: boolean; participants?: boolean } = {}): Promise<Snapshot> {
+  async snapshot(options: { endpoints?: boolean; participants?: boolean; certificate?: boolean } = {}): Promise<Snapshot> {
     const snapshot = await this.guard('reading the platform state', () =>
       observe(this.ports, { host: this.config.domain, now: this.clock.now(), ...options }),
     );

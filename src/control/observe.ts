@@ -10,6 +10,8 @@ export interface ObserveOptions {
   readonly endpoints?: boolean;
   /** Read the stats sidecar's recent lines (participants now, and since when nobody was in a call). */
   readonly participants?: boolean;
+  /** Direct mode: read the certificate function's last report (days left). */
+  readonly certificate?: boolean;
   readonly now: number;
 }
 
@@ -46,12 +48,16 @@ export async function observe(ports: ControlPorts, options: ObserveOptions): Pro
   const ingress = ingressOf(out);
   // The task that serves (or will): running and not told to stop.
   const serving = tasks.find((t) => t.lastStatus === 'RUNNING' && t.desiredStatus !== 'STOPPED');
-  const taskDns = ingress === 'direct' && serving ? await ports.taskDns.status(serving.arn) : undefined;
+  const [taskDns, certificate] = await Promise.all([
+    ingress === 'direct' && serving ? ports.taskDns.status(serving.arn) : Promise.resolve(undefined),
+    ingress === 'direct' && options.certificate ? ports.certificate.status() : Promise.resolve(undefined),
+  ]);
   const snapshot: Snapshot = {
     at: options.now,
     stack,
     ingress,
     ...(taskDns ? { taskDns } : {}),
+    ...(certificate ? { certificate } : {}),
     ...(service ? { service } : {}),
     tasks,
     targets: { web },

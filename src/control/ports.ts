@@ -1,4 +1,5 @@
 import type {
+  CertificateStatus,
   CheckResult,
   LockLease,
   PowerState,
@@ -39,6 +40,10 @@ export interface ControlPorts {
      * so no resolver cache can make them pass or fail wrongly.
      */
     check(host: string, connectTo?: string): Promise<CheckResult[]>;
+  };
+  readonly certificate: {
+    /** Direct mode: the certificate function's last report, or undefined when it never ran. */
+    status(): Promise<CertificateStatus | undefined>;
   };
   readonly taskDns: {
     /** Direct mode: the DNS function's row for a task, and whether its record change is INSYNC. */

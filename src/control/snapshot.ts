@@ -86,6 +86,20 @@ export interface TaskDnsStatus {
   readonly inSync: boolean;
 }
 
+/**
+ * Direct mode: what the certificate function last reported (no key, no certificate: dates and the
+ * outcome only), for `meetctl health`.
+ */
+export interface CertificateStatus {
+  /** Epoch ms; undefined while no certificate was ever issued. */
+  readonly notAfter?: number;
+  /** When the function last ran (epoch ms). */
+  readonly checkedAt: number;
+  /** not-due, issued, renewed, deferred or failed. */
+  readonly action: string;
+  readonly why?: string;
+}
+
 export interface Snapshot {
   /** Epoch milliseconds when observed. */
   readonly at: number;
@@ -94,6 +108,8 @@ export interface Snapshot {
   readonly ingress: Ingress;
   /** Direct mode, while a task runs: where the meeting host's record stands for it. */
   readonly taskDns?: TaskDnsStatus;
+  /** Direct mode, when asked for: the certificate function's last report. */
+  readonly certificate?: CertificateStatus;
   /** Undefined when the service does not exist (powered down). */
   readonly service?: { readonly desired: number; readonly running: number; readonly pending: number };
   /** Live tasks and those stopped recently (ECS keeps stopped tasks about an hour). */

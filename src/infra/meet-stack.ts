@@ -143,6 +143,7 @@ export class MeetStack extends Stack {
           email: config.alertEmail,
           ...(config.acmeDirectoryUrl ? { directoryUrl: config.acmeDirectoryUrl } : {}),
           alerts: automation.topic,
+          stateTable: state.table,
         })
       : undefined;
 

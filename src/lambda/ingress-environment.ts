@@ -6,7 +6,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { secretCertificateStore } from '../aws/certificate-store.js';
 import { classifiedGroup } from '../aws/errors.js';
 import { route53Zone } from '../aws/route53.js';
-import { dynamoTaskRows, ec2PublicIp, route53HostRecord } from '../aws/task-dns-adapters.js';
+import { dynamoCertificateStatus, dynamoTaskRows, ec2PublicIp, route53HostRecord } from '../aws/task-dns-adapters.js';
 import { LETS_ENCRYPT } from '../certs/certificate.js';
 import type { CertificateDeps } from '../certs/handlers.js';
 import { systemClock } from '../control/ports.js';
@@ -44,6 +44,7 @@ export function certificateDeps(): CertificateDeps {
       notify: async (subject, message) => {
         await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject.slice(0, 99), Message: message }));
       },
+      report: classifiedGroup(dynamoCertificateStatus(new DynamoDBClient({ region }), required(INGRESS_ENV.stateTable))).report,
       clock: systemClock,
     },
     settings: {

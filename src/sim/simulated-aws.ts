@@ -740,6 +740,14 @@ export class SimAws {
         return [https, certificate, { name: 'websocket', status: ready ? 'pass' : 'skip', detail: 'upgraded (101)' }];
       },
     },
+    certificate: {
+      status: async () => {
+        this.call();
+        if (this.ingress !== 'direct') return undefined;
+        const now = this.clock.now();
+        return { notAfter: now + 60 * 86_400_000, checkedAt: now - 3_600_000, action: 'not-due' };
+      },
+    },
     taskDns: {
       status: async (taskArn): Promise<TaskDnsStatus | undefined> => {
         this.call();

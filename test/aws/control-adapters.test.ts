@@ -5,6 +5,7 @@ import {
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, FilterLogEventsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeServicesCommand,
   DescribeTasksCommand,
@@ -13,6 +14,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -263,5 +265,52 @@ describe('state port on a stack deployed before the event log existed', () => {
     } finally {
       dynamo.restore();
     }
+  });
+});
+
+describe('direct-mode ports', () => {
+  const dynamo = mockClient(DynamoDBClient);
+  const route53 = mockClient(Route53Client);
+  const withTable = { ...stack, Outputs: [{ OutputKey: 'StateTableName', OutputValue: 'meet-state' }] };
+  beforeEach(() => {
+    dynamo.reset();
+    route53.reset();
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [withTable] });
+  });
+
+  it("reads the DNS function's task row and asks Route 53 whether its change is INSYNC", async () => {
+    const direct = sdkControlPorts(sdkClients({ region: 'us-west-2' }), 'Meet');
+    dynamo
+      .on(GetItemCommand)
+      .resolves({ Item: { ip: { S: '198.51.100.7' }, changeId: { S: '/change/C1' }, version: { N: '3' } } });
+    route53.on(GetChangeCommand).resolvesOnce({ ChangeInfo: { Id: '/change/C1', Status: 'PENDING', SubmittedAt: new Date() } });
+    expect(await direct.taskDns.status('arn:task/A')).toEqual({ taskArn: 'arn:task/A', ip: '198.51.100.7', inSync: false });
+    route53.on(GetChangeCommand).resolves({ ChangeInfo: { Id: '/change/C1', Status: 'INSYNC', SubmittedAt: new Date() } });
+    expect(await direct.taskDns.status('arn:task/A')).toEqual({ taskArn: 'arn:task/A', ip: '198.51.100.7', inSync: true });
+    expect(dynamo.commandCalls(GetItemCommand)[0]?.args[0].input).toMatchObject({
+      TableName: 'meet-state',
+      Key: { pk: { S: 'TASK#arn:task/A' }, sk: { S: 'TASK' } },
+      ConsistentRead: true,
+    });
+    expect(route53.commandCalls(GetChangeCommand)[0]?.args[0].input).toEqual({ Id: '/change/C1' });
+  });
+
+  it('says not in sync while the row has no change yet, and nothing for an unknown task', async () => {
+    const direct = sdkControlPorts(sdkClients({ region: 'us-west-2' }), 'Meet');
+    dynamo
+      .on(GetItemCommand)
+      .resolvesOnce({ Item: { ip: { S: '198.51.100.7' }, version: { N: '3' } } })
+      .resolvesOnce({});
+    expect(await direct.taskDns.status('arn:task/A')).toEqual({ taskArn: 'arn:task/A', ip: '198.51.100.7', inSync: false });
+    expect(await direct.taskDns.status('arn:task/B')).toBeUndefined();
+    expect(route53.commandCalls(GetChangeCommand)).toHaveLength(0);
+  });
+
+  it("reads the certificate function's report", async () => {
+    const direct = sdkControlPorts(sdkClients({ region: 'us-west-2' }), 'Meet');
+    dynamo.on(GetItemCommand).resolves({
+      Item: { checkedAt: { N: '1764000000000' }, action: { S: 'not-due' }, notAfter: { N: '1769000000000' } },
+    });
+    expect(await direct.certificate.status()).toEqual({ checkedAt: 1764000000000, action: 'not-due', notAfter: 1769000000000 });
   });
 });

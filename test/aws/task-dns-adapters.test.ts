@@ -7,7 +7,13 @@ import {
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dynamoTaskRows, ec2PublicIp, readTaskRow, route53HostRecord } from '../../src/aws/task-dns-adapters.js';
+import {
+  dynamoCertificateStatus,
+  dynamoTaskRows,
+  ec2PublicIp,
+  readTaskRow,
+  route53HostRecord,
+} from '../../src/aws/task-dns-adapters.js';
 import { StaleRecordError } from '../../src/dns/task-dns.js';
 import { createStateTable, startDynalite } from '../support/dynalite.js';
 
@@ -121,5 +127,14 @@ describe('task rows in the state table (dynalite)', () => {
     await rows.noteChange('arn:task/B', 3, '/change/C8');
     expect(await readTaskRow(dynamo.client, 'state', 'arn:task/B')).toEqual({ ip: '203.0.113.9' });
     expect(await readTaskRow(dynamo.client, 'state', 'arn:task/none')).toBeUndefined();
+  });
+
+  it("keeps the certificate function's report in its own row: dates and outcome only", async () => {
+    const status = dynamoCertificateStatus(dynamo.client, 'state');
+    expect(await status.status()).toBeUndefined();
+    await status.report({ checkedAt: 1_764_000_000_000, action: 'failed', why: 'DNS problem' });
+    expect(await status.status()).toEqual({ checkedAt: 1_764_000_000_000, action: 'failed', why: 'DNS problem' });
+    await status.report({ checkedAt: 1_764_086_400_000, action: 'issued', notAfter: 1_771_776_000_000 });
+    expect(await status.status()).toEqual({ checkedAt: 1_764_086_400_000, action: 'issued', notAfter: 1_771_776_000_000 });
   });
 });

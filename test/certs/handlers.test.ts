@@ -4,6 +4,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { CertificatePorts, StoredCertificate } from '../../src/certs/certificate.js';
 import { firstCertificate, scheduledRenewal } from '../../src/certs/handlers.js';
+import type { CertificateStatus } from '../../src/control/snapshot.js';
 import { VirtualClock } from '../../src/sim/simulated-aws.js';
 
 const DAY = 86_400_000;
@@ -12,6 +13,7 @@ const DAY = 86_400_000;
 // here the CA is never reached, because the stored certificate is not due or the limits hold.
 function deps(stored: StoredCertificate | undefined) {
   const logs: Array<Record<string, unknown>> = [];
+  const reports: CertificateStatus[] = [];
   const clock = new VirtualClock();
   let current = stored;
   const ports: CertificatePorts = {
@@ -32,10 +34,11 @@ function deps(stored: StoredCertificate | undefined) {
     clock,
   };
   return {
+    reports,
     logs,
     clock,
     value: {
-      ports,
+      ports: { ...ports, report: async (s: CertificateStatus) => void reports.push(s) },
       settings: { host: 'meet.community.test', email: 'a@community.test', directoryUrl: 'https://acme.invalid/dir' },
       log: (e: Record<string, unknown>) => logs.push(e),
     },
@@ -73,6 +76,8 @@ describe('certificate function', () => {
     expect(await scheduledRenewal(d.value)()).toMatchObject({ action: 'not-due', daysLeft: 60 });
     expect(d.logs).toEqual([{ message: 'certificate', host: 'meet.community.test', action: 'not-due', daysLeft: 60 }]);
     expect(JSON.stringify(d.logs)).not.toMatch(/CERT|KEY|ACCOUNT/);
+    // What `meetctl health` reads: the dates and the outcome, never the key or the certificate.
+    expect(d.reports).toEqual([{ notAfter: held.notAfter, checkedAt: d.clock.now(), action: 'not-due' }]);
   });
 
   it('the deploy-time resource succeeds with a certificate in place and says until when', async () => {

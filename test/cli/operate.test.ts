@@ -205,6 +205,7 @@ describe('meetctl status, health, test, logs, history, cost', () => {
       'stack',
       'service',
       'tasks',
+      'ingress',
       'targets',
       'endpoints',
       'participants',
@@ -333,5 +334,43 @@ describe('Ctrl-C', () => {
     expect(aws.liveTasks()).toBe(0);
     expect(aws.state.lock).toBeUndefined();
     expect(aws.state.log.at(-1)).toMatchObject({ goal: 'running', outcome: 'cancelled' });
+  });
+});
+
+describe('direct ingress mode', () => {
+  const direct = (options: { desired?: number } = {}) => new SimAws(new VirtualClock(), { ...options, ingress: 'direct' });
+
+  it('start waits for the host record, then prints the URL', async () => {
+    const result = await cli(['start', '--json'], { files, sim: direct() });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      to: 'READY',
+      steps: ['set-desired', 'wait-task-running', 'wait-host-record', 'check-endpoints'],
+    });
+  });
+
+  it('status says where the meeting host points; health shows the certificate days left and the record', async () => {
+    const aws = direct({ desired: 1 });
+    const status = await cli(['status'], { files, sim: aws });
+    expect(status.stdout).toMatch(/Meeting host: points at 198\.51\.100\.\d+ \(INSYNC\)/);
+    expect(status.stdout).not.toContain('Load balancer target');
+    const health = await cli(['health'], { files, sim: aws });
+    expect(health.code).toBe(ExitCode.ok);
+    expect(health.stdout).toMatch(/pass {2}tls certificate +60 days left/);
+    expect(health.stdout).toMatch(/pass {2}host record +points at the task/);
+    const stopped = await cli(['status', '--json'], { files, sim: direct() });
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ ingress: 'direct', phase: 'STOPPED' });
+  });
+
+  it('power-down and power-up say there is no such tier, and what to do instead', async () => {
+    const aws = direct();
+    const down = await cli(['power-down'], { files, sim: aws });
+    expect(down.code).not.toBe(ExitCode.ok);
+    expect(down.stderr).toContain('the power-down tier does not exist in the direct ingress mode');
+    expect(down.stderr).toContain('meetctl stop');
+    const up = await cli(['power-up'], { files, sim: aws });
+    expect(up.code).not.toBe(ExitCode.ok);
+    expect(up.stderr).toContain('meetctl start');
+    expect(aws.mutations).toEqual([]);
   });
 });

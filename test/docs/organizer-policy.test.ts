@@ -47,6 +47,17 @@ describe('the organizer permission set in docs/deploy.md', () => {
     }
   });
 
+  it('in direct mode reads the task rows, the certificate report and Route 53 change status, and writes neither', async () => {
+    for (const key of ['TASK#arn:aws:ecs:us-west-2:111122223333:task/meet-cluster/abc', 'CERTIFICATE']) {
+      expect(await decide(policies, 'dynamodb:GetItem', arn.table, { 'dynamodb:LeadingKeys': [key] })).toBe('Allowed');
+      expect(await decide(policies, 'dynamodb:PutItem', arn.table, { 'dynamodb:LeadingKeys': [key] })).toBe('ImplicitlyDenied');
+    }
+    expect(await decide(policies, 'route53:GetChange', 'arn:aws:route53:::change/C123')).toBe('Allowed');
+    expect(await decide(policies, 'route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z1234567890ABC')).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+
   it('cannot delete, overwrite or shorten the event log', async () => {
     const calls: Array<[string, string, Record<string, string>?]> = [
       ['logs:DeleteLogStream', `${arn.events}:log-stream:2026-12-03/abc`],

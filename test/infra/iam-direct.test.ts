@@ -105,6 +105,7 @@ describe('the certificate function', () => {
         ['secretsmanager:GetSecretValue', certificateSecret],
         ['secretsmanager:PutSecretValue', certificateSecret],
         ['sns:Publish', topic],
+        ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['CERTIFICATE'] }],
       ],
       'Allowed',
     );
@@ -128,6 +129,8 @@ describe('the certificate function', () => {
         ['route53:ChangeResourceRecordSets', OTHER_ZONE, batch([['UPSERT', challenge, 'TXT']])],
         ['secretsmanager:GetSecretValue', internalSecret],
         ['secretsmanager:DeleteSecret', certificateSecret],
+        ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['LOCK'] }],
+        ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['TASK#arn:aws:ecs:task/1'] }],
         ['route53:ListResourceRecordSets', ZONE],
       ],
       'ImplicitlyDenied',
@@ -169,6 +172,7 @@ describe('the automation in direct mode', () => {
       role,
       [
         ['dynamodb:GetItem', table, { 'dynamodb:LeadingKeys': ['TASK#arn:aws:ecs:task/1'] }],
+        ['dynamodb:GetItem', table, { 'dynamodb:LeadingKeys': ['CERTIFICATE'] }],
         ['route53:GetChange', CHANGE],
       ],
       'Allowed',

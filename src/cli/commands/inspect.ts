@@ -1,7 +1,8 @@
+import { ALERT_BEFORE_DAYS } from '../../certs/certificate.js';
 import { logGroupsFrom } from '../../control/observe.js';
 import { type Phase, phase, stackBroken, stackBusy } from '../../control/phase.js';
 import type { TransitionEvent } from '../../control/ports.js';
-import { type CheckResult, isLive, type Snapshot } from '../../control/snapshot.js';
+import { type CheckResult, type Ingress, isLive, type Snapshot } from '../../control/snapshot.js';
 import { estimateForConfig } from '../../cost/model.js';
 import { type MonthToDate, monthStart, monthToDate } from '../../cost/month-to-date.js';
 import { ExitCode, MeetError } from '../../errors.js';
@@ -23,8 +24,12 @@ export interface StatusJson {
     readonly stoppedReason?: string;
     readonly containers: ReadonlyArray<{ readonly name: string; readonly lastStatus: string; readonly health: string }>;
   }>;
-  /** The load balancer's web target states (media never goes through it). */
+  /** direct or load-balancer. */
+  readonly ingress: Ingress;
+  /** The load balancer's web target states (media never goes through it); empty in direct mode. */
   readonly targets: { readonly web: readonly string[] };
+  /** Direct mode, while a task runs: where the meeting host points and whether Route 53 has it everywhere. */
+  readonly hostRecord?: { readonly ip: string | null; readonly inSync: boolean };
   readonly endpoints?: readonly CheckResult[];
   readonly participants: number | null;
   readonly lock: {
@@ -73,7 +78,11 @@ async function statusJson(session: Session): Promise<{ json: StatusJson; snapsho
         ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
         containers: t.containers.map((c) => ({ name: c.name, lastStatus: c.lastStatus, health: c.health })),
       })),
+    ingress: snapshot.ingress,
     targets: { web: snapshot.targets.web.map((t) => t.state) },
+    ...(snapshot.ingress === 'direct' && snapshot.tasks.some((t) => t.lastStatus === 'RUNNING' && t.desiredStatus !== 'STOPPED')
+      ? { hostRecord: { ip: snapshot.taskDns?.ip ?? null, inSync: snapshot.taskDns?.inSync ?? false } }
+      : {}),
     ...(snapshot.endpoints ? { endpoints: snapshot.endpoints } : {}),
     participants: snapshot.participants ?? null,
     lock: snapshot.lock
@@ -103,7 +112,14 @@ function renderStatus(session: Session, s: StatusJson): void {
     );
     out.line(`  ${t.containers.map((c) => `${c.name} ${c.lastStatus.toLowerCase()}/${c.health.toLowerCase()}`).join(', ')}`);
   }
-  if (s.service) out.line(`Load balancer target: web ${s.targets.web.join('/') || 'none'} (media goes straight to the task)`);
+  if (s.ingress === 'direct') {
+    if (s.hostRecord)
+      out.line(
+        `Meeting host: ${s.hostRecord.ip ? `points at ${s.hostRecord.ip}${s.hostRecord.inSync ? ' (INSYNC)' : ' (Route 53 still propagating)'}` : 'not yet pointed at the task'} (media goes straight to the task)`,
+      );
+    else if (s.service) out.line('Meeting host: the asleep page (no task runs)');
+  } else if (s.service)
+    out.line(`Load balancer target: web ${s.targets.web.join('/') || 'none'} (media goes straight to the task)`);
   for (const c of s.endpoints ?? []) out.line(`Check ${c.name}: ${c.status} (${c.detail})`);
   out.line(`Participants: ${s.participants ?? 'unknown (no task, or no recent stats line)'}`);
   if (s.lock)
@@ -165,7 +181,12 @@ export function healthLayers(snapshot: Snapshot): HealthLayer[] {
     add('power', 'skip', 'powered down: no load balancer, service or task');
     return layers;
   }
-  add('power', 'pass', 'on');
+  add(
+    'power',
+    'pass',
+    snapshot.ingress === 'direct' ? 'always on (direct ingress: nothing billed by the hour while stopped)' : 'on',
+  );
+  if (snapshot.ingress === 'direct') certificateLayer(snapshot, add);
   if (!snapshot.service) {
     add('service', 'fail', 'the ECS service is missing while powered on', 'Run `meetctl deploy` to recreate it.');
     return layers;
@@ -177,7 +198,8 @@ export function healthLayers(snapshot: Snapshot): HealthLayer[] {
     if (snapshot.service.desired > 0 && failed)
       add('task', 'fail', `stopped: ${failed.stoppedReason}`, 'See `meetctl logs` for the container that failed.');
     else add('task', 'skip', 'no task is running (stopped)');
-    for (const name of ['targets', 'https', 'certificate', 'web-config', 'websocket']) add(name, 'skip', 'no task is running');
+    const ways = snapshot.ingress === 'direct' ? ['host record'] : ['targets'];
+    for (const name of [...ways, 'https', 'certificate', 'web-config', 'websocket']) add(name, 'skip', 'no task is running');
     return layers;
   }
   if (task.lastStatus !== 'RUNNING') add('task', 'skip', `${task.lastStatus.toLowerCase()} (starting)`);
@@ -208,15 +230,67 @@ export function healthLayers(snapshot: Snapshot): HealthLayer[] {
         'The load balancer cannot reach the web container on its port: check `meetctl logs --container web`.',
       );
   };
-  targetLayer('web', snapshot.targets.web);
+  if (snapshot.ingress === 'direct') hostRecordLayer(snapshot, task, add);
+  else targetLayer('web', snapshot.targets.web);
   for (const c of snapshot.endpoints ?? []) add(c.name, c.status, c.detail, c.hint);
   return layers;
 }
 
+type AddLayer = (layer: string, status: HealthLayer['status'], detail: string, hint?: string) => void;
+
+/** Days left on the task's certificate (direct mode), failing when the renewal is overdue. */
+function certificateLayer(snapshot: Snapshot, add: AddLayer): void {
+  const c = snapshot.certificate;
+  if (!c) {
+    add(
+      'tls certificate',
+      'fail',
+      'the certificate function never reported',
+      'Run `meetctl deploy` again: it issues the first certificate.',
+    );
+    return;
+  }
+  const checked = new Date(c.checkedAt).toISOString().slice(0, 16).replace('T', ' ');
+  if (c.notAfter === undefined) {
+    add(
+      'tls certificate',
+      'fail',
+      `none issued yet (last run ${checked} UTC: ${c.action}${c.why ? `, ${c.why}` : ''})`,
+      CERTIFICATE_HINT,
+    );
+    return;
+  }
+  const days = Math.floor((c.notAfter - snapshot.at) / 86_400_000);
+  const detail = `${days} days left (last check ${checked} UTC: ${c.action}${c.why ? `, ${c.why}` : ''})`;
+  if (days < ALERT_BEFORE_DAYS) add('tls certificate', 'fail', detail, CERTIFICATE_HINT);
+  else add('tls certificate', 'pass', detail);
+}
+
+const CERTIFICATE_HINT =
+  "The daily renewal keeps failing: check that the hosted zone still holds the host (dig NS) and read the certificate function's log group.";
+
+/** Direct mode: the meeting host's record follows the running task. */
+function hostRecordLayer(snapshot: Snapshot, task: Snapshot['tasks'][number], add: AddLayer): void {
+  const dns = snapshot.taskDns;
+  if (dns?.ip && dns.inSync) add('host record', 'pass', `points at the task (${dns.ip}), INSYNC`);
+  else if (dns?.ip) add('host record', 'skip', `points at ${dns.ip}; Route 53 is still propagating (usually under a minute)`);
+  else if (task.lastStatus === 'RUNNING' && snapshot.at - (task.startedAt ?? snapshot.at) > HOST_RECORD_GRACE_MS)
+    add(
+      'host record',
+      'fail',
+      'the meeting host does not point at the running task',
+      "Read the DNS function's log group (TaskDns): it needs the task's public IP and one Route 53 change.",
+    );
+  else add('host record', 'skip', 'waiting for the DNS function');
+}
+
+/** How long after a task runs the host record may still be missing. */
+const HOST_RECORD_GRACE_MS = 3 * 60_000;
+
 /** `meetctl health`: non-zero exit on any failing layer. */
 export async function health(ctx: Context): Promise<number> {
   const session = await openSession(ctx);
-  const snapshot = await session.snapshot({ endpoints: true });
+  const snapshot = await session.snapshot({ endpoints: true, certificate: true });
   const layers = healthLayers(snapshot);
   const failed = layers.some((l) => l.status === 'fail');
   if (ctx.options.json) ctx.out.json({ ok: !failed, phase: phase(snapshot), layers });
@@ -295,7 +369,7 @@ export async function cost(ctx: Context): Promise<number> {
   );
   const share = budget > 0 ? Math.round((month.costUsd / budget) * 100) : 0;
   out.line(`Estimated so far: ${usd(month.costUsd)} of the ${usd(budget)} budget (${share}%), fixed costs included pro rata.`);
-  if (phase(snapshot) === 'STOPPED')
+  if (phase(snapshot) === 'STOPPED' && snapshot.ingress === 'load-balancer')
     out.line('Tip: `meetctl power-down` between meetups removes the load balancer and its addresses (about $0.03/h).');
   return ExitCode.ok;
 }

@@ -14,7 +14,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { AutomationSettings } from '../../automation/policy.js';
-import { TASK_ROW_PREFIX } from '../../aws/task-dns-adapters.js';
+import { CERTIFICATE_ROW, TASK_ROW_PREFIX } from '../../aws/task-dns-adapters.js';
 import type { IngressMode } from '../../config/schema.js';
 import { ENV } from '../../lambda/environment.js';
 import { projectFunction } from './function.js';
@@ -193,11 +193,13 @@ export class Automation extends Construct {
         ? // DescribeTargetHealth supports no resource-level permissions.
           [new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeTargetHealth'], resources: ['*'] })]
         : [
-            // The DNS function's task rows (address and record change), read only.
+            // The DNS function's task rows (address and record change) and the certificate's report, read only.
             new iam.PolicyStatement({
               actions: ['dynamodb:GetItem'],
               resources: [props.stateTable.tableArn],
-              conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${TASK_ROW_PREFIX}*`] } },
+              conditions: {
+                'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${TASK_ROW_PREFIX}*`, CERTIFICATE_ROW] },
+              },
             }),
             new iam.PolicyStatement({ actions: ['route53:GetChange'], resources: [`arn:${stack.partition}:route53:::change/*`] }),
           ]),

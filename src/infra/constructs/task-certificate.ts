@@ -1,4 +1,5 @@
 import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,6 +10,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { normalName } from '../../aws/route53.js';
+import { CERTIFICATE_ROW } from '../../aws/task-dns-adapters.js';
 import { challengeName, LETS_ENCRYPT } from '../../certs/certificate.js';
 import { INGRESS_ENV } from '../../lambda/ingress-environment.js';
 import { projectFunction } from './function.js';
@@ -25,6 +27,8 @@ export interface TaskCertificateProps {
   readonly directoryUrl?: string;
   /** Where a renewal that keeps failing is reported. */
   readonly alerts: sns.ITopic;
+  /** The state table: the function reports dates and outcome in its CERTIFICATE row for `meetctl health`. */
+  readonly stateTable: dynamodb.ITable;
 }
 
 /** The certificate secret's JSON keys that the task reads (ECS secrets). */
@@ -70,6 +74,7 @@ export class TaskCertificate extends Construct {
         [INGRESS_ENV.acmeDirectory]: props.directoryUrl ?? LETS_ENCRYPT,
         [INGRESS_ENV.acmeEmail]: props.email,
         [INGRESS_ENV.topicArn]: props.alerts.topicArn,
+        [INGRESS_ENV.stateTable]: props.stateTable.tableName,
       },
     });
     const zoneArn = `arn:${stack.partition}:route53:::hostedzone/${props.hostedZoneId}`;
@@ -92,6 +97,11 @@ export class TaskCertificate extends Construct {
         resources: [this.secret.secretArn],
       }),
       new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.alerts.topicArn] }),
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [props.stateTable.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CERTIFICATE_ROW] } },
+      }),
     ]) {
       this.function.addToRolePolicy(statement);
     }
