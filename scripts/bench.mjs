@@ -75,7 +75,13 @@ spawnSync(process.execPath, [app], {
 const templateFile = readdirSync(synthDir).find((f) => f.endsWith('.template.json'));
 const template = JSON.parse(readFileSync(path.join(synthDir, templateFile), 'utf8'));
 const bundles = Object.entries(template.Resources)
-  .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && /^(InternalSecretGenerator|Automation)/.test(id))
+  .filter(
+    ([id, r]) =>
+      r.Type === 'AWS::Lambda::Function' &&
+      /^(InternalSecretGenerator|Automation[A-Za-z]+|TaskCertificateFunction|TaskDnsFunction|AsleepFunction)[0-9A-F]{8}$/.test(
+        id,
+      ),
+  )
   .map(([id, r]) => {
     const file = path.join(synthDir, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.js');
     return [id.replace(/[0-9A-F]{8}$/, ''), statSync(file).size];
@@ -156,3 +162,35 @@ console.log('');
 console.log('crashed holder (virtual time)        next actor blocked  target');
 console.log('-----------------------------------  ------------------  ---------');
 for (const [name, value] of blocks) console.log(`${name.padEnd(35)}  ${value.padEnd(18)}  <= 120 s`);
+
+// Stopped → READY in each ingress mode, in virtual time on the simulated AWS, which runs on the
+// sourced start-time model of src/plan/start-time.ts (a model until measured on a real account).
+const { VirtualClock } = await import(path.join(root, 'dist', 'src', 'sim', 'simulated-aws.js'));
+const { modelledStartSeconds } = await import(path.join(root, 'dist', 'src', 'plan', 'start-time.js'));
+const starts = [];
+for (const ingress of ['direct', 'load-balancer']) {
+  const clock = new VirtualClock();
+  const sim = new SimAws(clock, { ingress });
+  const begin = clock.now();
+  const outcome = await transition(
+    { goal: 'running', actor: 'bench', reason: 'bench' },
+    { ports: sim.ports, clock, host: 'meet.ne3d.org', pollMs: 5000, onProgress: () => {} },
+  );
+  const seconds = Math.round((clock.now() - begin) / 1000);
+  const model = modelledStartSeconds(ingress);
+  const target = ingress === 'direct' ? 90 : undefined;
+  starts.push([
+    ingress,
+    outcome.to === 'READY' ? `${seconds} s` : `not READY (${outcome.to})`,
+    `${model.seconds} s (${model.range[0]}-${model.range[1]} s)`,
+    target ? `<= ${target} s` : '-',
+    target ? (outcome.to === 'READY' && seconds <= target ? 'ok' : 'SLOW') : '-',
+  ]);
+}
+const startHeader = ['ingress mode', 'simulated stopped -> READY', 'model (range)', 'target', 'verdict'];
+const startWidths = startHeader.map((h, i) => Math.max(h.length, ...starts.map((r) => r[i].length)));
+const startLine = (cells) => cells.map((c, i) => c.padEnd(startWidths[i])).join('  ');
+console.log('');
+console.log(startLine(startHeader));
+console.log(startWidths.map((w) => '-'.repeat(w)).join('  '));
+for (const row of starts) console.log(startLine(row));

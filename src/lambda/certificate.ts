@@ -1,6 +1,6 @@
 import type { CloudFormationCustomResourceEvent, ScheduledEvent } from 'aws-lambda';
 import { firstCertificate, scheduledRenewal } from '../certs/handlers.js';
-import { certificateDeps } from './ingress-environment.js';
+import { certificateDeps } from './certificate-environment.js';
 
 /**
  * Lambda entry of the certificate function: the deploy-time custom resource (a CloudFormation
