@@ -71,4 +71,21 @@ describe('cost model', () => {
     expect(reasons).toMatch(/720 h/);
     expect(reasons).toMatch(/Route 53 zone/);
   });
+
+  it('prices the direct ingress mode: nothing by the hour while stopped, a second secret, no load balancer lines', () => {
+    const direct = estimateCost({ size: SIZE_PRESETS.medium, sizeName: 'medium', architecture: 'arm64', ingress: 'direct' });
+    const balanced = medium();
+    expect(direct.ingress).toBe('direct');
+    expect(direct.idleHourUsd).toEqual({ stopped: 0, 'powered-down': 0 });
+    const idleMonth = direct.scenarios.find((s) => s.hours === 0);
+    expect(idleMonth?.byTier.stopped).toBe(idleMonth?.byTier['powered-down']);
+    // Two secrets, the zone, 10 GB of recordings, the idle alarm: about $1.63, of which ~$0.90 is the platform's own.
+    expect(idleMonth?.byTier.stopped).toBeCloseTo(2 * PRICES.secretsManagerSecretMonth + 0.5 + 10 * 0.023 + 0.1, 2);
+    expect(direct.rates.map((r) => r.item).join(' ')).not.toMatch(/Load balancer|NLCU/);
+    expect(direct.runningHourUsd).toBeCloseTo(
+      balanced.runningHourUsd - PRICES.nlb.hour - 2 * PRICES.publicIpv4Hour - 15 * 0.02 * PRICES.nlb.nlcuHour,
+      6,
+    );
+    expect(direct.differences.join(' ')).toContain('No load balancer');
+  });
 });

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { asleepPage, meetupTime } from '../../src/asleep/page.js';
+
+const next = {
+  name: 'weekly',
+  description: 'Blender <meetup> & "friends"',
+  timeZone: 'Europe/Berlin',
+  startsAt: Date.UTC(2026, 11, 2, 16, 45),
+  meetupAt: Date.UTC(2026, 11, 2, 17, 0),
+};
+
+describe('the asleep page', () => {
+  it('says the server is asleep and when the next meetup is, in its time zone', () => {
+    const html = asleepPage({ host: 'meet.example.org', next });
+    expect(html).toContain('<title>meet.example.org is asleep</title>');
+    expect(html).toContain(meetupTime(next.meetupAt, 'Europe/Berlin'));
+    // 17:00 UTC is 18:00 in Berlin in December (the exact punctuation is the ICU version's).
+    expect(meetupTime(next.meetupAt, 'Europe/Berlin')).toMatch(/^Wednesday,? 2 December 2026,? (at )?18:00 \(Europe\/Berlin\)$/);
+  });
+
+  it('escapes everything that comes from a schedule', () => {
+    const html = asleepPage({ host: 'meet.example.org', next });
+    expect(html).toContain('Blender &lt;meetup&gt; &amp; &quot;friends&quot;');
+    expect(html).not.toContain('<meetup>');
+  });
+
+  it('says so when no meetup is scheduled, and differently when the schedules could not be read', () => {
+    expect(asleepPage({ host: 'meet.example.org' })).toContain('No meetup is scheduled');
+    const unknown = asleepPage({ host: 'meet.example.org', schedulesUnknown: true });
+    expect(unknown).toContain('could not be looked up');
+    expect(unknown).not.toContain('No meetup is scheduled');
+  });
+});
