@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,5 +66,28 @@ describe('the simulation kept between commands', () => {
     const code = await simulation.cdkRunner()(['deploy', 'Meet-a', '--parameters', 'DesiredCount=0'], { env: {}, cwd: '/' });
     expect(code).toBe(0);
     expect(simulation.world('Meet-a', 'x').deploys).toHaveLength(1);
+  });
+
+  it("starts a fresh world in the config's ingress mode, keeps it, and switches it on deploy", async () => {
+    const dir = fresh();
+    const first = new Simulation(dir);
+    const world = first.world('Meet-c', 'meet.example.org', 'load-balancer');
+    expect((await world.ports.stack.describe())?.outputs).toMatchObject({ IngressMode: 'load-balancer' });
+    first.save();
+    // A saved world keeps the mode it was deployed in, whatever the next command's config says…
+    const second = new Simulation(dir);
+    expect(second.world('Meet-c', 'meet.example.org', 'direct').ingress).toBe('load-balancer');
+    // …until a deploy of a config in the other mode.
+    const config = path.join(dir, 'meet.config.json');
+    writeFileSync(config, JSON.stringify({ ingress: 'direct' }));
+    expect(
+      await second.cdkRunner()(['deploy', 'Meet-c', '--parameters', 'DesiredCount=0'], {
+        env: { MEET_CONFIG: config },
+        cwd: dir,
+      }),
+    ).toBe(0);
+    const stack = await second.world('Meet-c', 'meet.example.org').ports.stack.describe();
+    expect(stack?.outputs).toMatchObject({ IngressMode: 'direct' });
+    expect(stack?.outputs.WebTargetGroupArn).toBeUndefined();
   });
 });
