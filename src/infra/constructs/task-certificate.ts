@@ -9,12 +9,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { normalName } from '../../aws/route53.js';
 import { CERTIFICATE_ROW } from '../../aws/task-dns-adapters.js';
 import { challengeName, LETS_ENCRYPT } from '../../certs/certificate.js';
 import { INGRESS_ENV } from '../../lambda/ingress-environment.js';
 import { projectFunction } from './function.js';
 import { acknowledgeBasicExecutionRole, logicalId } from './nag.js';
+import { recordChangeStatement } from './route53-grants.js';
 
 export interface TaskCertificateProps {
   /** The meeting host the certificate names. */
@@ -77,19 +77,12 @@ export class TaskCertificate extends Construct {
         [INGRESS_ENV.stateTable]: props.stateTable.tableName,
       },
     });
-    const zoneArn = `arn:${stack.partition}:route53:::hostedzone/${props.hostedZoneId}`;
     for (const statement of [
       // Only the host's _acme-challenge TXT record, and only UPSERT and DELETE.
-      new iam.PolicyStatement({
-        actions: ['route53:ChangeResourceRecordSets'],
-        resources: [zoneArn],
-        conditions: {
-          'ForAllValues:StringEquals': {
-            'route53:ChangeResourceRecordSetsNormalizedRecordNames': [normalName(challengeName(props.domain))],
-            'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'],
-            'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'DELETE'],
-          },
-        },
+      recordChangeStatement(this, props.hostedZoneId, {
+        name: challengeName(props.domain),
+        types: ['TXT'],
+        actions: ['UPSERT', 'DELETE'],
       }),
       new iam.PolicyStatement({ actions: ['route53:GetChange'], resources: [`arn:${stack.partition}:route53:::change/*`] }),
       new iam.PolicyStatement({

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -6,10 +6,10 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { normalName } from '../../aws/route53.js';
 import { TASK_ROW_PREFIX } from '../../aws/task-dns-adapters.js';
 import { INGRESS_ENV } from '../../lambda/ingress-environment.js';
 import { projectFunction } from './function.js';
+import { hostedZoneArn, recordChangeStatement } from './route53-grants.js';
 
 export interface TaskDnsProps {
   /** The meeting host whose A record follows the task. */
@@ -34,7 +34,6 @@ export class TaskDns extends Construct {
 
   constructor(scope: Construct, id: string, props: TaskDnsProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.function = projectFunction(this, 'Function', {
       entry: ['lambda', 'task-dns'],
       description: `Points ${props.domain} at the running task, or at the asleep page`,
@@ -48,22 +47,14 @@ export class TaskDns extends Construct {
         [INGRESS_ENV.asleepZoneId]: props.asleep.hostedZoneId,
       },
     });
-    const zoneArn = `arn:${stack.partition}:route53:::hostedzone/${props.hostedZoneId}`;
     for (const statement of [
       // Only the meeting host's A record, and only the DELETE + CREATE pair of a conditional switch.
-      new iam.PolicyStatement({
-        actions: ['route53:ChangeResourceRecordSets'],
-        resources: [zoneArn],
-        conditions: {
-          'ForAllValues:StringEquals': {
-            'route53:ChangeResourceRecordSetsNormalizedRecordNames': [normalName(props.domain)],
-            'route53:ChangeResourceRecordSetsRecordTypes': ['A'],
-            'route53:ChangeResourceRecordSetsActions': ['CREATE', 'DELETE'],
-          },
-        },
-      }),
+      recordChangeStatement(this, props.hostedZoneId, { name: props.domain, types: ['A'], actions: ['CREATE', 'DELETE'] }),
       // Reads the value a switch replaces (the DELETE must name it exactly).
-      new iam.PolicyStatement({ actions: ['route53:ListResourceRecordSets'], resources: [zoneArn] }),
+      new iam.PolicyStatement({
+        actions: ['route53:ListResourceRecordSets'],
+        resources: [hostedZoneArn(this, props.hostedZoneId)],
+      }),
       // DescribeNetworkInterfaces supports no resource-level permissions.
       new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces'], resources: ['*'] }),
       new iam.PolicyStatement({
