@@ -148,75 +148,53 @@ async function setDesired(step: Extract<Step, { kind: 'set-desired' }>, { rt, me
   await mutate(rt, () => rt.ports.service.setDesired(cluster, service, step.count));
 }
 
-async function waitTaskRunning(
-  step: Extract<Step, { kind: 'wait-task-running' }>,
-  { rt, memory, stepStart, progress }: StepContext,
-): Promise<void> {
-  await pollWhileTaskLives(
-    rt,
-    step,
-    memory,
-    stepStart,
-    (s) => {
-      const task = s.tasks.find((t) => isLive(t) && t.desiredStatus !== 'STOPPED');
-      if (task?.lastStatus === 'RUNNING' && task.health === 'HEALTHY') return { done: true };
-      if (!task) return { waiting: 'waiting for ECS to place the task' };
-      const unhealthy = task.containers.filter((c) => c.health !== 'HEALTHY').map((c) => `${c.name} ${c.health.toLowerCase()}`);
-      return {
-        waiting:
-          task.lastStatus === 'RUNNING'
-            ? `task running; containers: ${unhealthy.join(', ') || 'checking'}`
-            : `task ${task.lastStatus}`,
-      };
-    },
-    (w) => new StepFailure(`the task did not become healthy within ${step.deadlineSeconds / 60} min (last: ${w})`, 'deadline'),
-    progress,
-  );
+/**
+ * A step that polls until `ready` says done, failing fast when the task stops by itself and with
+ * `onDeadline`'s message when its deadline passes.
+ */
+function whileTaskLives<K extends Step['kind']>(
+  ready: (snapshot: Snapshot) => { done: true } | { waiting: string },
+  onDeadline: (step: Extract<Step, { kind: K }>, lastWaiting: string) => string,
+): Runner<K> {
+  return (step, { rt, memory, stepStart, progress }) =>
+    pollWhileTaskLives(rt, step, memory, stepStart, ready, (w) => new StepFailure(onDeadline(step, w), 'deadline'), progress);
 }
 
-async function waitTargetsHealthy(
-  step: Extract<Step, { kind: 'wait-targets-healthy' }>,
-  { rt, memory, stepStart, progress }: StepContext,
-): Promise<void> {
-  await pollWhileTaskLives(
-    rt,
-    step,
-    memory,
-    stepStart,
-    (s) => {
-      if (s.targets.web.some((t) => t.state === 'healthy')) return { done: true };
-      const states = s.targets.web.map((t) => `${t.state}${t.reason ? ` (${t.reason})` : ''}`).join('/');
-      return { waiting: `web target ${states || 'not registered'}` };
-    },
-    (w) => new StepFailure(`the load balancer never saw the web target healthy (${w})`, 'deadline'),
-    progress,
-  );
-}
+const waitTaskRunning = whileTaskLives<'wait-task-running'>(
+  (s) => {
+    const task = s.tasks.find((t) => isLive(t) && t.desiredStatus !== 'STOPPED');
+    if (task?.lastStatus === 'RUNNING' && task.health === 'HEALTHY') return { done: true };
+    if (!task) return { waiting: 'waiting for ECS to place the task' };
+    const unhealthy = task.containers.filter((c) => c.health !== 'HEALTHY').map((c) => `${c.name} ${c.health.toLowerCase()}`);
+    return {
+      waiting:
+        task.lastStatus === 'RUNNING'
+          ? `task running; containers: ${unhealthy.join(', ') || 'checking'}`
+          : `task ${task.lastStatus}`,
+    };
+  },
+  (step, w) => `the task did not become healthy within ${step.deadlineSeconds / 60} min (last: ${w})`,
+);
 
-async function waitHostRecord(
-  step: Extract<Step, { kind: 'wait-host-record' }>,
-  { rt, memory, stepStart, progress }: StepContext,
-): Promise<void> {
-  await pollWhileTaskLives(
-    rt,
-    step,
-    memory,
-    stepStart,
-    (s) => {
-      const dns = s.taskDns;
-      if (dns?.ip && dns.inSync) return { done: true };
-      if (!dns?.ip) return { waiting: 'waiting for the DNS function to point the meeting host at the task' };
-      return { waiting: `meeting host points at ${dns.ip}; waiting for Route 53 to report the change INSYNC` };
-    },
-    (w) =>
-      new StepFailure(
-        `the meeting host's DNS record did not follow the task within ${step.deadlineSeconds / 60} min (${w})`,
-        'deadline',
-        {},
-      ),
-    progress,
-  );
-}
+const waitTargetsHealthy = whileTaskLives<'wait-targets-healthy'>(
+  (s) => {
+    if (s.targets.web.some((t) => t.state === 'healthy')) return { done: true };
+    const states = s.targets.web.map((t) => `${t.state}${t.reason ? ` (${t.reason})` : ''}`).join('/');
+    return { waiting: `web target ${states || 'not registered'}` };
+  },
+  (_step, w) => `the load balancer never saw the web target healthy (${w})`,
+);
+
+/** Direct mode: the DNS function pointed the meeting host at the task, and Route 53 has it everywhere. */
+const waitHostRecord = whileTaskLives<'wait-host-record'>(
+  (s) => {
+    const dns = s.taskDns;
+    if (dns?.ip && dns.inSync) return { done: true };
+    if (!dns?.ip) return { waiting: 'waiting for the DNS function to point the meeting host at the task' };
+    return { waiting: `meeting host points at ${dns.ip}; waiting for Route 53 to report the change INSYNC` };
+  },
+  (step, w) => `the meeting host's DNS record did not follow the task within ${step.deadlineSeconds / 60} min (${w})`,
+);
 
 async function checkEndpoints(
   step: Extract<Step, { kind: 'check-endpoints' }>,
