@@ -1,0 +1,114 @@
+import { type JitsiTokenSettings, mintJitsiToken } from './jitsi-token.js';
+
+/**
+ * A signed-in member's Cognito ID token, exchanged for a short-lived Jitsi token. A Cognito token
+ * cannot be given to Jitsi as it is: its header has no `typ: JWT`, it has no `room` claim, and it is
+ * signed with Cognito's RSA keys, not the app secret prosody knows. So the page's function verifies
+ * it (aws-jwt-verify, against the pool's keys) and mints a Jitsi token for the room.
+ */
+
+/** The Cognito groups that may open rooms. */
+export const GROUPS = { organizers: 'organizers', members: 'members' } as const;
+export type Role = 'organizer' | 'member';
+
+/** The verified claims of a Cognito ID token that the exchange reads. */
+export interface CognitoIdentity {
+  readonly sub: string;
+  readonly email?: string;
+  readonly name?: string;
+  readonly groups: readonly string[];
+}
+
+/** What a member may do: organizers start and stop and record; members join. Others nothing. */
+export function roleOf(groups: readonly string[]): Role | undefined {
+  if (groups.includes(GROUPS.organizers)) return 'organizer';
+  if (groups.includes(GROUPS.members)) return 'member';
+  return undefined;
+}
+
+/** Room names this project hands out: lower case, URL-safe, at most 64 characters. */
+export const ROOM_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** The identity is not allowed a token (no group, a bad room): the page answers 403 / 400 with `why`. */
+export class ExchangeRefused extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 401 | 403,
+  ) {
+    super(message);
+    this.name = 'ExchangeRefused';
+  }
+}
+
+export interface ExchangeRequest {
+  /** Reads and verifies the Cognito ID token; throws when it is not valid. */
+  readonly verify: (idToken: string) => Promise<CognitoIdentity>;
+  readonly idToken: string;
+  readonly room: string;
+  readonly settings: JitsiTokenSettings;
+  readonly lifetimeSeconds: number;
+  /** Epoch ms. */
+  readonly now: number;
+}
+
+export interface Exchanged {
+  readonly role: Role;
+  /** The Jitsi token (short-lived; never logged). */
+  readonly token: string;
+  /** Where to send the browser: the room with the token. */
+  readonly url: string;
+}
+
+/** Verify the Cognito identity and mint its Jitsi token for `room`. */
+export async function exchangeForJitsiToken(request: ExchangeRequest): Promise<Exchanged> {
+  if (!ROOM_NAME.test(request.room)) {
+    throw new ExchangeRefused('the room name must be lower-case letters, digits, - or _ (at most 64)', 400);
+  }
+  let identity: CognitoIdentity;
+  try {
+    identity = await request.verify(request.idToken);
+  } catch {
+    throw new ExchangeRefused('the sign-in is not valid (expired or forged): sign in again', 401);
+  }
+  const role = roleOf(identity.groups);
+  if (!role) throw new ExchangeRefused('this account is in neither the organizers nor the members group', 403);
+  const token = await mintJitsiToken(request.settings, {
+    room: request.room,
+    user: {
+      id: identity.sub,
+      name: identity.name ?? identity.email ?? 'Member',
+      ...(identity.email ? { email: identity.email } : {}),
+    },
+    // Who may press Record is the client's decision from this claim: organizers only.
+    ...(role === 'organizer' ? { features: { recording: true } } : {}),
+    lifetimeSeconds: request.lifetimeSeconds,
+    now: request.now,
+  });
+  return { role, token, url: `https://${request.settings.host}/${request.room}?jwt=${token}` };
+}
+
+/** The Cognito ID token verifier of a user pool and app client (aws-jwt-verify). */
+export async function cognitoVerifier(
+  userPoolId: string,
+  clientId: string,
+): Promise<(idToken: string) => Promise<CognitoIdentity>> {
+  const { CognitoJwtVerifier } = await import('aws-jwt-verify');
+  const verifier = CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: 'id' });
+  return identityFrom(verifier);
+}
+
+/** Adapt a verifier's payload to the identity the exchange reads. */
+export function identityFrom(verifier: {
+  verify(token: string): Promise<Record<string, unknown>>;
+}): (idToken: string) => Promise<CognitoIdentity> {
+  return async (idToken) => {
+    const payload = await verifier.verify(idToken);
+    const groups = Array.isArray(payload['cognito:groups']) ? (payload['cognito:groups'] as unknown[]).map(String) : [];
+    return {
+      sub: String(payload.sub),
+      ...(typeof payload.email === 'string' ? { email: payload.email } : {}),
+      ...(typeof payload.name === 'string' ? { name: payload.name } : {}),
+      groups,
+    };
+  };
+}
