@@ -35,6 +35,7 @@ export const FIELD_FIXES: Record<string, string> = {
   maxRuntimeHours: 'set "maxRuntimeHours" to a number of hours from 1 to 24 (default 4)',
   ingress:
     'set "ingress" to "direct" (default: no load balancer, about $1/month idle) or "load-balancer" (TLS 443 on a Network Load Balancer, about $23/month idle)',
+  auth: 'set "auth" to "members" (default: only members, or a host link, open rooms; guests wait for them) or "open" (anyone with the link opens rooms)',
   acmeDirectoryUrl:
     'set "acmeDirectoryUrl" to an https:// ACME directory URL, e.g. Let\'s Encrypt staging "https://acme-staging-v02.api.letsencrypt.org/directory", or remove it to use Let\'s Encrypt',
 };
@@ -129,6 +130,12 @@ export const configSchema = z
       .default('direct')
       .describe(
         "How browsers reach the server. direct (default): the task terminates TLS itself with a Let's Encrypt certificate and DNS follows it; nothing is billed by the hour while stopped. load-balancer: a Network Load Balancer with an ACM certificate terminates TLS 443 (about $23/month even while stopped; power-down removes it). Media goes straight to the task in both.",
+      ),
+    auth: z
+      .enum(['members', 'open'])
+      .default('members')
+      .describe(
+        'Who may open rooms. members (default): Jitsi token authentication; a member (or someone with a host link from `meetctl link`) opens a room, guests can join only once a member is in it. open: anyone who has the link.',
       ),
     acmeDirectoryUrl: z
       .url({ protocol: /^https$/, error: 'is not an https:// URL' })

@@ -19,6 +19,7 @@ export const OUTPUT_NAMES = {
   alertTopic: 'AlertTopicArn',
   eventLog: 'EventLogGroupName',
   ingress: 'IngressMode',
+  tokenSecret: 'JitsiTokenSecretArn',
 } as const;
 
 /** Values of the `PowerState` stack parameter. */

@@ -13,6 +13,7 @@ import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES } from '../control/outputs.js';
 import { AsleepPage } from './constructs/asleep-page.js';
 import { Automation } from './constructs/automation.js';
 import { InternalSecret } from './constructs/internal-secret.js';
+import { JitsiAuth } from './constructs/jitsi-auth.js';
 import { containerLogGroups, containersFor, JitsiTask, SECRET_KEYS } from './constructs/jitsi-task.js';
 import { MeetingLoadBalancer } from './constructs/meeting-load-balancer.js';
 import { Network } from './constructs/network.js';
@@ -86,6 +87,7 @@ export class MeetStack extends Stack {
     });
     const recordings = new RecordingsBucket(this, 'Recordings');
     const internalSecret = new InternalSecret(this, 'InternalSecret', { keys: SECRET_KEYS });
+    const jitsiAuth = config.auth === 'members' ? new JitsiAuth(this, 'JitsiAuth') : undefined;
     const state = new StateTable(this, 'State');
 
     const cluster = new ecs.Cluster(this, 'Cluster', {
@@ -169,6 +171,7 @@ export class MeetStack extends Stack {
       recordings: recordings.bucket,
       logGroups,
       ...(taskCertificate ? { tls: { certificateSecret: taskCertificate.secret } } : {}),
+      ...(jitsiAuth ? { membersOnly: { tokenSecret: jitsiAuth.secret } } : {}),
     });
     task.taskDefinition.node.addDependency(internalSecret.ready);
     if (taskCertificate) task.taskDefinition.node.addDependency(taskCertificate.ready);
@@ -262,6 +265,12 @@ export class MeetStack extends Stack {
     this.power.output(this, OUTPUTS.service, { value: service.serviceName });
     this.power.output(this, OUTPUTS.taskFamily, { value: task.taskDefinition.family });
     new CfnOutput(this, OUTPUTS.ingress, { value: config.ingress, description: 'direct or load-balancer' });
+    if (jitsiAuth) {
+      new CfnOutput(this, OUTPUTS.tokenSecret, {
+        value: jitsiAuth.secret.secretArn,
+        description: 'Jitsi token secret (ARN only): `meetctl link` signs host links with it',
+      });
+    }
     if (lb) {
       this.power.output(this, OUTPUTS.loadBalancer, { value: lb.loadBalancer.loadBalancerArn });
       this.power.output(this, OUTPUTS.webTargets, { value: lb.webTargetGroup.targetGroupArn });

@@ -4,7 +4,7 @@ import { ACCOUNT, arnOf, decide, managedPoliciesOfRole, policiesOfRole, REGION, 
 
 // Least privilege, proven offline with @cloud-copilot/iam-simulate on the synthesized policies
 // (load-balancer mode; the direct mode's own functions are in iam-direct.test.ts).
-const { json } = synth(configWith({ ingress: 'load-balancer' }));
+const { json } = synth(configWith({ ingress: 'load-balancer', auth: 'open' }));
 const taskDefinition = resource(json, 'AWS::ECS::TaskDefinition').props as {
   ExecutionRoleArn: { 'Fn::GetAtt': [string] };
   TaskRoleArn: { 'Fn::GetAtt': [string] };

@@ -4,8 +4,9 @@ import { SECRET_KEYS, STATS_IMAGE, STATS_SCRIPT } from '../../src/infra/construc
 import { HEALTH_CHECK_GRACE_SECONDS, OUTPUTS } from '../../src/infra/meet-stack.js';
 import { configWith, referencedIds, resource, synth } from '../support/fixtures.js';
 
-// One template for the whole file: the shipped example (medium, arm64, stable-11146-2) in load-balancer mode.
-const { template, json } = synth(configWith({ ingress: 'load-balancer' }));
+// One template for the whole file: the shipped example (medium, arm64, stable-11146-2) in load-balancer mode,
+// open to anyone with the link (members-only meetings are in members-only.test.ts).
+const { template, json } = synth(configWith({ ingress: 'load-balancer', auth: 'open' }));
 const taskDefinition = resource(json, 'AWS::ECS::TaskDefinition').props;
 type Container = {
   Name: string;
@@ -202,6 +203,14 @@ describe('ECS service and task', () => {
     expect(container('prosody').DependsOn).toBeUndefined();
   });
 
+  it('has no token authentication when auth is open', () => {
+    for (const name of ['prosody', 'web', 'jicofo']) {
+      expect(env(name).ENABLE_AUTH, name).toBeUndefined();
+      expect(env(name).AUTH_TYPE, name).toBeUndefined();
+    }
+    expect(env('prosody').XMPP_MUC_MODULES).toBeUndefined();
+  });
+
   it('injects passwords as ECS secrets from the one secret, only into the containers that need them', () => {
     const secretId = resource(json, 'AWS::SecretsManager::Secret').id;
     const secretsOf = (name: string) => (container(name).Secrets ?? []).map((s) => s.Name).sort();
@@ -307,7 +316,11 @@ describe('logs, DNS and outputs', () => {
   it('outputs the URL and the names the CLI needs', () => {
     template.hasOutput(OUTPUTS.url, { Value: 'https://meet.example.org' });
     template.hasOutput(OUTPUTS.ingress, { Value: 'load-balancer' });
-    for (const name of Object.values(OUTPUTS)) expect(json.Outputs[name], name).toBeDefined();
+    // The token secret exists only for members-only meetings (members-only.test.ts).
+    for (const name of Object.values(OUTPUTS).filter((n) => n !== OUTPUTS.tokenSecret)) {
+      expect(json.Outputs[name], name).toBeDefined();
+    }
+    expect(json.Outputs[OUTPUTS.tokenSecret]).toBeUndefined();
   });
 });
 

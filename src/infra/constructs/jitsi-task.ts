@@ -9,6 +9,7 @@ import type { SizePreset } from '../../config/presets.js';
 import { imageFor, type JitsiRelease } from '../../config/release.js';
 import type { IngressMode } from '../../config/schema.js';
 import { TLS_ENV, TLS_PROXY_IMAGE, tlsProxyCommand } from '../tls-proxy.js';
+import { JWT_SECRET_KEY, MEMBERS_ONLY_ENV } from './jitsi-auth.js';
 import { logicalId } from './nag.js';
 import { HTTP_PORT, HTTPS_PORT, JICOFO_REST_PORT, JVB_HEALTH_PORT, JVB_MEDIA_PORT, PROSODY_HTTP_PORT } from './ports.js';
 import { CERTIFICATE_KEYS } from './task-certificate.js';
@@ -76,6 +77,8 @@ export interface JitsiTaskProps {
    * {@link CERTIFICATE_KEYS}; a sidecar serves 443 (and 80, redirect only) in front of web.
    */
   readonly tls?: { readonly certificateSecret: secretsmanager.ISecret };
+  /** Members-only meetings: Jitsi token authentication with this secret (see JitsiAuth). */
+  readonly membersOnly?: { readonly tokenSecret: secretsmanager.ISecret };
 }
 
 /**
@@ -124,9 +127,14 @@ export class JitsiTask extends Construct {
         logging: ecs.LogDrivers.awsLogs({ streamPrefix: name, logGroup: props.logGroups[name] }),
       });
 
+    const members = props.membersOnly;
     const prosody = add('prosody', {
-      environment: { ...common, ...ipv4Only },
-      secrets: { JICOFO_AUTH_PASSWORD: secret('JICOFO_AUTH_PASSWORD'), JVB_AUTH_PASSWORD: secret('JVB_AUTH_PASSWORD') },
+      environment: { ...common, ...ipv4Only, ...(members ? MEMBERS_ONLY_ENV.prosody : {}) },
+      secrets: {
+        JICOFO_AUTH_PASSWORD: secret('JICOFO_AUTH_PASSWORD'),
+        JVB_AUTH_PASSWORD: secret('JVB_AUTH_PASSWORD'),
+        ...(members ? { [JWT_SECRET_KEY]: ecs.Secret.fromSecretsManager(members.tokenSecret, JWT_SECRET_KEY) } : {}),
+      },
       healthCheck: httpCheck(`http://127.0.0.1:${PROSODY_HTTP_PORT}/health`, { interval: 10, startPeriod: 20, retries: 6 }),
     });
 
@@ -142,6 +150,7 @@ export class JitsiTask extends Construct {
         // One task, one network namespace: prosody is on localhost, not at xmpp.meet.jitsi.
         XMPP_BOSH_URL_BASE: `http://127.0.0.1:${PROSODY_HTTP_PORT}`,
         ENABLE_XMPP_WEBSOCKET: '1',
+        ...(members ? MEMBERS_ONLY_ENV.web : {}),
       },
       // The load balancer forwards to web's port; in direct mode only the sidecar (on 127.0.0.1) does.
       portMappings: props.tls ? [] : [{ containerPort: release.webPort, protocol: ecs.Protocol.TCP, name: 'web' }],
@@ -154,6 +163,7 @@ export class JitsiTask extends Construct {
         XMPP_SERVER: '127.0.0.1',
         JICOFO_ENABLE_HEALTH_CHECKS: '1',
         JICOFO_MAX_MEMORY: `${size.jicofoHeapMiB}m`,
+        ...(members ? MEMBERS_ONLY_ENV.jicofo : {}),
       },
       secrets: { JICOFO_AUTH_PASSWORD: secret('JICOFO_AUTH_PASSWORD') },
       // Fails with "No operational bridges" until the bridge has joined: the start period covers that.

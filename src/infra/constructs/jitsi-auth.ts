@@ -1,0 +1,58 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+/** The issuer and audience of the Jitsi tokens this project mints (`JWT_APP_ID`, the `aud` claim). */
+export const JITSI_APP_ID = 'meetctl';
+export const JITSI_AUDIENCE = 'jitsi';
+/** The token secret's JSON key, named as the docker-jitsi-meet images name the variable. */
+export const JWT_SECRET_KEY = 'JWT_APP_SECRET';
+
+/**
+ * Members-only meetings: the HMAC secret prosody verifies Jitsi tokens with, in a secret of its own
+ * (generated at deploy time; never in the template), and the variables that turn on token
+ * authentication with guests and the wait-for-host recipe. Checked against the image defaults at
+ * stable-11146-2: prosody/rootfs/defaults/conf.d/jitsi-meet.cfg.lua, web/rootfs/defaults/
+ * system-config.js and settings-config.js, jicofo/rootfs/defaults/jicofo.conf.
+ */
+export class JitsiAuth extends Construct {
+  readonly secret: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.secret = new secretsmanager.Secret(this, 'TokenSecret', {
+      description: 'The HMAC secret of Jitsi tokens (JWT_APP_SECRET), generated at deploy time.',
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: JWT_SECRET_KEY,
+        excludePunctuation: true,
+        passwordLength: 64,
+      },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Tokens signed with it live at most 12 hours and prosody reads it only at start; rotating it needs the task restarted, which meetctl rotate-secrets (issue 12) does while the platform is stopped.',
+    });
+  }
+}
+
+/** Environment of each container for members-only meetings (the secret itself goes in as an ECS secret). */
+export const MEMBERS_ONLY_ENV = {
+  prosody: {
+    ENABLE_AUTH: '1',
+    ENABLE_GUESTS: '1',
+    AUTH_TYPE: 'jwt',
+    JWT_APP_ID: JITSI_APP_ID,
+    JWT_ALLOW_EMPTY: '0',
+    // The handbook's wait-for-host recipe: guests wait in the lobby until someone with a token joins.
+    // Without persistent_lobby nothing creates the lobby and guests walk straight in.
+    XMPP_MUC_MODULES: 'muc_wait_for_host',
+    XMPP_MODULES: 'persistent_lobby',
+  },
+  // web reads only these two (system-config.js); AUTH_TYPE is prosody's and jicofo's.
+  web: { ENABLE_AUTH: '1', ENABLE_GUESTS: '1' },
+  // The recipe needs jicofo's own authentication off (the image turns it on with ENABLE_AUTH).
+  jicofo: { JICOFO_ENABLE_AUTH: '0' },
+} as const;

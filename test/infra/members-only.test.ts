@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { JITSI_APP_ID, JWT_SECRET_KEY, MEMBERS_ONLY_ENV } from '../../src/infra/constructs/jitsi-auth.js';
+import { OUTPUTS } from '../../src/infra/meet-stack.js';
+import { resource, synth } from '../support/fixtures.js';
+import { arnOf, decide, policiesOfRole } from '../support/iam.js';
+
+// One template for the whole file: the shipped example, whose auth is the default, members.
+const { json } = synth();
+const taskDefinition = resource(json, 'AWS::ECS::TaskDefinition');
+type Container = {
+  Name: string;
+  Environment?: Array<{ Name: string; Value: unknown }>;
+  Secrets?: Array<{ Name: string; ValueFrom: unknown }>;
+};
+const containers = taskDefinition.props.ContainerDefinitions as Container[];
+const env = (name: string) =>
+  Object.fromEntries((containers.find((c) => c.Name === name)?.Environment ?? []).map((e) => [e.Name, e.Value]));
+const tokenSecret = resource(json, 'AWS::SecretsManager::Secret', 'JitsiAuthTokenSecret');
+
+describe('members-only meetings: Jitsi token authentication', () => {
+  it('turns on JWT auth with guests and the wait-for-host recipe on prosody', () => {
+    expect(env('prosody')).toMatchObject({
+      ENABLE_AUTH: '1',
+      ENABLE_GUESTS: '1',
+      AUTH_TYPE: 'jwt',
+      JWT_APP_ID: JITSI_APP_ID,
+      JWT_ALLOW_EMPTY: '0',
+      XMPP_MUC_MODULES: 'muc_wait_for_host',
+      // Without it nothing creates the lobby and guests walk in.
+      XMPP_MODULES: 'persistent_lobby',
+    });
+  });
+
+  it('tells web about auth and guests, and keeps jicofo auth off as the recipe needs', () => {
+    expect(env('web')).toMatchObject({ ENABLE_AUTH: '1', ENABLE_GUESTS: '1' });
+    expect(env('jicofo')).toMatchObject({ JICOFO_ENABLE_AUTH: '0' });
+    expect(env('jicofo').ENABLE_AUTH).toBeUndefined();
+    expect(env('jvb').ENABLE_AUTH).toBeUndefined();
+    expect(MEMBERS_ONLY_ENV.web).toEqual({ ENABLE_AUTH: '1', ENABLE_GUESTS: '1' });
+  });
+
+  it('gives the app secret to prosody alone, from a secret of its own generated at deploy time', () => {
+    const secretsOf = (name: string) => (containers.find((c) => c.Name === name)?.Secrets ?? []).map((s) => s.Name);
+    expect(secretsOf('prosody')).toContain(JWT_SECRET_KEY);
+    for (const other of ['web', 'jicofo', 'jvb', 'stats', 'tls']) expect(secretsOf(other)).not.toContain(JWT_SECRET_KEY);
+    expect(tokenSecret.props.GenerateSecretString).toMatchObject({ GenerateStringKey: JWT_SECRET_KEY, PasswordLength: 64 });
+    expect(tokenSecret.props.SecretString).toBeUndefined();
+    expect(json.Outputs?.[OUTPUTS.tokenSecret]).toEqual(expect.objectContaining({ Value: { Ref: tokenSecret.id } }));
+  });
+
+  it('lets the task read the token secret, and nobody else in the stack', async () => {
+    const executionRole = (taskDefinition.props.ExecutionRoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    const secret = arnOf(json, tokenSecret.id);
+    expect(await decide(policiesOfRole(json, executionRole), 'secretsmanager:GetSecretValue', secret)).toBe('Allowed');
+    for (const fn of ['AutomationScheduledStart', 'TaskDnsFunction', 'AsleepFunction', 'TaskCertificateFunction']) {
+      const role = (resource(json, 'AWS::Lambda::Function', fn).props.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+      expect(await decide(policiesOfRole(json, role), 'secretsmanager:GetSecretValue', secret), fn).toBe('ImplicitlyDenied');
+    }
+  });
+});
