@@ -17,6 +17,7 @@ import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-
 import { GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../control/outputs.js';
 import { type ControlPorts, wrapPorts } from '../control/ports.js';
 import type { Health, StackSnapshot, StatsSample, TargetSnapshot, TargetState, TaskSnapshot } from '../control/snapshot.js';
@@ -37,6 +38,7 @@ export interface SdkClients {
   readonly s3: S3Client;
   readonly scheduler: SchedulerClient;
   readonly route53: Route53Client;
+  readonly secretsmanager: SecretsManagerClient;
 }
 
 /** One client per service, SSO profiles through the default credential chain, standard retries. */
@@ -51,6 +53,7 @@ export function sdkClients(target: AwsTarget): SdkClients {
     s3: new S3Client(config),
     scheduler: new SchedulerClient(config),
     route53: new Route53Client(config),
+    secretsmanager: new SecretsManagerClient(config),
   };
 }
 
@@ -216,6 +219,12 @@ function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions
     },
     endpoints: {
       check: (host, connectTo) => checkEndpoints(host, connectTo ? { ...endpointOptions, connectTo } : endpointOptions),
+    },
+    secrets: {
+      async value(secretArn) {
+        const { SecretString } = await clients.secretsmanager.send(new GetSecretValueCommand({ SecretId: secretArn }));
+        return SecretString ?? '';
+      },
     },
     certificate: {
       status: async () => dynamoCertificateStatus(clients.dynamodb, await output(OUTPUT_NAMES.stateTable)).status(),

@@ -33,6 +33,12 @@ function regionCode(value: string): string {
   return value;
 }
 
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number.');
+  return n;
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number.');
@@ -173,6 +179,17 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     .description('month-to-date running hours and estimated cost against the budget')
     .action(async (_options, command: Command) => {
       exitCode = await (await inspect()).cost(contextFor(command));
+    });
+
+  program
+    .command('link')
+    .description('a one-off host link for a person without an account (members-only meetings)')
+    .argument('<room>', 'room name, e.g. weekly-meetup')
+    .addOption(new Option('--hours <n>', 'how long the link works (1 to 12)').argParser(positiveNumber).default(3))
+    .option('--name <name>', 'the name shown in the meeting', 'Host')
+    .action(async (room: string, options: { hours: number; name?: string }, command: Command) => {
+      const { link } = await import('./commands/link.js');
+      exitCode = await link(contextFor(command), room, options);
     });
 
   const schedule = program.command('schedule').description('start the server before meetups (EventBridge Scheduler)');

@@ -41,6 +41,10 @@ export interface ControlPorts {
      */
     check(host: string, connectTo?: string): Promise<CheckResult[]>;
   };
+  readonly secrets: {
+    /** A secret's value (the Jitsi token secret, for `meetctl link`); never logged. */
+    value(secretArn: string): Promise<string>;
+  };
   readonly certificate: {
     /** Direct mode: the certificate function's last report, or undefined when it never ran. */
     status(): Promise<CertificateStatus | undefined>;

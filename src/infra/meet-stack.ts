@@ -87,7 +87,7 @@ export class MeetStack extends Stack {
     });
     const recordings = new RecordingsBucket(this, 'Recordings');
     const internalSecret = new InternalSecret(this, 'InternalSecret', { keys: SECRET_KEYS });
-    const jitsiAuth = config.auth === 'members' ? new JitsiAuth(this, 'JitsiAuth') : undefined;
+    const jitsiAuth = config.auth === 'members' ? new JitsiAuth(this, 'JitsiAuth', { stackName: this.stackName }) : undefined;
     const state = new StateTable(this, 'State');
 
     const cluster = new ecs.Cluster(this, 'Cluster', {

@@ -131,6 +131,8 @@ interface SimTask {
 }
 
 const SECOND = 1000;
+/** The simulated stack's Jitsi token secret (members-only meetings). */
+export const SIMULATED_TOKEN_SECRET_ARN = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:Meet-jitsi-token-AbCdEf';
 /** Timeline of a healthy task, from creation (seconds): the start-time model of src/plan/start-time.ts. */
 export const TIMING = {
   pending: TASK_TIMELINE.placed,
@@ -568,6 +570,7 @@ export class SimAws {
       StateTableName: 'meet-state',
       LogGroupNames: `web=/meet/web,prosody=/meet/prosody,jicofo=/meet/jicofo,jvb=/meet/jvb,stats=/meet/stats${this.ingress === 'direct' ? ',tls=/meet/tls' : ''}`,
       IngressMode: this.ingress,
+      JitsiTokenSecretArn: SIMULATED_TOKEN_SECRET_ARN,
       ScheduleGroupName: this.stackName,
       EventLogGroupName: `${this.stackName}-events`,
       SchedulerRoleArn: 'arn:aws:iam::111122223333:role/meet-scheduler',
@@ -738,6 +741,13 @@ export class SimAws {
             }
           : { name: 'certificate', status: ready ? 'pass' : 'skip', detail: `valid for ${host}` };
         return [https, certificate, { name: 'websocket', status: ready ? 'pass' : 'skip', detail: 'upgraded (101)' }];
+      },
+    },
+    secrets: {
+      value: async (arn) => {
+        this.call();
+        if (arn !== SIMULATED_TOKEN_SECRET_ARN) throw new PortError('other', 'ResourceNotFoundException', 'Secret not found.');
+        return JSON.stringify({ JWT_APP_SECRET: 'simulated-token-secret-0123456789abcdef0123456789abcdef' });
       },
     },
     certificate: {

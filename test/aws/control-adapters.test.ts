@@ -16,6 +16,7 @@ import {
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { participantsFromStatsLine, sdkClients, sdkControlPorts } from '../../src/aws/control-adapters.js';
@@ -312,5 +313,20 @@ describe('direct-mode ports', () => {
       Item: { checkedAt: { N: '1764000000000' }, action: { S: 'not-due' }, notAfter: { N: '1769000000000' } },
     });
     expect(await direct.certificate.status()).toEqual({ checkedAt: 1764000000000, action: 'not-due', notAfter: 1769000000000 });
+  });
+});
+
+describe('secrets port', () => {
+  const sm = mockClient(SecretsManagerClient);
+  beforeEach(() => sm.reset());
+
+  it('reads one secret value by ARN', async () => {
+    sm.on(GetSecretValueCommand).resolves({ SecretString: '{"JWT_APP_SECRET":"s"}' });
+    expect(await ports.secrets.value('arn:aws:secretsmanager:us-west-2:1:secret:Meet-jitsi-token-AbC')).toBe(
+      '{"JWT_APP_SECRET":"s"}',
+    );
+    expect(sm.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({
+      SecretId: 'arn:aws:secretsmanager:us-west-2:1:secret:Meet-jitsi-token-AbC',
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
-import { type Faults, SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
+import { type Faults, SIMULATED_TOKEN_SECRET_ARN, SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { cli, communityConfig } from '../support/cli.js';
 
 const files = { 'meet.config.json': communityConfig() };
@@ -372,5 +372,37 @@ describe('direct ingress mode', () => {
     expect(up.code).not.toBe(ExitCode.ok);
     expect(up.stderr).toContain('meetctl start');
     expect(aws.mutations).toEqual([]);
+  });
+});
+
+describe('meetctl link', () => {
+  it('prints a host link whose token passes Jitsi verification for that room, valid for --hours', async () => {
+    const result = await cli(['link', 'weekly-meetup', '--hours', '2', '--json'], { files, sim: sim() });
+    expect(result.code).toBe(ExitCode.ok);
+    const body = JSON.parse(result.stdout) as { url: string; room: string; expiresAt: string };
+    expect(body.url).toMatch(/^https:\/\/meet\.ne3d\.org\/weekly-meetup\?jwt=[\w-]+\.[\w-]+\.[\w-]+$/);
+    const token = body.url.split('jwt=')[1] ?? '';
+    const { verifyJitsiToken } = await import('../../src/auth/jitsi-token.js');
+    const secret = JSON.parse(await sim().ports.secrets.value(SIMULATED_TOKEN_SECRET_ARN)).JWT_APP_SECRET as string;
+    const now = Date.parse(body.expiresAt) - 2 * 3_600_000;
+    const verdict = await verifyJitsiToken(token, { secret, appId: 'meetctl', room: 'weekly-meetup', now: now + 60_000 });
+    expect(verdict).toMatchObject({ ok: true, claims: { room: 'weekly-meetup', context: { user: { name: 'Host' } } } });
+    // A host link is not an organizer: no recording.
+    if (verdict.ok) expect((verdict.claims.context as Record<string, unknown>).features).toBeUndefined();
+    expect((await verifyJitsiToken(token, { secret, appId: 'meetctl', room: 'weekly-meetup', now: now + 7_201_000 })).ok).toBe(
+      false,
+    );
+  });
+
+  it('refuses a bad room, hours out of range, and open meetings, naming the fix', async () => {
+    const room = await cli(['link', '../admin'], { files, sim: sim() });
+    expect(room.code).toBe(ExitCode.usage);
+    expect(room.stderr).toContain('lower-case letters');
+    const hours = await cli(['link', 'weekly', '--hours', '48'], { files, sim: sim() });
+    expect(hours.code).toBe(ExitCode.usage);
+    expect(hours.stderr).toContain('1 to 12 hours');
+    const open = await cli(['link', 'weekly'], { files: { 'meet.config.json': communityConfig({ auth: 'open' }) }, sim: sim() });
+    expect(open.code).toBe(ExitCode.usage);
+    expect(open.stderr).toContain('"auth": "open"');
   });
 });

@@ -47,6 +47,23 @@ describe('the organizer permission set in docs/deploy.md', () => {
     }
   });
 
+  it('reads the Jitsi token secret for host links (meetctl link), and no other secret', async () => {
+    const secret = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
+    expect(await decide(policies, 'secretsmanager:GetSecretValue', secret('Meet-meet-ne3d-org-jitsi-token-AbC123'))).toBe(
+      'Allowed',
+    );
+    for (const other of [
+      'Meet-meet-ne3d-org-jitsi-token-extra-AbC123',
+      'InternalSecret5268EFFC-AbC123',
+      'Other-jitsi-token-AbC123',
+    ]) {
+      expect(await decide(policies, 'secretsmanager:GetSecretValue', secret(other)), other).toBe('ImplicitlyDenied');
+    }
+    expect(await decide(policies, 'secretsmanager:PutSecretValue', secret('Meet-meet-ne3d-org-jitsi-token-AbC123'))).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+
   it('in direct mode reads the task rows, the certificate report and Route 53 change status, and writes neither', async () => {
     for (const key of ['TASK#arn:aws:ecs:us-west-2:111122223333:task/meet-cluster/abc', 'CERTIFICATE']) {
       expect(await decide(policies, 'dynamodb:GetItem', arn.table, { 'dynamodb:LeadingKeys': [key] })).toBe('Allowed');

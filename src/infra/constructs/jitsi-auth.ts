@@ -1,12 +1,9 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { JITSI_APP_ID, JWT_SECRET_KEY, tokenSecretName } from '../../auth/jitsi-settings.js';
 
-/** The issuer and audience of the Jitsi tokens this project mints (`JWT_APP_ID`, the `aud` claim). */
-export const JITSI_APP_ID = 'meetctl';
-export const JITSI_AUDIENCE = 'jitsi';
-/** The token secret's JSON key, named as the docker-jitsi-meet images name the variable. */
-export const JWT_SECRET_KEY = 'JWT_APP_SECRET';
+export { JITSI_APP_ID, JITSI_AUDIENCE, JWT_SECRET_KEY, tokenSecretName } from '../../auth/jitsi-settings.js';
 
 /**
  * Members-only meetings: the HMAC secret prosody verifies Jitsi tokens with, in a secret of its own
@@ -18,9 +15,11 @@ export const JWT_SECRET_KEY = 'JWT_APP_SECRET';
 export class JitsiAuth extends Construct {
   readonly secret: secretsmanager.Secret;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: { readonly stackName: string }) {
     super(scope, id);
     this.secret = new secretsmanager.Secret(this, 'TokenSecret', {
+      // A name of the stack's, so the organizer permission set can name it (docs/organizer-policy.json).
+      secretName: tokenSecretName(props.stackName),
       description: 'The HMAC secret of Jitsi tokens (JWT_APP_SECRET), generated at deploy time.',
       generateSecretString: {
         secretStringTemplate: '{}',

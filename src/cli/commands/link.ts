@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { JITSI_APP_ID, JITSI_AUDIENCE, JWT_SECRET_KEY } from '../../auth/jitsi-settings.js';
+import { mintJitsiToken } from '../../auth/jitsi-token.js';
+import { ROOM_NAME } from '../../auth/token-exchange.js';
+import { OUTPUT_NAMES } from '../../control/outputs.js';
+import { ExitCode, MeetError } from '../../errors.js';
+import type { Context } from '../context.js';
+import { openSession } from '../session.js';
+
+/** What `link --json` prints. */
+export interface LinkJson {
+  readonly room: string;
+  readonly url: string;
+  readonly expiresAt: string;
+  readonly name: string;
+}
+
+/** The longest a host link may live (it carries a token in the URL). */
+export const MAX_LINK_HOURS = 12;
+
+/**
+ * `meetctl link ROOM [--hours 3] [--name Host]`: a one-off host link for a person without an
+ * account. It opens ROOM as a member would, so guests waiting there get in. The token is signed
+ * with the stack's Jitsi token secret, read from Secrets Manager and never written anywhere.
+ */
+export async function link(ctx: Context, room: string, options: { hours: number; name?: string }): Promise<number> {
+  if (!ROOM_NAME.test(room)) {
+    throw new MeetError(
+      `room "${room}" is not a room name this project hands out.`,
+      ExitCode.usage,
+      'Use lower-case letters, digits, "-" or "_" (at most 64), e.g. weekly-meetup.',
+    );
+  }
+  if (!(options.hours > 0 && options.hours <= MAX_LINK_HOURS)) {
+    throw new MeetError(
+      `--hours ${options.hours} is out of range.`,
+      ExitCode.usage,
+      `Give 1 to ${MAX_LINK_HOURS} hours: the token travels in the URL, so it must not live long.`,
+    );
+  }
+  const session = await openSession(ctx);
+  if (session.config.auth === 'open') {
+    throw new MeetError(
+      'meetings are open to anyone with the link ("auth": "open"): no host link is needed.',
+      ExitCode.usage,
+      'Share https://<host>/<room> as it is, or set "auth": "members" and deploy for members-only meetings.',
+    );
+  }
+  const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
+  const secretArn = stack?.outputs[OUTPUT_NAMES.tokenSecret];
+  if (!secretArn) {
+    throw new MeetError(
+      `stack ${session.config.stackName} has no Jitsi token secret yet.`,
+      ExitCode.failed,
+      'Deploy the current config first (`meetctl deploy`): it turns on members-only meetings.',
+    );
+  }
+  const raw = await session.guard('reading the Jitsi token secret', () => session.ports.secrets.value(secretArn));
+  const secret = (JSON.parse(raw || '{}') as Record<string, unknown>)[JWT_SECRET_KEY];
+  if (typeof secret !== 'string' || !secret) {
+    throw new MeetError('the Jitsi token secret holds no key.', ExitCode.failed, 'Run `meetctl deploy` to generate it again.');
+  }
+  const now = session.clock.now();
+  const name = options.name ?? 'Host';
+  const token = await mintJitsiToken(
+    { appId: JITSI_APP_ID, secret, audience: JITSI_AUDIENCE, host: session.config.domain },
+    { room, user: { id: `link:${randomUUID()}`, name }, lifetimeSeconds: Math.round(options.hours * 3600), now },
+  );
+  const result: LinkJson = {
+    room,
+    url: `https://${session.config.domain}/${room}?jwt=${token}`,
+    expiresAt: new Date(now + options.hours * 3_600_000).toISOString(),
+    name,
+  };
+  if (ctx.options.json) ctx.out.json(result);
+  else {
+    ctx.out.line(result.url);
+    ctx.out.note(
+      `Host link for room ${room}, valid until ${result.expiresAt} (UTC). Whoever opens it is let in as a member and lets the waiting guests in; share it only with the host.`,
+    );
+  }
+  return ExitCode.ok;
+}
