@@ -5,3 +5,8 @@ export const JITSI_AUDIENCE = 'jitsi';
 export const JWT_SECRET_KEY = 'JWT_APP_SECRET';
 /** The token secret's name: `<stack>-jitsi-token` (Secrets Manager appends 6 random characters to its ARN). */
 export const tokenSecretName = (stackName: string): string => `${stackName}-jitsi-token`;
+
+/** The Cognito groups: organizers start and stop and record; members join. */
+export const GROUPS = { organizers: 'organizers', members: 'members' } as const;
+/** The organizer page's host: `start.<meeting host>` (inside the same zone). */
+export const pageHost = (domain: string): string => `start.${domain}`;

@@ -1,3 +1,4 @@
+import { GROUPS } from './jitsi-settings.js';
 import { type JitsiTokenSettings, mintJitsiToken } from './jitsi-token.js';
 
 /**
@@ -7,8 +8,7 @@ import { type JitsiTokenSettings, mintJitsiToken } from './jitsi-token.js';
  * it (aws-jwt-verify, against the pool's keys) and mints a Jitsi token for the room.
  */
 
-/** The Cognito groups that may open rooms. */
-export const GROUPS = { organizers: 'organizers', members: 'members' } as const;
+export { GROUPS } from './jitsi-settings.js';
 export type Role = 'organizer' | 'member';
 
 /** The verified claims of a Cognito ID token that the exchange reads. */

@@ -20,6 +20,9 @@ export const OUTPUT_NAMES = {
   eventLog: 'EventLogGroupName',
   ingress: 'IngressMode',
   tokenSecret: 'JitsiTokenSecretArn',
+  userPool: 'UserPoolId',
+  userPoolClient: 'UserPoolClientId',
+  signInUrl: 'SignInUrl',
 } as const;
 
 /** Values of the `PowerState` stack parameter. */

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
+import { pageHost } from '../auth/jitsi-settings.js';
 import { SIZE_PRESETS } from '../config/presets.js';
 import { parseRelease } from '../config/release.js';
 import type { MeetConfig } from '../config/schema.js';
@@ -16,6 +17,7 @@ import { InternalSecret } from './constructs/internal-secret.js';
 import { JitsiAuth } from './constructs/jitsi-auth.js';
 import { containerLogGroups, containersFor, JitsiTask, SECRET_KEYS } from './constructs/jitsi-task.js';
 import { MeetingLoadBalancer } from './constructs/meeting-load-balancer.js';
+import { Members, signInDomainPrefix } from './constructs/members.js';
 import { Network } from './constructs/network.js';
 import { PowerSwitch } from './constructs/power-switch.js';
 import { RecordingsBucket } from './constructs/recordings-bucket.js';
@@ -88,6 +90,14 @@ export class MeetStack extends Stack {
     const recordings = new RecordingsBucket(this, 'Recordings');
     const internalSecret = new InternalSecret(this, 'InternalSecret', { keys: SECRET_KEYS });
     const jitsiAuth = config.auth === 'members' ? new JitsiAuth(this, 'JitsiAuth', { stackName: this.stackName }) : undefined;
+    const members =
+      config.auth === 'members'
+        ? new Members(this, 'Members', {
+            domain: config.domain,
+            pageOrigin: `https://${pageHost(config.domain)}`,
+            signInDomainPrefix: signInDomainPrefix(this.stackName),
+          })
+        : undefined;
     const state = new StateTable(this, 'State');
 
     const cluster = new ecs.Cluster(this, 'Cluster', {
@@ -265,6 +275,11 @@ export class MeetStack extends Stack {
     this.power.output(this, OUTPUTS.service, { value: service.serviceName });
     this.power.output(this, OUTPUTS.taskFamily, { value: task.taskDefinition.family });
     new CfnOutput(this, OUTPUTS.ingress, { value: config.ingress, description: 'direct or load-balancer' });
+    if (members) {
+      new CfnOutput(this, OUTPUTS.userPool, { value: members.userPool.userPoolId, description: 'Members (meetctl users)' });
+      new CfnOutput(this, OUTPUTS.userPoolClient, { value: members.client.userPoolClientId });
+      new CfnOutput(this, OUTPUTS.signInUrl, { value: members.domain.baseUrl(), description: 'Managed sign-in' });
+    }
     if (jitsiAuth) {
       new CfnOutput(this, OUTPUTS.tokenSecret, {
         value: jitsiAuth.secret.secretArn,

@@ -316,11 +316,13 @@ describe('logs, DNS and outputs', () => {
   it('outputs the URL and the names the CLI needs', () => {
     template.hasOutput(OUTPUTS.url, { Value: 'https://meet.example.org' });
     template.hasOutput(OUTPUTS.ingress, { Value: 'load-balancer' });
-    // The token secret exists only for members-only meetings (members-only.test.ts).
-    for (const name of Object.values(OUTPUTS).filter((n) => n !== OUTPUTS.tokenSecret)) {
+    // The token secret and the user pool exist only for members-only meetings (members-only.test.ts).
+    const membersOnly: string[] = [OUTPUTS.tokenSecret, OUTPUTS.userPool, OUTPUTS.userPoolClient, OUTPUTS.signInUrl];
+    for (const name of Object.values(OUTPUTS).filter((n) => !membersOnly.includes(n))) {
       expect(json.Outputs[name], name).toBeDefined();
     }
-    expect(json.Outputs[OUTPUTS.tokenSecret]).toBeUndefined();
+    for (const name of membersOnly) expect(json.Outputs[name], name).toBeUndefined();
+    template.resourceCountIs('AWS::Cognito::UserPool', 0);
   });
 });
 

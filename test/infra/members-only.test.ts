@@ -58,3 +58,46 @@ describe('members-only meetings: Jitsi token authentication', () => {
     }
   });
 });
+
+describe('members-only meetings: the user pool', () => {
+  const pool = resource(json, 'AWS::Cognito::UserPool');
+  const client = resource(json, 'AWS::Cognito::UserPoolClient');
+
+  it('lets only an admin create users, signs in by e-mail, and keeps the accounts when the stack goes', () => {
+    expect(pool.props).toMatchObject({
+      AdminCreateUserConfig: expect.objectContaining({ AllowAdminCreateUserOnly: true }),
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      UserPoolTier: 'ESSENTIALS',
+      MfaConfiguration: 'OPTIONAL',
+      Policies: { PasswordPolicy: expect.objectContaining({ MinimumLength: 12 }) },
+    });
+    expect(json.Resources[pool.id]?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('has the organizers and members groups', () => {
+    const groups = Object.values(json.Resources)
+      .filter((r) => r.Type === 'AWS::Cognito::UserPoolGroup')
+      .map((r) => r.Properties?.GroupName)
+      .sort();
+    expect(groups).toEqual(['members', 'organizers']);
+  });
+
+  it("uses Cognito's prefix domain, and an app client for the organizer page: code flow with PKCE, no secret", () => {
+    const domain = resource(json, 'AWS::Cognito::UserPoolDomain');
+    expect(domain.props.Domain).toBe('meet-meet-example-org');
+    expect(domain.props.CustomDomainConfig).toBeUndefined();
+    expect(client.props).toMatchObject({
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: expect.arrayContaining(['openid', 'email', 'profile']),
+      CallbackURLs: ['https://start.meet.example.org/auth/callback'],
+      LogoutURLs: ['https://start.meet.example.org/'],
+      SupportedIdentityProviders: ['COGNITO'],
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+    expect(client.props.AllowedOAuthFlows).not.toContain('implicit');
+    expect(json.Outputs?.[OUTPUTS.userPool]).toEqual(expect.objectContaining({ Value: { Ref: pool.id } }));
+  });
+});

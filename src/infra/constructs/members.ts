@@ -1,0 +1,112 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import { GROUPS } from '../../auth/jitsi-settings.js';
+
+export interface MembersProps {
+  /** The meeting host; the organizer page will live at `start.<host's zone>` (config). */
+  readonly domain: string;
+  /** The organizer page's origin, e.g. https://start.example.org (the app client's callback and sign-out URLs). */
+  readonly pageOrigin: string;
+  /** Cognito's prefix domain for the managed login (a custom domain would need a us-east-1 certificate). */
+  readonly signInDomainPrefix: string;
+}
+
+/** Where the managed login sends members back to on the page. */
+export const CALLBACK_PATH = '/auth/callback';
+
+/**
+ * The community's members: a Cognito user pool with no self sign-up (an admin creates every user:
+ * `meetctl users add`), two groups (`organizers` start and stop, `members` join), Cognito's prefix
+ * domain for the managed login, and the organizer page's app client (authorization code with PKCE,
+ * no client secret). Kept when the stack is deleted: the accounts are the community's data.
+ */
+export class Members extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly client: cognito.UserPoolClient;
+  readonly domain: cognito.UserPoolDomain;
+
+  constructor(scope: Construct, id: string, props: MembersProps) {
+    super(scope, id);
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      standardAttributes: { email: { required: true, mutable: true }, fullname: { required: false, mutable: true } },
+      autoVerify: { email: true },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(7),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { sms: false, otp: true },
+      userInvitation: {
+        emailSubject: `Your account for ${props.domain}`,
+        emailBody: `You have been added to the meetings on ${props.domain}. Your user name is {username} and your temporary password is {####}. Sign in at ${props.pageOrigin} and choose a new password.`,
+      },
+      // Essentials: the managed login, free for the first 10,000 monthly active users.
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      deletionProtection: false,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is offered (TOTP) but not required: members are community volunteers who join a video meeting; an organizer can require it later in the console. Start and stop are limited to the organizers group.',
+    });
+    for (const id of ['AwsSolutions-COG3', 'AwsSolutions-COG8']) {
+      Validations.of(this.userPool).acknowledge({
+        id,
+        reason:
+          'Threat protection needs the Plus feature plan, billed per monthly active user (Essentials is free for the first 10,000); every account is created by an admin (no self sign-up) and the pool guards only meeting access.',
+      });
+    }
+
+    for (const [key, group] of Object.entries(GROUPS)) {
+      new cognito.CfnUserPoolGroup(this, key === 'organizers' ? 'Organizers' : 'MembersGroup', {
+        userPoolId: this.userPool.userPoolId,
+        groupName: group,
+        description:
+          group === GROUPS.organizers
+            ? 'Start and stop the meeting server, manage meetup schedules, record'
+            : 'Join members-only meetings',
+        precedence: group === GROUPS.organizers ? 1 : 2,
+      });
+    }
+
+    this.domain = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: props.signInDomainPrefix } });
+    this.client = this.userPool.addClient('OrganizerPage', {
+      generateSecret: false,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [`${props.pageOrigin}${CALLBACK_PATH}`],
+        logoutUrls: [`${props.pageOrigin}/`],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+  }
+}
+
+/**
+ * A Cognito prefix domain from the stack name: lower case letters, digits and hyphens, at most 63,
+ * and never the words Cognito refuses (aws, amazon, cognito).
+ */
+export function signInDomainPrefix(stackName: string): string {
+  return stackName
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/aws|amazon|cognito/g, 'x')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63);
+}
