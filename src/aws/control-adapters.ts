@@ -5,6 +5,7 @@ import {
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, FilterLogEventsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeServicesCommand,
@@ -28,6 +29,7 @@ import type { AwsTarget } from './ports.js';
 import { sdkSchedules } from './schedules.js';
 import { dynamoStateStore } from './state-store.js';
 import { dynamoCertificateStatus, readTaskRow } from './task-dns-adapters.js';
+import { cognitoUsers } from './users.js';
 
 export interface SdkClients {
   readonly cloudformation: CloudFormationClient;
@@ -39,6 +41,7 @@ export interface SdkClients {
   readonly scheduler: SchedulerClient;
   readonly route53: Route53Client;
   readonly secretsmanager: SecretsManagerClient;
+  readonly cognito: CognitoIdentityProviderClient;
 }
 
 /** One client per service, SSO profiles through the default credential chain, standard retries. */
@@ -54,6 +57,7 @@ export function sdkClients(target: AwsTarget): SdkClients {
     scheduler: new SchedulerClient(config),
     route53: new Route53Client(config),
     secretsmanager: new SecretsManagerClient(config),
+    cognito: new CognitoIdentityProviderClient(config),
   };
 }
 
@@ -220,6 +224,7 @@ function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions
     endpoints: {
       check: (host, connectTo) => checkEndpoints(host, connectTo ? { ...endpointOptions, connectTo } : endpointOptions),
     },
+    users: cognitoUsers(clients.cognito),
     secrets: {
       async value(secretArn) {
         const { SecretString } = await clients.secretsmanager.send(new GetSecretValueCommand({ SecretId: secretArn }));

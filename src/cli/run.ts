@@ -192,6 +192,39 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
       exitCode = await link(contextFor(command), room, options);
     });
 
+  const users = program.command('users').description('member accounts (members-only meetings): add, remove, list, promote');
+  const usersCommands = () => import('./commands/users.js');
+  users
+    .command('add')
+    .description('create an account; Cognito e-mails a temporary password')
+    .argument('<email>', 'the address the member signs in with')
+    .option('--name <name>', 'the name shown in meetings')
+    .option('--organizer', 'also an organizer (start, stop, schedules, recording)')
+    .action(async (email: string, options: { name?: string; organizer?: boolean }, command: Command) => {
+      exitCode = await (await usersCommands()).usersAdd(contextFor(command), email, options);
+    });
+  users
+    .command('remove')
+    .description('delete an account (asks you to type the e-mail)')
+    .argument('<email>')
+    .action(async (email: string, _options, command: Command) => {
+      exitCode = await (await usersCommands()).usersRemove(contextFor(command), email);
+    });
+  users
+    .command('list')
+    .description('every account with its groups and status')
+    .action(async (_options, command: Command) => {
+      exitCode = await (await usersCommands()).usersList(contextFor(command));
+    });
+  users
+    .command('promote')
+    .description('make a member an organizer (--demote: the other way)')
+    .argument('<email>')
+    .option('--demote', 'remove from the organizers')
+    .action(async (email: string, options: { demote?: boolean }, command: Command) => {
+      exitCode = await (await usersCommands()).usersPromote(contextFor(command), email, options);
+    });
+
   const schedule = program.command('schedule').description('start the server before meetups (EventBridge Scheduler)');
   schedule
     .command('add')

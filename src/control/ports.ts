@@ -41,6 +41,7 @@ export interface ControlPorts {
      */
     check(host: string, connectTo?: string): Promise<CheckResult[]>;
   };
+  readonly users: UsersPort;
   readonly secrets: {
     /** A secret's value (the Jitsi token secret, for `meetctl link`); never logged. */
     value(secretArn: string): Promise<string>;
@@ -69,6 +70,27 @@ export interface ControlPorts {
   };
   readonly state: StateStore;
   readonly schedules: SchedulesPort;
+}
+
+/** A member of the community's user pool. */
+export interface Member {
+  readonly email: string;
+  readonly name?: string;
+  /** Cognito's status: FORCE_CHANGE_PASSWORD until the first sign-in, then CONFIRMED. */
+  readonly status: string;
+  readonly enabled: boolean;
+  readonly groups: readonly string[];
+}
+
+/** The user pool (Cognito): members are created by an admin, never by themselves. */
+export interface UsersPort {
+  /** Create the user (Cognito e-mails a temporary password); throws an error named UsernameExistsException when there is one. */
+  add(userPoolId: string, user: { email: string; name?: string }): Promise<void>;
+  addToGroup(userPoolId: string, email: string, group: string): Promise<void>;
+  removeFromGroup(userPoolId: string, email: string, group: string): Promise<void>;
+  /** Delete the user; throws an error named UserNotFoundException when there is none. */
+  remove(userPoolId: string, email: string): Promise<void>;
+  list(userPoolId: string): Promise<Member[]>;
 }
 
 /** One EventBridge Scheduler schedule that starts the platform before a meetup. */

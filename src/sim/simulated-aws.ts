@@ -5,6 +5,7 @@ import type {
   LockWrite,
   MeetingWindow,
   MeetupSchedule,
+  Member,
   StateStore,
   TransitionEvent,
 } from '../control/ports.js';
@@ -428,6 +429,15 @@ export class SimAws {
     });
   }
 
+  /** The simulated user pool, by e-mail. */
+  readonly members = new Map<string, Member>();
+
+  private member(email: string): Member {
+    const found = this.members.get(email);
+    if (!found) throw new PortError('other', 'UserNotFoundException', 'User does not exist.');
+    return found;
+  }
+
   /** The public IPv4 address a task got (documentation range, one per task). */
   taskIp(task: { arn: string }): string {
     return `198.51.100.${(Number(/(\d+)$/.exec(task.arn)?.[1] ?? 0) % 250) + 1}`;
@@ -571,6 +581,7 @@ export class SimAws {
       LogGroupNames: `web=/meet/web,prosody=/meet/prosody,jicofo=/meet/jicofo,jvb=/meet/jvb,stats=/meet/stats${this.ingress === 'direct' ? ',tls=/meet/tls' : ''}`,
       IngressMode: this.ingress,
       JitsiTokenSecretArn: SIMULATED_TOKEN_SECRET_ARN,
+      UserPoolId: 'us-west-2_SiMuLaTeD',
       ScheduleGroupName: this.stackName,
       EventLogGroupName: `${this.stackName}-events`,
       SchedulerRoleArn: 'arn:aws:iam::111122223333:role/meet-scheduler',
@@ -607,6 +618,7 @@ export class SimAws {
       lock: this.state.lock,
       window: this.state.meetingWindow,
       log: this.state.log.slice(-500),
+      members: [...this.members.values()],
     };
   }
 
@@ -639,6 +651,8 @@ export class SimAws {
     this.state.lock = get<LockLease | undefined>('lock', undefined);
     this.state.meetingWindow = get<MeetingWindow | undefined>('window', undefined);
     this.state.log.splice(0, this.state.log.length, ...get<TransitionEvent[]>('log', []));
+    this.members.clear();
+    for (const m of get<Member[]>('members', [])) this.members.set(m.email, m);
   }
 
   /** Live tasks now (not stopped). */
@@ -741,6 +755,38 @@ export class SimAws {
             }
           : { name: 'certificate', status: ready ? 'pass' : 'skip', detail: `valid for ${host}` };
         return [https, certificate, { name: 'websocket', status: ready ? 'pass' : 'skip', detail: 'upgraded (101)' }];
+      },
+    },
+    users: {
+      add: async (_pool, user) => {
+        this.call();
+        if (this.members.has(user.email)) throw new PortError('other', 'UsernameExistsException', 'User account already exists.');
+        this.members.set(user.email, {
+          email: user.email,
+          ...(user.name ? { name: user.name } : {}),
+          status: 'FORCE_CHANGE_PASSWORD',
+          enabled: true,
+          groups: [],
+        });
+      },
+      addToGroup: async (_pool, email, group) => {
+        this.call();
+        const member = this.member(email);
+        if (!member.groups.includes(group)) this.members.set(email, { ...member, groups: [...member.groups, group].sort() });
+      },
+      removeFromGroup: async (_pool, email, group) => {
+        this.call();
+        const member = this.member(email);
+        this.members.set(email, { ...member, groups: member.groups.filter((g) => g !== group) });
+      },
+      remove: async (_pool, email) => {
+        this.call();
+        this.member(email);
+        this.members.delete(email);
+      },
+      list: async () => {
+        this.call();
+        return [...this.members.values()].sort((a, b) => a.email.localeCompare(b.email));
       },
     },
     secrets: {

@@ -406,3 +406,51 @@ describe('meetctl link', () => {
     expect(open.stderr).toContain('"auth": "open"');
   });
 });
+
+describe('meetctl users', () => {
+  it('adds a member (and an organizer), lists them with their groups, promotes, demotes and removes', async () => {
+    const aws = sim();
+    const add = await cli(['users', 'add', 'Ana@Example.org', '--name', 'Ana', '--organizer'], { files, sim: aws });
+    expect(add.code).toBe(ExitCode.ok);
+    expect(add.stdout).toContain('Added ana@example.org (members, organizers)');
+    expect((await cli(['users', 'add', 'bo@example.org'], { files, sim: aws })).code).toBe(ExitCode.ok);
+    const list = JSON.parse((await cli(['users', 'list', '--json'], { files, sim: aws })).stdout) as { users: unknown[] };
+    expect(list.users).toEqual([
+      {
+        email: 'ana@example.org',
+        name: 'Ana',
+        status: 'FORCE_CHANGE_PASSWORD',
+        enabled: true,
+        groups: ['members', 'organizers'],
+      },
+      { email: 'bo@example.org', status: 'FORCE_CHANGE_PASSWORD', enabled: true, groups: ['members'] },
+    ]);
+    expect((await cli(['users', 'promote', 'bo@example.org'], { files, sim: aws })).stdout).toContain('is now an organizer');
+    expect(aws.members.get('bo@example.org')?.groups).toEqual(['members', 'organizers']);
+    await cli(['users', 'promote', 'ana@example.org', '--demote'], { files, sim: aws });
+    expect(aws.members.get('ana@example.org')?.groups).toEqual(['members']);
+    // Removing asks for the e-mail to be typed.
+    const refused = await cli(['users', 'remove', 'bo@example.org'], { files, sim: aws, answer: 'no' });
+    expect(refused.code).toBe(ExitCode.failed);
+    expect(aws.members.has('bo@example.org')).toBe(true);
+    expect((await cli(['users', 'remove', 'bo@example.org'], { files, sim: aws, answer: 'bo@example.org' })).code).toBe(
+      ExitCode.ok,
+    );
+    expect(aws.members.has('bo@example.org')).toBe(false);
+  });
+
+  it('says what to do on a duplicate, an unknown account, a bad address and open meetings', async () => {
+    const aws = sim();
+    await cli(['users', 'add', 'ana@example.org'], { files, sim: aws });
+    const again = await cli(['users', 'add', 'ana@example.org'], { files, sim: aws });
+    expect(again.code).toBe(ExitCode.failed);
+    expect(again.stderr).toContain('ana@example.org already has an account');
+    const unknown = await cli(['users', 'promote', 'nobody@example.org'], { files, sim: aws });
+    expect(unknown.stderr).toContain('there is no account for nobody@example.org');
+    const bad = await cli(['users', 'add', 'not-an-address'], { files, sim: aws });
+    expect(bad.code).toBe(ExitCode.usage);
+    const open = await cli(['users', 'list'], { files: { 'meet.config.json': communityConfig({ auth: 'open' }) }, sim: aws });
+    expect(open.code).toBe(ExitCode.usage);
+    expect(open.stderr).toContain('"auth": "members"');
+  });
+});

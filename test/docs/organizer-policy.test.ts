@@ -11,6 +11,7 @@ const names = {
   '<stackName>': 'Meet-meet-ne3d-org',
   '<ClusterName>': 'meet-cluster',
   '<StateTableName>': 'meet-state',
+  '<UserPoolId>': 'us-west-2_AbCdEf123',
 };
 const text = Object.entries(names).reduce(
   (t, [k, v]) => t.split(k).join(v),
@@ -44,6 +45,27 @@ describe('the organizer permission set in docs/deploy.md', () => {
     expect(results).toEqual(calls.map(([action]) => `${action} Allowed`));
     for (const action of ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']) {
       expect(await decide(policies, `dynamodb:${action}`, arn.table, { 'dynamodb:LeadingKeys': 'LOCK' })).toBe('Allowed');
+    }
+  });
+
+  it('manages member accounts of this user pool only, and cannot change or delete the pool', async () => {
+    const pool = `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/us-west-2_AbCdEf123`;
+    for (const action of [
+      'AdminCreateUser',
+      'AdminDeleteUser',
+      'AdminAddUserToGroup',
+      'AdminRemoveUserFromGroup',
+      'ListUsers',
+      'ListUsersInGroup',
+    ]) {
+      expect(await decide(policies, `cognito-idp:${action}`, pool), action).toBe('Allowed');
+      expect(
+        await decide(policies, `cognito-idp:${action}`, `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/us-west-2_Other`),
+        action,
+      ).toBe('ImplicitlyDenied');
+    }
+    for (const action of ['DeleteUserPool', 'UpdateUserPool', 'AdminSetUserPassword', 'CreateGroup']) {
+      expect(await decide(policies, `cognito-idp:${action}`, pool), action).toBe('ImplicitlyDenied');
     }
   });
 

@@ -209,7 +209,7 @@ export async function powerUp(ctx: Context, options: OperateOptions): Promise<nu
 }
 
 /** Ask a person to type `expected`; refuses without a terminal unless --yes. */
-async function confirm(ctx: Context, warning: string, expected: string): Promise<void> {
+export async function confirm(ctx: Context, warning: string, expected: string): Promise<void> {
   if (ctx.options.dryRun || ctx.options.yes) return;
   if (!ctx.deps.prompt) {
     throw new MeetError(
