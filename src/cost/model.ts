@@ -51,6 +51,8 @@ export interface CostInput {
    * addresses bill every hour unless powered down.
    */
   readonly ingress?: Ingress;
+  /** Members-only meetings: one more secret (the Jitsi token secret); the user pool is free up to 10,000 monthly users. */
+  readonly membersOnly?: boolean;
   readonly size: SizePreset;
   readonly sizeName: string;
   readonly architecture: 'arm64' | 'x86_64';
@@ -111,6 +113,12 @@ export function estimateCost(input: CostInput): CostEstimate {
   const a = input.assumptions ?? DEFAULT_ASSUMPTIONS;
   const ingress = input.ingress ?? 'load-balancer';
   const balanced = ingress === 'load-balancer';
+  const secretNames = [
+    'the internal passwords',
+    ...(balanced ? [] : ["the task's TLS certificate and key"]),
+    ...(input.membersOnly ? ['the Jitsi token secret'] : []),
+  ];
+  const secretCount = secretNames.length;
   const fargate = prices.fargate[input.architecture];
   const memoryGb = input.size.memoryMiB / 1024;
 
@@ -133,8 +141,8 @@ export function estimateCost(input: CostInput): CostEstimate {
     Math.max(0, a.guardInvocationsMonth - prices.lambda.freeRequestsMonth) * (prices.lambda.requestsPerMillion / 1_000_000);
 
   const fixed = {
-    // The internal passwords; in direct mode also the task's certificate.
-    secret: (balanced ? 1 : 2) * prices.secretsManagerSecretMonth,
+    // The internal passwords; in direct mode also the task's certificate; members-only, the token secret.
+    secret: secretCount * prices.secretsManagerSecretMonth,
     zone: prices.route53HostedZoneMonth,
     recordings: a.recordingsGb * prices.s3.standardGbMonth,
     automation: automationMonthly,
@@ -224,12 +232,10 @@ export function estimateCost(input: CostInput): CostEstimate {
     },
     ...(balanced ? loadBalancerRates.slice(1) : directRates),
     {
-      item: balanced ? 'Secrets Manager secret' : 'Secrets Manager secrets (2)',
+      item: secretCount === 1 ? 'Secrets Manager secret' : `Secrets Manager secrets (${secretCount})`,
       billed: 'per month',
       usd: fixed.secret,
-      note: balanced
-        ? 'one secret holds every internal password'
-        : "the internal passwords, and the task's TLS certificate and key",
+      note: `${secretNames.join('; ')}${input.membersOnly ? '. The user pool (Cognito Essentials) is free for the first 10,000 monthly active users' : ''}`,
     },
     {
       item: 'Route 53 hosted zone',
@@ -268,7 +274,7 @@ export function estimateCost(input: CostInput): CostEstimate {
         `No load balancer (ingress "direct"): the requirements' $${REQUIREMENTS_TABLE.nlbMonthly}/month NLB is gone; the task terminates TLS itself and DNS follows it, so a stopped platform bills nothing by the hour.`,
         `Public IPv4 (billed since 2024-02): only the task's address, $${taskIpHour}/h while running; the requirements omit it.`,
         `Media traffic: internet egress ($${prices.dataTransferOut.gb}/GB after ${prices.dataTransferOut.freeGbMonth} GB free) grows with participants; the requirements omit it. At ${a.averageParticipants} people that is $${(egressGbPerHour * prices.dataTransferOut.gb).toFixed(2)} per running hour once the free tier is used.`,
-        `Fixed: two secrets $${fixed.secret.toFixed(2)}, the Route 53 zone $${fixed.zone}, ${a.recordingsGb} GB of recordings $${fixed.recordings.toFixed(2)} and the automation's alarm $${fixed.automation.toFixed(2)}; the requirements count S3 at $0.02 and no zone.`,
+        `Fixed: ${secretCount} secrets $${fixed.secret.toFixed(2)}, the Route 53 zone $${fixed.zone}, ${a.recordingsGb} GB of recordings $${fixed.recordings.toFixed(2)} and the automation's alarm $${fixed.automation.toFixed(2)}; the requirements count S3 at $0.02 and no zone.`,
       ];
   function loadBalancerDifferences(): string[] {
     return [
@@ -303,8 +309,10 @@ export function estimateForConfig(config: {
   readonly size: SizeName;
   readonly architecture: 'arm64' | 'x86_64';
   readonly ingress: Ingress;
+  readonly auth?: 'members' | 'open';
 }): CostEstimate {
   return estimateCost({
+    membersOnly: config.auth === 'members',
     size: SIZE_PRESETS[config.size],
     sizeName: config.size,
     architecture: config.architecture,

@@ -88,4 +88,17 @@ describe('cost model', () => {
     );
     expect(direct.differences.join(' ')).toContain('No load balancer');
   });
+
+  it('counts the Jitsi token secret of members-only meetings, and nothing for the user pool', () => {
+    const open = estimateCost({ size: SIZE_PRESETS.medium, sizeName: 'medium', architecture: 'arm64', ingress: 'direct' });
+    const members = estimateCost({
+      size: SIZE_PRESETS.medium,
+      sizeName: 'medium',
+      architecture: 'arm64',
+      ingress: 'direct',
+      membersOnly: true,
+    });
+    expect(members.fixedMonthlyUsd - open.fixedMonthlyUsd).toBeCloseTo(PRICES.secretsManagerSecretMonth, 6);
+    expect(members.rates.find((r) => r.item.startsWith('Secrets Manager'))?.note).toContain('Jitsi token secret');
+  });
 });
