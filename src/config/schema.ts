@@ -9,6 +9,8 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 export const INGRESS_MODES = ['direct', 'load-balancer'] as const;
 export type IngressMode = (typeof INGRESS_MODES)[number];
 
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /**
@@ -35,6 +37,12 @@ export const FIELD_FIXES: Record<string, string> = {
   maxRuntimeHours: 'set "maxRuntimeHours" to a number of hours from 1 to 24 (default 4)',
   ingress:
     'set "ingress" to "direct" (default: no load balancer, about $1/month idle) or "load-balancer" (TLS 443 on a Network Load Balancer, about $23/month idle)',
+  'signIn.allow':
+    'list the addresses ("ana@example.org") or whole domains ("@example.org") that may sign in through Google or OIDC',
+  'signIn.google':
+    'set "signIn.google" to { "clientId": "…apps.googleusercontent.com", "clientSecretArn": "arn:aws:secretsmanager:…" } (the client secret stays in Secrets Manager)',
+  'signIn.oidc':
+    'set each "signIn.oidc" entry to { "name": "Keycloak", "issuerUrl": "https://…", "clientId": "…", "clientSecretArn": "arn:aws:secretsmanager:…" }',
   auth: 'set "auth" to "members" (default: only members, or a host link, open rooms; guests wait for them) or "open" (anyone with the link opens rooms)',
   acmeDirectoryUrl:
     'set "acmeDirectoryUrl" to an https:// ACME directory URL, e.g. Let\'s Encrypt staging "https://acme-staging-v02.api.letsencrypt.org/directory", or remove it to use Let\'s Encrypt',
@@ -137,6 +145,41 @@ export const configSchema = z
       .describe(
         'Who may open rooms. members (default): Jitsi token authentication; a member (or someone with a host link from `meetctl link`) opens a room, guests can join only once a member is in it. open: anyone who has the link.',
       ),
+    signIn: z
+      .object({
+        allow: z
+          .array(z.string().regex(/^(@|[^\s@]+@)[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,63}$/i, 'is not an e-mail address or @domain'))
+          .default([])
+          .describe('Who may sign in through Google or OIDC: addresses, or @domain for everyone at a domain.'),
+        google: z
+          .object({
+            clientId: z.string().min(1, 'is empty'),
+            clientSecretArn: z.string().regex(SECRET_ARN, 'is not a Secrets Manager secret ARN'),
+          })
+          .strict()
+          .optional()
+          .describe('Sign in with Google (an OAuth client of your Google Cloud project).'),
+        oidc: z
+          .array(
+            z
+              .object({
+                name: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'is not 1-32 letters, digits, - or _'),
+                issuerUrl: z.url({ protocol: /^https$/, error: 'is not an https:// URL' }),
+                clientId: z.string().min(1, 'is empty'),
+                clientSecretArn: z.string().regex(SECRET_ARN, 'is not a Secrets Manager secret ARN'),
+              })
+              .strict(),
+          )
+          .default([])
+          .describe('Any OpenID Connect provider (GitHub is not one: see docs/guide.md).'),
+      })
+      .strict()
+      .refine((s) => (!s.google && s.oidc.length === 0) || s.allow.length > 0, {
+        path: ['allow'],
+        message: 'is empty, so nobody could sign in through the providers; list addresses or @domains',
+      })
+      .optional()
+      .describe('Members-only meetings: optional federated sign-in. Members created with `meetctl users add` need none of it.'),
     acmeDirectoryUrl: z
       .url({ protocol: /^https$/, error: 'is not an https:// URL' })
       .optional()

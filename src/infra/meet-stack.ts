@@ -96,6 +96,7 @@ export class MeetStack extends Stack {
             domain: config.domain,
             pageOrigin: `https://${pageHost(config.domain)}`,
             signInDomainPrefix: signInDomainPrefix(this.stackName),
+            ...(config.signIn ? { signIn: config.signIn } : {}),
           })
         : undefined;
     const state = new StateTable(this, 'State');

@@ -6,7 +6,7 @@ import { SIZE_PRESETS } from '../../src/config/presets.js';
 import { parseRelease } from '../../src/config/release.js';
 import { configJsonSchema } from '../../src/config/schema.js';
 import { ConfigError, ExitCode } from '../../src/errors.js';
-import { EXAMPLE_FILE, exampleConfig, ROOT } from '../support/fixtures.js';
+import { configWith, EXAMPLE_FILE, exampleConfig, ROOT } from '../support/fixtures.js';
 
 const example = JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8')) as Record<string, unknown>;
 const problemsFor = (changes: Record<string, unknown>, drop: string[] = []): string[] => {
@@ -131,5 +131,28 @@ describe('parseRelease', () => {
     });
     expect(parseRelease('stable-11031')).toEqual({ tag: 'stable-11031', number: 11031, imageRepository: 'jitsi', webPort: 80 });
     expect(parseRelease('unstable-2026-08-01')).toBeUndefined();
+  });
+});
+
+describe('federated sign-in config', () => {
+  it('refuses providers with an empty allow list, naming signIn.allow and the fix', () => {
+    const error = (() => {
+      try {
+        configWith({
+          signIn: { google: { clientId: 'x', clientSecretArn: 'arn:aws:secretsmanager:us-west-2:111122223333:secret:g-AbC' } },
+        });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('no error');
+    })();
+    expect(error.problems.join('\n')).toMatch(/signIn\.allow is missing\. Fix: list the addresses/);
+  });
+
+  it('refuses a client secret given as a value instead of a Secrets Manager ARN, and bad allow entries', () => {
+    expect(() =>
+      configWith({ signIn: { allow: ['@x.org'], google: { clientId: 'x', clientSecretArn: 'GOCSPX-secret' } } }),
+    ).toThrow(/not a Secrets Manager secret ARN/);
+    expect(() => configWith({ signIn: { allow: ['not an address'] } })).toThrow(/not an e-mail address or @domain/);
   });
 });

@@ -15,12 +15,13 @@ describe('Lambda bundling', () => {
     const ours = Object.entries(template.Resources).filter(
       ([id, r]) =>
         r.Type === 'AWS::Lambda::Function' &&
-        /^(InternalSecretGenerator|AutomationScheduledStart|AutomationIdleStop|AutomationRuntimeGuard|TaskCertificateFunction|TaskDnsFunction|AsleepFunction)[0-9A-F]{8}$/.test(
+        /^(InternalSecretGenerator|AutomationScheduledStart|AutomationIdleStop|AutomationRuntimeGuard|TaskCertificateFunction|TaskDnsFunction|AsleepFunction|MembersSignInRules)[0-9A-F]{8}$/.test(
           id,
         ),
     );
-    // The example config is in direct mode: the certificate, DNS and asleep page functions too.
-    expect(ours).toHaveLength(7);
+    // The example config is in direct mode with members-only meetings: the certificate, DNS and
+    // asleep page functions, and the sign-in rules, too.
+    expect(ours).toHaveLength(8);
     for (const [id, fn] of ours) {
       const hash = fn.Properties.Code?.S3Key?.replace(/\.zip$/, '') ?? 'missing';
       const dir = path.join(assembly.directory, `asset.${hash}`);

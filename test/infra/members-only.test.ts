@@ -75,6 +75,16 @@ describe('members-only meetings: the user pool', () => {
     expect(json.Resources[pool.id]?.DeletionPolicy).toBe('Retain');
   });
 
+  it('runs the sign-in rules before every sign-up and token (an empty allow list: no federated sign-in)', () => {
+    const rules = resource(json, 'AWS::Lambda::Function', 'MembersSignInRules');
+    expect(pool.props.LambdaConfig).toEqual({
+      PreSignUp: { 'Fn::GetAtt': [rules.id, 'Arn'] },
+      PreTokenGeneration: { 'Fn::GetAtt': [rules.id, 'Arn'] },
+    });
+    expect(rules.props.Environment).toEqual({ Variables: { SIGN_IN_ALLOW: '[]' } });
+    expect(client.props.SupportedIdentityProviders).toEqual(['COGNITO']);
+  });
+
   it('has the organizers and members groups', () => {
     const groups = Object.values(json.Resources)
       .filter((r) => r.Type === 'AWS::Cognito::UserPoolGroup')

@@ -1,7 +1,9 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { GROUPS } from '../../auth/jitsi-settings.js';
+import { SIGN_IN_ENV } from '../../lambda/sign-in-rules.js';
+import { projectFunction } from './function.js';
 
 export interface MembersProps {
   /** The meeting host; the organizer page will live at `start.<host's zone>` (config). */
@@ -10,6 +12,17 @@ export interface MembersProps {
   readonly pageOrigin: string;
   /** Cognito's prefix domain for the managed login (a custom domain would need a us-east-1 certificate). */
   readonly signInDomainPrefix: string;
+  /** Optional federated sign-in, limited to the allow list. */
+  readonly signIn?: {
+    readonly allow: readonly string[];
+    readonly google?: { readonly clientId: string; readonly clientSecretArn: string };
+    readonly oidc: ReadonlyArray<{
+      readonly name: string;
+      readonly issuerUrl: string;
+      readonly clientId: string;
+      readonly clientSecretArn: string;
+    }>;
+  };
 }
 
 /** Where the managed login sends members back to on the page. */
@@ -79,6 +92,56 @@ export class Members extends Construct {
       });
     }
 
+    // Federated sign-in creates users on the first sign-in: these rules admit only the allow list
+    // (pre sign-up) and make those users members while they stay on it (pre token generation). They
+    // run for every sign-up, so self sign-up stays closed even if someone turns it on.
+    const rules = projectFunction(this, 'SignInRules', {
+      entry: ['lambda', 'sign-in-rules'],
+      description: `Admits only allow-listed addresses through federated sign-in to ${props.domain}`,
+      timeout: Duration.seconds(5),
+      memorySize: 128,
+      environment: { [SIGN_IN_ENV.allow]: JSON.stringify(props.signIn?.allow ?? []) },
+    });
+    this.userPool.addTrigger(cognito.UserPoolOperation.PRE_SIGN_UP, rules);
+    this.userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION, rules);
+
+    const providers: cognito.UserPoolClientIdentityProvider[] = [cognito.UserPoolClientIdentityProvider.COGNITO];
+    const federated: Construct[] = [];
+    const google = props.signIn?.google;
+    if (google) {
+      federated.push(
+        new cognito.UserPoolIdentityProviderGoogle(this, 'Google', {
+          userPool: this.userPool,
+          clientId: google.clientId,
+          // A dynamic reference: the template names the secret, never its value.
+          clientSecretValue: SecretValue.secretsManager(google.clientSecretArn),
+          scopes: ['openid', 'email', 'profile'],
+          attributeMapping: {
+            email: cognito.ProviderAttribute.GOOGLE_EMAIL,
+            fullname: cognito.ProviderAttribute.GOOGLE_NAME,
+          },
+        }),
+      );
+      providers.push(cognito.UserPoolClientIdentityProvider.GOOGLE);
+    }
+    for (const oidc of props.signIn?.oidc ?? []) {
+      federated.push(
+        new cognito.UserPoolIdentityProviderOidc(this, `Oidc${oidc.name}`, {
+          userPool: this.userPool,
+          name: oidc.name,
+          issuerUrl: oidc.issuerUrl,
+          clientId: oidc.clientId,
+          clientSecret: SecretValue.secretsManager(oidc.clientSecretArn).unsafeUnwrap(),
+          scopes: ['openid', 'email', 'profile'],
+          attributeMapping: {
+            email: cognito.ProviderAttribute.other('email'),
+            fullname: cognito.ProviderAttribute.other('name'),
+          },
+        }),
+      );
+      providers.push(cognito.UserPoolClientIdentityProvider.custom(oidc.name));
+    }
+
     this.domain = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: props.signInDomainPrefix } });
     this.client = this.userPool.addClient('OrganizerPage', {
       generateSecret: false,
@@ -89,12 +152,13 @@ export class Members extends Construct {
         callbackUrls: [`${props.pageOrigin}${CALLBACK_PATH}`],
         logoutUrls: [`${props.pageOrigin}/`],
       },
-      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      supportedIdentityProviders: providers,
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
     });
+    for (const provider of federated) this.client.node.addDependency(provider);
   }
 }
 
