@@ -13,6 +13,22 @@ describe('cdk-nag AwsSolutions', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
+  it('has no unacknowledged finding with federated sign-in configured', () => {
+    const secret = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:idp-AbC123';
+    const { app } = buildApp(
+      configWith({
+        signIn: {
+          allow: ['@example.org'],
+          google: { clientId: 'g', clientSecretArn: secret },
+          oidc: [{ name: 'Keycloak', issuerUrl: 'https://id.example.org', clientId: 'k', clientSecretArn: secret }],
+        },
+      }),
+      { skipBundling: true },
+    );
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
   it('is really checking: an unacknowledged bad bucket fails synthesis', () => {
     const app = new App();
     new s3.Bucket(new Stack(app, 'Probe'), 'Unlogged');
