@@ -1,0 +1,187 @@
+import type { JitsiTokenSettings } from '../auth/jitsi-token.js';
+import { type CognitoIdentity, ExchangeRefused, exchangeForJitsiToken, type Role, roleOf } from '../auth/token-exchange.js';
+
+/**
+ * The organizer page's API (issue 10, in progress): pure request → response, so it runs the same
+ * in Lambda, in a local server for browser tests, and under property tests. Sessions are Cognito ID
+ * tokens in an HttpOnly cookie, verified on every request (an HTTP API JWT authorizer reads no
+ * cookies). State-changing calls need an organizer, the page's own Origin and a custom header (a
+ * cross-site form cannot send one), and Start is rate-limited. Start and stop return at once: the
+ * control plane runs them (same core, lock and event log as the CLI) with the member as the actor,
+ * and the page polls the status.
+ */
+
+export interface PageRequest {
+  readonly method: string;
+  /** Path without the query string, e.g. /api/status. */
+  readonly path: string;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body?: string;
+}
+
+export interface PageResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** What the page shows; organizers see more. */
+export interface StatusView {
+  readonly phase: string;
+  readonly participants?: number;
+  readonly nextMeetup?: { readonly name: string; readonly at: string };
+  /** Organizers only. */
+  readonly history?: ReadonlyArray<{
+    readonly at: string;
+    readonly actor: string;
+    readonly goal: string;
+    readonly outcome: string;
+  }>;
+  readonly monthToDate?: { readonly costUsd: number; readonly budgetUsd: number };
+}
+
+export interface PageDeps {
+  /** The page's origin, e.g. https://start.meet.example.org: the only Origin state changes may come from. */
+  readonly origin: string;
+  /** Verifies a Cognito ID token (aws-jwt-verify in Lambda, a local key in tests). */
+  readonly verify: (idToken: string) => Promise<CognitoIdentity>;
+  readonly control: {
+    status(role: Role): Promise<StatusView>;
+    /** Ask the control plane for a goal and return at once; the outcome lands in the event log. */
+    dispatch(goal: 'running' | 'stopped', actor: string): Promise<void>;
+  };
+  /** True when an action may run now; false within its interval since the last one. */
+  readonly rateLimit: (action: 'start', now: number) => Promise<boolean>;
+  readonly tokens: { readonly settings: JitsiTokenSettings; readonly lifetimeSeconds: number };
+  readonly now: () => number;
+}
+
+/** The session cookie (the Cognito ID token); HttpOnly, Secure, SameSite=Strict. */
+export const SESSION_COOKIE = 'meet_session';
+/** The header every state-changing call must carry (a plain cross-site form cannot set it). */
+export const CSRF_HEADER = 'x-meetctl';
+
+const json = (status: number, value: unknown): PageResponse => ({
+  status,
+  headers: {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  },
+  body: JSON.stringify(value),
+});
+const problem = (status: number, message: string) => json(status, { error: message });
+
+/** Cookies of a request, by name (malformed pairs are skipped). */
+export function cookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    try {
+      out[name] = decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      // A value that is not valid percent-encoding is no session.
+    }
+  }
+  return out;
+}
+
+interface Session {
+  readonly identity: CognitoIdentity;
+  readonly role: Role;
+  readonly idToken: string;
+}
+
+async function session(request: PageRequest, deps: PageDeps): Promise<Session | PageResponse> {
+  const idToken = cookies(request.headers.cookie)[SESSION_COOKIE];
+  if (!idToken) return problem(401, 'sign in first');
+  let identity: CognitoIdentity;
+  try {
+    identity = await deps.verify(idToken);
+  } catch {
+    return problem(401, 'the sign-in is not valid (expired or forged): sign in again');
+  }
+  const role = roleOf(identity.groups);
+  if (!role) return problem(403, 'this account is in neither the organizers nor the members group');
+  return { identity, role, idToken };
+}
+
+/** State changes only from the page itself: its Origin and the custom header. */
+function crossSite(request: PageRequest, deps: PageDeps): PageResponse | undefined {
+  if (request.headers.origin !== deps.origin) return problem(403, 'requests must come from the page itself');
+  if (request.headers[CSRF_HEADER] !== '1') return problem(403, `missing the ${CSRF_HEADER} header`);
+  return undefined;
+}
+
+const actorOf = (s: Session) => `page:${s.identity.email ?? s.identity.sub}`;
+
+function parseBody(body: string | undefined): Record<string, unknown> | undefined {
+  if (!body) return {};
+  try {
+    const value = JSON.parse(body) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Handle one API request. Never throws: every failure is an answer with a status below 500, or a 503. */
+export async function handlePage(request: PageRequest, deps: PageDeps): Promise<PageResponse> {
+  try {
+    return await route(request, deps);
+  } catch {
+    // A dependency failed (AWS unreachable): say so without details; nothing changed on our side.
+    return problem(503, 'the service could not answer just now; try again in a minute');
+  }
+}
+
+async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse> {
+  const key = `${request.method.toUpperCase()} ${request.path}`;
+  switch (key) {
+    case 'GET /api/status': {
+      const s = await session(request, deps);
+      if ('status' in s) return s;
+      return json(200, { role: s.role, ...(await deps.control.status(s.role)) });
+    }
+    case 'POST /api/start':
+    case 'POST /api/stop': {
+      const s = await session(request, deps);
+      if ('status' in s) return s;
+      const refused = crossSite(request, deps);
+      if (refused) return refused;
+      if (s.role !== 'organizer') return problem(403, 'only organizers start and stop the server');
+      if (key === 'POST /api/start' && !(await deps.rateLimit('start', deps.now()))) {
+        return problem(429, 'a start was asked for less than a minute ago; the page shows its progress');
+      }
+      await deps.control.dispatch(key === 'POST /api/start' ? 'running' : 'stopped', actorOf(s));
+      return json(202, { accepted: key === 'POST /api/start' ? 'start' : 'stop' });
+    }
+    case 'POST /api/join': {
+      const s = await session(request, deps);
+      if ('status' in s) return s;
+      const refused = crossSite(request, deps);
+      if (refused) return refused;
+      const body = parseBody(request.body);
+      if (!body || typeof body.room !== 'string') return problem(400, 'give the room as JSON: {"room": "weekly-meetup"}');
+      try {
+        const joined = await exchangeForJitsiToken({
+          verify: deps.verify,
+          idToken: s.idToken,
+          room: body.room,
+          settings: deps.tokens.settings,
+          lifetimeSeconds: deps.tokens.lifetimeSeconds,
+          now: deps.now(),
+        });
+        return json(200, { url: joined.url });
+      } catch (error) {
+        if (error instanceof ExchangeRefused) return problem(error.status, error.message);
+        throw error;
+      }
+    }
+    default:
+      return problem(404, 'no such page');
+  }
+}
