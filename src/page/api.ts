@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JitsiTokenSettings } from '../auth/jitsi-token.js';
 import { type CognitoIdentity, ExchangeRefused, exchangeForJitsiToken, type Role, roleOf } from '../auth/token-exchange.js';
 
@@ -17,6 +18,8 @@ export interface PageRequest {
   readonly path: string;
   /** Lower-case header names. */
   readonly headers: Readonly<Record<string, string | undefined>>;
+  /** Query string parameters. */
+  readonly query?: Readonly<Record<string, string | undefined>>;
   readonly body?: string;
 }
 
@@ -24,6 +27,8 @@ export interface PageResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: string;
+  /** Set-Cookie values (API Gateway's payload 2.0 `cookies`). */
+  readonly cookies?: readonly string[];
 }
 
 /** What the page shows; organizers see more. */
@@ -54,8 +59,24 @@ export interface PageDeps {
   /** True when an action may run now; false within its interval since the last one. */
   readonly rateLimit: (action: 'start', now: number) => Promise<boolean>;
   readonly tokens: { readonly settings: JitsiTokenSettings; readonly lifetimeSeconds: number };
+  /** Cognito's managed login (authorization code with PKCE). */
+  readonly signIn: {
+    /** e.g. https://meet-example.auth.us-west-2.amazoncognito.com */
+    readonly baseUrl: string;
+    readonly clientId: string;
+    /** The token endpoint call: the code and PKCE verifier for an ID token. */
+    exchangeCode(code: string, verifier: string, redirectUri: string): Promise<string>;
+  };
+  /** Random bytes, base64url (PKCE verifier, state); crypto.randomBytes in Lambda. */
+  readonly random: (bytes: number) => string;
   readonly now: () => number;
 }
+
+/** The login cookie: state and PKCE verifier, for the trip to Cognito and back (SameSite=Lax survives the redirect). */
+export const LOGIN_COOKIE = 'meet_login';
+/** How long a session lasts: the ID token's own lifetime (1 h). */
+export const SESSION_SECONDS = 3600;
+export const CALLBACK = '/auth/callback';
 
 /** The session cookie (the Cognito ID token); HttpOnly, Secure, SameSite=Strict. */
 export const SESSION_COOKIE = 'meet_session';
@@ -138,8 +159,80 @@ export async function handlePage(request: PageRequest, deps: PageDeps): Promise<
   }
 }
 
+const redirect = (location: string, setCookies: string[] = []): PageResponse => ({
+  status: 302,
+  headers: { location, 'cache-control': 'no-store' },
+  body: '',
+  ...(setCookies.length > 0 ? { cookies: setCookies } : {}),
+});
+
+const cookie = (name: string, value: string, o: { path: string; maxAge: number; sameSite: 'Strict' | 'Lax' }) =>
+  `${name}=${encodeURIComponent(value)}; Path=${o.path}; Max-Age=${o.maxAge}; HttpOnly; Secure; SameSite=${o.sameSite}`;
+
+/** S256 PKCE challenge of a verifier. */
+export function pkceChallenge(verifier: string): string {
+  return createHash('sha256').update(verifier).digest('base64url');
+}
+
+const sameText = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+async function signInRoutes(key: string, request: PageRequest, deps: PageDeps): Promise<PageResponse | undefined> {
+  const redirectUri = `${deps.origin}${CALLBACK}`;
+  switch (key) {
+    case 'GET /auth/login': {
+      const state = deps.random(16);
+      const verifier = deps.random(32);
+      const params = new URLSearchParams({
+        response_type: 'code',
+        client_id: deps.signIn.clientId,
+        redirect_uri: redirectUri,
+        scope: 'openid email profile',
+        state,
+        code_challenge: pkceChallenge(verifier),
+        code_challenge_method: 'S256',
+      });
+      return redirect(`${deps.signIn.baseUrl}/oauth2/authorize?${params}`, [
+        cookie(LOGIN_COOKIE, `${state}.${verifier}`, { path: '/auth', maxAge: 600, sameSite: 'Lax' }),
+      ]);
+    }
+    case `GET ${CALLBACK}`: {
+      const [state, verifier] = (cookies(request.headers.cookie)[LOGIN_COOKIE] ?? '').split('.');
+      const code = request.query?.code;
+      const returned = request.query?.state;
+      if (!state || !verifier || !code || !returned || !sameText(state, returned)) {
+        return problem(400, 'the sign-in could not be matched to this browser; start again from the page');
+      }
+      let idToken: string;
+      try {
+        idToken = await deps.signIn.exchangeCode(code, verifier, redirectUri);
+        await deps.verify(idToken);
+      } catch {
+        return problem(401, 'the sign-in did not complete; start again from the page');
+      }
+      return redirect('/', [
+        cookie(SESSION_COOKIE, idToken, { path: '/', maxAge: SESSION_SECONDS, sameSite: 'Strict' }),
+        cookie(LOGIN_COOKIE, '', { path: '/auth', maxAge: 0, sameSite: 'Lax' }),
+      ]);
+    }
+    case 'GET /auth/logout': {
+      const params = new URLSearchParams({ client_id: deps.signIn.clientId, logout_uri: `${deps.origin}/` });
+      return redirect(`${deps.signIn.baseUrl}/logout?${params}`, [
+        cookie(SESSION_COOKIE, '', { path: '/', maxAge: 0, sameSite: 'Strict' }),
+      ]);
+    }
+    default:
+      return undefined;
+  }
+}
+
 async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse> {
   const key = `${request.method.toUpperCase()} ${request.path}`;
+  const signIn = await signInRoutes(key, request, deps);
+  if (signIn) return signIn;
   switch (key) {
     case 'GET /api/status': {
       const s = await session(request, deps);

@@ -7,7 +7,7 @@ import { identityFrom } from '../../src/auth/token-exchange.js';
 import { observe } from '../../src/control/observe.js';
 import { phase } from '../../src/control/phase.js';
 import { transition } from '../../src/control/transition.js';
-import { CSRF_HEADER, handlePage, type PageDeps, type PageRequest, SESSION_COOKIE } from '../../src/page/api.js';
+import { CSRF_HEADER, handlePage, type PageDeps, type PageRequest, pkceChallenge, SESSION_COOKIE } from '../../src/page/api.js';
 import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 
 // The page's API against the simulated AWS, with a locally generated key standing in for Cognito's.
@@ -41,6 +41,9 @@ function world() {
   const sim = new SimAws(clock, { ingress: 'direct' });
   const running: Array<Promise<unknown>> = [];
   let lastStart = Number.NEGATIVE_INFINITY;
+  let randoms = 0;
+  const codes = new Map<string, string>();
+  const exchanged: Array<{ code: string; verifier: string; redirectUri: string }> = [];
   const rt = { ports: sim.ports, clock, host: 'meet.ne3d.org', pollMs: 5000, onProgress: () => {} };
   const deps: PageDeps = {
     origin: ORIGIN,
@@ -72,20 +75,33 @@ function world() {
       return true;
     },
     tokens: { settings, lifetimeSeconds: 3 * 3600 },
+    signIn: {
+      baseUrl: 'https://meet-ne3d.auth.us-west-2.amazoncognito.com',
+      clientId: CLIENT,
+      exchangeCode: async (code, verifier, redirectUri) => {
+        exchanged.push({ code, verifier, redirectUri });
+        const identity = codes.get(code);
+        if (!identity) throw new Error('invalid_grant');
+        return identity;
+      },
+    },
+    random: (bytes) => `r${++randoms}`.padEnd(bytes, 'x'),
     now: () => clock.now(),
   };
-  return { sim, clock, deps, settle: () => Promise.all(running.splice(0)) };
+  return { sim, clock, deps, codes, exchanged, settle: () => Promise.all(running.splice(0)) };
 }
 
 const request = (
   method: string,
   path: string,
-  o: { token?: string; origin?: string; csrf?: boolean; body?: string } = {},
+  o: { token?: string; origin?: string; csrf?: boolean; body?: string; cookie?: string; query?: Record<string, string> } = {},
 ): PageRequest => ({
   method,
   path,
+  ...(o.query ? { query: o.query } : {}),
   headers: {
     ...(o.token ? { cookie: `other=1; ${SESSION_COOKIE}=${o.token}` } : {}),
+    ...(o.cookie ? { cookie: o.cookie } : {}),
     ...(o.origin ? { origin: o.origin } : {}),
     ...(o.csrf ? { [CSRF_HEADER]: '1' } : {}),
   },
@@ -193,5 +209,62 @@ describe('the organizer page API', () => {
     );
     await w.settle();
     expect(w.sim.mutations).toEqual([]);
+  });
+
+  it('signs in with Cognito: PKCE (S256) and state in a SameSite=Lax cookie, then a Strict HttpOnly session', async () => {
+    const w = world();
+    const login = await handlePage(request('GET', '/auth/login'), w.deps);
+    expect(login.status).toBe(302);
+    const location = new URL(login.headers.location ?? '');
+    expect(location.origin + location.pathname).toBe('https://meet-ne3d.auth.us-west-2.amazoncognito.com/oauth2/authorize');
+    expect(Object.fromEntries(location.searchParams)).toMatchObject({
+      response_type: 'code',
+      client_id: CLIENT,
+      redirect_uri: `${ORIGIN}/auth/callback`,
+      code_challenge_method: 'S256',
+    });
+    const loginCookie = login.cookies?.[0] ?? '';
+    expect(loginCookie).toMatch(/^meet_login=.+; Path=\/auth; Max-Age=600; HttpOnly; Secure; SameSite=Lax$/);
+    const [state, verifier] = decodeURIComponent(loginCookie.split(';')[0]?.split('=')[1] ?? '').split('.');
+    expect(location.searchParams.get('state')).toBe(state);
+    expect(location.searchParams.get('code_challenge')).toBe(pkceChallenge(verifier ?? ''));
+
+    const idToken = await sign({ sub: 'u1', email: 'ana@ne3d.org', 'cognito:groups': ['organizers'] });
+    w.codes.set('the-code', idToken);
+    const cookieHeader = loginCookie.split(';')[0] ?? '';
+    // Another state (a login started elsewhere) is refused, and nothing is exchanged.
+    const mismatch = await handlePage(
+      request('GET', '/auth/callback', { cookie: cookieHeader, query: { code: 'the-code', state: 'other' } }),
+      w.deps,
+    );
+    expect(mismatch.status).toBe(400);
+    expect(w.exchanged).toEqual([]);
+    const back = await handlePage(
+      request('GET', '/auth/callback', { cookie: cookieHeader, query: { code: 'the-code', state: state ?? '' } }),
+      w.deps,
+    );
+    expect(back.status).toBe(302);
+    expect(back.headers.location).toBe('/');
+    expect(w.exchanged).toEqual([{ code: 'the-code', verifier, redirectUri: `${ORIGIN}/auth/callback` }]);
+    expect(back.cookies?.[0]).toMatch(/^meet_session=.+; Path=\/; Max-Age=3600; HttpOnly; Secure; SameSite=Strict$/);
+    expect(back.cookies?.[1]).toMatch(/^meet_login=; Path=\/auth; Max-Age=0/);
+    const session = decodeURIComponent(back.cookies?.[0]?.split(';')[0]?.split('=')[1] ?? '');
+    expect((await handlePage(request('GET', '/api/status', { token: session }), w.deps)).status).toBe(200);
+    // A code Cognito does not know gives no session.
+    const bad = await handlePage(
+      request('GET', '/auth/callback', { cookie: cookieHeader, query: { code: 'forged', state: state ?? '' } }),
+      w.deps,
+    );
+    expect(bad.status).toBe(401);
+    expect(bad.cookies).toBeUndefined();
+  });
+
+  it('signs out: clears the session and goes through Cognito back to the page', async () => {
+    const w = world();
+    const out = await handlePage(request('GET', '/auth/logout'), w.deps);
+    expect(out.headers.location).toBe(
+      `https://meet-ne3d.auth.us-west-2.amazoncognito.com/logout?client_id=${CLIENT}&logout_uri=${encodeURIComponent(`${ORIGIN}/`)}`,
+    );
+    expect(out.cookies?.[0]).toMatch(/^meet_session=; Path=\/; Max-Age=0; HttpOnly; Secure; SameSite=Strict$/);
   });
 });
