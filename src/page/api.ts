@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JitsiTokenSettings } from '../auth/jitsi-token.js';
 import { type CognitoIdentity, ExchangeRefused, exchangeForJitsiToken, type Role, roleOf } from '../auth/token-exchange.js';
+import { organizerPage, pageCsp } from './html.js';
 
 /**
  * The organizer page's API (issue 10, in progress): pure request → response, so it runs the same
@@ -70,6 +71,8 @@ export interface PageDeps {
   /** Random bytes, base64url (PKCE verifier, state); crypto.randomBytes in Lambda. */
   readonly random: (bytes: number) => string;
   readonly now: () => number;
+  /** The meeting host (the page's title). */
+  readonly host: string;
 }
 
 /** The login cookie: state and PKCE verifier, for the trip to Cognito and back (SameSite=Lax survives the redirect). */
@@ -234,6 +237,20 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
   const signIn = await signInRoutes(key, request, deps);
   if (signIn) return signIn;
   switch (key) {
+    case 'GET /':
+      // The page itself needs no session: its script asks /api/status, which does.
+      return {
+        status: 200,
+        headers: {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          'content-security-policy': pageCsp(),
+          'strict-transport-security': 'max-age=31536000',
+          'x-content-type-options': 'nosniff',
+          'referrer-policy': 'no-referrer',
+        },
+        body: organizerPage(deps.host),
+      };
     case 'GET /api/status': {
       const s = await session(request, deps);
       if ('status' in s) return s;

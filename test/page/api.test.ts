@@ -86,6 +86,7 @@ function world() {
       },
     },
     random: (bytes) => `r${++randoms}`.padEnd(bytes, 'x'),
+    host: 'meet.ne3d.org',
     now: () => clock.now(),
   };
   return { sim, clock, deps, codes, exchanged, settle: () => Promise.all(running.splice(0)) };
@@ -266,5 +267,18 @@ describe('the organizer page API', () => {
       `https://meet-ne3d.auth.us-west-2.amazoncognito.com/logout?client_id=${CLIENT}&logout_uri=${encodeURIComponent(`${ORIGIN}/`)}`,
     );
     expect(out.cookies?.[0]).toMatch(/^meet_session=; Path=\/; Max-Age=0; HttpOnly; Secure; SameSite=Strict$/);
+  });
+
+  it('serves the page with a CSP that allows only its own inline script and style', async () => {
+    const w = world();
+    const page = await handlePage(request('GET', '/'), w.deps);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>meet.ne3d.org</title>');
+    const csp = page.headers['content-security-policy'] ?? '';
+    expect(csp).toMatch(/default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+'; style-src 'sha256-/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    const script = /<script>([\s\S]*)<\/script>/.exec(page.body)?.[1] ?? '';
+    const { createHash } = await import('node:crypto');
+    expect(csp).toContain(`'sha256-${createHash('sha256').update(script).digest('base64')}'`);
   });
 });

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The organizer page: one HTML document with its style and script inline (no framework, no build
+ * step, no CDN). It asks /api/status every few seconds and shows, by role:
+ * - anyone signed out: a Sign in button;
+ * - members: the phase and a Join button for a room;
+ * - organizers: Start and Stop as well, and while starting a progress bar with the phase and the
+ *   elapsed time.
+ * The script is allowed by its hash in the Content-Security-Policy; nothing else may run.
+ */
+
+const SCRIPT = String.raw`
+const $ = (id) => document.getElementById(id);
+const api = (path, body) =>
+  fetch(path, body === undefined ? { credentials: 'same-origin' } : {
+    method: 'POST', credentials: 'same-origin',
+    headers: { 'content-type': 'application/json', 'x-meetctl': '1' },
+    body: JSON.stringify(body),
+  });
+let startedAt = 0;
+function show(id, visible) { $(id).hidden = !visible; }
+function say(text) { $('message').textContent = text; }
+async function refresh() {
+  let response;
+  try { response = await api('/api/status'); } catch { say('The page cannot reach the server; retrying.'); return; }
+  if (response.status === 401) { show('signin', true); show('signed', false); return; }
+  const status = await response.json();
+  if (!response.ok) { say(status.error || 'Something went wrong.'); return; }
+  show('signin', false); show('signed', true);
+  $('phase').textContent = status.phase;
+  $('phase').dataset.phase = status.phase;
+  const organizer = status.role === 'organizer';
+  show('organizer', organizer);
+  $('start').disabled = !['STOPPED', 'FAILED', 'DEGRADED'].includes(status.phase);
+  $('stop').disabled = !['READY', 'STARTING', 'DEGRADED'].includes(status.phase);
+  $('join').disabled = status.phase !== 'READY';
+  const starting = status.phase === 'STARTING';
+  show('progress', starting);
+  if (starting) {
+    if (!startedAt) startedAt = Date.now();
+    const seconds = Math.round((Date.now() - startedAt) / 1000);
+    $('elapsed').textContent = Math.floor(seconds / 60) + ':' + String(seconds % 60).padStart(2, '0');
+    $('bar').value = Math.min(seconds, 90);
+  } else startedAt = 0;
+  $('people').textContent = status.participants === undefined ? '' : status.participants + ' in the call';
+}
+async function act(path, confirmText) {
+  if (confirmText && !window.confirm(confirmText)) return;
+  const response = await api(path, {});
+  const body = await response.json();
+  say(response.ok ? (path.endsWith('start') ? 'Starting: this takes about a minute and a half.' : 'Stopping.') : body.error);
+  if (response.ok && path.endsWith('start')) startedAt = Date.now();
+  refresh();
+}
+$('start').addEventListener('click', () => act('/api/start'));
+$('stop').addEventListener('click', () => act('/api/stop', 'Stop the meeting server? Everyone in a call is dropped.'));
+$('join').addEventListener('click', async () => {
+  const room = $('room').value.trim().toLowerCase();
+  const response = await api('/api/join', { room });
+  const body = await response.json();
+  if (response.ok) window.location.assign(body.url); else say(body.error);
+});
+refresh();
+setInterval(refresh, 5000);
+`;
+
+const STYLE = `
+body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#222}
+h1{font-size:1.4rem}button{font-size:1rem;padding:.6rem 1.2rem;margin:.3rem .3rem .3rem 0;border-radius:.4rem;border:1px solid #555;background:#fff}
+button:disabled{opacity:.4}#start{background:#0a7d32;color:#fff}#stop{background:#a11;color:#fff}
+#phase{font-weight:bold}#phase[data-phase=READY]{color:#0a7d32}#phase[data-phase=FAILED]{color:#a11}
+progress{width:100%}input{font-size:1rem;padding:.5rem;width:12rem}
+`;
+
+/** The Content-Security-Policy that allows exactly this page's inline script and style. */
+export function pageCsp(): string {
+  const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+  return [
+    "default-src 'none'",
+    `script-src ${hash(SCRIPT)}`,
+    `style-src ${hash(STYLE)}`,
+    "connect-src 'self'",
+    "img-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+/** The whole page for a meeting host. */
+export function organizerPage(host: string): string {
+  const h = escapeHtml(host);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${h}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${h}</h1>
+<section id="signin" hidden>
+<p>Members and organizers sign in here to join, start and stop meetings.</p>
+<p><a href="/auth/login"><button type="button">Sign in</button></a></p>
+</section>
+<section id="signed" hidden>
+<p>The meeting server is <span id="phase">…</span>. <span id="people"></span></p>
+<div id="progress" hidden><progress id="bar" max="90" value="0"></progress><p>Starting… <span id="elapsed">0:00</span></p></div>
+<div id="organizer" hidden><button id="start" type="button">Start</button><button id="stop" type="button">Stop</button></div>
+<p><label>Room <input id="room" value="meetup" autocomplete="off"></label> <button id="join" type="button">Join</button></p>
+<p><a href="/auth/logout">Sign out</a></p>
+</section>
+<p id="message" role="status"></p>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
