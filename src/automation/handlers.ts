@@ -42,7 +42,7 @@ export const TIMEOUT_MARGIN_MS = 60_000;
 /** How long the idle stop and the guard wait for a live holder's lock before leaving it to the next round. */
 export const LOCK_WAIT_SECONDS = 90;
 
-const runtime = (deps: AutomationDeps) => {
+export const runtime = (deps: AutomationDeps) => {
   const remaining = deps.remainingMs?.();
   return {
     ports: deps.ports,

@@ -59,7 +59,8 @@ export interface PageDeps {
   };
   /** True when an action may run now; false within its interval since the last one. */
   readonly rateLimit: (action: 'start', now: number) => Promise<boolean>;
-  readonly tokens: { readonly settings: JitsiTokenSettings; readonly lifetimeSeconds: number };
+  /** The Jitsi token settings (the app secret comes from Secrets Manager, read when first needed). */
+  readonly tokens: { settings(): Promise<JitsiTokenSettings>; readonly lifetimeSeconds: number };
   /** Cognito's managed login (authorization code with PKCE). */
   readonly signIn: {
     /** e.g. https://meet-example.auth.us-west-2.amazoncognito.com */
@@ -281,7 +282,7 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
           verify: deps.verify,
           idToken: s.idToken,
           room: body.room,
-          settings: deps.tokens.settings,
+          settings: await deps.tokens.settings(),
           lifetimeSeconds: deps.tokens.lifetimeSeconds,
           now: deps.now(),
         });

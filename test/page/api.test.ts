@@ -74,7 +74,7 @@ function world() {
       lastStart = now;
       return true;
     },
-    tokens: { settings, lifetimeSeconds: 3 * 3600 },
+    tokens: { settings: async () => settings, lifetimeSeconds: 3 * 3600 },
     signIn: {
       baseUrl: 'https://meet-ne3d.auth.us-west-2.amazoncognito.com',
       clientId: CLIENT,

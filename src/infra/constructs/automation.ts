@@ -60,8 +60,13 @@ export class Automation extends Construct {
   readonly scheduleGroup: scheduler.CfnScheduleGroup;
   readonly schedulerRole: iam.Role;
 
+  /** The functions' environment (the control plane's settings); other control-plane functions share it. */
+  readonly environment: Record<string, string>;
+  private readonly props: AutomationProps;
+
   constructor(scope: Construct, id: string, props: AutomationProps) {
     super(scope, id);
+    this.props = props;
     const stack = Stack.of(this);
     const namespace = `Meet/${stack.stackName}`;
 
@@ -91,14 +96,14 @@ export class Automation extends Construct {
     const participants = fromStats(METRICS.participants, 'participants');
     fromStats(METRICS.conferences, 'conferences');
 
-    const environment = {
+    const environment = (this.environment = {
       [ENV.stackName]: stack.stackName,
       [ENV.host]: props.domain,
       [ENV.topicArn]: this.topic.topicArn,
       [ENV.idleStopMinutes]: String(props.settings.idleStopMinutes),
       [ENV.startGraceMinutes]: String(props.settings.startGraceMinutes),
       [ENV.maxRuntimeHours]: String(props.settings.maxRuntimeHours),
-    };
+    });
     const fn = (name: string, file: string, description: string, timeout: Duration) => {
       const f = projectFunction(this, name, { entry: ['lambda', file], description, timeout, environment });
       this.grantControl(f, props);
@@ -176,7 +181,7 @@ export class Automation extends Construct {
   }
 
   /** What every automation function calls through the control plane, scoped to this platform. */
-  private grantControl(fn: NodejsFunction, props: AutomationProps): void {
+  grantControl(fn: NodejsFunction, props: AutomationProps = this.props): void {
     const stack = Stack.of(this);
     const clusterName = props.cluster.clusterName;
     const ecsArn = (resource: string) => stack.formatArn({ service: 'ecs', resource, resourceName: `${clusterName}/*` });

@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { JITSI_APP_ID, JITSI_AUDIENCE, JWT_SECRET_KEY } from '../auth/jitsi-settings.js';
+import { cognitoVerifier } from '../auth/token-exchange.js';
+import { observe, withParticipants } from '../control/observe.js';
+import { OUTPUT_NAMES } from '../control/outputs.js';
+import { phase } from '../control/phase.js';
+import { handlePage, type PageDeps } from '../page/api.js';
+import { isPageAction, type PageAction, runPageAction } from '../page/worker.js';
+import { nextMeetup } from '../schedule/next.js';
+import { automationDeps } from './environment.js';
+import { required } from './required.js';
+
+/** Environment of the page's function, on top of the automation's. */
+export const PAGE_ENV = {
+  origin: 'PAGE_ORIGIN',
+  userPoolId: 'USER_POOL_ID',
+  clientId: 'USER_POOL_CLIENT_ID',
+  signInBaseUrl: 'SIGN_IN_BASE_URL',
+  tokenSecretArn: 'TOKEN_SECRET_ARN',
+  stateTable: 'STATE_TABLE_NAME',
+} as const;
+
+/** Seconds between two starts asked for on the page. */
+export const START_INTERVAL_SECONDS = 60;
+/** How long a member's Jitsi token lives. */
+export const MEMBER_TOKEN_SECONDS = 4 * 3600;
+
+let cachedSecret: string | undefined;
+let cachedDeps: PageDeps | undefined;
+
+/** Built once per Lambda container: the verifier keeps Cognito's keys, the clients their connections. */
+function pageDeps(): PageDeps {
+  cachedDeps ??= buildPageDeps();
+  return cachedDeps;
+}
+
+function buildPageDeps(): PageDeps {
+  const base = automationDeps();
+  const region = required('AWS_REGION');
+  const dynamo = new DynamoDBClient({ region });
+  const table = required(PAGE_ENV.stateTable);
+  const verify = cognitoVerifier(required(PAGE_ENV.userPoolId), required(PAGE_ENV.clientId));
+  const secrets = new SecretsManagerClient({ region });
+  const lambda = new LambdaClient({ region });
+  const baseUrl = required(PAGE_ENV.signInBaseUrl);
+  const clientId = required(PAGE_ENV.clientId);
+  const appSecret = async () => {
+    if (!cachedSecret) {
+      const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: required(PAGE_ENV.tokenSecretArn) }));
+      cachedSecret = (JSON.parse(SecretString ?? '{}') as Record<string, string>)[JWT_SECRET_KEY];
+    }
+    if (!cachedSecret) throw new Error('the Jitsi token secret holds no key');
+    return cachedSecret;
+  };
+  return {
+    origin: required(PAGE_ENV.origin),
+    host: base.host,
+    verify: async (token) => (await verify)(token),
+    control: {
+      async status(role) {
+        const now = base.clock.now();
+        const observed = await observe(base.ports, { host: base.host, now });
+        if (!observed) return { phase: 'ABSENT' };
+        const snapshot = role === 'organizer' ? await withParticipants(base.ports, observed) : observed;
+        const group = snapshot.stack.outputs[OUTPUT_NAMES.scheduleGroup];
+        const next = group ? nextMeetup(await base.ports.schedules.list(group), now) : undefined;
+        const history =
+          role === 'organizer'
+            ? (await base.ports.state.events(now - 14 * 86_400_000))
+                .slice(-10)
+                .map((e) => ({ at: new Date(e.at).toISOString(), actor: e.actor, goal: e.goal, outcome: e.outcome }))
+            : undefined;
+        return {
+          phase: phase(snapshot),
+          ...(snapshot.participants !== undefined ? { participants: snapshot.participants } : {}),
+          ...(next ? { nextMeetup: { name: next.name, at: new Date(next.meetupAt).toISOString() } } : {}),
+          ...(history ? { history } : {}),
+        };
+      },
+      async dispatch(goal, actor) {
+        const action: PageAction = { action: 'transition', goal, actor };
+        await lambda.send(
+          new InvokeCommand({
+            FunctionName: required('AWS_LAMBDA_FUNCTION_NAME'),
+            InvocationType: 'Event',
+            Payload: Buffer.from(JSON.stringify(action)),
+          }),
+        );
+      },
+    },
+    async rateLimit(action, now) {
+      try {
+        await dynamo.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: { pk: { S: `RATE#${action}` }, sk: { S: 'RATE' }, at: { N: String(now) } },
+            ConditionExpression: 'attribute_not_exists(pk) OR #at < :cutoff',
+            ExpressionAttributeNames: { '#at': 'at' },
+            ExpressionAttributeValues: { ':cutoff': { N: String(now - START_INTERVAL_SECONDS * 1000) } },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException')
+          return false;
+        throw error;
+      }
+    },
+    tokens: {
+      settings: async () => ({ appId: JITSI_APP_ID, audience: JITSI_AUDIENCE, host: base.host, secret: await appSecret() }),
+      lifetimeSeconds: MEMBER_TOKEN_SECONDS,
+    },
+    signIn: {
+      baseUrl,
+      clientId,
+      async exchangeCode(code, verifier, redirectUri) {
+        const response = await fetch(`${baseUrl}/oauth2/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            client_id: clientId,
+            code,
+            redirect_uri: redirectUri,
+            code_verifier: verifier,
+          }),
+        });
+        if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
+        const body = (await response.json()) as { id_token?: string };
+        if (!body.id_token) throw new Error('no id_token');
+        return body.id_token;
+      },
+    },
+    random: (bytes) => randomBytes(bytes).toString('base64url'),
+    now: () => base.clock.now(),
+  };
+}
+
+/** Lambda entry of the organizer page: HTTP API requests, or its own asynchronous start/stop. */
+export const handler = async (
+  event: APIGatewayProxyEventV2 | PageAction,
+  context?: Context,
+): Promise<APIGatewayProxyStructuredResultV2 | { outcome: string }> => {
+  if (isPageAction(event)) return runPageAction(automationDeps(context), event);
+  const deps = pageDeps();
+  const response = await handlePage(
+    {
+      method: event.requestContext.http.method,
+      path: event.rawPath,
+      headers: { ...event.headers, ...(event.cookies ? { cookie: event.cookies.join('; ') } : {}) },
+      ...(event.queryStringParameters ? { query: event.queryStringParameters } : {}),
+      ...(event.body !== undefined
+        ? { body: event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body }
+        : {}),
+    },
+    deps,
+  );
+  return {
+    statusCode: response.status,
+    headers: response.headers,
+    body: response.body,
+    ...(response.cookies ? { cookies: [...response.cookies] } : {}),
+  };
+};
