@@ -1,0 +1,191 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyJitsiToken } from '../../src/auth/jitsi-token.js';
+import { identityFrom } from '../../src/auth/token-exchange.js';
+import { observe } from '../../src/control/observe.js';
+import { phase } from '../../src/control/phase.js';
+import { handlePage, type PageDeps } from '../../src/page/api.js';
+import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
+import { ROOT } from '../support/fixtures.js';
+
+// The organizer page in a real browser: Debian's chromium, headless, through playwright-core. The
+// page's handler is served on 127.0.0.1 against the simulated AWS, a locally generated key stands in
+// for Cognito's, and a fake managed login sends the browser straight back with a code.
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI === 'true') throw new Error('chromium is not installed: .ci/run must apt-get install chromium');
+const SHOTS = path.join(ROOT, 'test-results', 'organizer-page');
+const POOL = 'us-west-2_AbCdEf123';
+const CLIENT = 'page-client';
+const settings = {
+  appId: 'meetctl',
+  secret: 'a-secret-of-at-least-32-bytes-for-hs256!!',
+  audience: 'jitsi',
+  host: 'meet.ne3d.org',
+};
+
+let server: Server;
+let browser: Browser;
+let origin = '';
+const clock = new VirtualClock();
+const sim = new SimAws(clock, { ingress: 'direct' });
+/** The ID token the fake managed login hands out next (who "signs in"). */
+let signingInAs = '';
+
+beforeAll(async () => {
+  if (!available) return;
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const verifier = CognitoJwtVerifier.create({ userPoolId: POOL, clientId: CLIENT, tokenUse: 'id' });
+  verifier.cacheJwks({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' } as never] });
+  const sign = (claims: Record<string, unknown>) =>
+    new SignJWT({ token_use: 'id', aud: CLIENT, iss: `https://cognito-idp.us-west-2.amazonaws.com/${POOL}`, ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(privateKey);
+  tokens.organizer = await sign({ sub: 'u1', email: 'ana@ne3d.org', name: 'Ana', 'cognito:groups': ['organizers', 'members'] });
+  tokens.member = await sign({ sub: 'u2', email: 'bo@ne3d.org', name: 'Bo', 'cognito:groups': ['members'] });
+  let random = 0;
+  const deps = (): PageDeps => ({
+    origin,
+    host: 'meet.ne3d.org',
+    verify: identityFrom(verifier as never),
+    control: {
+      status: async () => {
+        const snapshot = await observe(sim.ports, { host: 'meet.ne3d.org', now: clock.now() });
+        return { phase: snapshot ? phase(snapshot) : 'ABSENT' };
+      },
+      // The browser test drives time itself: ask for the task, and let the test move the clock.
+      dispatch: async (goal) => sim.ports.service.setDesired('meet-cluster', 'meet-service', goal === 'running' ? 1 : 0),
+    },
+    rateLimit: async () => true,
+    tokens: { settings: async () => settings, lifetimeSeconds: 3 * 3600 },
+    signIn: {
+      baseUrl: `${origin}/fake-cognito`,
+      clientId: CLIENT,
+      exchangeCode: async (code) => code,
+    },
+    random: (bytes) => `s${++random}`.padEnd(bytes, 'x'),
+    now: () => clock.now(),
+  });
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname === '/fake-cognito/oauth2/authorize') {
+      // The managed login: straight back to the page with a code (here the ID token itself).
+      const back = new URL(url.searchParams.get('redirect_uri') ?? '/', origin);
+      back.searchParams.set('code', signingInAs);
+      back.searchParams.set('state', url.searchParams.get('state') ?? '');
+      res.writeHead(302, { location: back.toString() }).end();
+      return;
+    }
+    if (url.pathname === '/fake-cognito/logout') {
+      res.writeHead(302, { location: url.searchParams.get('logout_uri') ?? '/' }).end();
+      return;
+    }
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', async () => {
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
+      const response = await handlePage(
+        { method: req.method ?? 'GET', path: url.pathname, headers, query: Object.fromEntries(url.searchParams), body },
+        deps(),
+      );
+      res.writeHead(response.status, {
+        ...response.headers,
+        ...(response.cookies ? { 'set-cookie': [...response.cookies] } : {}),
+      });
+      res.end(response.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  mkdirSync(SHOTS, { recursive: true });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+const tokens: Record<'organizer' | 'member', string> = { organizer: '', member: '' };
+const sizes = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+
+async function open(who: 'organizer' | 'member' | undefined, size: keyof typeof sizes) {
+  const context = await browser.newContext({ viewport: sizes[size] });
+  const page = await context.newPage();
+  await page.goto(`${origin}/`);
+  if (who) {
+    signingInAs = tokens[who];
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${origin}/`);
+  }
+  return { page, context };
+}
+
+describe.skipIf(!available)('the organizer page in a browser', () => {
+  it('anonymous: only the Sign in button', async () => {
+    const { page, context } = await open(undefined, 'phone');
+    await expect(page.getByRole('button', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
+    await expect(page.locator('#signed').isVisible()).resolves.toBe(false);
+    await page.screenshot({ path: path.join(SHOTS, 'signed-out-phone.png') });
+    await context.close();
+  }, 30_000);
+
+  it('organizer: sign in, start with progress, READY, Join with a token for the room', async () => {
+    for (const size of ['desktop', 'phone'] as const) {
+      await sim.ports.service.setDesired('meet-cluster', 'meet-service', 0);
+      clock.t += 600_000;
+      const { page, context } = await open('organizer', size);
+      await page.locator('#phase', { hasText: 'STOPPED' }).waitFor();
+      await page.screenshot({ path: path.join(SHOTS, `stopped-${size}.png`) });
+      await page.getByRole('button', { name: 'Start' }).click();
+      await page.locator('#phase', { hasText: 'STARTING' }).waitFor();
+      await expect(page.locator('#progress').isVisible()).resolves.toBe(true);
+      await page.screenshot({ path: path.join(SHOTS, `starting-${size}.png`) });
+      // Minutes later in the simulated AWS: the task is healthy and the host record in sync.
+      clock.t += 120_000;
+      await page.locator('#phase', { hasText: 'READY' }).waitFor({ timeout: 15_000 });
+      await page.screenshot({ path: path.join(SHOTS, `ready-${size}.png`) });
+      let meetingUrl = '';
+      await page.route('https://meet.ne3d.org/**', (route) => {
+        meetingUrl = route.request().url();
+        return route.fulfill({ status: 200, contentType: 'text/html', body: '<title>meeting</title>' });
+      });
+      await page.locator('#room').fill('weekly');
+      await page.getByRole('button', { name: 'Join' }).click();
+      await page.waitForURL(/meet\.ne3d\.org\/weekly/);
+      const jwt = new URL(meetingUrl).searchParams.get('jwt') ?? '';
+      expect(await verifyJitsiToken(jwt, { ...settings, room: 'weekly', now: clock.now() })).toMatchObject({
+        ok: true,
+        claims: { context: { user: { name: 'Ana' }, features: { recording: true } } },
+      });
+      await context.close();
+    }
+  }, 90_000);
+
+  it('member: the status and Join, never Start or Stop', async () => {
+    const { page, context } = await open('member', 'desktop');
+    await page
+      .locator('#phase')
+      .filter({ hasText: /READY|STOPPED|STARTING/ })
+      .waitFor();
+    await expect(page.locator('#organizer').isVisible()).resolves.toBe(false);
+    await expect(page.getByRole('button', { name: 'Start' }).isVisible()).resolves.toBe(false);
+    await page.screenshot({ path: path.join(SHOTS, 'member-desktop.png') });
+    // A forged call from the member's own session changes nothing.
+    const status = await page.evaluate(
+      async () => (await fetch('/api/start', { method: 'POST', headers: { 'x-meetctl': '1' }, body: '{}' })).status,
+    );
+    expect(status).toBe(403);
+    await context.close();
+  }, 30_000);
+});
