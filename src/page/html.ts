@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
  * The script is allowed by its hash in the Content-Security-Policy; nothing else may run.
  */
 
-const SCRIPT = String.raw`
+const SCRIPT = `
 const $ = (id) => document.getElementById(id);
 const api = (path, body) =>
   fetch(path, body === undefined ? { credentials: 'same-origin' } : {

@@ -96,14 +96,15 @@ export class Automation extends Construct {
     const participants = fromStats(METRICS.participants, 'participants');
     fromStats(METRICS.conferences, 'conferences');
 
-    const environment = (this.environment = {
+    this.environment = {
       [ENV.stackName]: stack.stackName,
       [ENV.host]: props.domain,
       [ENV.topicArn]: this.topic.topicArn,
       [ENV.idleStopMinutes]: String(props.settings.idleStopMinutes),
       [ENV.startGraceMinutes]: String(props.settings.startGraceMinutes),
       [ENV.maxRuntimeHours]: String(props.settings.maxRuntimeHours),
-    });
+    };
+    const environment = this.environment;
     const fn = (name: string, file: string, description: string, timeout: Duration) => {
       const f = projectFunction(this, name, { entry: ['lambda', file], description, timeout, environment });
       this.grantControl(f, props);
