@@ -78,7 +78,7 @@ const bundles = Object.entries(template.Resources)
   .filter(
     ([id, r]) =>
       r.Type === 'AWS::Lambda::Function' &&
-      /^(InternalSecretGenerator|Automation[A-Za-z]+|TaskCertificateFunction|TaskDnsFunction|AsleepFunction|MembersSignInRules)[0-9A-F]{8}$/.test(
+      /^(InternalSecretGenerator|Automation[A-Za-z]+|TaskCertificateFunction|TaskDnsFunction|AsleepFunction|MembersSignInRules|OrganizerPageFunction)[0-9A-F]{8}$/.test(
         id,
       ),
   )

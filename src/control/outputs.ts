@@ -23,6 +23,7 @@ export const OUTPUT_NAMES = {
   userPool: 'UserPoolId',
   userPoolClient: 'UserPoolClientId',
   signInUrl: 'SignInUrl',
+  pageUrl: 'OrganizerPageUrl',
 } as const;
 
 /** Values of the `PowerState` stack parameter. */

@@ -197,10 +197,10 @@ export function estimateCost(input: CostInput): CostEstimate {
   ];
   const directRates: RateLine[] = [
     {
-      item: 'Asleep page (HTTP API, function) and DNS/certificate functions',
+      item: `Asleep page${input.membersOnly ? ' and organizer page' : ''} (HTTP API, functions), DNS and certificate functions`,
       billed: 'per request',
       usd: prices.httpApiRequestsPerMillion / 1_000_000,
-      note: `$${prices.httpApiRequestsPerMillion} per million page views; the functions run a few times a day within the Lambda free tier`,
+      note: `$${prices.httpApiRequestsPerMillion} per million requests (pennies a month for a community); the functions run within the Lambda free tier`,
     },
   ];
   const rates: RateLine[] = [

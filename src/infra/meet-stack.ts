@@ -19,6 +19,7 @@ import { containerLogGroups, containersFor, JitsiTask, SECRET_KEYS } from './con
 import { MeetingLoadBalancer } from './constructs/meeting-load-balancer.js';
 import { Members, signInDomainPrefix } from './constructs/members.js';
 import { Network } from './constructs/network.js';
+import { OrganizerPage } from './constructs/organizer-page.js';
 import { PowerSwitch } from './constructs/power-switch.js';
 import { RecordingsBucket } from './constructs/recordings-bucket.js';
 import { StateTable } from './constructs/state-table.js';
@@ -276,6 +277,17 @@ export class MeetStack extends Stack {
     this.power.output(this, OUTPUTS.service, { value: service.serviceName });
     this.power.output(this, OUTPUTS.taskFamily, { value: task.taskDefinition.family });
     new CfnOutput(this, OUTPUTS.ingress, { value: config.ingress, description: 'direct or load-balancer' });
+    if (members && jitsiAuth) {
+      new OrganizerPage(this, 'OrganizerPage', {
+        host: pageHost(config.domain),
+        zone,
+        automation,
+        members,
+        tokenSecret: jitsiAuth.secret,
+        stateTable: state.table,
+      });
+      new CfnOutput(this, OUTPUTS.pageUrl, { value: `https://${pageHost(config.domain)}`, description: 'Organizer page' });
+    }
     if (members) {
       new CfnOutput(this, OUTPUTS.userPool, { value: members.userPool.userPoolId, description: 'Members (meetctl users)' });
       new CfnOutput(this, OUTPUTS.userPoolClient, { value: members.client.userPoolClientId });

@@ -127,7 +127,7 @@ describe('direct ingress: TLS in the task', () => {
 
 describe('direct ingress: DNS follows the task', () => {
   const record = resource(json, 'AWS::Route53::RecordSet', 'MeetingAlias');
-  const asleepDomain = resource(json, 'AWS::ApiGatewayV2::DomainName');
+  const asleepDomain = resource(json, 'AWS::ApiGatewayV2::DomainName', 'Asleep');
 
   it('has one A record for the host that starts as an alias to the asleep page and is never conditional', () => {
     expect(record.props).toMatchObject({
@@ -163,7 +163,7 @@ describe('direct ingress: DNS follows the task', () => {
   });
 
   it('serves the asleep page on the meeting host with its ACM certificate, and not on the execute-api address', () => {
-    const certificate = resource(json, 'AWS::CertificateManager::Certificate');
+    const certificate = resource(json, 'AWS::CertificateManager::Certificate', 'Certificate4E7ABB08');
     expect(asleepDomain.props).toMatchObject({
       DomainName: 'meet.example.org',
       DomainNameConfigurations: [
@@ -171,9 +171,9 @@ describe('direct ingress: DNS follows the task', () => {
       ],
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP', DisableExecuteApiEndpoint: true });
-    const mapping = resource(json, 'AWS::ApiGatewayV2::ApiMapping');
+    const mapping = resource(json, 'AWS::ApiGatewayV2::ApiMapping', 'Asleep');
     expect(mapping.props).toEqual({
-      ApiId: { Ref: resource(json, 'AWS::ApiGatewayV2::Api').id },
+      ApiId: { Ref: resource(json, 'AWS::ApiGatewayV2::Api', 'Asleep').id },
       DomainName: { Ref: asleepDomain.id },
       Stage: '$default',
     });

@@ -15,13 +15,13 @@ describe('Lambda bundling', () => {
     const ours = Object.entries(template.Resources).filter(
       ([id, r]) =>
         r.Type === 'AWS::Lambda::Function' &&
-        /^(InternalSecretGenerator|AutomationScheduledStart|AutomationIdleStop|AutomationRuntimeGuard|TaskCertificateFunction|TaskDnsFunction|AsleepFunction|MembersSignInRules)[0-9A-F]{8}$/.test(
+        /^(InternalSecretGenerator|AutomationScheduledStart|AutomationIdleStop|AutomationRuntimeGuard|TaskCertificateFunction|TaskDnsFunction|AsleepFunction|MembersSignInRules|OrganizerPageFunction)[0-9A-F]{8}$/.test(
           id,
         ),
     );
     // The example config is in direct mode with members-only meetings: the certificate, DNS and
-    // asleep page functions, and the sign-in rules, too.
-    expect(ours).toHaveLength(8);
+    // asleep page functions, the sign-in rules and the organizer page, too.
+    expect(ours).toHaveLength(9);
     for (const [id, fn] of ours) {
       const hash = fn.Properties.Code?.S3Key?.replace(/\.zip$/, '') ?? 'missing';
       const dir = path.join(assembly.directory, `asset.${hash}`);

@@ -317,7 +317,13 @@ describe('logs, DNS and outputs', () => {
     template.hasOutput(OUTPUTS.url, { Value: 'https://meet.example.org' });
     template.hasOutput(OUTPUTS.ingress, { Value: 'load-balancer' });
     // The token secret and the user pool exist only for members-only meetings (members-only.test.ts).
-    const membersOnly: string[] = [OUTPUTS.tokenSecret, OUTPUTS.userPool, OUTPUTS.userPoolClient, OUTPUTS.signInUrl];
+    const membersOnly: string[] = [
+      OUTPUTS.tokenSecret,
+      OUTPUTS.userPool,
+      OUTPUTS.userPoolClient,
+      OUTPUTS.signInUrl,
+      OUTPUTS.pageUrl,
+    ];
     for (const name of Object.values(OUTPUTS).filter((n) => !membersOnly.includes(n))) {
       expect(json.Outputs[name], name).toBeDefined();
     }

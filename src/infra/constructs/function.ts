@@ -14,6 +14,8 @@ export interface ProjectFunctionProps {
   readonly environment?: Record<string, string>;
   readonly logRetention?: logs.RetentionDays;
   readonly memorySize?: number;
+  /** A fixed name (only where the function must be named before it exists, e.g. to invoke itself). */
+  readonly functionName?: string;
 }
 
 /**
@@ -24,6 +26,7 @@ export interface ProjectFunctionProps {
 export function projectFunction(scope: Construct, id: string, props: ProjectFunctionProps): NodejsFunction {
   const fn = new NodejsFunction(scope, id, {
     description: props.description,
+    ...(props.functionName ? { functionName: props.functionName } : {}),
     entry: sourceEntry(...props.entry),
     ...bundlingRoot(),
     runtime: lambda.Runtime.NODEJS_24_X,

@@ -1,0 +1,142 @@
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { PAGE_ENV } from '../../lambda/organizer-page.js';
+import type { Automation } from './automation.js';
+import { projectFunction } from './function.js';
+import type { Members } from './members.js';
+
+export interface OrganizerPageProps {
+  /** The page's host, e.g. start.meet.example.org. */
+  readonly host: string;
+  readonly zone: route53.IHostedZone;
+  /** The control plane's functions: the page runs starts and stops like them. */
+  readonly automation: Automation;
+  readonly members: Members;
+  readonly tokenSecret: secretsmanager.ISecret;
+  readonly stateTable: dynamodb.ITable;
+}
+
+/** The state table row the page's start rate limit writes. */
+export const RATE_ROW = 'RATE#start';
+
+/**
+ * The organizer page at `start.<host>`: one function behind an HTTP API with a custom domain and
+ * its own ACM certificate. It serves the page and its API (src/page), and runs the starts and stops
+ * asked for there through the control plane, invoking itself asynchronously. Billed per request.
+ */
+export class OrganizerPage extends Construct {
+  readonly function: NodejsFunction;
+  readonly api: apigwv2.HttpApi;
+
+  constructor(scope: Construct, id: string, props: OrganizerPageProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    // A fixed name: the function invokes itself, and its own ARN in its policy would be a cycle.
+    const functionName = `${stack.stackName}-organizer-page`.slice(0, 64);
+    this.function = projectFunction(this, 'Function', {
+      entry: ['lambda', 'organizer-page'],
+      functionName,
+      description: `The organizer page of ${props.host}: status, start, stop, join`,
+      // A start runs in the asynchronous invocation and waits until READY (about 90 s).
+      timeout: Duration.minutes(15),
+      environment: {
+        ...props.automation.environment,
+        [PAGE_ENV.origin]: `https://${props.host}`,
+        [PAGE_ENV.userPoolId]: props.members.userPool.userPoolId,
+        [PAGE_ENV.clientId]: props.members.client.userPoolClientId,
+        [PAGE_ENV.signInBaseUrl]: props.members.domain.baseUrl(),
+        [PAGE_ENV.tokenSecretArn]: props.tokenSecret.secretArn,
+        [PAGE_ENV.stateTable]: props.stateTable.tableName,
+      },
+    });
+    props.automation.grantControl(this.function);
+    for (const statement of [
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.tokenSecret.secretArn] }),
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [props.stateTable.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [RATE_ROW] } },
+      }),
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [
+          stack.formatArn({
+            service: 'lambda',
+            resource: 'function',
+            resourceName: functionName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+      // The page lists the meetup schedules (next meetup).
+      new iam.PolicyStatement({ actions: ['scheduler:ListSchedules'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        actions: ['scheduler:GetSchedule'],
+        resources: [
+          stack.formatArn({
+            service: 'scheduler',
+            resource: 'schedule',
+            resourceName: `${props.automation.scheduleGroup.name as string}/*`,
+          }),
+        ],
+      }),
+    ]) {
+      this.function.addToRolePolicy(statement);
+    }
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'scheduler:ListSchedules (and, with a load balancer, elasticloadbalancing:DescribeTargetHealth) support no resource-level permissions; both only read.',
+    });
+    Validations.of(this.function).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:${stack.partition}:scheduler:${stack.region}:<AWS::AccountId>:schedule/${props.automation.scheduleGroup.name as string}/*]`,
+      reason: 'Meetup schedules are created by organizers with names of their choice; reading is limited to this group.',
+    });
+
+    const certificate = new acm.Certificate(this, 'Certificate', {
+      domainName: props.host,
+      validation: acm.CertificateValidation.fromDns(props.zone),
+    });
+    const domainName = new apigwv2.DomainName(this, 'Domain', {
+      domainName: props.host,
+      certificate,
+      securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
+    });
+    this.api = new apigwv2.HttpApi(this, 'Api', {
+      description: `Organizer page of ${props.host}`,
+      defaultIntegration: new HttpLambdaIntegration('Page', this.function),
+      disableExecuteApiEndpoint: true,
+      defaultDomainMapping: { domainName },
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'The page authorizes in its handler: an HTTP API JWT authorizer reads no cookies, and the session is an HttpOnly cookie verified with aws-jwt-verify on every request.',
+    });
+    const stage = this.api.defaultStage?.node.defaultChild;
+    if (stage) {
+      Validations.of(stage).acknowledge({
+        id: 'AwsSolutions-APIG1',
+        reason:
+          "Access logs would record every member's IP address; the page's function logs each start and stop with the member, and the event log keeps them.",
+      });
+    }
+    new route53.ARecord(this, 'Record', {
+      zone: props.zone,
+      recordName: props.host,
+      target: route53.RecordTarget.fromAlias(
+        new targets.ApiGatewayv2DomainProperties(domainName.regionalDomainName, domainName.regionalHostedZoneId),
+      ),
+      comment: 'Organizer page',
+    });
+  }
+}

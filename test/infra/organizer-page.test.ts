@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { PAGE_ENV } from '../../src/lambda/organizer-page.js';
+import { resource, synth } from '../support/fixtures.js';
+import { ACCOUNT, arnOf, decide, policiesOfRole, REGION } from '../support/iam.js';
+
+// One template for the whole file: the shipped example (direct ingress, members-only meetings).
+const { json } = synth();
+const fn = resource(json, 'AWS::Lambda::Function', 'OrganizerPageFunction');
+const role = (fn.props.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+const table = arnOf(json, resource(json, 'AWS::DynamoDB::Table').id, 'Arn');
+
+describe('the organizer page', () => {
+  it('is one function behind an HTTP API on start.<host> with its own certificate and record', () => {
+    const domain = resource(json, 'AWS::ApiGatewayV2::DomainName', 'OrganizerPage');
+    const certificate = resource(json, 'AWS::CertificateManager::Certificate', 'OrganizerPage');
+    expect(certificate.props).toMatchObject({ DomainName: 'start.meet.example.org', ValidationMethod: 'DNS' });
+    expect(domain.props).toMatchObject({
+      DomainName: 'start.meet.example.org',
+      DomainNameConfigurations: [
+        { CertificateArn: { Ref: certificate.id }, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' },
+      ],
+    });
+    expect(resource(json, 'AWS::ApiGatewayV2::Api', 'OrganizerPage').props.DisableExecuteApiEndpoint).toBe(true);
+    expect(resource(json, 'AWS::Route53::RecordSet', 'OrganizerPageRecord').props).toMatchObject({
+      Name: 'start.meet.example.org.',
+      Type: 'A',
+      AliasTarget: { DNSName: { 'Fn::GetAtt': [domain.id, 'RegionalDomainName'] } },
+    });
+  });
+
+  it('knows its origin, the user pool and the token secret, and has time for a whole start', () => {
+    expect(fn.props).toMatchObject({ FunctionName: 'Meet-meet-example-org-organizer-page', Timeout: 900, Runtime: 'nodejs24.x' });
+    const variables = (fn.props.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables[PAGE_ENV.origin]).toBe('https://start.meet.example.org');
+    for (const name of Object.values(PAGE_ENV)) expect(variables[name], name).toBeDefined();
+  });
+});
+
+describe("the page's permissions (iam-simulate)", () => {
+  const cluster = resource(json, 'AWS::ECS::Cluster').id;
+  const self = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:Meet-meet-example-org-organizer-page`;
+  const tokenSecret = arnOf(json, resource(json, 'AWS::SecretsManager::Secret', 'JitsiAuth').id);
+
+  it('may start and stop this service, read the token secret, write its rate-limit row and invoke itself', async () => {
+    const policies = policiesOfRole(json, role);
+    for (const [action, res, context] of [
+      ['ecs:UpdateService', `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${cluster}/svc`],
+      ['secretsmanager:GetSecretValue', tokenSecret],
+      ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['RATE#start'] }],
+      ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['LOCK'] }],
+      ['lambda:InvokeFunction', self],
+    ] as Array<[string, string, Record<string, string[]>?]>) {
+      expect(await decide(policies, action, res, context), action).toBe('Allowed');
+    }
+  });
+
+  it('may not touch other services, secrets, functions, records or the stack', async () => {
+    const policies = policiesOfRole(json, role);
+    for (const [action, res, context] of [
+      ['ecs:UpdateService', `arn:aws:ecs:${REGION}:${ACCOUNT}:service/other-cluster/svc`],
+      ['secretsmanager:GetSecretValue', arnOf(json, resource(json, 'AWS::SecretsManager::Secret', 'InternalSecret').id)],
+      ['secretsmanager:GetSecretValue', arnOf(json, resource(json, 'AWS::SecretsManager::Secret', 'TaskCertificate').id)],
+      ['lambda:InvokeFunction', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:other`],
+      ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['TASK#x'] }],
+      ['route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z0000000000EXAMPLE0000'],
+      ['cloudformation:DeleteStack', `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/Meet-meet-example-org/abc`],
+      ['cognito-idp:AdminCreateUser', `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/us-west-2_X`],
+    ] as Array<[string, string, Record<string, string[]>?]>) {
+      expect(await decide(policies, action, res, context), action).toBe('ImplicitlyDenied');
+    }
+  });
+});
