@@ -9,6 +9,8 @@ export interface AsleepPageInput {
   readonly next?: NextMeetup;
   /** The schedules could not be read: say so instead of "no meetup". */
   readonly schedulesUnknown?: boolean;
+  /** Members-only meetings: the organizer page, where members sign in (and organizers start). */
+  readonly pageUrl?: string;
 }
 
 /** Seconds a browser may wait before asking again (the page is never cached longer). */
@@ -54,7 +56,7 @@ export function asleepPage(input: AsleepPageInput): string {
 <h1>${escapeHtml(input.host)} is asleep</h1>
 <p>This meeting server runs only during meetups, so that the community pays nothing between them.</p>
 ${next}
-<p>This page reloads every minute; the meeting opens here as soon as the server is up.</p>
+${input.pageUrl ? `<p>Members: <a href="${escapeHtml(input.pageUrl)}">sign in</a> to see the status, start the server (organizers) or join.</p>\n` : ''}<p>This page reloads every minute; the meeting opens here as soon as the server is up.</p>
 </body>
 </html>
 `;

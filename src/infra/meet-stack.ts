@@ -217,6 +217,7 @@ export class MeetStack extends Stack {
           domain: config.domain,
           certificate,
           scheduleGroupName: automation.scheduleGroup.name as string,
+          ...(config.auth === 'members' ? { pageUrl: `https://${pageHost(config.domain)}/` } : {}),
         })
       : undefined;
     const meetingRecord = new route53.ARecord(powered, 'MeetingAlias', {

@@ -6,7 +6,7 @@ import { nextMeetup } from '../schedule/next.js';
 import { required } from './required.js';
 
 /** Environment variables of the asleep page's function. */
-export const ASLEEP_ENV = { host: 'MEETING_HOST', scheduleGroup: 'SCHEDULE_GROUP' } as const;
+export const ASLEEP_ENV = { host: 'MEETING_HOST', scheduleGroup: 'SCHEDULE_GROUP', pageUrl: 'PAGE_URL' } as const;
 
 let schedules: ReturnType<typeof sdkSchedules> | undefined;
 
@@ -16,14 +16,15 @@ let schedules: ReturnType<typeof sdkSchedules> | undefined;
  */
 export const handler = async (): Promise<APIGatewayProxyResultV2> => {
   const host = required(ASLEEP_ENV.host);
+  const pageUrl = process.env[ASLEEP_ENV.pageUrl] || undefined;
   let body: string;
   try {
     schedules ??= sdkSchedules(new SchedulerClient({}));
     const next = nextMeetup(await schedules.list(required(ASLEEP_ENV.scheduleGroup)), Date.now());
-    body = asleepPage({ host, ...(next ? { next } : {}) });
+    body = asleepPage({ host, ...(next ? { next } : {}), ...(pageUrl ? { pageUrl } : {}) });
   } catch (error) {
     console.log(JSON.stringify({ message: 'schedules unreadable', error: (error as Error).name }));
-    body = asleepPage({ host, schedulesUnknown: true });
+    body = asleepPage({ host, schedulesUnknown: true, ...(pageUrl ? { pageUrl } : {}) });
   }
   return {
     statusCode: 503,

@@ -30,4 +30,11 @@ describe('the asleep page', () => {
     expect(unknown).toContain('could not be looked up');
     expect(unknown).not.toContain('No meetup is scheduled');
   });
+
+  it('links members to the organizer page to sign in, when meetings are members-only', () => {
+    expect(asleepPage({ host: 'meet.example.org', pageUrl: 'https://start.meet.example.org/' })).toContain(
+      '<a href="https://start.meet.example.org/">sign in</a>',
+    );
+    expect(asleepPage({ host: 'meet.example.org' })).not.toContain('sign in');
+  });
 });

@@ -15,6 +15,8 @@ export interface AsleepPageProps {
   readonly certificate: acm.ICertificate;
   /** The meetup schedules' group (the page names the next meetup). */
   readonly scheduleGroupName: string;
+  /** Members-only meetings: the organizer page the asleep page links to for signing in. */
+  readonly pageUrl?: string;
 }
 
 /**
@@ -34,7 +36,11 @@ export class AsleepPage extends Construct {
       entry: ['lambda', 'asleep-page'],
       description: `The page ${props.domain} shows while the meeting server is asleep`,
       timeout: Duration.seconds(10),
-      environment: { [ASLEEP_ENV.host]: props.domain, [ASLEEP_ENV.scheduleGroup]: props.scheduleGroupName },
+      environment: {
+        [ASLEEP_ENV.host]: props.domain,
+        [ASLEEP_ENV.scheduleGroup]: props.scheduleGroupName,
+        ...(props.pageUrl ? { [ASLEEP_ENV.pageUrl]: props.pageUrl } : {}),
+      },
     });
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
