@@ -1,18 +1,14 @@
-import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import fc from 'fast-check';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyJitsiToken } from '../../src/auth/jitsi-token.js';
-import { identityFrom } from '../../src/auth/token-exchange.js';
 import { observe } from '../../src/control/observe.js';
 import { phase } from '../../src/control/phase.js';
 import { transition } from '../../src/control/transition.js';
 import { CSRF_HEADER, handlePage, type PageDeps, type PageRequest, pkceChallenge, SESSION_COOKIE } from '../../src/page/api.js';
 import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
+import { CLIENT, localCognito } from '../support/cognito.js';
 
 // The page's API against the simulated AWS, with a locally generated key standing in for Cognito's.
-const POOL = 'us-west-2_AbCdEf123';
-const CLIENT = 'page-client';
 const ORIGIN = 'https://start.meet.ne3d.org';
 const settings = {
   appId: 'meetctl',
@@ -24,16 +20,7 @@ let sign: (claims: Record<string, unknown>) => Promise<string>;
 let verify: PageDeps['verify'];
 
 beforeAll(async () => {
-  const { privateKey, publicKey } = await generateKeyPair('RS256');
-  const verifier = CognitoJwtVerifier.create({ userPoolId: POOL, clientId: CLIENT, tokenUse: 'id' });
-  verifier.cacheJwks({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' } as never] });
-  verify = identityFrom(verifier as never);
-  sign = (claims) =>
-    new SignJWT({ token_use: 'id', aud: CLIENT, iss: `https://cognito-idp.us-west-2.amazonaws.com/${POOL}`, ...claims })
-      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(privateKey);
+  ({ sign, verify } = await localCognito());
 });
 
 function world() {

@@ -2,16 +2,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyJitsiToken } from '../../src/auth/jitsi-token.js';
-import { identityFrom } from '../../src/auth/token-exchange.js';
 import { observe } from '../../src/control/observe.js';
 import { phase } from '../../src/control/phase.js';
 import { handlePage, type PageDeps } from '../../src/page/api.js';
 import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
+import { CLIENT, localCognito } from '../support/cognito.js';
 import { ROOT } from '../support/fixtures.js';
 
 // The organizer page in a real browser: Debian's chromium, headless, through playwright-core. The
@@ -21,8 +19,6 @@ const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 if (!available && process.env.CI === 'true') throw new Error('chromium is not installed: .ci/run must apt-get install chromium');
 const SHOTS = path.join(ROOT, 'test-results', 'organizer-page');
-const POOL = 'us-west-2_AbCdEf123';
-const CLIENT = 'page-client';
 const settings = {
   appId: 'meetctl',
   secret: 'a-secret-of-at-least-32-bytes-for-hs256!!',
@@ -40,22 +36,14 @@ let signingInAs = '';
 
 beforeAll(async () => {
   if (!available) return;
-  const { privateKey, publicKey } = await generateKeyPair('RS256');
-  const verifier = CognitoJwtVerifier.create({ userPoolId: POOL, clientId: CLIENT, tokenUse: 'id' });
-  verifier.cacheJwks({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' } as never] });
-  const sign = (claims: Record<string, unknown>) =>
-    new SignJWT({ token_use: 'id', aud: CLIENT, iss: `https://cognito-idp.us-west-2.amazonaws.com/${POOL}`, ...claims })
-      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(privateKey);
+  const { sign, verify } = await localCognito();
   tokens.organizer = await sign({ sub: 'u1', email: 'ana@ne3d.org', name: 'Ana', 'cognito:groups': ['organizers', 'members'] });
   tokens.member = await sign({ sub: 'u2', email: 'bo@ne3d.org', name: 'Bo', 'cognito:groups': ['members'] });
   let random = 0;
   const deps = (): PageDeps => ({
     origin,
     host: 'meet.ne3d.org',
-    verify: identityFrom(verifier as never),
+    verify,
     control: {
       status: async () => {
         const snapshot = await observe(sim.ports, { host: 'meet.ne3d.org', now: clock.now() });

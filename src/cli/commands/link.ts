@@ -6,6 +6,7 @@ import { OUTPUT_NAMES } from '../../control/outputs.js';
 import { ExitCode, MeetError } from '../../errors.js';
 import type { Context } from '../context.js';
 import { openSession } from '../session.js';
+import { membersOnlyOutput } from './members-only.js';
 
 /** What `link --json` prints. */
 export interface LinkJson {
@@ -39,22 +40,11 @@ export async function link(ctx: Context, room: string, options: { hours: number;
     );
   }
   const session = await openSession(ctx);
-  if (session.config.auth === 'open') {
-    throw new MeetError(
-      'meetings are open to anyone with the link ("auth": "open"): no host link is needed.',
-      ExitCode.usage,
-      'Share https://<host>/<room> as it is, or set "auth": "members" and deploy for members-only meetings.',
-    );
-  }
-  const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
-  const secretArn = stack?.outputs[OUTPUT_NAMES.tokenSecret];
-  if (!secretArn) {
-    throw new MeetError(
-      `stack ${session.config.stackName} has no Jitsi token secret yet.`,
-      ExitCode.failed,
-      'Deploy the current config first (`meetctl deploy`): it turns on members-only meetings.',
-    );
-  }
+  const secretArn = await membersOnlyOutput(session, OUTPUT_NAMES.tokenSecret, {
+    openMessage: 'meetings are open to anyone with the link ("auth": "open"): no host link is needed.',
+    openHint: 'Share https://<host>/<room> as it is, or set "auth": "members" and deploy for members-only meetings.',
+    missing: 'Jitsi token secret',
+  });
   const raw = await session.guard('reading the Jitsi token secret', () => session.ports.secrets.value(secretArn));
   const secret = (JSON.parse(raw || '{}') as Record<string, unknown>)[JWT_SECRET_KEY];
   if (typeof secret !== 'string' || !secret) {

@@ -4,6 +4,7 @@ import { ExitCode, MeetError } from '../../errors.js';
 import type { Context } from '../context.js';
 import { table } from '../output.js';
 import { openSession, type Session } from '../session.js';
+import { membersOnlyOutput } from './members-only.js';
 import { confirm } from './operate.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -21,25 +22,12 @@ function checkEmail(email: string): string {
 }
 
 /** The stack's user pool, or a clear error when meetings are open or the stack predates it. */
-async function userPool(session: Session): Promise<string> {
-  if (session.config.auth === 'open') {
-    throw new MeetError(
-      'meetings are open to anyone with the link ("auth": "open"): there are no member accounts.',
-      ExitCode.usage,
-      'Set "auth": "members" in the config and run `meetctl deploy` for members-only meetings.',
-    );
-  }
-  const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
-  const pool = stack?.outputs[OUTPUT_NAMES.userPool];
-  if (!pool) {
-    throw new MeetError(
-      `stack ${session.config.stackName} has no user pool yet.`,
-      ExitCode.failed,
-      'Deploy the current config first (`meetctl deploy`).',
-    );
-  }
-  return pool;
-}
+const userPool = (session: Session): Promise<string> =>
+  membersOnlyOutput(session, OUTPUT_NAMES.userPool, {
+    openMessage: 'meetings are open to anyone with the link ("auth": "open"): there are no member accounts.',
+    openHint: 'Set "auth": "members" in the config and run `meetctl deploy` for members-only meetings.',
+    missing: 'user pool',
+  });
 
 /** Turn Cognito's "exists" and "not found" into the errors a person can act on. */
 async function users<T>(session: Session, doing: string, email: string, fn: () => Promise<T>): Promise<T> {

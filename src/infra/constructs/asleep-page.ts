@@ -1,12 +1,11 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Duration, Validations } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { ASLEEP_ENV } from '../../lambda/asleep-page.js';
 import { projectFunction } from './function.js';
+import { grantScheduleReads, pageApi } from './page-api.js';
 
 export interface AsleepPageProps {
   /** The meeting host; the API answers on it while no task runs. */
@@ -31,7 +30,6 @@ export class AsleepPage extends Construct {
 
   constructor(scope: Construct, id: string, props: AsleepPageProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.function = projectFunction(this, 'Function', {
       entry: ['lambda', 'asleep-page'],
       description: `The page ${props.domain} shows while the meeting server is asleep`,
@@ -42,49 +40,23 @@ export class AsleepPage extends Construct {
         ...(props.pageUrl ? { [ASLEEP_ENV.pageUrl]: props.pageUrl } : {}),
       },
     });
-    this.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['scheduler:GetSchedule'],
-        resources: [
-          stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${props.scheduleGroupName}/*` }),
-        ],
-      }),
-    );
-    // ListSchedules supports no resource-level permissions.
-    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['scheduler:ListSchedules'], resources: ['*'] }));
+    grantScheduleReads(this.function, props.scheduleGroupName);
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'scheduler:ListSchedules supports no resource-level permissions; the function only reads schedule names.',
     });
-    Validations.of(this.function).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:${stack.partition}:scheduler:${stack.region}:<AWS::AccountId>:schedule/${props.scheduleGroupName}/*]`,
-      reason: 'Meetup schedules are created by organizers with names of their choice; reading is limited to this group.',
-    });
 
-    this.domainName = new apigwv2.DomainName(this, 'Domain', {
-      domainName: props.domain,
+    const { api, domainName } = pageApi(this, {
+      host: props.domain,
       certificate: props.certificate,
-      securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
-    });
-    this.api = new apigwv2.HttpApi(this, 'Api', {
+      handler: this.function,
       description: `Asleep page of ${props.domain}`,
-      defaultIntegration: new HttpLambdaIntegration('Page', this.function),
-      // Only the meeting host reaches it; the execute-api address would be a second way in.
-      disableExecuteApiEndpoint: true,
-      defaultDomainMapping: { domainName: this.domainName },
-    });
-    Validations.of(this.api).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
+      noAuthorizerReason:
         'The asleep page is public on purpose: anyone who opens the meeting link between meetups reads when the next one is.',
+      noAccessLogReason:
+        "Access logs would record every visitor's IP address; the page is static and the project keeps no such personal data (as for the load balancer).",
     });
-    const stage = this.api.defaultStage?.node.defaultChild;
-    if (stage) {
-      Validations.of(stage).acknowledge({
-        id: 'AwsSolutions-APIG1',
-        reason:
-          "Access logs would record every visitor's IP address; the page is static and the project keeps no such personal data (as for the load balancer).",
-      });
-    }
+    this.api = api;
+    this.domainName = domainName;
   }
 }

@@ -1,6 +1,5 @@
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,6 +12,7 @@ import { PAGE_ENV } from '../../lambda/organizer-page.js';
 import type { Automation } from './automation.js';
 import { projectFunction } from './function.js';
 import type { Members } from './members.js';
+import { grantScheduleReads, pageApi } from './page-api.js';
 
 export interface OrganizerPageProps {
   /** The page's host, e.g. start.meet.example.org. */
@@ -77,18 +77,6 @@ export class OrganizerPage extends Construct {
           }),
         ],
       }),
-      // The page lists the meetup schedules (next meetup).
-      new iam.PolicyStatement({ actions: ['scheduler:ListSchedules'], resources: ['*'] }),
-      new iam.PolicyStatement({
-        actions: ['scheduler:GetSchedule'],
-        resources: [
-          stack.formatArn({
-            service: 'scheduler',
-            resource: 'schedule',
-            resourceName: `${props.automation.scheduleGroup.name as string}/*`,
-          }),
-        ],
-      }),
     ]) {
       this.function.addToRolePolicy(statement);
     }
@@ -97,39 +85,23 @@ export class OrganizerPage extends Construct {
       reason:
         'scheduler:ListSchedules (and, with a load balancer, elasticloadbalancing:DescribeTargetHealth) support no resource-level permissions; both only read.',
     });
-    Validations.of(this.function).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:${stack.partition}:scheduler:${stack.region}:<AWS::AccountId>:schedule/${props.automation.scheduleGroup.name as string}/*]`,
-      reason: 'Meetup schedules are created by organizers with names of their choice; reading is limited to this group.',
-    });
+    grantScheduleReads(this.function, props.automation.scheduleGroup.name as string);
 
     const certificate = new acm.Certificate(this, 'Certificate', {
       domainName: props.host,
       validation: acm.CertificateValidation.fromDns(props.zone),
     });
-    const domainName = new apigwv2.DomainName(this, 'Domain', {
-      domainName: props.host,
+    const { api, domainName } = pageApi(this, {
+      host: props.host,
       certificate,
-      securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
-    });
-    this.api = new apigwv2.HttpApi(this, 'Api', {
+      handler: this.function,
       description: `Organizer page of ${props.host}`,
-      defaultIntegration: new HttpLambdaIntegration('Page', this.function),
-      disableExecuteApiEndpoint: true,
-      defaultDomainMapping: { domainName },
-    });
-    Validations.of(this.api).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
+      noAuthorizerReason:
         'The page authorizes in its handler: an HTTP API JWT authorizer reads no cookies, and the session is an HttpOnly cookie verified with aws-jwt-verify on every request.',
+      noAccessLogReason:
+        "Access logs would record every member's IP address; the page's function logs each start and stop with the member, and the event log keeps them.",
     });
-    const stage = this.api.defaultStage?.node.defaultChild;
-    if (stage) {
-      Validations.of(stage).acknowledge({
-        id: 'AwsSolutions-APIG1',
-        reason:
-          "Access logs would record every member's IP address; the page's function logs each start and stop with the member, and the event log keeps them.",
-      });
-    }
+    this.api = api;
     new route53.ARecord(this, 'Record', {
       zone: props.zone,
       recordName: props.host,
