@@ -183,7 +183,15 @@ export class MeetStack extends Stack {
       recordings: recordings.bucket,
       logGroups,
       ...(taskCertificate ? { tls: { certificateSecret: taskCertificate.secret } } : {}),
-      ...(jitsiAuth ? { membersOnly: { tokenSecret: jitsiAuth.secret } } : {}),
+      ...(jitsiAuth
+        ? {
+            membersOnly: {
+              tokenSecret: jitsiAuth.secret,
+              // settings-config.js at stable-11146-2 writes it to config.tokenAuthUrl.
+              tokenAuthUrl: `https://${pageHost(config.domain)}/auth/room?room={room}`,
+            },
+          }
+        : {}),
     });
     task.taskDefinition.node.addDependency(internalSecret.ready);
     if (taskCertificate) task.taskDefinition.node.addDependency(taskCertificate.ready);

@@ -1,6 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JitsiTokenSettings } from '../auth/jitsi-token.js';
-import { type CognitoIdentity, ExchangeRefused, exchangeForJitsiToken, type Role, roleOf } from '../auth/token-exchange.js';
+import {
+  type CognitoIdentity,
+  ExchangeRefused,
+  exchangeForJitsiToken,
+  ROOM_NAME,
+  type Role,
+  roleOf,
+} from '../auth/token-exchange.js';
 import { organizerPage, pageCsp } from './html.js';
 
 /**
@@ -186,8 +193,38 @@ const sameText = (a: string, b: string): boolean => {
 
 async function signInRoutes(key: string, request: PageRequest, deps: PageDeps): Promise<PageResponse | undefined> {
   const redirectUri = `${deps.origin}${CALLBACK}`;
+  const joinRoom = async (idToken: string, room: string): Promise<string> =>
+    (
+      await exchangeForJitsiToken({
+        verify: deps.verify,
+        idToken,
+        room,
+        settings: await deps.tokens.settings(),
+        lifetimeSeconds: deps.tokens.lifetimeSeconds,
+        now: deps.now(),
+      })
+    ).url;
+  // Jitsi's tokenAuthUrl (TOKEN_AUTH_URL) sends a member who opens a room here: straight into the
+  // room with a token when signed in, through the sign-in first otherwise.
+  const wantedRoom = request.query?.room;
+  if (key === 'GET /auth/room') {
+    if (!wantedRoom || !ROOM_NAME.test(wantedRoom)) return problem(400, 'no valid room to join');
+    const idToken = cookies(request.headers.cookie)[SESSION_COOKIE];
+    if (idToken) {
+      try {
+        return redirect(await joinRoom(idToken, wantedRoom));
+      } catch (error) {
+        if (!(error instanceof ExchangeRefused) || error.status !== 401) {
+          return error instanceof ExchangeRefused ? problem(error.status, error.message) : Promise.reject(error);
+        }
+        // An expired session: sign in again below.
+      }
+    }
+  }
   switch (key) {
+    case 'GET /auth/room':
     case 'GET /auth/login': {
+      const room = wantedRoom && ROOM_NAME.test(wantedRoom) ? wantedRoom : '';
       const state = deps.random(16);
       const verifier = deps.random(32);
       const params = new URLSearchParams({
@@ -200,11 +237,15 @@ async function signInRoutes(key: string, request: PageRequest, deps: PageDeps): 
         code_challenge_method: 'S256',
       });
       return redirect(`${deps.signIn.baseUrl}/oauth2/authorize?${params}`, [
-        cookie(LOGIN_COOKIE, `${state}.${verifier}`, { path: '/auth', maxAge: 600, sameSite: 'Lax' }),
+        cookie(LOGIN_COOKIE, [state, verifier, ...(room ? [room] : [])].join('.'), {
+          path: '/auth',
+          maxAge: 600,
+          sameSite: 'Lax',
+        }),
       ]);
     }
     case `GET ${CALLBACK}`: {
-      const [state, verifier] = (cookies(request.headers.cookie)[LOGIN_COOKIE] ?? '').split('.');
+      const [state, verifier, room] = (cookies(request.headers.cookie)[LOGIN_COOKIE] ?? '').split('.');
       const code = request.query?.code;
       const returned = request.query?.state;
       if (!state || !verifier || !code || !returned || !sameText(state, returned)) {
@@ -217,10 +258,21 @@ async function signInRoutes(key: string, request: PageRequest, deps: PageDeps): 
       } catch {
         return problem(401, 'the sign-in did not complete; start again from the page');
       }
-      return redirect('/', [
+      const signedIn = [
         cookie(SESSION_COOKIE, idToken, { path: '/', maxAge: SESSION_SECONDS, sameSite: 'Strict' }),
         cookie(LOGIN_COOKIE, '', { path: '/auth', maxAge: 0, sameSite: 'Lax' }),
-      ]);
+      ];
+      // Sent here from a room: into it now, with the ID token in hand (the Strict session cookie would
+      // not travel on the rest of this cross-site redirect chain).
+      if (room && ROOM_NAME.test(room)) {
+        try {
+          return redirect(await joinRoom(idToken, room), signedIn);
+        } catch (error) {
+          if (error instanceof ExchangeRefused) return problem(error.status, error.message);
+          throw error;
+        }
+      }
+      return redirect('/', signedIn);
     }
     case 'GET /auth/logout': {
       const params = new URLSearchParams({ client_id: deps.signIn.clientId, logout_uri: `${deps.origin}/` });

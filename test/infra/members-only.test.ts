@@ -32,7 +32,12 @@ describe('members-only meetings: Jitsi token authentication', () => {
   });
 
   it('tells web about auth and guests, and keeps jicofo auth off as the recipe needs', () => {
-    expect(env('web')).toMatchObject({ ENABLE_AUTH: '1', ENABLE_GUESTS: '1' });
+    expect(env('web')).toMatchObject({
+      ENABLE_AUTH: '1',
+      ENABLE_GUESTS: '1',
+      // A member who opens a room signs in on the organizer page and comes back with a token.
+      TOKEN_AUTH_URL: 'https://start.meet.example.org/auth/room?room={room}',
+    });
     expect(env('jicofo')).toMatchObject({ JICOFO_ENABLE_AUTH: '0' });
     expect(env('jicofo').ENABLE_AUTH).toBeUndefined();
     expect(env('jvb').ENABLE_AUTH).toBeUndefined();

@@ -268,4 +268,26 @@ describe('the organizer page API', () => {
     const { createHash } = await import('node:crypto');
     expect(csp).toContain(`'sha256-${createHash('sha256').update(script).digest('base64')}'`);
   });
+
+  it("Jitsi's tokenAuthUrl: a signed-in member goes straight into the room; others sign in first and land in it", async () => {
+    const w = world();
+    const token = await sign({ sub: 'u2', email: 'bo@ne3d.org', name: 'Bo', 'cognito:groups': ['members'] });
+    const direct = await handlePage(request('GET', '/auth/room', { token, query: { room: 'weekly' } }), w.deps);
+    expect(direct.status).toBe(302);
+    expect(direct.headers.location).toMatch(/^https:\/\/meet\.ne3d\.org\/weekly\?jwt=/);
+    // Not signed in: to Cognito, with the room remembered in the login cookie…
+    const away = await handlePage(request('GET', '/auth/room', { query: { room: 'weekly' } }), w.deps);
+    expect(away.headers.location).toMatch(/oauth2\/authorize/);
+    const loginCookie = away.cookies?.[0]?.split(';')[0] ?? '';
+    const state = new URL(away.headers.location ?? '').searchParams.get('state') ?? '';
+    w.codes.set('c1', token);
+    // …and back from it straight into the room, signed in.
+    const back = await handlePage(
+      request('GET', '/auth/callback', { cookie: loginCookie, query: { code: 'c1', state } }),
+      w.deps,
+    );
+    expect(back.headers.location).toMatch(/^https:\/\/meet\.ne3d\.org\/weekly\?jwt=/);
+    expect(back.cookies?.[0]).toMatch(/^meet_session=/);
+    expect((await handlePage(request('GET', '/auth/room', { query: { room: '../etc' } }), w.deps)).status).toBe(400);
+  });
 });

@@ -78,7 +78,11 @@ export interface JitsiTaskProps {
    */
   readonly tls?: { readonly certificateSecret: secretsmanager.ISecret };
   /** Members-only meetings: Jitsi token authentication with this secret (see JitsiAuth). */
-  readonly membersOnly?: { readonly tokenSecret: secretsmanager.ISecret };
+  readonly membersOnly?: {
+    readonly tokenSecret: secretsmanager.ISecret;
+    /** Jitsi's `tokenAuthUrl`: where a member who opens a room signs in (`{room}` is replaced). */
+    readonly tokenAuthUrl?: string;
+  };
 }
 
 /**
@@ -151,6 +155,7 @@ export class JitsiTask extends Construct {
         XMPP_BOSH_URL_BASE: `http://127.0.0.1:${PROSODY_HTTP_PORT}`,
         ENABLE_XMPP_WEBSOCKET: '1',
         ...(members ? MEMBERS_ONLY_ENV.web : {}),
+        ...(members?.tokenAuthUrl ? { TOKEN_AUTH_URL: members.tokenAuthUrl } : {}),
       },
       // The load balancer forwards to web's port; in direct mode only the sidecar (on 127.0.0.1) does.
       portMappings: props.tls ? [] : [{ containerPort: release.webPort, protocol: ecs.Protocol.TCP, name: 'web' }],
