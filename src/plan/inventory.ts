@@ -15,6 +15,7 @@ export type Purpose =
   | 'Permissions (IAM)'
   | 'Automation and control plane'
   | 'Direct ingress (TLS, DNS)'
+  | 'Members and organizer page'
   | 'Deploy-time helpers';
 
 /** Purpose of each resource type, in the order `plan` prints them. */
@@ -34,6 +35,7 @@ const PURPOSE_BY_TYPE: ReadonlyArray<readonly [RegExp, Purpose]> = [
     /^AWS::(DynamoDB::Table|Logs::MetricFilter|CloudWatch::Alarm|Events::Rule|Scheduler::.*|SNS::.*|Budgets::Budget)$/,
     'Automation and control plane',
   ],
+  [/^AWS::Cognito::/, 'Members and organizer page'],
   [/^AWS::ApiGatewayV2::/, 'Direct ingress (TLS, DNS)'],
   [/^(AWS::Lambda::.*|Custom::.*|AWS::CloudFormation::CustomResource)$/, 'Deploy-time helpers'],
 ];
@@ -55,6 +57,7 @@ export interface InventoryGroup {
 const PURPOSE_BY_CONSTRUCT: ReadonlyArray<readonly [RegExp, Purpose]> = [
   [/^Automation/, 'Automation and control plane'],
   [/^(TaskCertificate|TaskDns|Asleep)/, 'Direct ingress (TLS, DNS)'],
+  [/^(Members|OrganizerPage|JitsiAuth)/, 'Members and organizer page'],
 ];
 
 export function purposeOf(type: string, logicalId = ''): Purpose {
