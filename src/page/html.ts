@@ -44,6 +44,16 @@ async function refresh() {
     $('bar').value = Math.min(seconds, 90);
   } else startedAt = 0;
   $('people').textContent = status.participants === undefined ? '' : status.participants + ' in the call';
+  $('next').textContent = status.nextMeetup
+    ? 'Next meetup: ' + new Date(status.nextMeetup.at).toLocaleString() + ' (' + status.nextMeetup.name + ')'
+    : '';
+  const history = $('history');
+  history.replaceChildren(...(status.history || []).slice().reverse().map((e) => {
+    const item = document.createElement('li');
+    item.textContent = new Date(e.at).toLocaleString() + ': ' + e.actor + ' asked for ' + e.goal + ' (' + e.outcome + ')';
+    return item;
+  }));
+  show('recent', Boolean(status.history && status.history.length));
 }
 async function act(path, confirmText) {
   if (confirmText && !window.confirm(confirmText)) return;
@@ -70,7 +80,7 @@ body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0
 h1{font-size:1.4rem}button{font-size:1rem;padding:.6rem 1.2rem;margin:.3rem .3rem .3rem 0;border-radius:.4rem;border:1px solid #555;background:#fff}
 button:disabled{opacity:.4}#start{background:#0a7d32;color:#fff}#stop{background:#a11;color:#fff}
 #phase{font-weight:bold}#phase[data-phase=READY]{color:#0a7d32}#phase[data-phase=FAILED]{color:#a11}
-progress{width:100%}input{font-size:1rem;padding:.5rem;width:12rem}
+progress{width:100%}input{font-size:1rem;padding:.5rem;width:12rem}h2{font-size:1.1rem}#history{padding-left:1.2rem;font-size:.9rem}
 `;
 
 /** The Content-Security-Policy that allows exactly this page's inline script and style. */
@@ -113,6 +123,8 @@ export function organizerPage(host: string): string {
 <div id="progress" hidden><progress id="bar" max="90" value="0"></progress><p>Starting… <span id="elapsed">0:00</span></p></div>
 <div id="organizer" hidden><button id="start" type="button">Start</button><button id="stop" type="button">Stop</button></div>
 <p><label>Room <input id="room" value="meetup" autocomplete="off"></label> <button id="join" type="button">Join</button></p>
+<p id="next"></p>
+<div id="recent" hidden><h2>Recently</h2><ul id="history"></ul></div>
 <p><a href="/auth/logout">Sign out</a></p>
 </section>
 <p id="message" role="status"></p>

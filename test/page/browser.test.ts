@@ -45,9 +45,15 @@ beforeAll(async () => {
     host: 'meet.ne3d.org',
     verify,
     control: {
-      status: async () => {
+      status: async (role) => {
         const snapshot = await observe(sim.ports, { host: 'meet.ne3d.org', now: clock.now() });
-        return { phase: snapshot ? phase(snapshot) : 'ABSENT' };
+        return {
+          phase: snapshot ? phase(snapshot) : 'ABSENT',
+          nextMeetup: { name: 'weekly', at: '2026-12-02T17:00:00.000Z' },
+          ...(role === 'organizer'
+            ? { history: [{ at: '2026-11-25T18:00:00.000Z', actor: 'page:ana@ne3d.org', goal: 'running', outcome: 'done' }] }
+            : {}),
+        };
       },
       // The browser test drives time itself: ask for the task, and let the test move the clock.
       dispatch: async (goal) => sim.ports.service.setDesired('meet-cluster', 'meet-service', goal === 'running' ? 1 : 0),
@@ -134,6 +140,8 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
       clock.t += 600_000;
       const { page, context } = await open('organizer', size);
       await page.locator('#phase', { hasText: 'STOPPED' }).waitFor();
+      await expect(page.locator('#next').innerText()).resolves.toContain('Next meetup:');
+      await expect(page.locator('#history').innerText()).resolves.toContain('page:ana@ne3d.org asked for running (done)');
       await page.screenshot({ path: path.join(SHOTS, `stopped-${size}.png`) });
       await page.getByRole('button', { name: 'Start' }).click();
       await page.locator('#phase', { hasText: 'STARTING' }).waitFor();
@@ -167,6 +175,7 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
       .filter({ hasText: /READY|STOPPED|STARTING/ })
       .waitFor();
     await expect(page.locator('#organizer').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#recent').isVisible()).resolves.toBe(false);
     await expect(page.getByRole('button', { name: 'Start' }).isVisible()).resolves.toBe(false);
     await page.screenshot({ path: path.join(SHOTS, 'member-desktop.png') });
     // A forged call from the member's own session changes nothing.
