@@ -140,8 +140,8 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
       clock.t += 600_000;
       const { page, context } = await open('organizer', size);
       await page.locator('#phase', { hasText: 'STOPPED' }).waitFor();
-      await expect(page.locator('#next').innerText()).resolves.toContain('Next meetup:');
-      await expect(page.locator('#history').innerText()).resolves.toContain('page:ana@ne3d.org asked for running (done)');
+      await expect(page.locator('#next').textContent()).resolves.toContain('Next meetup:');
+      await expect(page.locator('#history').textContent()).resolves.toContain('page:ana@ne3d.org asked for running (done)');
       await page.screenshot({ path: path.join(SHOTS, `stopped-${size}.png`) });
       await page.getByRole('button', { name: 'Start' }).click();
       await page.locator('#phase', { hasText: 'STARTING' }).waitFor();
