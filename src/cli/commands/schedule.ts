@@ -1,7 +1,7 @@
 import { OUTPUT_NAMES } from '../../control/outputs.js';
-import type { MeetupSchedule } from '../../control/ports.js';
 import { ExitCode, MeetError } from '../../errors.js';
-import { checkTimeZone, oneOff, recurring, SCHEDULE_NAME, ScheduleInputError } from '../../schedule/expression.js';
+import { ScheduleInputError } from '../../schedule/expression.js';
+import { meetupSchedule } from '../../schedule/meetup.js';
 import type { Context } from '../context.js';
 import { table } from '../output.js';
 import { openSession, type Session } from '../session.js';
@@ -40,33 +40,11 @@ function inputError<T>(fn: () => T): T {
 
 /** `meetctl schedule add NAME (--at LOCAL | --cron EXPR) [--tz] [--lead] [--window]`. */
 export async function scheduleAdd(ctx: Context, name: string, options: ScheduleAddOptions): Promise<number> {
-  if (!SCHEDULE_NAME.test(name))
-    throw new MeetError(
-      `schedule name "${name}" is not valid.`,
-      ExitCode.usage,
-      'Use letters, digits, "-", "_" or "." (at most 64), e.g. rgc3-december.',
-    );
-  if (Boolean(options.at) === Boolean(options.cron)) {
-    throw new MeetError(
-      'give exactly one of --at and --cron.',
-      ExitCode.usage,
-      '--at 2026-12-03T18:00 for one meetup, --cron "0 18 ? * WED *" for a series.',
-    );
-  }
+  const { schedule, startsAt } = inputError(() =>
+    meetupSchedule({ name, ...options, actor: ctx.deps.actor }, ctx.deps.clock.now()),
+  );
+  const tz = schedule.timeZone;
   const session = await openSession(ctx);
-  const tz = inputError(() => checkTimeZone(options.tz));
-  const when = options.at
-    ? inputError(() => oneOff(options.at as string, tz, options.lead, session.clock.now()))
-    : { expression: inputError(() => recurring(options.cron as string, options.lead)) };
-  const schedule: MeetupSchedule = {
-    name,
-    expression: when.expression,
-    timeZone: tz,
-    leadMinutes: options.lead,
-    windowMinutes: options.window,
-    oneOff: Boolean(options.at),
-    description: `Meetup ${options.at ?? `cron ${options.cron}`} (${tz}); starts ${options.lead} min early, ${options.window}-min window. Created by ${ctx.deps.actor}.`,
-  };
   if (ctx.options.dryRun) {
     if (ctx.options.json) ctx.out.json({ dryRun: true, schedule });
     else
@@ -89,7 +67,7 @@ export async function scheduleAdd(ctx: Context, name: string, options: ScheduleA
       throw error;
     });
   if (ctx.options.json)
-    ctx.out.json({ created: true, schedule, ...('startsAt' in when ? { startsAt: new Date(when.startsAt).toISOString() } : {}) });
+    ctx.out.json({ created: true, schedule, ...(startsAt !== undefined ? { startsAt: new Date(startsAt).toISOString() } : {}) });
   else {
     ctx.out.line(
       `Scheduled ${name}: the server starts ${describeExpression(schedule.expression)} (${tz}), ${options.lead} min before the meetup.`,
