@@ -56,7 +56,28 @@ function buildPageDeps(): PageDeps {
     if (!cachedSecret) throw new Error('the Jitsi token secret holds no key');
     return cachedSecret;
   };
+  // The schedule group and the scheduled start's target come from the stack outputs (read once).
+  let targets: Promise<{ group: string; functionArn: string; roleArn: string }> | undefined;
+  const scheduleTargets = () => {
+    targets ??= base.ports.stack.describe().then((stack) => {
+      const out = stack?.outputs ?? {};
+      const group = out[OUTPUT_NAMES.scheduleGroup];
+      const functionArn = out[OUTPUT_NAMES.scheduledStart];
+      const roleArn = out[OUTPUT_NAMES.schedulerRole];
+      if (!group || !functionArn || !roleArn) throw new Error('the stack has no schedule group outputs');
+      return { group, functionArn, roleArn };
+    });
+    return targets;
+  };
   return {
+    schedules: {
+      list: async () => base.ports.schedules.list((await scheduleTargets()).group),
+      add: async (schedule) => {
+        const { group, functionArn, roleArn } = await scheduleTargets();
+        await base.ports.schedules.create(group, schedule, { functionArn, roleArn });
+      },
+      remove: async (name) => base.ports.schedules.remove((await scheduleTargets()).group, name),
+    },
     origin: required(PAGE_ENV.origin),
     host: base.host,
     verify: async (token) => (await verify)(token),

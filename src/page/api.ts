@@ -8,6 +8,9 @@ import {
   type Role,
   roleOf,
 } from '../auth/token-exchange.js';
+import type { MeetupSchedule } from '../control/ports.js';
+import { ScheduleInputError } from '../schedule/expression.js';
+import { meetupSchedule } from '../schedule/meetup.js';
 import { organizerPage, pageCsp } from './html.js';
 
 /**
@@ -63,6 +66,14 @@ export interface PageDeps {
     status(role: Role): Promise<StatusView>;
     /** Ask the control plane for a goal and return at once; the outcome lands in the event log. */
     dispatch(goal: 'running' | 'stopped', actor: string): Promise<void>;
+  };
+  /** The meetup schedules (organizers add and remove them on the page). */
+  readonly schedules: {
+    list(): Promise<MeetupSchedule[]>;
+    /** Throws an error named ConflictException when the name is taken. */
+    add(schedule: MeetupSchedule): Promise<void>;
+    /** Throws an error named ResourceNotFoundException when there is none. */
+    remove(name: string): Promise<void>;
   };
   /** True when an action may run now; false within its interval since the last one. */
   readonly rateLimit: (action: 'start', now: number) => Promise<boolean>;
@@ -307,7 +318,17 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
     case 'GET /api/status': {
       const s = await session(request, deps);
       if ('status' in s) return s;
-      return json(200, { role: s.role, ...(await deps.control.status(s.role)) });
+      const [status, schedules] = await Promise.all([
+        deps.control.status(s.role),
+        s.role === 'organizer' ? deps.schedules.list() : Promise.resolve(undefined),
+      ]);
+      return json(200, {
+        role: s.role,
+        ...status,
+        ...(schedules
+          ? { schedules: schedules.map((x) => ({ name: x.name, timeZone: x.timeZone, description: x.description })) }
+          : {}),
+      });
     }
     case 'POST /api/start':
     case 'POST /api/stop': {
@@ -321,6 +342,53 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
       }
       await deps.control.dispatch(key === 'POST /api/start' ? 'running' : 'stopped', actorOf(s));
       return json(202, { accepted: key === 'POST /api/start' ? 'start' : 'stop' });
+    }
+    case 'POST /api/schedules':
+    case 'POST /api/schedules/remove': {
+      const s = await session(request, deps);
+      if ('status' in s) return s;
+      const refused = crossSite(request, deps);
+      if (refused) return refused;
+      if (s.role !== 'organizer') return problem(403, 'only organizers change the meetup schedules');
+      const body = parseBody(request.body);
+      if (!body || typeof body.name !== 'string') return problem(400, 'give the schedule as JSON with at least a "name"');
+      const name = body.name;
+      if (key === 'POST /api/schedules/remove') {
+        try {
+          await deps.schedules.remove(name);
+        } catch (error) {
+          if ((error as Error).name === 'ResourceNotFoundException') return problem(404, `there is no schedule named ${name}`);
+          throw error;
+        }
+        return json(200, { removed: name });
+      }
+      const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+      const whole = (v: unknown, fallback: number) => (v === undefined ? fallback : typeof v === 'number' ? v : Number.NaN);
+      let built: ReturnType<typeof meetupSchedule>;
+      try {
+        built = meetupSchedule(
+          {
+            name,
+            ...(text(body.at) ? { at: text(body.at) as string } : {}),
+            ...(text(body.cron) ? { cron: text(body.cron) as string } : {}),
+            tz: text(body.tz) ?? 'UTC',
+            lead: whole(body.lead, 15),
+            window: whole(body.window, 120),
+            actor: actorOf(s),
+          },
+          deps.now(),
+        );
+      } catch (error) {
+        if (error instanceof ScheduleInputError) return json(400, { error: error.message, hint: error.hint });
+        throw error;
+      }
+      try {
+        await deps.schedules.add(built.schedule);
+      } catch (error) {
+        if ((error as Error).name === 'ConflictException') return problem(409, `a schedule named ${name} already exists`);
+        throw error;
+      }
+      return json(201, { schedule: built.schedule });
     }
     case 'POST /api/join': {
       const s = await session(request, deps);

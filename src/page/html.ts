@@ -54,6 +54,21 @@ async function refresh() {
     return item;
   }));
   show('recent', Boolean(status.history && status.history.length));
+  $('meetups').replaceChildren(...(status.schedules || []).map((m) => {
+    const item = document.createElement('li');
+    item.textContent = m.name + ' (' + m.timeZone + ') ';
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.textContent = 'Remove';
+    remove.addEventListener('click', async () => {
+      if (!window.confirm('Remove the meetup ' + m.name + '?')) return;
+      const response = await api('/api/schedules/remove', { name: m.name });
+      say(response.ok ? 'Removed ' + m.name + '.' : (await response.json()).error);
+      refresh();
+    });
+    item.append(remove);
+    return item;
+  }));
 }
 async function act(path, confirmText) {
   if (confirmText && !window.confirm(confirmText)) return;
@@ -63,6 +78,13 @@ async function act(path, confirmText) {
   if (response.ok && path.endsWith('start')) startedAt = Date.now();
   refresh();
 }
+$('tz').value = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+$('add').addEventListener('click', async () => {
+  const response = await api('/api/schedules', { name: $('meetup-name').value.trim(), at: $('meetup-at').value, tz: $('tz').value.trim() });
+  const body = await response.json();
+  say(response.ok ? 'Added ' + body.schedule.name + ': the server starts 15 minutes before.' : body.error + (body.hint ? ' ' + body.hint : ''));
+  refresh();
+});
 $('start').addEventListener('click', () => act('/api/start'));
 $('stop').addEventListener('click', () => act('/api/stop', 'Stop the meeting server? Everyone in a call is dropped.'));
 $('join').addEventListener('click', async () => {
@@ -121,7 +143,11 @@ export function organizerPage(host: string): string {
 <section id="signed" hidden>
 <p>The meeting server is <span id="phase">…</span>. <span id="people"></span></p>
 <div id="progress" hidden><progress id="bar" max="90" value="0"></progress><p>Starting… <span id="elapsed">0:00</span></p></div>
-<div id="organizer" hidden><button id="start" type="button">Start</button><button id="stop" type="button">Stop</button></div>
+<div id="organizer" hidden><button id="start" type="button">Start</button><button id="stop" type="button">Stop</button>
+<h2>Meetups</h2><ul id="meetups"></ul>
+<p><label>Name <input id="meetup-name" placeholder="december-meetup" autocomplete="off"></label></p>
+<p><label>Starts <input id="meetup-at" type="datetime-local"></label> <label>Time zone <input id="tz" autocomplete="off"></label></p>
+<p><button id="add" type="button">Add meetup</button></p></div>
 <p><label>Room <input id="room" value="meetup" autocomplete="off"></label> <button id="join" type="button">Join</button></p>
 <p id="next"></p>
 <div id="recent" hidden><h2>Recently</h2><ul id="history"></ul></div>

@@ -39,6 +39,7 @@ describe('the organizer page', () => {
 describe("the page's permissions (iam-simulate)", () => {
   const cluster = resource(json, 'AWS::ECS::Cluster').id;
   const self = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:Meet-meet-example-org-organizer-page`;
+  const schedulerRole = arnOf(json, resource(json, 'AWS::IAM::Role', 'AutomationSchedulerRole').id);
   const tokenSecret = arnOf(json, resource(json, 'AWS::SecretsManager::Secret', 'JitsiAuth').id);
 
   it('may start and stop this service, read the token secret, write its rate-limit row and invoke itself', async () => {
@@ -49,7 +50,10 @@ describe("the page's permissions (iam-simulate)", () => {
       ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['RATE#start'] }],
       ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['LOCK'] }],
       ['lambda:InvokeFunction', self],
-    ] as Array<[string, string, Record<string, string[]>?]>) {
+      ['scheduler:CreateSchedule', `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/Meet-meet-example-org/weekly`],
+      ['scheduler:DeleteSchedule', `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/Meet-meet-example-org/weekly`],
+      ['iam:PassRole', schedulerRole, { 'iam:PassedToService': 'scheduler.amazonaws.com' }],
+    ] as Array<[string, string, Record<string, string | string[]>?]>) {
       expect(await decide(policies, action, res, context), action).toBe('Allowed');
     }
   });
@@ -65,7 +69,10 @@ describe("the page's permissions (iam-simulate)", () => {
       ['route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z0000000000EXAMPLE0000'],
       ['cloudformation:DeleteStack', `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/Meet-meet-example-org/abc`],
       ['cognito-idp:AdminCreateUser', `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/us-west-2_X`],
-    ] as Array<[string, string, Record<string, string[]>?]>) {
+      ['scheduler:CreateSchedule', `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/other-group/weekly`],
+      ['iam:PassRole', schedulerRole, { 'iam:PassedToService': 'lambda.amazonaws.com' }],
+      ['iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/admin`, { 'iam:PassedToService': 'scheduler.amazonaws.com' }],
+    ] as Array<[string, string, Record<string, string | string[]>?]>) {
       expect(await decide(policies, action, res, context), action).toBe('ImplicitlyDenied');
     }
   });

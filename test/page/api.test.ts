@@ -56,6 +56,12 @@ function world() {
         running.push(transition({ goal, actor, reason: 'organizer page' }, rt));
       },
     },
+    schedules: {
+      list: () => sim.ports.schedules.list('Meet-meet-ne3d-org'),
+      add: (schedule) =>
+        sim.ports.schedules.create('Meet-meet-ne3d-org', schedule, { functionArn: 'arn:fn', roleArn: 'arn:role' }),
+      remove: (name) => sim.ports.schedules.remove('Meet-meet-ne3d-org', name),
+    },
     rateLimit: async (_action, now) => {
       if (now - lastStart < 60_000) return false;
       lastStart = now;
@@ -170,7 +176,19 @@ describe('the organizer page API', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'get', 'OPTIONS'),
-        fc.oneof(fc.constantFrom('/api/status', '/api/start', '/api/stop', '/api/join', '/', '/api/start/'), fc.string()),
+        fc.oneof(
+          fc.constantFrom(
+            '/api/status',
+            '/api/start',
+            '/api/stop',
+            '/api/join',
+            '/api/schedules',
+            '/api/schedules/remove',
+            '/',
+            '/api/start/',
+          ),
+          fc.string(),
+        ),
         fc.option(fc.oneof(fc.string(), fc.constant(member), fc.constant('%E0%A4%A'))),
         fc.option(fc.oneof(fc.constant(ORIGIN), fc.string())),
         fc.boolean(),
@@ -289,5 +307,43 @@ describe('the organizer page API', () => {
     expect(back.headers.location).toMatch(/^https:\/\/meet\.ne3d\.org\/weekly\?jwt=/);
     expect(back.cookies?.[0]).toMatch(/^meet_session=/);
     expect((await handlePage(request('GET', '/auth/room', { query: { room: '../etc' } }), w.deps)).status).toBe(400);
+  });
+
+  it('lets organizers add and remove meetup schedules, with the CLI rules and the member as the creator', async () => {
+    const w = world();
+    const organizer = await sign({ sub: 'u1', email: 'ana@ne3d.org', 'cognito:groups': ['organizers'] });
+    const member = await sign({ sub: 'u2', email: 'bo@ne3d.org', 'cognito:groups': ['members'] });
+    const add = (token: string, body: unknown, extra = fromPage) =>
+      handlePage(request('POST', '/api/schedules', { token, ...extra, body: JSON.stringify(body) }), w.deps);
+    const created = await add(organizer, { name: 'weekly', cron: '0 18 ? * WED *', tz: 'Europe/Berlin' });
+    expect(created.status).toBe(201);
+    expect(JSON.parse(created.body).schedule).toMatchObject({
+      name: 'weekly',
+      expression: 'cron(45 17 ? * WED *)',
+      timeZone: 'Europe/Berlin',
+      leadMinutes: 15,
+    });
+    expect(JSON.parse(created.body).schedule.description).toContain('Created by page:ana@ne3d.org');
+    expect((await add(organizer, { name: 'weekly', cron: '0 18 ? * WED *' })).status).toBe(409);
+    const bad = await add(organizer, { name: 'x', at: '2026-02-30T18:00', tz: 'UTC' });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).hint).toBeTruthy();
+    expect((await add(organizer, { name: 'x', at: '2030-01-01T18:00', tz: 'Mars/Olympus' })).status).toBe(400);
+    expect((await add(member, { name: 'y', cron: '0 18 ? * WED *' })).status).toBe(403);
+    expect(
+      (await add(organizer, { name: 'z', cron: '0 18 ? * WED *' }, { origin: 'https://evil.example', csrf: true })).status,
+    ).toBe(403);
+    const status = JSON.parse((await handlePage(request('GET', '/api/status', { token: organizer }), w.deps)).body);
+    expect(status.schedules).toEqual([expect.objectContaining({ name: 'weekly', timeZone: 'Europe/Berlin' })]);
+    expect(
+      JSON.parse((await handlePage(request('GET', '/api/status', { token: member }), w.deps)).body).schedules,
+    ).toBeUndefined();
+    const remove = (name: string) =>
+      handlePage(
+        request('POST', '/api/schedules/remove', { token: organizer, ...fromPage, body: JSON.stringify({ name }) }),
+        w.deps,
+      );
+    expect((await remove('weekly')).status).toBe(200);
+    expect((await remove('weekly')).status).toBe(404);
   });
 });

@@ -58,6 +58,12 @@ beforeAll(async () => {
       // The browser test drives time itself: ask for the task, and let the test move the clock.
       dispatch: async (goal) => sim.ports.service.setDesired('meet-cluster', 'meet-service', goal === 'running' ? 1 : 0),
     },
+    schedules: {
+      list: () => sim.ports.schedules.list('Meet-meet-ne3d-org'),
+      add: (schedule) =>
+        sim.ports.schedules.create('Meet-meet-ne3d-org', schedule, { functionArn: 'arn:fn', roleArn: 'arn:role' }),
+      remove: (name) => sim.ports.schedules.remove('Meet-meet-ne3d-org', name),
+    },
     rateLimit: async () => true,
     tokens: { settings: async () => settings, lifetimeSeconds: 3 * 3600 },
     signIn: {
@@ -156,6 +162,14 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
         meetingUrl = route.request().url();
         return route.fulfill({ status: 200, contentType: 'text/html', body: '<title>meeting</title>' });
       });
+      if (size === 'desktop') {
+        // A meetup added on the page appears in its list.
+        await page.locator('#meetup-name').fill('december-meetup');
+        await page.locator('#meetup-at').fill('2030-12-03T18:00');
+        await page.locator('#tz').fill('Europe/Berlin');
+        await page.getByRole('button', { name: 'Add meetup' }).click();
+        await page.locator('#meetups li', { hasText: 'december-meetup (Europe/Berlin)' }).waitFor();
+      }
       await page.locator('#room').fill('weekly');
       await page.getByRole('button', { name: 'Join' }).click();
       await page.waitForURL(/meet\.ne3d\.org\/weekly/);

@@ -12,7 +12,7 @@ import { PAGE_ENV } from '../../lambda/organizer-page.js';
 import type { Automation } from './automation.js';
 import { projectFunction } from './function.js';
 import type { Members } from './members.js';
-import { grantScheduleReads, pageApi } from './page-api.js';
+import { grantScheduleReads, grantScheduleWrites, pageApi } from './page-api.js';
 
 export interface OrganizerPageProps {
   /** The page's host, e.g. start.meet.example.org. */
@@ -86,6 +86,8 @@ export class OrganizerPage extends Construct {
         'scheduler:ListSchedules (and, with a load balancer, elasticloadbalancing:DescribeTargetHealth) support no resource-level permissions; both only read.',
     });
     grantScheduleReads(this.function, props.automation.scheduleGroup.name as string);
+    // Organizers add and remove meetups on the page.
+    grantScheduleWrites(this.function, props.automation.scheduleGroup.name as string, props.automation.schedulerRole);
 
     const certificate = new acm.Certificate(this, 'Certificate', {
       domainName: props.host,

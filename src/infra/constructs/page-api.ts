@@ -41,6 +41,27 @@ export function pageApi(scope: Construct, props: PageApiProps): { api: apigwv2.H
   return { api, domainName };
 }
 
+/**
+ * Let a function create and delete the meetup schedules of one group, targeting the scheduled start
+ * with the scheduler role (and pass that role to EventBridge Scheduler only).
+ */
+export function grantScheduleWrites(fn: NodejsFunction, scheduleGroupName: string, schedulerRole: iam.IRole): void {
+  const stack = Stack.of(fn);
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+      resources: [stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${scheduleGroupName}/*` })],
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [schedulerRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    }),
+  );
+}
+
 /** Let a function read the meetup schedules of one group (the next meetup on a page). */
 export function grantScheduleReads(fn: NodejsFunction, scheduleGroupName: string): void {
   const stack = Stack.of(fn);
