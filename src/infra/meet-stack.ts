@@ -294,6 +294,12 @@ export class MeetStack extends Stack {
         members,
         tokenSecret: jitsiAuth.secret,
         stateTable: state.table,
+        costModel: {
+          size: config.size,
+          architecture: config.architecture,
+          ingress: config.ingress,
+          budgetUsd: config.monthlyBudgetUsd,
+        },
       });
       new CfnOutput(this, OUTPUTS.pageUrl, { value: `https://${pageHost(config.domain)}`, description: 'Organizer page' });
     }

@@ -5,9 +5,12 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { JITSI_APP_ID, JITSI_AUDIENCE, JWT_SECRET_KEY } from '../auth/jitsi-settings.js';
 import { cognitoVerifier } from '../auth/token-exchange.js';
+import type { SizeName } from '../config/presets.js';
 import { observe, withParticipants } from '../control/observe.js';
 import { OUTPUT_NAMES } from '../control/outputs.js';
 import { phase } from '../control/phase.js';
+import { estimateForConfig } from '../cost/model.js';
+import { monthStart, monthToDate } from '../cost/month-to-date.js';
 import { handlePage, type PageDeps } from '../page/api.js';
 import { isPageAction, type PageAction, runPageAction } from '../page/worker.js';
 import { nextMeetup } from '../schedule/next.js';
@@ -22,6 +25,8 @@ export const PAGE_ENV = {
   signInBaseUrl: 'SIGN_IN_BASE_URL',
   tokenSecretArn: 'TOKEN_SECRET_ARN',
   stateTable: 'STATE_TABLE_NAME',
+  /** For the month-to-date estimate: the size, architecture, ingress and budget of the config. */
+  costModel: 'COST_MODEL',
 } as const;
 
 /** Seconds between two starts asked for on the page. */
@@ -89,17 +94,36 @@ function buildPageDeps(): PageDeps {
         const snapshot = role === 'organizer' ? await withParticipants(base.ports, observed) : observed;
         const group = snapshot.stack.outputs[OUTPUT_NAMES.scheduleGroup];
         const next = group ? nextMeetup(await base.ports.schedules.list(group), now) : undefined;
+        const events =
+          role === 'organizer' ? await base.ports.state.events(Math.min(now - 14 * 86_400_000, monthStart(now))) : [];
         const history =
           role === 'organizer'
-            ? (await base.ports.state.events(now - 14 * 86_400_000))
+            ? events
                 .slice(-10)
                 .map((e) => ({ at: new Date(e.at).toISOString(), actor: e.actor, goal: e.goal, outcome: e.outcome }))
+            : undefined;
+        const running = snapshot.tasks.find((t) => t.lastStatus === 'RUNNING' && t.startedAt !== undefined);
+        const model = JSON.parse(required(PAGE_ENV.costModel)) as {
+          size: SizeName;
+          architecture: 'arm64' | 'x86_64';
+          ingress: 'direct' | 'load-balancer';
+          budgetUsd: number;
+        };
+        const month =
+          role === 'organizer'
+            ? monthToDate(
+                events,
+                { phase: phase(snapshot), ...(running?.startedAt ? { runningSince: running.startedAt } : {}) },
+                now,
+                estimateForConfig({ ...model, auth: 'members' }),
+              )
             : undefined;
         return {
           phase: phase(snapshot),
           ...(snapshot.participants !== undefined ? { participants: snapshot.participants } : {}),
           ...(next ? { nextMeetup: { name: next.name, at: new Date(next.meetupAt).toISOString() } } : {}),
           ...(history ? { history } : {}),
+          ...(month ? { monthToDate: { costUsd: month.costUsd, budgetUsd: model.budgetUsd } } : {}),
         };
       },
       async dispatch(goal, actor) {

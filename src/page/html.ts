@@ -54,6 +54,9 @@ async function refresh() {
     return item;
   }));
   show('recent', Boolean(status.history && status.history.length));
+  $('cost').textContent = status.monthToDate
+    ? 'This month so far: about $' + status.monthToDate.costUsd.toFixed(2) + ' of the $' + status.monthToDate.budgetUsd + ' budget.'
+    : '';
   $('meetups').replaceChildren(...(status.schedules || []).map((m) => {
     const item = document.createElement('li');
     item.textContent = m.name + ' (' + m.timeZone + ') ';
@@ -150,6 +153,7 @@ export function organizerPage(host: string): string {
 <p><button id="add" type="button">Add meetup</button></p></div>
 <p><label>Room <input id="room" value="meetup" autocomplete="off"></label> <button id="join" type="button">Join</button></p>
 <p id="next"></p>
+<p id="cost"></p>
 <div id="recent" hidden><h2>Recently</h2><ul id="history"></ul></div>
 <p><a href="/auth/logout">Sign out</a></p>
 </section>

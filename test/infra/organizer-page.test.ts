@@ -33,6 +33,12 @@ describe('the organizer page', () => {
     const variables = (fn.props.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables[PAGE_ENV.origin]).toBe('https://start.meet.example.org');
     for (const name of Object.values(PAGE_ENV)) expect(variables[name], name).toBeDefined();
+    expect(JSON.parse(variables[PAGE_ENV.costModel] as string)).toEqual({
+      size: 'medium',
+      architecture: 'arm64',
+      ingress: 'direct',
+      budgetUsd: 30,
+    });
   });
 });
 

@@ -51,7 +51,10 @@ beforeAll(async () => {
           phase: snapshot ? phase(snapshot) : 'ABSENT',
           nextMeetup: { name: 'weekly', at: '2026-12-02T17:00:00.000Z' },
           ...(role === 'organizer'
-            ? { history: [{ at: '2026-11-25T18:00:00.000Z', actor: 'page:ana@ne3d.org', goal: 'running', outcome: 'done' }] }
+            ? {
+                history: [{ at: '2026-11-25T18:00:00.000Z', actor: 'page:ana@ne3d.org', goal: 'running', outcome: 'done' }],
+                monthToDate: { costUsd: 3.5, budgetUsd: 30 },
+              }
             : {}),
         };
       },
@@ -147,6 +150,7 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
       const { page, context } = await open('organizer', size);
       await page.locator('#phase', { hasText: 'STOPPED' }).waitFor();
       await expect(page.locator('#next').textContent()).resolves.toContain('Next meetup:');
+      await expect(page.locator('#cost').textContent()).resolves.toBe('This month so far: about $3.50 of the $30 budget.');
       await expect(page.locator('#history').textContent()).resolves.toContain('page:ana@ne3d.org asked for running (done)');
       await page.screenshot({ path: path.join(SHOTS, `stopped-${size}.png`) });
       await page.getByRole('button', { name: 'Start' }).click();
@@ -190,6 +194,7 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
       .waitFor();
     await expect(page.locator('#organizer').isVisible()).resolves.toBe(false);
     await expect(page.locator('#recent').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#cost').textContent()).resolves.toBe('');
     await expect(page.getByRole('button', { name: 'Start' }).isVisible()).resolves.toBe(false);
     await page.screenshot({ path: path.join(SHOTS, 'member-desktop.png') });
     // A forged call from the member's own session changes nothing.

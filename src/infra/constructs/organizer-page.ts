@@ -23,6 +23,13 @@ export interface OrganizerPageProps {
   readonly members: Members;
   readonly tokenSecret: secretsmanager.ISecret;
   readonly stateTable: dynamodb.ITable;
+  /** What the month-to-date estimate needs from the config. */
+  readonly costModel: {
+    readonly size: string;
+    readonly architecture: string;
+    readonly ingress: string;
+    readonly budgetUsd: number;
+  };
 }
 
 /** The state table row the page's start rate limit writes. */
@@ -56,6 +63,7 @@ export class OrganizerPage extends Construct {
         [PAGE_ENV.signInBaseUrl]: props.members.domain.baseUrl(),
         [PAGE_ENV.tokenSecretArn]: props.tokenSecret.secretArn,
         [PAGE_ENV.stateTable]: props.stateTable.tableName,
+        [PAGE_ENV.costModel]: JSON.stringify(props.costModel),
       },
     });
     props.automation.grantControl(this.function);
