@@ -159,6 +159,19 @@ function crossSite(request: PageRequest, deps: PageDeps): PageResponse | undefin
   return undefined;
 }
 
+/**
+ * A session that may change state: signed in, from the page itself and, when `notOrganizer` names
+ * the refusal, an organizer. Anything else is the answer to send back.
+ */
+async function stateChange(request: PageRequest, deps: PageDeps, notOrganizer: string | false): Promise<Session | PageResponse> {
+  const s = await session(request, deps);
+  if ('status' in s) return s;
+  const refused = crossSite(request, deps);
+  if (refused) return refused;
+  if (notOrganizer && s.role !== 'organizer') return problem(403, notOrganizer);
+  return s;
+}
+
 const actorOf = (s: Session) => `page:${s.identity.email ?? s.identity.sub}`;
 
 function parseBody(body: string | undefined): Record<string, unknown> | undefined {
@@ -332,11 +345,8 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
     }
     case 'POST /api/start':
     case 'POST /api/stop': {
-      const s = await session(request, deps);
+      const s = await stateChange(request, deps, 'only organizers start and stop the server');
       if ('status' in s) return s;
-      const refused = crossSite(request, deps);
-      if (refused) return refused;
-      if (s.role !== 'organizer') return problem(403, 'only organizers start and stop the server');
       if (key === 'POST /api/start' && !(await deps.rateLimit('start', deps.now()))) {
         return problem(429, 'a start was asked for less than a minute ago; the page shows its progress');
       }
@@ -345,11 +355,8 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
     }
     case 'POST /api/schedules':
     case 'POST /api/schedules/remove': {
-      const s = await session(request, deps);
+      const s = await stateChange(request, deps, 'only organizers change the meetup schedules');
       if ('status' in s) return s;
-      const refused = crossSite(request, deps);
-      if (refused) return refused;
-      if (s.role !== 'organizer') return problem(403, 'only organizers change the meetup schedules');
       const body = parseBody(request.body);
       if (!body || typeof body.name !== 'string') return problem(400, 'give the schedule as JSON with at least a "name"');
       const name = body.name;
@@ -391,10 +398,8 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
       return json(201, { schedule: built.schedule });
     }
     case 'POST /api/join': {
-      const s = await session(request, deps);
+      const s = await stateChange(request, deps, false);
       if ('status' in s) return s;
-      const refused = crossSite(request, deps);
-      if (refused) return refused;
       const body = parseBody(request.body);
       if (!body || typeof body.room !== 'string') return problem(400, 'give the room as JSON: {"room": "weekly-meetup"}');
       try {

@@ -7,6 +7,7 @@ import { transition } from '../../src/control/transition.js';
 import { CSRF_HEADER, handlePage, type PageDeps, type PageRequest, pkceChallenge, SESSION_COOKIE } from '../../src/page/api.js';
 import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { CLIENT, localCognito } from '../support/cognito.js';
+import { simSchedules } from '../support/page.js';
 
 // The page's API against the simulated AWS, with a locally generated key standing in for Cognito's.
 const ORIGIN = 'https://start.meet.ne3d.org';
@@ -56,12 +57,7 @@ function world() {
         running.push(transition({ goal, actor, reason: 'organizer page' }, rt));
       },
     },
-    schedules: {
-      list: () => sim.ports.schedules.list('Meet-meet-ne3d-org'),
-      add: (schedule) =>
-        sim.ports.schedules.create('Meet-meet-ne3d-org', schedule, { functionArn: 'arn:fn', roleArn: 'arn:role' }),
-      remove: (name) => sim.ports.schedules.remove('Meet-meet-ne3d-org', name),
-    },
+    schedules: simSchedules(sim),
     rateLimit: async (_action, now) => {
       if (now - lastStart < 60_000) return false;
       lastStart = now;

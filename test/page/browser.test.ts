@@ -11,6 +11,7 @@ import { handlePage, type PageDeps } from '../../src/page/api.js';
 import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { CLIENT, localCognito } from '../support/cognito.js';
 import { ROOT } from '../support/fixtures.js';
+import { simSchedules } from '../support/page.js';
 
 // The organizer page in a real browser: Debian's chromium, headless, through playwright-core. The
 // page's handler is served on 127.0.0.1 against the simulated AWS, a locally generated key stands in
@@ -61,12 +62,7 @@ beforeAll(async () => {
       // The browser test drives time itself: ask for the task, and let the test move the clock.
       dispatch: async (goal) => sim.ports.service.setDesired('meet-cluster', 'meet-service', goal === 'running' ? 1 : 0),
     },
-    schedules: {
-      list: () => sim.ports.schedules.list('Meet-meet-ne3d-org'),
-      add: (schedule) =>
-        sim.ports.schedules.create('Meet-meet-ne3d-org', schedule, { functionArn: 'arn:fn', roleArn: 'arn:role' }),
-      remove: (name) => sim.ports.schedules.remove('Meet-meet-ne3d-org', name),
-    },
+    schedules: simSchedules(sim),
     rateLimit: async () => true,
     tokens: { settings: async () => settings, lifetimeSeconds: 3 * 3600 },
     signIn: {
