@@ -150,6 +150,10 @@ describe('meetctl stop, power-down, power-up, destroy', () => {
     const result = await cli(['destroy'], { files, sim: aws, answer: 'meet.ne3d.org' });
     expect(result.code).toBe(ExitCode.ok);
     expect(result.stdout).toContain('Kept: recordings bucket meet-recordings-bucket');
+    // The member accounts outlive the stack too, with the command that would delete them.
+    expect(result.stdout).toContain(
+      'user pool us-west-2_SiMuLaTeD with every member account. To delete it later: aws cognito-idp delete-user-pool --user-pool-id us-west-2_SiMuLaTeD --region us-west-2',
+    );
     expect(aws.deleted).toBe(true);
     expect(aws.deletedRecordings).toBe(false);
   });
@@ -158,7 +162,11 @@ describe('meetctl stop, power-down, power-up, destroy', () => {
     const aws = sim();
     const result = await cli(['destroy', '--delete-recordings', '--yes', '--json'], { files, sim: aws });
     expect(result.code).toBe(ExitCode.ok);
-    expect(JSON.parse(result.stdout)).toMatchObject({ goal: 'destroyed', to: 'ABSENT', kept: [] });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      goal: 'destroyed',
+      to: 'ABSENT',
+      kept: [expect.stringMatching(/^user pool us-west-2_SiMuLaTeD/)],
+    });
     expect(aws.deletedRecordings).toBe(true);
   });
 

@@ -235,15 +235,24 @@ export async function destroy(ctx: Context, options: OperateOptions & { bucket?:
   const snapshot = await session.guard('reading the stack', () => session.ports.stack.describe());
   if (!snapshot && options.deleteRecordings) return deleteRetainedBucket(session, options.bucket);
   const bucket = snapshot?.outputs[OUTPUT_NAMES.bucket];
-  const kept = options.deleteRecordings
-    ? []
-    : [
-        `recordings bucket ${bucket ?? '(unknown)'} with every recording. To delete it later: meetctl destroy --delete-recordings --bucket ${bucket ?? '<bucket>'}`,
-      ];
+  const userPool = snapshot?.outputs[OUTPUT_NAMES.userPool];
+  const kept = [
+    ...(options.deleteRecordings
+      ? []
+      : [
+          `recordings bucket ${bucket ?? '(unknown)'} with every recording. To delete it later: meetctl destroy --delete-recordings --bucket ${bucket ?? '<bucket>'}`,
+        ]),
+    // The member accounts are the community's data: the user pool outlives the stack.
+    ...(userPool
+      ? [
+          `user pool ${userPool} with every member account. To delete it later: aws cognito-idp delete-user-pool --user-pool-id ${userPool} --region ${session.config.region}`,
+        ]
+      : []),
+  ];
   if (snapshot) {
     await confirm(
       ctx,
-      `This deletes stack ${session.config.stackName} (${domain}): load balancer, service, secret, certificate, logs, history.${options.deleteRecordings ? ' It also DELETES EVERY RECORDING.' : ' Recordings are kept.'}`,
+      `This deletes stack ${session.config.stackName} (${domain}): the service${snapshot.outputs[OUTPUT_NAMES.loadBalancer] ? ', the load balancer' : ''}, secrets, certificates, logs and history.${options.deleteRecordings ? ' It also DELETES EVERY RECORDING.' : ' Recordings are kept.'}${userPool ? ' Member accounts are kept.' : ''}`,
       domain,
     );
   }
