@@ -239,9 +239,12 @@ describe.skipIf(!available)('the certificate over ACME DNS-01 (pebble)', () => {
     const good = world();
     await ensureCertificate(good.ports, good.settings());
     const valid = good.stored() as StoredCertificate;
-    // The same certificate, now 13 days from expiry, with a DNS that writes the wrong value.
+    // The same certificate, now 13 days from expiry, with a DNS that writes the wrong value. A fresh
+    // ACME account: the CA may reuse an account's still-valid authorization for the name, which would
+    // let a renewal pass without the (wrong) TXT record ever being checked.
     const bad = world({ wrongTxt: true, now: valid.notAfter - 13 * DAY });
-    await bad.ports.store.save(valid);
+    const { crypto: acmeCrypto } = await import('acme-client');
+    await bad.ports.store.save({ ...valid, accountKeyPem: (await acmeCrypto.createPrivateEcdsaKey()).toString() });
     for (let i = 0; i < MAX_FAILURES_PER_HOUR; i++) {
       expect((await ensureCertificate(bad.ports, bad.settings())).action).toBe('failed');
     }
