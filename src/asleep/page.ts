@@ -1,4 +1,5 @@
 import type { NextMeetup } from '../schedule/next.js';
+import { escapeHtml } from '../web-escape.js';
 
 /**
  * The page the meeting host answers while no task runs (the direct ingress mode points the host's
@@ -15,9 +16,6 @@ export interface AsleepPageInput {
 
 /** Seconds a browser may wait before asking again (the page is never cached longer). */
 export const ASLEEP_RETRY_SECONDS = 60;
-
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** A meetup time as people in its time zone read it, e.g. "Wednesday 2 December 2026, 18:00 (Europe/Berlin)". */
 export function meetupTime(at: number, timeZone: string): string {

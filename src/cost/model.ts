@@ -267,10 +267,11 @@ export function estimateCost(input: CostInput): CostEstimate {
   }));
 
   const ipMonth = HOURS_PER_MONTH * nlbIpsHour;
+  const computeDifference = `Compute: the requirements price 4 vCPU / 8 GB x86 at $${REQUIREMENTS_TABLE.fargateHour}/h; this config runs ${input.size.vcpu} vCPU / ${memoryGb} GB ${input.architecture} at $${taskHour.toFixed(4)}/h${input.architecture === 'arm64' ? ' (Graviton is ~20% cheaper)' : ''}.`;
   const differences = balanced
     ? loadBalancerDifferences()
     : [
-        `Compute: the requirements price 4 vCPU / 8 GB x86 at $${REQUIREMENTS_TABLE.fargateHour}/h; this config runs ${input.size.vcpu} vCPU / ${memoryGb} GB ${input.architecture} at $${taskHour.toFixed(4)}/h${input.architecture === 'arm64' ? ' (Graviton is ~20% cheaper)' : ''}.`,
+        computeDifference,
         `No load balancer (ingress "direct"): the requirements' $${REQUIREMENTS_TABLE.nlbMonthly}/month NLB is gone; the task terminates TLS itself and DNS follows it, so a stopped platform bills nothing by the hour.`,
         `Public IPv4 (billed since 2024-02): only the task's address, $${taskIpHour}/h while running; the requirements omit it.`,
         `Media traffic: internet egress ($${prices.dataTransferOut.gb}/GB after ${prices.dataTransferOut.freeGbMonth} GB free) grows with participants; the requirements omit it. At ${a.averageParticipants} people that is $${(egressGbPerHour * prices.dataTransferOut.gb).toFixed(2)} per running hour once the free tier is used.`,
@@ -278,7 +279,7 @@ export function estimateCost(input: CostInput): CostEstimate {
       ];
   function loadBalancerDifferences(): string[] {
     return [
-      `Compute: the requirements price 4 vCPU / 8 GB x86 at $${REQUIREMENTS_TABLE.fargateHour}/h; this config runs ${input.size.vcpu} vCPU / ${memoryGb} GB ${input.architecture} at $${taskHour.toFixed(4)}/h${input.architecture === 'arm64' ? ' (Graviton is ~20% cheaper)' : ''}.`,
+      computeDifference,
       `Load balancer hours: the requirements count $${REQUIREMENTS_TABLE.nlbMonthly} (720 h); a 744-hour month at $${nlbHour}/h is $${(HOURS_PER_MONTH * nlbHour).toFixed(2)}.`,
       `Public IPv4 (billed since 2024-02): the load balancer's ${a.loadBalancerAddresses} addresses cost $${ipMonth.toFixed(2)}/month while not powered down, plus $${taskIpHour}/h for the task's address while running; the requirements omit both.`,
       `Media traffic: internet egress ($${prices.dataTransferOut.gb}/GB after ${prices.dataTransferOut.freeGbMonth} GB free) and NLCUs grow with participants; the requirements omit them. At ${a.averageParticipants} people that is $${(nlcuHour + egressGbPerHour * prices.dataTransferOut.gb).toFixed(2)} per running hour once the free tier is used.`,

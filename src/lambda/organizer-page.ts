@@ -8,7 +8,8 @@ import { cognitoVerifier } from '../auth/token-exchange.js';
 import type { SizeName } from '../config/presets.js';
 import { observe, withParticipants } from '../control/observe.js';
 import { OUTPUT_NAMES } from '../control/outputs.js';
-import { phase } from '../control/phase.js';
+import { type Phase, phase } from '../control/phase.js';
+import type { Snapshot } from '../control/snapshot.js';
 import { estimateForConfig } from '../cost/model.js';
 import { monthStart, monthToDate } from '../cost/month-to-date.js';
 import { handlePage, type PageDeps } from '../page/api.js';
@@ -74,6 +75,31 @@ function buildPageDeps(): PageDeps {
     });
     return targets;
   };
+  // Read once per container: the month-to-date estimate's inputs from the config.
+  const model = JSON.parse(required(PAGE_ENV.costModel)) as {
+    size: SizeName;
+    architecture: 'arm64' | 'x86_64';
+    ingress: 'direct' | 'load-balancer';
+    budgetUsd: number;
+  };
+  const estimate = estimateForConfig({ ...model, auth: 'members' });
+  /** What organizers see beyond the status: recent starts and stops, and the month's cost so far. */
+  const organizerView = async (current: Phase, snapshot: Snapshot, now: number) => {
+    const events = await base.ports.state.events(Math.min(now - 14 * 86_400_000, monthStart(now)));
+    const running = snapshot.tasks.find((t) => t.lastStatus === 'RUNNING' && t.startedAt !== undefined);
+    const month = monthToDate(
+      events,
+      { phase: current, ...(running?.startedAt ? { runningSince: running.startedAt } : {}) },
+      now,
+      estimate,
+    );
+    return {
+      history: events
+        .slice(-10)
+        .map((e) => ({ at: new Date(e.at).toISOString(), actor: e.actor, goal: e.goal, outcome: e.outcome })),
+      monthToDate: { costUsd: month.costUsd, budgetUsd: model.budgetUsd },
+    };
+  };
   return {
     schedules: {
       list: async () => base.ports.schedules.list((await scheduleTargets()).group),
@@ -94,36 +120,13 @@ function buildPageDeps(): PageDeps {
         const snapshot = role === 'organizer' ? await withParticipants(base.ports, observed) : observed;
         const group = snapshot.stack.outputs[OUTPUT_NAMES.scheduleGroup];
         const next = group ? nextMeetup(await base.ports.schedules.list(group), now) : undefined;
-        const events =
-          role === 'organizer' ? await base.ports.state.events(Math.min(now - 14 * 86_400_000, monthStart(now))) : [];
-        const history =
-          role === 'organizer'
-            ? events
-                .slice(-10)
-                .map((e) => ({ at: new Date(e.at).toISOString(), actor: e.actor, goal: e.goal, outcome: e.outcome }))
-            : undefined;
-        const running = snapshot.tasks.find((t) => t.lastStatus === 'RUNNING' && t.startedAt !== undefined);
-        const model = JSON.parse(required(PAGE_ENV.costModel)) as {
-          size: SizeName;
-          architecture: 'arm64' | 'x86_64';
-          ingress: 'direct' | 'load-balancer';
-          budgetUsd: number;
-        };
-        const month =
-          role === 'organizer'
-            ? monthToDate(
-                events,
-                { phase: phase(snapshot), ...(running?.startedAt ? { runningSince: running.startedAt } : {}) },
-                now,
-                estimateForConfig({ ...model, auth: 'members' }),
-              )
-            : undefined;
+        const current = phase(snapshot);
+        const organizer = role === 'organizer' ? await organizerView(current, snapshot, now) : {};
         return {
-          phase: phase(snapshot),
+          phase: current,
           ...(snapshot.participants !== undefined ? { participants: snapshot.participants } : {}),
           ...(next ? { nextMeetup: { name: next.name, at: new Date(next.meetupAt).toISOString() } } : {}),
-          ...(history ? { history } : {}),
-          ...(month ? { monthToDate: { costUsd: month.costUsd, budgetUsd: model.budgetUsd } } : {}),
+          ...organizer,
         };
       },
       async dispatch(goal, actor) {

@@ -215,19 +215,21 @@ const sameText = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
+/** The meeting URL with a Jitsi token for `room`, from the member's Cognito ID token (ExchangeRefused when not allowed). */
+async function joinRoom(deps: PageDeps, idToken: string, room: string): Promise<string> {
+  const joined = await exchangeForJitsiToken({
+    verify: deps.verify,
+    idToken,
+    room,
+    settings: await deps.tokens.settings(),
+    lifetimeSeconds: deps.tokens.lifetimeSeconds,
+    now: deps.now(),
+  });
+  return joined.url;
+}
+
 async function signInRoutes(key: string, request: PageRequest, deps: PageDeps): Promise<PageResponse | undefined> {
   const redirectUri = `${deps.origin}${CALLBACK}`;
-  const joinRoom = async (idToken: string, room: string): Promise<string> =>
-    (
-      await exchangeForJitsiToken({
-        verify: deps.verify,
-        idToken,
-        room,
-        settings: await deps.tokens.settings(),
-        lifetimeSeconds: deps.tokens.lifetimeSeconds,
-        now: deps.now(),
-      })
-    ).url;
   // Jitsi's tokenAuthUrl (TOKEN_AUTH_URL) sends a member who opens a room here: straight into the
   // room with a token when signed in, through the sign-in first otherwise.
   const wantedRoom = request.query?.room;
@@ -236,7 +238,7 @@ async function signInRoutes(key: string, request: PageRequest, deps: PageDeps): 
     const idToken = cookies(request.headers.cookie)[SESSION_COOKIE];
     if (idToken) {
       try {
-        return redirect(await joinRoom(idToken, wantedRoom));
+        return redirect(await joinRoom(deps, idToken, wantedRoom));
       } catch (error) {
         if (!(error instanceof ExchangeRefused) || error.status !== 401) {
           return error instanceof ExchangeRefused ? problem(error.status, error.message) : Promise.reject(error);
@@ -290,7 +292,7 @@ async function signInRoutes(key: string, request: PageRequest, deps: PageDeps): 
       // not travel on the rest of this cross-site redirect chain).
       if (room && ROOM_NAME.test(room)) {
         try {
-          return redirect(await joinRoom(idToken, room), signedIn);
+          return redirect(await joinRoom(deps, idToken, room), signedIn);
         } catch (error) {
           if (error instanceof ExchangeRefused) return problem(error.status, error.message);
           throw error;
@@ -403,15 +405,7 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
       const body = parseBody(request.body);
       if (!body || typeof body.room !== 'string') return problem(400, 'give the room as JSON: {"room": "weekly-meetup"}');
       try {
-        const joined = await exchangeForJitsiToken({
-          verify: deps.verify,
-          idToken: s.idToken,
-          room: body.room,
-          settings: await deps.tokens.settings(),
-          lifetimeSeconds: deps.tokens.lifetimeSeconds,
-          now: deps.now(),
-        });
-        return json(200, { url: joined.url });
+        return json(200, { url: await joinRoom(deps, s.idToken, body.room) });
       } catch (error) {
         if (error instanceof ExchangeRefused) return problem(error.status, error.message);
         throw error;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { escapeHtml } from '../web-escape.js';
 
 /**
  * The organizer page: one HTML document with its style and script inline (no framework, no build
@@ -122,9 +123,6 @@ export function pageCsp(): string {
     "base-uri 'none'",
   ].join('; ');
 }
-
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** The whole page for a meeting host. */
 export function organizerPage(host: string): string {

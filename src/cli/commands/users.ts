@@ -34,7 +34,7 @@ async function users<T>(session: Session, doing: string, email: string, fn: () =
   try {
     return await fn();
   } catch (error) {
-    const name = (error as { name?: string; code?: string }).code ?? (error as Error).name;
+    const name = (error as Error).name;
     if (name === 'UsernameExistsException')
       throw new MeetError(
         `${email} already has an account.`,

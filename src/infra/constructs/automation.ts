@@ -107,7 +107,7 @@ export class Automation extends Construct {
     const environment = this.environment;
     const fn = (name: string, file: string, description: string, timeout: Duration) => {
       const f = projectFunction(this, name, { entry: ['lambda', file], description, timeout, environment });
-      this.grantControl(f, props);
+      this.grantControl(f);
       return f;
     };
     this.scheduledStart = fn(
@@ -182,7 +182,8 @@ export class Automation extends Construct {
   }
 
   /** What every automation function calls through the control plane, scoped to this platform. */
-  grantControl(fn: NodejsFunction, props: AutomationProps = this.props): void {
+  grantControl(fn: NodejsFunction): void {
+    const props = this.props;
     const stack = Stack.of(this);
     const clusterName = props.cluster.clusterName;
     const ecsArn = (resource: string) => stack.formatArn({ service: 'ecs', resource, resourceName: `${clusterName}/*` });
