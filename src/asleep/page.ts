@@ -1,3 +1,5 @@
+import type { Branding } from '../branding/jitsi-branding.js';
+import { brandLogo, brandStyle } from '../branding/page-branding.js';
 import type { NextMeetup } from '../schedule/next.js';
 import { escapeHtml } from '../web-escape.js';
 
@@ -12,6 +14,8 @@ export interface AsleepPageInput {
   readonly schedulesUnknown?: boolean;
   /** Members-only meetings: the organizer page, where members sign in (and organizers start). */
   readonly pageUrl?: string;
+  /** The group's branding: its name, logo and colours on the page. */
+  readonly branding?: Branding;
 }
 
 /** Seconds a browser may wait before asking again (the page is never cached longer). */
@@ -41,17 +45,20 @@ export function asleepPage(input: AsleepPageInput): string {
     : input.schedulesUnknown
       ? '<p>The next meetup could not be looked up just now.</p>'
       : '<p>No meetup is scheduled. An organizer can start the server with <code>meetctl start</code>.</p>';
+  const name = escapeHtml(input.branding?.appName ?? input.host);
+  const logo = brandLogo(input.branding);
+  const brand = brandStyle(input.branding);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="${ASLEEP_RETRY_SECONDS}">
-<title>${escapeHtml(input.host)} is asleep</title>
-<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#222}h1{font-size:1.6rem}</style>
+<title>${name} is asleep</title>
+<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#222}h1{font-size:1.6rem}${brand}</style>
 </head>
 <body>
-<h1>${escapeHtml(input.host)} is asleep</h1>
+<h1>${logo}${name} is asleep</h1>
 <p>This meeting server runs only during meetups, so that the community pays nothing between them.</p>
 ${next}
 ${input.pageUrl ? `<p>Members: <a href="${escapeHtml(input.pageUrl)}">sign in</a> to see the status, start the server (organizers) or join.</p>\n` : ''}<p>This page reloads every minute; the meeting opens here as soon as the server is up.</p>

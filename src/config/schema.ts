@@ -11,6 +11,10 @@ export type IngressMode = (typeof INGRESS_MODES)[number];
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 
+/** One line of text: no control characters (a new line would break the pages' headings). */
+const ONE_LINE = /^[^\p{Cc}\u2028\u2029]*$/u;
+const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
+
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /**
@@ -44,6 +48,14 @@ export const FIELD_FIXES: Record<string, string> = {
   'signIn.oidc':
     'set each "signIn.oidc" entry to { "name": "Keycloak", "issuerUrl": "https://…", "clientId": "…", "clientSecretArn": "arn:aws:secretsmanager:…" }',
   auth: 'set "auth" to "members" (default: only members, or a host link, open rooms; guests wait for them) or "open" (anyone with the link opens rooms)',
+  'branding.appName': 'set "branding.appName" to the name people see, 1 to 40 characters on one line, e.g. "AWS User Group Meet"',
+  'branding.logoUrl':
+    'set "branding.logoUrl" to an https:// address of a PNG or SVG logo, e.g. on the group\'s website, or remove it',
+  'branding.websiteUrl': 'set "branding.websiteUrl" to the https:// address the logo links to, or remove it',
+  'branding.primaryColor': 'set "branding.primaryColor" to a colour as #rrggbb, e.g. "#ff9900"',
+  'branding.backgroundColor': 'set "branding.backgroundColor" to a colour as #rrggbb, e.g. "#232f3e"',
+  'branding.welcomeText':
+    'set "branding.welcomeText" to one line of at most 200 characters, e.g. "Monthly meetups of the Portland AWS User Group"',
   acmeDirectoryUrl:
     'set "acmeDirectoryUrl" to an https:// ACME directory URL, e.g. Let\'s Encrypt staging "https://acme-staging-v02.api.letsencrypt.org/directory", or remove it to use Let\'s Encrypt',
 };
@@ -180,6 +192,48 @@ export const configSchema = z
       })
       .optional()
       .describe('Members-only meetings: optional federated sign-in. Members created with `meetctl users add` need none of it.'),
+    branding: z
+      .object({
+        appName: z
+          .string()
+          .trim()
+          .min(1, 'is empty')
+          .max(40, 'is longer than 40 characters')
+          .regex(ONE_LINE, 'is not one line of text')
+          .optional()
+          .describe('Name in the browser tab and on the welcome, organizer and asleep pages (Jitsi: APP_NAME).'),
+        logoUrl: z
+          .url({ protocol: /^https$/, error: 'is not an https:// URL' })
+          .optional()
+          .describe('https:// address of the logo shown in meetings and on the pages (Jitsi: logoImageUrl).'),
+        websiteUrl: z
+          .url({ protocol: /^https$/, error: 'is not an https:// URL' })
+          .optional()
+          .describe("Where the logo links to, e.g. the group's website (Jitsi: logoClickUrl)."),
+        primaryColor: z
+          .string()
+          .regex(HEX_COLOUR, 'is not a colour as #rrggbb')
+          .optional()
+          .describe('Colour of the main buttons, #rrggbb (Jitsi: customTheme palette action01).'),
+        backgroundColor: z
+          .string()
+          .regex(HEX_COLOUR, 'is not a colour as #rrggbb')
+          .optional()
+          .describe('Background behind the video and of the pre-join screen, #rrggbb (Jitsi: backgroundColor).'),
+        welcomeText: z
+          .string()
+          .trim()
+          .min(1, 'is empty')
+          .max(200, 'is longer than 200 characters')
+          .regex(ONE_LINE, 'is not one line of text')
+          .optional()
+          .describe("One line under the name on Jitsi's welcome page and on the organizer page."),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "The group's branding, applied to the Jitsi web client (no image is built) and to the organizer and asleep pages. Every field is optional.",
+      ),
     acmeDirectoryUrl: z
       .url({ protocol: /^https$/, error: 'is not an https:// URL' })
       .optional()

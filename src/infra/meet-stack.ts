@@ -7,6 +7,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { pageHost } from '../auth/jitsi-settings.js';
+import { isBranded } from '../branding/jitsi-branding.js';
 import { SIZE_PRESETS } from '../config/presets.js';
 import { parseRelease } from '../config/release.js';
 import type { MeetConfig } from '../config/schema.js';
@@ -182,6 +183,7 @@ export class MeetStack extends Stack {
       secret: internalSecret.secret,
       recordings: recordings.bucket,
       logGroups,
+      ...(isBranded(config.branding) ? { branding: config.branding } : {}),
       ...(taskCertificate ? { tls: { certificateSecret: taskCertificate.secret } } : {}),
       ...(jitsiAuth
         ? {
@@ -226,6 +228,7 @@ export class MeetStack extends Stack {
           certificate,
           scheduleGroupName: automation.scheduleGroup.name as string,
           ...(config.auth === 'members' ? { pageUrl: `https://${pageHost(config.domain)}/` } : {}),
+          ...(isBranded(config.branding) ? { branding: config.branding } : {}),
         })
       : undefined;
     const meetingRecord = new route53.ARecord(powered, 'MeetingAlias', {
@@ -300,6 +303,7 @@ export class MeetStack extends Stack {
           ingress: config.ingress,
           budgetUsd: config.monthlyBudgetUsd,
         },
+        ...(isBranded(config.branding) ? { branding: config.branding } : {}),
       });
       new CfnOutput(this, OUTPUTS.pageUrl, { value: `https://${pageHost(config.domain)}`, description: 'Organizer page' });
     }

@@ -3,7 +3,7 @@ import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { ASLEEP_RETRY_SECONDS, asleepPage } from '../asleep/page.js';
 import { sdkSchedules } from '../aws/schedules.js';
 import { nextMeetup } from '../schedule/next.js';
-import { required } from './required.js';
+import { required, withBranding } from './required.js';
 
 /** Environment variables of the asleep page's function. */
 export const ASLEEP_ENV = { host: 'MEETING_HOST', scheduleGroup: 'SCHEDULE_GROUP', pageUrl: 'PAGE_URL' } as const;
@@ -17,14 +17,15 @@ let schedules: ReturnType<typeof sdkSchedules> | undefined;
 export const handler = async (): Promise<APIGatewayProxyResultV2> => {
   const host = required(ASLEEP_ENV.host);
   const pageUrl = process.env[ASLEEP_ENV.pageUrl] || undefined;
+  const common = { host, ...(pageUrl ? { pageUrl } : {}), ...withBranding() };
   let body: string;
   try {
     schedules ??= sdkSchedules(new SchedulerClient({}));
     const next = nextMeetup(await schedules.list(required(ASLEEP_ENV.scheduleGroup)), Date.now());
-    body = asleepPage({ host, ...(next ? { next } : {}), ...(pageUrl ? { pageUrl } : {}) });
+    body = asleepPage({ ...common, ...(next ? { next } : {}) });
   } catch (error) {
     console.log(JSON.stringify({ message: 'schedules unreadable', error: (error as Error).name }));
-    body = asleepPage({ host, schedulesUnknown: true, ...(pageUrl ? { pageUrl } : {}) });
+    body = asleepPage({ ...common, schedulesUnknown: true });
   }
   return {
     statusCode: 503,

@@ -16,7 +16,7 @@ import { handlePage, type PageDeps } from '../page/api.js';
 import { isPageAction, type PageAction, runPageAction } from '../page/worker.js';
 import { nextMeetup } from '../schedule/next.js';
 import { automationDeps } from './environment.js';
-import { required } from './required.js';
+import { required, withBranding } from './required.js';
 
 /** Environment of the page's function, on top of the automation's. */
 export const PAGE_ENV = {
@@ -111,6 +111,7 @@ function buildPageDeps(): PageDeps {
     },
     origin: required(PAGE_ENV.origin),
     host: base.host,
+    ...withBranding(),
     verify: async (token) => (await verify)(token),
     control: {
       async status(role) {

@@ -8,6 +8,7 @@ import {
   type Role,
   roleOf,
 } from '../auth/token-exchange.js';
+import type { Branding } from '../branding/jitsi-branding.js';
 import type { MeetupSchedule } from '../control/ports.js';
 import { ScheduleInputError } from '../schedule/expression.js';
 import { meetupSchedule } from '../schedule/meetup.js';
@@ -92,6 +93,8 @@ export interface PageDeps {
   readonly now: () => number;
   /** The meeting host (the page's title). */
   readonly host: string;
+  /** The group's branding (name, logo, colours, welcome line), from the config. */
+  readonly branding?: Branding;
 }
 
 /** The login cookie: state and PKCE verifier, for the trip to Cognito and back (SameSite=Lax survives the redirect). */
@@ -323,12 +326,12 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
         headers: {
           'content-type': 'text/html; charset=utf-8',
           'cache-control': 'no-store',
-          'content-security-policy': pageCsp(),
+          'content-security-policy': pageCsp(deps.branding),
           'strict-transport-security': 'max-age=31536000',
           'x-content-type-options': 'nosniff',
           'referrer-policy': 'no-referrer',
         },
-        body: organizerPage(deps.host),
+        body: organizerPage(deps.host, deps.branding),
       };
     case 'GET /api/status': {
       const s = await session(request, deps);

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Branding } from '../branding/jitsi-branding.js';
+import { brandLogo, brandStyle, logoOrigin } from '../branding/page-branding.js';
 import { escapeHtml } from '../web-escape.js';
 
 /**
@@ -109,34 +111,45 @@ button:disabled{opacity:.4}#start{background:#0a7d32;color:#fff}#stop{background
 progress{width:100%}input{font-size:1rem;padding:.5rem;width:12rem}h2{font-size:1.1rem}#history{padding-left:1.2rem;font-size:.9rem}
 `;
 
-/** The Content-Security-Policy that allows exactly this page's inline script and style. */
-export function pageCsp(): string {
+/** The Content-Security-Policy that allows exactly this page's inline script and styles, and the group's logo. */
+export function pageCsp(branding?: Branding): string {
   const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+  const brand = brandStyle(branding);
+  const logo = logoOrigin(branding);
   return [
     "default-src 'none'",
     `script-src ${hash(SCRIPT)}`,
-    `style-src ${hash(STYLE)}`,
+    `style-src ${hash(STYLE)}${brand ? ` ${hash(brand)}` : ''}`,
     "connect-src 'self'",
-    "img-src 'self'",
+    `img-src 'self'${logo ? ` ${logo}` : ''}`,
     "form-action 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join('; ');
 }
 
-/** The whole page for a meeting host. */
-export function organizerPage(host: string): string {
-  const h = escapeHtml(host);
+/** The page's heading: the group's logo and name (or the meeting host), and its welcome line. */
+export function brandHeading(host: string, branding: Branding | undefined): string {
+  const name = escapeHtml(branding?.appName ?? host);
+  const logo = brandLogo(branding);
+  const welcome = branding?.welcomeText ? `\n<p id="welcome">${escapeHtml(branding.welcomeText)}</p>` : '';
+  return `<h1>${logo}${name}</h1>${welcome}`;
+}
+
+/** The whole page for a meeting host, in the group's branding when it has one. */
+export function organizerPage(host: string, branding?: Branding): string {
+  const title = escapeHtml(branding?.appName ? `${branding.appName} (${host})` : host);
+  const brand = brandStyle(branding);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${h}</title>
+<title>${title}</title>
 <style>${STYLE}</style>
-</head>
+${brand ? `<style>${brand}</style>\n` : ''}</head>
 <body>
-<h1>${h}</h1>
+${brandHeading(host, branding)}
 <section id="signin" hidden>
 <p>Members and organizers sign in here to join, start and stop meetings.</p>
 <p><a href="/auth/login"><button type="button">Sign in</button></a></p>

@@ -37,4 +37,16 @@ describe('the asleep page', () => {
     );
     expect(asleepPage({ host: 'meet.example.org' })).not.toContain('sign in');
   });
+
+  it("shows the group's name, logo and colours, escaped", () => {
+    const html = asleepPage({
+      host: 'meet.example.org',
+      branding: { appName: 'NE3D <Blender> Meet', logoUrl: 'https://ne3d.org/logo.svg?a=1&b=2', primaryColor: '#e87d0d' },
+    });
+    expect(html).toContain('<title>NE3D &lt;Blender&gt; Meet is asleep</title>');
+    expect(html).toContain(
+      '<h1><img src="https://ne3d.org/logo.svg?a=1&amp;b=2" alt="" height="40"> NE3D &lt;Blender&gt; Meet is asleep</h1>',
+    );
+    expect(html).toContain('h1,h2{color:#e87d0d}');
+  });
 });

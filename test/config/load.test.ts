@@ -155,4 +155,37 @@ describe('federated sign-in config', () => {
     ).toThrow(/not a Secrets Manager secret ARN/);
     expect(() => configWith({ signIn: { allow: ['not an address'] } })).toThrow(/not an e-mail address or @domain/);
   });
+
+  it('accepts branding and refuses each bad field by name, with the fix', () => {
+    const branding = {
+      appName: 'NE3D Blender Meet',
+      logoUrl: 'https://ne3d.org/logo.svg',
+      websiteUrl: 'https://ne3d.org/',
+      primaryColor: '#E87D0D',
+      backgroundColor: '#232323',
+      welcomeText: 'Monthly meetups',
+    };
+    expect(configWith({ branding }).branding).toEqual(branding);
+    const problems = problemsFor({
+      branding: {
+        appName: 'Two\nlines',
+        logoUrl: 'http://ne3d.org/logo.svg',
+        websiteUrl: 'javascript:alert(1)',
+        primaryColor: 'orange',
+        backgroundColor: '#2323',
+        welcomeText: 'x'.repeat(201),
+      },
+    });
+    expect(problems).toHaveLength(6);
+    expect(problems.join('\n')).toMatch(/branding\.appName .*not one line of text.*Fix: set "branding\.appName"/);
+    expect(problems.join('\n')).toMatch(/branding\.logoUrl .*not an https:\/\/ URL/);
+    expect(problems.join('\n')).toMatch(/branding\.websiteUrl .*not an https:\/\/ URL/);
+    expect(problems.join('\n')).toMatch(
+      /branding\.primaryColor .*not a colour as #rrggbb.*Fix: set "branding\.primaryColor" to a colour/,
+    );
+    expect(problems.join('\n')).toMatch(/branding\.backgroundColor .*not a colour as #rrggbb/);
+    expect(problems.join('\n')).toMatch(/branding\.welcomeText .*longer than 200 characters/);
+    expect(problemsFor({ branding: { appName: 'x'.repeat(41) } })[0]).toMatch(/branding\.appName .*longer than 40/);
+    expect(problemsFor({ branding: { colour: '#fff' } })[0]).toMatch(/branding/);
+  });
 });

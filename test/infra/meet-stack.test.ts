@@ -156,6 +156,12 @@ describe('ECS service and task', () => {
     expect(env('jvb').VIDEOBRIDGE_MAX_MEMORY).toBe('3072m');
   });
 
+  it('has no branding without a "branding" in the config: no init container, volume or branding URL', () => {
+    expect(taskDefinition.Volumes).toBeUndefined();
+    expect(env('web').DYNAMIC_BRANDING_URL).toBeUndefined();
+    expect(container('web').DependsOn?.map((d) => d.ContainerName)).toEqual(['prosody']);
+  });
+
   it('has the four Jitsi containers, every image pinned to the one release tag, and the stats sidecar', () => {
     expect(containers.map((c) => c.Name).sort()).toEqual(['jicofo', 'jvb', 'prosody', 'stats', 'web']);
     for (const c of containers.filter((c) => c.Name !== 'stats')) {

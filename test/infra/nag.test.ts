@@ -29,6 +29,13 @@ describe('cdk-nag AwsSolutions', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
+  it('has no unacknowledged finding with branding in load-balancer mode and open meetings', () => {
+    const branding = { appName: 'NE3D', logoUrl: 'https://ne3d.org/logo.svg', primaryColor: '#e87d0d' };
+    const { app } = buildApp(configWith({ ingress: 'load-balancer', auth: 'open', branding }), { skipBundling: true });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
   it('is really checking: an unacknowledged bad bucket fails synthesis', () => {
     const app = new App();
     new s3.Bucket(new Stack(app, 'Probe'), 'Unlogged');

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyJitsiToken } from '../../src/auth/jitsi-token.js';
+import { brandingFromEnv, brandStyle } from '../../src/branding/page-branding.js';
 import { observe } from '../../src/control/observe.js';
 import { phase } from '../../src/control/phase.js';
 import { transition } from '../../src/control/transition.js';
@@ -100,6 +102,45 @@ const request = (
 const fromPage = { origin: ORIGIN, csrf: true };
 
 describe('the organizer page API', () => {
+  it("serves the page in the group's branding, its style and logo allowed by the CSP and nothing more", async () => {
+    const w = world();
+    const plain = await handlePage(request('GET', '/'), w.deps);
+    const plainCsp = plain.headers['content-security-policy'] ?? '';
+    expect(plainCsp).toContain("img-src 'self';");
+    expect(plainCsp.match(/style-src [^;]*/)?.[0].split(' ')).toHaveLength(2);
+    expect(plain.body).toContain('<title>meet.ne3d.org</title>');
+    const branding = {
+      appName: 'NE3D "Blender" Meet',
+      logoUrl: 'https://cdn.ne3d.org/logo.svg',
+      primaryColor: '#e87d0d',
+      welcomeText: 'Hi <all>',
+    };
+    const branded = await handlePage(request('GET', '/'), { ...w.deps, branding });
+    const csp = branded.headers['content-security-policy'] ?? '';
+    expect(csp).toContain("img-src 'self' https://cdn.ne3d.org;");
+    const hash = `'sha256-${createHash('sha256').update(brandStyle(branding)).digest('base64')}'`;
+    expect(csp.match(/style-src [^;]*/)?.[0].split(' ')).toEqual(['style-src', expect.any(String), hash]);
+    expect(branded.body).toContain(`<style>${brandStyle(branding)}</style>`);
+    expect(branded.body).toContain('<title>NE3D &quot;Blender&quot; Meet (meet.ne3d.org)</title>');
+    expect(branded.body).toContain('<p id="welcome">Hi &lt;all&gt;</p>');
+    expect(branded.body).toContain('<img src="https://cdn.ne3d.org/logo.svg" alt="" height="40">');
+  });
+
+  it('reads its branding from the environment, keeping only what the schema allows', () => {
+    expect(brandingFromEnv(undefined)).toBeUndefined();
+    expect(brandingFromEnv('{not json')).toBeUndefined();
+    expect(brandingFromEnv('{}')).toBeUndefined();
+    expect(
+      brandingFromEnv(
+        JSON.stringify({ appName: 'A', logoUrl: 'javascript:x', websiteUrl: 'https://a.org', other: 'x', primaryColor: 3 }),
+      ),
+    ).toEqual({ appName: 'A', websiteUrl: 'https://a.org' });
+    // A colour that is not #rrggbb never reaches the style.
+    expect(brandStyle({ primaryColor: 'red}body{display:none', backgroundColor: '#123456' })).toBe(
+      'body{border-top:.5rem solid #123456;padding-top:1rem}',
+    );
+  });
+
   it('lets an organizer start: 202 at once, READY once the control plane is done, the member named in the log', async () => {
     const w = world();
     const token = await sign({ sub: 'u1', email: 'ana@ne3d.org', 'cognito:groups': ['organizers', 'members'] });

@@ -34,6 +34,7 @@ beforeAll(async () => {
           meetupAt: Date.UTC(2030, 11, 4, 17),
         },
         pageUrl: 'https://start.meet.ne3d.org/',
+        branding: { appName: 'NE3D Blender Meet', primaryColor: '#e87d0d', backgroundColor: '#232323' },
       });
       res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'retry-after': String(ASLEEP_RETRY_SECONDS) }).end(body);
     } else {
@@ -67,7 +68,7 @@ describe.skipIf(!available)('the meeting link while the server sleeps (browser)'
       const url = `http://meet.ne3d.org:${port}/weekly`;
       const first = await page.goto(url);
       expect(first?.status()).toBe(503);
-      await expect(page.title()).resolves.toBe('meet.ne3d.org is asleep');
+      await expect(page.title()).resolves.toBe('NE3D Blender Meet is asleep');
       await expect(page.locator('body').textContent()).resolves.toContain('Blender user group');
       await expect(page.getByRole('link', { name: 'sign in' }).getAttribute('href')).resolves.toBe(
         'https://start.meet.ne3d.org/',

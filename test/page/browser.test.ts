@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyJitsiToken } from '../../src/auth/jitsi-token.js';
 import { observe } from '../../src/control/observe.js';
@@ -27,6 +27,17 @@ const settings = {
   host: 'meet.ne3d.org',
 };
 
+/** The group's branding, as in meet.config.json: every screenshot shows it. */
+const BRANDING = {
+  appName: 'NE3D Blender Meet',
+  logoUrl: 'https://ne3d.org/logo.svg',
+  primaryColor: '#e87d0d',
+  backgroundColor: '#232323',
+  welcomeText: 'Monthly meetups of the North-East 3D group',
+};
+const LOGO =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#e87d0d"/></svg>';
+
 let server: Server;
 let browser: Browser;
 let origin = '';
@@ -44,6 +55,7 @@ beforeAll(async () => {
   const deps = (): PageDeps => ({
     origin,
     host: 'meet.ne3d.org',
+    branding: BRANDING,
     verify,
     control: {
       status: async (role) => {
@@ -118,9 +130,17 @@ afterAll(async () => {
 const tokens: Record<'organizer' | 'member', string> = { organizer: '', member: '' };
 const sizes = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 
+/** A computed style property of an element, read in the browser. */
+const cssOf = (locator: Locator, property: string) =>
+  locator.evaluate(
+    (el, p) => (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(el)[p],
+    property,
+  );
+
 async function open(who: 'organizer' | 'member' | undefined, size: keyof typeof sizes) {
   const context = await browser.newContext({ viewport: sizes[size] });
   const page = await context.newPage();
+  await page.route(BRANDING.logoUrl, (route) => route.fulfill({ status: 200, contentType: 'image/svg+xml', body: LOGO }));
   await page.goto(`${origin}/`);
   if (who) {
     signingInAs = tokens[who];
@@ -131,6 +151,28 @@ async function open(who: 'organizer' | 'member' | undefined, size: keyof typeof 
 }
 
 describe.skipIf(!available)('the organizer page in a browser', () => {
+  it("branding: the group's name, logo and colours, all allowed by the page's strict CSP", async () => {
+    const context = await browser.newContext({ viewport: sizes.desktop });
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    await page.route(BRANDING.logoUrl, (route) => route.fulfill({ status: 200, contentType: 'image/svg+xml', body: LOGO }));
+    await page.goto(`${origin}/`);
+    await expect(page.title()).resolves.toBe('NE3D Blender Meet (meet.ne3d.org)');
+    await expect(page.locator('h1').evaluate((h) => h.textContent?.trim())).resolves.toBe('NE3D Blender Meet');
+    await expect(page.locator('#welcome').textContent()).resolves.toBe(BRANDING.welcomeText);
+    // The logo loaded (the CSP allows its origin) and the brand style applied (its hash is in the CSP).
+    await expect(
+      page.locator('h1 img').evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth),
+    ).resolves.toBe(40);
+    await expect(cssOf(page.locator('h1'), 'color')).resolves.toBe('rgb(232, 125, 13)');
+    await expect(cssOf(page.locator('body'), 'borderTopColor')).resolves.toBe('rgb(35, 35, 35)');
+    expect(violations).toEqual([]);
+    await context.close();
+  }, 30_000);
+
   it('anonymous: only the Sign in button', async () => {
     const { page, context } = await open(undefined, 'phone');
     await expect(page.getByRole('button', { name: 'Sign in' }).isVisible()).resolves.toBe(true);

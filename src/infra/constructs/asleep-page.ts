@@ -3,6 +3,8 @@ import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import type { Branding } from '../../branding/jitsi-branding.js';
+import { BRANDING_ENV } from '../../branding/page-branding.js';
 import { ASLEEP_ENV } from '../../lambda/asleep-page.js';
 import { projectFunction } from './function.js';
 import { grantScheduleReads, pageApi } from './page-api.js';
@@ -16,6 +18,8 @@ export interface AsleepPageProps {
   readonly scheduleGroupName: string;
   /** Members-only meetings: the organizer page the asleep page links to for signing in. */
   readonly pageUrl?: string;
+  /** The group's branding (name, logo, colours) on the page. */
+  readonly branding?: Branding;
 }
 
 /**
@@ -38,6 +42,7 @@ export class AsleepPage extends Construct {
         [ASLEEP_ENV.host]: props.domain,
         [ASLEEP_ENV.scheduleGroup]: props.scheduleGroupName,
         ...(props.pageUrl ? { [ASLEEP_ENV.pageUrl]: props.pageUrl } : {}),
+        ...(props.branding ? { [BRANDING_ENV]: JSON.stringify(props.branding) } : {}),
       },
     });
     grantScheduleReads(this.function, props.scheduleGroupName);

@@ -5,6 +5,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import {
+  type Branding,
+  brandingInitCommand,
+  dynamicBrandingUrl,
+  isBranded,
+  jitsiBrandingFiles,
+} from '../../branding/jitsi-branding.js';
 import type { SizePreset } from '../../config/presets.js';
 import { imageFor, type JitsiRelease } from '../../config/release.js';
 import type { IngressMode } from '../../config/schema.js';
@@ -18,6 +25,10 @@ import { CERTIFICATE_KEYS } from './task-certificate.js';
 export const JITSI_CONTAINERS = ['web', 'prosody', 'jicofo', 'jvb'] as const;
 /** Every container the task has in both ingress modes (also the log stream prefixes and log group keys). */
 export const CONTAINERS = [...JITSI_CONTAINERS, 'stats'] as const;
+/** The init container that writes the branding files (only when the config has branding). */
+export const BRANDING_CONTAINER = 'branding';
+/** The task volume it writes to, mounted at web's /config. */
+export const BRANDING_VOLUME = 'web-config';
 /** The direct mode's TLS-terminating sidecar. */
 export const TLS_CONTAINER = 'tls';
 export type ContainerName = (typeof CONTAINERS)[number] | typeof TLS_CONTAINER;
@@ -83,6 +94,11 @@ export interface JitsiTaskProps {
     /** Jitsi's `tokenAuthUrl`: where a member who opens a room signs in (`{room}` is replaced). */
     readonly tokenAuthUrl?: string;
   };
+  /**
+   * The group's branding for the web client: an init container writes custom-interface_config.js,
+   * custom-config.js, an nginx location and the branding data into web's /config at every start.
+   */
+  readonly branding?: Branding;
 }
 
 /**
@@ -91,7 +107,10 @@ export interface JitsiTaskProps {
  */
 export class JitsiTask extends Construct {
   readonly taskDefinition: ecs.FargateTaskDefinition;
-  readonly containers: Record<(typeof CONTAINERS)[number], ecs.ContainerDefinition> & { tls?: ecs.ContainerDefinition };
+  readonly containers: Record<(typeof CONTAINERS)[number], ecs.ContainerDefinition> & {
+    tls?: ecs.ContainerDefinition;
+    branding?: ecs.ContainerDefinition;
+  };
 
   constructor(scope: Construct, id: string, props: JitsiTaskProps) {
     super(scope, id);
@@ -156,6 +175,8 @@ export class JitsiTask extends Construct {
         ENABLE_XMPP_WEBSOCKET: '1',
         ...(members ? MEMBERS_ONLY_ENV.web : {}),
         ...(members?.tokenAuthUrl ? { TOKEN_AUTH_URL: members.tokenAuthUrl } : {}),
+        // settings-config.js at stable-11146-2 writes it to config.dynamicBrandingUrl.
+        ...(isBranded(props.branding) ? { DYNAMIC_BRANDING_URL: dynamicBrandingUrl(domain) } : {}),
       },
       // The load balancer forwards to web's port; in direct mode only the sidecar (on 127.0.0.1) does.
       portMappings: props.tls ? [] : [{ containerPort: release.webPort, protocol: ecs.Protocol.TCP, name: 'web' }],
@@ -211,7 +232,33 @@ export class JitsiTask extends Construct {
     });
     stats.addContainerDependencies({ container: jicofo, condition: ecs.ContainerDependencyCondition.START });
     this.containers = { web, prosody, jicofo, jvb, stats };
+    if (isBranded(props.branding)) this.containers.branding = this.addBranding(props.branding, domain, web, props.logGroups.web);
     if (props.tls) this.containers.tls = this.addTlsProxy(props.tls.certificateSecret, release.webPort, props.logGroups.tls, web);
+  }
+
+  /**
+   * Branding without building an image: a one-shot busybox container writes the files into a task
+   * volume; web mounts it at /config (the image's VOLUME, which its start script copies to
+   * /run/web/config) and starts only once the files are written (SUCCESS). The texts are plain
+   * settings from the config, not secrets.
+   */
+  private addBranding(branding: Branding, domain: string, web: ecs.ContainerDefinition, logGroup: logs.ILogGroup) {
+    this.taskDefinition.addVolume({ name: BRANDING_VOLUME });
+    const { command, environment } = brandingInitCommand(jitsiBrandingFiles(branding, domain), '/branding');
+    const init = this.taskDefinition.addContainer(BRANDING_CONTAINER, {
+      containerName: BRANDING_CONTAINER,
+      image: ecs.ContainerImage.fromRegistry(STATS_IMAGE),
+      essential: false,
+      entryPoint: ['sh', '-c'],
+      command: [command],
+      environment,
+      memoryReservationMiB: 16,
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: BRANDING_CONTAINER, logGroup }),
+    });
+    init.addMountPoints({ sourceVolume: BRANDING_VOLUME, containerPath: '/branding', readOnly: false });
+    web.addMountPoints({ sourceVolume: BRANDING_VOLUME, containerPath: '/config', readOnly: true });
+    web.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.SUCCESS });
+    return init;
   }
 
   /**

@@ -8,6 +8,8 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { Branding } from '../../branding/jitsi-branding.js';
+import { BRANDING_ENV } from '../../branding/page-branding.js';
 import { PAGE_ENV } from '../../lambda/organizer-page.js';
 import type { Automation } from './automation.js';
 import { projectFunction } from './function.js';
@@ -30,6 +32,8 @@ export interface OrganizerPageProps {
     readonly ingress: string;
     readonly budgetUsd: number;
   };
+  /** The group's branding (name, logo, colours, welcome line) on the page. */
+  readonly branding?: Branding;
 }
 
 /** The state table row the page's start rate limit writes. */
@@ -64,6 +68,7 @@ export class OrganizerPage extends Construct {
         [PAGE_ENV.tokenSecretArn]: props.tokenSecret.secretArn,
         [PAGE_ENV.stateTable]: props.stateTable.tableName,
         [PAGE_ENV.costModel]: JSON.stringify(props.costModel),
+        ...(props.branding ? { [BRANDING_ENV]: JSON.stringify(props.branding) } : {}),
       },
     });
     props.automation.grantControl(this.function);
