@@ -1,0 +1,179 @@
+import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { JWT_SECRET_KEY } from '../../src/auth/jitsi-settings.js';
+import { verifyJitsiToken } from '../../src/auth/jitsi-token.js';
+import { CSRF_HEADER, SESSION_COOKIE } from '../../src/page/api.js';
+import { CLIENT, ISSUER, POOL } from '../support/cognito.js';
+
+// The page function's own wiring, with the SDK clients mocked: the environment it reads, the
+// DynamoDB rate limit, the asynchronous self-invocation for start and stop, the token secret read
+// once, and the API Gateway event shape (cookies array, base64 bodies). Cognito's keys are a local
+// key pair handed to aws-jwt-verify's cache, so nothing is fetched.
+const keys = vi.hoisted(() => ({ jwks: undefined as unknown }));
+vi.mock('aws-jwt-verify', async (original) => {
+  const actual = await original<typeof import('aws-jwt-verify')>();
+  return {
+    ...actual,
+    CognitoJwtVerifier: {
+      create: (options: Parameters<typeof actual.CognitoJwtVerifier.create>[0]) => {
+        const verifier = actual.CognitoJwtVerifier.create(options);
+        (verifier as unknown as { cacheJwks(jwks: unknown): void }).cacheJwks(keys.jwks);
+        return verifier;
+      },
+    },
+  };
+});
+
+const dynamo = mockClient(DynamoDBClient);
+const lambda = mockClient(LambdaClient);
+const secrets = mockClient(SecretsManagerClient);
+const ORIGIN = 'https://start.meet.community.test';
+const APP_SECRET = 'an-app-secret-of-at-least-32-bytes-long!';
+const FUNCTION = 'Meet-page-function';
+let sign: (groups: string[]) => Promise<string>;
+
+const ENVIRONMENT = {
+  AWS_REGION: 'us-west-2',
+  AWS_LAMBDA_FUNCTION_NAME: FUNCTION,
+  STACK_NAME: 'Meet-meet-community-test',
+  MEETING_HOST: 'meet.community.test',
+  ALERT_TOPIC_ARN: 'arn:aws:sns:us-west-2:111122223333:alerts',
+  IDLE_STOP_MINUTES: '15',
+  START_GRACE_MINUTES: '20',
+  MAX_RUNTIME_HOURS: '4',
+  PAGE_ORIGIN: ORIGIN,
+  USER_POOL_ID: POOL,
+  USER_POOL_CLIENT_ID: CLIENT,
+  SIGN_IN_BASE_URL: 'https://meet-community.auth.us-west-2.amazoncognito.com',
+  TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-west-2:111122223333:secret:Meet-jitsi-token-AbC',
+  STATE_TABLE_NAME: 'Meet-state',
+  COST_MODEL: JSON.stringify({ size: 'medium', architecture: 'arm64', ingress: 'direct', budgetUsd: 30 }),
+  BRANDING: JSON.stringify({ appName: 'Community Meet', logoUrl: 'https://community.test/logo.svg' }),
+};
+
+beforeAll(async () => {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  keys.jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] };
+  sign = (groups) =>
+    new SignJWT({
+      token_use: 'id',
+      aud: CLIENT,
+      iss: ISSUER,
+      sub: 'u1',
+      email: 'ana@community.test',
+      name: 'Ana',
+      'cognito:groups': groups,
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(privateKey);
+  for (const [name, value] of Object.entries(ENVIRONMENT)) vi.stubEnv(name, value);
+});
+afterAll(() => vi.unstubAllEnvs());
+beforeEach(() => {
+  dynamo.reset();
+  lambda.reset();
+  secrets.reset();
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ [JWT_SECRET_KEY]: APP_SECRET }) });
+  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+});
+
+function event(
+  method: string,
+  path: string,
+  o: { token?: string; body?: string; base64?: boolean } = {},
+): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { host: 'start.meet.community.test', origin: ORIGIN, [CSRF_HEADER]: '1' },
+    ...(o.token ? { cookies: ['other=1', `${SESSION_COOKIE}=${o.token}`] } : {}),
+    requestContext: { http: { method, path } } as APIGatewayProxyEventV2['requestContext'],
+    isBase64Encoded: Boolean(o.base64),
+    ...(o.body !== undefined ? { body: o.base64 ? Buffer.from(o.body).toString('base64') : o.body } : {}),
+  };
+}
+
+async function call(e: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const { handler } = await import('../../src/lambda/organizer-page.js');
+  return (await handler(e)) as APIGatewayProxyStructuredResultV2;
+}
+
+const noAwsCalls = () => {
+  expect(dynamo.calls()).toHaveLength(0);
+  expect(lambda.calls()).toHaveLength(0);
+  expect(secrets.calls()).toHaveLength(0);
+};
+
+describe('the organizer page function', () => {
+  it('serves the page with the branding of its environment, touching no AWS service', async () => {
+    const page = await call(event('GET', '/'));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<title>Community Meet (meet.community.test)</title>');
+    expect(page.headers?.['content-security-policy']).toContain("img-src 'self' https://community.test;");
+    noAwsCalls();
+  });
+
+  it('answers 401 without a session and calls nothing', async () => {
+    expect((await call(event('GET', '/api/status'))).statusCode).toBe(401);
+    expect((await call(event('POST', '/api/start', { body: '{}' }))).statusCode).toBe(401);
+    noAwsCalls();
+  });
+
+  it("joins a member with a token signed by the stack's secret, read from Secrets Manager once", async () => {
+    const token = await sign(['members']);
+    for (const base64 of [false, true]) {
+      const joined = await call(event('POST', '/api/join', { token, body: JSON.stringify({ room: 'weekly' }), base64 }));
+      expect(joined.statusCode).toBe(200);
+      const jwt = new URL(JSON.parse(joined.body ?? '{}').url).searchParams.get('jwt') ?? '';
+      const settings = { appId: 'meetctl', audience: 'jitsi', host: 'meet.community.test', secret: APP_SECRET };
+      expect(await verifyJitsiToken(jwt, { ...settings, room: 'weekly', now: Date.now() })).toMatchObject({ ok: true });
+    }
+    // Cached for the container's life (it was read by an earlier test or this one, never twice).
+    expect(secrets.commandCalls(GetSecretValueCommand).length).toBeLessThanOrEqual(1);
+    expect(lambda.calls()).toHaveLength(0);
+  });
+
+  it('starts by invoking itself asynchronously, after a conditional write of the rate limit', async () => {
+    const token = await sign(['organizers', 'members']);
+    const started = await call(event('POST', '/api/start', { token, body: '{}' }));
+    expect(started.statusCode).toBe(202);
+    const put = dynamo.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(put).toMatchObject({
+      TableName: 'Meet-state',
+      Item: { pk: { S: 'RATE#start' }, sk: { S: 'RATE' } },
+      ConditionExpression: 'attribute_not_exists(pk) OR #at < :cutoff',
+    });
+    const invoke = lambda.commandCalls(InvokeCommand)[0]?.args[0].input;
+    expect(invoke).toMatchObject({ FunctionName: FUNCTION, InvocationType: 'Event' });
+    expect(JSON.parse(Buffer.from(invoke?.Payload as Uint8Array).toString('utf8'))).toEqual({
+      action: 'transition',
+      goal: 'running',
+      actor: 'page:ana@community.test',
+    });
+  });
+
+  it('refuses a second start within the minute (the conditional write fails) and invokes nothing', async () => {
+    dynamo
+      .on(PutItemCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    const token = await sign(['organizers', 'members']);
+    expect((await call(event('POST', '/api/start', { token, body: '{}' }))).statusCode).toBe(429);
+    expect(lambda.calls()).toHaveLength(0);
+  });
+
+  it('lets a member neither start nor stop', async () => {
+    const token = await sign(['members']);
+    expect((await call(event('POST', '/api/stop', { token, body: '{}' }))).statusCode).toBe(403);
+    expect(lambda.calls()).toHaveLength(0);
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+});
