@@ -13,6 +13,8 @@
  * src/infra/constructs/jitsi-task.ts). Pure: no AWS imports.
  */
 
+import { writeFilesCommand } from '../infra/write-files.js';
+
 /** The `branding` section of meet.config.json. Every field is optional. */
 export interface Branding {
   readonly appName?: string | undefined;
@@ -154,26 +156,9 @@ export function jitsiBrandingFiles(branding: Branding, host: string, runDir?: st
   };
 }
 
-/**
- * The init container's shell command and environment: each file's text travels in a variable of
- * its own (no quoting of the text in the command) and is written with printf '%s', byte for byte.
- * The command fails (and so does the task, before web starts) if any write fails.
- */
-export function brandingInitCommand(
-  files: Record<string, string>,
-  root = '/branding',
-): { command: string; environment: Record<string, string> } {
-  const entries = Object.entries(files);
-  const environment = Object.fromEntries(entries.map(([, text], i) => [`BRANDING_FILE_${i}`, text]));
-  const dirs = [...new Set(entries.map(([file]) => file.split('/').slice(0, -1).join('/')).filter(Boolean))];
-  const command = [
-    'set -eu',
-    `cd '${root}'`,
-    ...(dirs.length ? [`mkdir -p ${dirs.map((d) => `'${d}'`).join(' ')}`] : []),
-    ...entries.map(([file], i) => `printf '%s' "$BRANDING_FILE_${i}" > '${file}'`),
-    `echo "branding: wrote ${entries.length} files"`,
-  ].join('\n');
-  return { command, environment };
+/** The branding init container's command and environment (see writeFilesCommand). */
+export function brandingInitCommand(files: Record<string, string>, root = '/branding') {
+  return writeFilesCommand(files, root, { envPrefix: 'BRANDING_FILE' });
 }
 
 /** A #rrggbb colour with each channel multiplied by `factor` (below 1: darker). */

@@ -13,9 +13,26 @@ const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/
 
 /** One line of text: no control characters (a new line would break the pages' headings). */
 const ONE_LINE = /^[^\p{Cc}\u2028\u2029]*$/u;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+/** Graviton families (c7g, m6gd, t4g, …): arm64. */
+const GRAVITON = /^[a-z]+\d+g[a-z]*\./;
+/** Sizes below 4 vCPU: nano to large, and the burstable t families. */
+const TOO_SMALL = /^(t\d[a-z]*\.|[a-z0-9-]+\.(nano|micro|small|medium|large)$)/;
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** The oldest release whose Jibri records on this platform: rootless, no added capability, fixed after stable-11146. */
+export const RECORDER_MIN_TAG = 'stable-11146-1';
+
+/** True when a pinned release's Jibri image can record here (stable-11146-1 or newer). */
+export function recorderRelease(tag: string): boolean {
+  const match = RELEASE_TAG_PATTERN.exec(tag);
+  if (!match) return false;
+  const number = Number(match[1]);
+  const patch = match[2] ? Number(match[2].slice(1)) : 0;
+  return number > 11146 || (number === 11146 && patch >= 1);
+}
 
 /**
  * How to fix each field, shown with every error on it. Keys are top-level (or dotted) field paths.
@@ -56,6 +73,12 @@ export const FIELD_FIXES: Record<string, string> = {
   'branding.backgroundColor': 'set "branding.backgroundColor" to a colour as #rrggbb, e.g. "#232f3e"',
   'branding.welcomeText':
     'set "branding.welcomeText" to one line of at most 200 characters, e.g. "Monthly meetups of the Portland AWS User Group"',
+  'recording.enabled': 'set "recording.enabled" to true (a recorder starts with `meetctl start --record`) or false (default)',
+  'recording.instanceType':
+    'set "recording.instanceType" to an x86_64 EC2 instance type with at least 4 vCPU and 8 GiB, e.g. "c6a.xlarge" (default), "c6i.xlarge" or "m6a.xlarge"',
+  'recording.maxHours': 'set "recording.maxHours" to a whole number of hours from 1 to 12 (default 4)',
+  'recording.local':
+    'set "recording.local" to { "enabled": true, "notifyAllParticipants": true, "selfRecording": true } (each optional)',
   acmeDirectoryUrl:
     'set "acmeDirectoryUrl" to an https:// ACME directory URL, e.g. Let\'s Encrypt staging "https://acme-staging-v02.api.letsencrypt.org/directory", or remove it to use Let\'s Encrypt',
 };
@@ -234,6 +257,52 @@ export const configSchema = z
       .describe(
         "The group's branding, applied to the Jitsi web client (no image is built) and to the organizer and asleep pages. Every field is optional.",
       ),
+    recording: z
+      .object({
+        enabled: z
+          .boolean('is not true or false')
+          .default(false)
+          .describe('Server-side recording with Jibri on an EC2 instance that exists only while a meeting records.'),
+        instanceType: z
+          .string()
+          .regex(INSTANCE_TYPE, 'is not an EC2 instance type such as c6a.xlarge')
+          .refine((type) => !GRAVITON.test(type), {
+            message: 'is an arm64 (Graviton) type; the recorder runs Google Chrome, published for x86_64 only',
+          })
+          .refine((type) => !TOO_SMALL.test(type), { message: 'is too small: Chrome and ffmpeg need at least 4 vCPU and 8 GiB' })
+          .default('c6a.xlarge')
+          .describe('x86_64 instance type of the recorder (4 vCPU and 8 GiB records 720p at 30 fps).'),
+        maxHours: z
+          .number('is not a number')
+          .int('must be a whole number')
+          .min(1, 'must be at least 1')
+          .max(12, 'must be at most 12')
+          .default(4)
+          .describe('Longest recording; Jibri stops a session after this long, and the runtime guard stops the recorder.'),
+        local: z
+          .object({
+            enabled: z
+              .boolean('is not true or false')
+              .default(true)
+              .describe("The browser's own local recording (desktop Chromium)."),
+            notifyAllParticipants: z
+              .boolean('is not true or false')
+              .default(true)
+              .describe('Tell everyone in the call when someone records locally.'),
+            selfRecording: z
+              .boolean('is not true or false')
+              .default(true)
+              .describe('Allow recording only your own camera and microphone.'),
+          })
+          .strict()
+          .prefault({})
+          .describe(
+            "Local recording in the browser: nothing runs on the server, the file stays on the recording person's computer.",
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe('Recording meetings: on the server to S3 (recording.enabled), and in the browser (recording.local).'),
     acmeDirectoryUrl: z
       .url({ protocol: /^https$/, error: 'is not an https:// URL' })
       .optional()
@@ -242,6 +311,11 @@ export const configSchema = z
       ),
   })
   .strict()
+  .refine((config) => !config.recording?.enabled || !config.jitsiRelease || recorderRelease(config.jitsiRelease), {
+    path: ['recording', 'enabled'],
+    message: `needs "jitsiRelease" ${RECORDER_MIN_TAG} or newer (Jibri was broken at stable-11146, and older images need SYS_ADMIN)`,
+    when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === 'jitsiRelease'),
+  })
   .refine(
     (config) => {
       const zone = config.hostedZone?.name;

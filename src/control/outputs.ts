@@ -24,6 +24,10 @@ export const OUTPUT_NAMES = {
   userPoolClient: 'UserPoolClientId',
   signInUrl: 'SignInUrl',
   pageUrl: 'OrganizerPageUrl',
+  recorderGroup: 'RecorderGroupName',
+  recorderTaskFamily: 'RecorderTaskDefinitionFamily',
+  recorderCapacityProvider: 'RecorderCapacityProviderName',
+  recorderLogGroup: 'RecorderLogGroupName',
 } as const;
 
 /** Values of the `PowerState` stack parameter. */

@@ -16,12 +16,13 @@ import { AsleepPage } from './constructs/asleep-page.js';
 import { Automation } from './constructs/automation.js';
 import { InternalSecret } from './constructs/internal-secret.js';
 import { JitsiAuth } from './constructs/jitsi-auth.js';
-import { containerLogGroups, containersFor, JitsiTask, SECRET_KEYS } from './constructs/jitsi-task.js';
+import { containerLogGroups, containersFor, JitsiTask, secretKeysFor } from './constructs/jitsi-task.js';
 import { MeetingLoadBalancer } from './constructs/meeting-load-balancer.js';
 import { Members, signInDomainPrefix } from './constructs/members.js';
 import { Network } from './constructs/network.js';
 import { OrganizerPage } from './constructs/organizer-page.js';
 import { PowerSwitch } from './constructs/power-switch.js';
+import { Recorder } from './constructs/recorder.js';
 import { RecordingsBucket } from './constructs/recordings-bucket.js';
 import { StateTable } from './constructs/state-table.js';
 import { TaskCertificate } from './constructs/task-certificate.js';
@@ -90,7 +91,7 @@ export class MeetStack extends Stack {
       validation: acm.CertificateValidation.fromDns(zone),
     });
     const recordings = new RecordingsBucket(this, 'Recordings');
-    const internalSecret = new InternalSecret(this, 'InternalSecret', { keys: SECRET_KEYS });
+    const internalSecret = new InternalSecret(this, 'InternalSecret', { keys: secretKeysFor(config.recording.enabled) });
     const jitsiAuth = config.auth === 'members' ? new JitsiAuth(this, 'JitsiAuth', { stackName: this.stackName }) : undefined;
     const members =
       config.auth === 'members'
@@ -112,6 +113,29 @@ export class MeetStack extends Stack {
       reason:
         'Container Insights bills per metric while tasks run; health comes from container health checks and endpoint checks, and participant counts from the stats sidecar logs.',
     });
+
+    const recorderLogGroup = config.recording.enabled
+      ? new logs.LogGroup(this, 'RecorderLogs', {
+          retention: config.logRetentionDays as logs.RetentionDays,
+          removalPolicy: RemovalPolicy.DESTROY,
+        })
+      : undefined;
+    const recorder =
+      recorderLogGroup && config.recording.enabled
+        ? new Recorder(this, 'Recorder', {
+            vpc: network.vpc,
+            cluster,
+            taskSecurityGroup: network.taskSecurityGroup,
+            domain: config.domain,
+            release,
+            instanceType: config.recording.instanceType,
+            maxHours: config.recording.maxHours,
+            secret: internalSecret.secret,
+            recordings: recordings.bucket,
+            logGroup: recorderLogGroup,
+          })
+        : undefined;
+    if (recorder) recorder.taskDefinition.node.addDependency(internalSecret.ready);
 
     const logGroups = containerLogGroups(
       new Construct(this, 'Logs'),
@@ -181,7 +205,8 @@ export class MeetStack extends Stack {
       size,
       architecture: config.architecture,
       secret: internalSecret.secret,
-      recordings: recordings.bucket,
+      recording: { enabled: config.recording.enabled },
+      localRecording: config.recording.local,
       logGroups,
       ...(isBranded(config.branding) ? { branding: config.branding } : {}),
       ...(taskCertificate ? { tls: { certificateSecret: taskCertificate.secret } } : {}),
@@ -289,6 +314,15 @@ export class MeetStack extends Stack {
     this.power.output(this, OUTPUTS.service, { value: service.serviceName });
     this.power.output(this, OUTPUTS.taskFamily, { value: task.taskDefinition.family });
     new CfnOutput(this, OUTPUTS.ingress, { value: config.ingress, description: 'direct or load-balancer' });
+    if (recorder && recorderLogGroup) {
+      new CfnOutput(this, OUTPUTS.recorderGroup, {
+        value: recorder.autoScalingGroup.autoScalingGroupName,
+        description: 'The recorder instance group (0 while nobody records)',
+      });
+      new CfnOutput(this, OUTPUTS.recorderTaskFamily, { value: recorder.taskDefinition.family });
+      new CfnOutput(this, OUTPUTS.recorderCapacityProvider, { value: recorder.capacityProvider.capacityProviderName });
+      new CfnOutput(this, OUTPUTS.recorderLogGroup, { value: recorderLogGroup.logGroupName });
+    }
     if (members && jitsiAuth) {
       new OrganizerPage(this, 'OrganizerPage', {
         host: pageHost(config.domain),

@@ -136,10 +136,12 @@ describe('the branding init container', () => {
     expect(result.status).not.toBe(0);
   });
 
-  it('carries the texts in the environment, never inside the command', () => {
+  it('carries the texts in the environment, base64-encoded, never inside the command', () => {
     const { command, environment } = brandingInitCommand(jitsiBrandingFiles(FULL, HOST));
     expect(command).not.toContain(FULL.appName);
-    expect(Object.values(environment).join('')).toContain(FULL.appName);
+    const decoded = Object.values(environment).map((v) => Buffer.from(v, 'base64').toString('utf8'));
+    expect(decoded.join('')).toContain(FULL.appName);
+    expect(Object.values(environment).join('')).not.toMatch(/\$\{/);
     expect(command).toContain(`> '${BRANDING_FILES.interfaceConfig}'`);
   });
 });

@@ -330,11 +330,29 @@ describe('logs, DNS and outputs', () => {
       OUTPUTS.signInUrl,
       OUTPUTS.pageUrl,
     ];
-    for (const name of Object.values(OUTPUTS).filter((n) => !membersOnly.includes(n))) {
+    // The recorder exists only with "recording": { "enabled": true } (recorder.test.ts).
+    const recorderOnly: string[] = [
+      OUTPUTS.recorderGroup,
+      OUTPUTS.recorderTaskFamily,
+      OUTPUTS.recorderCapacityProvider,
+      OUTPUTS.recorderLogGroup,
+    ];
+    for (const name of Object.values(OUTPUTS).filter((n) => !membersOnly.includes(n) && !recorderOnly.includes(n))) {
       expect(json.Outputs[name], name).toBeDefined();
     }
-    for (const name of membersOnly) expect(json.Outputs[name], name).toBeUndefined();
+    for (const name of [...membersOnly, ...recorderOnly]) expect(json.Outputs[name], name).toBeUndefined();
     template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    // Recording off (the default): no recorder, no recording in Jitsi, nothing open on 5222.
+    template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 0);
+    template.resourceCountIs('AWS::ECS::CapacityProvider', 0);
+    for (const name of ['prosody', 'jicofo', 'web']) expect(env(name).ENABLE_RECORDING).toBeUndefined();
+    expect(JSON.stringify(json.Resources)).not.toContain('"FromPort":5222');
+    // The browser's local recording is on, and tells everyone (ENABLE_LOCAL_RECORDING_SELF_START is inverted).
+    expect(env('web')).toMatchObject({
+      DISABLE_LOCAL_RECORDING: 'false',
+      ENABLE_LOCAL_RECORDING_NOTIFY_ALL_PARTICIPANT: 'true',
+      ENABLE_LOCAL_RECORDING_SELF_START: 'false',
+    });
   });
 });
 

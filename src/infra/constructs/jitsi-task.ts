@@ -1,8 +1,6 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
@@ -15,9 +13,9 @@ import {
 import type { SizePreset } from '../../config/presets.js';
 import { imageFor, type JitsiRelease } from '../../config/release.js';
 import type { IngressMode } from '../../config/schema.js';
+import { JIBRI_SECRET_KEYS, type LocalRecording, localRecordingEnv, RECORDING_ENV } from '../../recording/recorder.js';
 import { TLS_ENV, TLS_PROXY_IMAGE, tlsProxyCommand } from '../tls-proxy.js';
 import { JWT_SECRET_KEY, MEMBERS_ONLY_ENV } from './jitsi-auth.js';
-import { logicalId } from './nag.js';
 import { HTTP_PORT, HTTPS_PORT, JICOFO_REST_PORT, JVB_HEALTH_PORT, JVB_MEDIA_PORT, PROSODY_HTTP_PORT } from './ports.js';
 import { CERTIFICATE_KEYS } from './task-certificate.js';
 
@@ -60,8 +58,11 @@ done`;
 /** Keys of the internal secret, as the docker-jitsi-meet images name the variables. */
 export const SECRET_KEYS = ['JICOFO_AUTH_PASSWORD', 'JVB_AUTH_PASSWORD'] as const;
 
-/** Prefix under which the task may write recordings. */
-export const RECORDINGS_PREFIX = 'recordings/';
+export { RECORDINGS_PREFIX } from '../../recording/recorder.js';
+
+/** Keys of the internal secret, with the recorder's when server-side recording is on. */
+export const secretKeysFor = (recording: boolean): readonly string[] =>
+  recording ? [...SECRET_KEYS, ...JIBRI_SECRET_KEYS] : SECRET_KEYS;
 /**
  * STUN servers the bridge asks for its public address: the image's default (Jitsi's own) and a
  * second, independent one. host:port, as jvb.conf's ice4j `stun.addresses` takes them.
@@ -79,8 +80,13 @@ export interface JitsiTaskProps {
   readonly architecture: 'arm64' | 'x86_64';
   /** Secret holding {@link SECRET_KEYS}. */
   readonly secret: secretsmanager.ISecret;
-  /** Bucket the task may write recordings to, under {@link RECORDINGS_PREFIX}. */
-  readonly recordings: s3.IBucket;
+  /**
+   * Server-side recording: prosody registers the recorder's XMPP accounts from these keys of the
+   * internal secret, and prosody, jicofo and web turn recording on.
+   */
+  readonly recording?: { readonly enabled: boolean };
+  /** The browser's local recording (web's config.localRecording). */
+  readonly localRecording: LocalRecording;
   /** One log group per container (kept while powered down, so they live outside this construct). */
   readonly logGroups: ContainerLogGroups;
   /**
@@ -124,20 +130,10 @@ export class JitsiTask extends Construct {
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     });
-    // The task role may only add objects under the recordings prefix: no read, no delete, no listing.
-    this.taskDefinition.addToTaskRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-        resources: [props.recordings.arnForObjects(`${RECORDINGS_PREFIX}*`)],
-      }),
-    );
-    Validations.of(this.taskDefinition).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalId(props.recordings)}.Arn>/${RECORDINGS_PREFIX}*]`,
-      reason:
-        'Each recording is a new object with its own name; the wildcard is limited to the recordings prefix and to writing.',
-    });
-
-    const secret = (key: (typeof SECRET_KEYS)[number]) => ecs.Secret.fromSecretsManager(props.secret, key);
+    // The task role has no permission at all: the recorder (its own task) writes the recordings.
+    const secret = (key: string) => ecs.Secret.fromSecretsManager(props.secret, key);
+    const recording = props.recording?.enabled ?? false;
+    const recordingEnv = (name: keyof typeof RECORDING_ENV) => (recording ? RECORDING_ENV[name] : {});
     const common = { TZ: 'UTC' };
     // Only web (nginx) and prosody read ENABLE_IPV6 at this tag; the VPC is IPv4-only.
     const ipv4Only = { ENABLE_IPV6: '0' };
@@ -152,10 +148,11 @@ export class JitsiTask extends Construct {
 
     const members = props.membersOnly;
     const prosody = add('prosody', {
-      environment: { ...common, ...ipv4Only, ...(members ? MEMBERS_ONLY_ENV.prosody : {}) },
+      environment: { ...common, ...ipv4Only, ...(members ? MEMBERS_ONLY_ENV.prosody : {}), ...recordingEnv('prosody') },
       secrets: {
         JICOFO_AUTH_PASSWORD: secret('JICOFO_AUTH_PASSWORD'),
         JVB_AUTH_PASSWORD: secret('JVB_AUTH_PASSWORD'),
+        ...(recording ? Object.fromEntries(JIBRI_SECRET_KEYS.map((key) => [key, secret(key)])) : {}),
         ...(members ? { [JWT_SECRET_KEY]: ecs.Secret.fromSecretsManager(members.tokenSecret, JWT_SECRET_KEY) } : {}),
       },
       healthCheck: httpCheck(`http://127.0.0.1:${PROSODY_HTTP_PORT}/health`, { interval: 10, startPeriod: 20, retries: 6 }),
@@ -175,6 +172,8 @@ export class JitsiTask extends Construct {
         ENABLE_XMPP_WEBSOCKET: '1',
         ...(members ? MEMBERS_ONLY_ENV.web : {}),
         ...(members?.tokenAuthUrl ? { TOKEN_AUTH_URL: members.tokenAuthUrl } : {}),
+        ...recordingEnv('web'),
+        ...localRecordingEnv(props.localRecording),
         // settings-config.js at stable-11146-2 writes it to config.dynamicBrandingUrl.
         ...(isBranded(props.branding) ? { DYNAMIC_BRANDING_URL: dynamicBrandingUrl(domain) } : {}),
       },
@@ -190,6 +189,7 @@ export class JitsiTask extends Construct {
         JICOFO_ENABLE_HEALTH_CHECKS: '1',
         JICOFO_MAX_MEMORY: `${size.jicofoHeapMiB}m`,
         ...(members ? MEMBERS_ONLY_ENV.jicofo : {}),
+        ...recordingEnv('jicofo'),
       },
       secrets: { JICOFO_AUTH_PASSWORD: secret('JICOFO_AUTH_PASSWORD') },
       // Fails with "No operational bridges" until the bridge has joined: the start period covers that.

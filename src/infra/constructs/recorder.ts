@@ -1,0 +1,248 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { JitsiRelease } from '../../config/release.js';
+import {
+  FINALIZE_PATH,
+  finalizeScript,
+  JIBRI_SECRET_KEYS,
+  RECORDER_CONTAINERS,
+  RECORDER_STATUS_SCRIPT,
+  RECORDING_DIR,
+  RECORDINGS_PREFIX,
+  XMPP_CLIENT_PORT,
+} from '../../recording/recorder.js';
+import { writeFilesCommand } from '../write-files.js';
+import { STATS_IMAGE } from './jitsi-task.js';
+import { logicalId } from './nag.js';
+
+/** Shared memory Jibri's Chrome needs: the image's shm-check refuses less than 2 GB. */
+export const RECORDER_SHM_MIB = 2048;
+/** The recorder instance's root volume: the image, and recordings until they are uploaded. */
+export const RECORDER_VOLUME_GIB = 40;
+/** Seconds ECS waits after SIGTERM before it kills Jibri (the EC2 launch type's maximum). */
+export const RECORDER_STOP_TIMEOUT_SECONDS = 120;
+
+export interface RecorderProps {
+  readonly vpc: ec2.IVpc;
+  readonly cluster: ecs.Cluster;
+  /** The Jitsi task's security group: it admits XMPP (5222) from the recorder, and from nothing else. */
+  readonly taskSecurityGroup: ec2.ISecurityGroup;
+  /** The meeting host Jibri's Chrome opens. */
+  readonly domain: string;
+  readonly release: JitsiRelease;
+  /** x86_64 instance type (Google Chrome is published for amd64 only). */
+  readonly instanceType: string;
+  /** Longest recording (Jibri's usage timeout). */
+  readonly maxHours: number;
+  /** The internal secret with {@link JIBRI_SECRET_KEYS}. */
+  readonly secret: secretsmanager.ISecret;
+  readonly recordings: s3.IBucket;
+  /** One log group for the recorder's containers. */
+  readonly logGroup: logs.ILogGroup;
+}
+
+/**
+ * Server-side recording that costs nothing while nobody records: an Auto Scaling group of at most one
+ * x86_64 ECS instance, at 0 between recordings, behind a capacity provider that is NOT the cluster's
+ * default (the meeting's Fargate service stays on Fargate). The control plane sets the group's desired
+ * capacity to 1, runs the recorder task on the instance with XMPP_SERVER set to the Jitsi task's
+ * private address, and sets it back to 0 once the last recording is uploaded.
+ *
+ * Jibri needs a 2 GB /dev/shm, which Fargate cannot give, hence EC2. Bridge networking: the instance
+ * has a public address (Chrome opens the public meeting URL; no NAT gateway), the containers reach
+ * the instance metadata service not at all (CDK's default IMDS block), and the task role comes
+ * through the ECS agent.
+ */
+export class Recorder extends Construct {
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  readonly capacityProvider: ecs.AsgCapacityProvider;
+  readonly taskDefinition: ecs.Ec2TaskDefinition;
+
+  constructor(scope: Construct, id: string, props: RecorderProps) {
+    super(scope, id);
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Recorder: nothing inbound; out to the meeting (HTTPS and media), S3 and the image registry',
+      allowAllOutbound: true,
+    });
+    props.taskSecurityGroup.addIngressRule(
+      this.securityGroup,
+      ec2.Port.tcp(XMPP_CLIENT_PORT),
+      'XMPP from the recorder only (Jibri logs in to prosody)',
+    );
+
+    const role = new iam.Role(this, 'InstanceRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description:
+        'The recorder instance: the ECS agent registers it with the cluster (the capacity provider adds what it needs)',
+    });
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      machineImage: ecs.EcsOptimizedImage.amazonLinux2023(ecs.AmiHardwareType.STANDARD),
+      instanceType: new ec2.InstanceType(props.instanceType),
+      securityGroup: this.securityGroup,
+      associatePublicIpAddress: true,
+      requireImdsv2: true,
+      httpPutResponseHopLimit: 1,
+      role,
+      userData: ec2.UserData.forLinux(),
+      blockDevices: [
+        {
+          deviceName: '/dev/xvda',
+          volume: ec2.BlockDeviceVolume.ebs(RECORDER_VOLUME_GIB, {
+            volumeType: ec2.EbsDeviceVolumeType.GP3,
+            encrypted: true,
+            deleteOnTermination: true,
+          }),
+        },
+      ],
+    });
+    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Group', {
+      vpc: props.vpc,
+      vpcSubnets: { subnets: props.vpc.publicSubnets },
+      launchTemplate,
+      minCapacity: 0,
+      maxCapacity: 1,
+      // No desiredCapacity: the control plane owns it, and a deploy must never reset a recording's instance.
+    });
+    this.capacityProvider = new ecs.AsgCapacityProvider(this, 'CapacityProvider', {
+      autoScalingGroup: this.autoScalingGroup,
+      // Managed scaling from 0 waits for a metric, an alarm and a launch; the control plane sets 1 and 0 itself.
+      enableManagedScaling: false,
+      enableManagedTerminationProtection: false,
+      // ECS's own draining: a scale-in waits until the recorder task has stopped, so an instance is
+      // never terminated under an upload (and CDK adds no draining Lambda and topic of its own).
+      enableManagedDraining: true,
+    });
+    // Never a default strategy: the cluster's Fargate service keeps its launch type.
+    props.cluster.addAsgCapacityProvider(this.capacityProvider);
+
+    this.taskDefinition = new ecs.Ec2TaskDefinition(this, 'TaskDefinition', { networkMode: ecs.NetworkMode.BRIDGE });
+    this.grantRecordingsWrite(props.recordings);
+    this.addContainers(props);
+    this.acknowledge(props);
+  }
+
+  /** Write (and HEAD, which rclone uses to confirm an upload) under the recordings prefix, and nothing else. */
+  private grantRecordingsWrite(bucket: s3.IBucket): void {
+    this.taskDefinition.addToTaskRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [bucket.arnForObjects(`${RECORDINGS_PREFIX}*`)],
+      }),
+    );
+    Validations.of(this.taskDefinition).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId(bucket)}.Arn>/${RECORDINGS_PREFIX}*]`,
+      reason:
+        'Each recording is a new object with its own name; the wildcard is limited to the recordings prefix, to writing and to reading back what was written.',
+    });
+  }
+
+  private addContainers(props: RecorderProps): void {
+    const volume = 'jibri-config';
+    this.taskDefinition.addVolume({ name: volume });
+    const files = writeFilesCommand({ 'finalize.sh': finalizeScript() }, '/recorder-config', {
+      envPrefix: 'RECORDER_FILE',
+      executable: ['finalize.sh'],
+    });
+    const init = this.taskDefinition.addContainer(RECORDER_CONTAINERS.files, {
+      containerName: RECORDER_CONTAINERS.files,
+      image: ecs.ContainerImage.fromRegistry(STATS_IMAGE),
+      essential: false,
+      entryPoint: ['sh', '-c'],
+      command: [files.command],
+      environment: files.environment,
+      memoryReservationMiB: 16,
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: RECORDER_CONTAINERS.files, logGroup: props.logGroup }),
+    });
+    init.addMountPoints({ sourceVolume: volume, containerPath: '/recorder-config', readOnly: false });
+
+    const secret = (key: string) => ecs.Secret.fromSecretsManager(props.secret, key);
+    const jibri = this.taskDefinition.addContainer(RECORDER_CONTAINERS.jibri, {
+      containerName: RECORDER_CONTAINERS.jibri,
+      image: ecs.ContainerImage.fromRegistry(`${props.release.imageRepository}/jibri:${props.release.tag}`),
+      essential: true,
+      memoryReservationMiB: 3072,
+      // shm-check refuses less than 2 GB; no capability is added (the images are rootless since stable-11146).
+      linuxParameters: new ecs.LinuxParameters(this, 'JibriLinux', { sharedMemorySize: RECORDER_SHM_MIB }),
+      stopTimeout: Duration.seconds(RECORDER_STOP_TIMEOUT_SECONDS),
+      environment: {
+        TZ: 'UTC',
+        DISPLAY: ':0',
+        PUBLIC_URL: `https://${props.domain}`,
+        // XMPP_SERVER is the Jitsi task's private address, new at every start: the control plane passes it.
+        JIBRI_INSTANCE_ID: 'recorder',
+        JIBRI_RECORDING_DIR: RECORDING_DIR,
+        JIBRI_FINALIZE_RECORDING_SCRIPT_PATH: FINALIZE_PATH,
+        JIBRI_USAGE_TIMEOUT: `${props.maxHours} hours`,
+        RECORDINGS_BUCKET: props.recordings.bucketName,
+        RECORDINGS_PREFIX,
+        // rclone's "s3" remote from the environment, with the task role's credentials.
+        RCLONE_CONFIG_S3_TYPE: 's3',
+        RCLONE_CONFIG_S3_PROVIDER: 'AWS',
+        RCLONE_CONFIG_S3_ENV_AUTH: 'true',
+        RCLONE_CONFIG_S3_REGION: Stack.of(this).region,
+      },
+      secrets: Object.fromEntries(JIBRI_SECRET_KEYS.map((key) => [key, secret(key)])),
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: RECORDER_CONTAINERS.jibri, logGroup: props.logGroup }),
+    });
+    jibri.addMountPoints({ sourceVolume: volume, containerPath: '/config', readOnly: true });
+    jibri.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.SUCCESS });
+
+    const status = this.taskDefinition.addContainer(RECORDER_CONTAINERS.status, {
+      containerName: RECORDER_CONTAINERS.status,
+      image: ecs.ContainerImage.fromRegistry(STATS_IMAGE),
+      essential: false,
+      entryPoint: ['sh', '-c'],
+      command: [RECORDER_STATUS_SCRIPT],
+      memoryReservationMiB: 16,
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: RECORDER_CONTAINERS.status, logGroup: props.logGroup }),
+    });
+    status.addLink(jibri, RECORDER_CONTAINERS.jibri);
+    status.addContainerDependencies({ container: jibri, condition: ecs.ContainerDependencyCondition.START });
+  }
+
+  private acknowledge(props: RecorderProps): void {
+    Validations.of(this.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason:
+        'The environment variables are non-secret settings (host name, bucket, paths, the finalize script); the XMPP passwords come from Secrets Manager through `secrets`.',
+    });
+    Validations.of(this.autoScalingGroup).acknowledge(
+      {
+        id: 'AwsSolutions-AS1',
+        reason:
+          'One instance for one recorder task, started and stopped by the control plane; ECS tracks the task, not a load balancer.',
+      },
+      {
+        id: 'AwsSolutions-AS2',
+        reason: 'The control plane sets the capacity and reports every start and stop in its own event log.',
+      },
+      {
+        id: 'AwsSolutions-AS3',
+        reason:
+          'Scaling events are the control plane setting 1 and 0 on purpose; the runtime guard alerts on a recorder left running.',
+      },
+    );
+    Validations.of(this.autoScalingGroup.role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Action::ecs:Submit*]',
+        reason:
+          "The ECS agent's state-change reports (SubmitTaskStateChange, SubmitContainerStateChange, SubmitAttachmentStateChanges), as CDK grants them on this cluster for an EC2 capacity provider.",
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'What the ECS agent needs on its instance: ecs:DiscoverPollEndpoint and ecr:GetAuthorizationToken support no resource-level permissions; everything else CDK scopes to this cluster.',
+      },
+    );
+    void props;
+  }
+}

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { RECORDER_SHM_MIB } from '../../src/infra/constructs/recorder.js';
+import { OUTPUTS } from '../../src/infra/meet-stack.js';
+import { finalizeScript, JIBRI_SECRET_KEYS, RECORDER_CONTAINERS } from '../../src/recording/recorder.js';
+import { configWith, resource, synth } from '../support/fixtures.js';
+import { ACCOUNT, arnOf, decide, policiesOfRole, REGION } from '../support/iam.js';
+
+// One template for the whole file: the example (direct, members) with server-side recording on.
+const { json } = synth(configWith({ recording: { enabled: true } }));
+const resources = Object.entries(json.Resources) as Array<[string, { Type: string; Properties?: Record<string, unknown> }]>;
+const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
+type Container = {
+  Name: string;
+  Image: unknown;
+  Essential?: boolean;
+  Environment?: Array<{ Name: string; Value: unknown }>;
+  Secrets?: Array<{ Name: string }>;
+  LinuxParameters?: { SharedMemorySize?: number; Capabilities?: unknown };
+  Links?: string[];
+  MountPoints?: Array<{ ContainerPath: string; ReadOnly: boolean }>;
+  DependsOn?: Array<{ ContainerName: string; Condition: string }>;
+  Privileged?: boolean;
+};
+const taskDefinitions = ofType('AWS::ECS::TaskDefinition').map(([id, r]) => ({ id, props: r.Properties ?? {} }));
+const recorderTask = taskDefinitions.find((t) => t.id.startsWith('RecorderTaskDefinition')) as (typeof taskDefinitions)[number];
+const jitsiTask = taskDefinitions.find((t) => t.id.startsWith('PoweredJitsi')) as (typeof taskDefinitions)[number];
+const containersOf = (task: { props: Record<string, unknown> }) => task.props.ContainerDefinitions as Container[];
+const container = (task: { props: Record<string, unknown> }, name: string) =>
+  containersOf(task).find((c) => c.Name === name) as Container;
+const env = (c: Container) => Object.fromEntries((c.Environment ?? []).map((e) => [e.Name, e.Value]));
+
+describe('the recorder: EC2 capacity at 0, outside the Fargate service', () => {
+  it('has an Auto Scaling group of 0 to 1 instance whose desired capacity the template never sets', () => {
+    const [[, group]] = ofType('AWS::AutoScaling::AutoScalingGroup') as unknown as [
+      [string, { Properties: Record<string, unknown> }],
+    ];
+    expect(group.Properties).toMatchObject({ MinSize: '0', MaxSize: '1' });
+    expect(group.Properties.DesiredCapacity).toBeUndefined();
+  });
+
+  it('launches an encrypted, public, IMDSv2-only x86_64 ECS instance of the configured type, from an SSM parameter (no lookup)', () => {
+    const [[, template]] = ofType('AWS::EC2::LaunchTemplate') as unknown as [
+      [string, { Properties: { LaunchTemplateData: Record<string, unknown> } }],
+    ];
+    const data = template.Properties.LaunchTemplateData;
+    expect(data).toMatchObject({
+      InstanceType: 'c6a.xlarge',
+      MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+      NetworkInterfaces: [{ AssociatePublicIpAddress: true, DeviceIndex: 0 }],
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3', DeleteOnTermination: true } }],
+    });
+    const parameter = (data.ImageId as { Ref: string }).Ref;
+    expect((json as unknown as { Parameters: Record<string, { Type: string; Default: string }> }).Parameters[parameter]).toEqual({
+      Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
+      Default: '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id',
+    });
+  });
+
+  it('adds a capacity provider without managed scaling, and gives the cluster no default strategy', () => {
+    const [[, provider]] = ofType('AWS::ECS::CapacityProvider') as unknown as [[string, { Properties: Record<string, unknown> }]];
+    const asg = provider.Properties.AutoScalingGroupProvider as Record<string, unknown>;
+    expect(asg.ManagedScaling).toBeUndefined();
+    expect(asg.ManagedTerminationProtection).toBe('DISABLED');
+    // ECS drains the instance on scale-in: it is not terminated while the recorder task runs.
+    expect(asg.ManagedDraining).toBe('ENABLED');
+    const [[, associations]] = ofType('AWS::ECS::ClusterCapacityProviderAssociations') as unknown as [
+      [string, { Properties: Record<string, unknown> }],
+    ];
+    expect(associations.Properties.DefaultCapacityProviderStrategy).toEqual([]);
+    const [[, service]] = ofType('AWS::ECS::Service') as unknown as [[string, { Properties: Record<string, unknown> }]];
+    expect(service.Properties.LaunchType).toBe('FARGATE');
+    expect(service.Properties.CapacityProviderStrategy).toBeUndefined();
+    // No draining Lambda of CDK's: ECS's managed draining does it.
+    expect(ofType('AWS::AutoScaling::LifecycleHook')).toEqual([]);
+    expect(ofType('AWS::SNS::Topic').filter(([id]) => id.startsWith('Recorder'))).toEqual([]);
+  });
+});
+
+describe("the recorder's task", () => {
+  const jibri = container(recorderTask, RECORDER_CONTAINERS.jibri);
+
+  it('runs the pinned jibri image (stable-11146-1 or newer) on EC2 in bridge mode with 2 GB of shared memory and no added capability', () => {
+    expect(recorderTask.props).toMatchObject({ NetworkMode: 'bridge', RequiresCompatibilities: ['EC2'] });
+    expect(jibri.Image).toBe('ghcr.io/jitsi/jibri:stable-11146-2');
+    expect(jibri.LinuxParameters?.SharedMemorySize).toBeGreaterThanOrEqual(2048);
+    expect(RECORDER_SHM_MIB).toBe(2048);
+    expect((jibri.LinuxParameters?.Capabilities as { Add?: unknown[] } | undefined)?.Add ?? []).toEqual([]);
+    expect(jibri.Privileged).toBeUndefined();
+  });
+
+  it("opens the public meeting URL and runs the finalize script; XMPP_SERVER is left to the start (the Jitsi task's address)", () => {
+    expect(env(jibri)).toMatchObject({
+      PUBLIC_URL: 'https://meet.example.org',
+      DISPLAY: ':0',
+      JIBRI_FINALIZE_RECORDING_SCRIPT_PATH: '/config/finalize.sh',
+      JIBRI_USAGE_TIMEOUT: '4 hours',
+      RECORDINGS_PREFIX: 'recordings/',
+      RCLONE_CONFIG_S3_TYPE: 's3',
+      RCLONE_CONFIG_S3_ENV_AUTH: 'true',
+    });
+    expect(env(jibri).XMPP_SERVER).toBeUndefined();
+    expect(jibri.Secrets?.map((s) => s.Name).sort()).toEqual([...JIBRI_SECRET_KEYS].sort());
+  });
+
+  it('writes the finalize script, executable, before Jibri starts; a status container reads Jibri over a link', () => {
+    const files = container(recorderTask, RECORDER_CONTAINERS.files);
+    expect(files.Essential).toBe(false);
+    const written = Object.values(env(files)).map((v) => Buffer.from(String(v), 'base64').toString('utf8'));
+    expect(written).toEqual([finalizeScript()]);
+    expect(jibri.DependsOn).toContainEqual({ ContainerName: RECORDER_CONTAINERS.files, Condition: 'SUCCESS' });
+    expect(jibri.MountPoints).toEqual([{ SourceVolume: 'jibri-config', ContainerPath: '/config', ReadOnly: true }]);
+    const status = container(recorderTask, RECORDER_CONTAINERS.status);
+    expect(status.Essential).toBe(false);
+    expect(status.Links).toEqual(['jibri:jibri']);
+  });
+});
+
+describe('the XMPP path and the Jitsi side', () => {
+  it('admits 5222 to the Jitsi task from the recorder only, never from an address range', () => {
+    const ingress = ofType('AWS::EC2::SecurityGroupIngress').filter(([, r]) => r.Properties?.FromPort === 5222);
+    expect(ingress).toHaveLength(1);
+    const [[, rule]] = ingress as unknown as [[string, { Properties: Record<string, unknown> }]];
+    expect(JSON.stringify(rule.Properties.SourceSecurityGroupId)).toContain('RecorderSecurityGroup');
+    expect(JSON.stringify(rule.Properties.GroupId)).toContain('TaskSecurityGroup');
+    const inline = ofType('AWS::EC2::SecurityGroup').flatMap(
+      ([, g]) => (g.Properties?.SecurityGroupIngress as Array<Record<string, unknown>>) ?? [],
+    );
+    expect(inline.filter((r) => r.FromPort === 5222)).toEqual([]);
+    const recorderGroup = ofType('AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('RecorderSecurityGroup'));
+    expect(recorderGroup?.[1].Properties?.SecurityGroupIngress).toBeUndefined();
+  });
+
+  it('turns recording on in prosody, jicofo and web, and gives prosody the recorder passwords', () => {
+    for (const name of ['prosody', 'jicofo', 'web']) expect(env(container(jitsiTask, name)).ENABLE_RECORDING).toBe('1');
+    expect(container(jitsiTask, 'prosody').Secrets?.map((s) => s.Name)).toEqual(expect.arrayContaining([...JIBRI_SECRET_KEYS]));
+    expect(container(jitsiTask, 'web').Secrets ?? []).toEqual([]);
+  });
+
+  it('names the recorder in the outputs the control plane reads', () => {
+    for (const name of [
+      OUTPUTS.recorderGroup,
+      OUTPUTS.recorderTaskFamily,
+      OUTPUTS.recorderCapacityProvider,
+      OUTPUTS.recorderLogGroup,
+    ]) {
+      expect(json.Outputs?.[name]).toBeDefined();
+    }
+  });
+});
+
+describe('the recorder task role (iam-simulate)', () => {
+  const role = (recorderTask.props.TaskRoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+  const bucket = arnOf(json, resource(json, 'AWS::S3::Bucket').id, 'Arn');
+  const check = async (cases: Array<[string, string]>) =>
+    Promise.all(cases.map(async ([action, res]) => `${action} ${res} ${await decide(policiesOfRole(json, role), action, res)}`));
+
+  it('can write, read back (HEAD) and finish multipart uploads under the recordings prefix', async () => {
+    const key = `${bucket}/recordings/2026-12-03/weekly/weekly_2026-12-03-18-00-00.mp4`;
+    const cases: Array<[string, string]> = [
+      's3:PutObject',
+      's3:GetObject',
+      's3:AbortMultipartUpload',
+      's3:ListMultipartUploadParts',
+    ].map((a) => [a, key]);
+    expect(await check(cases)).toEqual(cases.map(([a, r]) => `${a} ${r} Allowed`));
+  });
+
+  it('can do nothing else: no other prefix, no delete, no listing, no other bucket or service', async () => {
+    const cases: Array<[string, string]> = [
+      ['s3:PutObject', `${bucket}/other/x.mp4`],
+      ['s3:PutObject', `${bucket}/recordingsX/x.mp4`],
+      ['s3:PutObject', 'arn:aws:s3:::another-bucket/recordings/x.mp4'],
+      ['s3:DeleteObject', `${bucket}/recordings/x.mp4`],
+      ['s3:ListBucket', bucket],
+      ['s3:PutBucketPolicy', bucket],
+      ['ecs:RunTask', `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/x:1`],
+    ];
+    expect(await check(cases)).toEqual(cases.map(([a, r]) => `${a} ${r} ImplicitlyDenied`));
+  });
+});
