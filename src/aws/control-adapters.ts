@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../control/outputs.js';
@@ -26,6 +26,7 @@ import { checkEndpoints, type EndpointCheckOptions } from '../net/endpoint-check
 import { classifying } from './errors.js';
 import { cloudWatchEventLog } from './event-log.js';
 import type { AwsTarget } from './ports.js';
+import { sdkRecordings } from './recordings.js';
 import { sdkSchedules } from './schedules.js';
 import { dynamoStateStore } from './state-store.js';
 import { dynamoCertificateStatus, readTaskRow } from './task-dns-adapters.js';
@@ -284,31 +285,7 @@ function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions
         return samples.sort((x, y) => x.at - y.at);
       },
     },
-    recordings: {
-      async deleteAll(bucket) {
-        let deleted = 0;
-        let keyMarker: string | undefined;
-        let versionMarker: string | undefined;
-        for (;;) {
-          const page = await clients.s3.send(
-            new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionMarker }),
-          );
-          const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
-            Key: v.Key ?? '',
-            VersionId: v.VersionId,
-          }));
-          if (objects.length > 0) {
-            await clients.s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
-            deleted += objects.length;
-          }
-          if (!page.IsTruncated) break;
-          keyMarker = page.NextKeyMarker;
-          versionMarker = page.NextVersionIdMarker;
-        }
-        await clients.s3.send(new DeleteBucketCommand({ Bucket: bucket }));
-        return deleted;
-      },
-    },
+    recordings: sdkRecordings(clients.s3),
     schedules: sdkSchedules(clients.scheduler),
     state: {
       acquire: async (r) => (await table()).acquire(r),

@@ -225,6 +225,32 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
       exitCode = await (await usersCommands()).usersPromote(contextFor(command), email, options);
     });
 
+  const recordings = program.command('recordings').description('recordings in the S3 bucket: list, download, delete');
+  const recordingsCommands = () => import('./commands/recordings.js');
+  recordings
+    .command('list')
+    .description('every recording, newest first, with its day, room, length and size')
+    .option('--day <yyyy-mm-dd>', 'only this day')
+    .option('--room <name>', 'only this room')
+    .action(async (options: { day?: string; room?: string }, command: Command) => {
+      exitCode = await (await recordingsCommands()).recordingsList(contextFor(command), options);
+    });
+  recordings
+    .command('download')
+    .description('copy a recording to a local file (never overwrites one)')
+    .argument('<recording>', 'its key, or its file name when that is unique')
+    .option('--to <path>', 'where to write it (default: the file name, in this folder)')
+    .action(async (name: string, options: { to?: string }, command: Command) => {
+      exitCode = await (await recordingsCommands()).recordingsDownload(contextFor(command), name, options);
+    });
+  recordings
+    .command('delete')
+    .description('delete a recording and its metadata for good (asks you to type the file name)')
+    .argument('<recording>', 'its key, or its file name when that is unique')
+    .action(async (name: string, _options, command: Command) => {
+      exitCode = await (await recordingsCommands()).recordingsDelete(contextFor(command), name);
+    });
+
   const schedule = program.command('schedule').description('start the server before meetups (EventBridge Scheduler)');
   schedule
     .command('add')

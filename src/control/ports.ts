@@ -1,3 +1,4 @@
+import type { RecordingObject } from '../recording/catalog.js';
 import type {
   CertificateStatus,
   CheckResult,
@@ -64,12 +65,25 @@ export interface ControlPorts {
     /** The stats sidecar's lines written at or after `since` (epoch ms), oldest first. */
     samples(logGroup: string, since: number): Promise<StatsSample[]>;
   };
-  readonly recordings: {
-    /** Delete every object version and the bucket; returns the number of versions deleted. */
-    deleteAll(bucket: string): Promise<number>;
-  };
+  readonly recordings: RecordingsPort;
   readonly state: StateStore;
   readonly schedules: SchedulesPort;
+}
+
+/** The recordings bucket (S3). */
+export interface RecordingsPort {
+  /** Delete every object version and the bucket; returns the number of versions deleted. */
+  deleteAll(bucket: string): Promise<number>;
+  /** Every current object under `prefix`. */
+  list(bucket: string, prefix: string): Promise<RecordingObject[]>;
+  /** A small object's text (a metadata file). */
+  read(bucket: string, key: string): Promise<string>;
+  /** Copy an object to a local file; returns the bytes written. */
+  download(bucket: string, key: string, file: string): Promise<number>;
+  /** Delete every version of exactly this key (the bucket is versioned); returns how many. */
+  remove(bucket: string, key: string): Promise<number>;
+  /** A GET link that works for `seconds` without credentials (the page's downloads). */
+  link(bucket: string, key: string, seconds: number): Promise<string>;
 }
 
 /** A member of the community's user pool. */

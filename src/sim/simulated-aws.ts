@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { PortError } from '../control/errors.js';
 import type {
   Clock,
@@ -263,6 +264,13 @@ export class SimAws {
   maxLive = 0;
   desiredCalls: Array<{ at: number; count: number }> = [];
   deletedRecordings = false;
+  /** The recordings bucket's current objects: key → text and upload time. */
+  readonly objects = new Map<string, { body: string; at: number }>();
+  private object(key: string): { body: string; at: number } {
+    const found = this.objects.get(key);
+    if (!found) throw new PortError('other', 'NoSuchKey', `The specified key does not exist: ${key}`);
+    return found;
+  }
   /** Schedules created through the schedules port. */
   schedules: Array<{ group: string; schedule: MeetupSchedule; target: { functionArn: string; roleArn: string } }> = [];
   /** Lines the `logs` command can read. */
@@ -619,6 +627,7 @@ export class SimAws {
       window: this.state.meetingWindow,
       log: this.state.log.slice(-500),
       members: [...this.members.values()],
+      objects: [...this.objects.entries()],
     };
   }
 
@@ -645,6 +654,8 @@ export class SimAws {
       })),
     );
     this.schedules = get('schedules', []);
+    this.objects.clear();
+    for (const [key, o] of get<Array<[string, { body: string; at: number }]>>('objects', [])) this.objects.set(key, o);
     this.logLines = get('logLines', []);
     this.taskCounter = get('taskCounter', 0);
     this.lastFailureAt = get<number | null>('lastFailureAt', null) ?? -Infinity;
@@ -838,6 +849,32 @@ export class SimAws {
         this.recordMutation('deleteAll');
         this.deletedRecordings = true;
         return 42;
+      },
+      list: async (_bucket, prefix) => {
+        this.call();
+        return [...this.objects.entries()]
+          .filter(([key]) => key.startsWith(prefix))
+          .map(([key, o]) => ({ key, size: o.body.length, lastModified: o.at }));
+      },
+      read: async (_bucket, key) => {
+        this.call();
+        return this.object(key).body;
+      },
+      download: async (_bucket, key, file) => {
+        this.call();
+        const { body } = this.object(key);
+        writeFileSync(file, body, { flag: 'wx' });
+        return Buffer.byteLength(body);
+      },
+      remove: async (_bucket, key) => {
+        this.call();
+        this.recordMutation(`remove ${key}`);
+        return this.objects.delete(key) ? 1 : 0;
+      },
+      link: async (bucket, key, seconds) => {
+        this.call();
+        this.object(key);
+        return `https://${bucket}.s3.us-west-2.amazonaws.com/${encodeURI(key)}?X-Amz-Expires=${seconds}&X-Amz-Signature=simulated`;
       },
     },
     state: this.stateProxy(),
