@@ -1,3 +1,4 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import {
   CloudFormationClient,
   DeleteStackCommand,
@@ -21,11 +22,12 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../control/outputs.js';
 import { type ControlPorts, wrapPorts } from '../control/ports.js';
-import type { Health, StackSnapshot, StatsSample, TargetSnapshot, TargetState, TaskSnapshot } from '../control/snapshot.js';
+import type { StackSnapshot, StatsSample, TargetSnapshot, TargetState, TaskSnapshot } from '../control/snapshot.js';
 import { checkEndpoints, type EndpointCheckOptions } from '../net/endpoint-checks.js';
 import { classifying } from './errors.js';
 import { cloudWatchEventLog } from './event-log.js';
 import type { AwsTarget } from './ports.js';
+import { sdkRecorder, taskSnapshot } from './recorder.js';
 import { sdkRecordings } from './recordings.js';
 import { sdkSchedules } from './schedules.js';
 import { dynamoStateStore } from './state-store.js';
@@ -43,6 +45,7 @@ export interface SdkClients {
   readonly route53: Route53Client;
   readonly secretsmanager: SecretsManagerClient;
   readonly cognito: CognitoIdentityProviderClient;
+  readonly autoscaling: AutoScalingClient;
 }
 
 /** One client per service, SSO profiles through the default credential chain, standard retries. */
@@ -59,11 +62,9 @@ export function sdkClients(target: AwsTarget): SdkClients {
     route53: new Route53Client(config),
     secretsmanager: new SecretsManagerClient(config),
     cognito: new CognitoIdentityProviderClient(config),
+    autoscaling: new AutoScalingClient(config),
   };
 }
-
-const health = (value: string | undefined): Health => (value === 'HEALTHY' || value === 'UNHEALTHY' ? value : 'UNKNOWN');
-const ms = (date: Date | undefined) => (date ? date.getTime() : undefined);
 
 export async function describeStack(client: CloudFormationClient, stackName: string): Promise<StackSnapshot | undefined> {
   try {
@@ -191,24 +192,7 @@ function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions
         const arns = lists.flatMap((l) => l.taskArns ?? []);
         if (arns.length === 0) return [];
         const { tasks } = await clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }));
-        return (tasks ?? []).map((t) => ({
-          arn: t.taskArn ?? '',
-          lastStatus: t.lastStatus ?? 'UNKNOWN',
-          desiredStatus: t.desiredStatus ?? 'UNKNOWN',
-          health: health(t.healthStatus),
-          createdAt: ms(t.createdAt) ?? 0,
-          ...(t.startedAt ? { startedAt: t.startedAt.getTime() } : {}),
-          ...(t.stoppedAt ? { stoppedAt: t.stoppedAt.getTime() } : {}),
-          ...(t.stopCode ? { stopCode: t.stopCode } : {}),
-          ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
-          containers: (t.containers ?? []).map((c) => ({
-            name: c.name ?? '?',
-            lastStatus: c.lastStatus ?? 'UNKNOWN',
-            health: health(c.healthStatus),
-            ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
-            ...(c.reason ? { reason: c.reason } : {}),
-          })),
-        }));
+        return (tasks ?? []).map(taskSnapshot);
       },
     },
     targets: {
@@ -286,6 +270,7 @@ function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions
       },
     },
     recordings: sdkRecordings(clients.s3),
+    recorder: sdkRecorder(clients),
     schedules: sdkSchedules(clients.scheduler),
     state: {
       acquire: async (r) => (await table()).acquire(r),

@@ -1,5 +1,5 @@
 import { LeaseLostError } from './lock.js';
-import { describeStep, type Goal, type Step } from './plan.js';
+import { describeStep, type Goal, RECORDER_STEPS, type Step } from './plan.js';
 import {
   asFailure,
   checkCancelled,
@@ -37,10 +37,18 @@ export async function execute(
     const failure = await runReported(step, i, steps.length, rt, memory, started);
     if (!failure) continue;
     const elapsed = () => rt.clock.now() - started;
-    if (failure.kind === 'lease-lost' || !needsCompensation(goal, steps.slice(0, i + 1))) {
+    const done = steps.slice(0, i + 1);
+    const recorderAsked = goal === 'running' && done.some((s) => s.kind === 'set-recorder-capacity' && s.count === 1);
+    // A recorder that fails to start leaves the meeting as it is (READY): only the recorder goes again.
+    const meetingFailed = !RECORDER_STEPS.includes(step.kind);
+    if (failure.kind === 'lease-lost' || (!recorderAsked && !needsCompensation(goal, done))) {
       return { ok: false, failedStep: step, error: failure, elapsedMs: elapsed(), completed: i };
     }
-    const compensation = await compensate({ ...rt, cancelled: () => false }, memory, started, steps.length);
+    const calm = { ...rt, cancelled: () => false };
+    const compensation = await compensate(calm, memory, started, steps.length, {
+      meeting: meetingFailed && needsCompensation(goal, done),
+      recorder: recorderAsked,
+    });
     return {
       ok: false,
       failedStep: step,
@@ -92,7 +100,13 @@ async function runReported(
   }
 }
 
-async function compensate(rt: Runtime, memory: Memory, started: number, total: number): Promise<StepFailure | undefined> {
+async function compensate(
+  rt: Runtime,
+  memory: Memory,
+  started: number,
+  total: number,
+  what: { meeting: boolean; recorder: boolean },
+): Promise<StepFailure | undefined> {
   let last: StepFailure | undefined;
   for (let attempt = 1; attempt <= COMPENSATION_ATTEMPTS; attempt++) {
     const begin = rt.clock.now();
@@ -100,24 +114,37 @@ async function compensate(rt: Runtime, memory: Memory, started: number, total: n
       type: 'compensating',
       index: total,
       total,
-      description: 'stop the task again so that nothing keeps billing',
+      description: what.meeting
+        ? 'stop the task again so that nothing keeps billing'
+        : 'remove the recorder again so that it does not keep billing',
       stepElapsedMs: 0,
       elapsedMs: begin - started,
       ...(attempt > 1 ? { detail: `attempt ${attempt} of ${COMPENSATION_ATTEMPTS}` } : {}),
     });
     try {
-      await runStep({ kind: 'set-desired', count: 0, deadlineSeconds: 60 }, rt, memory, begin, () => {});
-      // Desired 0 is what stops the billing; waiting for the task to drain is best effort within our own deadline.
-      await runStep({ kind: 'wait-tasks-stopped', deadlineSeconds: 300 }, rt, memory, rt.clock.now(), () => {}).catch(
-        (error: unknown) => {
-          if (asFailure(error).kind !== 'out-of-time') throw error;
-        },
-      );
+      if (what.meeting) {
+        await runStep({ kind: 'set-desired', count: 0, deadlineSeconds: 60 }, rt, memory, begin, () => {});
+        // Desired 0 is what stops the billing; waiting for the task to drain is best effort within our own deadline.
+        await runStep({ kind: 'wait-tasks-stopped', deadlineSeconds: 300 }, rt, memory, rt.clock.now(), () => {}).catch(
+          (error: unknown) => {
+            if (asFailure(error).kind !== 'out-of-time') throw error;
+          },
+        );
+      }
+      if (what.recorder) {
+        // Nothing was recorded yet (the recorder never got ready), so nothing waits for an upload.
+        await runStep({ kind: 'stop-recorder', deadlineSeconds: 240 }, rt, memory, rt.clock.now(), () => {}).catch(
+          (error: unknown) => {
+            if (asFailure(error).kind !== 'out-of-time') throw error;
+          },
+        );
+        await runStep({ kind: 'set-recorder-capacity', count: 0, deadlineSeconds: 60 }, rt, memory, rt.clock.now(), () => {});
+      }
       rt.onProgress({
         type: 'compensated',
         index: total,
         total,
-        description: 'the task is stopped; nothing keeps billing',
+        description: what.meeting ? 'the task is stopped; nothing keeps billing' : 'the recorder is removed; the meeting runs on',
         stepElapsedMs: rt.clock.now() - begin,
         elapsedMs: rt.clock.now() - started,
       });

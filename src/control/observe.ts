@@ -1,7 +1,7 @@
 import { OUTPUT_NAMES } from './outputs.js';
 import { freshCount, STATS_HISTORY_MS } from './participants.js';
 import type { ControlPorts } from './ports.js';
-import type { CheckResult, Ingress, Snapshot } from './snapshot.js';
+import { type CheckResult, type Ingress, isLive, type RecorderSnapshot, type Snapshot } from './snapshot.js';
 
 export interface ObserveOptions {
   /** Public host name, for the endpoint checks. */
@@ -52,6 +52,7 @@ export async function observe(ports: ControlPorts, options: ObserveOptions): Pro
     ingress === 'direct' && serving ? ports.taskDns.status(serving.arn) : Promise.resolve(undefined),
     ingress === 'direct' && options.certificate ? ports.certificate.status() : Promise.resolve(undefined),
   ]);
+  const recorder = await observeRecorder(ports, out, options.now);
   const snapshot: Snapshot = {
     at: options.now,
     stack,
@@ -62,6 +63,7 @@ export async function observe(ports: ControlPorts, options: ObserveOptions): Pro
     tasks,
     targets: { web },
     ...(lock ? { lock } : {}),
+    ...(recorder ? { recorder } : {}),
   };
   const checkEndpoints = (): Promise<CheckResult[] | undefined> => {
     if (!options.endpoints || !live) return Promise.resolve(undefined);
@@ -96,4 +98,29 @@ export async function withParticipants(ports: ControlPorts, snapshot: Snapshot):
   const stats = await ports.participants.samples(statsGroup, snapshot.at - STATS_HISTORY_MS);
   const participants = freshCount(stats, snapshot.at);
   return { ...snapshot, stats, ...(participants !== undefined ? { participants } : {}) };
+}
+
+/** How far back the recorder's newest status line may be (it writes one every 15 s). */
+export const RECORDER_STATUS_FRESH_MS = 2 * 60_000;
+
+/** The recorder's group, instances, tasks and newest status line; undefined when the stack has none. */
+async function observeRecorder(
+  ports: ControlPorts,
+  out: Readonly<Record<string, string>>,
+  now: number,
+): Promise<RecorderSnapshot | undefined> {
+  const group = out[OUTPUT_NAMES.recorderGroup];
+  const family = out[OUTPUT_NAMES.recorderTaskFamily];
+  const cluster = out[OUTPUT_NAMES.cluster];
+  const logGroup = out[OUTPUT_NAMES.recorderLogGroup];
+  if (!group || !family || !cluster) return undefined;
+  const [desiredCapacity, instances, tasks] = await Promise.all([
+    ports.recorder.capacity(group),
+    ports.recorder.instances(cluster),
+    ports.recorder.tasks(cluster, family),
+  ]);
+  // The status lines only matter while a recorder task lives: no log query otherwise.
+  const status =
+    logGroup && tasks.some(isLive) ? await ports.recorder.status(logGroup, now - RECORDER_STATUS_FRESH_MS) : undefined;
+  return { desiredCapacity, instances, tasks, ...(status ? { status } : {}) };
 }

@@ -1,5 +1,5 @@
 import { type Phase, phase, stackBroken, stackBusy } from './phase.js';
-import type { Ingress, PowerState, Snapshot } from './snapshot.js';
+import { type Ingress, liveRecorderTask, type PowerState, recorderLive, type Snapshot } from './snapshot.js';
 
 /**
  * `running`, `powered-up` ("at least powered up": never moves a running platform down), `stopped`,
@@ -21,6 +21,16 @@ export const DEADLINES = {
   tasksStopped: 5 * 60,
   deleteStack: 30 * 60,
   deleteRecordings: 30 * 60,
+  // An EC2 instance boots and its ECS agent registers in 1–3 minutes.
+  recorderInstance: 8 * 60,
+  // The jibri image (about 1.5 GB) is pulled on a fresh instance, then Jibri joins the brewery room.
+  recorderReady: 8 * 60,
+  // Jibri stays BUSY while the finalize script uploads; hours of 720p upload in minutes.
+  recorderIdle: 30 * 60,
+  // With --force (or the runtime guard's bound): how long a stop still waits for an upload.
+  recorderIdleForced: 3 * 60,
+  // ECS gives Jibri its 120 s stop timeout.
+  recorderStopped: 4 * 60,
 } as const;
 
 export type Step =
@@ -33,7 +43,13 @@ export type Step =
   | { readonly kind: 'check-endpoints'; readonly deadlineSeconds: number }
   | { readonly kind: 'wait-tasks-stopped'; readonly deadlineSeconds: number }
   | { readonly kind: 'delete-stack'; readonly deadlineSeconds: number }
-  | { readonly kind: 'delete-recordings'; readonly deadlineSeconds: number };
+  | { readonly kind: 'delete-recordings'; readonly deadlineSeconds: number }
+  | { readonly kind: 'set-recorder-capacity'; readonly count: 0 | 1; readonly deadlineSeconds: number }
+  | { readonly kind: 'wait-recorder-instance'; readonly deadlineSeconds: number }
+  | { readonly kind: 'run-recorder'; readonly deadlineSeconds: number }
+  | { readonly kind: 'wait-recorder-ready'; readonly deadlineSeconds: number }
+  | { readonly kind: 'wait-recorder-idle'; readonly forced: boolean; readonly deadlineSeconds: number }
+  | { readonly kind: 'stop-recorder'; readonly deadlineSeconds: number };
 export type StepKind = Step['kind'];
 
 /** A plan cannot be made: the message says why and what a person can do. */
@@ -50,7 +66,21 @@ export class PlanError extends Error {
 export interface PlanOptions {
   /** With goal `destroyed`: also delete every recording and the bucket. */
   readonly deleteRecordings?: boolean;
+  /** With goal `running`: start the recorder too, once the meeting is READY. */
+  readonly record?: boolean;
+  /** A stop waits only briefly for the recorder's upload. */
+  readonly force?: boolean;
 }
+
+/** The recorder's steps run when the plan contains these. */
+export const RECORDER_STEPS: readonly StepKind[] = [
+  'set-recorder-capacity',
+  'wait-recorder-instance',
+  'run-recorder',
+  'wait-recorder-ready',
+  'wait-recorder-idle',
+  'stop-recorder',
+];
 
 const step = {
   waitStable: (): Step => ({ kind: 'wait-stack-stable', deadlineSeconds: DEADLINES.stackStable }),
@@ -63,7 +93,22 @@ const step = {
   stopped: (): Step => ({ kind: 'wait-tasks-stopped', deadlineSeconds: DEADLINES.tasksStopped }),
   deleteStack: (): Step => ({ kind: 'delete-stack', deadlineSeconds: DEADLINES.deleteStack }),
   deleteRecordings: (): Step => ({ kind: 'delete-recordings', deadlineSeconds: DEADLINES.deleteRecordings }),
+  recorderCapacity: (count: 0 | 1): Step => ({ kind: 'set-recorder-capacity', count, deadlineSeconds: DEADLINES.setDesired }),
 };
+
+/** Start the recorder: an instance, then the task with the Jitsi task's address, then Jibri ready. */
+const recorderStart = (): Step[] => [
+  step.recorderCapacity(1),
+  { kind: 'wait-recorder-instance', deadlineSeconds: DEADLINES.recorderInstance },
+  { kind: 'run-recorder', deadlineSeconds: DEADLINES.recorderReady },
+  { kind: 'wait-recorder-ready', deadlineSeconds: DEADLINES.recorderReady },
+];
+/** Remove the recorder once its uploads are done (bounded when forced), then its instance. */
+const recorderStop = (forced: boolean): Step[] => [
+  { kind: 'wait-recorder-idle', forced, deadlineSeconds: forced ? DEADLINES.recorderIdleForced : DEADLINES.recorderIdle },
+  { kind: 'stop-recorder', deadlineSeconds: DEADLINES.recorderStopped },
+  step.recorderCapacity(0),
+];
 
 /** After the task runs: the load balancer's target, or (direct mode) the host record, then the endpoints. */
 const becomeReadyFor = (ingress: Ingress): Step[] => [
@@ -89,6 +134,43 @@ function settledPhase(current: Phase): Phase {
  * idempotent: empty when the goal already holds. Throws PlanError when no safe plan exists.
  */
 export function plan(goal: Goal, snapshot: Snapshot | undefined, options: PlanOptions = {}): Step[] {
+  const steps = platformPlan(goal, snapshot, options);
+  return snapshot ? withRecorder(goal, snapshot, steps, options) : steps;
+}
+
+/**
+ * The recorder's steps around the platform's. A plan that stops the meeting (or a meeting already
+ * stopped) removes a live recorder after its uploads; a start with `record` adds the recorder once the
+ * meeting is READY. A meeting restarted with a recorder live gets its recorder back only when asked.
+ */
+function withRecorder(goal: Goal, snapshot: Snapshot, steps: Step[], options: PlanOptions): Step[] {
+  const live = recorderLive(snapshot);
+  const forced = options.force ?? false;
+  const out = [...steps];
+  if (live) {
+    const stopAt = out.findIndex((s) => s.kind === 'wait-tasks-stopped');
+    const teardown = recorderStop(forced);
+    if (stopAt >= 0) out.splice(stopAt + 1, 0, ...teardown);
+    else if (goal !== 'running' && goal !== 'powered-up') {
+      // Stopped already (or going down without a task): the recorder goes before power-off or delete.
+      const at = out.findIndex((s) => s.kind === 'set-power' || s.kind === 'delete-stack');
+      out.splice(at >= 0 ? at : out.length, 0, ...teardown);
+    }
+  }
+  if (goal === 'running' && options.record) {
+    if (!snapshot.recorder) {
+      throw new PlanError(
+        'the deployed stack has no recorder: server-side recording is off.',
+        'Set "recording": { "enabled": true } in the config and run `meetctl deploy`, or start without --record.',
+      );
+    }
+    const restarted = out.some((s) => s.kind === 'set-desired' && s.count === 1);
+    if (!liveRecorderTask(snapshot) || restarted) out.push(...recorderStart());
+  }
+  return out;
+}
+
+function platformPlan(goal: Goal, snapshot: Snapshot | undefined, options: PlanOptions): Step[] {
   if (!snapshot) {
     if (goal === 'destroyed') return [];
     throw new PlanError('the stack is not deployed.', 'Run `meetctl deploy` first.');
@@ -211,5 +293,21 @@ export function describeStep(s: Step): string {
       return 'delete the stack (the recordings bucket is retained)';
     case 'delete-recordings':
       return 'delete every recording (all versions) and the recordings bucket';
+    case 'set-recorder-capacity':
+      return s.count === 1
+        ? 'ask for the recorder instance (Auto Scaling desired capacity 1)'
+        : 'remove the recorder instance (Auto Scaling desired capacity 0)';
+    case 'wait-recorder-instance':
+      return 'wait until the recorder instance has booted and joined the cluster';
+    case 'run-recorder':
+      return "run the recorder task with the meeting task's private address";
+    case 'wait-recorder-ready':
+      return 'wait until Jibri is up and ready to record';
+    case 'wait-recorder-idle':
+      return s.forced
+        ? 'wait briefly for the recorder to finish uploading (forced: at most 3 min)'
+        : 'wait until the recorder has uploaded every recording';
+    case 'stop-recorder':
+      return 'stop the recorder task';
   }
 }

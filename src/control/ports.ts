@@ -1,4 +1,5 @@
 import type { RecordingObject } from '../recording/catalog.js';
+import type { RecorderStatus } from '../recording/recorder.js';
 import type {
   CertificateStatus,
   CheckResult,
@@ -66,8 +67,25 @@ export interface ControlPorts {
     samples(logGroup: string, since: number): Promise<StatsSample[]>;
   };
   readonly recordings: RecordingsPort;
+  readonly recorder: RecorderPort;
   readonly state: StateStore;
   readonly schedules: SchedulesPort;
+}
+
+/** The recorder: its Auto Scaling group, the instances of the cluster, its tasks and its status lines. */
+export interface RecorderPort {
+  /** The group's desired capacity. */
+  capacity(group: string): Promise<number>;
+  setCapacity(group: string, count: number): Promise<void>;
+  /** ACTIVE container instances registered with the cluster. */
+  instances(cluster: string): Promise<number>;
+  /** Live tasks of the family and those stopped recently. */
+  tasks(cluster: string, family: string): Promise<TaskSnapshot[]>;
+  /** Run one task of the family on the capacity provider, with these environment overrides for Jibri; its ARN. */
+  run(cluster: string, family: string, capacityProvider: string, environment: Record<string, string>): Promise<string>;
+  stop(cluster: string, taskArn: string, reason: string): Promise<void>;
+  /** The status container's newest line written at or after `since` (epoch ms). */
+  status(logGroup: string, since: number): Promise<RecorderStatus | undefined>;
 }
 
 /** The recordings bucket (S3). */

@@ -1,3 +1,5 @@
+import type { RecorderStatus } from '../recording/recorder.js';
+
 /**
  * What the control plane knows about the world at one instant. Built by `observe()` from the ports;
  * everything else in the core is a pure function of it.
@@ -33,6 +35,23 @@ export interface TaskSnapshot {
   readonly stopCode?: string;
   readonly stoppedReason?: string;
   readonly containers: readonly ContainerSnapshot[];
+  /** The task's private IPv4 address (awsvpc), where the recorder reaches prosody. */
+  readonly privateIp?: string;
+}
+
+/**
+ * The recorder (server-side recording), when the stack has one: its instance group, the instances
+ * registered with the cluster, its tasks, and what Jibri said last.
+ */
+export interface RecorderSnapshot {
+  /** The Auto Scaling group's desired capacity (0 or 1). */
+  readonly desiredCapacity: number;
+  /** ECS container instances registered with the cluster (the recorder's, since the service is on Fargate). */
+  readonly instances: number;
+  /** Live recorder tasks and those stopped recently. */
+  readonly tasks: readonly TaskSnapshot[];
+  /** The status container's newest line of the last few minutes. */
+  readonly status?: RecorderStatus;
 }
 
 /** Load-balancer target states (ELBv2). */
@@ -123,6 +142,8 @@ export interface Snapshot {
   /** The sidecar's recent lines (oldest first), when they were read. */
   readonly stats?: readonly StatsSample[];
   readonly lock?: LockLease;
+  /** Server-side recording: undefined when the stack has no recorder. */
+  readonly recorder?: RecorderSnapshot;
 }
 
 /** One line of the stats sidecar: how many people were in calls at a time. */
@@ -133,3 +154,22 @@ export interface StatsSample {
 }
 
 export const isLive = (task: TaskSnapshot): boolean => task.lastStatus !== 'STOPPED';
+
+/** The recorder task that is running or starting (not told to stop), if any. */
+export const liveRecorderTask = (snapshot: Snapshot): TaskSnapshot | undefined =>
+  snapshot.recorder?.tasks.find((t) => isLive(t) && t.desiredStatus !== 'STOPPED');
+
+/** Something of the recorder bills: an instance asked for or registered, or a task alive. */
+export const recorderLive = (snapshot: Snapshot): boolean =>
+  Boolean(
+    snapshot.recorder &&
+      (snapshot.recorder.desiredCapacity > 0 || snapshot.recorder.instances > 0 || snapshot.recorder.tasks.some(isLive)),
+  );
+
+/** Jibri says it is busy: recording while the meeting runs, uploading after it. */
+export const recorderBusy = (snapshot: Snapshot): boolean =>
+  Boolean(liveRecorderTask(snapshot) && snapshot.recorder?.status?.busy === 'BUSY');
+
+/** A recording is running: Jibri is busy while the meeting task still runs (after it, busy means uploading). */
+export const recordingNow = (snapshot: Snapshot): boolean =>
+  recorderBusy(snapshot) && snapshot.tasks.some((t) => t.lastStatus === 'RUNNING' && t.desiredStatus !== 'STOPPED');

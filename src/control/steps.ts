@@ -4,7 +4,7 @@ import { stackBusy } from './phase.js';
 import type { Step } from './plan.js';
 import { type Diagnostics, mutate, poll, type Runtime, StepFailure, withRetry } from './runtime.js';
 import type { CheckResult, Snapshot, TaskSnapshot } from './snapshot.js';
-import { isLive } from './snapshot.js';
+import { isLive, liveRecorderTask } from './snapshot.js';
 
 /** Lines of the failing container's log shown with a failed start. */
 export const LOG_LINES_ON_FAILURE = 20;
@@ -271,6 +271,176 @@ async function deleteRecordings(
   progress(`deleted ${count} object version(s) and bucket ${bucket}`);
 }
 
+/** The recorder's names from the stack outputs, or a fatal failure naming what is missing. */
+function recorderIds(snapshot: Snapshot | undefined, memory: Memory) {
+  const outputs = snapshot?.stack.outputs ?? memory.outputs;
+  const ids = {
+    cluster: outputs[OUTPUT_NAMES.cluster],
+    group: outputs[OUTPUT_NAMES.recorderGroup],
+    family: outputs[OUTPUT_NAMES.recorderTaskFamily],
+    capacityProvider: outputs[OUTPUT_NAMES.recorderCapacityProvider],
+  };
+  if (!ids.cluster || !ids.group || !ids.family || !ids.capacityProvider) {
+    throw new StepFailure('the stack has no recorder (recording is off in the deployed config)', 'fatal');
+  }
+  return ids as { cluster: string; group: string; family: string; capacityProvider: string };
+}
+
+const observeNow = (rt: Runtime) => withRetry(rt, () => observe(rt.ports, { host: rt.host, now: rt.clock.now() }));
+
+async function setRecorderCapacity(
+  step: Extract<Step, { kind: 'set-recorder-capacity' }>,
+  { rt, memory }: StepContext,
+): Promise<void> {
+  const { group } = recorderIds(await observeNow(rt), memory);
+  await mutate(rt, () => rt.ports.recorder.setCapacity(group, step.count));
+}
+
+async function waitRecorderInstance(
+  step: Extract<Step, { kind: 'wait-recorder-instance' }>,
+  { rt, stepStart, progress }: StepContext,
+): Promise<void> {
+  await poll(
+    rt,
+    step,
+    stepStart,
+    (s) =>
+      (s?.recorder?.instances ?? 0) > 0
+        ? { done: true }
+        : {
+            waiting: `recorder instance asked for (desired ${s?.recorder?.desiredCapacity ?? 0}); waiting for it to join the cluster`,
+          },
+    {
+      onDeadline: (w) =>
+        new StepFailure(
+          `the recorder instance did not join the cluster within ${step.deadlineSeconds / 60} min (${w}); check the Auto Scaling group's activity (instance type available in the region? vCPU quota?)`,
+          'deadline',
+        ),
+    },
+    progress,
+  );
+}
+
+/** Run the recorder on the meeting that runs now: XMPP to the Jitsi task's private address (5222). */
+async function runRecorder(step: Extract<Step, { kind: 'run-recorder' }>, { rt, memory }: StepContext): Promise<void> {
+  const snapshot = await observeNow(rt);
+  const ids = recorderIds(snapshot, memory);
+  const meeting = snapshot?.tasks.find((t) => t.lastStatus === 'RUNNING' && t.desiredStatus !== 'STOPPED');
+  if (!meeting?.privateIp) throw new StepFailure('no running meeting task with a private address to record', 'fatal');
+  // A recorder left from an earlier meeting points at an old address: it goes first.
+  for (const old of snapshot?.recorder?.tasks.filter((t) => isLive(t) && t.desiredStatus !== 'STOPPED') ?? []) {
+    await mutate(rt, () => rt.ports.recorder.stop(ids.cluster, old.arn, 'replaced: the meeting task changed'));
+  }
+  await mutate(rt, () =>
+    rt.ports.recorder.run(ids.cluster, ids.family, ids.capacityProvider, { XMPP_SERVER: meeting.privateIp as string }),
+  ).catch((error: unknown) => {
+    throw new StepFailure(`${(error as Error).message}`, 'fatal', {}, { cause: error });
+  });
+  void step;
+}
+
+async function waitRecorderReady(
+  step: Extract<Step, { kind: 'wait-recorder-ready' }>,
+  { rt, stepStart, progress }: StepContext,
+): Promise<void> {
+  await poll(
+    rt,
+    step,
+    stepStart,
+    (s) => {
+      const task = s ? liveRecorderTask(s) : undefined;
+      if (!task) {
+        const stopped = s?.recorder?.tasks
+          .filter((t) => t.lastStatus === 'STOPPED')
+          .sort((a, b) => (b.stoppedAt ?? 0) - (a.stoppedAt ?? 0))[0];
+        if (stopped && stopped.createdAt >= stepStart - 60_000) {
+          throw new StepFailure(`the recorder stopped: ${stopped.stoppedReason ?? 'unknown reason'}`, 'fatal');
+        }
+        return { waiting: 'waiting for ECS to place the recorder task' };
+      }
+      if (task.lastStatus !== 'RUNNING') return { waiting: `recorder task ${task.lastStatus} (pulling the jibri image)` };
+      const status = s?.recorder?.status;
+      const fresh = status && status.at >= (task.startedAt ?? task.createdAt);
+      if (fresh && status.answering && status.busy === 'IDLE') return { done: true };
+      return { waiting: fresh && status.answering ? `Jibri is ${status.busy ?? 'starting'}` : 'waiting for Jibri to answer' };
+    },
+    {
+      onDeadline: (w) =>
+        new StepFailure(
+          `the recorder was not ready within ${step.deadlineSeconds / 60} min (${w}); \`meetctl logs --container jibri\` says why`,
+          'deadline',
+        ),
+    },
+    progress,
+  );
+}
+
+/**
+ * Wait until Jibri is no longer BUSY: the meeting is over and the finalize script has uploaded every
+ * recording (the local files are removed only once S3 has them). Forced, the wait is short and its end
+ * is not a failure: the stop goes on, and a recording still uploading may be cut.
+ */
+async function waitRecorderIdle(
+  step: Extract<Step, { kind: 'wait-recorder-idle' }>,
+  { rt, stepStart, progress }: StepContext,
+): Promise<void> {
+  await poll(
+    rt,
+    step,
+    stepStart,
+    (s) => {
+      if (!s || !liveRecorderTask(s)) return { done: true };
+      const status = s.recorder?.status;
+      if (status?.answering && status.busy !== 'BUSY') return { done: true };
+      return {
+        waiting: status?.answering ? 'the recorder is still recording or uploading' : 'waiting for the recorder to answer',
+      };
+    },
+    {
+      onDeadline: (w) => {
+        if (step.forced) {
+          progress(`forced: not waiting longer for the recorder (${w})`);
+          return new StepFailure('forced', 'out-of-time');
+        }
+        return new StepFailure(
+          `the recorder was still busy after ${step.deadlineSeconds / 60} min (${w}); it keeps running so that nothing is lost. Run \`meetctl stop\` again later, or \`meetctl stop --force\` to cut the upload short`,
+          'deadline',
+        );
+      },
+    },
+    progress,
+  ).catch((error: unknown) => {
+    if (step.forced && error instanceof StepFailure && error.message === 'forced') return;
+    throw error;
+  });
+}
+
+async function stopRecorder(
+  step: Extract<Step, { kind: 'stop-recorder' }>,
+  { rt, memory, stepStart, progress }: StepContext,
+): Promise<void> {
+  const snapshot = await observeNow(rt);
+  const ids = recorderIds(snapshot, memory);
+  for (const task of snapshot?.recorder?.tasks.filter(isLive) ?? []) {
+    if (task.desiredStatus !== 'STOPPED')
+      await mutate(rt, () => rt.ports.recorder.stop(ids.cluster, task.arn, 'the meeting is over'));
+  }
+  await poll(
+    rt,
+    step,
+    stepStart,
+    (s) => {
+      const live = s?.recorder?.tasks.filter(isLive) ?? [];
+      return live.length === 0 ? { done: true } : { waiting: `recorder task ${live.map((t) => t.lastStatus).join(', ')}` };
+    },
+    {
+      onDeadline: (w) =>
+        new StepFailure(`the recorder task did not stop within ${step.deadlineSeconds / 60} min (${w})`, 'deadline'),
+    },
+    progress,
+  );
+}
+
 /** One function per step kind; each polls or mutates through the runtime (lock, deadline, Ctrl-C). */
 type Runner<K extends Step['kind']> = (step: Extract<Step, { kind: K }>, context: StepContext) => Promise<void>;
 
@@ -295,6 +465,12 @@ const RUNNERS: { readonly [K in Step['kind']]: Runner<K> } = {
   'wait-tasks-stopped': waitTasksStopped,
   'delete-stack': deleteStack,
   'delete-recordings': deleteRecordings,
+  'set-recorder-capacity': setRecorderCapacity,
+  'wait-recorder-instance': waitRecorderInstance,
+  'run-recorder': runRecorder,
+  'wait-recorder-ready': waitRecorderReady,
+  'wait-recorder-idle': waitRecorderIdle,
+  'stop-recorder': stopRecorder,
 };
 
 /** Run one step to completion, or throw why it could not complete. */

@@ -5,7 +5,7 @@ import { knownParticipants } from './participants.js';
 import { type Phase, phase } from './phase.js';
 import { type Goal, PlanError, plan, type Step } from './plan.js';
 import type { TransitionEvent } from './ports.js';
-import type { LockLease, Snapshot } from './snapshot.js';
+import { type LockLease, recordingNow, type Snapshot } from './snapshot.js';
 
 /** What an automatic actor decides on the snapshot taken under the lock. */
 export type Precondition = (
@@ -21,6 +21,8 @@ export interface TransitionRequest {
   /** Stop even while people are in a call (or their number is unknown). */
   readonly force?: boolean;
   readonly deleteRecordings?: boolean;
+  /** With goal `running`: start the recorder too, once the meeting is READY. */
+  readonly record?: boolean;
   /**
    * Only get a task asked for: run the plan up to and including its last "desired count 1" step and
    * leave the waiting to the runtime guard (a Lambda must stay within its 15 minutes). A plan with no
@@ -101,6 +103,16 @@ export function peopleRefusal(snapshot: Snapshot | undefined): { detail: string;
     detail: `${people} people in a call`,
     message: `${people} ${people === 1 ? 'person is' : 'people are'} in a call right now.`,
     hint: 'Wait until the meeting ends, or pass --force to end it for everyone.',
+  };
+}
+
+/** Why a stop must not end a meeting that is being recorded without --force. */
+export function recordingRefusal(snapshot: Snapshot | undefined): { detail: string; message: string; hint: string } | undefined {
+  if (!snapshot || !recordingNow(snapshot)) return undefined;
+  return {
+    detail: 'a recording is running',
+    message: 'a recording is running: stopping the meeting ends it.',
+    hint: 'Stop the recording in the meeting first, or pass --force (what was recorded so far is still uploaded).',
   };
 }
 
@@ -209,7 +221,7 @@ async function underLock(
     }
     force ||= decision.force ?? false;
   }
-  const steps = stepsToRun(plan(request.goal, before, request), request.startOnly);
+  const steps = stepsToRun(plan(request.goal, before, { ...request, force }), request.startOnly);
   if (steps.length === 0) {
     const event = await log(await stillHeld(rt, { from, to: from, outcome: 'no-op' }));
     return { from, to: from, steps, outcome: event.outcome, event, ...took };
@@ -218,7 +230,7 @@ async function underLock(
   const movesDown = stoppingGoals.includes(request.goal) || steps.some((s) => s.kind === 'set-desired' && s.count === 0);
   const withPeople =
     movesDown && !force && before && !request.precondition ? await withRetry(rt, () => withParticipants(ports, before)) : before;
-  const refusal = movesDown && !force ? peopleRefusal(withPeople) : undefined;
+  const refusal = movesDown && !force ? (peopleRefusal(withPeople) ?? recordingRefusal(withPeople)) : undefined;
   if (refusal) {
     await log({ from, to: from, outcome: 'refused', detail: refusal.detail });
     throw new RefusedError(refusal.message, refusal.hint);

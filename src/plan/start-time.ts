@@ -103,3 +103,55 @@ export function modelledStartSeconds(ingress: Ingress): { seconds: number; range
     range: [Math.max(TASK_TIMELINE.healthy, 70) + checks, Math.max(TASK_TIMELINE.healthy + 50, 180) + checks],
   };
 }
+
+/**
+ * The recorder, from the moment the meeting is READY (seconds): its group goes from 0 to 1, the
+ * instance boots and its ECS agent registers, the jibri image is pulled, Jibri joins the brewery.
+ */
+export const RECORDER_TIMELINE = {
+  /** An ECS-optimized instance launched, booted and registered with the cluster. */
+  instance: 90,
+  /** The jibri image (about 1.5 GB with Chrome) pulled on the fresh instance and the task RUNNING. */
+  running: 75,
+  /** Xorg, PulseAudio and Jibri up, logged in to prosody, IDLE in the brewery room. */
+  ready: 20,
+  /** The finalize script uploading a recording once the meeting ended (an hour of 720p: about 1 GB). */
+  upload: 60,
+} as const;
+
+/** The recorder's start, stage by stage, with sources (not yet measured on a real account). */
+export function recorderStages(): StartStage[] {
+  return [
+    {
+      name: 'recorder instance booted and registered',
+      seconds: RECORDER_TIMELINE.instance,
+      range: [60, 180],
+      source:
+        'an EC2 launch from an Auto Scaling group set to 1 (no managed-scaling alarm to wait for), Amazon Linux boot and the ECS agent registering',
+    },
+    {
+      name: 'jibri image pulled, task running',
+      seconds: RECORDER_TIMELINE.running,
+      range: [40, 150],
+      source: 'the jibri image with Google Chrome is about 1.5 GB and an instance at 0 has no cache',
+    },
+    {
+      name: 'Jibri ready to record',
+      seconds: RECORDER_TIMELINE.ready,
+      range: [10, 40],
+      source: 'Xorg, PulseAudio and Jibri start under s6, then Jibri joins the brewery room on prosody (5222)',
+    },
+  ];
+}
+
+/** Modelled seconds from the recorder asked for until Jibri is IDLE, and a range. */
+export function modelledRecorderSeconds(): { seconds: number; range: [number, number] } {
+  const stages = recorderStages();
+  return {
+    seconds: stages.reduce((sum, s) => sum + s.seconds, 0),
+    range: [
+      stages.reduce((sum, s) => sum + (s.range?.[0] ?? s.seconds), 0),
+      stages.reduce((sum, s) => sum + (s.range?.[1] ?? s.seconds), 0),
+    ],
+  };
+}

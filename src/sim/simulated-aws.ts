@@ -21,8 +21,15 @@ import type {
   TaskDnsStatus,
   TaskSnapshot,
 } from '../control/snapshot.js';
-import { DNS_INSYNC_SECONDS, DNS_SWITCH_SECONDS, TARGET_REGISTRATION_SECONDS, TASK_TIMELINE } from '../plan/start-time.js';
+import {
+  DNS_INSYNC_SECONDS,
+  DNS_SWITCH_SECONDS,
+  RECORDER_TIMELINE,
+  TARGET_REGISTRATION_SECONDS,
+  TASK_TIMELINE,
+} from '../plan/start-time.js';
 
+import type { RecorderStatus } from '../recording/recorder.js';
 /**
  * A simulated AWS for tests, demos and benchmarks (MEETCTL_SIMULATE=1): nothing leaves the machine.
  * It models the stack's PowerState, the ECS service's tasks, target health, endpoint checks and the
@@ -121,6 +128,10 @@ export interface Faults {
   statsSilent?: boolean;
   /** Direct mode: the DNS function never points the host at the task (e.g. it lacks permission). */
   dnsNeverSwitches?: boolean;
+  /** The recorder's instance never joins the cluster (no capacity for the instance type, a vCPU quota). */
+  recorderNeverRegisters?: boolean;
+  /** The finalize script never finishes its upload (S3 unreachable from the recorder). */
+  uploadHangs?: boolean;
 }
 
 interface SimTask {
@@ -264,6 +275,18 @@ export class SimAws {
   maxLive = 0;
   desiredCalls: Array<{ at: number; count: number }> = [];
   deletedRecordings = false;
+  /** The recorder (server-side recording): the group's desired capacity, its instance, tasks and Jibri's state. */
+  recorderEnabled = false;
+  recorderCapacity = 0;
+  /** When the capacity became 1 (the instance registers RECORDER_TIMELINE.instance later), or 0. */
+  private recorderCapacityAt = 0;
+  recorderTasks: Array<{ arn: string; createdAt: number; xmppServer: string; stopRequestedAt?: number; stoppedAt?: number }> = [];
+  /** A recording in progress since this time (a person pressed Record), until the meeting ends. */
+  recordingSince?: number;
+  /** The finalize script uploads until this time. */
+  uploadingUntil?: number;
+  /** Recordings made: each ends up as an object in the bucket. */
+  recordingCounter = 0;
   /** The recordings bucket's current objects: key → text and upload time. */
   readonly objects = new Map<string, { body: string; at: number }>();
   private object(key: string): { body: string; at: number } {
@@ -294,9 +317,12 @@ export class SimAws {
       stackName?: string;
       domain?: string;
       ingress?: Ingress;
+      /** The stack has a recorder (server-side recording on). */
+      recorder?: boolean;
     } = {},
     readonly faults: Faults = options.faults ?? {},
   ) {
+    this.recorderEnabled = options.recorder ?? false;
     this.stackName = options.stackName ?? 'Meet-meet-ne3d-org';
     this.domain = options.domain ?? 'meet.ne3d.org';
     this.ingress = options.ingress ?? 'load-balancer';
@@ -451,6 +477,11 @@ export class SimAws {
     return `198.51.100.${(Number(/(\d+)$/.exec(task.arn)?.[1] ?? 0) % 250) + 1}`;
   }
 
+  /** The private IPv4 address a task got in the VPC. */
+  taskPrivateIp(task: { arn: string }): string {
+    return `10.0.0.${(Number(/(\d+)$/.exec(task.arn)?.[1] ?? 0) % 250) + 4}`;
+  }
+
   private newArn(): string {
     this.taskCounter += 1;
     return `arn:aws:ecs:us-west-2:111122223333:task/meet-cluster/task${this.taskCounter}`;
@@ -525,6 +556,99 @@ export class SimAws {
       }
     }
     this.maxLive = Math.max(this.maxLive, this.tasks.filter((t) => t.stoppedAt === undefined).length);
+    this.tickRecorder(now);
+  }
+
+  /** The meeting ended while recording: Jibri finalizes and uploads, then the recording is in the bucket. */
+  private tickRecorder(now: number): void {
+    const meetingLive = this.tasks.some((t) => t.stoppedAt === undefined && t.stopRequestedAt === undefined);
+    const recorder = this.recorderTasks.find((t) => t.stoppedAt === undefined && t.stopRequestedAt === undefined);
+    if (this.recordingSince !== undefined && (!meetingLive || !recorder)) {
+      const since = this.recordingSince;
+      this.recordingSince = undefined;
+      if (recorder) {
+        this.uploadingUntil = this.faults.uploadHangs ? Number.POSITIVE_INFINITY : now + RECORDER_TIMELINE.upload * SECOND;
+        this.recordingCounter += 1;
+        const day = new Date(since).toISOString().slice(0, 10);
+        const stamp = new Date(since).toISOString().slice(0, 19).replace('T', '-').replace(/:/g, '-');
+        const key = `recordings/${day}/meetup/meetup_${stamp}.mp4`;
+        this.pendingUpload = { key, at: this.uploadingUntil, seconds: (now - since) / SECOND };
+      }
+    }
+    if (this.uploadingUntil !== undefined && now >= this.uploadingUntil) {
+      if (this.pendingUpload) {
+        const { key, at, seconds } = this.pendingUpload;
+        this.objects.set(key, { body: 'simulated video', at });
+        this.objects.set(key.replace(/\.mp4$/, '.json'), {
+          body: JSON.stringify({
+            room: 'meetup',
+            start: new Date(at - seconds * SECOND).toISOString(),
+            durationSeconds: seconds,
+          }),
+          at,
+        });
+      }
+      this.pendingUpload = undefined;
+      this.uploadingUntil = undefined;
+    }
+    for (const t of this.recorderTasks) {
+      if (t.stoppedAt === undefined && t.stopRequestedAt !== undefined && now >= t.stopRequestedAt + 10 * SECOND) {
+        t.stoppedAt = t.stopRequestedAt + 10 * SECOND;
+        // A task stopped while uploading loses the upload.
+        if (this.uploadingUntil !== undefined) {
+          this.pendingUpload = undefined;
+          this.uploadingUntil = undefined;
+          this.lostRecordings += 1;
+        }
+      }
+    }
+  }
+
+  private pendingUpload?: { key: string; at: number; seconds: number };
+  /** Recordings lost because the recorder was stopped while it uploaded (must stay 0 unless forced). */
+  lostRecordings = 0;
+
+  /** The recorder instance is registered with the cluster. */
+  private recorderInstanceUp(now: number): boolean {
+    if (this.faults.recorderNeverRegisters) return false;
+    if (this.recorderCapacity > 0) return now >= this.recorderCapacityAt + RECORDER_TIMELINE.instance * SECOND;
+    // At 0, ECS's managed draining keeps the instance until its tasks have stopped, then it goes in 30 s.
+    const lastStop = Math.max(this.recorderCapacityAt, ...this.recorderTasks.map((t) => t.stoppedAt ?? Infinity));
+    return this.recorderTasks.some((t) => t.stoppedAt === undefined) || now < lastStop + 30 * SECOND;
+  }
+
+  private recorderTaskSnapshot(t: SimAws['recorderTasks'][number], now: number): TaskSnapshot {
+    const age = (now - t.createdAt) / SECOND;
+    const running = age >= RECORDER_TIMELINE.running;
+    const status =
+      t.stoppedAt !== undefined ? 'STOPPED' : t.stopRequestedAt !== undefined ? 'DEACTIVATING' : running ? 'RUNNING' : 'PENDING';
+    return {
+      arn: t.arn,
+      lastStatus: status,
+      desiredStatus: t.stopRequestedAt !== undefined || t.stoppedAt !== undefined ? 'STOPPED' : 'RUNNING',
+      health: 'UNKNOWN',
+      createdAt: t.createdAt,
+      ...(running ? { startedAt: t.createdAt + RECORDER_TIMELINE.running * SECOND } : {}),
+      ...(t.stoppedAt !== undefined ? { stoppedAt: t.stoppedAt, stoppedReason: 'Task stopped by user' } : {}),
+      containers: [],
+    };
+  }
+
+  /** A person presses Record in the meeting (the recorder must be up). */
+  startRecording(): void {
+    this.tick(this.clock.now());
+    this.recordingSince = this.clock.now();
+  }
+
+  /** What the recorder's status container says now. */
+  private recorderStatus(now: number): RecorderStatus | undefined {
+    const t = this.recorderTasks.find((x) => x.stoppedAt === undefined);
+    if (!t) return undefined;
+    const readyAt = t.createdAt + (RECORDER_TIMELINE.running + RECORDER_TIMELINE.ready) * SECOND;
+    if (now < t.createdAt + RECORDER_TIMELINE.running * SECOND) return undefined;
+    if (now < readyAt) return { at: now, answering: false };
+    const busy = this.recordingSince !== undefined || this.uploadingUntil !== undefined;
+    return { at: now, answering: true, busy: busy ? 'BUSY' : 'IDLE', healthy: true };
   }
 
   private lastStatus(t: SimTask, now: number): string {
@@ -556,6 +680,7 @@ export class SimAws {
       ...(t.stoppedReason
         ? { stoppedReason: t.stoppedReason, stopCode: t.failedContainer ? 'TaskFailedToStart' : 'ServiceSchedulerInitiated' }
         : {}),
+      ...(status !== 'PROVISIONING' ? { privateIp: this.taskPrivateIp(t) } : {}),
       containers: ['web', 'prosody', 'jicofo', 'jvb'].map((name) => ({
         name,
         lastStatus: status === 'STOPPED' ? 'STOPPED' : status === 'RUNNING' ? 'RUNNING' : 'PENDING',
@@ -594,6 +719,14 @@ export class SimAws {
       EventLogGroupName: `${this.stackName}-events`,
       SchedulerRoleArn: 'arn:aws:iam::111122223333:role/meet-scheduler',
       ScheduledStartFunctionArn: 'arn:aws:lambda:us-west-2:111122223333:function:meet-scheduled-start',
+      ...(this.recorderEnabled
+        ? {
+            RecorderGroupName: 'meet-recorder-group',
+            RecorderTaskDefinitionFamily: 'meet-recorder',
+            RecorderCapacityProviderName: 'meet-recorder-capacity',
+            RecorderLogGroupName: '/meet/recorder',
+          }
+        : {}),
       ...(this.serviceExists
         ? {
             ServiceName: 'meet-service',
@@ -628,6 +761,15 @@ export class SimAws {
       log: this.state.log.slice(-500),
       members: [...this.members.values()],
       objects: [...this.objects.entries()],
+      recorder: {
+        enabled: this.recorderEnabled,
+        capacity: this.recorderCapacity,
+        capacityAt: this.recorderCapacityAt,
+        tasks: this.recorderTasks,
+        recordingSince: this.recordingSince ?? null,
+        uploadingUntil: this.uploadingUntil ?? null,
+        pendingUpload: this.pendingUpload ?? null,
+      },
     };
   }
 
@@ -654,6 +796,16 @@ export class SimAws {
       })),
     );
     this.schedules = get('schedules', []);
+    const recorder = get<Record<string, unknown> | undefined>('recorder', undefined);
+    if (recorder) {
+      this.recorderEnabled = Boolean(recorder.enabled) || this.recorderEnabled;
+      this.recorderCapacity = Number(recorder.capacity) || 0;
+      this.recorderCapacityAt = Number(recorder.capacityAt) || 0;
+      this.recorderTasks = (recorder.tasks as SimAws['recorderTasks']) ?? [];
+      this.recordingSince = (recorder.recordingSince as number | null) ?? undefined;
+      this.uploadingUntil = (recorder.uploadingUntil as number | null) ?? undefined;
+      this.pendingUpload = (recorder.pendingUpload as SimAws['pendingUpload'] | null) ?? undefined;
+    }
     this.objects.clear();
     for (const [key, o] of get<Array<[string, { body: string; at: number }]>>('objects', [])) this.objects.set(key, o);
     this.logLines = get('logLines', []);
@@ -875,6 +1027,50 @@ export class SimAws {
         this.call();
         this.object(key);
         return `https://${bucket}.s3.us-west-2.amazonaws.com/${encodeURI(key)}?X-Amz-Expires=${seconds}&X-Amz-Signature=simulated`;
+      },
+    },
+    recorder: {
+      capacity: async () => {
+        this.call();
+        return this.recorderCapacity;
+      },
+      setCapacity: async (_group, count) => {
+        this.call();
+        this.recordMutation(`recorder capacity ${count}`);
+        if (count !== this.recorderCapacity) this.recorderCapacityAt = this.clock.now();
+        this.recorderCapacity = count;
+      },
+      instances: async () => {
+        this.call();
+        return this.recorderEnabled && this.recorderInstanceUp(this.clock.now()) ? 1 : 0;
+      },
+      tasks: async () => {
+        this.call();
+        return this.recorderTasks.map((t) => this.recorderTaskSnapshot(t, this.clock.now()));
+      },
+      run: async (_cluster, _family, _provider, environment) => {
+        this.call();
+        this.recordMutation('run recorder');
+        if (!this.recorderInstanceUp(this.clock.now()) || this.recorderCapacity === 0) {
+          throw new PortError(
+            'other',
+            'RunTaskFailure',
+            'ECS could not place the recorder: RESOURCE:MEMORY (no container instance)',
+          );
+        }
+        const arn = `arn:aws:ecs:us-west-2:111122223333:task/meet-cluster/recorder${this.recorderTasks.length + 1}`;
+        this.recorderTasks.push({ arn, createdAt: this.clock.now(), xmppServer: environment.XMPP_SERVER ?? '' });
+        return arn;
+      },
+      stop: async (_cluster, arn) => {
+        this.call();
+        this.recordMutation(`stop recorder ${arn}`);
+        const t = this.recorderTasks.find((x) => x.arn === arn);
+        if (t) t.stopRequestedAt ??= this.clock.now();
+      },
+      status: async () => {
+        this.call();
+        return this.recorderStatus(this.clock.now());
       },
     },
     state: this.stateProxy(),
