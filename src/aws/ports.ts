@@ -43,4 +43,6 @@ export interface AwsTarget {
   readonly domain?: string;
   /** The config's ingress mode, for a fresh simulated world; real AWS reads the stack's own. */
   readonly ingress?: 'direct' | 'load-balancer';
+  /** The config has server-side recording, for a fresh simulated world; real AWS reads the stack's outputs. */
+  readonly recorder?: boolean;
 }

@@ -81,8 +81,8 @@ export function processDeps(): Deps {
     runCdk: simulated ? simulated.cdkRunner() : runPinnedCdk,
     exampleConfigPath: path.join(root, EXAMPLE_CONFIG_FILE),
     cdkAppCommand: `node "${path.join(root, 'dist', 'bin', 'app.js')}"`,
-    controlPorts: ({ stackName, domain, ingress, ...target }) => {
-      if (simulated) return simulated.world(stackName, domain ?? 'meet.example.org', ingress).ports;
+    controlPorts: ({ stackName, domain, ingress, recorder, ...target }) => {
+      if (simulated) return simulated.world(stackName, domain ?? 'meet.example.org', ingress, recorder).ports;
       const { sdkClients, sdkControlPorts } =
         require('../aws/control-adapters.js') as typeof import('../aws/control-adapters.js');
       return sdkControlPorts(sdkClients(target), stackName);

@@ -118,12 +118,13 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
   program
     .command('start')
     .description('start the meeting server and wait until it is really usable (HTTPS, certificate, config, websocket)')
+    .option('--record', 'also start the recorder (server-side recording to S3; "recording.enabled" in the config)')
     .addOption(reason())
     .action((options, command: Command) => operate(command, 'start', options));
   program
     .command('stop')
-    .description('stop the task; refuses while people are in a call')
-    .option('--force', 'stop even while people are in a call')
+    .description('stop the task (and the recorder, once it has uploaded); refuses while people are in a call or a recording runs')
+    .option('--force', 'stop even while people are in a call or a recording runs (what was recorded is still uploaded)')
     .addOption(reason())
     .action((options, command: Command) => operate(command, 'stop', options));
   program

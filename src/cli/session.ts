@@ -27,6 +27,7 @@ export class Session {
       stackName: config.stackName,
       domain: config.domain,
       ingress: config.ingress,
+      recorder: config.recording.enabled,
       ...(profile ? { profile } : {}),
     });
   }

@@ -173,3 +173,16 @@ export const recorderBusy = (snapshot: Snapshot): boolean =>
 /** A recording is running: Jibri is busy while the meeting task still runs (after it, busy means uploading). */
 export const recordingNow = (snapshot: Snapshot): boolean =>
   recorderBusy(snapshot) && snapshot.tasks.some((t) => t.lastStatus === 'RUNNING' && t.desiredStatus !== 'STOPPED');
+
+/** Where the recorder is, in words people and scripts read (status, the page). */
+export type RecorderState = 'off' | 'starting' | 'ready' | 'recording' | 'uploading' | 'stopping';
+
+export function recorderState(snapshot: Snapshot): RecorderState {
+  const r = snapshot.recorder;
+  if (!r || !recorderLive(snapshot)) return 'off';
+  const task = liveRecorderTask(snapshot);
+  if (!task) return r.desiredCapacity > 0 && !r.tasks.some(isLive) ? 'starting' : 'stopping';
+  if (task.lastStatus !== 'RUNNING' || !r.status?.answering) return 'starting';
+  if (r.status.busy === 'BUSY') return recordingNow(snapshot) ? 'recording' : 'uploading';
+  return 'ready';
+}

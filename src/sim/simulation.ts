@@ -8,11 +8,15 @@ import type { Ingress } from '../control/snapshot.js';
 import { SimAws, VirtualClock } from './simulated-aws.js';
 
 /** The ingress mode a (validated) config file asks for; the schema's default when it names none. */
-function configuredIngress(file: string | undefined): Ingress | undefined {
+/** What the deployed template has, read from the config file a deploy runs with. */
+function configured(file: string | undefined): { ingress: Ingress; recorder: boolean } | undefined {
   if (!file) return undefined;
   try {
-    const raw = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as { ingress?: unknown };
-    return raw.ingress === 'load-balancer' ? 'load-balancer' : 'direct';
+    const raw = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as {
+      ingress?: unknown;
+      recording?: { enabled?: unknown };
+    };
+    return { ingress: raw.ingress === 'load-balancer' ? 'load-balancer' : 'direct', recorder: raw.recording?.enabled === true };
   } catch {
     return undefined;
   }
@@ -43,11 +47,11 @@ export class Simulation {
    * The world of a stack: loaded from its file, or a fresh one (deployed in the config's ingress mode,
    * stopped, nobody in a call). A saved world keeps the mode it was last deployed in.
    */
-  world(stackName: string, domain: string, ingress: Ingress = 'direct'): SimAws {
+  world(stackName: string, domain: string, ingress: Ingress = 'direct', recorder = false): SimAws {
     const known = this.worlds.get(stackName);
     if (known) return known.sim;
     const file = simulationFile(stackName, this.dir);
-    const sim = new SimAws(this.clock, { stackName, domain, ingress });
+    const sim = new SimAws(this.clock, { stackName, domain, ingress, recorder });
     try {
       const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
       sim.restore(saved);
@@ -105,9 +109,10 @@ export class Simulation {
       const sim = this.worlds.get(stackName)?.sim;
       if (!sim) return 1;
       const desired = args.find((a) => a.startsWith(`${DESIRED_COUNT_PARAMETER}=`))?.split('=')[1];
-      // The template deployed is the config's: its ingress mode is the one the stack takes.
-      const ingress = configuredIngress(options.env.MEET_CONFIG);
-      await sim.deploy(Number(desired ?? 0), ingress ? { ingress } : {});
+      // The template deployed is the config's: its ingress mode and recorder are the stack's from now on.
+      const template = configured(options.env.MEET_CONFIG);
+      if (template) sim.recorderEnabled = template.recorder;
+      await sim.deploy(Number(desired ?? 0), template ? { ingress: template.ingress } : {});
       await this.clock.sleep(5 * 60_000);
       sim.tick(this.clock.now());
       return 0;

@@ -2,7 +2,15 @@ import { ALERT_BEFORE_DAYS } from '../../certs/certificate.js';
 import { logGroupsFrom } from '../../control/observe.js';
 import { type Phase, phase, stackBroken, stackBusy } from '../../control/phase.js';
 import type { TransitionEvent } from '../../control/ports.js';
-import { type CheckResult, type Ingress, isLive, type Snapshot } from '../../control/snapshot.js';
+import {
+  type CheckResult,
+  type Ingress,
+  isLive,
+  liveRecorderTask,
+  type RecorderState,
+  recorderState,
+  type Snapshot,
+} from '../../control/snapshot.js';
 import { estimateForConfig } from '../../cost/model.js';
 import { type MonthToDate, monthStart, monthToDate } from '../../cost/month-to-date.js';
 import { ExitCode, MeetError } from '../../errors.js';
@@ -42,6 +50,13 @@ export interface StatusJson {
     readonly leaseSeconds: number;
   } | null;
   readonly monthToDate: MonthToDate & { readonly budgetUsd: number };
+  /** Server-side recording, when the stack has a recorder. */
+  readonly recorder?: {
+    readonly state: RecorderState;
+    readonly desiredCapacity: number;
+    readonly instances: number;
+    readonly task: { readonly id: string; readonly lastStatus: string } | null;
+  };
 }
 
 async function monthFor(
@@ -95,9 +110,29 @@ async function statusJson(session: Session): Promise<{ json: StatusJson; snapsho
         }
       : null,
     monthToDate: { ...month, budgetUsd: session.config.monthlyBudgetUsd },
+    ...(snapshot.recorder ? { recorder: recorderJson(snapshot) } : {}),
   };
   return { json, snapshot };
 }
+
+function recorderJson(snapshot: Snapshot): NonNullable<StatusJson['recorder']> {
+  const task = liveRecorderTask(snapshot);
+  return {
+    state: recorderState(snapshot),
+    desiredCapacity: snapshot.recorder?.desiredCapacity ?? 0,
+    instances: snapshot.recorder?.instances ?? 0,
+    task: task ? { id: task.arn.split('/').pop() ?? task.arn, lastStatus: task.lastStatus } : null,
+  };
+}
+
+const RECORDER_WORDS: Record<RecorderState, string> = {
+  off: 'off (no instance; `meetctl start --record` starts it)',
+  starting: 'starting (instance from 0, then the jibri image)',
+  ready: 'ready: press Record in the meeting',
+  recording: 'RECORDING',
+  uploading: 'uploading the recording to S3',
+  stopping: 'stopping',
+};
 
 function renderStatus(session: Session, s: StatusJson): void {
   const { out } = session.ctx;
@@ -122,6 +157,10 @@ function renderStatus(session: Session, s: StatusJson): void {
     out.line(`Load balancer target: web ${s.targets.web.join('/') || 'none'} (media goes straight to the task)`);
   for (const c of s.endpoints ?? []) out.line(`Check ${c.name}: ${c.status} (${c.detail})`);
   out.line(`Participants: ${s.participants ?? 'unknown (no task, or no recent stats line)'}`);
+  if (s.recorder)
+    out.line(
+      `Recorder: ${RECORDER_WORDS[s.recorder.state]}${s.recorder.state === 'off' ? '' : ` (instance ${s.recorder.instances}/${s.recorder.desiredCapacity}${s.recorder.task ? `, task ${s.recorder.task.lastStatus}` : ''})`}`,
+    );
   if (s.lock)
     out.line(
       `Lock: held by ${s.lock.owner} since ${s.lock.since} (${s.lock.reason}); last heartbeat ${s.lock.heartbeatAt} (its clock), lease ${s.lock.leaseSeconds} s`,

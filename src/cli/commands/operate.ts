@@ -11,6 +11,8 @@ export interface OperateOptions {
   readonly force?: boolean;
   readonly reason?: string;
   readonly deleteRecordings?: boolean;
+  /** `start --record`: the recorder starts too. */
+  readonly record?: boolean;
 }
 
 /** What every transition command prints with --json. Documented in docs/reference.md. */
@@ -75,6 +77,7 @@ export async function runTransition(
         reason: options.reason ?? `meetctl ${goal}`,
         ...(options.force ? { force: true } : {}),
         ...(options.deleteRecordings ? { deleteRecordings: true } : {}),
+        ...(options.record ? { record: true } : {}),
       },
       session.runtime(progress.handle),
     ).finally(progress.close),
