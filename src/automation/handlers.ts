@@ -4,7 +4,7 @@ import { phase } from '../control/phase.js';
 import type { Clock, ControlPorts } from '../control/ports.js';
 import type { Snapshot } from '../control/snapshot.js';
 import { type Precondition, RefusedError, transition } from '../control/transition.js';
-import { type AutomationSettings, type Decision, decideGuard, decideIdleStop } from './policy.js';
+import { type AutomationSettings, type Decision, decideGuard, decideIdleStop, decideRecorderStart } from './policy.js';
 
 /** What the automation Lambdas need, injected so tests run them against the simulated AWS. */
 export interface AutomationDeps {
@@ -28,6 +28,8 @@ export interface ScheduledStartInput {
   readonly leadMinutes: number;
   /** Length of the announced meeting. */
   readonly windowMinutes: number;
+  /** Start the recorder too: the runtime guard adds it once the meeting is READY (a start takes longer than this function may wait). */
+  readonly record?: boolean;
 }
 
 export interface HandlerResult {
@@ -66,7 +68,12 @@ export function scheduledStart(deps: AutomationDeps) {
     const now = deps.clock.now();
     // A window is bounded (12 h) even for a schedule made before the bound existed.
     const minutes = Math.min(input.leadMinutes + input.windowMinutes, MAX_WINDOW_MINUTES + input.leadMinutes);
-    await deps.ports.state.setWindow({ schedule: input.schedule, from: now, until: now + minutes * 60_000 });
+    await deps.ports.state.setWindow({
+      schedule: input.schedule,
+      from: now,
+      until: now + minutes * 60_000,
+      ...(input.record ? { record: true } : {}),
+    });
     const snapshot = await observe(deps.ports, { host: deps.host, now });
     if (!snapshot) return alert(deps, 'failed', 'the stack does not exist', input);
     if (phase(snapshot) === 'POWERED_DOWN') {
@@ -124,9 +131,51 @@ export function idleStop(deps: AutomationDeps) {
   };
 }
 
-/** Every 5 minutes: failed starts, runs past their bound, idle platforms; alerts for each stop. */
+/**
+ * Every 5 minutes: failed starts, runs past their bound, idle platforms and recorders left without a
+ * meeting (alerts for each stop); and the recorder a scheduled meetup asked for, once it is READY.
+ */
 export function runtimeGuard(deps: AutomationDeps) {
-  return async (_event: ScheduledEvent): Promise<HandlerResult> => stopIf(deps, 'runtime-guard', decideGuard);
+  return async (_event: ScheduledEvent): Promise<HandlerResult> => {
+    const stopped = await stopIf(deps, 'runtime-guard', decideGuard);
+    if (stopped.action !== 'none') return stopped;
+    return (await startRecorderIf(deps)) ?? stopped;
+  };
+}
+
+/** The recorder a scheduled meetup asked for; undefined (nothing logged) when there is none to start. */
+async function startRecorderIf(deps: AutomationDeps): Promise<HandlerResult | undefined> {
+  const snapshot = await observe(deps.ports, { host: deps.host, now: deps.clock.now() });
+  if (!snapshot) return undefined;
+  const first = decideRecorderStart(snapshot, await deps.ports.state.window());
+  if (!first.act) return undefined;
+  const precondition: Precondition = async (fresh) => {
+    const again = decideRecorderStart(fresh, await deps.ports.state.window());
+    return again.act ? { proceed: true } : { proceed: false, why: again.why };
+  };
+  try {
+    const outcome = await transition(
+      {
+        goal: 'running',
+        record: true,
+        actor: 'runtime-guard',
+        reason: first.why,
+        precondition,
+        lockWaitSeconds: LOCK_WAIT_SECONDS,
+      },
+      runtime(deps),
+    );
+    if (outcome.declined) return report(deps, { action: 'none', why: `re-checked under the lock: ${outcome.declined}` });
+    if (outcome.result?.error) {
+      await deps.notify('runtime-guard: the recorder did not start', `${first.why}, but: ${outcome.result.error.message}`);
+      return report(deps, { action: 'failed', why: outcome.result.error.message });
+    }
+    return report(deps, { action: 'started', why: first.why });
+  } catch (error) {
+    if (error instanceof RefusedError)
+      return report(deps, { action: 'refused', why: `${error.message} The next round decides again.` });
+    throw error;
+  }
 }
 
 type Decide = typeof decideGuard;

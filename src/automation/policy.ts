@@ -1,7 +1,7 @@
 import { emptySince, lastStatsAt } from '../control/participants.js';
 import { phase } from '../control/phase.js';
 import type { MeetingWindow } from '../control/ports.js';
-import { isLive, type Snapshot, type TaskSnapshot } from '../control/snapshot.js';
+import { isLive, recorderLive, recorderState, type Snapshot, type TaskSnapshot } from '../control/snapshot.js';
 
 /** The automation's settings, from the config. */
 export interface AutomationSettings {
@@ -19,6 +19,8 @@ export const START_DEADLINE_MINUTES = 20;
 export const WINDOW_OVERRUN_MINUTES = 60;
 /** A running platform whose stats sidecar has been silent this long gets an alert. */
 export const STATS_SILENT_ALERT_MINUTES = 15;
+/** A recorder still there this long after its meeting ended is removed (its uploads take minutes). */
+export const RECORDER_ORPHAN_MINUTES = 30;
 
 export type Decision =
   | { readonly act: false; readonly why: string; readonly alert?: string }
@@ -83,6 +85,7 @@ export function decideGuard(snapshot: Snapshot, window: MeetingWindow | undefine
     };
   }
   const task = runningTask(snapshot);
+  if (!task && recorderLive(snapshot)) return decideOrphanRecorder(snapshot);
   if (!task) return { act: false, why: 'no task is running' };
   const notReady = current === 'STARTING' || (current === 'DEGRADED' && task.health !== 'HEALTHY');
   if (notReady && now - task.createdAt > START_DEADLINE_MINUTES * MINUTE) {
@@ -117,6 +120,42 @@ export function decideGuard(snapshot: Snapshot, window: MeetingWindow | undefine
     }
   }
   return { act: false, why: `running ${hours.toFixed(1)} h, within limits (${idle.why})` };
+}
+
+/**
+ * A recorder without a meeting: it finishes its uploads within minutes of the meeting's end, so one
+ * still there after RECORDER_ORPHAN_MINUTES is removed (forced: at most 3 more minutes for an upload).
+ */
+function decideOrphanRecorder(snapshot: Snapshot): Decision {
+  const now = snapshot.at;
+  const ends = [...snapshot.tasks.map((t) => t.stoppedAt ?? 0), ...(snapshot.recorder?.tasks.map((t) => t.createdAt) ?? [])];
+  const since = Math.max(0, ...ends);
+  const minutes = Math.floor((now - since) / MINUTE);
+  if (since > 0 && minutes < RECORDER_ORPHAN_MINUTES) {
+    return { act: false, why: `the recorder is finishing (${minutes} of ${RECORDER_ORPHAN_MINUTES} minutes after the meeting)` };
+  }
+  return {
+    act: true,
+    force: true,
+    why: `a recorder without a meeting for ${RECORDER_ORPHAN_MINUTES} minutes`,
+    alert: `The recorder of ${snapshot.stack.name} was still there ${RECORDER_ORPHAN_MINUTES} minutes after its meeting; the runtime guard removed it. Check \`meetctl recordings list\` and \`meetctl logs --container jibri\`.`,
+  };
+}
+
+/**
+ * A scheduled meetup that asked for the recorder: the scheduled start only gets the meeting task
+ * asked for, so the guard adds the recorder once the meeting is READY, inside the window.
+ */
+export function decideRecorderStart(snapshot: Snapshot, window: MeetingWindow | undefined): Decision {
+  if (!windowActive(window, snapshot.at) || !window.record) return { act: false, why: 'no scheduled recording' };
+  if (!snapshot.recorder) return { act: false, why: 'the stack has no recorder' };
+  if (phase(snapshot) !== 'READY') return { act: false, why: `the meeting is ${phase(snapshot)}` };
+  if (recorderState(snapshot) !== 'off') return { act: false, why: `the recorder is ${recorderState(snapshot)}` };
+  return {
+    act: true,
+    why: `schedule "${window.schedule}" asked for the recorder`,
+    alert: `Started the recorder of ${snapshot.stack.name} for "${window.schedule}".`,
+  };
 }
 
 /** The latest a run that began at `since` may last: the maximum runtime, or a window's end plus an hour. */

@@ -12,13 +12,20 @@ interface Input {
   schedule: string;
   leadMinutes: number;
   windowMinutes: number;
+  /** Start the recorder too (server-side recording). */
+  record?: boolean;
 }
 
 /** EventBridge Scheduler adapter: schedules carry their lead and window in the target input. */
 export function sdkSchedules(client: SchedulerClient): SchedulesPort {
   return {
     async create(group, schedule, target) {
-      const input: Input = { schedule: schedule.name, leadMinutes: schedule.leadMinutes, windowMinutes: schedule.windowMinutes };
+      const input: Input = {
+        schedule: schedule.name,
+        leadMinutes: schedule.leadMinutes,
+        windowMinutes: schedule.windowMinutes,
+        ...(schedule.record ? { record: true } : {}),
+      };
       await client.send(
         new CreateScheduleCommand({
           Name: schedule.name,
@@ -58,6 +65,7 @@ export function sdkSchedules(client: SchedulerClient): SchedulesPort {
             windowMinutes: input.windowMinutes ?? 0,
             description: s.Description ?? '',
             oneOff: (s.ScheduleExpression ?? '').startsWith('at('),
+            ...(input.record ? { record: true } : {}),
             ...(s.State ? { state: s.State } : {}),
           };
         }),

@@ -132,7 +132,13 @@ export function dynamoStateStore(client: DynamoDBClient, tableName: string): Omi
       await client.send(
         new PutItemCommand({
           TableName: tableName,
-          Item: { ...WINDOW, schedule: s(window.schedule), from: n(window.from), until: n(window.until) },
+          Item: {
+            ...WINDOW,
+            schedule: s(window.schedule),
+            from: n(window.from),
+            until: n(window.until),
+            ...(window.record ? { record: { BOOL: true } } : {}),
+          },
         }),
       );
     },
@@ -140,7 +146,12 @@ export function dynamoStateStore(client: DynamoDBClient, tableName: string): Omi
       const { GetItemCommand } = await sdk();
       const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: WINDOW, ConsistentRead: true }));
       if (!Item?.until?.N) return undefined;
-      return { schedule: Item.schedule?.S ?? '?', from: Number(Item.from?.N ?? 0), until: Number(Item.until.N) };
+      return {
+        schedule: Item.schedule?.S ?? '?',
+        from: Number(Item.from?.N ?? 0),
+        until: Number(Item.until.N),
+        ...(Item.record?.BOOL ? { record: true } : {}),
+      };
     },
   };
 }

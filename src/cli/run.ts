@@ -266,6 +266,7 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
         .argParser(windowMinutes)
         .default(120),
     )
+    .option('--record', 'start the recorder too, once the meeting is READY (the runtime guard adds it within 5 minutes)')
     .action(async (name: string, options, command: Command) => {
       const { scheduleAdd } = await import('./commands/schedule.js');
       exitCode = await scheduleAdd(contextFor(command), name, options);

@@ -136,6 +136,8 @@ export interface MeetupSchedule {
   readonly description: string;
   /** One-off schedules delete themselves after they fire. */
   readonly oneOff: boolean;
+  /** Start the recorder with the meeting (the runtime guard adds it once the meeting is READY). */
+  readonly record?: boolean;
   readonly state?: string;
 }
 
@@ -173,6 +175,8 @@ export interface MeetingWindow {
   /** Epoch milliseconds. */
   readonly from: number;
   readonly until: number;
+  /** The schedule asked for the recorder. */
+  readonly record?: boolean;
 }
 
 /** What a would-be holder writes into the lock record. `now` is its own clock, kept for people to read. */

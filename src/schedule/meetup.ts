@@ -9,6 +9,8 @@ export interface MeetupRequest {
   readonly tz: string;
   readonly lead: number;
   readonly window: number;
+  /** Start the recorder too, once the meeting is READY. */
+  readonly record?: boolean;
   /** Who asks, for the schedule's description. */
   readonly actor: string;
 }
@@ -51,7 +53,8 @@ export function meetupSchedule(request: MeetupRequest, now: number): { schedule:
       leadMinutes: request.lead,
       windowMinutes: request.window,
       oneOff: Boolean(request.at),
-      description: `Meetup ${request.at ?? `cron ${request.cron}`} (${tz}); starts ${request.lead} min early, ${request.window}-min window. Created by ${request.actor}.`,
+      ...(request.record ? { record: true } : {}),
+      description: `Meetup ${request.at ?? `cron ${request.cron}`} (${tz}); starts ${request.lead} min early, ${request.window}-min window${request.record ? ', recorded' : ''}. Created by ${request.actor}.`,
     },
     ...('startsAt' in when ? { startsAt: when.startsAt } : {}),
   };

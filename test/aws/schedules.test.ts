@@ -66,6 +66,31 @@ describe('EventBridge Scheduler adapter', () => {
     ]);
   });
 
+  it('carries --record in the target input, and reads it back', async () => {
+    scheduler.on(CreateScheduleCommand).resolves({});
+    await port.create(
+      'g',
+      {
+        name: 'rec',
+        expression: 'cron(45 17 ? * WED *)',
+        timeZone: 'UTC',
+        leadMinutes: 15,
+        windowMinutes: 120,
+        description: 'd',
+        oneOff: false,
+        record: true,
+      },
+      target,
+    );
+    const input = scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input.Target?.Input ?? '';
+    expect(JSON.parse(input)).toEqual({ schedule: 'rec', leadMinutes: 15, windowMinutes: 120, record: true });
+    scheduler.on(ListSchedulesCommand).resolves({ Schedules: [{ Name: 'rec' }] });
+    scheduler
+      .on(GetScheduleCommand)
+      .resolves({ Name: 'rec', ScheduleExpression: 'cron(45 17 ? * WED *)', Target: { Arn: 'a', RoleArn: 'r', Input: input } });
+    expect((await port.list('g'))[0]?.record).toBe(true);
+  });
+
   it('deletes a schedule', async () => {
     scheduler.on(DeleteScheduleCommand).resolves({});
     await port.remove('g', 'x');

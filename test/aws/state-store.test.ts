@@ -98,5 +98,8 @@ describe('DynamoDB lock record (dynalite)', () => {
     await store.setWindow({ schedule: 'weekly', from: 1, until: 2 });
     await store.setWindow({ schedule: 'december', from: 3, until: 4 });
     expect(await store.window()).toEqual({ schedule: 'december', from: 3, until: 4 });
+    // A schedule with --record: the runtime guard adds the recorder inside this window.
+    await store.setWindow({ schedule: 'recorded', from: 5, until: 6, record: true });
+    expect(await store.window()).toEqual({ schedule: 'recorded', from: 5, until: 6, record: true });
   });
 });

@@ -12,6 +12,7 @@ export interface ScheduleAddOptions {
   readonly tz: string;
   readonly lead: number;
   readonly window: number;
+  readonly record?: boolean;
 }
 
 async function targets(session: Session) {
@@ -88,13 +89,14 @@ export async function scheduleList(ctx: Context): Promise<number> {
   else {
     ctx.out.line(
       table(
-        ['Name', 'Starts (pre-warm)', 'Time zone', 'Lead', 'Window', 'State'],
+        ['Name', 'Starts (pre-warm)', 'Time zone', 'Lead', 'Window', 'Recorder', 'State'],
         schedules.map((s) => [
           s.name,
           describeExpression(s.expression),
           s.timeZone,
           `${s.leadMinutes} min`,
           `${s.windowMinutes} min`,
+          s.record ? 'yes' : '-',
           s.state ?? '-',
         ]),
       ),

@@ -1,0 +1,73 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { type AutomationDeps, runtimeGuard, scheduledStart } from '../../src/automation/handlers.js';
+import { RECORDER_ORPHAN_MINUTES } from '../../src/automation/policy.js';
+import type { Runtime } from '../../src/control/execute.js';
+import { transition } from '../../src/control/transition.js';
+import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
+
+const MINUTE = 60_000;
+const guardEvent = { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} } as unknown as ScheduledEvent;
+
+function world() {
+  const clock = new VirtualClock();
+  const sim = new SimAws(clock, { ingress: 'direct', recorder: true });
+  const alerts: string[] = [];
+  const deps: AutomationDeps = {
+    ports: sim.ports,
+    clock,
+    host: 'meet.ne3d.org',
+    settings: { idleStopMinutes: 15, startGraceMinutes: 20, maxRuntimeHours: 4 },
+    notify: async (subject) => {
+      alerts.push(subject);
+    },
+    log: () => {},
+  };
+  const rt: Runtime = { ports: sim.ports, clock, host: 'meet.ne3d.org', pollMs: 5000, onProgress: () => {} };
+  return { clock, sim, deps, alerts, rt };
+}
+
+describe('the recorder and the automation', () => {
+  it('a schedule with --record: the scheduled start asks for the meeting, the guard adds the recorder once it is READY', async () => {
+    const { clock, sim, deps } = world();
+    const started = await scheduledStart(deps)({ schedule: 'weekly', leadMinutes: 15, windowMinutes: 120, record: true });
+    expect(started.action).toBe('started');
+    expect(await sim.ports.state.window()).toMatchObject({ schedule: 'weekly', record: true });
+    // Too early: the meeting is still starting, so the guard only reports on the meeting.
+    expect(await runtimeGuard(deps)(guardEvent)).toMatchObject({ action: 'none' });
+    expect(sim.recorderCapacity).toBe(0);
+    clock.t += 5 * MINUTE;
+    const guard = await runtimeGuard(deps)(guardEvent);
+    expect(guard).toMatchObject({ action: 'started', why: 'schedule "weekly" asked for the recorder' });
+    expect(sim.recorderTasks.filter((t) => t.stoppedAt === undefined)).toHaveLength(1);
+    // Next round: nothing more to do.
+    sim.participants = 3;
+    expect((await runtimeGuard(deps)(guardEvent)).why).not.toMatch(/asked for the recorder/);
+  });
+
+  it('a schedule without --record never gets a recorder', async () => {
+    const { clock, sim, deps } = world();
+    await scheduledStart(deps)({ schedule: 'weekly', leadMinutes: 15, windowMinutes: 120 });
+    clock.t += 5 * MINUTE;
+    sim.participants = 3;
+    await runtimeGuard(deps)(guardEvent);
+    expect(sim.recorderTasks).toEqual([]);
+    expect(sim.recorderCapacity).toBe(0);
+  });
+
+  it(`removes a recorder left ${RECORDER_ORPHAN_MINUTES} minutes after its meeting, and alerts`, async () => {
+    const { clock, sim, deps, alerts, rt } = world();
+    await transition({ goal: 'running', record: true, actor: 'cli:ana', reason: 'test' }, rt);
+    // The meeting's service is set to 0 outside meetctl: the recorder is left behind.
+    await sim.ports.service.setDesired('meet-cluster', 'meet-service', 0);
+    clock.t += 10 * MINUTE;
+    expect((await runtimeGuard(deps)(guardEvent)).why).toMatch(/the recorder is finishing/);
+    expect(sim.recorderCapacity).toBe(1);
+    clock.t += RECORDER_ORPHAN_MINUTES * MINUTE;
+    const guard = await runtimeGuard(deps)(guardEvent);
+    expect(guard).toMatchObject({ action: 'stopped' });
+    expect(sim.recorderCapacity).toBe(0);
+    expect(sim.recorderTasks.every((t) => t.stoppedAt !== undefined)).toBe(true);
+    expect(alerts).toContain('Meeting server stopped by the runtime guard');
+  });
+});
