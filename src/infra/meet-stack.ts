@@ -172,6 +172,7 @@ export class MeetStack extends Stack {
       statsLogGroup: logGroups.stats,
       containerLogGroups: Object.values(logGroups),
       ingress: config.ingress,
+      ...(recorder ? { recorder } : {}),
     });
 
     // The task's own certificate (direct mode): issued at deploy time, renewed daily when due.

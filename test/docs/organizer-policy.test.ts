@@ -12,6 +12,9 @@ const names = {
   '<ClusterName>': 'meet-cluster',
   '<StateTableName>': 'meet-state',
   '<UserPoolId>': 'us-west-2_AbCdEf123',
+  '<RecorderGroupName>': 'Meet-meet-ne3d-org-RecorderGroup-AbC',
+  '<RecorderTaskDefinitionFamily>': 'Meetmeetne3dorgRecorderTaskDefinition1234',
+  '<RecordingsBucketName>': 'meet-recordings',
 };
 const text = Object.entries(names).reduce(
   (t, [k, v]) => t.split(k).join(v),
@@ -110,6 +113,50 @@ describe('the organizer permission set in docs/deploy.md', () => {
       calls.map(async ([action, res, context]) => `${action} ${await decide(policies, action, res, context)}`),
     );
     expect(results).toEqual(calls.map(([action]) => `${action} ImplicitlyDenied`));
+  });
+
+  it('starts and removes the recorder (its group, its task family, its two roles) and reads the recordings', async () => {
+    const inCluster = { 'ecs:cluster': `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/meet-cluster` };
+    const group = (name: string) =>
+      `arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:0f1e2d3c-aaaa-bbbb-cccc-0123456789ab:autoScalingGroupName/${name}`;
+    const definition = (family: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${family}:2`;
+    const role = (p: string) => `arn:aws:iam::${ACCOUNT}:role/${p}`;
+    const allowed: Array<[string, string, Record<string, string>?]> = [
+      ['autoscaling:SetDesiredCapacity', group('Meet-meet-ne3d-org-RecorderGroup-AbC')],
+      ['autoscaling:DescribeAutoScalingGroups', '*'],
+      ['ecs:ListContainerInstances', `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/meet-cluster`],
+      ['ecs:RunTask', definition('Meetmeetne3dorgRecorderTaskDefinition1234'), inCluster],
+      ['ecs:StopTask', arn.task, inCluster],
+      [
+        'iam:PassRole',
+        role('meetctl/Meet-meet-ne3d-org/RecorderTaskRole-X'),
+        { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+      ],
+      ['s3:ListBucket', 'arn:aws:s3:::meet-recordings', { 's3:prefix': 'recordings/2026-12-03/' }],
+      ['s3:GetObject', 'arn:aws:s3:::meet-recordings/recordings/2026-12-03/weekly/a.mp4'],
+    ];
+    const denied: Array<[string, string, Record<string, string>?]> = [
+      ['autoscaling:SetDesiredCapacity', group('another-group')],
+      ['autoscaling:UpdateAutoScalingGroup', group('Meet-meet-ne3d-org-RecorderGroup-AbC')],
+      ['ecs:RunTask', definition('something-else'), inCluster],
+      [
+        'ecs:RunTask',
+        definition('Meetmeetne3dorgRecorderTaskDefinition1234'),
+        { 'ecs:cluster': 'arn:aws:ecs:us-west-2:111122223333:cluster/x' },
+      ],
+      ['iam:PassRole', role('meetctl/Meet-meet-ne3d-org/RecorderTaskRole-X'), { 'iam:PassedToService': 'ec2.amazonaws.com' }],
+      ['iam:PassRole', role('meetctl/Other-stack/RecorderTaskRole-X'), { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' }],
+      ['s3:ListBucket', 'arn:aws:s3:::meet-recordings', { 's3:prefix': 'other/' }],
+      ['s3:GetObject', 'arn:aws:s3:::meet-recordings/other/secret.txt'],
+      ['s3:DeleteObject', 'arn:aws:s3:::meet-recordings/recordings/2026-12-03/weekly/a.mp4'],
+      ['s3:DeleteObjectVersion', 'arn:aws:s3:::meet-recordings/recordings/2026-12-03/weekly/a.mp4'],
+    ];
+    const run = (cases: typeof allowed) =>
+      Promise.all(
+        cases.map(async ([action, res, context]) => `${action} ${res} ${await decide(policies, action, res, context)}`),
+      );
+    expect(await run(allowed)).toEqual(allowed.map(([a, r]) => `${a} ${r} Allowed`));
+    expect(await run(denied)).toEqual(denied.map(([a, r]) => `${a} ${r} ImplicitlyDenied`));
   });
 
   it("lists tasks only in the platform's cluster", async () => {

@@ -36,6 +36,12 @@ describe('cdk-nag AwsSolutions', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
+  it.each(INGRESS_MODES)('has no unacknowledged finding with the recorder in %s mode', (ingress) => {
+    const { app } = buildApp(configWith({ ingress, recording: { enabled: true } }), { skipBundling: true });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
   it('is really checking: an unacknowledged bad bucket fails synthesis', () => {
     const app = new App();
     new s3.Bucket(new Stack(app, 'Probe'), 'Unlogged');

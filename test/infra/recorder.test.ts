@@ -178,3 +178,46 @@ describe('the recorder task role (iam-simulate)', () => {
     expect(await check(cases)).toEqual(cases.map(([a, r]) => `${a} ${r} ImplicitlyDenied`));
   });
 });
+
+describe('the control plane and the recorder (iam-simulate)', () => {
+  const guard = resource(json, 'AWS::IAM::Role', 'AutomationRuntimeGuardServiceRole').id;
+  const groupName = resource(json, 'AWS::AutoScaling::AutoScalingGroup').id;
+  const family = recorderTask.props.Family as string;
+  const clusterId = resource(json, 'AWS::ECS::Cluster').id;
+  const cluster = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${clusterId}`;
+  const roles = ['RecorderTaskRole', 'RecorderExecutionRole'].map((id) => arnOf(json, resource(json, 'AWS::IAM::Role', id).id));
+  const decideAs = (action: string, res: string, context?: Record<string, string>) =>
+    decide(policiesOfRole(json, guard), action, res, context);
+
+  it('sets the capacity of the recorder group only', async () => {
+    const group = (name: string) =>
+      `arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:0f1e2d3c-aaaa-bbbb-cccc-0123456789ab:autoScalingGroupName/${name}`;
+    expect(await decideAs('autoscaling:SetDesiredCapacity', group(groupName))).toBe('Allowed');
+    expect(await decideAs('autoscaling:SetDesiredCapacity', group('someone-elses-group'))).toBe('ImplicitlyDenied');
+    expect(await decideAs('autoscaling:UpdateAutoScalingGroup', group(groupName))).toBe('ImplicitlyDenied');
+  });
+
+  it('runs the recorder family in this cluster only, and stops tasks of this cluster only', async () => {
+    const definition = (name: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${name}:3`;
+    expect(await decideAs('ecs:RunTask', definition(family), { 'ecs:cluster': cluster })).toBe('Allowed');
+    expect(await decideAs('ecs:RunTask', definition(family), { 'ecs:cluster': `${cluster}-other` })).toBe('ImplicitlyDenied');
+    expect(await decideAs('ecs:RunTask', definition('miner'), { 'ecs:cluster': cluster })).toBe('ImplicitlyDenied');
+    const task = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${clusterId}/abc`;
+    expect(await decideAs('ecs:StopTask', task, { 'ecs:cluster': cluster })).toBe('Allowed');
+    expect(
+      await decideAs('ecs:StopTask', `arn:aws:ecs:${REGION}:${ACCOUNT}:task/other/abc`, {
+        'ecs:cluster': 'arn:aws:ecs:us-west-2:111122223333:cluster/other',
+      }),
+    ).toBe('ImplicitlyDenied');
+  });
+
+  it("passes the recorder's two roles to ECS tasks, and no other role or service", async () => {
+    for (const role of roles) {
+      expect(await decideAs('iam:PassRole', role, { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' })).toBe('Allowed');
+      expect(await decideAs('iam:PassRole', role, { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe('ImplicitlyDenied');
+    }
+    expect(
+      await decideAs('iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/admin`, { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' }),
+    ).toBe('ImplicitlyDenied');
+  });
+});

@@ -26,6 +26,8 @@ export function arnOf(json: TemplateJson, logicalId: string, attribute?: string)
       return attribute === 'Arn' ? `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${logicalId}` : logicalId;
     case 'AWS::DynamoDB::Table':
       return attribute === 'Arn' ? `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${logicalId}` : logicalId;
+    case 'AWS::AutoScaling::AutoScalingGroup':
+      return logicalId;
     case 'AWS::SNS::Topic':
       return `arn:aws:sns:${REGION}:${ACCOUNT}:${logicalId}`;
     default:

@@ -19,6 +19,7 @@ import type { IngressMode } from '../../config/schema.js';
 import { ENV } from '../../lambda/environment.js';
 import { projectFunction } from './function.js';
 import { logicalId } from './nag.js';
+import type { Recorder } from './recorder.js';
 import { STATE_ROWS } from './state-table.js';
 
 export interface AutomationProps {
@@ -38,6 +39,8 @@ export interface AutomationProps {
   readonly containerLogGroups: readonly logs.ILogGroup[];
   /** direct: starts wait for the DNS function's record change; load-balancer: for target health. */
   readonly ingress: IngressMode;
+  /** Server-side recording: the control plane starts and removes the recorder. */
+  readonly recorder?: Recorder;
 }
 
 /** Names of the automation's metrics. */
@@ -244,6 +247,7 @@ export class Automation extends Construct {
       new iam.PolicyStatement({ actions: ['logs:GetLogEvents'], resources: props.containerLogGroups.map((g) => g.logGroupArn) }),
       new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
     ];
+    if (props.recorder) statements.push(...recorderControl(props.recorder, props.cluster, ecsArn('task')));
     for (const statement of statements) fn.addToRolePolicy(statement);
     const cluster = `arn:aws:ecs:${stack.region}:<AWS::AccountId>:%s/<${logicalId(props.cluster)}>/*`;
     const acknowledgements: Array<[string, string]> = [
@@ -264,8 +268,67 @@ export class Automation extends Construct {
         'Each event goes into a new stream with a random name; CreateLogStream and PutLogEvents only append to this one log group.',
       ],
     ];
+    if (props.recorder) acknowledgements.push(...recorderAcknowledgements(props.recorder, stack));
     for (const [resource, reason] of acknowledgements) {
       Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
     }
   }
+}
+
+/**
+ * What the control plane needs for the recorder: its group's capacity (only this group), the cluster's
+ * instances, running and stopping tasks of the recorder's family in this cluster, passing exactly the
+ * recorder's two roles to ECS, and reading the recorder's log lines.
+ */
+export function recorderControl(recorder: Recorder, cluster: ecs.ICluster, clusterTasks: string): iam.PolicyStatement[] {
+  const stack = Stack.of(recorder);
+  const inCluster = { ArnEquals: { 'ecs:cluster': cluster.clusterArn } };
+  return [
+    // DescribeAutoScalingGroups supports no resource-level permissions.
+    new iam.PolicyStatement({ actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] }),
+    new iam.PolicyStatement({
+      actions: ['autoscaling:SetDesiredCapacity'],
+      resources: [recorder.autoScalingGroup.autoScalingGroupArn],
+    }),
+    new iam.PolicyStatement({ actions: ['ecs:ListContainerInstances'], resources: [cluster.clusterArn] }),
+    new iam.PolicyStatement({
+      actions: ['ecs:RunTask'],
+      resources: [
+        stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${recorder.taskDefinition.family}:*` }),
+      ],
+      conditions: inCluster,
+    }),
+    new iam.PolicyStatement({ actions: ['ecs:StopTask'], resources: [clusterTasks], conditions: inCluster }),
+    new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [recorder.taskRole.roleArn, recorder.executionRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    }),
+    new iam.PolicyStatement({
+      actions: ['logs:FilterLogEvents', 'logs:GetLogEvents'],
+      resources: [
+        recorder.logGroup.logGroupArn,
+        stack.formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: recorder.logGroup.logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+    }),
+  ];
+}
+
+function recorderAcknowledgements(recorder: Recorder, stack: Stack): Array<[string, string]> {
+  return [
+    ['*', 'autoscaling:DescribeAutoScalingGroups supports no resource-level permissions; it only reads the group size.'],
+    [
+      `arn:${stack.partition}:autoscaling:${stack.region}:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/<${logicalId(recorder.autoScalingGroup)}>`,
+      "The group's id is generated; the ARN names the one recorder group, and SetDesiredCapacity is the only action on it.",
+    ],
+    [
+      `arn:aws:ecs:${stack.region}:<AWS::AccountId>:task-definition/${recorder.taskDefinition.family}:*`,
+      'Every revision of the recorder task definition, and RunTask only in this cluster (ecs:cluster condition).',
+    ],
+  ];
 }

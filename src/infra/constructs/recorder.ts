@@ -22,6 +22,9 @@ import { writeFilesCommand } from '../write-files.js';
 import { STATS_IMAGE } from './jitsi-task.js';
 import { logicalId } from './nag.js';
 
+/** The IAM path of the recorder's roles: the organizer permission set may pass roles under it to ECS. */
+export const recorderRolePath = (stackName: string): string => `/meetctl/${stackName}/`;
+
 /** Shared memory Jibri's Chrome needs: the image's shm-check refuses less than 2 GB. */
 export const RECORDER_SHM_MIB = 2048;
 /** The recorder instance's root volume: the image, and recordings until they are uploaded. */
@@ -65,6 +68,10 @@ export class Recorder extends Construct {
   readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   readonly capacityProvider: ecs.AsgCapacityProvider;
   readonly taskDefinition: ecs.Ec2TaskDefinition;
+  /** The task's roles, under {@link recorderRolePath}: whoever runs the recorder passes exactly these. */
+  readonly taskRole: iam.Role;
+  readonly executionRole: iam.Role;
+  readonly logGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: RecorderProps) {
     super(scope, id);
@@ -124,7 +131,23 @@ export class Recorder extends Construct {
     // Never a default strategy: the cluster's Fargate service keeps its launch type.
     props.cluster.addAsgCapacityProvider(this.capacityProvider);
 
-    this.taskDefinition = new ecs.Ec2TaskDefinition(this, 'TaskDefinition', { networkMode: ecs.NetworkMode.BRIDGE });
+    const path = recorderRolePath(Stack.of(this).stackName);
+    this.taskRole = new iam.Role(this, 'TaskRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      path,
+      description: 'The recorder task: writes recordings under the recordings prefix, and nothing else',
+    });
+    this.executionRole = new iam.Role(this, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      path,
+      description: "The recorder task's start: pull the images, read the XMPP passwords, write its logs",
+    });
+    this.logGroup = props.logGroup;
+    this.taskDefinition = new ecs.Ec2TaskDefinition(this, 'TaskDefinition', {
+      networkMode: ecs.NetworkMode.BRIDGE,
+      taskRole: this.taskRole,
+      executionRole: this.executionRole,
+    });
     this.grantRecordingsWrite(props.recordings);
     this.addContainers(props);
     this.acknowledge(props);
@@ -138,7 +161,7 @@ export class Recorder extends Construct {
         resources: [bucket.arnForObjects(`${RECORDINGS_PREFIX}*`)],
       }),
     );
-    Validations.of(this.taskDefinition).acknowledge({
+    Validations.of(this.taskRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalId(bucket)}.Arn>/${RECORDINGS_PREFIX}*]`,
       reason:
         'Each recording is a new object with its own name; the wildcard is limited to the recordings prefix, to writing and to reading back what was written.',
