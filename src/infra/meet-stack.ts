@@ -339,6 +339,7 @@ export class MeetStack extends Stack {
           budgetUsd: config.monthlyBudgetUsd,
         },
         ...(isBranded(config.branding) ? { branding: config.branding } : {}),
+        ...(recorder ? { recordings: recordings.bucket } : {}),
       });
       new CfnOutput(this, OUTPUTS.pageUrl, { value: `https://${pageHost(config.domain)}`, description: 'Organizer page' });
     }

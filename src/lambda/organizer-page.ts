@@ -5,15 +5,18 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { JITSI_APP_ID, JITSI_AUDIENCE, JWT_SECRET_KEY } from '../auth/jitsi-settings.js';
 import { cognitoVerifier } from '../auth/token-exchange.js';
+import type { AutomationDeps } from '../automation/handlers.js';
 import type { SizeName } from '../config/presets.js';
 import { observe, withParticipants } from '../control/observe.js';
 import { OUTPUT_NAMES } from '../control/outputs.js';
 import { type Phase, phase } from '../control/phase.js';
-import type { Snapshot } from '../control/snapshot.js';
+import { recorderState, type Snapshot } from '../control/snapshot.js';
 import { estimateForConfig } from '../cost/model.js';
 import { monthStart, monthToDate } from '../cost/month-to-date.js';
-import { handlePage, type PageDeps } from '../page/api.js';
+import { DOWNLOAD_LINK_SECONDS, handlePage, type PageDeps, type RecordingView } from '../page/api.js';
 import { isPageAction, type PageAction, runPageAction } from '../page/worker.js';
+import { parseMetadata, recordingsFrom } from '../recording/catalog.js';
+import { RECORDINGS_PREFIX } from '../recording/recorder.js';
 import { nextMeetup } from '../schedule/next.js';
 import { automationDeps } from './environment.js';
 import { required, withBranding } from './required.js';
@@ -28,6 +31,8 @@ export const PAGE_ENV = {
   stateTable: 'STATE_TABLE_NAME',
   /** For the month-to-date estimate: the size, architecture, ingress and budget of the config. */
   costModel: 'COST_MODEL',
+  /** `on` when the stack has a recorder: organizers see the recordings. */
+  recordings: 'RECORDINGS',
 } as const;
 
 /** Seconds between two starts asked for on the page. */
@@ -128,10 +133,11 @@ function buildPageDeps(): PageDeps {
           ...(snapshot.participants !== undefined ? { participants: snapshot.participants } : {}),
           ...(next ? { nextMeetup: { name: next.name, at: new Date(next.meetupAt).toISOString() } } : {}),
           ...organizer,
+          ...(role === 'organizer' && snapshot.recorder ? { recorder: recorderState(snapshot) } : {}),
         };
       },
-      async dispatch(goal, actor) {
-        const action: PageAction = { action: 'transition', goal, actor };
+      async dispatch(goal, actor, options) {
+        const action: PageAction = { action: 'transition', goal, actor, ...(options?.record ? { record: true } : {}) };
         await lambda.send(
           new InvokeCommand({
             FunctionName: required('AWS_LAMBDA_FUNCTION_NAME'),
@@ -141,6 +147,7 @@ function buildPageDeps(): PageDeps {
         );
       },
     },
+    ...(process.env[PAGE_ENV.recordings] === 'on' ? { recordings: { list: () => recordingViews(base.ports) } } : {}),
     async rateLimit(action, now) {
       try {
         await dynamo.send(
@@ -215,3 +222,28 @@ export const handler = async (
     ...(response.cookies ? { cookies: [...response.cookies] } : {}),
   };
 };
+
+/** How many recordings the page lists (the newest). */
+export const PAGE_RECORDINGS = 20;
+
+/** The newest recordings with their metadata and a download link each. */
+async function recordingViews(ports: AutomationDeps['ports']): Promise<RecordingView[]> {
+  const stack = await ports.stack.describe();
+  const bucket = stack?.outputs[OUTPUT_NAMES.bucket];
+  if (!bucket) return [];
+  const recordings = recordingsFrom(await ports.recordings.list(bucket, RECORDINGS_PREFIX)).slice(0, PAGE_RECORDINGS);
+  return Promise.all(
+    recordings.map(async (r): Promise<RecordingView> => {
+      const metadata = r.metadataKey ? parseMetadata(await ports.recordings.read(bucket, r.metadataKey).catch(() => '')) : {};
+      return {
+        day: r.day,
+        room: r.room,
+        file: r.file,
+        sizeBytes: r.sizeBytes,
+        ...(metadata.start ? { start: metadata.start } : {}),
+        ...(metadata.durationSeconds !== undefined ? { durationSeconds: metadata.durationSeconds } : {}),
+        url: await ports.recordings.link(bucket, r.key, DOWNLOAD_LINK_SECONDS),
+      };
+    }),
+  );
+}

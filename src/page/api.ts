@@ -56,7 +56,23 @@ export interface StatusView {
     readonly outcome: string;
   }>;
   readonly monthToDate?: { readonly costUsd: number; readonly budgetUsd: number };
+  /** Organizers, when the stack has a recorder: where it is (off, starting, ready, recording, uploading, stopping). */
+  readonly recorder?: string;
 }
+
+/** One recording as organizers see it on the page, with a download link that works for a short while. */
+export interface RecordingView {
+  readonly day: string;
+  readonly room: string;
+  readonly file: string;
+  readonly sizeBytes: number;
+  readonly start?: string;
+  readonly durationSeconds?: number | null;
+  readonly url: string;
+}
+
+/** How long a download link on the page works. */
+export const DOWNLOAD_LINK_SECONDS = 15 * 60;
 
 export interface PageDeps {
   /** The page's origin, e.g. https://start.meet.example.org: the only Origin state changes may come from. */
@@ -66,8 +82,10 @@ export interface PageDeps {
   readonly control: {
     status(role: Role): Promise<StatusView>;
     /** Ask the control plane for a goal and return at once; the outcome lands in the event log. */
-    dispatch(goal: 'running' | 'stopped', actor: string): Promise<void>;
+    dispatch(goal: 'running' | 'stopped', actor: string, options?: { readonly record?: boolean }): Promise<void>;
   };
+  /** Server-side recordings (organizers): the newest, with links valid DOWNLOAD_LINK_SECONDS. Absent without a recorder. */
+  readonly recordings?: { list(): Promise<RecordingView[]> };
   /** The meetup schedules (organizers add and remove them on the page). */
   readonly schedules: {
     list(): Promise<MeetupSchedule[]>;
@@ -352,11 +370,23 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
     case 'POST /api/stop': {
       const s = await stateChange(request, deps, 'only organizers start and stop the server');
       if ('status' in s) return s;
-      if (key === 'POST /api/start' && !(await deps.rateLimit('start', deps.now()))) {
+      const start = key === 'POST /api/start';
+      const record = start && parseBody(request.body)?.record === true;
+      if (record && !deps.recordings) {
+        return problem(400, 'recording is off on this server: the config needs "recording": { "enabled": true }');
+      }
+      if (start && !(await deps.rateLimit('start', deps.now()))) {
         return problem(429, 'a start was asked for less than a minute ago; the page shows its progress');
       }
-      await deps.control.dispatch(key === 'POST /api/start' ? 'running' : 'stopped', actorOf(s));
-      return json(202, { accepted: key === 'POST /api/start' ? 'start' : 'stop' });
+      await deps.control.dispatch(start ? 'running' : 'stopped', actorOf(s), record ? { record: true } : {});
+      return json(202, { accepted: start ? 'start' : 'stop', ...(record ? { record: true } : {}) });
+    }
+    case 'GET /api/recordings': {
+      const s = await session(request, deps);
+      if ('status' in s) return s;
+      if (s.role !== 'organizer') return problem(403, 'only organizers see the recordings');
+      if (!deps.recordings) return json(200, { recordings: [] });
+      return json(200, { recordings: await deps.recordings.list() });
     }
     case 'POST /api/schedules':
     case 'POST /api/schedules/remove': {

@@ -22,6 +22,21 @@ const api = (path, body) =>
     body: JSON.stringify(body),
   });
 let startedAt = 0;
+let recordingsAt = 0;
+async function loadRecordings() {
+  const response = await api('/api/recordings');
+  if (!response.ok) return;
+  const { recordings } = await response.json();
+  show('recordings-wrap', recordings.length > 0);
+  $('recordings').replaceChildren(...recordings.map((r) => {
+    const item = document.createElement('li');
+    const link = document.createElement('a');
+    link.href = r.url;
+    link.textContent = r.day + ' ' + r.room + (r.start ? ' ' + r.start.slice(11, 16) + ' UTC' : '');
+    item.append(link, ' (' + Math.max(1, Math.round(r.sizeBytes / 1048576)) + ' MB)');
+    return item;
+  }));
+}
 function show(id, visible) { $(id).hidden = !visible; }
 function say(text) { $('message').textContent = text; }
 async function refresh() {
@@ -47,6 +62,10 @@ async function refresh() {
     $('bar').value = Math.min(seconds, 90);
   } else startedAt = 0;
   $('people').textContent = status.participants === undefined ? '' : status.participants + ' in the call';
+  const recorder = organizer && status.recorder !== undefined;
+  show('record-wrap', recorder);
+  $('recorder').textContent = recorder ? 'Recorder: ' + status.recorder + '.' : '';
+  if (recorder && Date.now() - recordingsAt > 30000) { recordingsAt = Date.now(); loadRecordings(); }
   $('next').textContent = status.nextMeetup
     ? 'Next meetup: ' + new Date(status.nextMeetup.at).toLocaleString() + ' (' + status.nextMeetup.name + ')'
     : '';
@@ -78,7 +97,7 @@ async function refresh() {
 }
 async function act(path, confirmText) {
   if (confirmText && !window.confirm(confirmText)) return;
-  const response = await api(path, {});
+  const response = await api(path, path.endsWith('start') && $('record').checked ? { record: true } : {});
   const body = await response.json();
   say(response.ok ? (path.endsWith('start') ? 'Starting: this takes about a minute and a half.' : 'Stopping.') : body.error);
   if (response.ok && path.endsWith('start')) startedAt = Date.now();
@@ -108,7 +127,7 @@ body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0
 h1{font-size:1.4rem}button{font-size:1rem;padding:.6rem 1.2rem;margin:.3rem .3rem .3rem 0;border-radius:.4rem;border:1px solid #555;background:#fff}
 button:disabled{opacity:.4}#start{background:#0a7d32;color:#fff}#stop{background:#a11;color:#fff}
 #phase{font-weight:bold}#phase[data-phase=READY]{color:#0a7d32}#phase[data-phase=FAILED]{color:#a11}
-progress{width:100%}input{font-size:1rem;padding:.5rem;width:12rem}h2{font-size:1.1rem}#history{padding-left:1.2rem;font-size:.9rem}
+progress{width:100%}input{font-size:1rem;padding:.5rem;width:12rem}input[type=checkbox]{width:auto}h2{font-size:1.1rem}#history{padding-left:1.2rem;font-size:.9rem}
 `;
 
 /** The Content-Security-Policy that allows exactly this page's inline script and styles, and the group's logo. */
@@ -157,7 +176,9 @@ ${brandHeading(host, branding)}
 <section id="signed" hidden>
 <p>The meeting server is <span id="phase">…</span>. <span id="people"></span></p>
 <div id="progress" hidden><progress id="bar" max="90" value="0"></progress><p>Starting… <span id="elapsed">0:00</span></p></div>
-<div id="organizer" hidden><button id="start" type="button">Start</button><button id="stop" type="button">Stop</button>
+<div id="organizer" hidden><button id="start" type="button">Start</button><label id="record-wrap" hidden><input id="record" type="checkbox"> Record</label> <button id="stop" type="button">Stop</button>
+<p id="recorder"></p>
+<div id="recordings-wrap" hidden><h2>Recordings</h2><p>Download links work for 15 minutes.</p><ul id="recordings"></ul></div>
 <h2>Meetups</h2><ul id="meetups"></ul>
 <p><label>Name <input id="meetup-name" placeholder="december-meetup" autocomplete="off"></label></p>
 <p><label>Starts <input id="meetup-at" type="datetime-local"></label> <label>Time zone <input id="tz" autocomplete="off"></label></p>

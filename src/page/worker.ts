@@ -7,6 +7,8 @@ export interface PageAction {
   readonly goal: 'running' | 'stopped';
   /** `page:<member e-mail>`: the event log names the person. */
   readonly actor: string;
+  /** A start with the recorder. */
+  readonly record?: boolean;
 }
 
 export const isPageAction = (event: unknown): event is PageAction =>
@@ -18,7 +20,15 @@ export const isPageAction = (event: unknown): event is PageAction =>
  */
 export async function runPageAction(deps: AutomationDeps, action: PageAction): Promise<{ outcome: string; detail?: string }> {
   try {
-    const result = await transition({ goal: action.goal, actor: action.actor, reason: 'organizer page' }, runtime(deps));
+    const result = await transition(
+      {
+        goal: action.goal,
+        actor: action.actor,
+        reason: 'organizer page',
+        ...(action.goal === 'running' && action.record ? { record: true } : {}),
+      },
+      runtime(deps),
+    );
     deps.log({ message: 'page action', goal: action.goal, actor: action.actor, outcome: result.outcome, to: result.to });
     return { outcome: result.outcome };
   } catch (error) {

@@ -221,3 +221,27 @@ describe('the control plane and the recorder (iam-simulate)', () => {
     ).toBe('ImplicitlyDenied');
   });
 });
+
+describe("the organizer page's recordings (iam-simulate)", () => {
+  const page = resource(json, 'AWS::IAM::Role', 'OrganizerPageFunctionServiceRole').id;
+  const bucket = arnOf(json, resource(json, 'AWS::S3::Bucket').id, 'Arn');
+  const decideAs = (action: string, res: string, context?: Record<string, string>) =>
+    decide(policiesOfRole(json, page), action, res, context);
+
+  it('lists the recordings prefix and reads (signs links for) the recordings, and nothing else', async () => {
+    expect(await decideAs('s3:ListBucket', bucket, { 's3:prefix': 'recordings/' })).toBe('Allowed');
+    expect(await decideAs('s3:ListBucket', bucket, { 's3:prefix': 'other/' })).toBe('ImplicitlyDenied');
+    expect(await decideAs('s3:GetObject', `${bucket}/recordings/2026-12-03/weekly/a.mp4`)).toBe('Allowed');
+    expect(await decideAs('s3:GetObject', `${bucket}/other/a.txt`)).toBe('ImplicitlyDenied');
+    for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion']) {
+      expect(await decideAs(action, `${bucket}/recordings/2026-12-03/weekly/a.mp4`), action).toBe('ImplicitlyDenied');
+    }
+  });
+
+  it('tells the page function that there are recordings to show', () => {
+    const variables = (
+      resource(json, 'AWS::Lambda::Function', 'OrganizerPageFunction').props.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(variables.RECORDINGS).toBe('on');
+  });
+});

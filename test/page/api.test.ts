@@ -28,13 +28,14 @@ beforeAll(async () => {
 
 function world() {
   const clock = new VirtualClock();
-  const sim = new SimAws(clock, { ingress: 'direct' });
+  const sim = new SimAws(clock, { ingress: 'direct', recorder: true });
   const running: Array<Promise<unknown>> = [];
   let lastStart = Number.NEGATIVE_INFINITY;
   let randoms = 0;
   const codes = new Map<string, string>();
   const exchanged: Array<{ code: string; verifier: string; redirectUri: string }> = [];
   const rt = { ports: sim.ports, clock, host: 'meet.ne3d.org', pollMs: 5000, onProgress: () => {} };
+  const dispatched: Array<{ goal: string; actor: string; record?: boolean }> = [];
   const deps: PageDeps = {
     origin: ORIGIN,
     verify,
@@ -55,8 +56,9 @@ function world() {
             : {}),
         };
       },
-      dispatch: async (goal, actor) => {
-        running.push(transition({ goal, actor, reason: 'organizer page' }, rt));
+      dispatch: async (goal, actor, options) => {
+        dispatched.push({ goal, actor, ...(options?.record ? { record: true } : {}) });
+        running.push(transition({ goal, actor, reason: 'organizer page', ...(options?.record ? { record: true } : {}) }, rt));
       },
     },
     schedules: simSchedules(sim),
@@ -80,7 +82,7 @@ function world() {
     host: 'meet.ne3d.org',
     now: () => clock.now(),
   };
-  return { sim, clock, deps, codes, exchanged, settle: () => Promise.all(running.splice(0)) };
+  return { sim, clock, deps, codes, exchanged, dispatched, settle: () => Promise.all(running.splice(0)) };
 }
 
 const request = (
@@ -102,6 +104,49 @@ const request = (
 const fromPage = { origin: ORIGIN, csrf: true };
 
 describe('the organizer page API', () => {
+  it('starts with the recorder when asked and the server has one; refuses it (and spends no start) when it has none', async () => {
+    const w = world();
+    const token = await sign({ sub: 'u1', email: 'ana@ne3d.org', 'cognito:groups': ['organizers', 'members'] });
+    const refused = await handlePage(request('POST', '/api/start', { token, ...fromPage, body: '{"record":true}' }), w.deps);
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body).error).toContain('"recording": { "enabled": true }');
+    expect(w.dispatched).toEqual([]);
+    const recordings = { list: async () => [] };
+    const started = await handlePage(request('POST', '/api/start', { token, ...fromPage, body: '{"record":true}' }), {
+      ...w.deps,
+      recordings,
+    });
+    expect(started.status).toBe(202);
+    expect(JSON.parse(started.body)).toEqual({ accepted: 'start', record: true });
+    expect(w.dispatched).toEqual([{ goal: 'running', actor: 'page:ana@ne3d.org', record: true }]);
+  });
+
+  it('lists recordings with download links for organizers only', async () => {
+    const w = world();
+    const list = [
+      {
+        day: '2026-12-03',
+        room: 'weekly',
+        file: 'weekly_2026-12-03-18-00-05.mp4',
+        sizeBytes: 5,
+        url: 'https://s3.example/x?X-Amz-Expires=900',
+      },
+    ];
+    const deps = { ...w.deps, recordings: { list: async () => list } };
+    expect((await handlePage(request('GET', '/api/recordings'), deps)).status).toBe(401);
+    const member = await sign({ sub: 'u2', email: 'bo@ne3d.org', 'cognito:groups': ['members'] });
+    expect((await handlePage(request('GET', '/api/recordings', { token: member }), deps)).status).toBe(403);
+    const organizer = await sign({ sub: 'u1', email: 'ana@ne3d.org', 'cognito:groups': ['organizers', 'members'] });
+    const answer = await handlePage(request('GET', '/api/recordings', { token: organizer }), deps);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({ recordings: list });
+    expect(answer.headers['cache-control']).toBe('no-store');
+    // Without a recorder there is nothing to list.
+    expect(JSON.parse((await handlePage(request('GET', '/api/recordings', { token: organizer }), w.deps)).body)).toEqual({
+      recordings: [],
+    });
+  });
+
   it("serves the page in the group's branding, its style and logo allowed by the CSP and nothing more", async () => {
     const w = world();
     const plain = await handlePage(request('GET', '/'), w.deps);

@@ -43,6 +43,8 @@ let browser: Browser;
 let origin = '';
 const clock = new VirtualClock();
 const sim = new SimAws(clock, { ingress: 'direct' });
+/** Starts asked for with the Record box ticked. */
+let startsWithRecord = 0;
 /** The ID token the fake managed login hands out next (who "signs in"). */
 let signingInAs = '';
 
@@ -67,12 +69,29 @@ beforeAll(async () => {
             ? {
                 history: [{ at: '2026-11-25T18:00:00.000Z', actor: 'page:ana@ne3d.org', goal: 'running', outcome: 'done' }],
                 monthToDate: { costUsd: 3.5, budgetUsd: 30 },
+                recorder: 'ready',
               }
             : {}),
         };
       },
       // The browser test drives time itself: ask for the task, and let the test move the clock.
-      dispatch: async (goal) => sim.ports.service.setDesired('meet-cluster', 'meet-service', goal === 'running' ? 1 : 0),
+      dispatch: async (goal, _actor, options) => {
+        if (options?.record) startsWithRecord += 1;
+        await sim.ports.service.setDesired('meet-cluster', 'meet-service', goal === 'running' ? 1 : 0);
+      },
+    },
+    recordings: {
+      list: async () => [
+        {
+          day: '2026-11-25',
+          room: 'weekly',
+          file: 'weekly_2026-11-25-18-00-05.mp4',
+          sizeBytes: 734_003_200,
+          start: '2026-11-25T18:00:05Z',
+          durationSeconds: 5400,
+          url: `${origin}/download/weekly.mp4?X-Amz-Expires=900`,
+        },
+      ],
     },
     schedules: simSchedules(sim),
     rateLimit: async () => true,
@@ -190,9 +209,15 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
       await expect(page.locator('#next').textContent()).resolves.toContain('Next meetup:');
       await expect(page.locator('#cost').textContent()).resolves.toBe('This month so far: about $3.50 of the $30 budget.');
       await expect(page.locator('#history').textContent()).resolves.toContain('page:ana@ne3d.org asked for running (done)');
+      // With a recorder: the Record box, the recorder's state and the recordings with their links.
+      await expect(page.locator('#recorder').textContent()).resolves.toBe('Recorder: ready.');
+      await page.locator('#recordings a', { hasText: '2026-11-25 weekly 18:00 UTC' }).waitFor();
+      await expect(page.locator('#recordings a').getAttribute('href')).resolves.toContain('X-Amz-Expires=900');
       await page.screenshot({ path: path.join(SHOTS, `stopped-${size}.png`) });
+      if (size === 'desktop') await page.getByLabel('Record').check();
       await page.getByRole('button', { name: 'Start' }).click();
       await page.locator('#phase', { hasText: 'STARTING' }).waitFor();
+      expect(startsWithRecord).toBe(1);
       await expect(page.locator('#progress').isVisible()).resolves.toBe(true);
       await page.screenshot({ path: path.join(SHOTS, `starting-${size}.png`) });
       // Minutes later in the simulated AWS: the task is healthy and the host record in sync.

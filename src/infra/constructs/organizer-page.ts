@@ -6,14 +6,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { Branding } from '../../branding/jitsi-branding.js';
 import { BRANDING_ENV } from '../../branding/page-branding.js';
 import { PAGE_ENV } from '../../lambda/organizer-page.js';
+import { RECORDINGS_PREFIX } from '../../recording/recorder.js';
 import type { Automation } from './automation.js';
 import { projectFunction } from './function.js';
 import type { Members } from './members.js';
+import { logicalId } from './nag.js';
 import { grantScheduleReads, grantScheduleWrites, pageApi } from './page-api.js';
 
 export interface OrganizerPageProps {
@@ -34,6 +37,8 @@ export interface OrganizerPageProps {
   };
   /** The group's branding (name, logo, colours, welcome line) on the page. */
   readonly branding?: Branding;
+  /** With a recorder: organizers list the recordings and download them through short-lived links. */
+  readonly recordings?: s3.IBucket;
 }
 
 /** The state table row the page's start rate limit writes. */
@@ -69,8 +74,10 @@ export class OrganizerPage extends Construct {
         [PAGE_ENV.stateTable]: props.stateTable.tableName,
         [PAGE_ENV.costModel]: JSON.stringify(props.costModel),
         ...(props.branding ? { [BRANDING_ENV]: JSON.stringify(props.branding) } : {}),
+        ...(props.recordings ? { [PAGE_ENV.recordings]: 'on' } : {}),
       },
     });
+    if (props.recordings) grantRecordingsRead(this.function, props.recordings);
     props.automation.grantControl(this.function);
     for (const statement of [
       new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.tokenSecret.secretArn] }),
@@ -126,4 +133,25 @@ export class OrganizerPage extends Construct {
       comment: 'Organizer page',
     });
   }
+}
+
+/**
+ * List the recordings prefix and read (and so sign download links for) what is under it: no write,
+ * no delete, nothing outside the prefix.
+ */
+function grantRecordingsRead(fn: NodejsFunction, bucket: s3.IBucket): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${RECORDINGS_PREFIX}*`] } },
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${RECORDINGS_PREFIX}*`)] }),
+  );
+  Validations.of(fn).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${logicalId(bucket)}.Arn>/${RECORDINGS_PREFIX}*]`,
+    reason: 'Organizers download any recording; reading is limited to the recordings prefix (and listing to it by s3:prefix).',
+  });
 }
