@@ -1,4 +1,4 @@
-import { IDLE_TIERS } from '../cost/model.js';
+import { IDLE_TIERS, RECORDER_VOLUME_GB } from '../cost/model.js';
 import type { ModeSummary, PlanReport } from '../plan/report.js';
 import { type Output, table, usd, wrap } from './output.js';
 
@@ -90,6 +90,12 @@ export function renderPlan(report: PlanReport, out: Output): void {
     );
     out.paragraph(
       `Idle per hour: stopped ${usd(cost.idleHourUsd.stopped, 4)} (load balancer and its addresses), powered down ${usd(cost.idleHourUsd['powered-down'], 4)}. Running per hour: ${usd(cost.runningHourUsd, 4)} with ${cost.assumptions.averageParticipants} people. Destroyed (recordings kept): ${usd(cost.destroyedMonthlyUsd)}/month.`,
+    );
+  }
+  if (report.recording) {
+    const r = report.recording;
+    out.paragraph(
+      `Recording (${r.instanceType}): ${r.hourUsd !== undefined ? `a recorded hour adds ${usd(r.hourUsd, 4)}` : 'the instance type has no listed price'} (instance, ${RECORDER_VOLUME_GB} GB volume, public IPv4), nothing while nobody records. The recorder is ready about ${Math.round(r.start.seconds / 60)} min after the meeting (model: ${r.start.range[0]}-${r.start.range[1]} s, not measured yet); a recording lasts at most ${r.maxHours} h.`,
     );
   }
   out.line();

@@ -163,7 +163,10 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     .command('logs')
     .description('container logs')
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
-    .option('--container <name>', 'only this container: web, prosody, jicofo, jvb or stats')
+    .option(
+      '--container <name>',
+      "only this container: web, prosody, jicofo, jvb, stats, tls, or the recorder's jibri and recorder-status",
+    )
     .option('--since <duration>', 'how far back: 30s, 10m, 2h, 1d', '10m')
     .action(async (options: { follow?: boolean; container?: string; since?: string }, command: Command) => {
       exitCode = await (await inspect()).logs(contextFor(command), options);

@@ -165,6 +165,8 @@ export interface TransitionEvent {
   readonly detail?: string;
   /** Minutes a task ran that this transition ended (for the cost report). */
   readonly runningMinutes?: number;
+  /** Minutes a recorder task ran that this transition ended (for the cost report). */
+  readonly recorderMinutes?: number;
   /** When the task this transition started began running (epoch ms), for month-to-date accounting. */
   readonly taskStartedAt?: number;
 }

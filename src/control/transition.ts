@@ -5,7 +5,7 @@ import { knownParticipants } from './participants.js';
 import { type Phase, phase } from './phase.js';
 import { type Goal, PlanError, plan, type Step } from './plan.js';
 import type { TransitionEvent } from './ports.js';
-import { type LockLease, recordingNow, type Snapshot } from './snapshot.js';
+import { type LockLease, recordingNow, type Snapshot, type TaskSnapshot } from './snapshot.js';
 
 /** What an automatic actor decides on the snapshot taken under the lock. */
 export type Precondition = (
@@ -69,8 +69,12 @@ const stoppingGoals: readonly Goal[] = ['stopped', 'powered-down', 'destroyed'];
 
 /** Minutes tasks ran that stopped since `since` (for the cost report). */
 export function runningMinutesEnded(snapshot: Snapshot | undefined, since: number): number {
-  if (!snapshot) return 0;
-  const ms = snapshot.tasks
+  return snapshot ? minutesEnded(snapshot.tasks, since) : 0;
+}
+
+/** Minutes the given tasks ran that stopped since `since`, to a tenth. */
+export function minutesEnded(tasks: readonly TaskSnapshot[], since: number): number {
+  const ms = tasks
     .filter((t) => t.lastStatus === 'STOPPED' && (t.stoppedAt ?? 0) >= since && t.startedAt !== undefined)
     .reduce((sum, t) => sum + ((t.stoppedAt ?? 0) - (t.startedAt ?? 0)), 0);
   return Math.round(ms / 6000) / 10;
@@ -242,6 +246,7 @@ async function underLock(
   const to = request.goal === 'destroyed' && result.ok ? 'ABSENT' : phaseOf(after);
   const startedTask = after?.tasks.find((t) => t.lastStatus === 'RUNNING' && t.startedAt !== undefined);
   const minutes = runningMinutesEnded(after, startedAt);
+  const recorderMinutes = after ? minutesEnded(after.recorder?.tasks ?? [], startedAt) : 0;
   const entry: Entry = {
     from,
     to,
@@ -250,6 +255,7 @@ async function underLock(
       ? { detail: result.error.message + (result.compensated === false ? ' (the task could NOT be stopped)' : '') }
       : {}),
     ...(minutes > 0 ? { runningMinutes: minutes } : {}),
+    ...(recorderMinutes > 0 ? { recorderMinutes } : {}),
     ...(request.goal === 'running' && result.ok && startedTask?.startedAt ? { taskStartedAt: startedTask.startedAt } : {}),
   };
   let logged = true;

@@ -56,6 +56,8 @@ export interface CostInput {
   readonly size: SizePreset;
   readonly sizeName: string;
   readonly architecture: 'arm64' | 'x86_64';
+  /** Server-side recording: the recorder's instance type (billed only while it records). */
+  readonly recorder?: { readonly instanceType: string };
   readonly assumptions?: Assumptions;
   readonly prices?: Prices;
 }
@@ -63,7 +65,7 @@ export interface CostInput {
 /** One priced line: what it is, when it bills, and its rate. */
 export interface RateLine {
   readonly item: string;
-  readonly billed: 'per running hour' | 'per idle hour (stopped)' | 'per month' | 'per request';
+  readonly billed: 'per running hour' | 'per recording hour' | 'per idle hour (stopped)' | 'per month' | 'per request';
   readonly usd: number;
   readonly note: string;
 }
@@ -93,6 +95,11 @@ export interface CostEstimate {
   readonly rates: readonly RateLine[];
   /** Cost per running hour (task, its address, load balancer, its addresses, NLCU, egress after the free tier, logs). */
   readonly runningHourUsd: number;
+  /**
+   * With a recorder: what one more hour with the recorder costs (instance, its volume, its address),
+   * on top of the running hour; undefined when there is no recorder or its type has no listed price.
+   */
+  readonly recordingHourUsd?: number;
   /** Cost per idle hour in each tier. */
   readonly idleHourUsd: Record<IdleTier, number>;
   /** Fixed monthly cost (any tier but destroyed). */
@@ -106,6 +113,9 @@ export interface CostEstimate {
 }
 
 const round = (usd: number) => Math.round(usd * 100) / 100;
+
+/** The recorder instance's root volume (GB); src/infra/constructs/recorder.ts creates it. */
+export const RECORDER_VOLUME_GB = 40;
 
 /** The monthly cost model. Pure: no AWS calls, prices from the dated table. */
 export function estimateCost(input: CostInput): CostEstimate {
@@ -203,6 +213,22 @@ export function estimateCost(input: CostInput): CostEstimate {
       note: `$${prices.httpApiRequestsPerMillion} per million requests (pennies a month for a community); the functions run within the Lambda free tier`,
     },
   ];
+  const recorderInstanceHour = input.recorder ? prices.ec2Hour[input.recorder.instanceType] : undefined;
+  const recorderExtras = prices.publicIpv4Hour + (RECORDER_VOLUME_GB * prices.ebsGp3GbMonth) / HOURS_PER_MONTH;
+  const recordingHour = recorderInstanceHour !== undefined ? recorderInstanceHour + recorderExtras : undefined;
+  const recorderRates: RateLine[] = input.recorder
+    ? [
+        {
+          item: `Recorder (${input.recorder.instanceType}, ${RECORDER_VOLUME_GB} GB gp3, public IPv4)`,
+          billed: 'per recording hour',
+          usd: recordingHour ?? 0,
+          note:
+            recorderInstanceHour !== undefined
+              ? `$${recorderInstanceHour}/h instance + $${prices.publicIpv4Hour}/h address + ${RECORDER_VOLUME_GB} GB × $${prices.ebsGp3GbMonth}/GB-month, only while the recorder exists (0 instances otherwise)`
+              : `price unknown for ${input.recorder.instanceType}: see the EC2 on-demand price page; plus $${prices.publicIpv4Hour}/h address and the volume`,
+        },
+      ]
+    : [];
   const rates: RateLine[] = [
     {
       item: `Fargate task (${input.sizeName}: ${input.size.vcpu} vCPU, ${memoryGb} GB, ${input.architecture})`,
@@ -212,6 +238,7 @@ export function estimateCost(input: CostInput): CostEstimate {
     },
     { item: 'Task public IPv4 address', billed: 'per running hour', usd: taskIpHour, note: `$${prices.publicIpv4Hour}/h` },
     ...(balanced ? loadBalancerRates.slice(0, 1) : []),
+    ...recorderRates,
     {
       item: 'Internet egress (video to participants)',
       billed: 'per running hour',
@@ -296,6 +323,7 @@ export function estimateCost(input: CostInput): CostEstimate {
     assumptions: a,
     rates,
     runningHourUsd: runningHour + egressGbPerHour * prices.dataTransferOut.gb,
+    ...(recordingHour !== undefined ? { recordingHourUsd: recordingHour } : {}),
     idleHourUsd,
     fixedMonthlyUsd: round(fixedMonthly),
     destroyedMonthlyUsd: round(fixed.recordings + fixed.zone),
@@ -311,9 +339,11 @@ export function estimateForConfig(config: {
   readonly architecture: 'arm64' | 'x86_64';
   readonly ingress: Ingress;
   readonly auth?: 'members' | 'open';
+  readonly recording?: { readonly enabled: boolean; readonly instanceType: string };
 }): CostEstimate {
   return estimateCost({
     membersOnly: config.auth === 'members',
+    ...(config.recording?.enabled ? { recorder: { instanceType: config.recording.instanceType } } : {}),
     size: SIZE_PRESETS[config.size],
     sizeName: config.size,
     architecture: config.architecture,

@@ -1,5 +1,6 @@
 import type { Phase } from '../control/phase.js';
 import type { TransitionEvent } from '../control/ports.js';
+import type { Snapshot } from '../control/snapshot.js';
 import type { CostEstimate } from './model.js';
 
 export interface MonthToDate {
@@ -11,6 +12,8 @@ export interface MonthToDate {
   readonly stoppedHours: number;
   /** Hours powered down. */
   readonly poweredDownHours: number;
+  /** Hours a recorder ran this month (ended runs plus the one in progress). */
+  readonly recorderHours: number;
   /** Estimated cost so far: list prices, the plan's usage assumptions, fixed costs pro rata. */
   readonly costUsd: number;
 }
@@ -29,7 +32,7 @@ const poweredDown = (phase: string) => phase === 'POWERED_DOWN' || phase === 'AB
  */
 export function monthToDate(
   events: readonly TransitionEvent[],
-  current: { phase: Phase | 'ABSENT'; runningSince?: number },
+  current: { phase: Phase | 'ABSENT'; runningSince?: number; recorderSince?: number },
   now: number,
   estimate: CostEstimate,
 ): MonthToDate {
@@ -38,6 +41,9 @@ export function monthToDate(
   const endedMinutes = inMonth.reduce((sum, e) => sum + (e.runningMinutes ?? 0), 0);
   const liveHours = current.runningSince !== undefined ? (now - Math.max(current.runningSince, since)) / 3_600_000 : 0;
   const runningHours = endedMinutes / 60 + liveHours;
+  const recorderMinutes = inMonth.reduce((sum, e) => sum + (e.recorderMinutes ?? 0), 0);
+  const recorderLive = current.recorderSince !== undefined ? (now - Math.max(current.recorderSince, since)) / 3_600_000 : 0;
+  const recorderHours = recorderMinutes / 60 + recorderLive;
 
   // Walk the stretches between transitions; before the first event the platform was where it came from.
   let downMs = 0;
@@ -54,13 +60,28 @@ export function monthToDate(
   const stoppedHours = Math.max(0, totalHours - poweredDownHours - runningHours);
 
   const fixedShare = estimate.fixedMonthlyUsd * (totalHours / estimate.hoursPerMonth);
-  const costUsd = fixedShare + runningHours * estimate.runningHourUsd + stoppedHours * estimate.idleHourUsd.stopped;
+  const costUsd =
+    fixedShare +
+    runningHours * estimate.runningHourUsd +
+    stoppedHours * estimate.idleHourUsd.stopped +
+    recorderHours * (estimate.recordingHourUsd ?? 0);
   const round = (x: number) => Math.round(x * 100) / 100;
   return {
     since,
     runningHours: round(runningHours),
     stoppedHours: round(stoppedHours),
     poweredDownHours: round(poweredDownHours),
+    recorderHours: round(recorderHours),
     costUsd: round(costUsd),
+  };
+}
+
+/** When the meeting task and the recorder task running now began (for the run in progress). */
+export function liveSince(snapshot: Snapshot): { runningSince?: number; recorderSince?: number } {
+  const running = snapshot.tasks.find((t) => t.lastStatus === 'RUNNING' && t.startedAt !== undefined);
+  const recorder = snapshot.recorder?.tasks.find((t) => t.lastStatus === 'RUNNING' && t.startedAt !== undefined);
+  return {
+    ...(running?.startedAt ? { runningSince: running.startedAt } : {}),
+    ...(recorder?.startedAt ? { recorderSince: recorder.startedAt } : {}),
   };
 }

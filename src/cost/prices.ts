@@ -24,6 +24,25 @@ export const PRICES = {
   cloudWatchLogs: { ingestGb: 0.5, storageGbMonth: 0.03 },
   /** Standard-resolution alarm per month; custom metric per month (billed pro rata for the hours it gets data). */
   cloudWatch: { alarmMonth: 0.1, metricMonth: 0.3 },
+  /**
+   * EC2 on-demand Linux per hour, for the recorder's x86_64 types (4 vCPU / 8 GiB and up). A type not
+   * listed is shown as "price unknown" in the plan.
+   */
+  ec2Hour: {
+    'c5.xlarge': 0.17,
+    'c5.2xlarge': 0.34,
+    'c6a.xlarge': 0.153,
+    'c6a.2xlarge': 0.306,
+    'c6i.xlarge': 0.17,
+    'c6i.2xlarge': 0.34,
+    'c7i.xlarge': 0.1785,
+    'c7a.xlarge': 0.20527,
+    'm5.xlarge': 0.192,
+    'm6a.xlarge': 0.1728,
+    'm6i.xlarge': 0.192,
+  } as Readonly<Record<string, number>>,
+  /** EBS gp3 per GB-month (the recorder's root volume exists only while its instance does). */
+  ebsGp3GbMonth: 0.08,
   /** Lambda on arm64: GB-seconds and requests beyond the free tier (400,000 GB-s and 1 M requests a month). */
   lambda: { armGbSecond: 0.0000133334, requestsPerMillion: 0.2, freeGbSecondsMonth: 400_000, freeRequestsMonth: 1_000_000 },
 } as const;

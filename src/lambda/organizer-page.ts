@@ -12,7 +12,7 @@ import { OUTPUT_NAMES } from '../control/outputs.js';
 import { type Phase, phase } from '../control/phase.js';
 import { recorderState, type Snapshot } from '../control/snapshot.js';
 import { estimateForConfig } from '../cost/model.js';
-import { monthStart, monthToDate } from '../cost/month-to-date.js';
+import { liveSince, monthStart, monthToDate } from '../cost/month-to-date.js';
 import { DOWNLOAD_LINK_SECONDS, handlePage, type PageDeps, type RecordingView } from '../page/api.js';
 import { isPageAction, type PageAction, runPageAction } from '../page/worker.js';
 import { parseMetadata, recordingsFrom } from '../recording/catalog.js';
@@ -91,13 +91,7 @@ function buildPageDeps(): PageDeps {
   /** What organizers see beyond the status: recent starts and stops, and the month's cost so far. */
   const organizerView = async (current: Phase, snapshot: Snapshot, now: number) => {
     const events = await base.ports.state.events(Math.min(now - 14 * 86_400_000, monthStart(now)));
-    const running = snapshot.tasks.find((t) => t.lastStatus === 'RUNNING' && t.startedAt !== undefined);
-    const month = monthToDate(
-      events,
-      { phase: current, ...(running?.startedAt ? { runningSince: running.startedAt } : {}) },
-      now,
-      estimate,
-    );
+    const month = monthToDate(events, { phase: current, ...liveSince(snapshot) }, now, estimate);
     return {
       history: events
         .slice(-10)

@@ -16,6 +16,7 @@ export type Purpose =
   | 'Automation and control plane'
   | 'Direct ingress (TLS, DNS)'
   | 'Members and organizer page'
+  | 'Recorder (EC2 at 0 between recordings)'
   | 'Deploy-time helpers';
 
 /** Purpose of each resource type, in the order `plan` prints them. */
@@ -37,6 +38,7 @@ const PURPOSE_BY_TYPE: ReadonlyArray<readonly [RegExp, Purpose]> = [
   ],
   [/^AWS::Cognito::/, 'Members and organizer page'],
   [/^AWS::ApiGatewayV2::/, 'Direct ingress (TLS, DNS)'],
+  [/^AWS::(AutoScaling::.*|EC2::LaunchTemplate)$/, 'Recorder (EC2 at 0 between recordings)'],
   [/^(AWS::Lambda::.*|Custom::.*|AWS::CloudFormation::CustomResource)$/, 'Deploy-time helpers'],
 ];
 export const PURPOSES: readonly Purpose[] = [...new Set(PURPOSE_BY_TYPE.map(([, purpose]) => purpose))];
@@ -58,6 +60,7 @@ const PURPOSE_BY_CONSTRUCT: ReadonlyArray<readonly [RegExp, Purpose]> = [
   [/^Automation/, 'Automation and control plane'],
   [/^(TaskCertificate|TaskDns|Asleep)/, 'Direct ingress (TLS, DNS)'],
   [/^(Members|OrganizerPage|JitsiAuth)/, 'Members and organizer page'],
+  [/^Recorder/, 'Recorder (EC2 at 0 between recordings)'],
 ];
 
 export function purposeOf(type: string, logicalId = ''): Purpose {

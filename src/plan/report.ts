@@ -5,7 +5,7 @@ import type { Ingress } from '../control/snapshot.js';
 import { type CostEstimate, estimateForConfig } from '../cost/model.js';
 import { HTTP_PORT, HTTPS_PORT, JVB_MEDIA_PORT } from '../infra/constructs/ports.js';
 import { countByType, inventory, type Purpose, type TemplateLike } from './inventory.js';
-import { modelledStartSeconds, type StartStage, startStages } from './start-time.js';
+import { modelledRecorderSeconds, modelledStartSeconds, recorderStages, type StartStage, startStages } from './start-time.js';
 
 const media = {
   address: "the task's public IPv4 address (changes with every start)",
@@ -112,6 +112,19 @@ export interface PlanReport {
     purpose: string;
   }>;
   readonly cost: CostEstimate;
+  /** Server-side recording, when the config turns it on: what a recorded hour adds and when the recorder is ready. */
+  readonly recording?: {
+    readonly instanceType: string;
+    readonly maxHours: number;
+    /** Undefined when the instance type has no listed price. */
+    readonly hourUsd?: number;
+    readonly start: {
+      readonly seconds: number;
+      readonly range: readonly [number, number];
+      readonly stages: readonly StartStage[];
+      readonly measured: false;
+    };
+  };
 }
 
 /**
@@ -167,5 +180,17 @@ export function buildPlanReport(config: MeetConfig, template: TemplateLike, othe
     endpoints:
       config.ingress === 'direct' ? directEndpoints(config.domain, webPort) : loadBalancerEndpoints(config.domain, webPort),
     cost: estimateForConfig(config),
+    ...(config.recording.enabled ? { recording: recordingSummary(config) } : {}),
+  };
+}
+
+function recordingSummary(config: MeetConfig): NonNullable<PlanReport['recording']> {
+  const hour = estimateForConfig(config).recordingHourUsd;
+  const modelled = modelledRecorderSeconds();
+  return {
+    instanceType: config.recording.instanceType,
+    maxHours: config.recording.maxHours,
+    ...(hour !== undefined ? { hourUsd: hour } : {}),
+    start: { seconds: modelled.seconds, range: modelled.range, stages: recorderStages(), measured: false },
   };
 }

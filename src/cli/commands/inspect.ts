@@ -1,5 +1,6 @@
 import { ALERT_BEFORE_DAYS } from '../../certs/certificate.js';
 import { logGroupsFrom } from '../../control/observe.js';
+import { OUTPUT_NAMES } from '../../control/outputs.js';
 import { type Phase, phase, stackBroken, stackBusy } from '../../control/phase.js';
 import type { TransitionEvent } from '../../control/ports.js';
 import {
@@ -12,8 +13,9 @@ import {
   type Snapshot,
 } from '../../control/snapshot.js';
 import { estimateForConfig } from '../../cost/model.js';
-import { type MonthToDate, monthStart, monthToDate } from '../../cost/month-to-date.js';
+import { liveSince, type MonthToDate, monthStart, monthToDate } from '../../cost/month-to-date.js';
 import { ExitCode, MeetError } from '../../errors.js';
+import { RECORDER_CONTAINERS } from '../../recording/recorder.js';
 import type { Context } from '../context.js';
 import { table, usd } from '../output.js';
 import { openSession, type Session } from '../session.js';
@@ -66,13 +68,7 @@ async function monthFor(
 ): Promise<MonthToDate> {
   const now = session.clock.now();
   const events = await session.guard('reading the event log', () => session.ports.state.events(monthStart(now)));
-  const running = snapshot.tasks.find((t) => t.lastStatus === 'RUNNING' && t.startedAt !== undefined);
-  return monthToDate(
-    events,
-    { phase: phase(snapshot), ...(running?.startedAt ? { runningSince: running.startedAt } : {}) },
-    now,
-    estimate,
-  );
+  return monthToDate(events, { phase: phase(snapshot), ...liveSince(snapshot) }, now, estimate);
 }
 
 async function statusJson(session: Session): Promise<{ json: StatusJson; snapshot: Snapshot }> {
@@ -387,6 +383,7 @@ export async function cost(ctx: Context): Promise<number> {
       monthToDate: month,
       budgetUsd: budget,
       runningHourUsd: estimate.runningHourUsd,
+      ...(estimate.recordingHourUsd !== undefined ? { recordingHourUsd: estimate.recordingHourUsd } : {}),
       idleHourUsd: estimate.idleHourUsd,
       pricesAsOf: estimate.pricesAsOf,
     });
@@ -403,6 +400,15 @@ export async function cost(ctx: Context): Promise<number> {
         ['running', String(month.runningHours), usd(estimate.runningHourUsd, 4)],
         ['stopped', String(month.stoppedHours), usd(estimate.idleHourUsd.stopped, 4)],
         ['powered down', String(month.poweredDownHours), usd(0, 4)],
+        ...(session.config.recording.enabled
+          ? [
+              [
+                'recorder (on top)',
+                String(month.recorderHours),
+                estimate.recordingHourUsd !== undefined ? usd(estimate.recordingHourUsd, 4) : 'unknown',
+              ],
+            ]
+          : []),
       ],
     ),
   );
@@ -413,8 +419,22 @@ export async function cost(ctx: Context): Promise<number> {
   return ExitCode.ok;
 }
 
-/** The containers `logs --container` accepts (the task's containers and the stats sidecar). */
-export const CONTAINER_NAMES = ['web', 'prosody', 'jicofo', 'jvb', 'stats'] as const;
+/**
+ * The containers `logs --container` accepts: the task's, its sidecars (tls in direct mode) and, with
+ * recording, the recorder's (one log group, one stream prefix per container).
+ */
+export const CONTAINER_NAMES = [
+  'web',
+  'prosody',
+  'jicofo',
+  'jvb',
+  'stats',
+  'tls',
+  RECORDER_CONTAINERS.jibri,
+  RECORDER_CONTAINERS.status,
+  RECORDER_CONTAINERS.files,
+] as const;
+const RECORDER_NAMES: readonly string[] = Object.values(RECORDER_CONTAINERS);
 
 /** `meetctl logs`: container logs, optionally followed. */
 export async function logs(ctx: Context, options: { follow?: boolean; container?: string; since?: string }): Promise<number> {
@@ -431,7 +451,11 @@ export async function logs(ctx: Context, options: { follow?: boolean; container?
   const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
   if (!stack)
     throw new MeetError(`stack ${session.config.stackName} does not exist.`, ExitCode.failed, 'Run `meetctl deploy` first.');
-  const groups = logGroupsFrom(stack.outputs);
+  const recorderGroup = stack.outputs[OUTPUT_NAMES.recorderLogGroup];
+  const groups: Record<string, string> = {
+    ...logGroupsFrom(stack.outputs),
+    ...(recorderGroup ? Object.fromEntries(RECORDER_NAMES.map((n) => [n, recorderGroup])) : {}),
+  };
   const names = options.container ? [options.container] : Object.keys(groups);
   for (const name of names) {
     if (!groups[name])
@@ -443,7 +467,12 @@ export async function logs(ctx: Context, options: { follow?: boolean; container?
   for (;;) {
     const batches = await session.guard('reading logs', () =>
       Promise.all(
-        names.map(async (name) => (await session.ports.logs.read(groups[name] as string, since)).map((l) => ({ ...l, name }))),
+        names.map(async (name) =>
+          (await session.ports.logs.read(groups[name] as string, since))
+            // The recorder's containers share one group: each keeps the lines of its own streams.
+            .filter((l) => !RECORDER_NAMES.includes(name) || l.stream.startsWith(`${name}/`))
+            .map((l) => ({ ...l, name })),
+        ),
       ),
     );
     const lines = batches

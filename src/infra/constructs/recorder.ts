@@ -8,6 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { JitsiRelease } from '../../config/release.js';
+import { RECORDER_VOLUME_GB } from '../../cost/model.js';
 import {
   FINALIZE_PATH,
   finalizeScript,
@@ -27,8 +28,8 @@ export const recorderRolePath = (stackName: string): string => `/meetctl/${stack
 
 /** Shared memory Jibri's Chrome needs: the image's shm-check refuses less than 2 GB. */
 export const RECORDER_SHM_MIB = 2048;
-/** The recorder instance's root volume: the image, and recordings until they are uploaded. */
-export const RECORDER_VOLUME_GIB = 40;
+/** The recorder instance's root volume: the image, and recordings until they are uploaded (the cost model's figure). */
+export const RECORDER_VOLUME_GIB = RECORDER_VOLUME_GB;
 /** Seconds ECS waits after SIGTERM before it kills Jibri (the EC2 launch type's maximum). */
 export const RECORDER_STOP_TIMEOUT_SECONDS = 120;
 
