@@ -52,9 +52,19 @@ describe('meetctl schedule', () => {
       { files, sim },
     );
     const list = await cli(['schedule', 'list'], { files, sim });
-    expect(list.stdout).toMatch(/ne3d-weekly +by cron "40 18 \? \* THU \*" +America\/New_York +20 min +90 min +ENABLED/);
+    expect(list.stdout).toMatch(/ne3d-weekly +by cron "40 18 \? \* THU \*" +America\/New_York +20 min +90 min +- +ENABLED/);
     const json = JSON.parse((await cli(['schedule', 'list', '--json'], { files, sim })).stdout);
     expect(json.schedules[0]).toMatchObject({ name: 'ne3d-weekly', oneOff: false });
+    expect(json.schedules[0].record).toBeUndefined();
+  });
+
+  it('adds a recorded meetup with --record: the list says so and the schedule carries it', async () => {
+    const sim = new SimAws(new VirtualClock());
+    const add = await cli(['schedule', 'add', 'recorded', '--cron', '0 19 ? * THU *', '--record'], { files, sim });
+    expect(add.code).toBe(ExitCode.ok);
+    expect(sim.schedules[0]?.schedule).toMatchObject({ name: 'recorded', record: true });
+    expect(sim.schedules[0]?.schedule.description).toContain('recorded');
+    expect((await cli(['schedule', 'list'], { files, sim })).stdout).toMatch(/recorded +by cron .* +yes +ENABLED/);
   });
 
   it('removes a schedule, and says so when there is none', async () => {
