@@ -194,3 +194,25 @@ console.log('');
 console.log(startLine(startHeader));
 console.log(startWidths.map((w) => '-'.repeat(w)).join('  '));
 for (const row of starts) console.log(startLine(row));
+
+// The recorder (server-side recording), in virtual time: from `start --record` on a stopped
+// platform until Jibri is IDLE, on the same model (src/plan/start-time.ts, RECORDER_TIMELINE).
+{
+  const { modelledRecorderSeconds } = await import(path.join(root, 'dist', 'src', 'plan', 'start-time.js'));
+  const clock = new VirtualClock();
+  const sim = new SimAws(clock, { ingress: 'direct', recorder: true });
+  const begin = clock.now();
+  const outcome = await transition(
+    { goal: 'running', record: true, actor: 'bench', reason: 'bench' },
+    { ports: sim.ports, clock, host: 'meet.ne3d.org', pollMs: 5000, onProgress: () => {} },
+  );
+  const total = Math.round((clock.now() - begin) / 1000);
+  const model = modelledRecorderSeconds();
+  const meeting = modelledStartSeconds('direct').seconds;
+  console.log('');
+  console.log('with the recorder (direct)          simulated  model after READY (range)');
+  console.log('-----------------------------------  ---------  -------------------------');
+  console.log(
+    `${'stopped -> READY and recorder IDLE'.padEnd(35)}  ${(outcome.outcome === 'done' ? `${total} s` : outcome.outcome).padEnd(9)}  ${meeting} + ${model.seconds} s (${model.range[0]}-${model.range[1]} s)`,
+  );
+}

@@ -47,3 +47,21 @@ describe('meetctl start --record / stop with the recorder', () => {
     expect(result.stderr).toContain('"recording": { "enabled": true }');
   });
 });
+
+describe('meetctl health with a recorder', () => {
+  it('skips an idle recorder, passes a ready one, and fails one left without a meeting', async () => {
+    const aws = sim();
+    const layer = async () =>
+      (
+        JSON.parse((await cli(['health', '--json'], { files, sim: aws })).stdout) as {
+          layers: Array<{ layer: string; status: string; detail: string }>;
+        }
+      ).layers.find((l) => l.layer === 'recorder');
+    expect(await layer()).toMatchObject({ status: 'skip' });
+    await cli(['start', '--record'], { files, sim: aws });
+    expect(await layer()).toMatchObject({ status: 'pass', detail: 'ready' });
+    await aws.ports.service.setDesired('meet-cluster', 'meet-service', 0);
+    (aws.clock as VirtualClock).t += 120_000;
+    expect(await layer()).toMatchObject({ status: 'fail', detail: 'ready without a meeting (its instance bills)' });
+  });
+});

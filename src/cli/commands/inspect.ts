@@ -235,6 +235,7 @@ export function healthLayers(snapshot: Snapshot): HealthLayer[] {
     else add('task', 'skip', 'no task is running (stopped)');
     const ways = snapshot.ingress === 'direct' ? ['host record'] : ['targets'];
     for (const name of [...ways, 'https', 'certificate', 'web-config', 'websocket']) add(name, 'skip', 'no task is running');
+    recorderLayer(snapshot, add);
     return layers;
   }
   if (task.lastStatus !== 'RUNNING') add('task', 'skip', `${task.lastStatus.toLowerCase()} (starting)`);
@@ -268,7 +269,27 @@ export function healthLayers(snapshot: Snapshot): HealthLayer[] {
   if (snapshot.ingress === 'direct') hostRecordLayer(snapshot, task, add);
   else targetLayer('web', snapshot.targets.web);
   for (const c of snapshot.endpoints ?? []) add(c.name, c.status, c.detail, c.hint);
+  recorderLayer(snapshot, add);
   return layers;
+}
+
+/** With a recorder: where it is; a recorder with no meeting and not uploading is a failure (it bills). */
+function recorderLayer(
+  snapshot: Snapshot,
+  add: (layer: string, status: HealthLayer['status'], detail: string, hint?: string) => void,
+): void {
+  if (!snapshot.recorder) return;
+  const state = recorderState(snapshot);
+  const meeting = snapshot.tasks.some((t) => isLive(t) && t.desiredStatus !== 'STOPPED');
+  if (state === 'off') add('recorder', 'skip', 'off (no instance; `meetctl start --record` starts it)');
+  else if (!meeting && state !== 'uploading' && state !== 'stopping')
+    add(
+      'recorder',
+      'fail',
+      `${state} without a meeting (its instance bills)`,
+      'Run `meetctl stop`: it removes the recorder once it has uploaded.',
+    );
+  else add('recorder', state === 'starting' || state === 'stopping' ? 'skip' : 'pass', state);
 }
 
 type AddLayer = (layer: string, status: HealthLayer['status'], detail: string, hint?: string) => void;
