@@ -2,6 +2,7 @@ import type { CloudWatchAlarmEvent, ScheduledEvent } from 'aws-lambda';
 import { observe } from '../control/observe.js';
 import { phase } from '../control/phase.js';
 import type { Clock, ControlPorts } from '../control/ports.js';
+import { rotateSecrets } from '../control/rotation.js';
 import type { Snapshot } from '../control/snapshot.js';
 import { type Precondition, RefusedError, transition } from '../control/transition.js';
 import { type AutomationSettings, type Decision, decideGuard, decideIdleStop, decideRecorderStart } from './policy.js';
@@ -231,4 +232,34 @@ async function stopIf(deps: AutomationDeps, actor: string, decide: Decide): Prom
 function report(deps: AutomationDeps, result: HandlerResult): HandlerResult {
   deps.log({ message: 'decision', ...result });
   return result;
+}
+
+/**
+ * The monthly rotation: new internal passwords and token secret if the platform is stopped, through
+ * the same lock as everything else. A meeting running at that hour is never touched: the attempt is
+ * logged and e-mailed, and `meetctl rotate-secrets` does it later.
+ */
+export function scheduledRotation(deps: AutomationDeps) {
+  return async (_event: ScheduledEvent): Promise<HandlerResult> => {
+    try {
+      const outcome = await rotateSecrets({ actor: 'rotation-schedule', reason: 'monthly rotation' }, runtime(deps));
+      if (outcome.outcome !== 'done') {
+        await deps.notify(
+          'Secret rotation failed',
+          `${outcome.error ?? outcome.outcome}\nRun \`meetctl rotate-secrets\` while the platform is stopped.`,
+        );
+        return report(deps, { action: 'failed', why: outcome.error ?? outcome.outcome });
+      }
+      return report(deps, { action: 'none', why: `rotated ${outcome.keys} keys in ${outcome.rotated.join(' and ')}` });
+    } catch (error) {
+      if (error instanceof RefusedError) {
+        await deps.notify(
+          'Secret rotation postponed',
+          `${error.message}\nNothing was changed. Run \`meetctl rotate-secrets\` once the platform is stopped (or wait for next month's attempt).`,
+        );
+        return report(deps, { action: 'refused', why: error.message });
+      }
+      throw error;
+    }
+  };
 }

@@ -19,7 +19,7 @@ import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-
 import { GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../control/outputs.js';
 import { type ControlPorts, wrapPorts } from '../control/ports.js';
 import type { StackSnapshot, StatsSample, TargetSnapshot, TargetState, TaskSnapshot } from '../control/snapshot.js';
@@ -30,6 +30,7 @@ import type { AwsTarget } from './ports.js';
 import { sdkRecorder, taskSnapshot } from './recorder.js';
 import { sdkRecordings } from './recordings.js';
 import { sdkSchedules } from './schedules.js';
+import { sdkSecrets } from './secrets.js';
 import { dynamoStateStore } from './state-store.js';
 import { dynamoCertificateStatus, readTaskRow } from './task-dns-adapters.js';
 import { cognitoUsers } from './users.js';
@@ -210,12 +211,7 @@ function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions
       check: (host, connectTo) => checkEndpoints(host, connectTo ? { ...endpointOptions, connectTo } : endpointOptions),
     },
     users: cognitoUsers(clients.cognito),
-    secrets: {
-      async value(secretArn) {
-        const { SecretString } = await clients.secretsmanager.send(new GetSecretValueCommand({ SecretId: secretArn }));
-        return SecretString ?? '';
-      },
-    },
+    secrets: sdkSecrets(clients.secretsmanager),
     certificate: {
       status: async () => dynamoCertificateStatus(clients.dynamodb, await output(OUTPUT_NAMES.stateTable)).status(),
     },

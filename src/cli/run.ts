@@ -186,6 +186,15 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     });
 
   program
+    .command('rotate-secrets')
+    .description('new internal passwords and Jitsi token secret, only while stopped; the next start uses them')
+    .addOption(new Option('--reason <text>', 'why, for the event log'))
+    .action(async (options: { reason?: string }, command: Command) => {
+      const { rotate } = await import('./commands/rotate.js');
+      exitCode = await rotate(contextFor(command), options);
+    });
+
+  program
     .command('link')
     .description('a one-off host link for a person without an account (members-only meetings)')
     .argument('<room>', 'room name, e.g. weekly-meetup')

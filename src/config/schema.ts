@@ -79,6 +79,8 @@ export const FIELD_FIXES: Record<string, string> = {
   'recording.maxHours': 'set "recording.maxHours" to a whole number of hours from 1 to 12 (default 4)',
   'recording.local':
     'set "recording.local" to { "enabled": true, "notifyAllParticipants": true, "selfRecording": true } (each optional)',
+  rotateSecretsMonthly:
+    'set "rotateSecretsMonthly" to true (a monthly rotation while stopped) or false (default; `meetctl rotate-secrets` by hand)',
   acmeDirectoryUrl:
     'set "acmeDirectoryUrl" to an https:// ACME directory URL, e.g. Let\'s Encrypt staging "https://acme-staging-v02.api.letsencrypt.org/directory", or remove it to use Let\'s Encrypt',
 };
@@ -303,6 +305,12 @@ export const configSchema = z
       .strict()
       .prefault({})
       .describe('Recording meetings: on the server to S3 (recording.enabled), and in the browser (recording.local).'),
+    rotateSecretsMonthly: z
+      .boolean('is not true or false')
+      .default(false)
+      .describe(
+        'Rotate the internal passwords and the Jitsi token secret on the 1st of each month at 09:00 UTC, if the platform is stopped then (`meetctl rotate-secrets` does it by hand).',
+      ),
     acmeDirectoryUrl: z
       .url({ protocol: /^https$/, error: 'is not an https:// URL' })
       .optional()

@@ -47,6 +47,10 @@ export interface ControlPorts {
   readonly secrets: {
     /** A secret's value (the Jitsi token secret, for `meetctl link`); never logged. */
     value(secretArn: string): Promise<string>;
+    /** Store a new value as the secret's AWSPENDING version (the current one is untouched); its version id. */
+    stage(secretArn: string, value: string): Promise<string>;
+    /** Make a staged version AWSCURRENT (the previous one becomes AWSPREVIOUS). */
+    promote(secretArn: string, versionId: string): Promise<void>;
   };
   readonly certificate: {
     /** Direct mode: the certificate function's last report, or undefined when it never ran. */

@@ -24,6 +24,7 @@ import { OrganizerPage } from './constructs/organizer-page.js';
 import { PowerSwitch } from './constructs/power-switch.js';
 import { Recorder } from './constructs/recorder.js';
 import { RecordingsBucket } from './constructs/recordings-bucket.js';
+import { SecretRotation } from './constructs/secret-rotation.js';
 import { StateTable } from './constructs/state-table.js';
 import { TaskCertificate } from './constructs/task-certificate.js';
 import { TaskDns } from './constructs/task-dns.js';
@@ -289,6 +290,13 @@ export class MeetStack extends Stack {
       recordName: config.domain,
       values: CAA_VALUES.map((v) => ({ flag: 0, tag: v.tag, value: v.value })),
     });
+
+    if (config.rotateSecretsMonthly) {
+      new SecretRotation(this, 'SecretRotation', {
+        automation,
+        secrets: [internalSecret.secret, ...(jitsiAuth ? [jitsiAuth.secret] : [])],
+      });
+    }
 
     new CfnOutput(this, OUTPUTS.url, { value: `https://${config.domain}`, description: 'Where people join' });
     new CfnOutput(this, OUTPUTS.cluster, { value: cluster.clusterName });

@@ -132,6 +132,8 @@ export interface Faults {
   recorderNeverRegisters?: boolean;
   /** The finalize script never finishes its upload (S3 unreachable from the recorder). */
   uploadHangs?: boolean;
+  /** Secret rotation fails at the second secret's staging or promotion. */
+  rotationFailsAt?: 'stage' | 'promote';
 }
 
 interface SimTask {
@@ -146,6 +148,8 @@ interface SimTask {
 const SECOND = 1000;
 /** The simulated stack's Jitsi token secret (members-only meetings). */
 export const SIMULATED_TOKEN_SECRET_ARN = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:Meet-jitsi-token-AbCdEf';
+/** The simulated stack's internal passwords. */
+export const SIMULATED_INTERNAL_SECRET_ARN = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:InternalSecret-AbCdEf';
 /** Timeline of a healthy task, from creation (seconds): the start-time model of src/plan/start-time.ts. */
 export const TIMING = {
   pending: TASK_TIMELINE.placed,
@@ -605,6 +609,36 @@ export class SimAws {
   }
 
   private pendingUpload?: { key: string; at: number; seconds: number };
+  /** The stack's secrets by ARN: the current value, a staged one, the previous one. */
+  readonly secretValues = new Map<string, { current: string; pending?: { versionId: string; value: string }; previous?: string }>(
+    [
+      [
+        SIMULATED_INTERNAL_SECRET_ARN,
+        {
+          current: JSON.stringify({
+            JICOFO_AUTH_PASSWORD: 'simulated-jicofo-password-0123456',
+            JVB_AUTH_PASSWORD: 'simulated-jvb-password-0123456789',
+          }),
+        },
+      ],
+      [
+        SIMULATED_TOKEN_SECRET_ARN,
+        { current: JSON.stringify({ JWT_APP_SECRET: 'simulated-token-secret-0123456789abcdef0123456789abcdef' }) },
+      ],
+    ],
+  );
+  private secretStages = 0;
+  private secretPromotions = 0;
+  private secret(arn: string) {
+    const found = this.secretValues.get(arn);
+    if (!found) throw new PortError('other', 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+    return found;
+  }
+  /** The values a task started now would get (ECS reads AWSCURRENT at start). */
+  secretsAtStart(): Record<string, string> {
+    return Object.fromEntries([...this.secretValues].map(([arn, s]) => [arn, s.current]));
+  }
+
   /** Recordings lost because the recorder was stopped while it uploaded (must stay 0 unless forced). */
   lostRecordings = 0;
 
@@ -714,6 +748,7 @@ export class SimAws {
       LogGroupNames: `web=/meet/web,prosody=/meet/prosody,jicofo=/meet/jicofo,jvb=/meet/jvb,stats=/meet/stats${this.ingress === 'direct' ? ',tls=/meet/tls' : ''}`,
       IngressMode: this.ingress,
       JitsiTokenSecretArn: SIMULATED_TOKEN_SECRET_ARN,
+      InternalSecretArn: SIMULATED_INTERNAL_SECRET_ARN,
       UserPoolId: 'us-west-2_SiMuLaTeD',
       ScheduleGroupName: this.stackName,
       EventLogGroupName: `${this.stackName}-events`,
@@ -761,6 +796,7 @@ export class SimAws {
       log: this.state.log.slice(-500),
       members: [...this.members.values()],
       objects: [...this.objects.entries()],
+      secrets: [...this.secretValues.entries()],
       recorder: {
         enabled: this.recorderEnabled,
         capacity: this.recorderCapacity,
@@ -806,6 +842,7 @@ export class SimAws {
       this.uploadingUntil = (recorder.uploadingUntil as number | null) ?? undefined;
       this.pendingUpload = (recorder.pendingUpload as SimAws['pendingUpload'] | null) ?? undefined;
     }
+    for (const [arn, value] of get<Array<[string, { current: string }]>>('secrets', [])) this.secretValues.set(arn, value);
     this.objects.clear();
     for (const [key, o] of get<Array<[string, { body: string; at: number }]>>('objects', [])) this.objects.set(key, o);
     this.logLines = get('logLines', []);
@@ -955,8 +992,31 @@ export class SimAws {
     secrets: {
       value: async (arn) => {
         this.call();
-        if (arn !== SIMULATED_TOKEN_SECRET_ARN) throw new PortError('other', 'ResourceNotFoundException', 'Secret not found.');
-        return JSON.stringify({ JWT_APP_SECRET: 'simulated-token-secret-0123456789abcdef0123456789abcdef' });
+        return this.secret(arn).current;
+      },
+      stage: async (arn, value) => {
+        this.call();
+        this.recordMutation(`stage ${arn}`);
+        this.secretStages += 1;
+        if (this.faults.rotationFailsAt === 'stage' && this.secretStages === 2) {
+          throw new PortError('other', 'InternalServiceError', 'Secrets Manager failed to store the value');
+        }
+        const versionId = `v${this.secretStages}`;
+        this.secret(arn).pending = { versionId, value };
+        return versionId;
+      },
+      promote: async (arn, versionId) => {
+        this.call();
+        this.recordMutation(`promote ${arn}`);
+        this.secretPromotions += 1;
+        if (this.faults.rotationFailsAt === 'promote' && this.secretPromotions === 2) {
+          throw new PortError('other', 'InternalServiceError', 'Secrets Manager failed to move the stage');
+        }
+        const secret = this.secret(arn);
+        if (secret.pending?.versionId !== versionId) throw new PortError('other', 'InvalidRequestException', 'no such version');
+        secret.previous = secret.current;
+        secret.current = secret.pending.value;
+        secret.pending = undefined;
       },
     },
     certificate: {

@@ -1,6 +1,6 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { type AutomationDeps, runtimeGuard, scheduledStart } from '../../src/automation/handlers.js';
+import { type AutomationDeps, runtimeGuard, scheduledRotation, scheduledStart } from '../../src/automation/handlers.js';
 import { RECORDER_ORPHAN_MINUTES } from '../../src/automation/policy.js';
 import type { Runtime } from '../../src/control/execute.js';
 import { transition } from '../../src/control/transition.js';
@@ -69,5 +69,24 @@ describe('the recorder and the automation', () => {
     expect(sim.recorderCapacity).toBe(0);
     expect(sim.recorderTasks.every((t) => t.stoppedAt !== undefined)).toBe(true);
     expect(alerts).toContain('Meeting server stopped by the runtime guard');
+  });
+});
+
+describe('the monthly rotation', () => {
+  it('rotates while stopped; while a meeting runs it changes nothing and e-mails why', async () => {
+    const { sim, deps, alerts, rt } = world();
+    const before = sim.secretsAtStart();
+    await transition({ goal: 'running', actor: 'cli:ana', reason: 'meetup' }, rt);
+    expect(await scheduledRotation(deps)(guardEvent)).toMatchObject({ action: 'refused' });
+    expect(sim.secretsAtStart()).toEqual(before);
+    expect(alerts).toContain('Secret rotation postponed');
+    sim.participants = 0;
+    await transition({ goal: 'stopped', actor: 'cli:ana', reason: 'done', force: true }, rt);
+    expect(await scheduledRotation(deps)(guardEvent)).toMatchObject({ action: 'none', why: expect.stringMatching(/^rotated/) });
+    expect(sim.secretsAtStart()).not.toEqual(before);
+    expect(sim.state.log.filter((e) => e.goal === 'rotate-secrets').map((e) => `${e.actor} ${e.outcome}`)).toEqual([
+      'rotation-schedule refused',
+      'rotation-schedule done',
+    ]);
   });
 });

@@ -36,8 +36,10 @@ describe('cdk-nag AwsSolutions', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
-  it.each(INGRESS_MODES)('has no unacknowledged finding with the recorder in %s mode', (ingress) => {
-    const { app } = buildApp(configWith({ ingress, recording: { enabled: true } }), { skipBundling: true });
+  it.each(INGRESS_MODES)('has no unacknowledged finding with the recorder and the monthly rotation in %s mode', (ingress) => {
+    const { app } = buildApp(configWith({ ingress, recording: { enabled: true }, rotateSecretsMonthly: true }), {
+      skipBundling: true,
+    });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).not.toThrow();
   });

@@ -40,7 +40,7 @@ export class InternalSecret extends Construct {
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The passwords only authenticate containers of the same task to prosody on 127.0.0.1 (port 5222 is not reachable from outside). Rotating them needs a coordinated restart of prosody, jicofo and the bridge; the task is stopped after every meeting, so there is no long-lived session to protect.',
+        "The passwords authenticate the task's own containers (and the recorder) to prosody; port 5222 is reachable from the recorder only. Secrets Manager's own rotation would change them under a running task; `meetctl rotate-secrets` (and the optional monthly schedule) rotates them through the control-plane lock, only while no task runs, and the next start reads them.",
     });
 
     const generator = projectFunction(this, 'Generator', {

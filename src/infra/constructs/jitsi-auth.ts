@@ -32,7 +32,7 @@ export class JitsiAuth extends Construct {
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Tokens signed with it live at most 12 hours and prosody reads it only at start; rotating it needs the task restarted, which meetctl rotate-secrets (issue 12) does while the platform is stopped.',
+        "Tokens signed with it live at most 12 hours and prosody reads it only at start; Secrets Manager's own rotation would change it under a running prosody; `meetctl rotate-secrets` (and the optional monthly schedule) rotates it through the control-plane lock, only while no task runs, and the next start reads it.",
     });
   }
 }
