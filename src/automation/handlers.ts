@@ -140,8 +140,29 @@ export function runtimeGuard(deps: AutomationDeps) {
   return async (_event: ScheduledEvent): Promise<HandlerResult> => {
     const stopped = await stopIf(deps, 'runtime-guard', decideGuard);
     if (stopped.action !== 'none') return stopped;
+    await checkEndpointsInCall(deps);
     return (await startRecorderIf(deps)) ?? stopped;
   };
+}
+
+/**
+ * While people are in a call, check the meeting's endpoints (HTTPS, certificate, config, websocket)
+ * and log one line; a metric filter turns `failingInCall: 1` into the alarm that e-mails organizers.
+ */
+export async function checkEndpointsInCall(deps: AutomationDeps): Promise<void> {
+  const snapshot = await observe(deps.ports, { host: deps.host, now: deps.clock.now(), participants: true });
+  if (!snapshot || (snapshot.participants ?? 0) === 0) return;
+  const current = phase(snapshot);
+  if (current !== 'READY' && current !== 'DEGRADED') return;
+  const checked = await observe(deps.ports, { host: deps.host, now: deps.clock.now(), endpoints: true });
+  const failing = (checked?.endpoints ?? []).filter((c) => c.status === 'fail');
+  deps.log({
+    message: 'endpoint-check',
+    participants: snapshot.participants,
+    failing: failing.length,
+    failingInCall: failing.length > 0 ? 1 : 0,
+    ...(failing.length > 0 ? { checks: failing.map((c) => `${c.name}: ${c.detail}`) } : {}),
+  });
 }
 
 /** The recorder a scheduled meetup asked for; undefined (nothing logged) when there is none to start. */

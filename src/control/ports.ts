@@ -169,6 +169,8 @@ export interface TransitionEvent {
   readonly detail?: string;
   /** Minutes a task ran that this transition ended (for the cost report). */
   readonly runningMinutes?: number;
+  /** Seconds the transition's steps took (a start's stopped → READY, for the dashboard). */
+  readonly elapsedSeconds?: number;
   /** Minutes a recorder task ran that this transition ended (for the cost report). */
   readonly recorderMinutes?: number;
   /** When the task this transition started began running (epoch ms), for month-to-date accounting. */

@@ -256,6 +256,7 @@ async function underLock(
       : {}),
     ...(minutes > 0 ? { runningMinutes: minutes } : {}),
     ...(recorderMinutes > 0 ? { recorderMinutes } : {}),
+    elapsedSeconds: Math.round(result.elapsedMs / 1000),
     ...(request.goal === 'running' && result.ok && startedTask?.startedAt ? { taskStartedAt: startedTask.startedAt } : {}),
   };
   let logged = true;

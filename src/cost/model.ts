@@ -31,6 +31,8 @@ export interface Assumptions {
   /** Runtime-guard invocations a month (every 5 minutes) and their duration (s) at 256 MB. */
   readonly guardInvocationsMonth: number;
   readonly guardSeconds: number;
+  /** The dashboard is one of the account's first three, which CloudWatch does not bill. */
+  readonly dashboardFree: boolean;
 }
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
@@ -42,6 +44,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   loadBalancerAddresses: 2,
   guardInvocationsMonth: (31 * 24 * 60) / 5,
   guardSeconds: 1,
+  dashboardFree: true,
 };
 
 export interface CostInput {
@@ -114,6 +117,11 @@ export interface CostEstimate {
 
 const round = (usd: number) => Math.round(usd * 100) / 100;
 
+/** Metrics from the stats sidecar's lines (billed for the hours they get data: while a task runs). */
+export const RUNNING_METRICS = 5;
+/** Alarms the meeting has (src/infra/constructs/monitoring.ts); the idle alarm is the automation's. */
+export const MEETING_ALARMS = 3;
+
 /** The recorder instance's root volume (GB); src/infra/constructs/recorder.ts creates it. */
 export const RECORDER_VOLUME_GB = 40;
 
@@ -141,8 +149,9 @@ export function estimateCost(input: CostInput): CostEstimate {
     : 0;
   const egressGbPerHour = a.averageParticipants * a.egressGbPerParticipantHour;
   const logsHour = a.logsGbPerRunningHour * prices.cloudWatchLogs.ingestGb;
-  // The participant and conference metrics only get data while a task runs.
-  const metricsHour = (2 * prices.cloudWatch.metricMonth) / HOURS_PER_MONTH;
+  // Metrics from the stats lines only get data while a task runs: participants, conferences, and the
+  // bridge's stress, round trip and loss.
+  const metricsHour = (RUNNING_METRICS * prices.cloudWatch.metricMonth) / HOURS_PER_MONTH;
   // The runtime guard's GB-seconds fit the Lambda free tier many times over; priced as if it were used up.
   const guardGbSeconds = a.guardInvocationsMonth * a.guardSeconds * 0.25;
   const automationMonthly =
@@ -150,14 +159,18 @@ export function estimateCost(input: CostInput): CostEstimate {
     Math.max(0, guardGbSeconds - prices.lambda.freeGbSecondsMonth) * prices.lambda.armGbSecond +
     Math.max(0, a.guardInvocationsMonth - prices.lambda.freeRequestsMonth) * (prices.lambda.requestsPerMillion / 1_000_000);
 
+  // One dashboard, and the idle alarm plus three meeting alarms (CPU, bridge stress, failing checks).
+  const dashboardMonthly = a.dashboardFree ? 0 : prices.cloudWatch.dashboardMonth;
+  const monitoringMonthly = dashboardMonthly + MEETING_ALARMS * prices.cloudWatch.alarmMonth;
   const fixed = {
+    monitoring: monitoringMonthly,
     // The internal passwords; in direct mode also the task's certificate; members-only, the token secret.
     secret: secretCount * prices.secretsManagerSecretMonth,
     zone: prices.route53HostedZoneMonth,
     recordings: a.recordingsGb * prices.s3.standardGbMonth,
     automation: automationMonthly,
   };
-  const fixedMonthly = fixed.secret + fixed.zone + fixed.recordings + fixed.automation;
+  const fixedMonthly = fixed.secret + fixed.zone + fixed.recordings + fixed.automation + fixed.monitoring;
   const idleHourUsd: Record<IdleTier, number> = { stopped: nlbHour + nlbIpsHour, 'powered-down': 0 };
 
   // Everything a running hour costs except egress, whose first 100 GB a month are free.
@@ -252,10 +265,10 @@ export function estimateCost(input: CostInput): CostEstimate {
       note: `${a.logsGbPerRunningHour} GB/h × $${prices.cloudWatchLogs.ingestGb}/GB`,
     },
     {
-      item: 'Participant and conference metrics',
+      item: 'Meeting metrics (people, conferences, bridge stress, round trip, loss)',
       billed: 'per running hour',
       usd: metricsHour,
-      note: `2 × $${prices.cloudWatch.metricMonth}/metric-month, only for hours with data`,
+      note: `${RUNNING_METRICS} × $${prices.cloudWatch.metricMonth}/metric-month, only for hours with data`,
     },
     ...(balanced ? loadBalancerRates.slice(1) : directRates),
     {
@@ -275,6 +288,12 @@ export function estimateCost(input: CostInput): CostEstimate {
       billed: 'per month',
       usd: fixed.automation,
       note: `alarm $${prices.cloudWatch.alarmMonth}; ${a.guardInvocationsMonth} guard runs (${guardGbSeconds} GB-s) within the Lambda free tier; Scheduler, SNS e-mail, DynamoDB on-demand and the first two budgets cost nothing at this volume`,
+    },
+    {
+      item: 'Dashboard and meeting alarms',
+      billed: 'per month',
+      usd: fixed.monitoring,
+      note: `${MEETING_ALARMS} alarms × $${prices.cloudWatch.alarmMonth}; one dashboard, ${a.dashboardFree ? `free as one of the account's first ${prices.cloudWatch.freeDashboards} (otherwise` : '(it is'} $${prices.cloudWatch.dashboardMonth}/month)`,
     },
     {
       item: `Recordings in S3 (${a.recordingsGb} GB)`,

@@ -23,7 +23,7 @@ export const PRICES = {
   dataTransferOut: { gb: 0.09, freeGbMonth: 100 },
   cloudWatchLogs: { ingestGb: 0.5, storageGbMonth: 0.03 },
   /** Standard-resolution alarm per month; custom metric per month (billed pro rata for the hours it gets data). */
-  cloudWatch: { alarmMonth: 0.1, metricMonth: 0.3 },
+  cloudWatch: { alarmMonth: 0.1, metricMonth: 0.3, dashboardMonth: 3.0, freeDashboards: 3 },
   /**
    * EC2 on-demand Linux per hour, for the recorder's x86_64 types (4 vCPU / 8 GiB and up). A type not
    * listed is shown as "price unknown" in the plan.

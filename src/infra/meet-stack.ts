@@ -12,6 +12,7 @@ import { SIZE_PRESETS } from '../config/presets.js';
 import { parseRelease } from '../config/release.js';
 import type { MeetConfig } from '../config/schema.js';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES } from '../control/outputs.js';
+import { estimateForConfig } from '../cost/model.js';
 import { AsleepPage } from './constructs/asleep-page.js';
 import { Automation } from './constructs/automation.js';
 import { InternalSecret } from './constructs/internal-secret.js';
@@ -19,6 +20,7 @@ import { JitsiAuth } from './constructs/jitsi-auth.js';
 import { containerLogGroups, containersFor, JitsiTask, secretKeysFor } from './constructs/jitsi-task.js';
 import { MeetingLoadBalancer } from './constructs/meeting-load-balancer.js';
 import { Members, signInDomainPrefix } from './constructs/members.js';
+import { Monitoring } from './constructs/monitoring.js';
 import { Network } from './constructs/network.js';
 import { OrganizerPage } from './constructs/organizer-page.js';
 import { PowerSwitch } from './constructs/power-switch.js';
@@ -289,6 +291,19 @@ export class MeetStack extends Stack {
       zone,
       recordName: config.domain,
       values: CAA_VALUES.map((v) => ({ flag: 0, tag: v.tag, value: v.value })),
+    });
+
+    new Monitoring(this, 'Monitoring', {
+      namespace: `Meet/${this.stackName}`,
+      statsLogGroup: logGroups.stats,
+      eventLog,
+      guardLogGroup: automation.runtimeGuard.logGroup,
+      cluster,
+      serviceName: this.power.value(service.serviceName, 'powered-down'),
+      size: config.size,
+      topic: automation.topic,
+      budgetUsd: config.monthlyBudgetUsd,
+      runningHourUsd: estimateForConfig(config).runningHourUsd,
     });
 
     if (config.rotateSecretsMonthly) {

@@ -1,6 +1,12 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { type AutomationDeps, runtimeGuard, scheduledRotation, scheduledStart } from '../../src/automation/handlers.js';
+import {
+  type AutomationDeps,
+  checkEndpointsInCall,
+  runtimeGuard,
+  scheduledRotation,
+  scheduledStart,
+} from '../../src/automation/handlers.js';
 import { RECORDER_ORPHAN_MINUTES } from '../../src/automation/policy.js';
 import type { Runtime } from '../../src/control/execute.js';
 import { transition } from '../../src/control/transition.js';
@@ -88,5 +94,30 @@ describe('the monthly rotation', () => {
       'rotation-schedule refused',
       'rotation-schedule done',
     ]);
+  });
+});
+
+describe("the guard's endpoint check during a call", () => {
+  it("logs a failing check with people in the call (the alarm's metric), and nothing with nobody in it", async () => {
+    const clock = new VirtualClock();
+    const sim = new SimAws(clock, { ingress: 'load-balancer', faults: { wrongCertificate: true }, desired: 1 });
+    const logs: Array<Record<string, unknown>> = [];
+    const deps: AutomationDeps = {
+      ports: sim.ports,
+      clock,
+      host: 'meet.ne3d.org',
+      settings: { idleStopMinutes: 15, startGraceMinutes: 20, maxRuntimeHours: 4 },
+      notify: async () => {},
+      log: (entry) => logs.push(entry),
+    };
+    sim.participants = 3;
+    clock.t += 2 * MINUTE; // the stats sidecar's next lines say 3
+    await checkEndpointsInCall(deps);
+    expect(logs.at(-1)).toMatchObject({ message: 'endpoint-check', participants: 3, failingInCall: 1 });
+    sim.participants = 0;
+    clock.t += 2 * MINUTE;
+    const before = logs.length;
+    await checkEndpointsInCall(deps);
+    expect(logs.length).toBe(before);
   });
 });

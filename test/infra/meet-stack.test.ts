@@ -416,10 +416,20 @@ describe('PowerState', () => {
         .filter(([, r]) => r.Condition)
         .map(([id]) => id),
     );
+    // A reference inside Fn::If on the power condition is only followed while powered on (CloudFormation's
+    // documented way to name a conditional resource): only the other branch counts.
+    const conditions = new Set(Object.values(json.Resources).flatMap((r) => (r.Condition ? [r.Condition] : [])));
+    const unguarded = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(unguarded);
+      if (!value || typeof value !== 'object') return value;
+      const ifArgs = (value as Record<string, unknown>)['Fn::If'] as [string, unknown, unknown] | undefined;
+      if (ifArgs && conditions.has(ifArgs[0])) return unguarded(ifArgs[2]);
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unguarded(v)]));
+    };
     const problems: string[] = [];
     for (const [id, r] of Object.entries(json.Resources)) {
       if (r.Condition) continue;
-      const refs = referencedIds([r.Properties, r.DependsOn ? { DependsOn: r.DependsOn } : {}]);
+      const refs = referencedIds(unguarded([r.Properties, r.DependsOn ? { DependsOn: r.DependsOn } : {}]));
       for (const dep of [r.DependsOn ?? []].flat()) refs.add(dep);
       for (const ref of refs) if (powered.has(ref)) problems.push(`${id} -> ${ref}`);
     }

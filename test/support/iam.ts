@@ -27,6 +27,7 @@ export function arnOf(json: TemplateJson, logicalId: string, attribute?: string)
     case 'AWS::DynamoDB::Table':
       return attribute === 'Arn' ? `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${logicalId}` : logicalId;
     case 'AWS::AutoScaling::AutoScalingGroup':
+    case 'AWS::ECS::Service':
       return logicalId;
     case 'AWS::SNS::Topic':
       return `arn:aws:sns:${REGION}:${ACCOUNT}:${logicalId}`;

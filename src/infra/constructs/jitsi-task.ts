@@ -42,15 +42,22 @@ export const STATS_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37.0';
 export const STATS_INTERVAL_SECONDS = 60;
 
 /**
- * The sidecar's loop: read jicofo's local /stats once a minute and print one JSON line,
- * `{"type":"jicofo-stats","ok":true,"stats":{…,"participants":3,"conferences":1,…}}`, or ok=false
- * with stats null when jicofo does not answer. A CloudWatch Logs metric filter and `meetctl` read it.
+ * The sidecar's loop: once a minute read jicofo's local /stats and the bridge's /colibri/stats (its
+ * private HTTP server; `videobridge.stats.enabled` at stable-11146-2) and print one JSON line each,
+ * `{"type":"jicofo-stats","ok":true,"stats":{…,"participants":3,"conferences":1,…}}` and
+ * `{"type":"jvb-stats","ok":true,"stats":{…,"stress_level":0.2,"rtt_aggregate":41,…}}`, or ok=false
+ * with stats null when one does not answer. CloudWatch Logs metric filters and `meetctl` read them.
  */
 export const STATS_SCRIPT = String.raw`while true; do
   s=$(wget -q -O - -T 5 http://127.0.0.1:${JICOFO_REST_PORT}/stats 2>/dev/null | tr -d '\n')
   case "$s" in
     "{"*) echo "{\"type\":\"jicofo-stats\",\"ok\":true,\"stats\":$s}" ;;
     *) echo "{\"type\":\"jicofo-stats\",\"ok\":false,\"stats\":null}" ;;
+  esac
+  b=$(wget -q -O - -T 5 http://127.0.0.1:${JVB_HEALTH_PORT}/colibri/stats 2>/dev/null | tr -d '\n')
+  case "$b" in
+    "{"*) echo "{\"type\":\"jvb-stats\",\"ok\":true,\"stats\":$b}" ;;
+    *) echo "{\"type\":\"jvb-stats\",\"ok\":false,\"stats\":null}" ;;
   esac
   sleep ${STATS_INTERVAL_SECONDS}
 done`;

@@ -66,6 +66,11 @@ export class PowerSwitch extends Construct {
     if (this.isOn) Aspects.of(scope).add(new ApplyCondition(this.isOn));
   }
 
+  /** A value that names a powered resource, or `whenOff` while powered down (for unconditional resources). */
+  value(whenOn: string, whenOff: string): string {
+    return this.isOn ? Fn.conditionIf(this.isOn.logicalId, whenOn, whenOff).toString() : whenOn;
+  }
+
   /** An output that only exists while powered on (it names a powered resource). */
   output(scope: Construct, id: string, props: CfnOutputProps): CfnOutput {
     return new CfnOutput(scope, id, { ...props, ...(this.isOn ? { condition: this.isOn } : {}) });
