@@ -186,6 +186,16 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     });
 
   program
+    .command('report')
+    .description('one line per meetup (start, stop, who, peak participants, hours, cost), totals per month and a chart')
+    .option('--since <duration>', 'how far back: 30d, 90d, 12h', '30d')
+    .option('--tz <zone>', "IANA time zone of the times shown (default: this computer's)")
+    .action(async (options: { since?: string; tz?: string }, command: Command) => {
+      const { report } = await import('./commands/report.js');
+      exitCode = await report(contextFor(command), options);
+    });
+
+  program
     .command('rotate-secrets')
     .description('new internal passwords and Jitsi token secret, only while stopped; the next start uses them')
     .addOption(new Option('--reason <text>', 'why, for the event log'))

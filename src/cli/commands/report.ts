@@ -1,0 +1,123 @@
+import { plot } from 'simple-ascii-chart';
+import { logGroupsFrom } from '../../control/observe.js';
+import { estimateForConfig } from '../../cost/model.js';
+import { ExitCode, MeetError } from '../../errors.js';
+import { localTime, meetupsFrom, monthTotals } from '../../report/meetups.js';
+import { checkTimeZone, ScheduleInputError } from '../../schedule/expression.js';
+import type { Context } from '../context.js';
+import { table, usd } from '../output.js';
+import { openSession } from '../session.js';
+import { parseDuration } from './inspect.js';
+
+/**
+ * `meetctl report [--since 30d] [--tz ZONE]`: one line per meetup (start in the meetup's time zone,
+ * stop, who, peak participants, hours, cost), totals per month, and a chart of the hours per meetup.
+ */
+export async function report(ctx: Context, options: { since?: string; tz?: string }): Promise<number> {
+  const sinceMs = parseDuration(options.since ?? '30d');
+  const timeZone = zone(options.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
+  const session = await openSession(ctx);
+  const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
+  if (!stack)
+    throw new MeetError(`stack ${session.config.stackName} does not exist.`, ExitCode.failed, 'Run `meetctl deploy` first.');
+  const now = session.clock.now();
+  const since = now - sinceMs;
+  // Starts can be logged long before their stop: read the log a day further back.
+  const events = await session.guard('reading the event log', () => session.ports.state.events(since - 86_400_000));
+  const statsGroup = logGroupsFrom(stack.outputs).stats;
+  const samples = statsGroup
+    ? await session.guard('reading the stats lines', () => session.ports.participants.samples(statsGroup, since - 86_400_000))
+    : [];
+  const estimate = estimateForConfig(session.config);
+  const meetups = meetupsFrom(
+    events,
+    samples,
+    {
+      runningHourUsd: estimate.runningHourUsd,
+      ...(estimate.recordingHourUsd !== undefined ? { recordingHourUsd: estimate.recordingHourUsd } : {}),
+    },
+    { since, now },
+  );
+  const months = monthTotals(meetups, timeZone);
+  const totals = {
+    meetups: meetups.length,
+    hours: Math.round(meetups.reduce((s, m) => s + m.hours, 0) * 100) / 100,
+    costUsd: Math.round(meetups.reduce((s, m) => s + m.costUsd, 0) * 100) / 100,
+  };
+  if (ctx.options.json) {
+    ctx.out.json({
+      since: new Date(since).toISOString(),
+      timeZone,
+      meetups: meetups.map((m) => ({
+        start: new Date(m.start).toISOString(),
+        startLocal: localTime(m.start, timeZone),
+        ...(m.stop !== undefined ? { stop: new Date(m.stop).toISOString() } : { running: true }),
+        startedBy: m.startedBy,
+        ...(m.stoppedBy ? { stoppedBy: m.stoppedBy } : {}),
+        hours: m.hours,
+        ...(m.recorderHours > 0 ? { recorderHours: m.recorderHours } : {}),
+        peakParticipants: m.peakParticipants ?? null,
+        costUsd: m.costUsd,
+      })),
+      months,
+      totals,
+      pricesAsOf: estimate.pricesAsOf,
+    });
+    return ExitCode.ok;
+  }
+  if (meetups.length === 0) {
+    ctx.out.line(`No meetups in the last ${options.since ?? '30d'}.`);
+    return ExitCode.ok;
+  }
+  ctx.out.note(
+    `Times are ${timeZone}; costs are estimates from list prices of ${estimate.pricesAsOf} (the AWS bill is authoritative).`,
+  );
+  ctx.out.line(
+    table(
+      ['Start', 'Stop', 'Started by', 'Stopped by', 'Peak', 'Hours', 'Cost'],
+      meetups.map((m) => [
+        localTime(m.start, timeZone),
+        m.stop !== undefined ? localTime(m.stop, timeZone).slice(15) : 'running',
+        m.startedBy,
+        m.stoppedBy ?? '-',
+        m.peakParticipants !== undefined ? String(m.peakParticipants) : '-',
+        m.hours.toFixed(2) + (m.recorderHours > 0 ? ` (rec ${m.recorderHours.toFixed(2)})` : ''),
+        usd(m.costUsd),
+      ]),
+    ),
+  );
+  ctx.out.line();
+  ctx.out.line(
+    table(
+      ['Month', 'Meetups', 'Hours', 'Cost'],
+      months.map((t) => [t.month, String(t.meetups), t.hours.toFixed(2), usd(t.costUsd)]),
+    ),
+  );
+  ctx.out.line(
+    `In all: ${totals.meetups} meetups, ${totals.hours} hours, about ${usd(totals.costUsd)} for the running hours (fixed costs not included).`,
+  );
+  if (meetups.length > 1) {
+    ctx.out.line();
+    ctx.out.line(
+      plot(
+        meetups.map((m, i) => [i + 1, m.hours] as [number, number]),
+        {
+          mode: 'bar',
+          width: Math.min(60, Math.max(20, meetups.length * 4)),
+          height: 6,
+          title: 'Hours per meetup (oldest first)',
+        },
+      ),
+    );
+  }
+  return ExitCode.ok;
+}
+
+function zone(tz: string): string {
+  try {
+    return checkTimeZone(tz);
+  } catch (error) {
+    if (error instanceof ScheduleInputError) throw new MeetError(`--tz ${error.message}`, ExitCode.usage, error.hint);
+    throw error;
+  }
+}

@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TransitionEvent } from '../../src/control/ports.js';
+import { localMonth, localTime, meetupsFrom, monthTotals } from '../../src/report/meetups.js';
+import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
+import { cli, communityConfig } from '../support/cli.js';
+import { ROOT } from '../support/fixtures.js';
+
+// A recorded event log: weekly meetups at 18:00 in Berlin across both daylight-saving changes of
+// 2026 (29 March and 25 October), a refusal, a failed start, a rotation, and a meetup after midnight
+// that is October in UTC but November on the wall clock.
+const events = JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'event-log-dst.json'), 'utf8')) as TransitionEvent[];
+const now = Date.UTC(2026, 11, 3, 17, 45);
+const rates = { runningHourUsd: 0.5, recordingHourUsd: 0.16 };
+
+describe('meetups from the event log', () => {
+  const meetups = meetupsFrom(events, [], rates, { since: Date.UTC(2026, 0, 1), now });
+
+  it('pairs each start with its stop: who, hours from the stop, the recorder, the cost', () => {
+    expect(meetups).toHaveLength(5);
+    expect(meetups[1]).toMatchObject({
+      startedBy: 'page:ana@ne3d.org',
+      stoppedBy: 'cli:bo@laptop',
+      hours: 2.5,
+      recorderHours: 1,
+      costUsd: 2.5 * 0.5 + 1 * 0.16,
+    });
+    // The refusal, the failed start and the rotation are no meetups.
+    expect(meetups.map((m) => m.startedBy)).not.toContain('rotation-schedule');
+  });
+
+  it('shows the wall-clock time in the time zone, across the daylight-saving changes', () => {
+    expect(meetups.map((m) => localTime(m.start, 'Europe/Berlin'))).toEqual([
+      'Thu 2026-03-26 18:00',
+      'Thu 2026-04-02 18:00',
+      'Thu 2026-10-22 18:00',
+      'Thu 2026-10-29 18:00',
+      'Sun 2026-11-01 00:30',
+    ]);
+    // New York changed on 8 March and 1 November: the same meetups at other hours there.
+    expect(localTime(meetups[0]?.start ?? 0, 'America/New_York')).toBe('Thu 2026-03-26 13:00');
+    expect(localTime(meetups[4]?.start ?? 0, 'America/New_York')).toBe('Sat 2026-10-31 19:30');
+  });
+
+  it("totals by the time zone's months: the meetup after midnight is November in Berlin, October in UTC", () => {
+    expect(monthTotals(meetups, 'Europe/Berlin')).toEqual([
+      { month: '2026-03', meetups: 1, hours: 3, costUsd: 1.5 },
+      { month: '2026-04', meetups: 1, hours: 2.5, costUsd: 1.41 },
+      { month: '2026-10', meetups: 2, hours: 4.25, costUsd: 2.13 },
+      { month: '2026-11', meetups: 1, hours: 1.5, costUsd: 0.75 },
+    ]);
+    expect(localMonth(meetups[4]?.start ?? 0, 'UTC')).toBe('2026-10');
+  });
+
+  it('takes the peak from the stats lines of the run, and says nothing when they are gone', () => {
+    const start = meetups[0]?.start ?? 0;
+    const samples = [
+      { at: start - 60_000, participants: 40 },
+      { at: start + 60_000, participants: 12 },
+      { at: start + 3_600_000, participants: 23 },
+      { at: start + 4 * 3_600_000, participants: 50 },
+    ];
+    const withPeak = meetupsFrom(events, samples, rates, { since: Date.UTC(2026, 0, 1), now });
+    expect(withPeak[0]?.peakParticipants).toBe(23);
+    expect(withPeak[1]?.peakParticipants).toBeUndefined();
+  });
+
+  it('keeps only meetups since the window start, and shows one still running', () => {
+    expect(meetupsFrom(events, [], rates, { since: Date.UTC(2026, 9, 1), now })).toHaveLength(3);
+    const running: TransitionEvent[] = [
+      ...events,
+      {
+        at: now - 3_700_000,
+        actor: 'cli:ana',
+        reason: 'r',
+        goal: 'running',
+        from: 'STOPPED',
+        to: 'READY',
+        outcome: 'done',
+        taskStartedAt: now - 3_600_000,
+      },
+    ];
+    expect(meetupsFrom(running, [], rates, { since: now - 86_400_000, now })).toEqual([
+      { start: now - 3_600_000, startedBy: 'cli:ana', hours: 1, recorderHours: 0, costUsd: 0.5 },
+    ]);
+  });
+});
+
+describe('meetctl report', () => {
+  const sim = () => {
+    const s = new SimAws(new VirtualClock(now), { ingress: 'direct' });
+    s.state.log.push(...events);
+    return s;
+  };
+  const files = { 'meet.config.json': communityConfig() };
+
+  it('prints the meetups, the months and a chart, in the time zone asked for', async () => {
+    const result = await cli(['report', '--since', '300d', '--tz', 'Europe/Berlin'], { files, sim: sim() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Thu 2026-03-26 18:00 +21:00 +schedule:weekly +idle-stop +- +3\.00/);
+    expect(result.stdout).toMatch(/Thu 2026-04-02 18:00 +20:30 +page:ana@ne3d\.org +cli:bo@laptop +- +2\.50 \(rec 1\.00\)/);
+    expect(result.stdout).toMatch(/2026-11 +1 +1\.50/);
+    expect(result.stdout).toContain('Hours per meetup (oldest first)');
+    expect(result.stdout).toContain('In all: 5 meetups, 11.25 hours');
+  });
+
+  it('--json: the same meetups, with UTC and local times', async () => {
+    const json = JSON.parse(
+      (await cli(['report', '--since', '300d', '--tz', 'Europe/Berlin', '--json'], { files, sim: sim() })).stdout,
+    );
+    expect(json.timeZone).toBe('Europe/Berlin');
+    expect(json.meetups[0]).toMatchObject({
+      start: '2026-03-26T17:00:00.000Z',
+      startLocal: 'Thu 2026-03-26 18:00',
+      hours: 3,
+      peakParticipants: null,
+    });
+    expect(json.months.map((m: { month: string }) => m.month)).toEqual(['2026-03', '2026-04', '2026-10', '2026-11']);
+    expect(json.totals).toMatchObject({ meetups: 5, hours: 11.25 });
+  });
+
+  it('refuses a time zone that does not exist, naming the option', async () => {
+    const result = await cli(['report', '--tz', 'Mars/Olympus'], { files, sim: sim() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--tz');
+  });
+});
