@@ -73,7 +73,12 @@ export function rotationRefusal(snapshot: Snapshot): string | undefined {
   const current = phase(snapshot);
   if (current !== 'STOPPED' && current !== 'POWERED_DOWN') return `the platform is ${current}`;
   if (snapshot.tasks.some(isLive)) return 'a task is still stopping';
-  if (recorderLive(snapshot)) return 'the recorder is still there';
+  if (recorderLive(snapshot)) {
+    const r = snapshot.recorder;
+    return r && r.desiredCapacity === 0 && !r.tasks.some(isLive)
+      ? "the recorder's instance is still shutting down (a minute or two)"
+      : 'the recorder is still running';
+  }
   return undefined;
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/control/execute.js';
-import { newPassword, rotatedValue, rotateSecrets } from '../../src/control/rotation.js';
+import { observe } from '../../src/control/observe.js';
+import { newPassword, rotatedValue, rotateSecrets, rotationRefusal } from '../../src/control/rotation.js';
+import type { Snapshot } from '../../src/control/snapshot.js';
 import { RefusedError, transition } from '../../src/control/transition.js';
 import {
   EventClock,
@@ -103,6 +105,22 @@ describe('secret rotation', () => {
     expect(after[SIMULATED_TOKEN_SECRET_ARN]).toBe(before[SIMULATED_TOKEN_SECRET_ARN]);
     // The internal passwords changed together: prosody, jicofo and the bridge all read the one secret.
     expect(keysOf(after[SIMULATED_INTERNAL_SECRET_ARN])).toEqual(['JICOFO_AUTH_PASSWORD', 'JVB_AUTH_PASSWORD']);
+  });
+});
+
+describe('rotation and the recorder', () => {
+  it("waits for the recorder's instance to be gone, and says so", async () => {
+    const clock = new VirtualClock();
+    const sim = new SimAws(clock, { ingress: 'direct', recorder: true });
+    const rt: Runtime = { ports: sim.ports, clock, host: 'meet.ne3d.org', pollMs: 5000, onProgress: () => {} };
+    await transition({ goal: 'running', record: true, actor: 'cli:ana', reason: 'meetup' }, rt);
+    const snapshot = async () => (await observe(sim.ports, { host: 'meet.ne3d.org', now: clock.now() })) as Snapshot;
+    expect(rotationRefusal(await snapshot())).toBe('the platform is READY');
+    sim.participants = 0;
+    await transition({ goal: 'stopped', actor: 'cli:ana', reason: 'done' }, rt);
+    expect(rotationRefusal(await snapshot())).toBe("the recorder's instance is still shutting down (a minute or two)");
+    clock.t += 60_000;
+    expect(rotationRefusal(await snapshot())).toBeUndefined();
   });
 });
 

@@ -117,7 +117,7 @@ function zone(tz: string): string {
   try {
     return checkTimeZone(tz);
   } catch (error) {
-    if (error instanceof ScheduleInputError) throw new MeetError(`--tz ${error.message}`, ExitCode.usage, error.hint);
+    if (error instanceof ScheduleInputError) throw new MeetError(error.message, ExitCode.usage, error.hint);
     throw error;
   }
 }
