@@ -416,6 +416,8 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
             tz: text(body.tz) ?? 'UTC',
             lead: whole(body.lead, 15),
             window: whole(body.window, 120),
+            // A recorded meetup only where there is a recorder; the guard adds it once the meeting is READY.
+            ...(body.record === true && deps.recordings ? { record: true } : {}),
             actor: actorOf(s),
           },
           deps.now(),

@@ -64,6 +64,7 @@ async function refresh() {
   $('people').textContent = status.participants === undefined ? '' : status.participants + ' in the call';
   const recorder = organizer && status.recorder !== undefined;
   show('record-wrap', recorder);
+  show('meetup-record-wrap', recorder);
   $('recorder').textContent = recorder ? 'Recorder: ' + status.recorder + '.' : '';
   if (recorder && Date.now() - recordingsAt > 30000) { recordingsAt = Date.now(); loadRecordings(); }
   $('next').textContent = status.nextMeetup
@@ -105,7 +106,7 @@ async function act(path, confirmText) {
 }
 $('tz').value = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 $('add').addEventListener('click', async () => {
-  const response = await api('/api/schedules', { name: $('meetup-name').value.trim(), at: $('meetup-at').value, tz: $('tz').value.trim() });
+  const response = await api('/api/schedules', { name: $('meetup-name').value.trim(), at: $('meetup-at').value, tz: $('tz').value.trim(), record: $('meetup-record').checked });
   const body = await response.json();
   say(response.ok ? 'Added ' + body.schedule.name + ': the server starts 15 minutes before.' : body.error + (body.hint ? ' ' + body.hint : ''));
   refresh();
@@ -182,7 +183,7 @@ ${brandHeading(host, branding)}
 <h2>Meetups</h2><ul id="meetups"></ul>
 <p><label>Name <input id="meetup-name" placeholder="december-meetup" autocomplete="off"></label></p>
 <p><label>Starts <input id="meetup-at" type="datetime-local"></label> <label>Time zone <input id="tz" autocomplete="off"></label></p>
-<p><button id="add" type="button">Add meetup</button></p></div>
+<p><label id="meetup-record-wrap" hidden><input id="meetup-record" type="checkbox"> Record it</label> <button id="add" type="button">Add meetup</button></p></div>
 <p><label>Room <input id="room" value="meetup" autocomplete="off"></label> <button id="join" type="button">Join</button></p>
 <p id="next"></p>
 <p id="cost"></p>

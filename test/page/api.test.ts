@@ -121,6 +121,24 @@ describe('the organizer page API', () => {
     expect(w.dispatched).toEqual([{ goal: 'running', actor: 'page:ana@ne3d.org', record: true }]);
   });
 
+  it('adds a recorded meetup only where there is a recorder', async () => {
+    const w = world();
+    const token = await sign({ sub: 'u1', email: 'ana@ne3d.org', 'cognito:groups': ['organizers', 'members'] });
+    const add = (deps: PageDeps, name: string) =>
+      handlePage(
+        request('POST', '/api/schedules', {
+          token,
+          ...fromPage,
+          body: JSON.stringify({ name, at: '2030-12-03T18:00', tz: 'Europe/Berlin', record: true }),
+        }),
+        deps,
+      );
+    expect((await add({ ...w.deps, recordings: { list: async () => [] } }, 'recorded')).status).toBe(201);
+    expect((await add(w.deps, 'plain')).status).toBe(201);
+    const stored = Object.fromEntries(w.sim.schedules.map((x) => [x.schedule.name, x.schedule.record ?? false]));
+    expect(stored).toEqual({ recorded: true, plain: false });
+  });
+
   it('lists recordings with download links for organizers only', async () => {
     const w = world();
     const list = [

@@ -214,7 +214,7 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
       await page.locator('#recordings a', { hasText: '2026-11-25 weekly 18:00 UTC' }).waitFor();
       await expect(page.locator('#recordings a').getAttribute('href')).resolves.toContain('X-Amz-Expires=900');
       await page.screenshot({ path: path.join(SHOTS, `stopped-${size}.png`) });
-      if (size === 'desktop') await page.getByLabel('Record').check();
+      if (size === 'desktop') await page.getByLabel('Record', { exact: true }).check();
       await page.getByRole('button', { name: 'Start' }).click();
       await page.locator('#phase', { hasText: 'STARTING' }).waitFor();
       expect(startsWithRecord).toBe(1);
@@ -234,8 +234,11 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
         await page.locator('#meetup-name').fill('december-meetup');
         await page.locator('#meetup-at').fill('2030-12-03T18:00');
         await page.locator('#tz').fill('Europe/Berlin');
+        await page.getByLabel('Record it').check();
         await page.getByRole('button', { name: 'Add meetup' }).click();
         await page.locator('#meetups li', { hasText: 'december-meetup (Europe/Berlin)' }).waitFor();
+        // A recorded meetup: the runtime guard adds the recorder once the meeting is READY.
+        expect(sim.schedules.find((x) => x.schedule.name === 'december-meetup')?.schedule.record).toBe(true);
       }
       await page.locator('#room').fill('weekly');
       await page.getByRole('button', { name: 'Join' }).click();
