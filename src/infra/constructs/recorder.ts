@@ -60,9 +60,9 @@ export interface RecorderProps {
  * private address, and sets it back to 0 once the last recording is uploaded.
  *
  * Jibri needs a 2 GB /dev/shm, which Fargate cannot give, hence EC2. Bridge networking: the instance
- * has a public address (Chrome opens the public meeting URL; no NAT gateway), the containers reach
- * the instance metadata service not at all (CDK's default IMDS block), and the task role comes
- * through the ECS agent.
+ * has a public address (Chrome opens the public meeting URL; no NAT gateway), the containers cannot
+ * reach the instance metadata service (IMDSv2 only, with a hop limit of 1: a token never reaches a
+ * bridged container), and the task role comes through the ECS agent.
  */
 export class Recorder extends Construct {
   readonly securityGroup: ec2.SecurityGroup;
