@@ -8,13 +8,7 @@ import {
 import { CloudWatchLogsClient, FilterLogEventsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeServicesCommand,
-  DescribeTasksCommand,
-  ECSClient,
-  ListTasksCommand,
-  UpdateServiceCommand,
-} from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -22,12 +16,13 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../control/outputs.js';
 import { type ControlPorts, wrapPorts } from '../control/ports.js';
-import type { StackSnapshot, StatsSample, TargetSnapshot, TargetState, TaskSnapshot } from '../control/snapshot.js';
+import type { StackSnapshot, StatsSample, TargetSnapshot, TargetState } from '../control/snapshot.js';
 import { checkEndpoints, type EndpointCheckOptions } from '../net/endpoint-checks.js';
+import { ecsTasks } from './ecs-tasks.js';
 import { classifying } from './errors.js';
 import { cloudWatchEventLog } from './event-log.js';
 import type { AwsTarget } from './ports.js';
-import { sdkRecorder, taskSnapshot } from './recorder.js';
+import { sdkRecorder } from './recorder.js';
 import { sdkRecordings } from './recordings.js';
 import { sdkSchedules } from './schedules.js';
 import { sdkSecrets } from './secrets.js';
@@ -184,17 +179,7 @@ function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions
       async setDesired(cluster, service, count) {
         await clients.ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: count }));
       },
-      async tasks(cluster, service): Promise<TaskSnapshot[]> {
-        const lists = await Promise.all(
-          (['RUNNING', 'STOPPED'] as const).map((desiredStatus) =>
-            clients.ecs.send(new ListTasksCommand({ cluster, serviceName: service, desiredStatus, maxResults: 20 })),
-          ),
-        );
-        const arns = lists.flatMap((l) => l.taskArns ?? []);
-        if (arns.length === 0) return [];
-        const { tasks } = await clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }));
-        return (tasks ?? []).map(taskSnapshot);
-      },
+      tasks: (cluster, service) => ecsTasks(clients.ecs, cluster, { serviceName: service }),
     },
     targets: {
       async health(targetGroupArn): Promise<TargetSnapshot[]> {

@@ -4,44 +4,10 @@ import {
   SetDesiredCapacityCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import {
-  DescribeTasksCommand,
-  type ECSClient,
-  ListContainerInstancesCommand,
-  ListTasksCommand,
-  RunTaskCommand,
-  StopTaskCommand,
-  type Task,
-} from '@aws-sdk/client-ecs';
+import { type ECSClient, ListContainerInstancesCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import type { RecorderPort } from '../control/ports.js';
-import type { Health, TaskSnapshot } from '../control/snapshot.js';
 import { parseRecorderStatus, RECORDER_CONTAINERS, type RecorderStatus } from '../recording/recorder.js';
-
-const health = (value: string | undefined): Health => (value === 'HEALTHY' || value === 'UNHEALTHY' ? value : 'UNKNOWN');
-
-/** An ECS task as the control plane sees it, with its private address (awsvpc ENI) when it has one. */
-export function taskSnapshot(t: Task): TaskSnapshot {
-  const privateIp = t.attachments?.flatMap((a) => a.details ?? []).find((d) => d.name === 'privateIPv4Address')?.value;
-  return {
-    arn: t.taskArn ?? '',
-    lastStatus: t.lastStatus ?? 'UNKNOWN',
-    desiredStatus: t.desiredStatus ?? 'UNKNOWN',
-    health: health(t.healthStatus),
-    createdAt: t.createdAt?.getTime() ?? 0,
-    ...(t.startedAt ? { startedAt: t.startedAt.getTime() } : {}),
-    ...(t.stoppedAt ? { stoppedAt: t.stoppedAt.getTime() } : {}),
-    ...(t.stopCode ? { stopCode: t.stopCode } : {}),
-    ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
-    ...(privateIp ? { privateIp } : {}),
-    containers: (t.containers ?? []).map((c) => ({
-      name: c.name ?? '?',
-      lastStatus: c.lastStatus ?? 'UNKNOWN',
-      health: health(c.healthStatus),
-      ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
-      ...(c.reason ? { reason: c.reason } : {}),
-    })),
-  };
-}
+import { ecsTasks } from './ecs-tasks.js';
 
 /** The recorder over Auto Scaling, ECS and CloudWatch Logs. */
 export function sdkRecorder(clients: {
@@ -66,17 +32,7 @@ export function sdkRecorder(clients: {
       const { containerInstanceArns } = await clients.ecs.send(new ListContainerInstancesCommand({ cluster, status: 'ACTIVE' }));
       return containerInstanceArns?.length ?? 0;
     },
-    async tasks(cluster, family) {
-      const lists = await Promise.all(
-        (['RUNNING', 'STOPPED'] as const).map((desiredStatus) =>
-          clients.ecs.send(new ListTasksCommand({ cluster, family, desiredStatus, maxResults: 20 })),
-        ),
-      );
-      const arns = lists.flatMap((l) => l.taskArns ?? []);
-      if (arns.length === 0) return [];
-      const { tasks } = await clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }));
-      return (tasks ?? []).map(taskSnapshot);
-    },
+    tasks: (cluster, family) => ecsTasks(clients.ecs, cluster, { family }),
     async run(cluster, family, capacityProvider, environment) {
       const { tasks, failures } = await clients.ecs.send(
         new RunTaskCommand({

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { acquireLock, LEASE_SECONDS, LeaseLostError } from './lock.js';
+import { acquireLock, LeaseLostError } from './lock.js';
 import { observe } from './observe.js';
 import { OUTPUT_NAMES } from './outputs.js';
 import { type Phase, phase } from './phase.js';
@@ -7,7 +7,7 @@ import { PlanError } from './plan.js';
 import type { TransitionEvent } from './ports.js';
 import { mutate, type Runtime, withRetry } from './runtime.js';
 import { isLive, recorderLive, type Snapshot } from './snapshot.js';
-import { RefusedError } from './transition.js';
+import { lockedDetail, lockedOut, RefusedError } from './transition.js';
 
 /**
  * Secret rotation: new internal passwords (jicofo, the bridge, the recorder) and a new Jitsi token
@@ -99,12 +99,8 @@ export async function rotateSecrets(request: RotationRequest, rt: Runtime): Prom
   const taken = await acquireLock(ports.state, clock, { owner: request.actor, reason: `rotate-secrets: ${request.reason}` });
   if (!taken.acquired) {
     const from = phase(first);
-    await log({ from, to: from, outcome: 'refused', detail: `locked by ${taken.holder.owner} (${taken.holder.reason})` });
-    throw new RefusedError(
-      `another change is running: ${taken.holder.owner} holds the lock (${taken.holder.reason}).`,
-      `Wait for it to finish, then try again. A dead holder's lease lapses within ${LEASE_SECONDS} s.`,
-      taken.holder,
-    );
+    await log({ from, to: from, outcome: 'refused', detail: lockedDetail(taken.holder) });
+    throw lockedOut(taken.holder);
   }
   const locked: Runtime = { ...rt, lock: taken.lock };
   try {

@@ -110,6 +110,18 @@ export function peopleRefusal(snapshot: Snapshot | undefined): { detail: string;
   };
 }
 
+/** The event log's detail of a request refused because another actor holds the lock. */
+export const lockedDetail = (holder: LockLease): string => `locked by ${holder.owner} (${holder.reason})`;
+
+/** The refusal a person reads when another actor holds the lock (transitions and rotation alike). */
+export function lockedOut(holder: LockLease): RefusedError {
+  return new RefusedError(
+    `another change is running: ${holder.owner} holds the lock since ${new Date(holder.acquiredAt).toISOString()} (${holder.reason}).`,
+    `Wait for it to finish, then try again. If that actor died, its lease lapses by itself within ${LEASE_SECONDS} s of its last heartbeat.`,
+    holder,
+  );
+}
+
 /** Why a stop must not end a meeting that is being recorded without --force. */
 export function recordingRefusal(snapshot: Snapshot | undefined): { detail: string; message: string; hint: string } | undefined {
   if (!snapshot || !recordingNow(snapshot)) return undefined;
@@ -160,17 +172,8 @@ export async function transition(request: TransitionRequest, rt: Runtime): Promi
   });
   if (!taken.acquired) {
     const { holder } = taken;
-    await log({
-      from: phaseOf(first),
-      to: phaseOf(first),
-      outcome: 'refused',
-      detail: `locked by ${holder.owner} (${holder.reason})`,
-    });
-    throw new RefusedError(
-      `another change is running: ${holder.owner} holds the lock since ${new Date(holder.acquiredAt).toISOString()} (${holder.reason}).`,
-      `Wait for it to finish, then try again. If that actor died, its lease lapses by itself within ${LEASE_SECONDS} s of its last heartbeat.`,
-      holder,
-    );
+    await log({ from: phaseOf(first), to: phaseOf(first), outcome: 'refused', detail: lockedDetail(holder) });
+    throw lockedOut(holder);
   }
   let logged = false;
   const logOnce = async (entry: Entry) => {

@@ -3,11 +3,12 @@ import { logGroupsFrom } from '../../control/observe.js';
 import { estimateForConfig } from '../../cost/model.js';
 import { ExitCode, MeetError } from '../../errors.js';
 import { localTime, meetupsFrom, monthTotals } from '../../report/meetups.js';
-import { checkTimeZone, ScheduleInputError } from '../../schedule/expression.js';
+import { checkTimeZone } from '../../schedule/expression.js';
 import type { Context } from '../context.js';
 import { table, usd } from '../output.js';
 import { openSession } from '../session.js';
 import { parseDuration } from './inspect.js';
+import { inputError } from './schedule.js';
 
 /**
  * `meetctl report [--since 30d] [--tz ZONE]`: one line per meetup (start in the meetup's time zone,
@@ -15,7 +16,7 @@ import { parseDuration } from './inspect.js';
  */
 export async function report(ctx: Context, options: { since?: string; tz?: string }): Promise<number> {
   const sinceMs = parseDuration(options.since ?? '30d');
-  const timeZone = zone(options.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
+  const timeZone = inputError(() => checkTimeZone(options.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC'));
   const session = await openSession(ctx);
   const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
   if (!stack)
@@ -111,13 +112,4 @@ export async function report(ctx: Context, options: { since?: string; tz?: strin
     );
   }
   return ExitCode.ok;
-}
-
-function zone(tz: string): string {
-  try {
-    return checkTimeZone(tz);
-  } catch (error) {
-    if (error instanceof ScheduleInputError) throw new MeetError(error.message, ExitCode.usage, error.hint);
-    throw error;
-  }
 }

@@ -1,19 +1,13 @@
 import { OUTPUT_NAMES } from '../../control/outputs.js';
 import { ExitCode, MeetError } from '../../errors.js';
 import { ScheduleInputError } from '../../schedule/expression.js';
-import { meetupSchedule } from '../../schedule/meetup.js';
+import { type MeetupRequest, meetupSchedule } from '../../schedule/meetup.js';
 import type { Context } from '../context.js';
 import { table } from '../output.js';
 import { openSession, type Session } from '../session.js';
 
-export interface ScheduleAddOptions {
-  readonly at?: string;
-  readonly cron?: string;
-  readonly tz: string;
-  readonly lead: number;
-  readonly window: number;
-  readonly record?: boolean;
-}
+/** `schedule add`'s options: a meetup request without the name (an argument) and the actor (who runs it). */
+export type ScheduleAddOptions = Omit<MeetupRequest, 'name' | 'actor'>;
 
 async function targets(session: Session) {
   const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
@@ -30,7 +24,8 @@ async function targets(session: Session) {
   return { group, functionArn, roleArn };
 }
 
-function inputError<T>(fn: () => T): T {
+/** A schedule input error (a bad time zone, a bad --at) as the usage error people read (exit 2). */
+export function inputError<T>(fn: () => T): T {
   try {
     return fn();
   } catch (error) {

@@ -151,7 +151,7 @@ export class Recorder extends Construct {
     });
     this.grantRecordingsWrite(props.recordings);
     this.addContainers(props);
-    this.acknowledge(props);
+    this.acknowledge();
   }
 
   /** Write (and HEAD, which rclone uses to confirm an upload) under the recordings prefix, and nothing else. */
@@ -233,7 +233,7 @@ export class Recorder extends Construct {
     status.addContainerDependencies({ container: jibri, condition: ecs.ContainerDependencyCondition.START });
   }
 
-  private acknowledge(props: RecorderProps): void {
+  private acknowledge(): void {
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason:
@@ -267,6 +267,5 @@ export class Recorder extends Construct {
           'What the ECS agent needs on its instance: ecs:DiscoverPollEndpoint and ecr:GetAuthorizationToken support no resource-level permissions; everything else CDK scopes to this cluster.',
       },
     );
-    void props;
   }
 }
