@@ -15,7 +15,7 @@ import { estimateForConfig } from '../cost/model.js';
 import { liveSince, monthStart, monthToDate } from '../cost/month-to-date.js';
 import { DOWNLOAD_LINK_SECONDS, handlePage, type PageDeps, type RecordingView } from '../page/api.js';
 import { isPageAction, type PageAction, runPageAction } from '../page/worker.js';
-import { parseMetadata, recordingsFrom } from '../recording/catalog.js';
+import { metadataOf, recordingsFrom } from '../recording/catalog.js';
 import { RECORDINGS_PREFIX } from '../recording/recorder.js';
 import { nextMeetup } from '../schedule/next.js';
 import { automationDeps } from './environment.js';
@@ -228,7 +228,7 @@ async function recordingViews(ports: AutomationDeps['ports']): Promise<Recording
   const recordings = recordingsFrom(await ports.recordings.list(bucket, RECORDINGS_PREFIX)).slice(0, PAGE_RECORDINGS);
   return Promise.all(
     recordings.map(async (r): Promise<RecordingView> => {
-      const metadata = r.metadataKey ? parseMetadata(await ports.recordings.read(bucket, r.metadataKey).catch(() => '')) : {};
+      const metadata = await metadataOf(r, (key) => ports.recordings.read(bucket, key));
       return {
         day: r.day,
         room: r.room,

@@ -74,6 +74,14 @@ export function parseMetadata(text: string): RecordingMetadata {
   }
 }
 
+/**
+ * A recording's metadata, read with `read` (the bucket's object reader); none when there is no
+ * metadata file or it cannot be read: a listing never fails for one missing file.
+ */
+export async function metadataOf(recording: Recording, read: (key: string) => Promise<string>): Promise<RecordingMetadata> {
+  return recording.metadataKey ? parseMetadata(await read(recording.metadataKey).catch(() => '')) : {};
+}
+
 /** Where to list: every recording, or one day's. */
 export function listPrefix(day?: string): string {
   return day ? `${RECORDINGS_PREFIX}${day}/` : RECORDINGS_PREFIX;

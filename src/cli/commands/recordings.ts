@@ -7,9 +7,8 @@ import {
   humanDuration,
   humanSize,
   listPrefix,
-  parseMetadata,
+  metadataOf,
   type Recording,
-  type RecordingMetadata,
   recordingsFrom,
 } from '../../recording/catalog.js';
 import type { Context } from '../context.js';
@@ -70,14 +69,7 @@ export async function recordingsList(ctx: Context, options: { day?: string; room
   const session = await openSession(ctx);
   const bucket = await bucketOf(session);
   const recordings = (await catalog(session, bucket, options.day)).filter((r) => !options.room || r.room === options.room);
-  const metadata = await Promise.all(
-    recordings.map(
-      async (r): Promise<RecordingMetadata> =>
-        r.metadataKey
-          ? parseMetadata(await session.ports.recordings.read(bucket, r.metadataKey).catch(() => ''))
-          : ({} as RecordingMetadata),
-    ),
-  );
+  const metadata = await Promise.all(recordings.map((r) => metadataOf(r, (key) => session.ports.recordings.read(bucket, key))));
   if (ctx.options.json) {
     ctx.out.json({ bucket, recordings: recordings.map((r, i) => ({ ...r, ...metadata[i] })) });
     return ExitCode.ok;
