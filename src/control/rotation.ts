@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { acquireLock, LeaseLostError } from './lock.js';
-import { observe } from './observe.js';
 import { OUTPUT_NAMES } from './outputs.js';
 import { type Phase, phase } from './phase.js';
 import { PlanError } from './plan.js';
 import type { TransitionEvent } from './ports.js';
-import { mutate, type Runtime, withRetry } from './runtime.js';
+import { mutate, observeNow, type Runtime, withRetry } from './runtime.js';
 import { isLive, recorderLive, type Snapshot } from './snapshot.js';
 import { lockedDetail, lockedOut, RefusedError } from './transition.js';
 
@@ -88,7 +87,7 @@ export function rotationRefusal(snapshot: Snapshot): string | undefined {
  */
 export async function rotateSecrets(request: RotationRequest, rt: Runtime): Promise<RotationOutcome> {
   const { ports, clock } = rt;
-  const first = await withRetry(rt, () => observe(ports, { host: rt.host, now: clock.now() }));
+  const first = await observeNow(rt);
   if (!first) throw new PlanError('the stack is not deployed.', 'Run `meetctl deploy` first.');
   const base = { at: 0, actor: request.actor, reason: request.reason, goal: 'rotate-secrets' };
   const log = async (entry: Pick<TransitionEvent, 'from' | 'to' | 'outcome'> & { detail?: string }) => {
@@ -104,7 +103,7 @@ export async function rotateSecrets(request: RotationRequest, rt: Runtime): Prom
   }
   const locked: Runtime = { ...rt, lock: taken.lock };
   try {
-    const snapshot = await withRetry(locked, () => observe(ports, { host: rt.host, now: clock.now() }));
+    const snapshot = await observeNow(locked);
     if (!snapshot) throw new PlanError('the stack is not deployed.', 'Run `meetctl deploy` first.');
     const from = phase(snapshot);
     const why = rotationRefusal(snapshot);

@@ -150,6 +150,10 @@ export async function mutate<T>(rt: Runtime, call: () => Promise<T>): Promise<T>
   });
 }
 
+/** The world as it is now, observed through transient errors (the steps' and the transitions' one look). */
+export const observeNow = (rt: Runtime): Promise<Snapshot | undefined> =>
+  withRetry(rt, () => observe(rt.ports, { host: rt.host, now: rt.clock.now() }));
+
 /**
  * Retry a call through transient errors (throttling) a few times; anything else is thrown. The
  * pauses keep the lock alive and respect the runtime's deadline.

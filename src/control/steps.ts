@@ -1,8 +1,8 @@
-import { logGroupsFrom, observe } from './observe.js';
+import { logGroupsFrom } from './observe.js';
 import { OUTPUT_NAMES } from './outputs.js';
 import { stackBusy } from './phase.js';
 import type { Step } from './plan.js';
-import { type Diagnostics, mutate, poll, type Runtime, StepFailure, withRetry } from './runtime.js';
+import { type Diagnostics, mutate, observeNow, poll, type Runtime, StepFailure } from './runtime.js';
 import type { CheckResult, Snapshot, TaskSnapshot } from './snapshot.js';
 import { isLive, liveRecorderTask } from './snapshot.js';
 
@@ -143,8 +143,7 @@ async function setPower(
 }
 
 async function setDesired(step: Extract<Step, { kind: 'set-desired' }>, { rt, memory }: StepContext): Promise<void> {
-  const snapshot = await withRetry(rt, () => observe(rt.ports, { host: rt.host, now: rt.clock.now() }));
-  const { cluster, service } = ids(snapshot, memory);
+  const { cluster, service } = ids(await observeNow(rt), memory);
   await mutate(rt, () => rt.ports.service.setDesired(cluster, service, step.count));
 }
 
@@ -285,8 +284,6 @@ function recorderIds(snapshot: Snapshot | undefined, memory: Memory) {
   }
   return ids as { cluster: string; group: string; family: string; capacityProvider: string };
 }
-
-const observeNow = (rt: Runtime) => withRetry(rt, () => observe(rt.ports, { host: rt.host, now: rt.clock.now() }));
 
 async function setRecorderCapacity(
   step: Extract<Step, { kind: 'set-recorder-capacity' }>,

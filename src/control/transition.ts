@@ -1,4 +1,4 @@
-import { type ExecuteResult, execute, type Runtime, StepFailure, withRetry } from './execute.js';
+import { type ExecuteResult, execute, observeNow, type Runtime, StepFailure, withRetry } from './execute.js';
 import { acquireLock, LEASE_SECONDS, LeaseLostError } from './lock.js';
 import { observe, withParticipants } from './observe.js';
 import { knownParticipants } from './participants.js';
@@ -156,7 +156,7 @@ export async function transition(request: TransitionRequest, rt: Runtime): Promi
     return event;
   };
 
-  const first = await withRetry(rt, () => observe(ports, { host: rt.host, now: clock.now() }));
+  const first = await observeNow(rt);
   if (!first) {
     if (request.goal === 'destroyed') {
       const event = eventOf({ from: 'ABSENT', to: 'ABSENT', outcome: 'no-op' });
