@@ -1,27 +1,11 @@
 import type { CloudWatchAlarmEvent, ScheduledEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { type AutomationDeps, idleStop, runtimeGuard, scheduledStart } from '../../src/automation/handlers.js';
-import { type Faults, SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
+import { idleStop, runtimeGuard, scheduledStart } from '../../src/automation/handlers.js';
+import { automationWorld } from '../support/automation.js';
 
 const MINUTE = 60_000;
 
-function world(options: { desired?: number; participants?: number; power?: 'on' | 'off'; faults?: Faults } = {}) {
-  const clock = new VirtualClock();
-  const sim = new SimAws(clock, options);
-  const alerts: Array<{ subject: string; message: string }> = [];
-  const logs: Array<Record<string, unknown>> = [];
-  const deps: AutomationDeps = {
-    ports: sim.ports,
-    clock,
-    host: 'meet.ne3d.org',
-    settings: { idleStopMinutes: 15, startGraceMinutes: 20, maxRuntimeHours: 4 },
-    notify: async (subject, message) => {
-      alerts.push({ subject, message });
-    },
-    log: (entry) => logs.push(entry),
-  };
-  return { clock, sim, deps, alerts, logs };
-}
+const world = automationWorld;
 
 // Real event shapes, as CloudWatch and EventBridge deliver them.
 function alarmEvent(value: 'ALARM' | 'OK' = 'ALARM'): CloudWatchAlarmEvent {

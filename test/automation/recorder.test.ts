@@ -1,37 +1,14 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import {
-  type AutomationDeps,
-  checkEndpointsInCall,
-  runtimeGuard,
-  scheduledRotation,
-  scheduledStart,
-} from '../../src/automation/handlers.js';
+import { checkEndpointsInCall, runtimeGuard, scheduledRotation, scheduledStart } from '../../src/automation/handlers.js';
 import { RECORDER_ORPHAN_MINUTES } from '../../src/automation/policy.js';
-import type { Runtime } from '../../src/control/execute.js';
 import { transition } from '../../src/control/transition.js';
-import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
+import { automationWorld } from '../support/automation.js';
 
 const MINUTE = 60_000;
 const guardEvent = { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} } as unknown as ScheduledEvent;
 
-function world() {
-  const clock = new VirtualClock();
-  const sim = new SimAws(clock, { ingress: 'direct', recorder: true });
-  const alerts: string[] = [];
-  const deps: AutomationDeps = {
-    ports: sim.ports,
-    clock,
-    host: 'meet.ne3d.org',
-    settings: { idleStopMinutes: 15, startGraceMinutes: 20, maxRuntimeHours: 4 },
-    notify: async (subject) => {
-      alerts.push(subject);
-    },
-    log: () => {},
-  };
-  const rt: Runtime = { ports: sim.ports, clock, host: 'meet.ne3d.org', pollMs: 5000, onProgress: () => {} };
-  return { clock, sim, deps, alerts, rt };
-}
+const world = () => automationWorld({ ingress: 'direct', recorder: true });
 
 describe('the recorder and the automation', () => {
   it('a schedule with --record: the scheduled start asks for the meeting, the guard adds the recorder once it is READY', async () => {
@@ -74,7 +51,7 @@ describe('the recorder and the automation', () => {
     expect(guard).toMatchObject({ action: 'stopped' });
     expect(sim.recorderCapacity).toBe(0);
     expect(sim.recorderTasks.every((t) => t.stoppedAt !== undefined)).toBe(true);
-    expect(alerts).toContain('Meeting server stopped by the runtime guard');
+    expect(alerts.map((a) => a.subject)).toContain('Meeting server stopped by the runtime guard');
   });
 });
 
@@ -85,7 +62,7 @@ describe('the monthly rotation', () => {
     await transition({ goal: 'running', actor: 'cli:ana', reason: 'meetup' }, rt);
     expect(await scheduledRotation(deps)(guardEvent)).toMatchObject({ action: 'refused' });
     expect(sim.secretsAtStart()).toEqual(before);
-    expect(alerts).toContain('Secret rotation postponed');
+    expect(alerts.map((a) => a.subject)).toContain('Secret rotation postponed');
     sim.participants = 0;
     await transition({ goal: 'stopped', actor: 'cli:ana', reason: 'done', force: true }, rt);
     expect(await scheduledRotation(deps)(guardEvent)).toMatchObject({ action: 'none', why: expect.stringMatching(/^rotated/) });
@@ -99,17 +76,11 @@ describe('the monthly rotation', () => {
 
 describe("the guard's endpoint check during a call", () => {
   it("logs a failing check with people in the call (the alarm's metric), and nothing with nobody in it", async () => {
-    const clock = new VirtualClock();
-    const sim = new SimAws(clock, { ingress: 'load-balancer', faults: { wrongCertificate: true }, desired: 1 });
-    const logs: Array<Record<string, unknown>> = [];
-    const deps: AutomationDeps = {
-      ports: sim.ports,
-      clock,
-      host: 'meet.ne3d.org',
-      settings: { idleStopMinutes: 15, startGraceMinutes: 20, maxRuntimeHours: 4 },
-      notify: async () => {},
-      log: (entry) => logs.push(entry),
-    };
+    const { clock, sim, deps, logs } = automationWorld({
+      ingress: 'load-balancer',
+      faults: { wrongCertificate: true },
+      desired: 1,
+    });
     sim.participants = 3;
     clock.t += 2 * MINUTE; // the stats sidecar's next lines say 3
     await checkEndpointsInCall(deps);
