@@ -9,7 +9,6 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BRANDING_FILES,
-  type Branding,
   brandingData,
   brandingInitCommand,
   brandingLabels,
@@ -22,16 +21,10 @@ import {
   jitsiBrandingFiles,
   shade,
 } from '../../src/branding/jitsi-branding.js';
+import { FULL_BRANDING } from '../support/branding.js';
 
 const HOST = 'meet.ne3d.org';
-const FULL: Branding = {
-  appName: 'NE3D Blender Meet',
-  logoUrl: 'https://ne3d.org/logo.svg',
-  websiteUrl: 'https://ne3d.org/',
-  primaryColor: '#e87d0d',
-  backgroundColor: '#232323',
-  welcomeText: 'Monthly meetups of the North-East 3D group',
-};
+const FULL = FULL_BRANDING;
 
 /** What the web client's interface_config.js and config.js hold after the image appends ours. */
 function evaluate(script: string, global: 'interfaceConfig' | 'config'): Record<string, unknown> {

@@ -2,17 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { brandingInitCommand, jitsiBrandingFiles } from '../../src/branding/jitsi-branding.js';
 import { BRANDING_ENV } from '../../src/branding/page-branding.js';
 import { BRANDING_CONTAINER, BRANDING_VOLUME, STATS_IMAGE } from '../../src/infra/constructs/jitsi-task.js';
+import { FULL_BRANDING } from '../support/branding.js';
 import { configWith, resource, synth } from '../support/fixtures.js';
 
 // One template for the whole file: the example (direct, members) with every branding field set.
-const branding = {
-  appName: 'NE3D Blender Meet',
-  logoUrl: 'https://ne3d.org/logo.svg',
-  websiteUrl: 'https://ne3d.org/',
-  primaryColor: '#e87d0d',
-  backgroundColor: '#232323',
-  welcomeText: 'Monthly meetups of the North-East 3D group',
-};
+const branding = FULL_BRANDING;
 const { json } = synth(configWith({ branding }));
 const taskDefinition = resource(json, 'AWS::ECS::TaskDefinition');
 type Container = {
