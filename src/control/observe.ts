@@ -38,11 +38,13 @@ export async function observe(ports: ControlPorts, options: ObserveOptions): Pro
   const out = stack.outputs;
   const cluster = out[OUTPUT_NAMES.cluster];
   const serviceName = out[OUTPUT_NAMES.service];
-  const [service, tasks, web, lock] = await Promise.all([
+  // The recorder's reads depend on nothing the meeting's reads return: one round for both.
+  const [service, tasks, web, lock, recorder] = await Promise.all([
     cluster && serviceName ? ports.service.describe(cluster, serviceName) : Promise.resolve(undefined),
     cluster && serviceName ? ports.service.tasks(cluster, serviceName) : Promise.resolve([]),
     out[OUTPUT_NAMES.webTargets] ? ports.targets.health(out[OUTPUT_NAMES.webTargets] as string) : Promise.resolve([]),
     out[OUTPUT_NAMES.stateTable] ? ports.state.current() : Promise.resolve(undefined),
+    observeRecorder(ports, out, options.now),
   ]);
   const live = tasks.some((t) => t.lastStatus === 'RUNNING');
   const ingress = ingressOf(out);
@@ -52,7 +54,6 @@ export async function observe(ports: ControlPorts, options: ObserveOptions): Pro
     ingress === 'direct' && serving ? ports.taskDns.status(serving.arn) : Promise.resolve(undefined),
     ingress === 'direct' && options.certificate ? ports.certificate.status() : Promise.resolve(undefined),
   ]);
-  const recorder = await observeRecorder(ports, out, options.now);
   const snapshot: Snapshot = {
     at: options.now,
     stack,
