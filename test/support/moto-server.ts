@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { ACCOUNT, REGION } from './iam.js';
 import { externalTool, TOOLS } from './tools.js';
 
 /**
@@ -42,10 +43,15 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export async function startMoto(region = 'us-west-2'): Promise<MotoServer> {
+/**
+ * Start a moto server. Its account is the one the IAM tests resolve the template's ARNs with
+ * (`test/support/iam.ts`), so a synthesized policy names moto's resources exactly.
+ */
+export async function startMoto(options: { region?: string; account?: string } = {}): Promise<MotoServer> {
+  const region = options.region ?? REGION;
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'false' },
+    env: { ...process.env, MOTO_ACCOUNT_ID: options.account ?? ACCOUNT, MOTO_ALLOW_NONEXISTENT_REGION: 'false' },
   });
   running.add(child);
   const endpoint = await new Promise<string>((resolve, reject) => {
