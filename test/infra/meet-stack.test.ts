@@ -1,7 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { SECRET_KEYS, STATS_IMAGE, STATS_SCRIPT } from '../../src/infra/constructs/jitsi-task.js';
+import { SECRET_KEYS, STATS_IMAGE, startUpCheckCommand } from '../../src/infra/constructs/jitsi-task.js';
 import { HEALTH_CHECK_GRACE_SECONDS, OUTPUTS } from '../../src/infra/meet-stack.js';
+import { statsSidecarScript, taskEndpoints } from '../../src/infra/stats-sidecar.js';
 import { configWith, referencedIds, resource, synth } from '../support/fixtures.js';
 
 // One template for the whole file: the shipped example (medium, arm64, stable-11146-2) in load-balancer mode,
@@ -171,14 +172,16 @@ describe('ECS service and task', () => {
     for (const c of containers) expect(c.Image).not.toMatch(/:(stable|latest|unstable)$/);
   });
 
-  it('runs a non-essential stats sidecar from a pinned public image that reads jicofo once a minute', () => {
+  it('runs a non-essential stats sidecar from a pinned public image that reads jicofo, prosody and the bridge once a minute', () => {
     const stats = container('stats') as Container & { EntryPoint: string[]; Command: string[] };
     expect(stats.Image).toBe(STATS_IMAGE);
     expect(stats.Image).toMatch(/^public\.ecr\.aws\/.+:\d+\.\d+\.\d+$/);
     expect(stats.Essential).toBe(false);
     expect(stats.DependsOn).toEqual([{ ContainerName: 'jicofo', Condition: 'START' }]);
     expect(stats.EntryPoint).toEqual(['sh', '-c']);
-    expect(stats.Command).toEqual([STATS_SCRIPT]);
+    expect(stats.Command).toEqual([statsSidecarScript(taskEndpoints(8000))]);
+    expect(stats.Command[0]).toContain('http://127.0.0.1:8080/metrics');
+    expect(stats.Command[0]).not.toContain('/colibri/stats');
     expect(stats.Secrets).toBeUndefined();
   });
 
@@ -197,11 +200,17 @@ describe('ECS service and task', () => {
     for (const name of ['jicofo', 'jvb']) expect(env(name).ENABLE_IPV6).toBeUndefined();
   });
 
-  it('gives every container a health check and starts the XMPP server first', () => {
-    expect(container('prosody').HealthCheck?.Command.join(' ')).toContain('http://127.0.0.1:5280/health');
-    expect(container('web').HealthCheck?.Command.join(' ')).toContain('http://127.0.0.1:8000/');
-    expect(container('jicofo').HealthCheck?.Command.join(' ')).toContain('http://127.0.0.1:8888/about/health');
-    expect(container('jvb').HealthCheck?.Command.join(' ')).toContain('http://127.0.0.1:8080/about/health');
+  it('gives every Jitsi container a start-up health check and starts the XMPP server first', () => {
+    expect(container('prosody').HealthCheck?.Command).toEqual(['CMD-SHELL', startUpCheckCommand('http://127.0.0.1:5280/health')]);
+    expect(container('web').HealthCheck?.Command).toEqual(['CMD-SHELL', startUpCheckCommand('http://127.0.0.1:8000/')]);
+    expect(container('jicofo').HealthCheck?.Command).toEqual([
+      'CMD-SHELL',
+      startUpCheckCommand('http://127.0.0.1:8888/about/health'),
+    ]);
+    expect(container('jvb').HealthCheck?.Command).toEqual([
+      'CMD-SHELL',
+      startUpCheckCommand('http://127.0.0.1:8080/about/health'),
+    ]);
     expect(env('jicofo').JICOFO_ENABLE_HEALTH_CHECKS).toBe('1');
     for (const name of ['web', 'jicofo', 'jvb']) {
       expect(container(name).DependsOn).toEqual([{ ContainerName: 'prosody', Condition: 'HEALTHY' }]);

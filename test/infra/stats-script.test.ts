@@ -1,55 +1,83 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { STATS_SCRIPT } from '../../src/infra/constructs/jitsi-task.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { peopleFromLine } from '../../src/control/stats-lines.js';
+import { statsSidecarScript } from '../../src/infra/stats-sidecar.js';
+import { JICOFO_STATS, JVB_METRICS_004, runRounds, type StatsServers, startStatsServers } from '../support/stats-endpoints.js';
+import { externalTool, TOOLS } from '../support/tools.js';
 
-// Run the sidecar's script in a real shell with `wget` and `sleep` stubbed: one loop, two lines.
-const bin = mkdtempSync(path.join(tmpdir(), 'stats-stubs-'));
-afterAll(() => rmSync(bin, { recursive: true, force: true }));
+// The sidecar's real loop, in Debian's busybox (the sidecar image is busybox), against local servers
+// that answer as the pinned release's jicofo, bridge and prosody do (test/support/stats-endpoints.ts).
+const busybox = externalTool(TOOLS.busybox, 'stats sidecar script');
+const json = (line: string | undefined) => JSON.parse(line ?? 'null') as Record<string, unknown>;
 
-/** The stub answers jicofo's /stats with `jicofo` and the bridge's /colibri/stats with `bridge` (shell commands). */
-function runWith(jicofo: string, bridge = 'exit 4'): Array<Record<string, unknown>> {
-  writeFileSync(path.join(bin, 'wget'), `#!/bin/sh\ncase "$*" in\n  *colibri/stats*) ${bridge} ;;\n  *) ${jicofo} ;;\nesac\n`);
-  writeFileSync(path.join(bin, 'sleep'), '#!/bin/sh\nkill -TERM $PPID\n');
-  chmodSync(path.join(bin, 'wget'), 0o755);
-  chmodSync(path.join(bin, 'sleep'), 0o755);
-  const result = spawnSync('sh', ['-c', STATS_SCRIPT], {
-    env: { PATH: `${bin}:/usr/bin:/bin` },
-    encoding: 'utf8',
-    timeout: 5000,
+describe.skipIf(!busybox)('stats sidecar script', () => {
+  let servers: StatsServers;
+  beforeAll(async () => {
+    servers = await startStatsServers();
   });
-  return result.stdout
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
+  afterAll(() => servers?.close());
+  const run = (rounds: number) => runRounds(busybox as string, statsSidecarScript(servers.ports, 0), rounds);
 
-describe('stats sidecar script', () => {
-  it("prints jicofo's stats as one JSON line, even when jicofo answers on several lines", () => {
-    const [jicofo] = runWith(
-      `printf '{"participants": 3,\\n "conferences": 1, "bridge_selector": {"operational_bridge_count": 1}}'`,
-    );
-    expect(jicofo).toEqual({
-      type: 'jicofo-stats',
+  it("prints jicofo's stats as one people line, with the guests connected to prosody", async () => {
+    const [[people]] = (await run(1)) as [[string]];
+    expect(json(people)).toEqual({ type: 'jicofo-stats', ok: true, stats: JICOFO_STATS, guests: 2 });
+    expect(peopleFromLine(people)).toEqual({ participants: 3, guests: 2 });
+  });
+
+  it("prints the bridge's stress, round trip, loss, conferences and endpoints from its Prometheus /metrics", async () => {
+    const [[, bridge]] = (await run(1)) as [[string, string]];
+    expect(json(bridge)).toEqual({
+      type: 'jvb-metrics',
       ok: true,
-      stats: { participants: 3, conferences: 1, bridge_selector: { operational_bridge_count: 1 } },
+      stress: 0.92,
+      rtt_ms: 38.5,
+      loss: 0.0001,
+      conferences: 1,
+      endpoints: 3,
     });
+    // Without an Accept header the release answers 500; the sidecar always asks for the text format.
+    expect(servers.state.jvbAccepts.at(-1)).toBe('text/plain');
   });
 
-  it('prints ok=false when jicofo does not answer', () => {
-    expect(runWith('exit 4')[0]).toEqual({ type: 'jicofo-stats', ok: false, stats: null });
+  it('leaves out a value the bridge reports as NaN, and says ok=false when /metrics has none of its metrics', async () => {
+    servers.state.jvbMetrics = 'jitsi_jvb_stress NaN\njitsi_jvb_average_rtt 0.0\n';
+    const [[, partial]] = (await run(1)) as [[string, string]];
+    expect(json(partial)).toEqual({ type: 'jvb-metrics', ok: true, rtt_ms: 0 });
+    servers.state.jvbMetrics = '<html>not the bridge</html>\n';
+    const [[, none]] = (await run(1)) as [[string, string]];
+    expect(json(none)).toEqual({ type: 'jvb-metrics', ok: false });
+    servers.state.jvbMetrics = JVB_METRICS_004;
   });
 
-  it("prints the bridge's stats as a second line: stress level, round-trip time and loss for the dashboard", () => {
-    const lines = runWith('exit 4', `printf '{"stress_level": 0.42,\\n "rtt_aggregate": 38.5, "loss_rate_download": 0.01}'`);
-    expect(lines).toHaveLength(2);
-    expect(lines[1]).toEqual({
-      type: 'jvb-stats',
-      ok: true,
-      stats: { stress_level: 0.42, rtt_aggregate: 38.5, loss_rate_download: 0.01 },
-    });
-    expect(runWith('exit 4')[1]).toEqual({ type: 'jvb-stats', ok: false, stats: null });
+  it('counts 0 guests when prosody answers without a guest session, and null when it is not prosody', async () => {
+    const saved = servers.state.prosodyMetrics;
+    servers.state.prosodyMetrics = '# TYPE prosody_mod_c2s__connections gauge\n# EOF\n';
+    expect(json((await run(1))[0]?.[0]).guests).toBe(0);
+    servers.state.prosodyMetrics = 'something else\n';
+    expect(json((await run(1))[0]?.[0]).guests).toBeNull();
+    servers.state.prosodyMetrics = saved;
+  });
+
+  it('writes a health line for a component that passed once and fails now, never during start-up', async () => {
+    // jvb passes, then fails; jicofo never passes (still starting): no line for it.
+    servers.state.health.jvb = [200, 503];
+    servers.state.health.jicofo = [503];
+    const rounds = await run(3);
+    expect(rounds[0]?.slice(2)).toEqual([]);
+    for (const round of rounds.slice(1)) {
+      expect(round.slice(2).map((l) => json(l))).toEqual([{ type: 'health', component: 'jvb', ok: false }]);
+    }
+    servers.state.health.jvb = [200];
+    servers.state.health.jicofo = [200];
+  });
+
+  it('prints ok=false lines and nothing else when nothing answers', async () => {
+    const closed = await startStatsServers();
+    const ports = closed.ports;
+    await closed.close();
+    const [round] = await runRounds(busybox as string, statsSidecarScript(ports, 0), 1);
+    expect(round?.map((l) => json(l))).toEqual([
+      { type: 'jicofo-stats', ok: false, stats: null, guests: null },
+      { type: 'jvb-metrics', ok: false },
+    ]);
   });
 });

@@ -14,9 +14,10 @@ import type { SizePreset } from '../../config/presets.js';
 import { imageFor, type JitsiRelease } from '../../config/release.js';
 import type { IngressMode } from '../../config/schema.js';
 import { JIBRI_SECRET_KEYS, type LocalRecording, localRecordingEnv, RECORDING_ENV } from '../../recording/recorder.js';
+import { healthUrls, PROSODY_METRICS_ENV, statsSidecarScript, taskEndpoints } from '../stats-sidecar.js';
 import { TLS_ENV, TLS_PROXY_IMAGE, tlsProxyCommand } from '../tls-proxy.js';
 import { JWT_SECRET_KEY, MEMBERS_ONLY_ENV } from './jitsi-auth.js';
-import { HTTP_PORT, HTTPS_PORT, JICOFO_REST_PORT, JVB_HEALTH_PORT, JVB_MEDIA_PORT, PROSODY_HTTP_PORT } from './ports.js';
+import { HTTP_PORT, HTTPS_PORT, JVB_MEDIA_PORT, PROSODY_HTTP_PORT } from './ports.js';
 import { CERTIFICATE_KEYS } from './task-certificate.js';
 
 /** The Jitsi containers of the one task. */
@@ -36,31 +37,11 @@ export const containersFor = (ingress: IngressMode): readonly ContainerName[] =>
 /** One log group per container of the mode. */
 export type ContainerLogGroups = Record<(typeof CONTAINERS)[number], logs.ILogGroup> & { readonly tls?: logs.ILogGroup };
 
-/** Pinned public image with a shell and an HTTP client (busybox wget) for the stats sidecar. */
-export const STATS_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37.0';
-/** Seconds between two stats lines. */
-export const STATS_INTERVAL_SECONDS = 60;
-
 /**
- * The sidecar's loop: once a minute read jicofo's local /stats and the bridge's /colibri/stats (its
- * private HTTP server; `videobridge.stats.enabled` at stable-11146-2) and print one JSON line each,
- * `{"type":"jicofo-stats","ok":true,"stats":{…,"participants":3,"conferences":1,…}}` and
- * `{"type":"jvb-stats","ok":true,"stats":{…,"stress_level":0.2,"rtt_aggregate":41,…}}`, or ok=false
- * with stats null when one does not answer. CloudWatch Logs metric filters and `meetctl` read them.
+ * Pinned public image with a shell and the applets the stats sidecar (src/infra/stats-sidecar.ts)
+ * and the branding init container use: wget, awk, tr, timeout (busybox defconfig).
  */
-export const STATS_SCRIPT = String.raw`while true; do
-  s=$(wget -q -O - -T 5 http://127.0.0.1:${JICOFO_REST_PORT}/stats 2>/dev/null | tr -d '\n')
-  case "$s" in
-    "{"*) echo "{\"type\":\"jicofo-stats\",\"ok\":true,\"stats\":$s}" ;;
-    *) echo "{\"type\":\"jicofo-stats\",\"ok\":false,\"stats\":null}" ;;
-  esac
-  b=$(wget -q -O - -T 5 http://127.0.0.1:${JVB_HEALTH_PORT}/colibri/stats 2>/dev/null | tr -d '\n')
-  case "$b" in
-    "{"*) echo "{\"type\":\"jvb-stats\",\"ok\":true,\"stats\":$b}" ;;
-    *) echo "{\"type\":\"jvb-stats\",\"ok\":false,\"stats\":null}" ;;
-  esac
-  sleep ${STATS_INTERVAL_SECONDS}
-done`;
+export const STATS_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37.0';
 
 /** Keys of the internal secret, as the docker-jitsi-meet images name the variables. */
 export const SECRET_KEYS = ['JICOFO_AUTH_PASSWORD', 'JVB_AUTH_PASSWORD'] as const;
@@ -154,15 +135,22 @@ export class JitsiTask extends Construct {
       });
 
     const members = props.membersOnly;
+    const health = healthUrls(taskEndpoints(release.webPort));
     const prosody = add('prosody', {
-      environment: { ...common, ...ipv4Only, ...(members ? MEMBERS_ONLY_ENV.prosody : {}), ...recordingEnv('prosody') },
+      environment: {
+        ...common,
+        ...ipv4Only,
+        ...(members ? MEMBERS_ONLY_ENV.prosody : {}),
+        ...recordingEnv('prosody'),
+        ...PROSODY_METRICS_ENV,
+      },
       secrets: {
         JICOFO_AUTH_PASSWORD: secret('JICOFO_AUTH_PASSWORD'),
         JVB_AUTH_PASSWORD: secret('JVB_AUTH_PASSWORD'),
         ...(recording ? Object.fromEntries(JIBRI_SECRET_KEYS.map((key) => [key, secret(key)])) : {}),
         ...(members ? { [JWT_SECRET_KEY]: ecs.Secret.fromSecretsManager(members.tokenSecret, JWT_SECRET_KEY) } : {}),
       },
-      healthCheck: httpCheck(`http://127.0.0.1:${PROSODY_HTTP_PORT}/health`, { interval: 10, startPeriod: 20, retries: 6 }),
+      healthCheck: startUpCheck(health.prosody, { interval: 10, startPeriod: 20, retries: 6 }),
     });
 
     const web = add('web', {
@@ -186,7 +174,7 @@ export class JitsiTask extends Construct {
       },
       // The load balancer forwards to web's port; in direct mode only the sidecar (on 127.0.0.1) does.
       portMappings: props.tls ? [] : [{ containerPort: release.webPort, protocol: ecs.Protocol.TCP, name: 'web' }],
-      healthCheck: httpCheck(`http://127.0.0.1:${release.webPort}/`, { interval: 15, startPeriod: 30, retries: 3 }),
+      healthCheck: startUpCheck(health.web, { interval: 15, startPeriod: 30, retries: 3 }),
     });
 
     const jicofo = add('jicofo', {
@@ -200,7 +188,7 @@ export class JitsiTask extends Construct {
       },
       secrets: { JICOFO_AUTH_PASSWORD: secret('JICOFO_AUTH_PASSWORD') },
       // Fails with "No operational bridges" until the bridge has joined: the start period covers that.
-      healthCheck: httpCheck(`http://127.0.0.1:${JICOFO_REST_PORT}/about/health`, { interval: 30, startPeriod: 120, retries: 5 }),
+      healthCheck: startUpCheck(health.jicofo, { interval: 30, startPeriod: 120, retries: 5 }),
     });
 
     const jvb = add('jvb', {
@@ -220,20 +208,22 @@ export class JitsiTask extends Construct {
       },
       secrets: { JVB_AUTH_PASSWORD: secret('JVB_AUTH_PASSWORD') },
       portMappings: [{ containerPort: JVB_MEDIA_PORT, protocol: ecs.Protocol.UDP, name: 'media' }],
-      healthCheck: httpCheck(`http://127.0.0.1:${JVB_HEALTH_PORT}/about/health`, { interval: 15, startPeriod: 60, retries: 4 }),
+      healthCheck: startUpCheck(health.jvb, { interval: 15, startPeriod: 60, retries: 4 }),
     });
 
     // Start-up order: the XMPP server first. Jicofo and the bridge log in to it; web proxies to it.
+    // HEALTHY waits for prosody's first passing check (the check latches, see startUpCheck).
     for (const dependent of [web, jicofo, jvb]) {
       dependent.addContainerDependencies({ container: prosody, condition: ecs.ContainerDependencyCondition.HEALTHY });
     }
-    // Participants signal for idle detection and `meetctl stop`; not essential: it never ends a meeting.
+    // People, the bridge's load and each component's health, once a minute (src/infra/stats-sidecar.ts):
+    // idle detection, `meetctl stop`, the dashboard and the alarms. Not essential: it never ends a meeting.
     const stats = this.taskDefinition.addContainer('stats', {
       containerName: 'stats',
       image: ecs.ContainerImage.fromRegistry(STATS_IMAGE),
       essential: false,
       entryPoint: ['sh', '-c'],
-      command: [STATS_SCRIPT],
+      command: [statsSidecarScript(taskEndpoints(release.webPort))],
       memoryReservationMiB: 16,
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'stats', logGroup: props.logGroups.stats }),
     });
@@ -302,9 +292,25 @@ export class JitsiTask extends Construct {
   }
 }
 
-function httpCheck(url: string, timing: { interval: number; startPeriod: number; retries: number }): ecs.HealthCheck {
+/** Where a container's start-up check records its first pass (the container's own /tmp; ECS sets no TMPDIR). */
+export const HEALTH_LATCH = `"\${TMPDIR:-/tmp}/meetctl-started"`;
+
+/**
+ * The shell command of a start-up health check: it passes once the URL answers, and from then on
+ * always. ECS stops and replaces a service task whose essential container turns UNHEALTHY (ECS API
+ * reference, HealthCheck: "For tasks that are part of a service, if the task reports as unhealthy then
+ * the task will be stopped and the service scheduler will replace it"), which would drop everyone in
+ * the call after one transient failure of a few minutes. The check still gates start-up (HEALTHY
+ * dependencies, a task that never becomes healthy is replaced, `meetctl start` waits for HEALTHY);
+ * once a container has been healthy, the stats sidecar watches it and an alarm e-mails the organizer.
+ */
+export function startUpCheckCommand(url: string): string {
+  return `[ -e ${HEALTH_LATCH} ] || { curl -fsS -o /dev/null --max-time 4 ${url} || exit 1; touch ${HEALTH_LATCH} 2>/dev/null; true; }`;
+}
+
+function startUpCheck(url: string, timing: { interval: number; startPeriod: number; retries: number }): ecs.HealthCheck {
   return {
-    command: ['CMD-SHELL', `curl -fsS -o /dev/null --max-time 4 ${url} || exit 1`],
+    command: ['CMD-SHELL', startUpCheckCommand(url)],
     interval: Duration.seconds(timing.interval),
     timeout: Duration.seconds(5),
     startPeriod: Duration.seconds(timing.startPeriod),
