@@ -20,7 +20,8 @@ function meetingContainers(config: Parameters<typeof configWith>[0]): Container[
   const { json } = synth(configWith(config));
   const [task] = Object.values(json.Resources).filter(
     (r) =>
-      r.Type === 'AWS::ECS::TaskDefinition' && (r.Properties?.ContainerDefinitions as Container[]).some((c) => c.Name === 'jvb'),
+      r.Type === 'AWS::ECS::TaskDefinition' &&
+      ((r.Properties?.ContainerDefinitions ?? []) as Container[]).some((c) => c.Name === 'jvb'),
   );
   return (task?.Properties?.ContainerDefinitions ?? []) as Container[];
 }
