@@ -117,10 +117,13 @@ export interface CostEstimate {
 
 const round = (usd: number) => Math.round(usd * 100) / 100;
 
-/** Metrics from the stats sidecar's lines (billed for the hours they get data: while a task runs). */
+/**
+ * Metrics from the stats sidecar's lines (billed for the hours they get data: while a task runs).
+ * The unhealthy-component metric gets data only in minutes a component fails, so it is left out.
+ */
 export const RUNNING_METRICS = 5;
 /** Alarms the meeting has (src/infra/constructs/monitoring.ts); the idle alarm is the automation's. */
-export const MEETING_ALARMS = 3;
+export const MEETING_ALARMS = 4;
 
 /** The recorder instance's root volume (GB); src/infra/constructs/recorder.ts creates it. */
 export const RECORDER_VOLUME_GB = 40;
@@ -159,7 +162,8 @@ export function estimateCost(input: CostInput): CostEstimate {
     Math.max(0, guardGbSeconds - prices.lambda.freeGbSecondsMonth) * prices.lambda.armGbSecond +
     Math.max(0, a.guardInvocationsMonth - prices.lambda.freeRequestsMonth) * (prices.lambda.requestsPerMillion / 1_000_000);
 
-  // One dashboard, and the idle alarm plus three meeting alarms (CPU, bridge stress, failing checks).
+  // One dashboard, and the idle alarm plus four meeting alarms (CPU, bridge stress, failing page
+  // checks, an unhealthy component).
   const dashboardMonthly = a.dashboardFree ? 0 : prices.cloudWatch.dashboardMonth;
   const monitoringMonthly = dashboardMonthly + MEETING_ALARMS * prices.cloudWatch.alarmMonth;
   const fixed = {

@@ -32,7 +32,7 @@ describe('cost model', () => {
     const estimate = medium();
     const idle = estimate.scenarios[0];
     // Secret, zone, recordings, the idle alarm and the three meeting alarms (the dashboard is one of the account's free three).
-    expect(idle?.byTier['powered-down']).toBeCloseTo(0.4 + 0.5 + 10 * 0.023 + 0.1 + 3 * 0.1, 2);
+    expect(idle?.byTier['powered-down']).toBeCloseTo(0.4 + 0.5 + 10 * 0.023 + 0.1 + 4 * 0.1, 2);
     // Stopped keeps the NLB and its two Elastic IPs for the whole month.
     expect(idle?.byTier.stopped).toBeCloseTo(estimate.fixedMonthlyUsd + HOURS_PER_MONTH * (0.0225 + 2 * 0.005), 2);
   });
@@ -44,7 +44,7 @@ describe('cost model', () => {
     const metrics = medium().rates.find((r) => r.item.startsWith('Meeting metrics'));
     expect(metrics?.billed).toBe('per running hour');
     expect(metrics?.usd).toBeCloseTo((5 * 0.3) / HOURS_PER_MONTH, 6);
-    expect(medium().rates.find((r) => r.item === 'Dashboard and meeting alarms')?.usd).toBeCloseTo(0.3, 6);
+    expect(medium().rates.find((r) => r.item === 'Dashboard and meeting alarms')?.usd).toBeCloseTo(0.4, 6);
     // An account that already has three dashboards pays for the fourth.
     const paid = medium('arm64', { ...DEFAULT_ASSUMPTIONS, dashboardFree: false });
     expect(paid.fixedMonthlyUsd - medium().fixedMonthlyUsd).toBeCloseTo(PRICES.cloudWatch.dashboardMonth, 2);
@@ -84,8 +84,8 @@ describe('cost model', () => {
     expect(direct.idleHourUsd).toEqual({ stopped: 0, 'powered-down': 0 });
     const idleMonth = direct.scenarios.find((s) => s.hours === 0);
     expect(idleMonth?.byTier.stopped).toBe(idleMonth?.byTier['powered-down']);
-    // Two secrets, the zone, 10 GB of recordings, four alarms: about $1.93, of which ~$1.20 is the platform's own.
-    expect(idleMonth?.byTier.stopped).toBeCloseTo(2 * PRICES.secretsManagerSecretMonth + 0.5 + 10 * 0.023 + 0.1 + 3 * 0.1, 2);
+    // Two secrets, the zone, 10 GB of recordings, five alarms: about $2.03, of which ~$1.30 is the platform's own.
+    expect(idleMonth?.byTier.stopped).toBeCloseTo(2 * PRICES.secretsManagerSecretMonth + 0.5 + 10 * 0.023 + 0.1 + 4 * 0.1, 2);
     expect(direct.rates.map((r) => r.item).join(' ')).not.toMatch(/Load balancer|NLCU/);
     expect(direct.runningHourUsd).toBeCloseTo(
       balanced.runningHourUsd - PRICES.nlb.hour - 2 * PRICES.publicIpv4Hour - 15 * 0.02 * PRICES.nlb.nlcuHour,

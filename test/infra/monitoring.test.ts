@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { MEETING_ALARMS, RUNNING_METRICS } from '../../src/cost/model.js';
 import { METRICS } from '../../src/infra/constructs/automation.js';
-import { ALARM_THRESHOLDS, MONITORING_METRICS, nextSize } from '../../src/infra/constructs/monitoring.js';
+import {
+  ALARM_THRESHOLDS,
+  MONITORING_METRICS,
+  nextSize,
+  UNHEALTHY_ALERT_MINUTES,
+} from '../../src/infra/constructs/monitoring.js';
 import { configWith, resource, synth } from '../support/fixtures.js';
 import { resolve } from '../support/iam.js';
 
@@ -54,7 +60,8 @@ describe('the dashboard', () => {
       expect.arrayContaining([
         'People and conferences',
         'Task CPU and memory (% of "medium": 4 vCPU, 8 GiB)',
-        'Video bridge: stress (1 = overloaded) and download loss',
+        'Video bridge: stress (1 = overloaded) and packet loss',
+        'Components failing their health check (e-mail after 3 minutes; nothing restarts them)',
         'Stopped → READY (seconds per start)',
         'Running hours in the time range',
         'What the automation did (schedules, idle stop, runtime guard, rotation)',
@@ -80,7 +87,7 @@ describe('the meeting alarms', () => {
   const topic = resource(json, 'AWS::SNS::Topic').id;
 
   it('each names a metric the stack emits and e-mails through the alert topic', () => {
-    for (const idPart of ['TaskCpuHigh', 'BridgeStressHigh', 'EndpointFailingInCall']) {
+    for (const idPart of ['TaskCpuHigh', 'BridgeStressHigh', 'EndpointFailingInCall', 'ComponentUnhealthy']) {
       const a = alarm(idPart);
       // A single metric, given directly or (with a label) as the one MetricStat of Metrics.
       const stat = (a.Metrics as Array<{ MetricStat: { Metric: { Namespace: string; MetricName: string } } }> | undefined)?.[0]
@@ -119,5 +126,30 @@ describe('the meeting alarms', () => {
     const [[, filter]] = ofType('AWS::Logs::MetricFilter').filter(([id]) => id.includes(MONITORING_METRICS.endpointFailures));
     expect(filter.Properties.FilterPattern).toBe('{ ($.message = "endpoint-check") && ($.failingInCall = 1) }');
     expect(JSON.stringify(filter.Properties.LogGroupName)).toContain('AutomationRuntimeGuard');
+  });
+
+  it('e-mails the organizer when a component fails its health endpoint for three minutes in a row', () => {
+    const [[, filter]] = ofType('AWS::Logs::MetricFilter').filter(([id]) => id.includes(MONITORING_METRICS.componentUnhealthy));
+    expect(filter.Properties.FilterPattern).toBe('{ ($.type = "health") && ($.ok IS FALSE) }');
+    expect(filter.Properties.MetricTransformations).toEqual([expect.objectContaining({ MetricValue: '1' })]);
+    expect(JSON.stringify(filter.Properties.LogGroupName)).toContain('StatsLogs');
+    expect(alarm('ComponentUnhealthy')).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: UNHEALTHY_ALERT_MINUTES,
+      DatapointsToAlarm: UNHEALTHY_ALERT_MINUTES,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm('ComponentUnhealthy').AlarmDescription).toContain('nothing restarts it by itself');
+  });
+
+  it("the plan prices exactly the meeting alarms and the stats lines' every-minute metrics the template has", () => {
+    const statsGroup = resource(json, 'AWS::Logs::LogGroup', 'StatsLogs').id;
+    expect(alarms.filter((a) => a.id.startsWith('Monitoring'))).toHaveLength(MEETING_ALARMS);
+    const everyMinute = ofType('AWS::Logs::MetricFilter').filter(
+      ([id, f]) =>
+        JSON.stringify(f.Properties.LogGroupName).includes(statsGroup) && !id.includes(MONITORING_METRICS.componentUnhealthy),
+    );
+    expect(everyMinute).toHaveLength(RUNNING_METRICS);
   });
 });

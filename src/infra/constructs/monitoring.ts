@@ -8,13 +8,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { SIZE_NAMES, SIZE_PRESETS, type SizeName } from '../../config/presets.js';
+import { STATS_LINE } from '../../control/stats-lines.js';
 import { METRICS } from './automation.js';
 
 /** The metrics the stack emits beyond Participants and Conferences (all from log lines, no agent). */
 export const MONITORING_METRICS = {
   bridgeStress: 'BridgeStress',
   bridgeRtt: 'BridgeRttMs',
-  bridgeLoss: 'BridgePacketLossDown',
+  bridgeLoss: 'BridgePacketLoss',
+  componentUnhealthy: 'ComponentUnhealthy',
   startSeconds: 'StartSeconds',
   runningMinutes: 'RunningMinutes',
   endpointFailures: 'EndpointChecksFailedInCall',
@@ -22,6 +24,8 @@ export const MONITORING_METRICS = {
 
 /** Thresholds of the meeting alarms, five one-minute datapoints in a row. */
 export const ALARM_THRESHOLDS = { cpuPercent: 85, bridgeStress: 0.8, minutes: 5 } as const;
+/** Minutes in a row a component must fail its health endpoint before the organizer is e-mailed. */
+export const UNHEALTHY_ALERT_MINUTES = 3;
 
 export interface MonitoringProps {
   /** `Meet/<stack>`: the namespace of the stack's log-derived metrics. */
@@ -49,11 +53,12 @@ export function nextSize(size: SizeName): SizeName | undefined {
  * One CloudWatch dashboard (billed per month, nothing by the hour) and the alarms that matter during
  * a meeting, e-mailed through the alert topic: the size is too small (task CPU or the bridge's stress
  * level high for five minutes, the next size named), a container exited and the task was replaced,
- * and the web endpoint failing its checks while people are in a call.
+ * the web endpoint failing its checks while people are in a call, and a component failing its health
+ * endpoint for three minutes (the stats sidecar's health lines).
  */
 export class Monitoring extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
-  readonly alarms: { cpu: cloudwatch.Alarm; stress: cloudwatch.Alarm; endpoint: cloudwatch.Alarm };
+  readonly alarms: { cpu: cloudwatch.Alarm; stress: cloudwatch.Alarm; endpoint: cloudwatch.Alarm; unhealthy: cloudwatch.Alarm };
   readonly containerExitRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -68,20 +73,31 @@ export class Monitoring extends Construct {
         metricName: name,
         metricValue: value,
       });
-    const bridgeField = (name: string, field: string) =>
+    // The sidecar's bridge line (src/control/stats-lines.ts), from the bridge's Prometheus /metrics.
+    const bridgeField = (name: string, field: 'stress' | 'rtt_ms' | 'loss') =>
       filter(
         name,
         props.statsLogGroup,
         logs.FilterPattern.all(
-          logs.FilterPattern.stringValue('$.type', '=', 'jvb-stats'),
+          logs.FilterPattern.stringValue('$.type', '=', STATS_LINE.bridge),
           logs.FilterPattern.booleanValue('$.ok', true),
-          logs.FilterPattern.exists(`$.stats.${field}`),
+          logs.FilterPattern.exists(`$.${field}`),
         ),
-        `$.stats.${field}`,
+        `$.${field}`,
       );
-    bridgeField(MONITORING_METRICS.bridgeStress, 'stress_level');
-    bridgeField(MONITORING_METRICS.bridgeRtt, 'rtt_aggregate');
-    bridgeField(MONITORING_METRICS.bridgeLoss, 'loss_rate_download');
+    bridgeField(MONITORING_METRICS.bridgeStress, 'stress');
+    bridgeField(MONITORING_METRICS.bridgeRtt, 'rtt_ms');
+    bridgeField(MONITORING_METRICS.bridgeLoss, 'loss');
+    // One datapoint per component that failed its health endpoint after it had passed once.
+    filter(
+      MONITORING_METRICS.componentUnhealthy,
+      props.statsLogGroup,
+      logs.FilterPattern.all(
+        logs.FilterPattern.stringValue('$.type', '=', STATS_LINE.health),
+        logs.FilterPattern.booleanValue('$.ok', false),
+      ),
+      '1',
+    );
     filter(
       MONITORING_METRICS.startSeconds,
       props.eventLog,
@@ -161,6 +177,15 @@ export class Monitoring extends Construct {
         'The meeting page failed its checks (HTTPS, certificate, config or websocket) while people were in a call: people joining now may not get in. Run `meetctl health`.',
         1,
       ),
+      // Health checks no longer replace a running task (src/infra/constructs/jitsi-task.ts): a part
+      // that stays unhealthy is the organizer's call, never an automatic restart mid-meeting.
+      unhealthy: alarm(
+        'ComponentUnhealthy',
+        custom(MONITORING_METRICS.componentUnhealthy, cloudwatch.Stats.MAXIMUM, 'unhealthy components'),
+        1,
+        `A part of the meeting server (web, prosody, jicofo or the video bridge) has failed its health check for ${UNHEALTHY_ALERT_MINUTES} minutes. The meeting keeps running and nothing restarts it by itself: people in the call may lose audio or video, and people joining may not get in. \`meetctl logs --container stats\` names the part; \`meetctl logs --container <part>\` says why. If the call is broken, end it and run \`meetctl stop\` and \`meetctl start\`.`,
+        UNHEALTHY_ALERT_MINUTES,
+      ),
     };
 
     // A container that exits takes the task with it (all are essential): ECS starts a new task and
@@ -203,10 +228,10 @@ export class Monitoring extends Construct {
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: 'Video bridge: stress (1 = overloaded) and download loss',
+        title: 'Video bridge: stress (1 = overloaded) and packet loss',
         left: [
           custom(MONITORING_METRICS.bridgeStress, cloudwatch.Stats.MAXIMUM, 'stress'),
-          custom(MONITORING_METRICS.bridgeLoss, cloudwatch.Stats.AVERAGE, 'loss rate'),
+          custom(MONITORING_METRICS.bridgeLoss, cloudwatch.Stats.AVERAGE, 'loss (fraction of packets)'),
         ],
         leftAnnotations: [{ value: ALARM_THRESHOLDS.bridgeStress, label: 'alarm' }],
         right: [custom(MONITORING_METRICS.bridgeRtt, cloudwatch.Stats.AVERAGE, 'round trip (ms)')],
@@ -217,6 +242,15 @@ export class Monitoring extends Construct {
         left: [custom(MONITORING_METRICS.startSeconds, cloudwatch.Stats.MAXIMUM, 'start', Duration.hours(1))],
         leftYAxis: { min: 0, showUnits: false },
         width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: `Components failing their health check (e-mail after ${UNHEALTHY_ALERT_MINUTES} minutes; nothing restarts them)`,
+        left: [custom(MONITORING_METRICS.componentUnhealthy, cloudwatch.Stats.SUM, 'failing components')],
+        leftYAxis: { min: 0, showUnits: false },
+        width: 24,
+        height: 4,
       }),
     );
     const runningHours = new cloudwatch.MathExpression({
