@@ -1,4 +1,4 @@
-import { emptySince, lastStatsAt } from '../control/participants.js';
+import { emptySince, lastStatsAt, lobbyWait } from '../control/participants.js';
 import { phase } from '../control/phase.js';
 import type { MeetingWindow } from '../control/ports.js';
 import { isLive, recorderLive, recorderState, type Snapshot, type TaskSnapshot } from '../control/snapshot.js';
@@ -7,7 +7,10 @@ import { isLive, recorderLive, recorderState, type Snapshot, type TaskSnapshot }
 export interface AutomationSettings {
   /** Minutes without participants before the idle stop acts (the alarm's evaluation window). */
   readonly idleStopMinutes: number;
-  /** Minutes after a task started during which the idle stop waits for the first people. */
+  /**
+   * Minutes after a task started during which the idle stop waits for the first people; also how
+   * long guests waiting in the lobby for a host count as people (the same wait for a host).
+   */
   readonly startGraceMinutes: number;
   /** Hours a task may run outside a scheduled window before the guard stops it. */
   readonly maxRuntimeHours: number;
@@ -40,8 +43,9 @@ const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T',
 /**
  * The idle rule, shared by the idle-stop function (fired by the alarm) and the runtime guard (every
  * 5 minutes, so a deferred idle stop is picked up without forcing the alarm back). Never during the
- * grace period after a start, never inside a scheduled window, never while someone is in a call, and
- * never on an unknown count: only fresh stats lines that all say 0 for `idleStopMinutes` are idle.
+ * grace period after a start, never inside a scheduled window, never while someone is in a call or
+ * guests wait in the lobby for a host (for up to `startGraceMinutes` of waiting), and never on an
+ * unknown count: only fresh stats lines that all say nobody is there for `idleStopMinutes` are idle.
  */
 export function decideIdleStop(snapshot: Snapshot, window: MeetingWindow | undefined, settings: AutomationSettings): Decision {
   const now = snapshot.at;
@@ -55,15 +59,28 @@ export function decideIdleStop(snapshot: Snapshot, window: MeetingWindow | undef
     return { act: false, why: `inside the scheduled window "${window.schedule}" until ${iso(window.until)} UTC` };
   if (snapshot.participants === undefined) return { act: false, why: 'the participant count is unknown (no fresh stats line)' };
   if (snapshot.participants > 0) return { act: false, why: `${snapshot.participants} people are in a call` };
-  const empty = emptySince(snapshot.stats ?? [], now);
+  const lobbyWaitMs = settings.startGraceMinutes * MINUTE;
+  const waiting = lobbyWait(snapshot.stats ?? [], now, lobbyWaitMs);
+  if (waiting) {
+    const minutes = Math.floor((now - waiting.since) / MINUTE);
+    return {
+      act: false,
+      why: `${waiting.guests} guests wait in the lobby for a host (${minutes} of ${settings.startGraceMinutes} minutes)`,
+    };
+  }
+  const empty = emptySince(snapshot.stats ?? [], now, lobbyWaitMs);
   if (empty === undefined || now - empty < settings.idleStopMinutes * MINUTE) {
     const minutes = empty === undefined ? 0 : Math.floor((now - empty) / MINUTE);
     return { act: false, why: `nobody in a call for ${minutes} of ${settings.idleStopMinutes} minutes` };
   }
+  const stillWaiting = snapshot.stats?.at(-1)?.guests;
+  const lobby = stillWaiting
+    ? ` ${stillWaiting} guests had waited in the lobby for more than ${settings.startGraceMinutes} minutes and no host came.`
+    : '';
   return {
     act: true,
     why: `nobody in a call for ${settings.idleStopMinutes} minutes`,
-    alert: `Stopped ${snapshot.stack.name}: nobody was in a call for ${settings.idleStopMinutes} minutes (task running since ${iso(since)} UTC).`,
+    alert: `Stopped ${snapshot.stack.name}: nobody was in a call for ${settings.idleStopMinutes} minutes (task running since ${iso(since)} UTC).${lobby}`,
   };
 }
 

@@ -17,6 +17,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../control/outputs.js';
 import { type ControlPorts, wrapPorts } from '../control/ports.js';
 import type { StackSnapshot, StatsSample, TargetSnapshot, TargetState } from '../control/snapshot.js';
+import { peopleFromLine, STATS_LINE } from '../control/stats-lines.js';
 import { checkEndpoints, type EndpointCheckOptions } from '../net/endpoint-checks.js';
 import { ecsTasks } from './ecs-tasks.js';
 import { classifying } from './errors.js';
@@ -242,8 +243,8 @@ function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions
             new FilterLogEventsCommand({ logGroupName: logGroup, startTime: since, nextToken: token }),
           );
           for (const e of page.events ?? []) {
-            const participants = e.message?.includes('jicofo-stats') ? participantsFromStatsLine(e.message) : undefined;
-            if (participants !== undefined) samples.push({ at: e.timestamp ?? 0, participants });
+            const people = e.message?.includes(STATS_LINE.people) ? peopleFromLine(e.message) : undefined;
+            if (people) samples.push({ at: e.timestamp ?? 0, ...people });
           }
           token = page.nextToken;
         } while (token);
@@ -269,12 +270,5 @@ function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions
 
 /** Participants from the sidecar's JSON line; undefined when there is none or jicofo did not answer. */
 export function participantsFromStatsLine(line: string | undefined): number | undefined {
-  if (!line) return undefined;
-  try {
-    const parsed = JSON.parse(line) as { ok?: boolean; stats?: { participants?: unknown } | null };
-    const value = parsed.stats?.participants;
-    return parsed.ok && typeof value === 'number' ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return peopleFromLine(line)?.participants;
 }

@@ -151,6 +151,11 @@ export interface StatsSample {
   /** Epoch milliseconds. */
   readonly at: number;
   readonly participants: number;
+  /**
+   * Guests connected to the XMPP server, when prosody answered. With nobody in a call they are
+   * waiting in the lobby for a host (src/control/stats-lines.ts).
+   */
+  readonly guests?: number;
 }
 
 export const isLive = (task: TaskSnapshot): boolean => task.lastStatus !== 'STOPPED';

@@ -1,10 +1,11 @@
 import type { CloudWatchAlarmEvent, ScheduledEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { type AutomationDeps, idleStop, runtimeGuard, scheduledStart } from '../../src/automation/handlers.js';
-import { decideIdleStop, runBound } from '../../src/automation/policy.js';
+import { decideGuard, decideIdleStop, runBound } from '../../src/automation/policy.js';
 import { observe } from '../../src/control/observe.js';
 import { transition } from '../../src/control/transition.js';
 import { type Faults, SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
+import { NOW, snapshot, task } from '../support/snapshots.js';
 
 const MINUTE = 60_000;
 const settings = { idleStopMinutes: 15, startGraceMinutes: 20, maxRuntimeHours: 4 };
@@ -232,5 +233,49 @@ describe('boundaries', () => {
     const window = { schedule: 'hackathon', from: 0, until: 10 * 60 * MINUTE };
     expect(runBound(since, window, settings).until).toBe(11 * 60 * MINUTE);
     expect(runBound(since, undefined, settings).until).toBe(4 * 60 * MINUTE);
+  });
+});
+
+describe('guests waiting in the lobby for a late host', () => {
+  // A task up for an hour (past the 20-minute grace), no window; empty for 40 minutes, and two guests
+  // in the lobby for the last `waited` of them.
+  const at = (waited: number) => {
+    const now = NOW + waited * MINUTE;
+    const stats = Array.from({ length: 41 + waited }, (_, i) => {
+      const ago = 40 + waited - i;
+      return { at: now - ago * MINUTE, participants: 0, guests: ago <= waited ? 2 : 0 };
+    });
+    return snapshot({
+      at: now,
+      service: { desired: 1, running: 1, pending: 0 },
+      tasks: [task({}, 3600 + waited * 60)],
+      targets: { web: [{ state: 'healthy' }] },
+      participants: 0,
+      stats,
+    });
+  };
+
+  it('count as people: the idle stop waits while they wait', () => {
+    expect(decideIdleStop(at(10), undefined, settings)).toEqual({
+      act: false,
+      why: '2 guests wait in the lobby for a host (10 of 20 minutes)',
+    });
+    expect(decideGuard(at(10), undefined, settings).act).toBe(false);
+  });
+
+  it('for up to startGraceMinutes of waiting; then the idle countdown runs and the stop says they waited', () => {
+    expect(decideIdleStop(at(20 + 14), undefined, settings)).toMatchObject({
+      act: false,
+      why: 'nobody in a call for 14 of 15 minutes',
+    });
+    const stop = decideIdleStop(at(20 + 16), undefined, settings);
+    expect(stop).toMatchObject({ act: true, why: 'nobody in a call for 15 minutes' });
+    expect(stop.act && stop.alert).toContain('2 guests had waited in the lobby for more than 20 minutes and no host came');
+  });
+
+  it('negative: without the guests count the same hour stops at once', () => {
+    const unknownGuests = at(10);
+    const stats = unknownGuests.stats?.map(({ at: t, participants }) => ({ at: t, participants }));
+    expect(decideIdleStop({ ...unknownGuests, stats }, undefined, settings).act).toBe(true);
   });
 });

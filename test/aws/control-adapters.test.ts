@@ -215,10 +215,17 @@ describe('targets, logs, participants and recordings', () => {
         ],
         nextToken: 'n',
       })
-      .resolvesOnce({ events: [{ timestamp: 2000, message: '{"type":"jicofo-stats","ok":true,"stats":{"participants":2}}' }] });
+      .resolvesOnce({
+        events: [
+          { timestamp: 2000, message: '{"type":"jicofo-stats","ok":true,"stats":{"participants":2}}' },
+          { timestamp: 3500, message: '{"type":"jicofo-stats","ok":true,"stats":{"participants":0},"guests":2}' },
+          { timestamp: 3600, message: '{"type":"jvb-metrics","ok":true,"stress":0.1}' },
+        ],
+      });
     expect(await ports.participants.samples('/stats', 1000)).toEqual([
       { at: 2000, participants: 2 },
       { at: 3000, participants: 5 },
+      { at: 3500, participants: 0, guests: 2 },
     ]);
     expect(logs.commandCalls(FilterLogEventsCommand)[0]?.args[0].input).toMatchObject({
       logGroupName: '/stats',
