@@ -57,7 +57,7 @@ export const FIELD_FIXES: Record<string, string> = {
   startGraceMinutes: 'set "startGraceMinutes" to a whole number of minutes from 0 to 120 (default 20)',
   maxRuntimeHours: 'set "maxRuntimeHours" to a number of hours from 1 to 24 (default 4)',
   ingress:
-    'set "ingress" to "direct" (default: no load balancer, about $1.50/month idle) or "load-balancer" (TLS 443 on a Network Load Balancer, about $23/month idle)',
+    'set "ingress" to "direct" (default: no load balancer, about $1.70/month idle) or "load-balancer" (TLS 443 on a Network Load Balancer, about $23/month idle)',
   'signIn.allow':
     'list the addresses ("ana@example.org") or whole domains ("@example.org") that may sign in through Google or OIDC',
   'signIn.google':
