@@ -108,8 +108,12 @@ function guestsAwk(): string {
  * start-up is the container health checks' business, and the runtime guard alerts on a start that
  * never becomes ready.
  */
-export function statsSidecarScript(ports: StatsEndpoints, intervalSeconds = STATS_INTERVAL_SECONDS): string {
-  const get = `timeout ${STATS_REQUEST_SECONDS} wget -q -O -`;
+export function statsSidecarScript(
+  ports: StatsEndpoints,
+  intervalSeconds = STATS_INTERVAL_SECONDS,
+  requestSeconds = STATS_REQUEST_SECONDS,
+): string {
+  const get = `timeout ${requestSeconds} wget -q -O -`;
   const health = Object.entries(healthUrls(ports))
     .map(([name, url]) => `${name}=${url}`)
     .join(' ');

@@ -70,6 +70,14 @@ describe.skipIf(!busybox)('stats sidecar script', () => {
     servers.state.health.jicofo = [200];
   });
 
+  it('gives up on a component that accepts a request and never answers, and goes on with the others', async () => {
+    servers.state.jicofoStats = 'hang';
+    const [round] = await runRounds(busybox as string, statsSidecarScript(servers.ports, 0, 1), 1);
+    expect(json(round?.[0])).toEqual({ type: 'jicofo-stats', ok: false, stats: null, guests: 2 });
+    expect(json(round?.[1])).toMatchObject({ type: 'jvb-metrics', ok: true, stress: 0.92 });
+    servers.state.jicofoStats = JSON.stringify(JICOFO_STATS);
+  });
+
   it('prints ok=false lines and nothing else when nothing answers', async () => {
     const closed = await startStatsServers();
     const ports = closed.ports;

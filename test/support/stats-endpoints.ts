@@ -114,6 +114,7 @@ prosody_mod_c2s__connections{host="guest.meet.jitsi",type="c2s_unauthed",ip_fami
 
 /** What each local server answers. */
 export interface EndpointState {
+  /** undefined: 404; 'hang': accept the request and never answer. */
   jicofoStats: string | undefined;
   jvbMetrics: string | undefined;
   prosodyMetrics: string | undefined;
@@ -132,16 +133,19 @@ export interface StatsServers {
   close(): Promise<void>;
 }
 
-function listen(handler: (req: IncomingMessage) => { status: number; body: string }): Promise<Server> {
+/** A server whose handler says what to answer, or undefined to never answer (a stuck process). */
+function listen(handler: (req: IncomingMessage) => { status: number; body: string } | undefined): Promise<Server> {
   const server = createServer((req, res) => {
-    const { status, body } = handler(req);
-    res.writeHead(status, { 'content-type': 'text/plain' });
-    res.end(body);
+    const reply = handler(req);
+    if (!reply) return;
+    res.writeHead(reply.status, { 'content-type': 'text/plain' });
+    res.end(reply.body);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-const answer = (body: string | undefined) => (body === undefined ? { status: 404, body: '' } : { status: 200, body });
+const answer = (body: string | undefined) =>
+  body === 'hang' ? undefined : body === undefined ? { status: 404, body: '' } : { status: 200, body };
 function health(statuses: number[]) {
   const status = (statuses.length > 1 ? statuses.shift() : statuses[0]) ?? 200;
   return { status, body: status === 200 ? 'OK' : 'failing' };
@@ -175,7 +179,16 @@ export async function startStatsServers(): Promise<StatsServers> {
   return {
     ports: { jicofoPort: port(jicofo), jvbPort: port(jvb), prosodyPort: port(prosody), webPort: port(web) },
     state,
-    close: () => Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => undefined),
+    close: () =>
+      Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            }),
+        ),
+      ).then(() => undefined),
   };
 }
 
