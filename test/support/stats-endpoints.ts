@@ -203,8 +203,11 @@ export async function runRounds(busybox: string, script: string, rounds: number)
   const child = spawn(busybox, ['sh', '-c', script], { env: { PATH: bin }, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: string[][] = [];
   let buffer = '';
+  let guard: NodeJS.Timeout | undefined;
   try {
     return await new Promise<string[][]>((resolve, reject) => {
+      // Not a timing assertion: a loop that stalls must not outlive the test (nor leave a process).
+      guard = setTimeout(() => reject(new Error(`the sidecar printed ${out.length} of ${rounds} rounds in 60 s`)), 60_000);
       child.on('error', reject);
       child.on('exit', (code) => reject(new Error(`the sidecar exited (${code}) after ${out.length} rounds`)));
       child.stdout.on('data', (chunk: Buffer) => {
@@ -223,6 +226,7 @@ export async function runRounds(busybox: string, script: string, rounds: number)
       });
     });
   } finally {
+    clearTimeout(guard);
     child.removeAllListeners('exit');
     child.kill('SIGKILL');
     rmSync(bin, { recursive: true, force: true });
