@@ -1,4 +1,4 @@
-import { GROUPS } from './jitsi-settings.js';
+import { featuresFor, GROUPS } from './jitsi-settings.js';
 import { type JitsiTokenSettings, mintJitsiToken } from './jitsi-token.js';
 
 /**
@@ -79,8 +79,8 @@ export async function exchangeForJitsiToken(request: ExchangeRequest): Promise<E
       name: identity.name ?? identity.email ?? 'Member',
       ...(identity.email ? { email: identity.email } : {}),
     },
-    // Who may press Record is the client's decision from this claim: organizers only.
-    ...(role === 'organizer' ? { features: { recording: true } } : {}),
+    // Organizers record and stream; members do neither (both said, never left out: see JitsiFeatures).
+    features: featuresFor(role),
     lifetimeSeconds: request.lifetimeSeconds,
     now: request.now,
   });

@@ -395,8 +395,8 @@ describe('meetctl link', () => {
     const now = Date.parse(body.expiresAt) - 2 * 3_600_000;
     const verdict = await verifyJitsiToken(token, { secret, appId: 'meetctl', room: 'weekly-meetup', now: now + 60_000 });
     expect(verdict).toMatchObject({ ok: true, claims: { room: 'weekly-meetup', context: { user: { name: 'Host' } } } });
-    // A host link is not an organizer: no recording.
-    if (verdict.ok) expect((verdict.claims.context as Record<string, unknown>).features).toBeUndefined();
+    // A host link is not an organizer: no recording, no streaming, said in the token.
+    expect(verdict).toMatchObject({ claims: { context: { features: { recording: false, livestreaming: false } } } });
     expect((await verifyJitsiToken(token, { secret, appId: 'meetctl', room: 'weekly-meetup', now: now + 7_201_000 })).ok).toBe(
       false,
     );

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { JITSI_APP_ID, JITSI_AUDIENCE, JWT_SECRET_KEY } from '../../auth/jitsi-settings.js';
+import { featuresFor, JITSI_APP_ID, JITSI_AUDIENCE, JWT_SECRET_KEY } from '../../auth/jitsi-settings.js';
 import { mintJitsiToken } from '../../auth/jitsi-token.js';
 import { ROOM_NAME } from '../../auth/token-exchange.js';
 import { OUTPUT_NAMES } from '../../control/outputs.js';
@@ -54,7 +54,13 @@ export async function link(ctx: Context, room: string, options: { hours: number;
   const name = options.name ?? 'Host';
   const token = await mintJitsiToken(
     { appId: JITSI_APP_ID, secret, audience: JITSI_AUDIENCE, host: session.config.domain },
-    { room, user: { id: `link:${randomUUID()}`, name }, lifetimeSeconds: Math.round(options.hours * 3600), now },
+    {
+      room,
+      user: { id: `link:${randomUUID()}`, name },
+      features: featuresFor('host-link'),
+      lifetimeSeconds: Math.round(options.hours * 3600),
+      now,
+    },
   );
   const result: LinkJson = {
     room,
@@ -66,7 +72,7 @@ export async function link(ctx: Context, room: string, options: { hours: number;
   else {
     ctx.out.line(result.url);
     ctx.out.note(
-      `Host link for room ${room}, valid until ${result.expiresAt} (UTC). Whoever opens it is let in as a member and lets the waiting guests in; share it only with the host.`,
+      `Host link for room ${room}, valid until ${result.expiresAt} (UTC). Whoever opens it is let in as a member (a moderator who cannot record) and lets the waiting guests in; share it only with the host.`,
     );
   }
   return ExitCode.ok;
