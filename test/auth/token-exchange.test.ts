@@ -79,7 +79,16 @@ describe('exchanging a Cognito sign-in for a Jitsi token', () => {
     const tampered = `${valid.slice(0, -4)}AAAA`;
     expect((await refusal(exchange(tampered)))?.status).toBe(401);
     expect((await refusal(exchange(valid, '../admin')))?.status).toBe(400);
-    expect((await refusal(exchange(valid, 'Weekly Meetup')))?.status).toBe(400);
+    expect((await refusal(exchange(valid, 'hello!')))?.message).toContain('which Jitsi removes from meeting links');
+  });
+
+  it('reads the room as Jitsi does: the URL and the token name the room the meeting opens', async () => {
+    const valid = await sign({ sub: 'u', 'cognito:groups': ['members'] });
+    const result = await exchange(valid, 'Weekly Meetup');
+    expect(result.room).toBe('weekly%20meetup');
+    expect(result.url).toBe(`https://meet.example.org/weekly%20meetup?jwt=${result.token}`);
+    const verdict = await verifyJitsiToken(result.token, { ...settings, room: 'weekly%20meetup', now: Date.now() });
+    expect(verdict).toMatchObject({ ok: true, claims: { room: 'weekly%20meetup' } });
   });
 
   it('reads roles from groups: organizers over members, nothing otherwise', () => {

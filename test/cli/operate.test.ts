@@ -405,7 +405,7 @@ describe('meetctl link', () => {
   it('refuses a bad room, hours out of range, and open meetings, naming the fix', async () => {
     const room = await cli(['link', '../admin'], { files, sim: sim() });
     expect(room.code).toBe(ExitCode.usage);
-    expect(room.stderr).toContain('lower-case letters');
+    expect(room.stderr).toContain('room "../admin" cannot be used: the room name contains "/", which Jitsi removes');
     const hours = await cli(['link', 'weekly', '--hours', '48'], { files, sim: sim() });
     expect(hours.code).toBe(ExitCode.usage);
     expect(hours.stderr).toContain('1 to 12 hours');
