@@ -19,15 +19,17 @@ export type TokenHolder = 'organizer' | 'member' | 'host-link';
 
 /**
  * The token's `context.features`, which Jitsi reads to decide who may record or stream. Every token
- * carries both, as JSON booleans, because a missing claim is not a "no" (jitsi-meet at
- * stable/jitsi-meet_11146):
+ * carries both, because a missing claim is not a "no" (jitsi-meet at stable/jitsi-meet_11146):
  * - the client (react/features/base/jwt/functions.ts, `isJwtFeatureEnabledStateless`) reads an
  *   absent feature as its caller's default, the moderator flag for the Record and Live stream
  *   buttons (react/features/recording/functions.ts), so a token without `features` lets every
  *   moderator record; a present value counts as on only when `String(value) === 'true'`;
  * - prosody (resources/prosody-plugins/util.lib.lua, `is_feature_allowed`, used by
  *   mod_filter_iq_jibri.lua) allows a feature only when the token's features say `true` or
- *   `"true"`, and falls back to the moderator role when the token has no features at all.
+ *   `"true"` (older versions: `"true"` only), and falls back to the moderator role when the token
+ *   has no features at all.
+ * So the token says them as the strings "true" and "false" (src/auth/jitsi-token.ts), which every
+ * version reads the same way, as JaaS's own tokens do.
  * Both names are in the client's MEET_FEATURES (react/features/base/jwt/constants.ts), so neither is
  * reported as an unknown feature.
  */

@@ -64,7 +64,9 @@ export async function mintJitsiToken(settings: JitsiTokenSettings, request: Mint
         name: request.user.name,
         ...(request.user.email ? { email: request.user.email } : {}),
       },
-      features: { recording: request.features.recording, livestreaming: request.features.livestreaming },
+      // As strings: Jitsi's client compares String(value) with 'true', and prosody's is_feature_allowed
+      // accepts "true" in every version (the boolean only in newer ones).
+      features: { recording: String(request.features.recording), livestreaming: String(request.features.livestreaming) },
     },
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

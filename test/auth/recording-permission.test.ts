@@ -63,6 +63,17 @@ function serverStartsJibri(o: { features: Features; moderator: boolean; mode: 'f
   return prosodyAllows && o.moderator;
 }
 
+/**
+ * The older form of the same prosody check, which the code index also holds for these files:
+ * mod_filter_iq_jibri refuses any session without a token, and `is_feature_allowed(session, ft)`
+ * allows everything without features and otherwise only the string "true". A token that works
+ * with both forms does not depend on which one the pinned image ships.
+ */
+function olderProsodyStartsJibri(o: { features: Features; token: boolean; mode: 'file' | 'stream' }): boolean {
+  if (!o.token) return false;
+  return o.features === undefined || o.features[o.mode === 'file' ? 'recording' : 'livestreaming'] === 'true';
+}
+
 /** web's config.js as the image renders it from the task's web variables (settings-config.js at stable-11146-2). */
 function webConfig(env: Record<string, string>): {
   localRecording?: { disable?: boolean };
@@ -116,10 +127,10 @@ beforeAll(async () => {
 describe('only organizers record or stream', () => {
   const defaults = webConfig(localRecordingEnv(configWith({}).recording.local));
 
-  it('mints every token with both features said: true for organizers, false for members and host links', () => {
-    expect(tokens.organizer).toEqual({ recording: true, livestreaming: true });
-    expect(tokens.member).toEqual({ recording: false, livestreaming: false });
-    expect(tokens['host link']).toEqual({ recording: false, livestreaming: false });
+  it('mints every token with both features said: "true" for organizers, "false" for members and host links', () => {
+    expect(tokens.organizer).toEqual({ recording: 'true', livestreaming: 'true' });
+    expect(tokens.member).toEqual({ recording: 'false', livestreaming: 'false' });
+    expect(tokens['host link']).toEqual({ recording: 'false', livestreaming: 'false' });
   });
 
   it.each([
@@ -133,6 +144,9 @@ describe('only organizers record or stream', () => {
     expect(recordButtonVisible({ ...who, config: defaults, desktopChromium: false })).toBe(allowed);
     expect(serverStartsJibri({ ...who, mode: 'file' })).toBe(allowed);
     expect(serverStartsJibri({ ...who, mode: 'stream' })).toBe(allowed);
+    const token = role !== 'guest';
+    expect(olderProsodyStartsJibri({ features: tokens[role], token, mode: 'file' })).toBe(allowed);
+    expect(olderProsodyStartsJibri({ features: tokens[role], token, mode: 'stream' })).toBe(allowed);
   });
 
   it('reads a missing claim as "every moderator", and only true or "true" as yes', () => {
@@ -153,6 +167,9 @@ describe('only organizers record or stream', () => {
       expect(clientFeature({ recording: value }, 'recording', true), String(value)).toBe(on);
       expect(serverStartsJibri({ features: { recording: value }, moderator: true, mode: 'file' }), String(value)).toBe(on);
     }
+    // The older prosody check reads only the string: a boolean true would not let an organizer record there.
+    expect(olderProsodyStartsJibri({ features: { recording: true }, token: true, mode: 'file' })).toBe(false);
+    expect(olderProsodyStartsJibri({ features: { recording: 'true' }, token: true, mode: 'file' })).toBe(true);
   });
 
   it('keeps local recording off by default; turned on, Jitsi shows Record to everyone on desktop Chromium, guests included', () => {

@@ -47,7 +47,7 @@ describe('exchanging a Cognito sign-in for a Jitsi token', () => {
     expect(verdict).toMatchObject({
       ok: true,
       claims: {
-        context: { user: { id: 'user-1', email: 'bo@example.org' }, features: { recording: false, livestreaming: false } },
+        context: { user: { id: 'user-1', email: 'bo@example.org' }, features: { recording: 'false', livestreaming: 'false' } },
       },
     });
   });
@@ -59,7 +59,7 @@ describe('exchanging a Cognito sign-in for a Jitsi token', () => {
     const verdict = await verifyJitsiToken(result.token, { ...settings, room: 'weekly', now: Date.now() });
     expect(verdict).toMatchObject({
       ok: true,
-      claims: { context: { user: { name: 'Ana' }, features: { recording: true, livestreaming: true } } },
+      claims: { context: { user: { name: 'Ana' }, features: { recording: 'true', livestreaming: 'true' } } },
     });
   });
 

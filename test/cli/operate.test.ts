@@ -387,7 +387,8 @@ describe('meetctl link', () => {
   it('prints a host link whose token passes Jitsi verification for that room, valid for --hours', async () => {
     const result = await cli(['link', 'weekly-meetup', '--hours', '2', '--json'], { files, sim: sim() });
     expect(result.code).toBe(ExitCode.ok);
-    const body = JSON.parse(result.stdout) as { url: string; room: string; expiresAt: string };
+    const body = JSON.parse(result.stdout) as { url: string; guestUrl: string; room: string; expiresAt: string };
+    expect(body.guestUrl).toBe('https://meet.ne3d.org/weekly-meetup');
     expect(body.url).toMatch(/^https:\/\/meet\.ne3d\.org\/weekly-meetup\?jwt=[\w-]+\.[\w-]+\.[\w-]+$/);
     const token = body.url.split('jwt=')[1] ?? '';
     const { verifyJitsiToken } = await import('../../src/auth/jitsi-token.js');
@@ -396,7 +397,7 @@ describe('meetctl link', () => {
     const verdict = await verifyJitsiToken(token, { secret, appId: 'meetctl', room: 'weekly-meetup', now: now + 60_000 });
     expect(verdict).toMatchObject({ ok: true, claims: { room: 'weekly-meetup', context: { user: { name: 'Host' } } } });
     // A host link is not an organizer: no recording, no streaming, said in the token.
-    expect(verdict).toMatchObject({ claims: { context: { features: { recording: false, livestreaming: false } } } });
+    expect(verdict).toMatchObject({ claims: { context: { features: { recording: 'false', livestreaming: 'false' } } } });
     expect((await verifyJitsiToken(token, { secret, appId: 'meetctl', room: 'weekly-meetup', now: now + 7_201_000 })).ok).toBe(
       false,
     );

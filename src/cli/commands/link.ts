@@ -12,7 +12,10 @@ import { membersOnlyOutput } from './members-only.js';
 export interface LinkJson {
   /** The room as the meeting names it: lower case, percent-encoded (the URL's path and the token's room). */
   readonly room: string;
+  /** The host link (it carries the token). */
   readonly url: string;
+  /** The same room without a token, for everyone else. */
+  readonly guestUrl: string;
   readonly expiresAt: string;
   readonly name: string;
 }
@@ -70,6 +73,7 @@ export async function link(ctx: Context, input: string, options: { hours: number
   const result: LinkJson = {
     room,
     url: `https://${session.config.domain}/${room}?jwt=${token}`,
+    guestUrl: `https://${session.config.domain}/${room}`,
     expiresAt: new Date(now + options.hours * 3_600_000).toISOString(),
     name: holder,
   };
@@ -77,7 +81,7 @@ export async function link(ctx: Context, input: string, options: { hours: number
   else {
     ctx.out.line(result.url);
     ctx.out.note(
-      `Host link for room ${JSON.stringify(name.display)}, valid until ${result.expiresAt} (UTC). Whoever opens it is let in as a member (a moderator who cannot record) and lets the waiting guests in; share it only with the host.`,
+      `Host link for room ${JSON.stringify(name.display)}, valid until ${result.expiresAt} (UTC). Whoever opens it is let in as a member (a moderator who cannot record) and lets the waiting guests in; share it only with the host. Everyone else joins at ${result.guestUrl}.`,
     );
   }
   return ExitCode.ok;
