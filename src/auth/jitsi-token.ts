@@ -1,4 +1,5 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
+import type { JitsiFeatures } from './jitsi-settings.js';
 
 /**
  * Jitsi's token authentication (prosody's `token_verification` with an app secret): an HS256 JWT
@@ -29,11 +30,11 @@ export interface JitsiTokenSettings {
 }
 
 export interface MintRequest {
-  /** A room name, or `*` for every room. */
+  /** The room as prosody's MUC names it (src/auth/room-name.ts), or `*` for every room. */
   readonly room: string;
   readonly user: JitsiUser;
-  /** `context.features`, e.g. `{ recording: true }` for organizers. */
-  readonly features?: Readonly<Record<string, boolean>>;
+  /** `context.features`: always present, so that Jitsi never falls back to "every moderator" (see JitsiFeatures). */
+  readonly features: JitsiFeatures;
   readonly lifetimeSeconds: number;
   /** Epoch ms. */
   readonly now: number;
@@ -63,7 +64,9 @@ export async function mintJitsiToken(settings: JitsiTokenSettings, request: Mint
         name: request.user.name,
         ...(request.user.email ? { email: request.user.email } : {}),
       },
-      ...(request.features ? { features: request.features } : {}),
+      // As strings: Jitsi's client compares String(value) with 'true', and prosody's is_feature_allowed
+      // accepts "true" in every version (the boolean only in newer ones).
+      features: { recording: String(request.features.recording), livestreaming: String(request.features.livestreaming) },
     },
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -83,7 +86,7 @@ export interface VerifyOptions {
   readonly acceptedIssuers?: readonly string[];
   /** `asap_accepted_audiences`; prosody's default is `*`. */
   readonly acceptedAudiences?: readonly string[];
-  /** The room joined (prosody compares it with the claim in lower case; `*` allows every room). */
+  /** The MUC room joined (prosody compares it with the claim in lower case; `*` allows every room). */
   readonly room: string;
   /** Epoch ms. */
   readonly now: number;
@@ -104,6 +107,9 @@ function decodeHeader(token: string): Record<string, unknown> | undefined {
     return undefined;
   }
 }
+
+/** Lua's `string.lower` in the C locale prosody runs in: A-Z only, every other byte unchanged. */
+const luaLower = (text: string): string => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
 /** Check a token as prosody would for a given room (plus: `exp` required, as every token we mint has it). */
 export async function verifyJitsiToken(token: string, options: VerifyOptions): Promise<Verdict> {
@@ -135,8 +141,9 @@ export async function verifyJitsiToken(token: string, options: VerifyOptions): P
   const audiences = options.acceptedAudiences ?? ['*'];
   if (claims.aud === undefined) return fail("'aud' claim is missing");
   if (!audiences.includes('*') && !audiences.some((a) => a === claims.aud)) return fail("Invalid audience ('aud' claim)");
-  // verify_room: the MUC room is lower case; the claim is compared lower-cased.
-  if (claims.room !== '*' && options.room.toLowerCase() !== claims.room.toLowerCase()) {
+  // verify_room (token/util.lib.lua): the MUC room node must equal the claim passed through Lua's
+  // string.lower, which changes only the ASCII letters A-Z; `*` allows every room.
+  if (claims.room !== '*' && options.room !== luaLower(claims.room)) {
     return fail(`the token is for room ${claims.room}, not ${options.room}`);
   }
   return { ok: true, claims };

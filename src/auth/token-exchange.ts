@@ -1,5 +1,6 @@
-import { GROUPS } from './jitsi-settings.js';
+import { featuresFor, GROUPS } from './jitsi-settings.js';
 import { type JitsiTokenSettings, mintJitsiToken } from './jitsi-token.js';
+import { jitsiRoomName } from './room-name.js';
 
 /**
  * A signed-in member's Cognito ID token, exchanged for a short-lived Jitsi token. A Cognito token
@@ -26,9 +27,6 @@ export function roleOf(groups: readonly string[]): Role | undefined {
   return undefined;
 }
 
-/** Room names this project hands out: lower case, URL-safe, at most 64 characters. */
-export const ROOM_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-
 /** The identity is not allowed a token (no group, a bad room): the page answers 403 / 400 with `why`. */
 export class ExchangeRefused extends Error {
   constructor(
@@ -44,6 +42,7 @@ export interface ExchangeRequest {
   /** Reads and verifies the Cognito ID token; throws when it is not valid. */
   readonly verify: (idToken: string) => Promise<CognitoIdentity>;
   readonly idToken: string;
+  /** The room as typed or as Jitsi's tokenAuthUrl names it; read as Jitsi reads it (room-name.ts). */
   readonly room: string;
   readonly settings: JitsiTokenSettings;
   readonly lifetimeSeconds: number;
@@ -53,6 +52,8 @@ export interface ExchangeRequest {
 
 export interface Exchanged {
   readonly role: Role;
+  /** The room as the meeting names it (the URL's path and the token's `room` claim). */
+  readonly room: string;
   /** The Jitsi token (short-lived; never logged). */
   readonly token: string;
   /** Where to send the browser: the room with the token. */
@@ -61,9 +62,8 @@ export interface Exchanged {
 
 /** Verify the Cognito identity and mint its Jitsi token for `room`. */
 export async function exchangeForJitsiToken(request: ExchangeRequest): Promise<Exchanged> {
-  if (!ROOM_NAME.test(request.room)) {
-    throw new ExchangeRefused('the room name must be lower-case letters, digits, - or _ (at most 64)', 400);
-  }
+  const name = jitsiRoomName(request.room);
+  if (!name.ok) throw new ExchangeRefused(name.why, 400);
   let identity: CognitoIdentity;
   try {
     identity = await request.verify(request.idToken);
@@ -73,18 +73,18 @@ export async function exchangeForJitsiToken(request: ExchangeRequest): Promise<E
   const role = roleOf(identity.groups);
   if (!role) throw new ExchangeRefused('this account is in neither the organizers nor the members group', 403);
   const token = await mintJitsiToken(request.settings, {
-    room: request.room,
+    room: name.room,
     user: {
       id: identity.sub,
       name: identity.name ?? identity.email ?? 'Member',
       ...(identity.email ? { email: identity.email } : {}),
     },
-    // Who may press Record is the client's decision from this claim: organizers only.
-    ...(role === 'organizer' ? { features: { recording: true } } : {}),
+    // Organizers record and stream; members do neither (both said, never left out: see JitsiFeatures).
+    features: featuresFor(role),
     lifetimeSeconds: request.lifetimeSeconds,
     now: request.now,
   });
-  return { role, token, url: `https://${request.settings.host}/${request.room}?jwt=${token}` };
+  return { role, room: name.room, token, url: `https://${request.settings.host}/${name.room}?jwt=${token}` };
 }
 
 /** The Cognito ID token verifier of a user pool and app client (aws-jwt-verify). */

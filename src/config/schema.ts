@@ -285,8 +285,10 @@ export const configSchema = z
           .object({
             enabled: z
               .boolean('is not true or false')
-              .default(true)
-              .describe("The browser's own local recording (desktop Chromium)."),
+              .default(false)
+              .describe(
+                "The browser's own local recording (desktop Chromium). Off by default: when on, Jitsi shows the Record button to everyone in the call, guests included, whatever their token says.",
+              ),
             notifyAllParticipants: z
               .boolean('is not true or false')
               .default(true)

@@ -1,13 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JitsiTokenSettings } from '../auth/jitsi-token.js';
-import {
-  type CognitoIdentity,
-  ExchangeRefused,
-  exchangeForJitsiToken,
-  ROOM_NAME,
-  type Role,
-  roleOf,
-} from '../auth/token-exchange.js';
+import { jitsiRoomName } from '../auth/room-name.js';
+import { type CognitoIdentity, ExchangeRefused, exchangeForJitsiToken, type Role, roleOf } from '../auth/token-exchange.js';
 import type { Branding } from '../branding/jitsi-branding.js';
 import type { MeetupSchedule } from '../control/ports.js';
 import { ScheduleInputError } from '../schedule/expression.js';
@@ -252,14 +246,17 @@ async function joinRoom(deps: PageDeps, idToken: string, room: string): Promise<
 async function signInRoutes(key: string, request: PageRequest, deps: PageDeps): Promise<PageResponse | undefined> {
   const redirectUri = `${deps.origin}${CALLBACK}`;
   // Jitsi's tokenAuthUrl (TOKEN_AUTH_URL) sends a member who opens a room here: straight into the
-  // room with a token when signed in, through the sign-in first otherwise.
-  const wantedRoom = request.query?.room;
+  // room with a token when signed in, through the sign-in first otherwise. The room is read as
+  // Jitsi reads it, the same way as on the Join button and in `meetctl link`.
+  const wanted = request.query?.room === undefined ? undefined : jitsiRoomName(request.query.room);
+  const wantedRoom = wanted?.ok ? wanted.room : undefined;
   if (key === 'GET /auth/room') {
-    if (!wantedRoom || !ROOM_NAME.test(wantedRoom)) return problem(400, 'no valid room to join');
+    if (!wanted) return problem(400, 'no room to join: open the meeting link again');
+    if (!wanted.ok) return problem(400, wanted.why);
     const idToken = cookies(request.headers.cookie)[SESSION_COOKIE];
     if (idToken) {
       try {
-        return redirect(await joinRoom(deps, idToken, wantedRoom));
+        return redirect(await joinRoom(deps, idToken, wanted.room));
       } catch (error) {
         if (!(error instanceof ExchangeRefused) || error.status !== 401) {
           return error instanceof ExchangeRefused ? problem(error.status, error.message) : Promise.reject(error);
@@ -271,7 +268,7 @@ async function signInRoutes(key: string, request: PageRequest, deps: PageDeps): 
   switch (key) {
     case 'GET /auth/room':
     case 'GET /auth/login': {
-      const room = wantedRoom && ROOM_NAME.test(wantedRoom) ? wantedRoom : '';
+      const room = wantedRoom ?? '';
       const state = deps.random(16);
       const verifier = deps.random(32);
       const params = new URLSearchParams({
@@ -292,7 +289,9 @@ async function signInRoutes(key: string, request: PageRequest, deps: PageDeps): 
       ]);
     }
     case `GET ${CALLBACK}`: {
-      const [state, verifier, room] = (cookies(request.headers.cookie)[LOGIN_COOKIE] ?? '').split('.');
+      // state.verifier.room: state and verifier are base64url; the room (percent-encoded) may hold dots.
+      const [state, verifier, ...roomParts] = (cookies(request.headers.cookie)[LOGIN_COOKIE] ?? '').split('.');
+      const returnTo = jitsiRoomName(roomParts.join('.'));
       const code = request.query?.code;
       const returned = request.query?.state;
       if (!state || !verifier || !code || !returned || !sameText(state, returned)) {
@@ -311,9 +310,9 @@ async function signInRoutes(key: string, request: PageRequest, deps: PageDeps): 
       ];
       // Sent here from a room: into it now, with the ID token in hand (the Strict session cookie would
       // not travel on the rest of this cross-site redirect chain).
-      if (room && ROOM_NAME.test(room)) {
+      if (returnTo.ok) {
         try {
-          return redirect(await joinRoom(deps, idToken, room), signedIn);
+          return redirect(await joinRoom(deps, idToken, returnTo.room), signedIn);
         } catch (error) {
           if (error instanceof ExchangeRefused) return problem(error.status, error.message);
           throw error;

@@ -114,7 +114,7 @@ $('add').addEventListener('click', async () => {
 $('start').addEventListener('click', () => act('/api/start'));
 $('stop').addEventListener('click', () => act('/api/stop', 'Stop the meeting server? Everyone in a call is dropped.'));
 $('join').addEventListener('click', async () => {
-  const room = $('room').value.trim().toLowerCase();
+  const room = $('room').value.trim();
   const response = await api('/api/join', { room });
   const body = await response.json();
   if (response.ok) window.location.assign(body.url); else say(body.error);

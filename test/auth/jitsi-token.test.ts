@@ -10,6 +10,7 @@ const settings = {
   host: 'meet.example.org',
 };
 const user = { id: 'cognito-sub-1', name: 'Ana Organizer', email: 'ana@example.org' };
+const features = { recording: false, livestreaming: false };
 const verify = (token: string, extra: Partial<Parameters<typeof verifyJitsiToken>[1]> = {}) =>
   verifyJitsiToken(token, { secret: settings.secret, appId: settings.appId, room: 'weekly', now: NOW + 60_000, ...extra });
 
@@ -36,7 +37,7 @@ async function handmade(
 
 describe('the Jitsi token we mint', () => {
   it('passes every check of Jitsi token verification for its room', async () => {
-    const token = await mintJitsiToken(settings, { room: 'weekly', user, lifetimeSeconds: 3 * 3600, now: NOW });
+    const token = await mintJitsiToken(settings, { room: 'weekly', user, features, lifetimeSeconds: 3 * 3600, now: NOW });
     const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString());
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
     const verdict = await verify(token);
@@ -54,31 +55,43 @@ describe('the Jitsi token we mint', () => {
   });
 
   it('is refused for another room, and accepted for every room with *', async () => {
-    const token = await mintJitsiToken(settings, { room: 'weekly', user, lifetimeSeconds: 600, now: NOW });
+    const token = await mintJitsiToken(settings, { room: 'weekly', user, features, lifetimeSeconds: 600, now: NOW });
     expect(await verify(token, { room: 'other' })).toMatchObject({ ok: false, why: expect.stringContaining('not other') });
-    expect(await verify(token, { room: 'WEEKLY' })).toMatchObject({ ok: true });
-    const any = await mintJitsiToken(settings, { room: '*', user, lifetimeSeconds: 600, now: NOW });
+    // verify_room lower-cases the claim (Lua's string.lower: A-Z only) and compares it with the
+    // room's node as the client sent it, which Jitsi's client always lower-cases.
+    const upper = await mintJitsiToken(settings, { room: 'Weekly', user, features, lifetimeSeconds: 600, now: NOW });
+    expect(await verify(upper, { room: 'weekly' })).toMatchObject({ ok: true });
+    expect(await verify(token, { room: 'WEEKLY' })).toMatchObject({ ok: false });
+    const accented = await mintJitsiToken(settings, { room: 'CAFÉ', user, features, lifetimeSeconds: 600, now: NOW });
+    expect(await verify(accented, { room: 'cafÉ' })).toMatchObject({ ok: true });
+    expect(await verify(accented, { room: 'café' })).toMatchObject({ ok: false });
+    const any = await mintJitsiToken(settings, { room: '*', user, features, lifetimeSeconds: 600, now: NOW });
     expect(await verify(any, { room: 'other' })).toMatchObject({ ok: true });
   });
 
-  it('carries features only when asked (recording for organizers)', async () => {
+  it('always carries both features, as the strings every version of prosody reads', async () => {
     const token = await mintJitsiToken(settings, {
       room: '*',
       user,
-      features: { recording: true },
+      features: { recording: true, livestreaming: false },
       lifetimeSeconds: 600,
       now: NOW,
     });
-    expect(await verify(token)).toMatchObject({ ok: true, claims: { context: { features: { recording: true } } } });
+    expect(await verify(token)).toMatchObject({
+      ok: true,
+      claims: { context: { features: { recording: 'true', livestreaming: 'false' } } },
+    });
   });
 
   it('lives minutes to hours, never longer: it travels in the meeting URL', async () => {
     await expect(
-      mintJitsiToken(settings, { room: 'w', user, lifetimeSeconds: MAX_LIFETIME_SECONDS + 1, now: NOW }),
+      mintJitsiToken(settings, { room: 'w', user, features, lifetimeSeconds: MAX_LIFETIME_SECONDS + 1, now: NOW }),
     ).rejects.toThrow(/at most 12 h/);
-    await expect(mintJitsiToken(settings, { room: 'w', user, lifetimeSeconds: 10, now: NOW })).rejects.toThrow(/at least/);
-    await expect(mintJitsiToken(settings, { room: '', user, lifetimeSeconds: 600, now: NOW })).rejects.toThrow(/room/);
-    const token = await mintJitsiToken(settings, { room: 'weekly', user, lifetimeSeconds: 600, now: NOW });
+    await expect(mintJitsiToken(settings, { room: 'w', user, features, lifetimeSeconds: 10, now: NOW })).rejects.toThrow(
+      /at least/,
+    );
+    await expect(mintJitsiToken(settings, { room: '', user, features, lifetimeSeconds: 600, now: NOW })).rejects.toThrow(/room/);
+    const token = await mintJitsiToken(settings, { room: 'weekly', user, features, lifetimeSeconds: 600, now: NOW });
     expect(await verify(token, { now: NOW + 601_000 })).toMatchObject({ ok: false, why: 'Not acceptable by exp' });
   });
 });

@@ -43,16 +43,24 @@ describe('exchanging a Cognito sign-in for a Jitsi token', () => {
     expect(result.role).toBe('member');
     expect(result.url).toBe(`https://meet.example.org/weekly?jwt=${result.token}`);
     const verdict = await verifyJitsiToken(result.token, { ...settings, room: 'weekly', now: Date.now() });
-    expect(verdict).toMatchObject({ ok: true, claims: { context: { user: { id: 'user-1', email: 'bo@example.org' } } } });
-    if (verdict.ok) expect((verdict.claims.context as Record<string, unknown>).features).toBeUndefined();
+    // A member records and streams nothing, and the token says so (a missing claim would let every moderator).
+    expect(verdict).toMatchObject({
+      ok: true,
+      claims: {
+        context: { user: { id: 'user-1', email: 'bo@example.org' }, features: { recording: 'false', livestreaming: 'false' } },
+      },
+    });
   });
 
-  it('gives organizers the recording feature', async () => {
+  it('gives organizers the recording and streaming features', async () => {
     const idToken = await sign({ sub: 'user-2', name: 'Ana', 'cognito:groups': ['members', 'organizers'] });
     const result = await exchange(idToken);
     expect(result.role).toBe('organizer');
     const verdict = await verifyJitsiToken(result.token, { ...settings, room: 'weekly', now: Date.now() });
-    expect(verdict).toMatchObject({ ok: true, claims: { context: { user: { name: 'Ana' }, features: { recording: true } } } });
+    expect(verdict).toMatchObject({
+      ok: true,
+      claims: { context: { user: { name: 'Ana' }, features: { recording: 'true', livestreaming: 'true' } } },
+    });
   });
 
   it('refuses an account in no group (403), a forged or foreign token (401), and a bad room name (400)', async () => {
@@ -71,7 +79,16 @@ describe('exchanging a Cognito sign-in for a Jitsi token', () => {
     const tampered = `${valid.slice(0, -4)}AAAA`;
     expect((await refusal(exchange(tampered)))?.status).toBe(401);
     expect((await refusal(exchange(valid, '../admin')))?.status).toBe(400);
-    expect((await refusal(exchange(valid, 'Weekly Meetup')))?.status).toBe(400);
+    expect((await refusal(exchange(valid, 'hello!')))?.message).toContain('which Jitsi removes from meeting links');
+  });
+
+  it('reads the room as Jitsi does: the URL and the token name the room the meeting opens', async () => {
+    const valid = await sign({ sub: 'u', 'cognito:groups': ['members'] });
+    const result = await exchange(valid, 'Weekly Meetup');
+    expect(result.room).toBe('weekly%20meetup');
+    expect(result.url).toBe(`https://meet.example.org/weekly%20meetup?jwt=${result.token}`);
+    const verdict = await verifyJitsiToken(result.token, { ...settings, room: 'weekly%20meetup', now: Date.now() });
+    expect(verdict).toMatchObject({ ok: true, claims: { room: 'weekly%20meetup' } });
   });
 
   it('reads roles from groups: organizers over members, nothing otherwise', () => {

@@ -387,7 +387,8 @@ describe('meetctl link', () => {
   it('prints a host link whose token passes Jitsi verification for that room, valid for --hours', async () => {
     const result = await cli(['link', 'weekly-meetup', '--hours', '2', '--json'], { files, sim: sim() });
     expect(result.code).toBe(ExitCode.ok);
-    const body = JSON.parse(result.stdout) as { url: string; room: string; expiresAt: string };
+    const body = JSON.parse(result.stdout) as { url: string; guestUrl: string; room: string; expiresAt: string };
+    expect(body.guestUrl).toBe('https://meet.ne3d.org/weekly-meetup');
     expect(body.url).toMatch(/^https:\/\/meet\.ne3d\.org\/weekly-meetup\?jwt=[\w-]+\.[\w-]+\.[\w-]+$/);
     const token = body.url.split('jwt=')[1] ?? '';
     const { verifyJitsiToken } = await import('../../src/auth/jitsi-token.js');
@@ -395,8 +396,8 @@ describe('meetctl link', () => {
     const now = Date.parse(body.expiresAt) - 2 * 3_600_000;
     const verdict = await verifyJitsiToken(token, { secret, appId: 'meetctl', room: 'weekly-meetup', now: now + 60_000 });
     expect(verdict).toMatchObject({ ok: true, claims: { room: 'weekly-meetup', context: { user: { name: 'Host' } } } });
-    // A host link is not an organizer: no recording.
-    if (verdict.ok) expect((verdict.claims.context as Record<string, unknown>).features).toBeUndefined();
+    // A host link is not an organizer: no recording, no streaming, said in the token.
+    expect(verdict).toMatchObject({ claims: { context: { features: { recording: 'false', livestreaming: 'false' } } } });
     expect((await verifyJitsiToken(token, { secret, appId: 'meetctl', room: 'weekly-meetup', now: now + 7_201_000 })).ok).toBe(
       false,
     );
@@ -405,7 +406,7 @@ describe('meetctl link', () => {
   it('refuses a bad room, hours out of range, and open meetings, naming the fix', async () => {
     const room = await cli(['link', '../admin'], { files, sim: sim() });
     expect(room.code).toBe(ExitCode.usage);
-    expect(room.stderr).toContain('lower-case letters');
+    expect(room.stderr).toContain('room "../admin" cannot be used: the room name contains "/", which Jitsi removes');
     const hours = await cli(['link', 'weekly', '--hours', '48'], { files, sim: sim() });
     expect(hours.code).toBe(ExitCode.usage);
     expect(hours.stderr).toContain('1 to 12 hours');

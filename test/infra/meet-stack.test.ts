@@ -356,9 +356,10 @@ describe('logs, DNS and outputs', () => {
     template.resourceCountIs('AWS::ECS::CapacityProvider', 0);
     for (const name of ['prosody', 'jicofo', 'web']) expect(env(name).ENABLE_RECORDING).toBeUndefined();
     expect(JSON.stringify(json.Resources)).not.toContain('"FromPort":5222');
-    // The browser's local recording is on, and tells everyone (ENABLE_LOCAL_RECORDING_SELF_START is inverted).
+    // The browser's local recording is off (Jitsi would show Record to everyone); turned on, it tells
+    // everyone (ENABLE_LOCAL_RECORDING_SELF_START is inverted).
     expect(env('web')).toMatchObject({
-      DISABLE_LOCAL_RECORDING: 'false',
+      DISABLE_LOCAL_RECORDING: 'true',
       ENABLE_LOCAL_RECORDING_NOTIFY_ALL_PARTICIPANT: 'true',
       ENABLE_LOCAL_RECORDING_SELF_START: 'false',
     });

@@ -246,7 +246,7 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
       const jwt = new URL(meetingUrl).searchParams.get('jwt') ?? '';
       expect(await verifyJitsiToken(jwt, { ...settings, room: 'weekly', now: clock.now() })).toMatchObject({
         ok: true,
-        claims: { context: { user: { name: 'Ana' }, features: { recording: true } } },
+        claims: { context: { user: { name: 'Ana' }, features: { recording: 'true', livestreaming: 'true' } } },
       });
       await context.close();
     }

@@ -18,12 +18,12 @@ describe('local recording settings', () => {
     });
   });
 
-  it('defaults: local recording on, everyone told, self recording allowed; server recording off', () => {
+  it('defaults: local recording off (it would show Record to everyone), everyone told, self recording allowed; server recording off', () => {
     expect(configWith({}).recording).toEqual({
       enabled: false,
       instanceType: 'c6a.xlarge',
       maxHours: 4,
-      local: { enabled: true, notifyAllParticipants: true, selfRecording: true },
+      local: { enabled: false, notifyAllParticipants: true, selfRecording: true },
     });
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { JITSI_APP_ID, JITSI_AUDIENCE, JWT_SECRET_KEY } from '../../auth/jitsi-settings.js';
+import { featuresFor, JITSI_APP_ID, JITSI_AUDIENCE, JWT_SECRET_KEY } from '../../auth/jitsi-settings.js';
 import { mintJitsiToken } from '../../auth/jitsi-token.js';
-import { ROOM_NAME } from '../../auth/token-exchange.js';
+import { jitsiRoomName } from '../../auth/room-name.js';
 import { OUTPUT_NAMES } from '../../control/outputs.js';
 import { ExitCode, MeetError } from '../../errors.js';
 import type { Context } from '../context.js';
@@ -10,8 +10,12 @@ import { membersOnlyOutput } from './members-only.js';
 
 /** What `link --json` prints. */
 export interface LinkJson {
+  /** The room as the meeting names it: lower case, percent-encoded (the URL's path and the token's room). */
   readonly room: string;
+  /** The host link (it carries the token). */
   readonly url: string;
+  /** The same room without a token, for everyone else. */
+  readonly guestUrl: string;
   readonly expiresAt: string;
   readonly name: string;
 }
@@ -21,17 +25,21 @@ export const MAX_LINK_HOURS = 12;
 
 /**
  * `meetctl link ROOM [--hours 3] [--name Host]`: a one-off host link for a person without an
- * account. It opens ROOM as a member would, so guests waiting there get in. The token is signed
- * with the stack's Jitsi token secret, read from Secrets Manager and never written anywhere.
+ * account. It opens ROOM as a member would, so guests waiting there get in, and makes its holder a
+ * moderator who can neither record nor stream (that is for organizers). ROOM is read as Jitsi reads
+ * it (src/auth/room-name.ts), like the organizer page does. The token is signed with the stack's
+ * Jitsi token secret, read from Secrets Manager and never written anywhere.
  */
-export async function link(ctx: Context, room: string, options: { hours: number; name?: string }): Promise<number> {
-  if (!ROOM_NAME.test(room)) {
+export async function link(ctx: Context, input: string, options: { hours: number; name?: string }): Promise<number> {
+  const name = jitsiRoomName(input);
+  if (!name.ok) {
     throw new MeetError(
-      `room "${room}" is not a room name this project hands out.`,
+      `room ${JSON.stringify(input)} cannot be used: ${name.why}.`,
       ExitCode.usage,
-      'Use lower-case letters, digits, "-" or "_" (at most 64), e.g. weekly-meetup.',
+      'Give the room as people type it in Jitsi, e.g. weekly-meetup or "Café Sync".',
     );
   }
+  const { room } = name;
   if (!(options.hours > 0 && options.hours <= MAX_LINK_HOURS)) {
     throw new MeetError(
       `--hours ${options.hours} is out of range.`,
@@ -51,22 +59,29 @@ export async function link(ctx: Context, room: string, options: { hours: number;
     throw new MeetError('the Jitsi token secret holds no key.', ExitCode.failed, 'Run `meetctl deploy` to generate it again.');
   }
   const now = session.clock.now();
-  const name = options.name ?? 'Host';
+  const holder = options.name ?? 'Host';
   const token = await mintJitsiToken(
     { appId: JITSI_APP_ID, secret, audience: JITSI_AUDIENCE, host: session.config.domain },
-    { room, user: { id: `link:${randomUUID()}`, name }, lifetimeSeconds: Math.round(options.hours * 3600), now },
+    {
+      room,
+      user: { id: `link:${randomUUID()}`, name: holder },
+      features: featuresFor('host-link'),
+      lifetimeSeconds: Math.round(options.hours * 3600),
+      now,
+    },
   );
   const result: LinkJson = {
     room,
     url: `https://${session.config.domain}/${room}?jwt=${token}`,
+    guestUrl: `https://${session.config.domain}/${room}`,
     expiresAt: new Date(now + options.hours * 3_600_000).toISOString(),
-    name,
+    name: holder,
   };
   if (ctx.options.json) ctx.out.json(result);
   else {
     ctx.out.line(result.url);
     ctx.out.note(
-      `Host link for room ${room}, valid until ${result.expiresAt} (UTC). Whoever opens it is let in as a member and lets the waiting guests in; share it only with the host.`,
+      `Host link for room ${JSON.stringify(name.display)}, valid until ${result.expiresAt} (UTC). Whoever opens it is let in as a member (a moderator who cannot record) and lets the waiting guests in; share it only with the host. Everyone else joins at ${result.guestUrl}.`,
     );
   }
   return ExitCode.ok;
