@@ -270,6 +270,18 @@ describe('meetctl status, health, test, logs, history, cost', () => {
     expect(aws.liveTasks()).toBe(0);
   });
 
+  it('test passes in the direct ingress mode (the default), where health reads the task certificate', async () => {
+    const aws = new SimAws(new VirtualClock(), { ingress: 'direct' });
+    const result = await cli(['test', '--json'], {
+      files: { 'meet.config.json': communityConfig({ ingress: 'direct' }) },
+      sim: aws,
+    });
+    const body = JSON.parse(result.stdout);
+    expect(body.phases.find((p: { name: string }) => p.name === 'health')).toMatchObject({ status: 'pass' });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(aws.liveTasks()).toBe(0);
+  });
+
   it('test ends stopped even when a phase fails', async () => {
     const aws = sim({ faults: { targetNeverHealthy: true } });
     const result = await cli(['test'], { files, sim: aws });
