@@ -44,4 +44,6 @@ export const TOOLS = {
   cfnLint: { name: 'cfn-lint', command: 'cfn-lint', install: 'pip install cfn-lint' },
   rclone: { name: 'rclone', command: '/usr/bin/rclone', install: 'apt-get install rclone' },
   jq: { name: 'jq', command: 'jq', install: 'apt-get install jq' },
+  /** The JDK's java.time: an independent time-zone implementation (java runs a single .java source file). */
+  java: { name: 'java', command: 'java', install: 'apt-get install openjdk-17-jdk-headless' },
 } as const satisfies Record<string, ExternalTool>;
