@@ -228,9 +228,9 @@ describe('meetctl status, health, test, logs, history, cost', () => {
     });
   });
 
-  it('status --watch refreshes until Ctrl-C', async () => {
+  it('status --watch refreshes until Ctrl-C, then exits 130', async () => {
     const result = await cli(['status', '--watch', '--interval', '5'], { files, sim: sim(), interruptAfter: 3 });
-    expect(result.code).toBe(ExitCode.ok);
+    expect(result.code).toBe(ExitCode.interrupted);
     expect(result.stdout.match(/meet\.ne3d\.org {2}STOPPED/g)).toHaveLength(2);
   });
 
@@ -314,7 +314,7 @@ describe('meetctl status, health, test, logs, history, cost', () => {
     expect(bad.stderr).toContain('Use one of: web, prosody, jicofo, jvb, stats');
     expect((await cli(['logs', '--since', 'yesterday'], { files, sim: aws })).code).toBe(ExitCode.usage);
     const follow = await cli(['logs', '--follow'], { files, sim: aws, interruptAfter: 2 });
-    expect(follow.code).toBe(ExitCode.ok);
+    expect(follow.code).toBe(ExitCode.interrupted);
     expect(follow.stdout.match(/Joined MUC/g)).toHaveLength(1);
   });
 
@@ -472,5 +472,19 @@ describe('meetctl users', () => {
     const open = await cli(['users', 'list'], { files: { 'meet.config.json': communityConfig({ auth: 'open' }) }, sim: aws });
     expect(open.code).toBe(ExitCode.usage);
     expect(open.stderr).toContain('"auth": "members"');
+  });
+});
+
+describe('progress on a terminal', () => {
+  it('redraws one live line per step on stderr when stderr is a terminal, even with stdout piped', async () => {
+    const result = await cli(['start'], { files, sim: sim(), terminal: { columns: 100 } });
+    expect(result.code).toBe(ExitCode.ok);
+    // ora's frames: the cursor goes back to the line start and the line is cleared before each redraw.
+    expect(result.stderr).toContain('\u001b[1G');
+    expect(result.stderr).toMatch(/⠋ \[1\/4 0:00 \| step 0:00 of 1:00\] start one task/);
+    expect(result.stderr).toMatch(/✔(\u001b\[39m)? \[1\/4 0:00 \| step 0:00 of 1:00\] start one task/);
+    // Not the plain lines a pipe gets.
+    expect(result.stderr).not.toContain('   done\n');
+    expect(result.stdout).toMatch(/READY in/);
   });
 });
