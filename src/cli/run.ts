@@ -331,6 +331,16 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
       exitCode = await simulatePeople(contextFor(command), count);
     });
 
+  simulate
+    .command('recording')
+    .description('put a finished recording in the simulated recordings bucket, as the recorder uploads one')
+    .option('--room <name>', 'the room it was recorded in', 'meetup')
+    .addOption(new Option('--minutes <n>', 'how long it is').argParser(positiveInt).default(30))
+    .action(async (options: { room: string; minutes: number }, command: Command) => {
+      const { simulateRecording } = await import('./commands/simulate.js');
+      exitCode = await simulateRecording(contextFor(command), options);
+    });
+
   const config = program.command('config').description('check and describe the config file');
   config
     .command('validate')
