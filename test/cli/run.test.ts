@@ -197,6 +197,21 @@ describe('meetctl deploy', () => {
     expect(result.stdout).toContain('Deployed Meet-meet-ne3d-org: https://meet.ne3d.org');
   });
 
+  it('says when nobody can open a room yet: members-only meetings and no organizer in the user pool', async () => {
+    const base = deployedStack('on');
+    const stack = { ...base, outputs: { ...base.outputs, [OUTPUTS.userPool]: 'us-west-2_pool' } };
+    const sim = new SimAws(new VirtualClock());
+    const first = await cli(['deploy', '--yes'], { files, aws: fakeAws({ stack }), sim });
+    expect(first.code).toBe(ExitCode.ok);
+    expect(first.stdout).toContain('Nobody can open a room yet');
+    expect(first.stdout).toContain('meetctl users add YOUR@EMAIL --organizer');
+    sim.members.set('ana@ne3d.org', { email: 'ana@ne3d.org', status: 'CONFIRMED', enabled: true, groups: ['members', 'organizers'] });
+    const later = await cli(['deploy', '--yes', '--json'], { files, aws: fakeAws({ stack }), sim });
+    expect(JSON.parse(later.stdout)).toMatchObject({ deployed: true, organizers: 1 });
+    const open = await cli(['deploy', '--yes'], { files: { 'meet.config.json': communityConfig({ auth: 'open' }) }, aws: fakeAws({ stack }), sim });
+    expect(open.stdout).not.toContain('Nobody can open a room yet');
+  });
+
   it('keeps the power state of an existing load-balancer stack', async () => {
     const lbFiles = { 'meet.config.json': communityConfig({ ingress: 'load-balancer' }) };
     const result = await cli(['deploy'], { files: lbFiles, aws: fakeAws({ stack: deployedStack('off') }) });
