@@ -488,3 +488,30 @@ describe('progress on a terminal', () => {
     expect(result.stdout).toMatch(/READY in/);
   });
 });
+
+describe('destroy --delete-recordings --bucket', () => {
+  it("deletes only the stack's own bucket: another stack's, an unknown one, or another while the stack exists are refused", async () => {
+    const aws = sim();
+    const wrongWhileUp = await cli(['destroy', '--delete-recordings', '--bucket', 'photos', '--yes'], { files, sim: aws });
+    expect(wrongWhileUp.code).toBe(ExitCode.usage);
+    expect(wrongWhileUp.stderr).toContain(
+      '--bucket photos is not the recordings bucket of stack Meet-meet-ne3d-org (that is meet-recordings-bucket)',
+    );
+    expect(aws.deleted).toBe(false);
+    await cli(['destroy', '--yes'], { files, sim: aws });
+    const unknown = await cli(['destroy', '--delete-recordings', '--bucket', 'photos', '--yes'], { files, sim: aws });
+    expect(unknown.code).toBe(ExitCode.usage);
+    expect(unknown.stderr).toContain('there is no bucket named photos');
+    const otherStack = { 'meet.config.json': communityConfig({ stackName: 'Other-stack' }) };
+    const foreign = await cli(['destroy', '--delete-recordings', '--bucket', 'meet-recordings-bucket', '--yes'], {
+      files: otherStack,
+      sim: aws,
+    });
+    expect(foreign.code).toBe(ExitCode.usage);
+    expect(foreign.stderr).toContain('CloudFormation created it for stack Meet-meet-ne3d-org');
+    expect(aws.deletedRecordings).toBe(false);
+    const own = await cli(['destroy', '--delete-recordings', '--bucket', 'meet-recordings-bucket', '--yes'], { files, sim: aws });
+    expect(own.code).toBe(ExitCode.ok);
+    expect(aws.deletedRecordings).toBe(true);
+  });
+});
