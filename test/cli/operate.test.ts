@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { type Faults, SIMULATED_TOKEN_SECRET_ARN, SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
@@ -481,8 +482,9 @@ describe('progress on a terminal', () => {
     expect(result.code).toBe(ExitCode.ok);
     // ora's frames: the cursor goes back to the line start and the line is cleared before each redraw.
     expect(result.stderr).toContain('\u001b[1G');
-    expect(result.stderr).toMatch(/⠋ \[1\/4 0:00 \| step 0:00 of 1:00\] start one task/);
-    expect(result.stderr).toMatch(/✔(\u001b\[39m)? \[1\/4 0:00 \| step 0:00 of 1:00\] start one task/);
+    const plain = stripVTControlCharacters(result.stderr);
+    expect(plain).toMatch(/⠋ \[1\/4 0:00 \| step 0:00 of 1:00\] start one task/);
+    expect(plain).toMatch(/✔ \[1\/4 0:00 \| step 0:00 of 1:00\] start one task/);
     // Not the plain lines a pipe gets.
     expect(result.stderr).not.toContain('   done\n');
     expect(result.stdout).toMatch(/READY in/);
