@@ -422,6 +422,11 @@ describe('meetctl link', () => {
     const hours = await cli(['link', 'weekly', '--hours', '48'], { files, sim: sim() });
     expect(hours.code).toBe(ExitCode.usage);
     expect(hours.stderr).toContain('1 to 12 hours');
+    for (const name of ['', '   ', 'two\nlines', 'x'.repeat(65)]) {
+      const bad = await cli(['link', 'weekly', '--name', name], { files, sim: sim() });
+      expect(bad.code, JSON.stringify(name)).toBe(ExitCode.usage);
+      expect(bad.stderr).toContain('--name');
+    }
     const open = await cli(['link', 'weekly'], { files: { 'meet.config.json': communityConfig({ auth: 'open' }) }, sim: sim() });
     expect(open.code).toBe(ExitCode.usage);
     expect(open.stderr).toContain('"auth": "open"');

@@ -183,3 +183,32 @@ describe('a start that replaces a DEGRADED task', () => {
     ]);
   });
 });
+
+describe('meetctl report time zones', () => {
+  const sim = () => {
+    const s = new SimAws(new VirtualClock(now), { ingress: 'direct' });
+    s.state.log.push(...events);
+    return s;
+  };
+
+  it("spells --tz as IANA does, and without --tz shows the config's zone", async () => {
+    const files = { 'meet.config.json': communityConfig({ timeZone: 'Europe/Berlin' }) };
+    const lower = JSON.parse(
+      (await cli(['report', '--since', '300d', '--tz', 'europe/berlin', '--json'], { files, sim: sim() })).stdout,
+    );
+    expect(lower.timeZone).toBe('Europe/Berlin');
+    const fromConfig = await cli(['report', '--since', '300d'], { files, sim: sim() });
+    expect(fromConfig.stderr).toContain('Times are Europe/Berlin;');
+    expect(fromConfig.stdout).toMatch(/Thu 2026-03-26 18:00/);
+  });
+
+  it("says when it falls back to this computer's zone", async () => {
+    const config = JSON.parse(communityConfig()) as Record<string, unknown>;
+    delete config.timeZone;
+    const result = await cli(['report', '--since', '300d'], {
+      files: { 'meet.config.json': JSON.stringify(config) },
+      sim: sim(),
+    });
+    expect(result.stderr).toContain('(this computer\'s time zone: set "timeZone" in the config or pass --tz)');
+  });
+});

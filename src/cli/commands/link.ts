@@ -16,6 +16,9 @@ export interface LinkJson {
   readonly name: string;
 }
 
+/** One line of text: no control characters. */
+const ONE_LINE = /^[^\p{Cc}\u2028\u2029]*$/u;
+
 /** The longest a host link may live (it carries a token in the URL). */
 export const MAX_LINK_HOURS = 12;
 
@@ -39,6 +42,14 @@ export async function link(ctx: Context, room: string, options: { hours: number;
       `Give 1 to ${MAX_LINK_HOURS} hours: the token travels in the URL, so it must not live long.`,
     );
   }
+  const name = (options.name ?? 'Host').trim();
+  if (!name || name.length > 64 || !ONE_LINE.test(name)) {
+    throw new MeetError(
+      `--name "${options.name}" is not a name to show in the meeting.`,
+      ExitCode.usage,
+      'Give 1 to 64 characters on one line, e.g. --name "Ana (host)", or leave --name out for "Host".',
+    );
+  }
   const session = await openSession(ctx);
   const secretArn = await membersOnlyOutput(session, OUTPUT_NAMES.tokenSecret, {
     openMessage: 'meetings are open to anyone with the link ("auth": "open"): no host link is needed.',
@@ -51,7 +62,6 @@ export async function link(ctx: Context, room: string, options: { hours: number;
     throw new MeetError('the Jitsi token secret holds no key.', ExitCode.failed, 'Run `meetctl deploy` to generate it again.');
   }
   const now = session.clock.now();
-  const name = options.name ?? 'Host';
   const token = await mintJitsiToken(
     { appId: JITSI_APP_ID, secret, audience: JITSI_AUDIENCE, host: session.config.domain },
     { room, user: { id: `link:${randomUUID()}`, name }, lifetimeSeconds: Math.round(options.hours * 3600), now },

@@ -63,7 +63,7 @@ export async function recordingsList(ctx: Context, options: { day?: string; room
     throw new MeetError(
       `--day ${options.day} is not a date.`,
       ExitCode.usage,
-      'Give the day as YYYY-MM-DD, e.g. --day 2026-12-03.',
+      `Give the day as YYYY-MM-DD, e.g. --day ${new Date(ctx.deps.clock.now()).toISOString().slice(0, 10)} (today, UTC).`,
     );
   }
   const session = await openSession(ctx);
