@@ -26,6 +26,14 @@ function windowMinutes(value: string): number {
   return n;
 }
 
+function recordingMinutes(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0 || n > MAX_WINDOW_MINUTES) {
+    throw new InvalidArgumentError(`expected whole minutes from 1 to ${MAX_WINDOW_MINUTES}.`);
+  }
+  return n;
+}
+
 /** The same rule as the config's "region" field: a region where every service of the stack exists. */
 function regionCode(value: string): string {
   const problem = regionProblem(value);
@@ -335,7 +343,7 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     .command('recording')
     .description('put a finished recording in the simulated recordings bucket, as the recorder uploads one')
     .option('--room <name>', 'the room it was recorded in', 'meetup')
-    .addOption(new Option('--minutes <n>', 'how long it is').argParser(positiveInt).default(30))
+    .addOption(new Option('--minutes <n>', `how long it is, 1 to ${MAX_WINDOW_MINUTES}`).argParser(recordingMinutes).default(30))
     .action(async (options: { room: string; minutes: number }, command: Command) => {
       const { simulateRecording } = await import('./commands/simulate.js');
       exitCode = await simulateRecording(contextFor(command), options);

@@ -34,6 +34,14 @@ export function meetupSchedule(
       'Use letters, digits, "-", "_" or "." (at most 64), e.g. rgc3-december.',
     );
   }
+  for (const [option, value] of [
+    ['--at', request.at],
+    ['--cron', request.cron],
+  ] as const) {
+    if (value !== undefined && value.trim() === '') {
+      throw new ScheduleInputError(`${option} is empty.`, `${AT_FORMS} For a series: --cron "0 18 ? * WED *".`);
+    }
+  }
   if (Boolean(request.at) === Boolean(request.cron)) {
     throw new ScheduleInputError(
       'give exactly one of --at and --cron.',

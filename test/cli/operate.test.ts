@@ -439,6 +439,9 @@ describe('meetctl users', () => {
     const add = await cli(['users', 'add', 'Ana@Example.org', '--name', 'Ana', '--organizer'], { files, sim: aws });
     expect(add.code).toBe(ExitCode.ok);
     expect(add.stdout).toContain('Added ana@example.org (members, organizers)');
+    const unnamed = await cli(['users', 'add', 'cy@example.org', '--name', ' '], { files, sim: aws });
+    expect(unnamed.code).toBe(ExitCode.usage);
+    expect(unnamed.stderr).toContain('--name');
     expect((await cli(['users', 'add', 'bo@example.org'], { files, sim: aws })).code).toBe(ExitCode.ok);
     const list = JSON.parse((await cli(['users', 'list', '--json'], { files, sim: aws })).stdout) as { users: unknown[] };
     expect(list.users).toEqual([

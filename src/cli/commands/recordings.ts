@@ -18,6 +18,12 @@ import { confirm } from './operate.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** YYYY-MM-DD of a day that exists (not 2026-02-30). */
+function realDay(text: string): boolean {
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  return DAY.test(text) && !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(text);
+}
+
 /** The stack's recordings bucket, or a clear error when the stack is not deployed. */
 async function bucketOf(session: Session): Promise<string> {
   const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
@@ -59,7 +65,7 @@ function pick(recordings: readonly Recording[], name: string): Recording {
 
 /** `meetctl recordings list [--day YYYY-MM-DD] [--room NAME]`: newest first, with duration from the metadata. */
 export async function recordingsList(ctx: Context, options: { day?: string; room?: string }): Promise<number> {
-  if (options.day && !DAY.test(options.day)) {
+  if (options.day && !realDay(options.day)) {
     throw new MeetError(
       `--day ${options.day} is not a date.`,
       ExitCode.usage,

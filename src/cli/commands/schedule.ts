@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { OUTPUT_NAMES } from '../../control/outputs.js';
 import { ExitCode, MeetError } from '../../errors.js';
-import { checkTimeZone, ScheduleInputError } from '../../schedule/expression.js';
+import { checkTimeZone, SCHEDULE_NAME, ScheduleInputError } from '../../schedule/expression.js';
 import { type MeetupRequest, meetupSchedule } from '../../schedule/meetup.js';
 import { describeInstant } from '../../schedule/time-zone.js';
 import type { Context } from '../context.js';
@@ -144,6 +144,9 @@ export async function scheduleList(ctx: Context): Promise<number> {
 
 /** `meetctl schedule remove NAME`. */
 export async function scheduleRemove(ctx: Context, name: string): Promise<number> {
+  if (!SCHEDULE_NAME.test(name)) {
+    throw new MeetError(`schedule name "${name}" is not valid.`, ExitCode.usage, '`meetctl schedule list` shows the names.');
+  }
   const session = await openSession(ctx);
   const { group } = await targets(session);
   if (ctx.options.dryRun) {
