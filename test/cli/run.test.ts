@@ -205,10 +205,19 @@ describe('meetctl deploy', () => {
     expect(first.code).toBe(ExitCode.ok);
     expect(first.stdout).toContain('Nobody can open a room yet');
     expect(first.stdout).toContain('meetctl users add YOUR@EMAIL --organizer');
-    sim.members.set('ana@ne3d.org', { email: 'ana@ne3d.org', status: 'CONFIRMED', enabled: true, groups: ['members', 'organizers'] });
+    sim.members.set('ana@ne3d.org', {
+      email: 'ana@ne3d.org',
+      status: 'CONFIRMED',
+      enabled: true,
+      groups: ['members', 'organizers'],
+    });
     const later = await cli(['deploy', '--yes', '--json'], { files, aws: fakeAws({ stack }), sim });
     expect(JSON.parse(later.stdout)).toMatchObject({ deployed: true, organizers: 1 });
-    const open = await cli(['deploy', '--yes'], { files: { 'meet.config.json': communityConfig({ auth: 'open' }) }, aws: fakeAws({ stack }), sim });
+    const open = await cli(['deploy', '--yes'], {
+      files: { 'meet.config.json': communityConfig({ auth: 'open' }) },
+      aws: fakeAws({ stack }),
+      sim,
+    });
     expect(open.stdout).not.toContain('Nobody can open a room yet');
   });
 
