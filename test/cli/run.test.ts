@@ -38,6 +38,12 @@ describe('meetctl config', () => {
     const result = await cli(['config', 'validate'], { files });
     expect(result.code).toBe(ExitCode.ok);
     expect(result.stdout).toContain('meet.config.json is valid: meet.ne3d.org in us-west-2');
+    expect(result.stderr).toBe('');
+    const config = JSON.parse(communityConfig()) as Record<string, unknown>;
+    delete config.timeZone;
+    const noZone = await cli(['config', 'validate'], { files: { 'meet.config.json': JSON.stringify(config) } });
+    expect(noZone.code).toBe(ExitCode.ok);
+    expect(noZone.stderr).toContain('It has no "timeZone"');
   });
 
   it('lists every problem with exit code 253, without a stack trace', async () => {
