@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import {
   DeleteBucketCommand,
   DeleteObjectsCommand,
+  GetBucketTaggingCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
@@ -37,6 +38,16 @@ export function sdkRecordings(s3: S3Client): RecordingsPort {
     return objects.length;
   };
   return {
+    async owner(bucket) {
+      try {
+        const tagging = await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }));
+        return tagging.TagSet?.find((t) => t.Key === 'aws:cloudformation:stack-name')?.Value;
+      } catch (error) {
+        // A bucket without any tag answers NoSuchTagSet.
+        if ((error as Error).name === 'NoSuchTagSet') return undefined;
+        throw error;
+      }
+    },
     async deleteAll(bucket) {
       let deleted = 0;
       for await (const objects of versions(bucket, '')) deleted += await deleteVersions(bucket, objects);

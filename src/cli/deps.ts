@@ -9,8 +9,10 @@ export type CdkRunner = (args: readonly string[], options: { env: Record<string,
 export interface Deps {
   readonly stdout: Writer;
   readonly stderr: Writer;
-  /** Whether stdout is a terminal (colour, progress). */
+  /** Whether stdout is a terminal (colour, table widths). */
   readonly isTTY: boolean;
+  /** Whether stderr is a terminal: progress goes there, live on a terminal (default: isTTY). */
+  readonly stderrIsTTY?: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   /** Root of the installed meetctl package (the cdk app and its lock file live there). */

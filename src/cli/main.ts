@@ -67,6 +67,7 @@ export function processDeps(): Deps {
     stdout: process.stdout,
     stderr: process.stderr,
     isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,
     cwd: process.cwd(),
     packageRoot: root,
@@ -82,7 +83,7 @@ export function processDeps(): Deps {
     exampleConfigPath: path.join(root, EXAMPLE_CONFIG_FILE),
     cdkAppCommand: `node "${path.join(root, 'dist', 'bin', 'app.js')}"`,
     controlPorts: ({ stackName, domain, ingress, recorder, ...target }) => {
-      if (simulated) return simulated.world(stackName, domain ?? 'meet.example.org', ingress, recorder).ports;
+      if (simulated) return simulated.controlPorts(stackName, domain ?? 'meet.example.org', ingress, recorder);
       const { sdkClients, sdkControlPorts } =
         require('../aws/control-adapters.js') as typeof import('../aws/control-adapters.js');
       return sdkControlPorts(sdkClients(target), stackName);

@@ -76,13 +76,14 @@ export async function liveProgress(
   const timer = setInterval(draw, 1000);
   timer.unref();
   const handle = (event: ProgressEvent) => {
+    const text = toWidth(`${progressPrefix(event)} ${event.description}${event.detail ? `: ${event.detail}` : ''}`);
     if (event.type === 'step' || event.type === 'compensating') {
       spinner?.stop();
-      spinner = ora({ stream: stream as NodeJS.WritableStream, discardStdin: false }).start() as unknown as Spinner;
+      // The first frame already names the step.
+      spinner = ora({ stream: stream as NodeJS.WritableStream, discardStdin: false, text }).start() as unknown as Spinner;
     }
     current = { event, seenAt: now() };
     draw();
-    const text = toWidth(`${progressPrefix(event)} ${event.description}${event.detail ? `: ${event.detail}` : ''}`);
     if (event.type === 'done' || event.type === 'compensated') spinner?.succeed(text);
     if (event.type === 'failed') spinner?.fail(text);
   };

@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json';
+import { regionProblem, SUPPORTED_REGION_LIST } from '../config/regions.js';
 import { POWER_STATES } from '../control/outputs.js';
 import type { PowerState } from '../control/snapshot.js';
 import { ExitCode, MeetError } from '../errors.js';
@@ -25,11 +26,18 @@ function windowMinutes(value: string): number {
   return n;
 }
 
-/** The same rule as the config's "region" field. */
-function regionCode(value: string): string {
-  if (!/^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$/.test(value)) {
-    throw new InvalidArgumentError('not an AWS region code; use one such as us-west-2 or eu-central-1.');
+function recordingMinutes(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0 || n > MAX_WINDOW_MINUTES) {
+    throw new InvalidArgumentError(`expected whole minutes from 1 to ${MAX_WINDOW_MINUTES}.`);
   }
+  return n;
+}
+
+/** The same rule as the config's "region" field: a region where every service of the stack exists. */
+function regionCode(value: string): string {
+  const problem = regionProblem(value);
+  if (problem) throw new InvalidArgumentError(`"${value}" ${problem}. Use one of: ${SUPPORTED_REGION_LIST}.`);
   return value;
 }
 
@@ -189,7 +197,7 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     .command('report')
     .description('one line per meetup (start, stop, who, peak participants, hours, cost), totals per month and a chart')
     .option('--since <duration>', 'how far back: 30d, 90d, 12h', '30d')
-    .option('--tz <zone>', "IANA time zone of the times shown (default: this computer's)")
+    .option('--tz <zone>', 'IANA time zone of the times shown (default: "timeZone" in the config, else this computer\'s)')
     .action(async (options: { since?: string; tz?: string }, command: Command) => {
       const { report } = await import('./commands/report.js');
       exitCode = await report(contextFor(command), options);
@@ -279,9 +287,12 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     .command('add')
     .description('add a one-off (--at) or recurring (--cron) meetup; the server starts --lead minutes early')
     .argument('<name>', 'schedule name, e.g. rgc3-december')
-    .option('--at <local-time>', 'meetup start in --tz, e.g. 2026-12-03T18:00')
+    .option(
+      '--at <local-time>',
+      'meetup start: "tomorrow 18:00", "thursday 18:00" (the next one), "today 18:00" or YYYY-MM-DDTHH:MM',
+    )
     .option('--cron <expression>', 'meetup start as EventBridge cron (6 fields), e.g. "0 18 ? * WED *"')
-    .option('--tz <zone>', 'IANA time zone of --at / --cron', 'UTC')
+    .option('--tz <zone>', 'IANA time zone of --at / --cron (default: "timeZone" in the config)')
     .addOption(new Option('--lead <minutes>', 'pre-warm: start this many minutes early').argParser(nonNegativeInt).default(15))
     .addOption(
       new Option('--window <minutes>', `meetup length, at most ${MAX_WINDOW_MINUTES}: no idle stop before it ends`)
@@ -326,6 +337,16 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     .action(async (count: number, _options, command: Command) => {
       const { simulatePeople } = await import('./commands/simulate.js');
       exitCode = await simulatePeople(contextFor(command), count);
+    });
+
+  simulate
+    .command('recording')
+    .description('put a finished recording in the simulated recordings bucket, as the recorder uploads one')
+    .option('--room <name>', 'the room it was recorded in', 'meetup')
+    .addOption(new Option('--minutes <n>', `how long it is, 1 to ${MAX_WINDOW_MINUTES}`).argParser(recordingMinutes).default(30))
+    .action(async (options: { room: string; minutes: number }, command: Command) => {
+      const { simulateRecording } = await import('./commands/simulate.js');
+      exitCode = await simulateRecording(contextFor(command), options);
     });
 
   const config = program.command('config').description('check and describe the config file');

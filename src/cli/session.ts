@@ -85,8 +85,11 @@ export class Session {
     const { ctx } = this;
     if (ctx.options.json) return { handle: () => {}, close: () => {} };
     const columns = (ctx.deps.stderr as { columns?: number }).columns ?? 0;
-    // A terminal that reports no width (some CI wrappers) gets plain lines: a live line needs to know where it ends.
-    if (ctx.deps.isTTY && ctx.deps.env.CI === undefined && columns > 20) return liveProgress(ctx.deps.stderr, () => Date.now());
+    // Progress is written to stderr, so it is live when stderr is a terminal, even with stdout piped
+    // (`meetctl start | tee start.log`). A terminal that reports no width (some CI wrappers) gets
+    // plain lines: a live line needs to know where it ends.
+    const terminal = ctx.deps.stderrIsTTY ?? ctx.deps.isTTY;
+    if (terminal && ctx.deps.env.CI === undefined && columns > 20) return liveProgress(ctx.deps.stderr, () => Date.now());
     return { handle: plainProgress(ctx.out), close: () => {} };
   }
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { canonicalTimeZone } from '../schedule/time-zone.js';
 import { SIZE_NAMES } from './presets.js';
+import { regionProblem, SUPPORTED_REGION_LIST, SUPPORTED_REGIONS } from './regions.js';
 import { OLDEST_SUPPORTED_RELEASE, parseRelease, RELEASE_TAG_PATTERN } from './release.js';
 
 /** Retention values CloudWatch Logs accepts (days). */
@@ -13,11 +15,56 @@ const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/
 
 /** One line of text: no control characters (a new line would break the pages' headings). */
 const ONE_LINE = /^[^\p{Cc}\u2028\u2029]*$/u;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 /** Graviton families (c7g, m6gd, t4g, …): arm64. */
 const GRAVITON = /^[a-z]+\d+g[a-z]*\./;
 /** Sizes below 4 vCPU: nano to large, and the burstable t families. */
 const TOO_SMALL = /^(t\d[a-z]*\.|[a-z0-9-]+\.(nano|micro|small|medium|large)$)/;
+
+/**
+ * The x86_64 instance types the recorder may use: general-purpose, compute- and memory-optimised
+ * families with at least 4 vCPU and 8 GiB from xlarge up (test/config/regions.test.ts checks each one
+ * against the AWS SDK's list of EC2 instance types and cfn-lint's).
+ */
+export const RECORDER_FAMILIES = [
+  'c5',
+  'c5a',
+  'c5n',
+  'c6a',
+  'c6i',
+  'c6in',
+  'c7a',
+  'c7i',
+  'c7i-flex',
+  'm5',
+  'm5a',
+  'm5n',
+  'm6a',
+  'm6i',
+  'm6in',
+  'm7a',
+  'm7i',
+  'm7i-flex',
+  'r5',
+  'r5a',
+  'r6a',
+  'r6i',
+  'r7a',
+  'r7i',
+] as const;
+export const RECORDER_SIZES = ['xlarge', '2xlarge', '4xlarge'] as const;
+
+/** Why an instance type cannot run the recorder, or undefined when it can. */
+export function recorderTypeProblem(type: string): string | undefined {
+  if (!INSTANCE_TYPE.test(type)) return 'is not an EC2 instance type such as c6a.xlarge';
+  if (GRAVITON.test(type)) return 'is an arm64 (Graviton) type; the recorder runs Google Chrome, published for x86_64 only';
+  if (TOO_SMALL.test(type)) return 'is too small: Chrome and ffmpeg need at least 4 vCPU and 8 GiB';
+  const [family, size] = type.split('.') as [string, string];
+  if (!(RECORDER_FAMILIES as readonly string[]).includes(family) || !(RECORDER_SIZES as readonly string[]).includes(size)) {
+    return `is not one of the recorder's x86_64 types (families ${RECORDER_FAMILIES.join(', ')}; sizes ${RECORDER_SIZES.join(', ')})`;
+  }
+  return undefined;
+}
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -43,7 +90,9 @@ export const FIELD_FIXES: Record<string, string> = {
   'hostedZone.id':
     'set "hostedZone.id" to the public hosted zone id from Route 53 (starts with Z, e.g. "Z0123456789ABCDEFGHIJ"; `aws route53 list-hosted-zones` shows it)',
   'hostedZone.name': 'set "hostedZone.name" to the zone\'s domain without a trailing dot, e.g. "example.org"',
-  region: 'set "region" to an AWS region code such as "us-west-2" (the default; remove the field to use it)',
+  region: `set "region" to one of the regions the stack can be deployed to: ${SUPPORTED_REGION_LIST} (us-west-2 is the default; remove the field to use it)`,
+  timeZone:
+    'set "timeZone" to the IANA time zone your meetups are in, e.g. "Europe/Berlin" or "America/New_York" (`schedule add` and `report` read local times in it; --tz overrides)',
   account: 'set "account" to the 12-digit AWS account id, or remove it to deploy to the account of your SSO profile',
   size: `set "size" to one of ${SIZE_NAMES.join(', ')} (see the size table in docs/guide.md)`,
   architecture: 'set "architecture" to "arm64" (default, cheaper) or "x86_64"',
@@ -75,14 +124,14 @@ export const FIELD_FIXES: Record<string, string> = {
     'set "branding.welcomeText" to one line of at most 200 characters, e.g. "Monthly meetups of the Portland AWS User Group"',
   'recording.enabled': 'set "recording.enabled" to true (a recorder starts with `meetctl start --record`) or false (default)',
   'recording.instanceType':
-    'set "recording.instanceType" to an x86_64 EC2 instance type with at least 4 vCPU and 8 GiB, e.g. "c6a.xlarge" (default), "c6i.xlarge" or "m6a.xlarge"',
+    'set "recording.instanceType" to an x86_64 EC2 instance type with at least 4 vCPU and 8 GiB, e.g. "c6a.xlarge" (default), "c6i.xlarge" or "m6a.xlarge", or remove it',
   'recording.maxHours': 'set "recording.maxHours" to a whole number of hours from 1 to 12 (default 4)',
   'recording.local':
     'set "recording.local" to { "enabled": true, "notifyAllParticipants": true, "selfRecording": true } (each optional)',
   rotateSecretsMonthly:
     'set "rotateSecretsMonthly" to true (a monthly rotation while stopped) or false (default; `meetctl rotate-secrets` by hand)',
   acmeDirectoryUrl:
-    'set "acmeDirectoryUrl" to an https:// ACME directory URL, e.g. Let\'s Encrypt staging "https://acme-staging-v02.api.letsencrypt.org/directory", or remove it to use Let\'s Encrypt',
+    'set "acmeDirectoryUrl" to an https:// ACME directory URL, e.g. Let\'s Encrypt staging "https://acme-staging-v02.api.letsencrypt.org/directory", or remove it to use Let\'s Encrypt (it is read only with "ingress": "direct")',
 };
 
 export const configSchema = z
@@ -106,10 +155,25 @@ export const configSchema = z
       .strict()
       .describe('The public Route 53 hosted zone that holds the domain. Ids come from config: no lookups.'),
     region: z
-      .string()
-      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$/, 'is not an AWS region code')
+      .string('is not a string')
+      // Editors offer the regions; the check below says why another one cannot be used.
+      .meta({ enum: [...SUPPORTED_REGIONS] })
+      .superRefine((region, ctx) => {
+        const problem = regionProblem(region);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .default('us-west-2')
-      .describe('AWS region. Prices in `meetctl plan` are us-west-2 list prices.'),
+      .describe(
+        `AWS region, one of those where every service of the stack exists: ${SUPPORTED_REGION_LIST}. Prices in \`meetctl plan\` are us-west-2 list prices.`,
+      ),
+    timeZone: z
+      .string('is not a string')
+      .refine((tz) => canonicalTimeZone(tz) !== undefined, 'is not an IANA time zone')
+      .transform((tz) => canonicalTimeZone(tz) as string)
+      .optional()
+      .describe(
+        'IANA time zone of your meetups, e.g. Europe/Berlin: `schedule add --at` and `report` read and show local times in it (--tz overrides).',
+      ),
     account: z
       .string()
       .regex(/^\d{12}$/, 'is not a 12-digit account id')
@@ -266,12 +330,12 @@ export const configSchema = z
           .default(false)
           .describe('Server-side recording with Jibri on an EC2 instance that exists only while a meeting records.'),
         instanceType: z
-          .string()
-          .regex(INSTANCE_TYPE, 'is not an EC2 instance type such as c6a.xlarge')
-          .refine((type) => !GRAVITON.test(type), {
-            message: 'is an arm64 (Graviton) type; the recorder runs Google Chrome, published for x86_64 only',
+          .string('is not a string')
+          .meta({ enum: RECORDER_FAMILIES.flatMap((family) => RECORDER_SIZES.map((size) => `${family}.${size}`)) })
+          .superRefine((type, ctx) => {
+            const problem = recorderTypeProblem(type);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
           })
-          .refine((type) => !TOO_SMALL.test(type), { message: 'is too small: Chrome and ffmpeg need at least 4 vCPU and 8 GiB' })
           .default('c6a.xlarge')
           .describe('x86_64 instance type of the recorder (4 vCPU and 8 GiB records 720p at 30 fps).'),
         maxHours: z
@@ -325,6 +389,12 @@ export const configSchema = z
     path: ['recording', 'enabled'],
     message: `needs "jitsiRelease" ${RECORDER_MIN_TAG} or newer (Jibri was broken at stable-11146, and older images need SYS_ADMIN)`,
     when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === 'jitsiRelease'),
+  })
+  .refine((config) => config.acmeDirectoryUrl === undefined || config.ingress !== 'load-balancer', {
+    path: ['acmeDirectoryUrl'],
+    message:
+      'is only read with "ingress": "direct"; with the load balancer the certificate comes from ACM, so this would be ignored',
+    when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === 'acmeDirectoryUrl' || issue.path?.[0] === 'ingress'),
   })
   .refine(
     (config) => {

@@ -106,6 +106,12 @@ export interface RecordingsPort {
   remove(bucket: string, key: string): Promise<number>;
   /** A GET link that works for `seconds` without credentials (the page's downloads). */
   link(bucket: string, key: string, seconds: number): Promise<string>;
+  /**
+   * The stack that created the bucket: its `aws:cloudformation:stack-name` tag, one of the stack-level
+   * tags CloudFormation puts on what it creates (kept after the stack is deleted), or undefined when it
+   * has none. Throws an error named NoSuchBucket when there is no such bucket.
+   */
+  owner(bucket: string): Promise<string | undefined>;
 }
 
 /** A member of the community's user pool. */

@@ -67,15 +67,24 @@ export class RefusedError extends Error {
 const phaseOf = (snapshot: Snapshot | undefined): Phase | 'ABSENT' => (snapshot ? phase(snapshot) : 'ABSENT');
 const stoppingGoals: readonly Goal[] = ['stopped', 'powered-down', 'destroyed'];
 
-/** Minutes tasks ran that stopped since `since` (for the cost report). */
-export function runningMinutesEnded(snapshot: Snapshot | undefined, since: number): number {
-  return snapshot ? minutesEnded(snapshot.tasks, since) : 0;
+/**
+ * Minutes of the tasks this transition saw stop (for the cost report and `meetctl report`): stopped
+ * in `after` but not yet stopped in `before`. A task stopped before the transition began was counted
+ * by the transition that stopped it, so the next start never counts it again, whatever its stoppedAt.
+ */
+export function runningMinutesEnded(before: Snapshot | undefined, after: Snapshot | undefined): number {
+  return after ? minutesEnded(after.tasks, stoppedArns(before?.tasks)) : 0;
 }
 
-/** Minutes the given tasks ran that stopped since `since`, to a tenth. */
-export function minutesEnded(tasks: readonly TaskSnapshot[], since: number): number {
+/** The ARNs of the tasks already stopped in a snapshot. */
+export function stoppedArns(tasks: readonly TaskSnapshot[] | undefined): ReadonlySet<string> {
+  return new Set((tasks ?? []).filter((t) => t.lastStatus === 'STOPPED').map((t) => t.arn));
+}
+
+/** Minutes the stopped tasks ran, leaving out those in `alreadyStopped`, to a tenth. */
+export function minutesEnded(tasks: readonly TaskSnapshot[], alreadyStopped: ReadonlySet<string>): number {
   const ms = tasks
-    .filter((t) => t.lastStatus === 'STOPPED' && (t.stoppedAt ?? 0) >= since && t.startedAt !== undefined)
+    .filter((t) => t.lastStatus === 'STOPPED' && !alreadyStopped.has(t.arn) && t.startedAt !== undefined)
     .reduce((sum, t) => sum + ((t.stoppedAt ?? 0) - (t.startedAt ?? 0)), 0);
   return Math.round(ms / 6000) / 10;
 }
@@ -242,14 +251,13 @@ async function underLock(
     await log({ from, to: from, outcome: 'refused', detail: refusal.detail });
     throw new RefusedError(refusal.message, refusal.hint);
   }
-  const startedAt = clock.now();
   const result = await execute(steps, request.goal, rt, before);
   // From here on nothing may hide the result: observing and logging are best effort.
   const after = await observe(ports, { host: rt.host, now: clock.now() }).catch(() => first);
   const to = request.goal === 'destroyed' && result.ok ? 'ABSENT' : phaseOf(after);
   const startedTask = after?.tasks.find((t) => t.lastStatus === 'RUNNING' && t.startedAt !== undefined);
-  const minutes = runningMinutesEnded(after, startedAt);
-  const recorderMinutes = after ? minutesEnded(after.recorder?.tasks ?? [], startedAt) : 0;
+  const minutes = runningMinutesEnded(before, after);
+  const recorderMinutes = after ? minutesEnded(after.recorder?.tasks ?? [], stoppedArns(before?.recorder?.tasks)) : 0;
   const entry: Entry = {
     from,
     to,

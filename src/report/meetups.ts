@@ -38,7 +38,7 @@ export function meetupsFrom(
   const out: Array<Omit<Meetup, 'peakParticipants' | 'costUsd'>> = [];
   let open: { start: number; startedBy: string } | undefined;
   for (const e of sorted) {
-    if (e.taskStartedAt !== undefined && e.outcome === 'done' && !open) open = { start: e.taskStartedAt, startedBy: e.actor };
+    // A start that replaced a DEGRADED task ends that run first (its minutes) and then begins its own.
     if ((e.runningMinutes ?? 0) > 0) {
       const minutes = e.runningMinutes ?? 0;
       const start = open?.start ?? e.at - minutes * 60_000;
@@ -52,6 +52,7 @@ export function meetupsFrom(
       });
       open = undefined;
     }
+    if (e.taskStartedAt !== undefined && e.outcome === 'done' && !open) open = { start: e.taskStartedAt, startedBy: e.actor };
   }
   if (open)
     out.push({

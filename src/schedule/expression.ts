@@ -2,6 +2,21 @@
  * Schedule expressions for EventBridge Scheduler, pure: one-off `at(...)` and `cron(...)` in a time
  * zone, each moved earlier by the pre-warm lead so the server is ready when the meetup starts.
  */
+import {
+  canonicalTimeZone,
+  describeInstant,
+  formatOffset,
+  formatWall,
+  naive,
+  offsetAt,
+  parseOffset,
+  resolveLocal,
+  TIME_ZONE_HINT,
+  type Wall,
+  wallOf,
+  wallOfNaive,
+} from './time-zone.js';
+
 export class ScheduleInputError extends Error {
   constructor(
     message: string,
@@ -13,101 +28,162 @@ export class ScheduleInputError extends Error {
 }
 
 export const SCHEDULE_NAME = /^[0-9A-Za-z_.-]{1,64}$/;
-const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
-export function checkTimeZone(tz: string): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return tz;
-  } catch {
-    throw new ScheduleInputError(
-      `--tz "${tz}" is not a time zone.`,
-      'Use an IANA name such as America/New_York, America/Denver or UTC.',
-    );
+/** `2026-12-03T18:00`, `2026-12-03 18:00:30`, optionally with the offset that picks one of two equal wall times. */
+const ABSOLUTE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?$/i;
+/** `today 18:00`, `tomorrow 18:00`, `thursday 18:00` / `thu 18:00` (the next Thursday after today). */
+const RELATIVE = /^([a-z]+)[T ](\d{1,2}):(\d{2})$/i;
+const WEEKDAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+/** The `--at` forms, for hints. */
+export const AT_FORMS =
+  'Give the meetup start as "tomorrow 18:00", "thursday 18:00" (the next Thursday), "today 18:00" or YYYY-MM-DDTHH:MM, in --tz (or the config\'s "timeZone").';
+
+/** `--tz`: an IANA time zone, spelled as IANA does (`europe/berlin` → `Europe/Berlin`). */
+export function checkTimeZone(tz: string, option = '--tz'): string {
+  const canonical = canonicalTimeZone(tz);
+  if (!canonical) throw new ScheduleInputError(`${option} "${tz}" is not a time zone.`, TIME_ZONE_HINT);
+  return canonical;
+}
+
+/** A one-off meetup: the expression of its pre-warm start and the instants involved. */
+export interface OneOffSchedule {
+  /** `at(…)`: the pre-warm start on the wall clock of `timeZone`. */
+  readonly expression: string;
+  /** The zone the expression is written in: the meetup's, or UTC when its wall time happens twice. */
+  readonly timeZone: string;
+  /** Epoch ms of the pre-warm start (the meetup minus the lead, on the absolute timeline). */
+  readonly startsAt: number;
+  /** Epoch ms of the meetup. */
+  readonly meetupAt: number;
+  /** Things a person should be told: which of two equal wall times was meant, a clock change in between. */
+  readonly notes: readonly string[];
+}
+
+/** The local date and time `--at` names, with the offset it was given with (if any). */
+function parseAt(at: string, tz: string, now: number): { wall: Wall; offsetMs?: number } {
+  const text = at.trim();
+  const absolute = ABSOLUTE.exec(text);
+  if (absolute) {
+    const [y, mo, d, h, mi, s] = absolute.slice(1, 7).map((v) => Number(v ?? 0)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const wall = { y, mo, d, h, mi, s };
+    if (!sameWall(wall, wallOfNaive(naive(wall)))) {
+      throw new ScheduleInputError(
+        `--at "${at}" is not a real date and time (month 01-12, a day that month has, hour 00-23, minute 00-59).`,
+        `Check the date; nothing is corrected for you. ${AT_FORMS}`,
+      );
+    }
+    const offsetMs = absolute[7] ? parseOffset(absolute[7]) : undefined;
+    if (absolute[7] && offsetMs === undefined) {
+      throw new ScheduleInputError(
+        `--at "${at}" ends in "${absolute[7]}", which is not a UTC offset.`,
+        'Write the offset as +01:00 or -05:00, or leave it out.',
+      );
+    }
+    return { wall, ...(offsetMs !== undefined ? { offsetMs } : {}) };
   }
+  const relative = RELATIVE.exec(text);
+  const word = relative?.[1]?.toLowerCase() ?? '';
+  const weekday = word.length >= 3 ? WEEKDAY_NAMES.findIndex((name) => name.startsWith(word)) : -1;
+  if (!relative || (word !== 'today' && word !== 'tomorrow' && weekday < 0)) {
+    throw new ScheduleInputError(`--at "${at}" is not a date and time meetctl reads.`, AT_FORMS);
+  }
+  const h = Number(relative[2]);
+  const mi = Number(relative[3]);
+  if (h > 23 || mi > 59) {
+    throw new ScheduleInputError(`--at "${at}" is not a real time (hour 00-23, minute 00-59).`, AT_FORMS);
+  }
+  // Today is the date on the zone's wall clock now; a weekday is the next one after today.
+  const today = wallOf(now, tz);
+  const todayNaive = Date.UTC(today.y, today.mo - 1, today.d);
+  const days = word === 'today' ? 0 : word === 'tomorrow' ? 1 : (weekday - new Date(todayNaive).getUTCDay() + 7) % 7 || 7;
+  const date = wallOfNaive(todayNaive + days * 86_400_000);
+  return { wall: { y: date.y, mo: date.mo, d: date.d, h, mi, s: 0 } };
 }
 
-/** Offset of a time zone from UTC at an instant, in milliseconds. */
-function offsetMs(instant: number, tz: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(new Date(instant))
-      .map((p) => [p.type, p.value]),
-  );
-  const asUtc = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
-  return asUtc - instant;
-}
-
-/** The UTC instant of a wall-clock time in a time zone. */
-export function zonedToUtc(local: { y: number; mo: number; d: number; h: number; mi: number; s: number }, tz: string): number {
-  const naive = Date.UTC(local.y, local.mo - 1, local.d, local.h, local.mi, local.s);
-  let instant = naive - offsetMs(naive, tz);
-  instant = naive - offsetMs(instant, tz); // once more across a DST change
-  return instant;
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
+const sameWall = (a: Wall, b: Wall) => a.y === b.y && a.mo === b.mo && a.d === b.d && a.h === b.h && a.mi === b.mi && a.s === b.s;
+const clock = (w: Wall) => formatWall(w).slice(11, 16);
 
 /**
- * `--at 2026-12-03T18:00` (local time in `tz`, the meetup's start) → the one-off expression for
- * `lead` minutes earlier, and its UTC instant. Refuses times in the past.
+ * The instant a meetup's wall-clock time means in its zone. A time the clocks jump over is refused
+ * with the nearest times that exist; a time that happens twice is the first unless an offset picks
+ * the second, and the note says which was taken.
  */
-export function oneOff(
-  at: string,
-  tz: string,
-  leadMinutes: number,
-  now: number,
-): { expression: string; startsAt: number; meetupAt: number } {
-  const m = LOCAL_TIME.exec(at);
-  if (!m)
+function meetupInstant(at: string, wall: Wall, offsetMs: number | undefined, tz: string): { instant: number; notes: string[] } {
+  const resolved = resolveLocal(wall, tz);
+  const shown = formatWall(wall);
+  if (resolved.kind === 'gap') {
+    const before = wallOf(resolved.before, tz);
+    const after = wallOf(resolved.after, tz);
     throw new ScheduleInputError(
-      `--at "${at}" is not a local date and time.`,
-      'Use YYYY-MM-DDTHH:MM, e.g. 2026-12-03T18:00 (the meetup start, in --tz).',
-    );
-  const [y, mo, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
-  const real = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  const exists =
-    real.getUTCFullYear() === y &&
-    real.getUTCMonth() === mo - 1 &&
-    real.getUTCDate() === d &&
-    real.getUTCHours() === h &&
-    real.getUTCMinutes() === mi &&
-    real.getUTCSeconds() === s;
-  if (!exists) {
-    throw new ScheduleInputError(
-      `--at "${at}" is not a real date and time (month 01-12, a day that month has, hour 00-23, minute 00-59).`,
-      'Check the date, e.g. 2026-12-03T18:00; nothing is corrected for you.',
+      `--at ${shown} does not exist in ${tz}: that night the clocks jump from ${clock(wallOfNaive(resolved.after + offsetAt(resolved.before, tz)))} to ${clock(after)} (${formatOffset(offsetAt(resolved.before, tz))} to ${formatOffset(offsetAt(resolved.after, tz))}).`,
+      `The nearest times that exist are ${formatWall(before)} and ${formatWall(after)}; give one of them.`,
     );
   }
-  const meetupAt = zonedToUtc({ y, mo, d, h, mi, s }, tz);
+  const candidates = resolved.kind === 'unique' ? [resolved] : [resolved.earlier, resolved.later];
+  if (offsetMs !== undefined) {
+    const picked = candidates.find((c) => c.offsetMs === offsetMs);
+    if (!picked) {
+      throw new ScheduleInputError(
+        `--at ${at}: ${shown} in ${tz} is at ${candidates.map((c) => formatOffset(c.offsetMs)).join(' or ')}, not ${formatOffset(offsetMs)}.`,
+        `Leave the offset out (the time is read in ${tz}), or give the zone's own offset.`,
+      );
+    }
+    return { instant: picked.instant, notes: [] };
+  }
+  if (resolved.kind === 'unique') return { instant: resolved.instant, notes: [] };
+  const { earlier, later } = resolved;
+  const isoDate = `${wall.y}-${String(wall.mo).padStart(2, '0')}-${String(wall.d).padStart(2, '0')}`;
+  return {
+    instant: earlier.instant,
+    notes: [
+      `${shown} happens twice in ${tz} (the clocks go back that night): taken as the first, ${clock(wall)} ${formatOffset(earlier.offsetMs)}. For the second, give --at ${isoDate}T${clock(wall)}${formatOffset(later.offsetMs)}.`,
+    ],
+  };
+}
+
+/**
+ * `--at tomorrow 18:00` or `--at 2026-12-03T18:00` (the meetup's start, on the wall clock of `tz`) → the
+ * one-off expression of the start `lead` minutes earlier. The lead is subtracted on the absolute
+ * timeline, so a clock change between the start and the meetup cannot move the start into an hour
+ * that does not exist. Refuses times in the past.
+ */
+export function oneOff(at: string, tz: string, leadMinutes: number, now: number): OneOffSchedule {
+  const { wall, offsetMs } = parseAt(at, tz, now);
+  const { instant: meetupAt, notes } = meetupInstant(at, wall, offsetMs, tz);
   const startsAt = meetupAt - leadMinutes * 60_000;
   if (startsAt <= now) {
     throw new ScheduleInputError(
-      `--at ${at} (${tz}) minus the ${leadMinutes}-minute lead is in the past.`,
-      'Give a future meetup time, or `meetctl start` now.',
+      `--at ${at} (${describeInstant(meetupAt, tz)} in ${tz}) minus the ${leadMinutes}-minute lead is in the past.`,
+      `Give a future meetup time, or \`meetctl start\` now. ${AT_FORMS}`,
     );
   }
-  // The expression is wall-clock time in the schedule's time zone: shift the local time itself.
-  const local = new Date(Date.UTC(y, mo - 1, d, h, mi, s) - leadMinutes * 60_000);
-  const expression = `at(${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())})`;
-  return { expression, startsAt, meetupAt };
+  const start = wallOf(startsAt, tz);
+  if (offsetAt(startsAt, tz) !== offsetAt(meetupAt, tz)) {
+    notes.push(
+      `The clocks change between the start and the meetup: the server starts at ${describeInstant(startsAt, tz)}, ${leadMinutes} minutes before ${describeInstant(meetupAt, tz)}.`,
+    );
+  }
+  // EventBridge Scheduler runs a wall time that happens twice only once, and AWS does not say which:
+  // such a start is written in UTC, where every time happens once.
+  if (resolveLocal(start, tz).kind === 'overlap') {
+    const utc = wallOfNaive(startsAt);
+    notes.push(
+      `The server start, ${formatWall(start)} ${formatOffset(offsetAt(startsAt, tz))}, happens twice on the wall clock of ${tz}, so the schedule is written in UTC (${formatWall(utc)} UTC).`,
+    );
+    return { expression: atExpression(utc), timeZone: 'UTC', startsAt, meetupAt, notes };
+  }
+  return { expression: atExpression(start), timeZone: tz, startsAt, meetupAt, notes };
 }
+
+const atExpression = (w: Wall) => `at(${formatWall({ ...w, s: 0 }).replace(' ', 'T')}:${String(w.s).padStart(2, '0')})`;
 
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];

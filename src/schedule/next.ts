@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import type { MeetupSchedule } from '../control/ports.js';
-import { zonedToUtc } from './expression.js';
+import { resolveLocal } from './time-zone.js';
 
 /** The next meetup of the schedules: when the pre-warm start fires and when the meetup itself begins. */
 export interface NextMeetup {
@@ -26,26 +26,39 @@ export function nextFire(expression: string, timeZone: string, now: number): num
   const at = AT.exec(expression);
   if (at) {
     const [y, mo, d, h, mi, s] = at.slice(1).map(Number) as [number, number, number, number, number, number];
-    const instant = zonedToUtc({ y, mo, d, h, mi, s }, timeZone);
+    const resolved = resolveLocal({ y, mo, d, h, mi, s }, timeZone);
+    // A wall time the clocks jump over never fires; one that happens twice fires once (AWS's
+    // "Daylight saving time" in the EventBridge Scheduler guide), taken here as the first.
+    if (resolved.kind === 'gap') return undefined;
+    const instant = resolved.kind === 'unique' ? resolved.instant : resolved.earlier.instant;
     return instant > now ? instant : undefined;
   }
   const cron = CRON.exec(expression);
   if (!cron?.[1]) return undefined;
   const fields = cron[1].trim().split(/\s+/);
   if (fields.length !== 6) return undefined;
-  // EventBridge writes "last Friday" as 6L; croner as 6#L.
-  fields[4] = (fields[4] ?? '*').replace(/^([1-7]|[A-Z]{3})L$/i, '$1#L');
   try {
-    const next = new Cron(`0 ${fields.join(' ')}`, {
-      timezone: timeZone,
-      mode: '7-part',
-      alternativeWeekdays: true,
-      paused: true,
-    }).nextRun(new Date(now));
+    const next = croner(fields, timeZone).nextRun(new Date(now));
     return next ? next.getTime() : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The largest value of each EventBridge cron field: minutes, hours, day-of-month, month, day-of-week, year. */
+const FIELD_MAX = [59, 23, 31, 12, 7, 2199];
+
+/**
+ * croner reading EventBridge's six cron fields in a zone (`UTC` gives the plain wall-clock times).
+ * croner writes "last Friday" as 6#L where EventBridge writes 6L, and a step from a number as a
+ * range (`5-59/15`) where EventBridge writes `5/15`. Throws when croner cannot read it.
+ */
+export function croner(fields: readonly string[], timeZone: string): Cron {
+  const normal = fields.map((field, i) => {
+    const stepped = field.replace(/^(\d+)\/(\d+)$/, (_m, from: string, step: string) => `${from}-${FIELD_MAX[i]}/${step}`);
+    return i === 4 ? stepped.replace(/^([1-7]|[A-Z]{3})L$/i, '$1#L') : stepped;
+  });
+  return new Cron(`0 ${normal.join(' ')}`, { timezone: timeZone, mode: '7-part', alternativeWeekdays: true, paused: true });
 }
 
 /** The soonest meetup among the schedules (disabled ones are skipped), or undefined when none is ahead. */

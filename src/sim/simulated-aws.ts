@@ -1056,6 +1056,12 @@ export class SimAws {
       },
     },
     recordings: {
+      owner: async (bucket) => {
+        this.call();
+        if (bucket !== 'meet-recordings-bucket')
+          throw new PortError('other', 'NoSuchBucket', 'The specified bucket does not exist');
+        return this.stackName;
+      },
       deleteAll: async () => {
         this.call();
         this.recordMutation('deleteAll');

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import type { AwsPorts } from '../aws/ports.js';
 import type { CdkRunner } from '../cli/deps.js';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES } from '../control/outputs.js';
-import type { Ingress } from '../control/snapshot.js';
+import type { ControlPorts } from '../control/ports.js';
+import type { Ingress, TaskSnapshot } from '../control/snapshot.js';
 import { SimAws, VirtualClock } from './simulated-aws.js';
 
 /** The ingress mode a (validated) config file asks for; the schema's default when it names none. */
@@ -20,6 +21,57 @@ function configured(file: string | undefined): { ingress: Ingress; recorder: boo
   } catch {
     return undefined;
   }
+}
+
+/** One line of a log group. */
+type LogLine = { at: number; stream: string; message: string };
+
+/** A simulated task runs 40 s after it was created (the model's timeline in simulated-aws.ts). */
+const SIM_TASK_RUNNING_MS = 40_000;
+/** The stats sidecar writes a line a minute (STATS_INTERVAL_SECONDS of the task definition). */
+const STATS_LINE_MS = 60_000;
+
+/**
+ * What a simulated task's containers wrote to their log group (`/…/<container>`) between `since` and
+ * `now`: a line when each container started and when it stopped, and for the stats sidecar its JSON
+ * line a minute in the task definition's format (`{"type":"jicofo-stats","ok":true,"stats":{…}}`,
+ * STATS_SCRIPT in src/infra/constructs/jitsi-task.ts) with the simulated participants.
+ */
+export function containerLines(
+  tasks: readonly TaskSnapshot[],
+  sim: SimAws,
+  group: string,
+  since: number,
+  now: number,
+): LogLine[] {
+  const container = group.split('/').pop() ?? group;
+  const out: LogLine[] = [];
+  for (const task of tasks) {
+    if (task.startedAt === undefined) continue;
+    const id = task.arn.split('/').pop() ?? task.arn;
+    const stream = `${container}/${container}/${id}`;
+    out.push({ at: task.startedAt, stream, message: `(simulated) ${container} started on task ${id}` });
+    if (task.stoppedAt !== undefined) {
+      out.push({
+        at: task.stoppedAt,
+        stream,
+        message: `(simulated) ${container} stopped: ${task.stoppedReason ?? 'the task was stopped'}`,
+      });
+    }
+  }
+  if (container === 'stats') {
+    for (const sample of sim.statsSamples(since)) {
+      const task = tasks.find((t) => t.startedAt !== undefined && sample.at >= t.startedAt && sample.at <= (t.stoppedAt ?? now));
+      const id = task?.arn.split('/').pop() ?? 'task';
+      const stats = { participants: sample.participants, conferences: sample.participants > 0 ? 1 : 0 };
+      out.push({
+        at: sample.at,
+        stream: `stats/stats/${id}`,
+        message: JSON.stringify({ type: 'jicofo-stats', ok: true, stats }),
+      });
+    }
+  }
+  return out.filter((l) => l.at >= since && l.at <= now);
 }
 
 /** The account the simulated AWS answers for (unless the config names one). */
@@ -61,6 +113,62 @@ export class Simulation {
     }
     this.worlds.set(stackName, { sim, file });
     return sim;
+  }
+
+  /**
+   * The control ports of a stack's world. Its container log groups also hold the lines a task writes
+   * while it runs (see `containerLines`), so `meetctl logs` has something to show.
+   */
+  controlPorts(stackName: string, domain: string, ingress?: Ingress, recorder?: boolean): ControlPorts {
+    const sim = this.world(stackName, domain, ingress, recorder);
+    return {
+      ...sim.ports,
+      logs: {
+        ...sim.ports.logs,
+        read: async (group, since) => {
+          const kept = await sim.ports.logs.read(group, since);
+          const written = containerLines(await sim.ports.service.tasks('', ''), sim, group, since, this.clock.now());
+          return [...kept, ...written].sort((a, b) => a.at - b.at);
+        },
+      },
+    };
+  }
+
+  /**
+   * People join the simulated call: from a minute ago, as the stats sidecar counts them. When a task
+   * runs, the simulated time moves on to the sidecar's next line, so the count is known at once (the
+   * sidecar writes a line a minute, the first a minute after the task started). Returns that line's time.
+   */
+  setPeople(sim: SimAws, count: number): number | undefined {
+    const now = this.clock.now();
+    sim.people.push({ from: now - 60_000, count });
+    sim.tick(now);
+    const running = sim.tasks.filter((t) => t.stoppedAt === undefined && t.stopRequestedAt === undefined);
+    const next = running
+      .map((t) => {
+        const firstLine = t.createdAt + SIM_TASK_RUNNING_MS + STATS_LINE_MS;
+        return now <= firstLine ? firstLine : firstLine + Math.ceil((now - firstLine) / STATS_LINE_MS) * STATS_LINE_MS;
+      })
+      .sort((a, b) => a - b)[0];
+    if (next !== undefined) this.clock.t = Math.max(this.clock.t, next);
+    return next;
+  }
+
+  /**
+   * A finished recording in the world's recordings bucket, as the recorder's finalize script uploads
+   * one: the video and its metadata file (room, start, duration) under recordings/<day>/<room>/.
+   */
+  addRecording(sim: SimAws, room: string, minutes: number): string {
+    const now = this.clock.now();
+    const start = now - minutes * 60_000;
+    const iso = new Date(start).toISOString();
+    const key = `recordings/${iso.slice(0, 10)}/${room}/${room}_${iso.slice(0, 19).replace('T', '-').replace(/:/g, '-')}.mp4`;
+    sim.objects.set(key, { body: `simulated video of ${room}, ${minutes} minutes`, at: now });
+    sim.objects.set(key.replace(/\.mp4$/, '.json'), {
+      body: JSON.stringify({ room, start: iso, durationSeconds: minutes * 60 }),
+      at: now,
+    });
+    return key;
   }
 
   /** Write every world this process touched. */

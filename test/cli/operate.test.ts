@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { type Faults, SIMULATED_TOKEN_SECRET_ARN, SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
@@ -228,9 +229,9 @@ describe('meetctl status, health, test, logs, history, cost', () => {
     });
   });
 
-  it('status --watch refreshes until Ctrl-C', async () => {
+  it('status --watch refreshes until Ctrl-C, then exits 130', async () => {
     const result = await cli(['status', '--watch', '--interval', '5'], { files, sim: sim(), interruptAfter: 3 });
-    expect(result.code).toBe(ExitCode.ok);
+    expect(result.code).toBe(ExitCode.interrupted);
     expect(result.stdout.match(/meet\.ne3d\.org {2}STOPPED/g)).toHaveLength(2);
   });
 
@@ -270,6 +271,18 @@ describe('meetctl status, health, test, logs, history, cost', () => {
     expect(aws.liveTasks()).toBe(0);
   });
 
+  it('test passes in the direct ingress mode (the default), where health reads the task certificate', async () => {
+    const aws = new SimAws(new VirtualClock(), { ingress: 'direct' });
+    const result = await cli(['test', '--json'], {
+      files: { 'meet.config.json': communityConfig({ ingress: 'direct' }) },
+      sim: aws,
+    });
+    const body = JSON.parse(result.stdout);
+    expect(body.phases.find((p: { name: string }) => p.name === 'health')).toMatchObject({ status: 'pass' });
+    expect(result.code).toBe(ExitCode.ok);
+    expect(aws.liveTasks()).toBe(0);
+  });
+
   it('test ends stopped even when a phase fails', async () => {
     const aws = sim({ faults: { targetNeverHealthy: true } });
     const result = await cli(['test'], { files, sim: aws });
@@ -302,7 +315,7 @@ describe('meetctl status, health, test, logs, history, cost', () => {
     expect(bad.stderr).toContain('Use one of: web, prosody, jicofo, jvb, stats');
     expect((await cli(['logs', '--since', 'yesterday'], { files, sim: aws })).code).toBe(ExitCode.usage);
     const follow = await cli(['logs', '--follow'], { files, sim: aws, interruptAfter: 2 });
-    expect(follow.code).toBe(ExitCode.ok);
+    expect(follow.code).toBe(ExitCode.interrupted);
     expect(follow.stdout.match(/Joined MUC/g)).toHaveLength(1);
   });
 
@@ -410,6 +423,11 @@ describe('meetctl link', () => {
     const hours = await cli(['link', 'weekly', '--hours', '48'], { files, sim: sim() });
     expect(hours.code).toBe(ExitCode.usage);
     expect(hours.stderr).toContain('1 to 12 hours');
+    for (const name of ['', '   ', 'two\nlines', 'x'.repeat(65)]) {
+      const bad = await cli(['link', 'weekly', '--name', name], { files, sim: sim() });
+      expect(bad.code, JSON.stringify(name)).toBe(ExitCode.usage);
+      expect(bad.stderr).toContain('--name');
+    }
     const open = await cli(['link', 'weekly'], { files: { 'meet.config.json': communityConfig({ auth: 'open' }) }, sim: sim() });
     expect(open.code).toBe(ExitCode.usage);
     expect(open.stderr).toContain('"auth": "open"');
@@ -422,6 +440,9 @@ describe('meetctl users', () => {
     const add = await cli(['users', 'add', 'Ana@Example.org', '--name', 'Ana', '--organizer'], { files, sim: aws });
     expect(add.code).toBe(ExitCode.ok);
     expect(add.stdout).toContain('Added ana@example.org (members, organizers)');
+    const unnamed = await cli(['users', 'add', 'cy@example.org', '--name', ' '], { files, sim: aws });
+    expect(unnamed.code).toBe(ExitCode.usage);
+    expect(unnamed.stderr).toContain('--name');
     expect((await cli(['users', 'add', 'bo@example.org'], { files, sim: aws })).code).toBe(ExitCode.ok);
     const list = JSON.parse((await cli(['users', 'list', '--json'], { files, sim: aws })).stdout) as { users: unknown[] };
     expect(list.users).toEqual([
@@ -461,5 +482,47 @@ describe('meetctl users', () => {
     const open = await cli(['users', 'list'], { files: { 'meet.config.json': communityConfig({ auth: 'open' }) }, sim: aws });
     expect(open.code).toBe(ExitCode.usage);
     expect(open.stderr).toContain('"auth": "members"');
+  });
+});
+
+describe('progress on a terminal', () => {
+  it('redraws one live line per step on stderr when stderr is a terminal, even with stdout piped', async () => {
+    const result = await cli(['start'], { files, sim: sim(), terminal: { columns: 100 } });
+    expect(result.code).toBe(ExitCode.ok);
+    // ora's frames: the cursor goes back to the line start and the line is cleared before each redraw.
+    expect(result.stderr).toContain('\u001b[1G');
+    const plain = stripVTControlCharacters(result.stderr);
+    expect(plain).toMatch(/⠋ \[1\/4 0:00 \| step 0:00 of 1:00\] start one task/);
+    expect(plain).toMatch(/✔ \[1\/4 0:00 \| step 0:00 of 1:00\] start one task/);
+    // Not the plain lines a pipe gets.
+    expect(result.stderr).not.toContain('   done\n');
+    expect(result.stdout).toMatch(/READY in/);
+  });
+});
+
+describe('destroy --delete-recordings --bucket', () => {
+  it("deletes only the stack's own bucket: another stack's, an unknown one, or another while the stack exists are refused", async () => {
+    const aws = sim();
+    const wrongWhileUp = await cli(['destroy', '--delete-recordings', '--bucket', 'photos', '--yes'], { files, sim: aws });
+    expect(wrongWhileUp.code).toBe(ExitCode.usage);
+    expect(wrongWhileUp.stderr).toContain(
+      '--bucket photos is not the recordings bucket of stack Meet-meet-ne3d-org (that is meet-recordings-bucket)',
+    );
+    expect(aws.deleted).toBe(false);
+    await cli(['destroy', '--yes'], { files, sim: aws });
+    const unknown = await cli(['destroy', '--delete-recordings', '--bucket', 'photos', '--yes'], { files, sim: aws });
+    expect(unknown.code).toBe(ExitCode.usage);
+    expect(unknown.stderr).toContain('there is no bucket named photos');
+    const otherStack = { 'meet.config.json': communityConfig({ stackName: 'Other-stack' }) };
+    const foreign = await cli(['destroy', '--delete-recordings', '--bucket', 'meet-recordings-bucket', '--yes'], {
+      files: otherStack,
+      sim: aws,
+    });
+    expect(foreign.code).toBe(ExitCode.usage);
+    expect(foreign.stderr).toContain('CloudFormation created it for stack Meet-meet-ne3d-org');
+    expect(aws.deletedRecordings).toBe(false);
+    const own = await cli(['destroy', '--delete-recordings', '--bucket', 'meet-recordings-bucket', '--yes'], { files, sim: aws });
+    expect(own.code).toBe(ExitCode.ok);
+    expect(aws.deletedRecordings).toBe(true);
   });
 });

@@ -59,7 +59,7 @@ describe('meetctl as a process', () => {
     expect(code).toBe(0);
   }, 60_000);
 
-  it('status --watch waits in real time and stops on the first Ctrl-C', async () => {
+  it('status --watch waits in real time and stops on the first Ctrl-C, with exit code 130', async () => {
     const child = spawn(process.execPath, [tsx, bin, '-c', 'good.json', 'status', '--watch', '--interval', '1'], {
       cwd: away,
       env,
@@ -75,6 +75,6 @@ describe('meetctl as a process', () => {
     const refreshes = stdout.split('\n').filter((l) => l.startsWith('--- ')).length;
     expect(refreshes).toBeGreaterThanOrEqual(1);
     expect(refreshes).toBeLessThan(10);
-    expect(code).toBe(0);
+    expect(code).toBe(130);
   }, 60_000);
 });

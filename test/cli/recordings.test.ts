@@ -49,6 +49,7 @@ describe('meetctl recordings', () => {
     const bad = await cli(['recordings', 'list', '--day', 'yesterday'], { files, sim: world() });
     expect(bad.code).toBe(ExitCode.usage);
     expect(bad.stderr).toContain('YYYY-MM-DD');
+    expect((await cli(['recordings', 'list', '--day', '2026-13-45'], { files, sim: world() })).code).toBe(ExitCode.usage);
   });
 
   it('downloads by file name to a new file, and never overwrites one', async () => {

@@ -38,6 +38,12 @@ describe('meetctl config', () => {
     const result = await cli(['config', 'validate'], { files });
     expect(result.code).toBe(ExitCode.ok);
     expect(result.stdout).toContain('meet.config.json is valid: meet.ne3d.org in us-west-2');
+    expect(result.stderr).toBe('');
+    const config = JSON.parse(communityConfig()) as Record<string, unknown>;
+    delete config.timeZone;
+    const noZone = await cli(['config', 'validate'], { files: { 'meet.config.json': JSON.stringify(config) } });
+    expect(noZone.code).toBe(ExitCode.ok);
+    expect(noZone.stderr).toContain('It has no "timeZone"');
   });
 
   it('lists every problem with exit code 253, without a stack trace', async () => {
@@ -195,6 +201,30 @@ describe('meetctl deploy', () => {
     );
     expect(call?.env).toMatchObject({ MEET_CONFIG: '/work/community/meet.config.json', MEET_REGION: 'us-west-2' });
     expect(result.stdout).toContain('Deployed Meet-meet-ne3d-org: https://meet.ne3d.org');
+  });
+
+  it('says when nobody can open a room yet: members-only meetings and no organizer in the user pool', async () => {
+    const base = deployedStack('on');
+    const stack = { ...base, outputs: { ...base.outputs, [OUTPUTS.userPool]: 'us-west-2_pool' } };
+    const sim = new SimAws(new VirtualClock());
+    const first = await cli(['deploy', '--yes'], { files, aws: fakeAws({ stack }), sim });
+    expect(first.code).toBe(ExitCode.ok);
+    expect(first.stdout).toContain('Nobody can open a room yet');
+    expect(first.stdout).toContain('meetctl users add YOUR@EMAIL --organizer');
+    sim.members.set('ana@ne3d.org', {
+      email: 'ana@ne3d.org',
+      status: 'CONFIRMED',
+      enabled: true,
+      groups: ['members', 'organizers'],
+    });
+    const later = await cli(['deploy', '--yes', '--json'], { files, aws: fakeAws({ stack }), sim });
+    expect(JSON.parse(later.stdout)).toMatchObject({ deployed: true, organizers: 1 });
+    const open = await cli(['deploy', '--yes'], {
+      files: { 'meet.config.json': communityConfig({ auth: 'open' }) },
+      aws: fakeAws({ stack }),
+      sim,
+    });
+    expect(open.stdout).not.toContain('Nobody can open a room yet');
   });
 
   it('keeps the power state of an existing load-balancer stack', async () => {

@@ -13,7 +13,9 @@ describe('meetctl schedule', () => {
       sim,
     });
     expect(result.code).toBe(ExitCode.ok);
-    expect(result.stdout).toContain('starts on 2026-12-10 at 17:45 (America/Denver)');
+    expect(result.stdout).toContain(
+      'Scheduled rgc3-december: the meetup is Thu 2026-12-10 18:00 -07:00 (America/Denver); the server starts on 2026-12-10 at 17:45, 15 min before.',
+    );
     expect(sim.schedules).toEqual([
       {
         group: 'Meet-meet-ne3d-org',
@@ -59,7 +61,8 @@ describe('meetctl schedule', () => {
   });
 
   it('adds a recorded meetup with --record: the list says so and the schedule carries it', async () => {
-    const sim = new SimAws(new VirtualClock());
+    const sim = new SimAws(new VirtualClock(), { recorder: true });
+    const files = { 'meet.config.json': communityConfig({ recording: { enabled: true } }) };
     const add = await cli(['schedule', 'add', 'recorded', '--cron', '0 19 ? * THU *', '--record'], { files, sim });
     expect(add.code).toBe(ExitCode.ok);
     expect(sim.schedules[0]?.schedule).toMatchObject({ name: 'recorded', record: true });
@@ -91,7 +94,11 @@ describe('meetctl schedule', () => {
       [['schedule', 'add', 'x'], 'give exactly one of --at and --cron'],
       [['schedule', 'add', 'x', '--at', '2026-12-10T18:00', '--cron', '0 18 ? * WED *'], 'give exactly one of --at and --cron'],
       [['schedule', 'add', 'bad name!', '--at', '2026-12-10T18:00'], 'schedule name "bad name!" is not valid'],
-      [['schedule', 'add', 'x', '--at', '2026-12-10 18:00'], 'is not a local date and time'],
+      [['schedule', 'add', 'x', '--at', '12/10/2026 18:00'], 'is not a date and time meetctl reads'],
+      [['schedule', 'add', 'x', '--at', 'someday 18:00'], 'is not a date and time meetctl reads'],
+      [['schedule', 'add', 'x', '--at', 'tomorrow 25:00'], 'is not a real time'],
+      [['schedule', 'add', 'x', '--at', ''], '--at is empty'],
+      [['schedule', 'remove', ''], 'schedule name "" is not valid'],
       [['schedule', 'add', 'x', '--at', '2026-12-10T18:00', '--tz', 'Nowhere/City'], 'is not a time zone'],
       [['schedule', 'add', 'x', '--at', '2020-01-01T18:00'], 'is in the past'],
       [['schedule', 'add', 'x', '--cron', '0 18 * *'], 'EventBridge needs 6'],
@@ -112,5 +119,99 @@ describe('meetctl schedule', () => {
     const result = await cli(['schedule', 'add', 'x', '--cron', '0 18 ? * WED *', '--dry-run', '--json'], { files, sim });
     expect(JSON.parse(result.stdout)).toMatchObject({ dryRun: true, schedule: { expression: 'cron(45 17 ? * WED *)' } });
     expect(sim.schedules).toHaveLength(0);
+  });
+});
+
+describe('meetctl schedule: time zones and local times', () => {
+  // The virtual clock stands at Thu 2026-12-03 17:45 UTC (18:45 in Berlin).
+  const berlin = ['--tz', 'Europe/Berlin'];
+  const add = async (argv: string[], options: { files?: Record<string, string> } = {}) => {
+    const sim = new SimAws(new VirtualClock());
+    const result = await cli(['schedule', 'add', 'm', ...argv, '--json'], { files: options.files ?? files, sim });
+    return { result, created: sim.schedules.map((s) => s.schedule) };
+  };
+
+  it('reads --at in the config\'s "timeZone" when --tz is not given', async () => {
+    const { result, created } = await add(['--at', '2026-12-10T18:00']);
+    expect(result.code).toBe(ExitCode.ok);
+    expect(created[0]).toMatchObject({ timeZone: 'America/Los_Angeles', expression: 'at(2026-12-10T17:45:00)' });
+    expect(JSON.parse(result.stdout).meetupAt).toBe('2026-12-11T02:00:00.000Z');
+  });
+
+  it('never assumes UTC: with no --tz and no "timeZone" it says where to set one (exit 2)', async () => {
+    const config = JSON.parse(communityConfig()) as Record<string, unknown>;
+    delete config.timeZone;
+    const { result, created } = await add(['--at', '2026-12-10T18:00'], {
+      files: { 'meet.config.json': JSON.stringify(config) },
+    });
+    expect(result.code).toBe(ExitCode.usage);
+    expect(JSON.parse(result.stdout).error.message).toContain('neither --tz nor "timeZone" in meet.config.json');
+    expect(created).toEqual([]);
+  });
+
+  it('accepts today, tomorrow and a weekday, on the wall clock of the zone', async () => {
+    expect((await add(['--at', 'tomorrow 18:00', ...berlin])).created[0]?.expression).toBe('at(2026-12-04T17:45:00)');
+    // Thursday in Berlin already: "thursday" is the next one.
+    expect((await add(['--at', 'thursday 18:00', ...berlin])).created[0]?.expression).toBe('at(2026-12-10T17:45:00)');
+    expect((await add(['--at', 'Sat 9:30', ...berlin])).created[0]?.expression).toBe('at(2026-12-05T09:15:00)');
+    expect((await add(['--at', 'today 20:00', ...berlin])).created[0]?.expression).toBe('at(2026-12-03T19:45:00)');
+    // 19:00 minus the lead is 18:45, which is now: the past.
+    expect((await add(['--at', 'today 19:00', ...berlin])).result.code).toBe(ExitCode.usage);
+    // In Los Angeles it is still 09:45 on Thursday.
+    expect((await add(['--at', 'today 10:30'])).created[0]?.expression).toBe('at(2026-12-03T10:15:00)');
+  });
+
+  it('refuses a time the clocks jump over, offering the nearest times that exist', async () => {
+    const gap = await add(['--at', '2027-03-28T02:30', ...berlin]);
+    expect(gap.result.code).toBe(ExitCode.usage);
+    const error = JSON.parse(gap.result.stdout).error;
+    expect(error.message).toContain('does not exist in Europe/Berlin');
+    expect(error.hint).toContain('2027-03-28 01:59 and 2027-03-28 03:00');
+    const ny = await add(['--at', '2027-03-14T02:30', '--tz', 'America/New_York']);
+    expect(JSON.parse(ny.result.stdout).error.hint).toContain('2027-03-14 01:59 and 2027-03-14 03:00');
+  });
+
+  it('subtracts the lead on the real timeline: 03:10 the night the clocks go forward starts at 01:55, and says why', async () => {
+    const { result, created } = await add(['--at', '2027-03-28T03:10', ...berlin]);
+    expect(created[0]).toMatchObject({ expression: 'at(2027-03-28T01:55:00)', timeZone: 'Europe/Berlin' });
+    expect(JSON.parse(result.stdout).notes[0]).toContain('The clocks change between the start and the meetup');
+  });
+
+  it('takes the first of two equal wall times and says how to ask for the second; a start that happens twice is written in UTC', async () => {
+    const first = await add(['--at', '2027-10-31T02:30', ...berlin]);
+    const body = JSON.parse(first.result.stdout);
+    expect(body.meetupAt).toBe('2027-10-31T00:30:00.000Z');
+    expect(body.notes[0]).toContain('happens twice in Europe/Berlin');
+    expect(body.notes[0]).toContain('--at 2027-10-31T02:30+01:00');
+    expect(first.created[0]).toMatchObject({ expression: 'at(2027-10-31T00:15:00)', timeZone: 'UTC' });
+    const second = await add(['--at', '2027-10-31T02:30+01:00', ...berlin]);
+    expect(JSON.parse(second.result.stdout).meetupAt).toBe('2027-10-31T01:30:00.000Z');
+    const wrong = await add(['--at', '2027-10-31T02:30+05:00', ...berlin]);
+    expect(JSON.parse(wrong.result.stdout).error.message).toContain('is at +02:00 or +01:00, not +05:00');
+    const ny = await add(['--at', '2027-11-07T01:30', '--tz', 'America/New_York', '--lead', '0']);
+    expect(JSON.parse(ny.result.stdout).meetupAt).toBe('2027-11-07T05:30:00.000Z');
+  });
+
+  it('refuses a weekly meetup whose start the clocks would skip, naming the leads that work', async () => {
+    const { result, created } = await add(['--cron', '10 3 ? * SUN *', ...berlin]);
+    expect(result.code).toBe(ExitCode.usage);
+    const error = JSON.parse(result.stdout).error;
+    expect(error.message).toContain('on Sun 2027-03-28 the server start 02:55 does not exist in Europe/Berlin');
+    expect(error.hint).toContain('01:59 (--lead 71) and 03:00 (--lead 10)');
+    expect(created).toEqual([]);
+    expect((await add(['--cron', '10 3 ? * SUN *', ...berlin, '--lead', '10'])).result.code).toBe(ExitCode.ok);
+    // Wednesday evenings never meet a clock change.
+    expect(JSON.parse((await add(['--cron', '0 18 ? * WED *', ...berlin])).result.stdout).notes).toEqual([]);
+  });
+
+  it('refuses --record where there is no recorder', async () => {
+    const { result, created } = await add(['--at', 'tomorrow 18:00', '--record']);
+    expect(result.code).toBe(ExitCode.usage);
+    expect(JSON.parse(result.stdout).error.message).toContain('--record: this deployment has no recorder');
+    expect(created).toEqual([]);
+  });
+
+  it('spells the zone as IANA does', async () => {
+    expect((await add(['--at', 'tomorrow 18:00', '--tz', 'europe/berlin'])).created[0]?.timeZone).toBe('Europe/Berlin');
   });
 });

@@ -189,3 +189,23 @@ describe('federated sign-in config', () => {
     expect(problemsFor({ branding: { colour: '#fff' } })[0]).toMatch(/branding/);
   });
 });
+
+describe('timeZone and fields read only in one ingress mode', () => {
+  it('takes an IANA time zone, spelled as IANA does, and refuses abbreviations and unknown names', () => {
+    expect(configWith({ timeZone: 'europe/berlin' }).timeZone).toBe('Europe/Berlin');
+    expect(problemsFor({}, ['timeZone'])).toEqual([]);
+    for (const tz of ['EST', 'Mars/Olympus', '']) {
+      const [problem] = problemsFor({ timeZone: tz });
+      expect(problem, tz).toContain(`timeZone is not an IANA time zone (got "${tz}")`);
+      expect(problem, tz).toContain('"Europe/Berlin"');
+    }
+  });
+
+  it('refuses acmeDirectoryUrl with the load balancer instead of ignoring it', () => {
+    const url = 'https://acme-staging-v02.api.letsencrypt.org/directory';
+    const [problem] = problemsFor({ ingress: 'load-balancer', acmeDirectoryUrl: url });
+    expect(problem).toContain('acmeDirectoryUrl is only read with "ingress": "direct"');
+    expect(problem).toContain('Fix:');
+    expect(problemsFor({ ingress: 'direct', acmeDirectoryUrl: url })).toEqual([]);
+  });
+});

@@ -126,3 +126,89 @@ describe('meetctl report', () => {
     expect(result.stderr).toContain('--tz');
   });
 });
+
+describe('three start/stop cycles', () => {
+  // The next start used to count the previous task's minutes again (it stopped at the very moment the
+  // start began): five rows, two "before the log", hours doubled. Each task is counted once.
+  it('give three meetups with the hours each task ran, and the month-to-date sums them once', async () => {
+    const sim = new SimAws(new VirtualClock(Date.UTC(2026, 11, 3, 17, 0)), { ingress: 'direct' });
+    const files = { 'meet.config.json': communityConfig() };
+    const runs: number[] = [];
+    for (const minutes of [30, 45, 60]) {
+      expect((await cli(['start'], { files, sim })).code).toBe(0);
+      const startedAt = sim.tasks.at(-1)?.createdAt ?? 0;
+      await sim.clock.sleep(minutes * 60_000);
+      expect((await cli(['stop', '--force'], { files, sim })).code).toBe(0);
+      const task = sim.tasks.at(-1);
+      // The task ran from RUNNING (40 s after it was created) until it stopped.
+      runs.push(((task?.stoppedAt ?? 0) - (startedAt + 40_000)) / 3_600_000);
+    }
+    const report = JSON.parse((await cli(['report', '--tz', 'UTC', '--json'], { files, sim })).stdout);
+    expect(report.meetups.map((m: { startedBy: string }) => m.startedBy)).toEqual([
+      'cli:ana@laptop',
+      'cli:ana@laptop',
+      'cli:ana@laptop',
+    ]);
+    expect(report.meetups.map((m: { hours: number }) => m.hours)).toEqual(runs.map((h) => Math.round(h * 100) / 100));
+    const history = JSON.parse((await cli(['history', '--json'], { files, sim })).stdout);
+    const starts = history.events.filter((e: { goal: string }) => e.goal === 'running');
+    expect(starts.map((e: { runningMinutes?: number }) => e.runningMinutes)).toEqual([undefined, undefined, undefined]);
+    const cost = JSON.parse((await cli(['cost', '--json'], { files, sim })).stdout);
+    const total = runs.reduce((a, b) => a + b, 0);
+    expect(Math.abs(cost.monthToDate.runningHours - total)).toBeLessThan(0.01);
+  });
+});
+
+describe('a start that replaces a DEGRADED task', () => {
+  it('ends the old run with its minutes and opens the new one', () => {
+    const t0 = Date.UTC(2026, 11, 3, 17, 0);
+    const log: TransitionEvent[] = [
+      { at: t0, actor: 'cli:a', reason: 'r', goal: 'running', from: 'STOPPED', to: 'READY', outcome: 'done', taskStartedAt: t0 },
+      {
+        at: t0 + 3_600_000,
+        actor: 'cli:b',
+        reason: 'r',
+        goal: 'running',
+        from: 'DEGRADED',
+        to: 'READY',
+        outcome: 'done',
+        runningMinutes: 60,
+        taskStartedAt: t0 + 3_660_000,
+      },
+    ];
+    const meetups = meetupsFrom(log, [], rates, { since: t0 - 1, now: t0 + 7_260_000 });
+    expect(meetups.map((m) => [m.startedBy, m.stoppedBy, m.hours])).toEqual([
+      ['cli:a', 'cli:b', 1],
+      ['cli:b', undefined, 1],
+    ]);
+  });
+});
+
+describe('meetctl report time zones', () => {
+  const sim = () => {
+    const s = new SimAws(new VirtualClock(now), { ingress: 'direct' });
+    s.state.log.push(...events);
+    return s;
+  };
+
+  it("spells --tz as IANA does, and without --tz shows the config's zone", async () => {
+    const files = { 'meet.config.json': communityConfig({ timeZone: 'Europe/Berlin' }) };
+    const lower = JSON.parse(
+      (await cli(['report', '--since', '300d', '--tz', 'europe/berlin', '--json'], { files, sim: sim() })).stdout,
+    );
+    expect(lower.timeZone).toBe('Europe/Berlin');
+    const fromConfig = await cli(['report', '--since', '300d'], { files, sim: sim() });
+    expect(fromConfig.stderr).toContain('Times are Europe/Berlin;');
+    expect(fromConfig.stdout).toMatch(/Thu 2026-03-26 18:00/);
+  });
+
+  it("says when it falls back to this computer's zone", async () => {
+    const config = JSON.parse(communityConfig()) as Record<string, unknown>;
+    delete config.timeZone;
+    const result = await cli(['report', '--since', '300d'], {
+      files: { 'meet.config.json': JSON.stringify(config) },
+      sim: sim(),
+    });
+    expect(result.stderr).toContain('(this computer\'s time zone: set "timeZone" in the config or pass --tz)');
+  });
+});

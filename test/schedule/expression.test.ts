@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkTimeZone, oneOff, recurring, ScheduleInputError, zonedToUtc } from '../../src/schedule/expression.js';
+import { checkTimeZone, oneOff, recurring, ScheduleInputError } from '../../src/schedule/expression.js';
+import { resolveLocal } from '../../src/schedule/time-zone.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0);
 
@@ -13,15 +14,18 @@ describe('one-off schedules', () => {
 
   it('handle the lead crossing midnight and summer time', () => {
     expect(oneOff('2027-01-01T00:10', 'UTC', 15, NOW).expression).toBe('at(2026-12-31T23:55:00)');
-    expect(new Date(zonedToUtc({ y: 2027, mo: 7, d: 1, h: 18, mi: 0, s: 0 }, 'America/Denver')).toISOString()).toBe(
-      '2027-07-02T00:00:00.000Z',
-    ); // MDT is UTC-6
+    expect(resolveLocal({ y: 2027, mo: 7, d: 1, h: 18, mi: 0, s: 0 }, 'America/Denver')).toEqual({
+      kind: 'unique',
+      instant: Date.parse('2027-07-02T00:00:00.000Z'), // MDT is UTC-6
+      offsetMs: -6 * 3_600_000,
+    });
   });
 
   it('refuse bad times, past times and unknown zones', () => {
     expect(() => oneOff('03/12/2026 18:00', 'UTC', 15, NOW)).toThrow(ScheduleInputError);
     expect(() => oneOff('2026-11-25T12:10', 'UTC', 15, NOW)).toThrow('is in the past');
     expect(() => checkTimeZone('Mars/Olympus')).toThrow('is not a time zone');
+    expect(() => checkTimeZone('EST')).toThrow('is not a time zone');
   });
 });
 

@@ -42,6 +42,26 @@ export interface CliOptions {
   readError?: Error;
   /** Ctrl-C after this many checks of `interrupted()` (ends --watch / --follow). */
   interruptAfter?: number;
+  /** stderr is a terminal this wide (stdout stays a pipe): progress is drawn live there. */
+  terminal?: { columns: number };
+}
+
+/** A terminal as ora draws on it: writes, and the cursor moves as ANSI sequences. */
+function terminalWriter(columns: number, append: (text: string) => void) {
+  return {
+    isTTY: true,
+    columns,
+    rows: 40,
+    write: (text: string) => {
+      append(text);
+      return true;
+    },
+    cursorTo: (x: number) => append(`\u001b[${x + 1}G`),
+    moveCursor: (_dx: number, dy: number) => append(`\u001b[${Math.abs(dy)}${dy < 0 ? 'A' : 'B'}`),
+    clearLine: () => append('\u001b[2K'),
+    once: () => undefined,
+    removeListener: () => undefined,
+  };
 }
 
 export async function cli(argv: string[], options: CliOptions = {}): Promise<CliResult> {
@@ -64,8 +84,13 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
   const clock = options.sim?.clock ?? new VirtualClock();
   const deps: Deps = {
     stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
+    stderr: options.terminal
+      ? terminalWriter(options.terminal.columns, (s) => {
+          stderr += s;
+        })
+      : { write: (s: string) => (stderr += s) },
     isTTY: false,
+    ...(options.terminal ? { stderrIsTTY: true } : {}),
     env: options.env ?? {},
     cwd,
     packageRoot: ROOT,

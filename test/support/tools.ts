@@ -45,4 +45,6 @@ export const TOOLS = {
   rclone: { name: 'rclone', command: '/usr/bin/rclone', install: 'apt-get install rclone' },
   jq: { name: 'jq', command: 'jq', install: 'apt-get install jq' },
   busybox: { name: 'busybox', command: '/usr/bin/busybox', install: 'apt-get install busybox' },
+  /** The JDK's java.time: an independent time-zone implementation (java runs a single .java source file). */
+  java: { name: 'java', command: 'java', install: 'apt-get install openjdk-17-jdk-headless' },
 } as const satisfies Record<string, ExternalTool>;

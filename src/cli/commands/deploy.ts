@@ -1,3 +1,4 @@
+import { GROUPS, pageHost } from '../../auth/jitsi-settings.js';
 import { toMeetError } from '../../aws/errors.js';
 import type { AwsPorts } from '../../aws/ports.js';
 import type { MeetConfig } from '../../config/schema.js';
@@ -228,10 +229,49 @@ async function deployLocked(ctx: Context, d: Locked): Promise<number> {
         : 'Read the CloudFormation events printed above, fix the cause (docs/deploy.md lists the usual ones), delete the rolled-back stack in the CloudFormation console if it is there, then deploy again.',
     );
   }
-  if (ctx.options.json) ctx.out.json({ ...result, deployed: true });
-  else
+  const organizers = config.auth === 'members' ? await organizerCount(ctx, config, aws, call) : undefined;
+  if (ctx.options.json) ctx.out.json({ ...result, deployed: true, ...(organizers !== undefined ? { organizers } : {}) });
+  else {
     ctx.out.line(
       `Deployed ${config.stackName}: ${powerState === 'on' ? `https://${config.domain} (stopped; no task runs until started)` : 'powered down (nothing billed by the hour)'}.`,
     );
+    if (organizers === 0) {
+      ctx.out.line(
+        `Nobody can open a room yet: meetings are members-only ("auth": "members") and there is no organizer. Create your account: meetctl users add YOUR@EMAIL --organizer (Cognito e-mails a temporary password; sign in at https://${pageHost(config.domain)}).`,
+      );
+    }
+  }
   return ExitCode.ok;
+}
+
+/**
+ * How many organizers the deployed user pool has (members-only meetings), or undefined when that
+ * cannot be read. A fresh pool has none, and then nobody can open a room: deploy says so.
+ */
+async function organizerCount(
+  ctx: Context,
+  config: MeetConfig,
+  aws: AwsPorts,
+  call: <T>(doing: string, fn: () => Promise<T>) => Promise<T>,
+): Promise<number | undefined> {
+  try {
+    const stack = await call(`reading stack ${config.stackName}`, () => aws.stacks.describe(config.stackName));
+    const pool = stack?.outputs[OUTPUTS.userPool];
+    if (!pool) return undefined;
+    const profile = ctx.profile;
+    const ports = ctx.deps.controlPorts({
+      region: config.region,
+      stackName: config.stackName,
+      domain: config.domain,
+      ingress: config.ingress,
+      ...(profile ? { profile } : {}),
+    });
+    const members = await ports.users.list(pool);
+    return members.filter((m) => m.groups.includes(GROUPS.organizers)).length;
+  } catch (error) {
+    ctx.out.note(
+      `Could not read the member accounts (${error instanceof Error ? error.message : String(error)}); \`meetctl users list\` shows them, and \`meetctl users add YOUR@EMAIL --organizer\` creates the first organizer.`,
+    );
+    return undefined;
+  }
 }

@@ -182,15 +182,17 @@ export async function status(ctx: Context, options: { watch?: boolean; interval?
         );
       if (!options.watch) return ExitCode.ok;
       await ctx.deps.pause((options.interval ?? 10) * 1000);
-      if (ctx.deps.interrupted()) return ExitCode.ok;
+      if (ctx.deps.interrupted()) return ExitCode.interrupted;
       continue;
     }
     const { json } = await statusJson(session);
     if (ctx.options.json) ctx.out.json(json);
     else renderStatus(session, json);
-    if (!options.watch || ctx.deps.interrupted()) return ExitCode.ok;
+    // Ctrl-C ends --watch cleanly, with the documented exit code 130.
+    if (!options.watch) return ExitCode.ok;
+    if (ctx.deps.interrupted()) return ExitCode.interrupted;
     await ctx.deps.pause((options.interval ?? 10) * 1000);
-    if (ctx.deps.interrupted()) return ExitCode.ok;
+    if (ctx.deps.interrupted()) return ExitCode.interrupted;
     if (!ctx.options.json) ctx.out.line(`--- ${new Date(ctx.deps.clock.now()).toISOString()}`);
   }
 }
@@ -508,10 +510,11 @@ export async function logs(ctx: Context, options: { follow?: boolean; container?
         );
       else ctx.out.line(`${new Date(l.at).toISOString().slice(11, 19)}Z ${ctx.out.style('cyan', l.name.padEnd(7))} ${l.message}`);
     }
-    if (!options.follow || ctx.deps.interrupted()) return ExitCode.ok;
+    if (!options.follow) return ExitCode.ok;
+    if (ctx.deps.interrupted()) return ExitCode.interrupted;
     since = Math.max(since, ...lines.map((l) => l.at));
     await ctx.deps.pause(2000);
-    if (ctx.deps.interrupted()) return ExitCode.ok;
+    if (ctx.deps.interrupted()) return ExitCode.interrupted;
   }
 }
 

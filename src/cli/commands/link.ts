@@ -20,6 +20,9 @@ export interface LinkJson {
   readonly name: string;
 }
 
+/** One line of text: no control characters. */
+const ONE_LINE = /^[^\p{Cc}\u2028\u2029]*$/u;
+
 /** The longest a host link may live (it carries a token in the URL). */
 export const MAX_LINK_HOURS = 12;
 
@@ -31,20 +34,28 @@ export const MAX_LINK_HOURS = 12;
  * Jitsi token secret, read from Secrets Manager and never written anywhere.
  */
 export async function link(ctx: Context, input: string, options: { hours: number; name?: string }): Promise<number> {
-  const name = jitsiRoomName(input);
-  if (!name.ok) {
+  const roomName = jitsiRoomName(input);
+  if (!roomName.ok) {
     throw new MeetError(
-      `room ${JSON.stringify(input)} cannot be used: ${name.why}.`,
+      `room ${JSON.stringify(input)} cannot be used: ${roomName.why}.`,
       ExitCode.usage,
       'Give the room as people type it in Jitsi, e.g. weekly-meetup or "Café Sync".',
     );
   }
-  const { room } = name;
+  const { room } = roomName;
   if (!(options.hours > 0 && options.hours <= MAX_LINK_HOURS)) {
     throw new MeetError(
       `--hours ${options.hours} is out of range.`,
       ExitCode.usage,
       `Give 1 to ${MAX_LINK_HOURS} hours: the token travels in the URL, so it must not live long.`,
+    );
+  }
+  const holder = (options.name ?? 'Host').trim();
+  if (!holder || holder.length > 64 || !ONE_LINE.test(holder)) {
+    throw new MeetError(
+      `--name "${options.name}" is not a name to show in the meeting.`,
+      ExitCode.usage,
+      'Give 1 to 64 characters on one line, e.g. --name "Ana (host)", or leave --name out for "Host".',
     );
   }
   const session = await openSession(ctx);
@@ -59,7 +70,6 @@ export async function link(ctx: Context, input: string, options: { hours: number
     throw new MeetError('the Jitsi token secret holds no key.', ExitCode.failed, 'Run `meetctl deploy` to generate it again.');
   }
   const now = session.clock.now();
-  const holder = options.name ?? 'Host';
   const token = await mintJitsiToken(
     { appId: JITSI_APP_ID, secret, audience: JITSI_AUDIENCE, host: session.config.domain },
     {
@@ -81,7 +91,7 @@ export async function link(ctx: Context, input: string, options: { hours: number
   else {
     ctx.out.line(result.url);
     ctx.out.note(
-      `Host link for room ${JSON.stringify(name.display)}, valid until ${result.expiresAt} (UTC). Whoever opens it is let in as a member (a moderator who cannot record) and lets the waiting guests in; share it only with the host. Everyone else joins at ${result.guestUrl}.`,
+      `Host link for room ${JSON.stringify(roomName.display)}, valid until ${result.expiresAt} (UTC). Whoever opens it is let in as a member (a moderator who cannot record) and lets the waiting guests in; share it only with the host. Everyone else joins at ${result.guestUrl}.`,
     );
   }
   return ExitCode.ok;

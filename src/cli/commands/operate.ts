@@ -238,6 +238,13 @@ export async function destroy(ctx: Context, options: OperateOptions & { bucket?:
   const snapshot = await session.guard('reading the stack', () => session.ports.stack.describe());
   if (!snapshot && options.deleteRecordings) return deleteRetainedBucket(session, options.bucket);
   const bucket = snapshot?.outputs[OUTPUT_NAMES.bucket];
+  if (snapshot && options.bucket !== undefined && options.bucket !== bucket) {
+    throw new MeetError(
+      `--bucket ${options.bucket} is not the recordings bucket of stack ${session.config.stackName} (that is ${bucket ?? 'none'}); nothing was changed.`,
+      ExitCode.usage,
+      'Leave --bucket out: while the stack exists, destroy --delete-recordings deletes its own bucket.',
+    );
+  }
   const userPool = snapshot?.outputs[OUTPUT_NAMES.userPool];
   const kept = [
     ...(options.deleteRecordings
@@ -271,6 +278,7 @@ async function deleteRetainedBucket(session: Session, bucket: string | undefined
       'Pass the bucket that destroy printed: meetctl destroy --delete-recordings --bucket <name>.',
     );
   }
+  await checkOwnBucket(session, bucket);
   if (ctx.options.dryRun) {
     ctx.out.line(`Would delete every object version in bucket ${bucket}, then the bucket.`);
     return ExitCode.ok;
@@ -280,4 +288,33 @@ async function deleteRetainedBucket(session: Session, bucket: string | undefined
   if (ctx.options.json) ctx.out.json({ bucket, deletedVersions: count });
   else ctx.out.line(`Deleted ${count} object version(s) and bucket ${bucket}.`);
   return ExitCode.ok;
+}
+
+/**
+ * Refuse a bucket that is not this stack's: CloudFormation tags what it creates with the stack's name
+ * (`aws:cloudformation:stack-name`, "CloudFormation resource tagging" in the CloudFormation guide), and
+ * the tag stays on the bucket the deleted stack kept.
+ */
+async function checkOwnBucket(session: Session, bucket: string): Promise<void> {
+  const { stackName } = session.config;
+  const owner = await session.ports.recordings.owner(bucket).catch((error: unknown) => {
+    if ((error as Error).name === 'NoSuchBucket') {
+      throw new MeetError(
+        `there is no bucket named ${bucket}; nothing was deleted.`,
+        ExitCode.usage,
+        'Give the bucket that `meetctl destroy` printed for this stack.',
+      );
+    }
+    return session.guard(`reading the tags of bucket ${bucket}`, () => Promise.reject(error));
+  });
+  if (owner === stackName) return;
+  throw new MeetError(
+    `bucket ${bucket} is not the recordings bucket of stack ${stackName}: ${
+      owner
+        ? `CloudFormation created it for stack ${owner}`
+        : 'no CloudFormation stack created it (it has no aws:cloudformation:stack-name tag)'
+    }; nothing was deleted.`,
+    ExitCode.usage,
+    "Give the bucket that `meetctl destroy` printed for this stack (with this stack's config), or delete other buckets in the S3 console.",
+  );
 }

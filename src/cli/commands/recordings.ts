@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { OUTPUT_NAMES } from '../../control/outputs.js';
 import { ExitCode, MeetError } from '../../errors.js';
@@ -17,6 +17,12 @@ import { openSession, type Session } from '../session.js';
 import { confirm } from './operate.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** YYYY-MM-DD of a day that exists (not 2026-02-30). */
+function realDay(text: string): boolean {
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  return DAY.test(text) && !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(text);
+}
 
 /** The stack's recordings bucket, or a clear error when the stack is not deployed. */
 async function bucketOf(session: Session): Promise<string> {
@@ -59,11 +65,11 @@ function pick(recordings: readonly Recording[], name: string): Recording {
 
 /** `meetctl recordings list [--day YYYY-MM-DD] [--room NAME]`: newest first, with duration from the metadata. */
 export async function recordingsList(ctx: Context, options: { day?: string; room?: string }): Promise<number> {
-  if (options.day && !DAY.test(options.day)) {
+  if (options.day && !realDay(options.day)) {
     throw new MeetError(
       `--day ${options.day} is not a date.`,
       ExitCode.usage,
-      'Give the day as YYYY-MM-DD, e.g. --day 2026-12-03.',
+      `Give the day as YYYY-MM-DD, e.g. --day ${new Date(ctx.deps.clock.now()).toISOString().slice(0, 10)} (today, UTC).`,
     );
   }
   const session = await openSession(ctx);
@@ -75,11 +81,7 @@ export async function recordingsList(ctx: Context, options: { day?: string; room
     return ExitCode.ok;
   }
   if (recordings.length === 0) {
-    ctx.out.line(
-      options.day || options.room
-        ? 'No recording matches.'
-        : 'No recordings yet. Start a meeting with `meetctl start --record`, then press Record in the meeting.',
-    );
+    ctx.out.line(options.day || options.room ? 'No recording matches.' : noRecordingsYet(session));
     return ExitCode.ok;
   }
   ctx.out.line(
@@ -98,12 +100,35 @@ export async function recordingsList(ctx: Context, options: { day?: string; room
   return ExitCode.ok;
 }
 
+/** What to do when the bucket is empty: it depends on whether this deployment records on the server. */
+function noRecordingsYet(session: Session): string {
+  const simulated = session.ctx.deps.simulation ? ' In the simulation, `meetctl simulate recording` puts one here.' : '';
+  return session.config.recording.enabled
+    ? `No recordings yet. Start a meeting with \`meetctl start --record\`, then press Record in the meeting.${simulated}`
+    : `No recordings yet. Server-side recording is off: set "recording": { "enabled": true } in the config and run \`meetctl deploy\`, then \`meetctl start --record\`. (A recording made in the browser stays on the recording computer.)${simulated}`;
+}
+
+/** Where a download goes: --to as a file, or into --to when it is a folder; the folder must exist. */
+function downloadTarget(cwd: string, to: string | undefined, file: string): string {
+  const given = path.resolve(cwd, to ?? file);
+  if (existsSync(given) && statSync(given).isDirectory()) return path.join(given, file);
+  const folder = path.dirname(given);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new MeetError(
+      `--to ${to}: the folder ${folder} does not exist; nothing was downloaded.`,
+      ExitCode.usage,
+      'Create the folder first, or give a file in a folder that exists (or the folder itself).',
+    );
+  }
+  return given;
+}
+
 /** `meetctl recordings download KEY|FILE [--to PATH]`: never overwrites a file. */
 export async function recordingsDownload(ctx: Context, name: string, options: { to?: string }): Promise<number> {
   const session = await openSession(ctx);
   const bucket = await bucketOf(session);
   const recording = pick(await catalog(session, bucket), name);
-  const target = path.resolve(ctx.deps.cwd, options.to ?? recording.file);
+  const target = downloadTarget(ctx.deps.cwd, options.to, recording.file);
   if (existsSync(target)) {
     throw new MeetError(`${target} already exists; nothing was downloaded.`, ExitCode.usage, 'Give another file with --to PATH.');
   }
@@ -111,9 +136,19 @@ export async function recordingsDownload(ctx: Context, name: string, options: { 
     ctx.out.line(`Would download ${recording.key} (${humanSize(recording.sizeBytes)}) to ${target}.`);
     return ExitCode.ok;
   }
-  const bytes = await session.guard(`downloading ${recording.key}`, () =>
-    session.ports.recordings.download(bucket, recording.key, target),
-  );
+  const bytes = await session
+    .guard(`downloading ${recording.key}`, () => session.ports.recordings.download(bucket, recording.key, target))
+    .catch((error: unknown) => {
+      // Writing the local file failed (no permission, disk full): that is this computer, not AWS.
+      const local = localFileError(error);
+      if (local)
+        throw new MeetError(
+          `could not write ${target}: ${local}.`,
+          ExitCode.failed,
+          "Check the folder's permissions and free space, or give another --to.",
+        );
+      throw error;
+    });
   if (ctx.options.json) ctx.out.json({ downloaded: recording.key, file: target, bytes });
   else ctx.out.line(`Downloaded ${recording.key} to ${target} (${humanSize(bytes)}).`);
   return ExitCode.ok;
@@ -135,4 +170,13 @@ export async function recordingsDelete(ctx: Context, name: string): Promise<numb
   if (ctx.options.json) ctx.out.json({ deleted: keys, versions });
   else ctx.out.line(`Deleted ${recording.key} (${versions} object version(s)).`);
   return ExitCode.ok;
+}
+
+/** The local file-system error behind a failed download (EACCES, ENOSPC, …), if that is what it was. */
+function localFileError(error: unknown): string | undefined {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && /^E(ACCES|PERM|NOSPC|NOENT|EXIST|ISDIR|NOTDIR|ROFS|DQUOT)$/.test(code)) return `${code} (${e.message})`;
+  }
+  return undefined;
 }

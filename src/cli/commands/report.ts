@@ -4,6 +4,7 @@ import { estimateForConfig } from '../../cost/model.js';
 import { ExitCode, MeetError } from '../../errors.js';
 import { localTime, meetupsFrom, monthTotals } from '../../report/meetups.js';
 import { checkTimeZone } from '../../schedule/expression.js';
+import { canonicalTimeZone } from '../../schedule/time-zone.js';
 import type { Context } from '../context.js';
 import { table, usd } from '../output.js';
 import { openSession } from '../session.js';
@@ -16,8 +17,13 @@ import { inputError } from './schedule.js';
  */
 export async function report(ctx: Context, options: { since?: string; tz?: string }): Promise<number> {
   const sinceMs = parseDuration(options.since ?? '30d');
-  const timeZone = inputError(() => checkTimeZone(options.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC'));
+  const asked = options.tz !== undefined ? inputError(() => checkTimeZone(options.tz as string)) : undefined;
   const session = await openSession(ctx);
+  // --tz, else the config's zone, else this computer's (said below, since it may not be the meetups').
+  const computer = canonicalTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC') ?? 'UTC';
+  const timeZone = asked ?? session.config.timeZone ?? computer;
+  const whose =
+    asked || session.config.timeZone ? '' : ' (this computer\'s time zone: set "timeZone" in the config or pass --tz)';
   const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
   if (!stack)
     throw new MeetError(`stack ${session.config.stackName} does not exist.`, ExitCode.failed, 'Run `meetctl deploy` first.');
@@ -71,7 +77,7 @@ export async function report(ctx: Context, options: { since?: string; tz?: strin
     return ExitCode.ok;
   }
   ctx.out.note(
-    `Times are ${timeZone}; costs are estimates from list prices of ${estimate.pricesAsOf} (the AWS bill is authoritative).`,
+    `Times are ${timeZone}${whose}; costs are estimates from list prices of ${estimate.pricesAsOf} (the AWS bill is authoritative).`,
   );
   ctx.out.line(
     table(

@@ -1,13 +1,15 @@
+import * as path from 'node:path';
 import { OUTPUT_NAMES } from '../../control/outputs.js';
 import { ExitCode, MeetError } from '../../errors.js';
-import { ScheduleInputError } from '../../schedule/expression.js';
+import { checkTimeZone, SCHEDULE_NAME, ScheduleInputError } from '../../schedule/expression.js';
 import { type MeetupRequest, meetupSchedule } from '../../schedule/meetup.js';
+import { describeInstant } from '../../schedule/time-zone.js';
 import type { Context } from '../context.js';
 import { table } from '../output.js';
 import { openSession, type Session } from '../session.js';
 
-/** `schedule add`'s options: a meetup request without the name (an argument) and the actor (who runs it). */
-export type ScheduleAddOptions = Omit<MeetupRequest, 'name' | 'actor'>;
+/** `schedule add`'s options: a meetup request without the name (an argument) and the actor; the zone may come from the config. */
+export type ScheduleAddOptions = Omit<MeetupRequest, 'name' | 'actor' | 'tz'> & { readonly tz?: string };
 
 async function targets(session: Session) {
   const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
@@ -21,7 +23,7 @@ async function targets(session: Session) {
       'Deploy the current version first (`meetctl deploy`).',
     );
   }
-  return { group, functionArn, roleArn };
+  return { group, functionArn, roleArn, recorder: Boolean(stack?.outputs[OUTPUT_NAMES.recorderGroup]) };
 }
 
 /** A schedule input error (a bad time zone, a bad --at) as the usage error people read (exit 2). */
@@ -34,22 +36,42 @@ export function inputError<T>(fn: () => T): T {
   }
 }
 
-/** `meetctl schedule add NAME (--at LOCAL | --cron EXPR) [--tz] [--lead] [--window]`. */
-export async function scheduleAdd(ctx: Context, name: string, options: ScheduleAddOptions): Promise<number> {
-  const { schedule, startsAt } = inputError(() =>
-    meetupSchedule({ name, ...options, actor: ctx.deps.actor }, ctx.deps.clock.now()),
+/**
+ * The time zone of a command's local times: --tz, else the config's "timeZone". Never a silent UTC:
+ * with neither, the command says where to set it.
+ */
+export function timeZoneOf(tz: string | undefined, config: { readonly timeZone?: string | undefined }, file: string): string {
+  if (tz !== undefined) return inputError(() => checkTimeZone(tz));
+  if (config.timeZone) return config.timeZone;
+  throw new MeetError(
+    `no time zone for the meetup time: neither --tz nor "timeZone" in ${file}.`,
+    ExitCode.usage,
+    'Set "timeZone" in the config once, e.g. "timeZone": "Europe/Berlin" (the zone your meetups are in), or pass --tz Europe/Berlin.',
   );
-  const tz = schedule.timeZone;
+}
+
+/** `meetctl schedule add NAME (--at LOCAL | --cron EXPR) [--tz] [--lead] [--window] [--record]`. */
+export async function scheduleAdd(ctx: Context, name: string, options: ScheduleAddOptions): Promise<number> {
+  const { config, file } = await ctx.loadConfig(Boolean(ctx.deps.simulation));
+  const tz = timeZoneOf(options.tz, config, path.basename(file));
+  const { schedule, startsAt, meetupAt, notes } = inputError(() =>
+    meetupSchedule({ name, ...options, tz, actor: ctx.deps.actor }, ctx.deps.clock.now()),
+  );
+  if (options.record && !config.recording.enabled) throw noRecorder(file);
   const session = await openSession(ctx);
+  const when = meetupAt !== undefined ? describeInstant(meetupAt, tz) : undefined;
   if (ctx.options.dryRun) {
-    if (ctx.options.json) ctx.out.json({ dryRun: true, schedule });
-    else
+    if (ctx.options.json) ctx.out.json({ dryRun: true, schedule, notes });
+    else {
       ctx.out.line(
-        `Would create schedule ${name}: starts ${describeExpression(schedule.expression)} in ${tz} (${schedule.description})`,
+        `Would create schedule ${name}: ${when ? `the meetup is ${when} (${tz}); ` : ''}the server starts ${describeExpression(schedule.expression)} (${schedule.timeZone}).`,
       );
+      for (const note of notes) ctx.out.note(note);
+    }
     return ExitCode.ok;
   }
-  const { group, functionArn, roleArn } = await targets(session);
+  const { group, functionArn, roleArn, recorder } = await targets(session);
+  if (options.record && !recorder) throw noRecorder(file);
   await session
     .guard('creating the schedule', () => session.ports.schedules.create(group, schedule, { functionArn, roleArn }))
     .catch((error: unknown) => {
@@ -63,14 +85,32 @@ export async function scheduleAdd(ctx: Context, name: string, options: ScheduleA
       throw error;
     });
   if (ctx.options.json)
-    ctx.out.json({ created: true, schedule, ...(startsAt !== undefined ? { startsAt: new Date(startsAt).toISOString() } : {}) });
+    ctx.out.json({
+      created: true,
+      schedule,
+      ...(startsAt !== undefined ? { startsAt: new Date(startsAt).toISOString() } : {}),
+      ...(meetupAt !== undefined ? { meetupAt: new Date(meetupAt).toISOString() } : {}),
+      notes,
+    });
   else {
     ctx.out.line(
-      `Scheduled ${name}: the server starts ${describeExpression(schedule.expression)} (${tz}), ${options.lead} min before the meetup.`,
+      when
+        ? `Scheduled ${name}: the meetup is ${when} (${tz}); the server starts ${describeExpression(schedule.expression)}${schedule.timeZone === tz ? '' : ` ${schedule.timeZone}`}, ${options.lead} min before.`
+        : `Scheduled ${name}: the server starts ${describeExpression(schedule.expression)} (${tz}), ${options.lead} min before each meetup.`,
     );
+    for (const note of notes) ctx.out.note(note);
     ctx.out.line('If it is already running then, nothing happens; the idle stop leaves the meeting alone until the window ends.');
   }
   return ExitCode.ok;
+}
+
+/** `schedule add --record` where there is no recorder to start. */
+function noRecorder(file: string): MeetError {
+  return new MeetError(
+    '--record: this deployment has no recorder (server-side recording is off).',
+    ExitCode.usage,
+    `Set "recording": { "enabled": true } in ${path.basename(file)} and run \`meetctl deploy\`, or schedule without --record.`,
+  );
 }
 
 /** `meetctl schedule list`. */
@@ -80,7 +120,9 @@ export async function scheduleList(ctx: Context): Promise<number> {
   const schedules = await session.guard('listing schedules', () => session.ports.schedules.list(group));
   if (ctx.options.json) ctx.out.json({ group, schedules });
   else if (schedules.length === 0)
-    ctx.out.line('No schedules. Add one with `meetctl schedule add NAME --at 2026-12-03T18:00 --tz America/New_York`.');
+    ctx.out.line(
+      'No schedules. Add one with `meetctl schedule add NAME --at "tomorrow 18:00"` (or --cron "0 18 ? * WED *" for every Wednesday).',
+    );
   else {
     ctx.out.line(
       table(
@@ -102,6 +144,9 @@ export async function scheduleList(ctx: Context): Promise<number> {
 
 /** `meetctl schedule remove NAME`. */
 export async function scheduleRemove(ctx: Context, name: string): Promise<number> {
+  if (!SCHEDULE_NAME.test(name)) {
+    throw new MeetError(`schedule name "${name}" is not valid.`, ExitCode.usage, '`meetctl schedule list` shows the names.');
+  }
   const session = await openSession(ctx);
   const { group } = await targets(session);
   if (ctx.options.dryRun) {

@@ -1,3 +1,4 @@
+import { jitsiRoomName } from '../../auth/room-name.js';
 import { ExitCode, MeetError } from '../../errors.js';
 import type { Context } from '../context.js';
 
@@ -17,6 +18,11 @@ function simulationOf(ctx: Context) {
 export async function simulateReset(ctx: Context): Promise<number> {
   const simulation = simulationOf(ctx);
   const { config } = await ctx.loadConfig(true);
+  if (ctx.options.dryRun) {
+    if (ctx.options.json) ctx.out.json({ dryRun: true, stackName: config.stackName, reset: false });
+    else ctx.out.line(`Would forget the simulated ${config.stackName}; nothing was changed.`);
+    return ExitCode.ok;
+  }
   const existed = simulation.reset(config.stackName);
   if (ctx.options.json) ctx.out.json({ stackName: config.stackName, reset: existed });
   else
@@ -32,13 +38,54 @@ export async function simulateReset(ctx: Context): Promise<number> {
 export async function simulatePeople(ctx: Context, count: number): Promise<number> {
   const simulation = simulationOf(ctx);
   const { config } = await ctx.loadConfig(true);
-  const world = simulation.world(config.stackName, config.domain, config.ingress);
-  // As if they had joined a minute ago, so the sidecar's latest line already counts them.
-  world.people.push({ from: ctx.deps.clock.now() - 60_000, count });
-  if (ctx.options.json) ctx.out.json({ stackName: config.stackName, participants: count });
+  if (ctx.options.dryRun) {
+    if (ctx.options.json) ctx.out.json({ dryRun: true, stackName: config.stackName, participants: count });
+    else ctx.out.line(`Would put ${count} ${count === 1 ? 'person' : 'people'} in the simulated call; nothing was changed.`);
+    return ExitCode.ok;
+  }
+  const world = simulation.world(config.stackName, config.domain, config.ingress, config.recording.enabled);
+  const reportedAt = simulation.setPeople(world, count);
+  if (ctx.options.json) {
+    ctx.out.json({
+      stackName: config.stackName,
+      participants: count,
+      reportedAt: reportedAt !== undefined ? new Date(reportedAt).toISOString() : null,
+    });
+  } else {
+    const who = `${count} ${count === 1 ? 'person is' : 'people are'} in the simulated call`;
+    ctx.out.line(
+      reportedAt !== undefined
+        ? `${who}; the stats sidecar counted them at ${new Date(reportedAt).toISOString().slice(11, 19)} UTC (simulated time moved on to its line).`
+        : `${who} from now on; no task runs, so the stats sidecar counts them once the meeting is started.`,
+    );
+  }
+  return ExitCode.ok;
+}
+
+/** `meetctl simulate recording [--room NAME] [--minutes N]`: a finished recording in the simulated bucket. */
+export async function simulateRecording(ctx: Context, options: { room: string; minutes: number }): Promise<number> {
+  const simulation = simulationOf(ctx);
+  const roomName = jitsiRoomName(options.room);
+  if (!roomName.ok) {
+    throw new MeetError(
+      `--room ${JSON.stringify(options.room)} cannot be used: ${roomName.why}.`,
+      ExitCode.usage,
+      'Give the room as people type it in Jitsi, e.g. --room weekly.',
+    );
+  }
+  const room = roomName.room;
+  const { config } = await ctx.loadConfig(true);
+  if (ctx.options.dryRun) {
+    if (ctx.options.json) ctx.out.json({ dryRun: true, stackName: config.stackName, room, minutes: options.minutes });
+    else ctx.out.line(`Would put a ${options.minutes}-minute recording of room ${room} in the simulated bucket.`);
+    return ExitCode.ok;
+  }
+  const world = simulation.world(config.stackName, config.domain, config.ingress, config.recording.enabled);
+  const key = simulation.addRecording(world, room, options.minutes);
+  if (ctx.options.json) ctx.out.json({ stackName: config.stackName, recording: key });
   else
     ctx.out.line(
-      `${count} ${count === 1 ? 'person is' : 'people are'} in the simulated call from now on (reported by the stats sidecar while a task runs).`,
+      `A ${options.minutes}-minute recording of room ${room} is in the simulated recordings bucket, as the recorder uploads one: ${key}. See \`meetctl recordings list\`.`,
     );
   return ExitCode.ok;
 }

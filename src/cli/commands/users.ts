@@ -50,6 +50,13 @@ async function users<T>(session: Session, doing: string, email: string, fn: () =
 /** `meetctl users add EMAIL [--name NAME] [--organizer]`: Cognito e-mails a temporary password. */
 export async function usersAdd(ctx: Context, rawEmail: string, options: { name?: string; organizer?: boolean }): Promise<number> {
   const email = checkEmail(rawEmail);
+  if (options.name !== undefined && (options.name.trim() === '' || options.name.length > 100 || /[\p{Cc}]/u.test(options.name))) {
+    throw new MeetError(
+      `--name "${options.name}" is not a name to show.`,
+      ExitCode.usage,
+      'Give 1 to 100 characters on one line, e.g. --name "Ana Lima", or leave --name out.',
+    );
+  }
   const session = await openSession(ctx);
   const pool = await userPool(session);
   const groups = [GROUPS.members, ...(options.organizer ? [GROUPS.organizers] : [])];

@@ -63,7 +63,7 @@ export async function testWorkflow(ctx: Context, options: { force?: boolean }): 
     }).catch((error: Error): TestPhase => ({ name: 'start', status: 'fail', detail: error.message }));
     phases.push(started);
     if (started.status === 'pass') {
-      const snapshot = await session.snapshot({ endpoints: true });
+      const snapshot = await session.snapshot({ endpoints: true, certificate: true });
       const layers = healthLayers(snapshot);
       const failing = layers.filter((l) => l.status === 'fail');
       phases.push({
