@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { canonicalTimeZone } from '../schedule/time-zone.js';
 import { SIZE_NAMES } from './presets.js';
 import { regionProblem, SUPPORTED_REGION_LIST, SUPPORTED_REGIONS } from './regions.js';
-import { OLDEST_SUPPORTED_RELEASE, parseRelease, RELEASE_TAG_PATTERN } from './release.js';
+import { DIRECT_INGRESS_MIN_RELEASE, OLDEST_SUPPORTED_RELEASE, parseRelease, RELEASE_TAG_PATTERN } from './release.js';
 
 /** Retention values CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731] as const;
@@ -81,6 +81,11 @@ export function recorderRelease(tag: string): boolean {
   return number > 11146 || (number === 11146 && patch >= 1);
 }
 
+/** True when a pinned release's web image can run behind the direct mode's TLS sidecar and with branding. */
+export function directIngressRelease(tag: string): boolean {
+  return (parseRelease(tag)?.number ?? 0) >= DIRECT_INGRESS_MIN_RELEASE;
+}
+
 /**
  * How to fix each field, shown with every error on it. Keys are top-level (or dotted) field paths.
  */
@@ -96,7 +101,7 @@ export const FIELD_FIXES: Record<string, string> = {
   account: 'set "account" to the 12-digit AWS account id, or remove it to deploy to the account of your SSO profile',
   size: `set "size" to one of ${SIZE_NAMES.join(', ')} (see the size table in docs/guide.md)`,
   architecture: 'set "architecture" to "arm64" (default, cheaper) or "x86_64"',
-  jitsiRelease: `set "jitsiRelease" to a pinned docker-jitsi-meet tag such as "stable-11146-2" (never "stable", "latest" or "unstable"; stable-${OLDEST_SUPPORTED_RELEASE} or newer)`,
+  jitsiRelease: `set "jitsiRelease" to a pinned docker-jitsi-meet tag such as "stable-11146-2" (never "stable", "latest" or "unstable"; stable-${DIRECT_INGRESS_MIN_RELEASE} or newer, or stable-${OLDEST_SUPPORTED_RELEASE} or newer with "ingress": "load-balancer" and no "branding")`,
   alertEmail: 'set "alertEmail" to the address that receives alerts, e.g. "ops@example.org"',
   monthlyBudgetUsd: 'set "monthlyBudgetUsd" to a positive number of US dollars, e.g. 30',
   logRetentionDays: `set "logRetentionDays" to one of ${LOG_RETENTION_DAYS.join(', ')}`,
@@ -114,6 +119,7 @@ export const FIELD_FIXES: Record<string, string> = {
   'signIn.oidc':
     'set each "signIn.oidc" entry to { "name": "Keycloak", "issuerUrl": "https://…", "clientId": "…", "clientSecretArn": "arn:aws:secretsmanager:…" }',
   auth: 'set "auth" to "members" (default: only members, or a host link, open rooms; guests wait for them) or "open" (anyone with the link opens rooms)',
+  branding: `set "branding" to an object with any of appName, logoUrl, websiteUrl, primaryColor, backgroundColor and welcomeText (with "jitsiRelease" stable-${DIRECT_INGRESS_MIN_RELEASE} or newer), or remove it`,
   'branding.appName': 'set "branding.appName" to the name people see, 1 to 40 characters on one line, e.g. "AWS User Group Meet"',
   'branding.logoUrl':
     'set "branding.logoUrl" to an https:// address of a PNG or SVG logo, e.g. on the group\'s website, or remove it',
@@ -264,7 +270,8 @@ export const configSchema = z
           .array(
             z
               .object({
-                name: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'is not 1-32 letters, digits, - or _'),
+                // Cognito's ProviderName takes 3 to 32 characters (CDK's UserPoolIdentityProviderOidc checks it at synth).
+                name: z.string().regex(/^[A-Za-z0-9_-]{3,32}$/, 'is not 3-32 letters, digits, - or _'),
                 issuerUrl: z.url({ protocol: /^https$/, error: 'is not an https:// URL' }),
                 clientId: z.string().min(1, 'is empty'),
                 clientSecretArn: z.string().regex(SECRET_ARN, 'is not a Secrets Manager secret ARN'),
@@ -395,6 +402,16 @@ export const configSchema = z
     message:
       'is only read with "ingress": "direct"; with the load balancer the certificate comes from ACM, so this would be ignored',
     when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === 'acmeDirectoryUrl' || issue.path?.[0] === 'ingress'),
+  })
+  .refine((config) => config.ingress !== 'direct' || directIngressRelease(config.jitsiRelease), {
+    path: ['jitsiRelease'],
+    message: `is older than stable-${DIRECT_INGRESS_MIN_RELEASE}, the oldest release the direct ingress (the default) can run: its web image binds port 80 itself, which the task's TLS proxy needs`,
+    when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === 'jitsiRelease' || issue.path?.[0] === 'ingress'),
+  })
+  .refine((config) => !config.branding || directIngressRelease(config.jitsiRelease), {
+    path: ['branding'],
+    message: `needs "jitsiRelease" stable-${DIRECT_INGRESS_MIN_RELEASE} or newer: older web images write their config into /config, which the branding files make read-only`,
+    when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === 'jitsiRelease' || issue.path?.[0] === 'branding'),
   })
   .refine(
     (config) => {

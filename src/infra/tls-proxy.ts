@@ -7,6 +7,8 @@
  * written to files at start; nothing is baked into an image.
  */
 
+import { HTTP_PORT, HTTPS_PORT } from './constructs/ports.js';
+
 /**
  * The Docker official nginx image (multi-arch: amd64 and arm64) from its public ECR mirror, the same
  * registry as the stats sidecar's busybox, pinned to a stable release.
@@ -91,8 +93,8 @@ export function tlsProxyCommand(webPort: number, at: { root?: string; https?: st
   const root = at.root ?? '';
   const tls = `${root}/etc/nginx/tls`;
   const config = tlsProxyConfig({
-    httpsListen: at.https ?? '443',
-    httpListen: at.http ?? '80',
+    httpsListen: at.https ?? String(HTTPS_PORT),
+    httpListen: at.http ?? String(HTTP_PORT),
     upstream: `127.0.0.1:${webPort}`,
     certificateFile: `${tls}/certificate.pem`,
     privateKeyFile: `${tls}/private-key.pem`,

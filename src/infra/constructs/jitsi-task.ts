@@ -11,7 +11,7 @@ import {
   jitsiBrandingFiles,
 } from '../../branding/jitsi-branding.js';
 import type { SizePreset } from '../../config/presets.js';
-import { imageFor, type JitsiRelease } from '../../config/release.js';
+import { imageFor, type JitsiRelease, listeningPorts } from '../../config/release.js';
 import type { IngressMode } from '../../config/schema.js';
 import { JIBRI_SECRET_KEYS, type LocalRecording, localRecordingEnv, RECORDING_ENV } from '../../recording/recorder.js';
 import { healthUrls, PROSODY_METRICS_ENV, statsSidecarScript, taskEndpoints } from '../stats-sidecar.js';
@@ -231,6 +231,7 @@ export class JitsiTask extends Construct {
     this.containers = { web, prosody, jicofo, jvb, stats };
     if (isBranded(props.branding)) this.containers.branding = this.addBranding(props.branding, domain, web, props.logGroups.web);
     if (props.tls) this.containers.tls = this.addTlsProxy(props.tls.certificateSecret, release.webPort, props.logGroups.tls, web);
+    assertNoSharedPorts(release, { ...listeningPorts(release), ...(props.tls ? { [TLS_CONTAINER]: TLS_PROXY_PORTS } : {}) });
   }
 
   /**
@@ -289,6 +290,28 @@ export class JitsiTask extends Construct {
     });
     tls.addContainerDependencies({ container: web, condition: ecs.ContainerDependencyCondition.START });
     return tls;
+  }
+}
+
+/** The TCP ports the direct mode's sidecar binds (tlsProxyCommand's defaults). */
+export const TLS_PROXY_PORTS = [HTTPS_PORT, HTTP_PORT] as const;
+
+/**
+ * All containers of an awsvpc task share one network namespace: a port bound by two of them makes
+ * the second one fail to start and the task never becomes healthy. The config schema refuses the
+ * releases where that happens; this guards the construct itself.
+ */
+function assertNoSharedPorts(release: JitsiRelease, bound: Record<string, readonly number[]>): void {
+  const owner = new Map<number, string>();
+  for (const [container, ports] of Object.entries(bound)) {
+    for (const port of ports) {
+      const other = owner.get(port);
+      if (other)
+        throw new Error(
+          `containers ${other} and ${container} both bind TCP port ${port} in the task's one network namespace at jitsiRelease "${release.tag}"`,
+        );
+      owner.set(port, container);
+    }
   }
 }
 

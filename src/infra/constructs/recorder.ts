@@ -30,8 +30,47 @@ export const recorderRolePath = (stackName: string): string => `/meetctl/${stack
 export const RECORDER_SHM_MIB = 2048;
 /** The recorder instance's root volume: the image, and recordings until they are uploaded (the cost model's figure). */
 export const RECORDER_VOLUME_GIB = RECORDER_VOLUME_GB;
-/** Seconds ECS waits after SIGTERM before it kills Jibri (the EC2 launch type's maximum). */
-export const RECORDER_STOP_TIMEOUT_SECONDS = 120;
+/** The long meeting the stop timeout is sized for: three hours of recording. */
+export const LONG_RECORDING_SECONDS = 3 * 3600;
+/**
+ * A conservative bitrate of Jibri's recordings, in bit/s. At stable-11146-2 Jibri records
+ * 1280x720 at 30 fps with libx264 `-preset ultrafast -crf 25` and no bitrate cap
+ * (jibri/rootfs/defaults/jibri.conf), plus AAC at 128 kbit/s (jibri's reference.conf
+ * `audio-params`). Twice the cap the same image puts on a live stream of that picture
+ * (`streaming-max-bitrate`, 2976 kbit/s) covers screen sharing and motion.
+ */
+export const CONSERVATIVE_RECORDING_BITS_PER_SECOND = 6_000_000;
+/**
+ * A conservative upload rate to S3 in the same region, in bytes/s (160 Mbit/s): about a tenth of
+ * the baseline network bandwidth of the smallest recorder the config allows (4 vCPU, e.g.
+ * c6a.xlarge: 1.5625 Gbit/s baseline, up to 12.5 Gbit/s burst, EC2 instance network specifications).
+ */
+export const CONSERVATIVE_UPLOAD_BYTES_PER_SECOND = 20_000_000;
+/**
+ * Seconds ECS waits after SIGTERM before it kills Jibri: 15 minutes. A 3-hour recording at
+ * 6 Mbit/s is 8.1 GB; at 20 MB/s one upload takes 405 s, the upload and one retry of it 810 s.
+ * On EC2 the value is the container's `stopTimeout` and the ECS agent's `ECS_CONTAINER_STOP_TIMEOUT`
+ * (its default for containers without one); Fargate's 120 s maximum does not apply (ECS API,
+ * ContainerDefinition.stopTimeout), and the agent only enforces a minimum of 1 s
+ * (amazon-ecs-agent agent/config: minimumDockerStopTimeout).
+ */
+export const RECORDER_STOP_TIMEOUT_SECONDS = 900;
+/**
+ * What the user data appends to /etc/ecs/ecs.config (after CDK's `ECS_CLUSTER` line). The agent
+ * parses durations with Go's time.ParseDuration, so the value carries its unit.
+ *
+ * No `modprobe snd-aloop`: the jibri image captures audio with PulseAudio inside the container
+ * since docker-jitsi-meet fbb8a2db (2022-06-13, "jibri: switch to PulseAudio"). At stable-11146-2
+ * jibri.conf sets ffmpeg `audio-source = "pulse"`, `audio-device = "default"`, and
+ * /home/s6/config/pulse/default.pa makes a virtual sink `jibri-loop` the default sink and its
+ * monitor the default source; nothing under jibri/ at the tag mentions ALSA or snd-aloop, so the
+ * host needs no sound module (the AL2 ECS AMI lacks it anyway: docs/architecture.md).
+ */
+export const RECORDER_AGENT_CONFIG: Readonly<Record<string, string>> = {
+  ECS_CONTAINER_STOP_TIMEOUT: `${RECORDER_STOP_TIMEOUT_SECONDS}s`,
+};
+/** The ECS agent's config file on the ECS-optimized AMIs. */
+export const ECS_CONFIG_FILE = '/etc/ecs/ecs.config';
 
 export interface RecorderProps {
   readonly vpc: ec2.IVpc;
@@ -92,6 +131,10 @@ export class Recorder extends Construct {
       description:
         'The recorder instance: the ECS agent registers it with the cluster (the capacity provider adds what it needs)',
     });
+    const userData = ec2.UserData.forLinux();
+    userData.addCommands(
+      ...Object.entries(RECORDER_AGENT_CONFIG).map(([key, value]) => `echo ${key}=${value} >> ${ECS_CONFIG_FILE}`),
+    );
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       machineImage: ecs.EcsOptimizedImage.amazonLinux2023(ecs.AmiHardwareType.STANDARD),
       instanceType: new ec2.InstanceType(props.instanceType),
@@ -100,7 +143,7 @@ export class Recorder extends Construct {
       requireImdsv2: true,
       httpPutResponseHopLimit: 1,
       role,
-      userData: ec2.UserData.forLinux(),
+      userData,
       blockDevices: [
         {
           deviceName: '/dev/xvda',
