@@ -154,10 +154,11 @@ describe('the recorder task role (iam-simulate)', () => {
   const check = async (cases: Array<[string, string]>) =>
     Promise.all(cases.map(async ([action, res]) => `${action} ${res} ${await decide(policiesOfRole(json, role), action, res)}`));
 
-  it('can write, read back (HEAD) and finish multipart uploads under the recordings prefix', async () => {
+  it('can write (with the one ACL the bucket takes), read back (HEAD) and finish multipart uploads under the recordings prefix', async () => {
     const key = `${bucket}/recordings/2026-12-03/weekly/weekly_2026-12-03-18-00-00.mp4`;
     const cases: Array<[string, string]> = [
       's3:PutObject',
+      's3:PutObjectAcl',
       's3:GetObject',
       's3:AbortMultipartUpload',
       's3:ListMultipartUploadParts',
@@ -165,6 +166,8 @@ describe('the recorder task role (iam-simulate)', () => {
     expect(await check(cases)).toEqual(cases.map(([a, r]) => `${a} ${r} Allowed`));
   });
 
+  // No s3:ListBucket: finalize.sh uploads with --no-check-dest, so rclone never looks a key up before
+  // writing it (test/boundary/recorder-upload.test.ts runs that against moto with S3's 403 rule).
   it('can do nothing else: no other prefix, no delete, no listing, no other bucket or service', async () => {
     const cases: Array<[string, string]> = [
       ['s3:PutObject', `${bucket}/other/x.mp4`],
@@ -172,6 +175,7 @@ describe('the recorder task role (iam-simulate)', () => {
       ['s3:PutObject', 'arn:aws:s3:::another-bucket/recordings/x.mp4'],
       ['s3:DeleteObject', `${bucket}/recordings/x.mp4`],
       ['s3:ListBucket', bucket],
+      ['s3:PutObjectAcl', `${bucket}/other/x.mp4`],
       ['s3:PutBucketPolicy', bucket],
       ['ecs:RunTask', `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/x:1`],
     ];

@@ -154,11 +154,18 @@ export class Recorder extends Construct {
     this.acknowledge();
   }
 
-  /** Write (and HEAD, which rclone uses to confirm an upload) under the recordings prefix, and nothing else. */
+  /**
+   * Write under the recordings prefix, read back what was written (the finalize script's HEAD that
+   * confirms an upload), and finish or abort multipart uploads; nothing else. No s3:ListBucket: the
+   * finalize script tells rclone not to look the key up before the upload (`--no-check-dest`), so
+   * the role never needs to list. s3:PutObjectAcl because rclone sends an ACL with every upload
+   * (`bucket-owner-full-control`, the only one the bucket accepts: its ACLs are disabled, so the
+   * grant changes nothing an ACL could); S3 requires it for a PutObject that carries one.
+   */
   private grantRecordingsWrite(bucket: s3.IBucket): void {
     this.taskDefinition.addToTaskRolePolicy(
       new iam.PolicyStatement({
-        actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        actions: ['s3:PutObject', 's3:PutObjectAcl', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
         resources: [bucket.arnForObjects(`${RECORDINGS_PREFIX}*`)],
       }),
     );
