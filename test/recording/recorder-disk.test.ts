@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRecorderStatus, prepareRecordingsScript, recorderStatusLine } from '../../src/recording/recorder.js';
-import { externalTool } from '../support/tools.js';
+import { externalTool, TOOLS } from '../support/tools.js';
 
 /**
  * The recorder's disk, as the busybox containers see it: the init container's preparation of the
@@ -16,7 +16,7 @@ import { externalTool } from '../support/tools.js';
  * HTTP server that answers what Jibri's API answers (`/jibri/api/v1.0/health`).
  */
 const SUITE = "the recorder's disk (busybox sh)";
-const busybox = externalTool({ name: 'busybox', command: '/usr/bin/busybox', install: 'apt-get install busybox' }, SUITE);
+const busybox = externalTool(TOOLS.busybox, SUITE);
 const run = promisify(execFile);
 
 const root = mkdtempSync(path.join(tmpdir(), 'meetctl-disk-'));

@@ -44,4 +44,5 @@ export const TOOLS = {
   cfnLint: { name: 'cfn-lint', command: 'cfn-lint', install: 'pip install cfn-lint' },
   rclone: { name: 'rclone', command: '/usr/bin/rclone', install: 'apt-get install rclone' },
   jq: { name: 'jq', command: 'jq', install: 'apt-get install jq' },
+  busybox: { name: 'busybox', command: '/usr/bin/busybox', install: 'apt-get install busybox' },
 } as const satisfies Record<string, ExternalTool>;
