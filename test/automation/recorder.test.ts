@@ -104,6 +104,27 @@ describe('a recording the recorder cannot upload, and the guard', () => {
     expect(sim.lostRecordings).toBe(0);
   });
 
+  it('a scheduled recording starts a new recorder on an instance kept only for a pending recording; that one uploads it', async () => {
+    const { clock, sim, deps, rt } = pendingWorld();
+    await transition({ goal: 'running', record: true, actor: 'cli:ana', reason: 'meetup' }, rt);
+    sim.startRecording();
+    clock.t += 30 * MINUTE;
+    sim.participants = 0;
+    await transition({ goal: 'stopped', actor: 'cli:ana', reason: 'done', force: true }, rt);
+    // The kept recorder task dies; the instance and its disk stay.
+    const [kept] = sim.recorderTasks.filter((t) => t.stoppedAt === undefined);
+    await sim.ports.recorder.stop('meet-cluster', kept?.arn ?? '', 'crashed');
+    clock.t += 24 * 60 * MINUTE;
+    sim.faults.uploadFails = undefined;
+    await scheduledStart(deps)({ schedule: 'weekly', leadMinutes: 15, windowMinutes: 120, record: true });
+    clock.t += 5 * MINUTE;
+    expect(await runtimeGuard(deps)(guardEvent)).toMatchObject({ action: 'started' });
+    clock.t += 5 * MINUTE;
+    await runtimeGuard(deps)(guardEvent);
+    expect([...sim.objects.keys()].filter((k) => k.endsWith('.mp4'))).toHaveLength(1);
+    expect(sim.lostRecordings).toBe(0);
+  });
+
   it('bounds how long a recorder may upload: past the bound it alerts, and keeps it', async () => {
     const { clock, sim, deps, alerts, rt } = automationWorld({
       ingress: 'direct',

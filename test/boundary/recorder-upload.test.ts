@@ -319,6 +319,17 @@ describe.skipIf(!available)(SUITE, () => {
     expect(marker(dir, 'short_2026-12-03-18-00-05')).toMatchObject({ why: 'S3 holds 10 bytes of 50000' });
   });
 
+  it('S3 holds an object of the same size with other bytes: the MD5 check catches it, and the file stays', async () => {
+    layer.reset();
+    layer.failUploads({ kind: 'corrupt', suffix: '.mp4' });
+    const video = randomBytes(40_000);
+    const dir = session({ 'flipped_2026-12-03-18-00-05.mp4': video });
+    const run = await finalize([dir]);
+    expect(run.status).toBe(1);
+    expect(marker(dir, 'flipped_2026-12-03-18-00-05')).toMatchObject({ why: 'S3 holds 40000 bytes with another MD5' });
+    expect(readFileSync(path.join(dir, 'flipped_2026-12-03-18-00-05.mp4')).equals(video)).toBe(true);
+  });
+
   it('a stop requested during the upload (SIGTERM): the file stays, pending; a later retry finishes it', async () => {
     layer.reset();
     layer.failUploads({ kind: 'hold' });

@@ -52,11 +52,13 @@ export interface S3AsAws {
 /**
  * `drop`: the connection closes after `afterBytes` bytes of the body (no answer);
  * `short`: the upload succeeds, but S3 then holds only the first `keepBytes` bytes of the object;
+ * `corrupt`: the upload succeeds, but S3 then holds as many bytes, with the first one changed;
  * `hold`: the upload gets no answer until `reset()`.
  */
 export type UploadFault =
   | { readonly kind: 'drop'; readonly afterBytes: number }
   | { readonly kind: 'short'; readonly keepBytes: number; readonly suffix: string }
+  | { readonly kind: 'corrupt'; readonly suffix: string }
   | { readonly kind: 'hold' };
 
 export type Policies = Array<{ name: string; policy: unknown }>;
@@ -183,7 +185,7 @@ export async function startS3AsAws(options: S3AsAwsOptions): Promise<S3AsAws> {
       });
       req.on('end', () => toMoto.end());
     } else {
-      if (now?.kind === 'short') req.on('data', (chunk: Buffer) => body.push(chunk));
+      if (now?.kind === 'short' || now?.kind === 'corrupt') req.on('data', (chunk: Buffer) => body.push(chunk));
       req.pipe(toMoto);
     }
     const fromMoto = await new Promise<IncomingMessage>((resolve, reject) => {
@@ -197,10 +199,19 @@ export async function startS3AsAws(options: S3AsAwsOptions): Promise<S3AsAws> {
         return answer(req, res, t, [403, 'AccessDenied', 'Access Denied']);
       }
     }
-    if (now?.kind === 'short' && fromMoto.statusCode === 200 && t.key.endsWith(now.suffix) && !/uploadId=/.test(t.query)) {
-      // The client gets the PUT's own answer, but what S3 holds from now on is shorter.
+    if (
+      (now?.kind === 'short' || now?.kind === 'corrupt') &&
+      fromMoto.statusCode === 200 &&
+      t.key.endsWith(now.suffix) &&
+      !/uploadId=/.test(t.query)
+    ) {
+      // The client gets the PUT's own answer, but what S3 holds from now on is not what was sent.
       const whole = Buffer.concat(body);
-      await admin.send(new PutObjectCommand({ Bucket: t.bucket, Key: t.key, Body: whole.subarray(0, now.keepBytes) }));
+      const held =
+        now.kind === 'short'
+          ? whole.subarray(0, now.keepBytes)
+          : Buffer.concat([Buffer.from([(whole[0] ?? 0) ^ 0xff]), whole.subarray(1)]);
+      await admin.send(new PutObjectCommand({ Bucket: t.bucket, Key: t.key, Body: held }));
     }
     log(req, t, fromMoto.statusCode ?? 0);
     res.writeHead(fromMoto.statusCode ?? 502, fromMoto.headers);
