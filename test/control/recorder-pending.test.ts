@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/control/execute.js';
 import { observe } from '../../src/control/observe.js';
 import { recorderPending, recorderState } from '../../src/control/snapshot.js';
+import { runStep } from '../../src/control/steps.js';
 import { type TransitionRequest, transition } from '../../src/control/transition.js';
 import { UPLOAD_RETRY_SECONDS } from '../../src/recording/recorder.js';
 import { type Faults, SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
@@ -115,6 +116,24 @@ describe('a recording the recorder cannot upload', () => {
     expect((await run('stopped')).outcome).toBe('done');
     expect(sim.recorderCapacity).toBe(0);
     expect(sim.lostRecordings).toBe(0);
+  });
+
+  it('the scale-in to 0 itself refuses while the disk holds a pending recording, whatever step comes before it', async () => {
+    const { sim, clock, recordedMeetup } = setup({ uploadFails: 'rclone: AccessDenied: Access Denied' });
+    await recordedMeetup();
+    const [recorder] = liveRecorders(sim);
+    await sim.ports.recorder.stop('meet-cluster', recorder?.arn ?? '', 'a person');
+    clock.t += 60_000;
+    const rt: Runtime = { ports: sim.ports, clock, host: 'meet.ne3d.org', pollMs: 5000, onProgress: () => {} };
+    const scaleIn = runStep(
+      { kind: 'set-recorder-capacity', count: 0, deadlineSeconds: 60 },
+      rt,
+      { outputs: {}, startedAt: clock.now() },
+      clock.now(),
+      () => {},
+    );
+    await expect(scaleIn).rejects.toMatchObject({ kind: 'kept' });
+    expect(sim.recorderCapacity).toBe(1);
   });
 
   it('a recorder that cannot start again does not take the instance away from a waiting recording', async () => {
