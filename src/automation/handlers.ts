@@ -5,7 +5,14 @@ import type { Clock, ControlPorts } from '../control/ports.js';
 import { rotateSecrets } from '../control/rotation.js';
 import type { Snapshot } from '../control/snapshot.js';
 import { type Precondition, RefusedError, transition } from '../control/transition.js';
-import { type AutomationSettings, type Decision, decideGuard, decideIdleStop, decideRecorderStart } from './policy.js';
+import {
+  type AutomationSettings,
+  type Decision,
+  decideGuard,
+  decideIdleStop,
+  decidePendingAlert,
+  decideRecorderStart,
+} from './policy.js';
 
 /** What the automation Lambdas need, injected so tests run them against the simulated AWS. */
 export interface AutomationDeps {
@@ -138,11 +145,21 @@ export function idleStop(deps: AutomationDeps) {
  */
 export function runtimeGuard(deps: AutomationDeps) {
   return async (_event: ScheduledEvent): Promise<HandlerResult> => {
+    await alertPending(deps);
     const stopped = await stopIf(deps, 'runtime-guard', decideGuard);
     if (stopped.action !== 'none') return stopped;
     await checkEndpointsInCall(deps);
     return (await startRecorderIf(deps)) ?? stopped;
   };
+}
+
+/** A recording that could not be uploaded, the round the guard first sees it: an e-mail with the reason. */
+async function alertPending(deps: AutomationDeps): Promise<void> {
+  const snapshot = await observe(deps.ports, { host: deps.host, now: deps.clock.now() });
+  const alert = snapshot ? decidePendingAlert(snapshot) : undefined;
+  if (!alert) return;
+  deps.log({ message: 'recording-pending', pending: snapshot?.recorder?.pending.length ?? 0 });
+  await deps.notify('A recording is not in S3 yet: the recorder is kept', alert);
 }
 
 /**
@@ -230,6 +247,16 @@ async function stopIf(deps: AutomationDeps, actor: string, decide: Decide): Prom
       runtime(deps),
     );
     if (outcome.declined) return report(deps, { action: 'none', why: `re-checked under the lock: ${outcome.declined}` });
+    if (outcome.result?.error?.kind === 'kept') {
+      // The meeting stopped; the recorder stays on purpose, with a recording that is not in S3 yet.
+      await deps.notify(
+        actor === 'idle-stop'
+          ? 'Meeting server stopped: idle; the recorder is kept'
+          : 'Meeting server stopped by the runtime guard; the recorder is kept',
+        `${decision.alert ?? decision.why}\n${outcome.result.error.message}`,
+      );
+      return report(deps, { action: 'stopped', why: `${decision.why}; ${outcome.result.error.message}` });
+    }
     if (outcome.result?.error) {
       await deps.notify(
         `${actor}: stop failed`,

@@ -1,7 +1,16 @@
 import { emptySince, lastStatsAt, lobbyWait } from '../control/participants.js';
 import { phase } from '../control/phase.js';
 import type { MeetingWindow } from '../control/ports.js';
-import { isLive, recorderLive, recorderState, type Snapshot, type TaskSnapshot } from '../control/snapshot.js';
+import {
+  isLive,
+  liveRecorderTask,
+  recorderBusy,
+  recorderLive,
+  recorderPending,
+  recorderState,
+  type Snapshot,
+  type TaskSnapshot,
+} from '../control/snapshot.js';
 
 /** The automation's settings, from the config. */
 export interface AutomationSettings {
@@ -22,8 +31,17 @@ export const START_DEADLINE_MINUTES = 20;
 export const WINDOW_OVERRUN_MINUTES = 60;
 /** A running platform whose stats sidecar has been silent this long gets an alert. */
 export const STATS_SILENT_ALERT_MINUTES = 15;
-/** A recorder still there this long after its meeting ended is removed (its uploads take minutes). */
+/**
+ * A recorder still there this long after its meeting ended is removed, when it is idle and nothing on
+ * it waits for an upload (its uploads take minutes). One that is still uploading, or holds a recording
+ * S3 has not confirmed, is never removed: the guard alerts at this bound instead, and again every
+ * RECORDER_REMINDER_HOURS while it waits.
+ */
 export const RECORDER_ORPHAN_MINUTES = 30;
+/** While a recorder waits with a recording not in S3, the guard repeats its alert this often. */
+export const RECORDER_REMINDER_HOURS = 24;
+/** The guard runs every 5 minutes: something that began less than a round ago is new. */
+export const GUARD_ROUND_MINUTES = 5;
 
 export type Decision =
   | { readonly act: false; readonly why: string; readonly alert?: string }
@@ -140,14 +158,36 @@ export function decideGuard(snapshot: Snapshot, window: MeetingWindow | undefine
 }
 
 /**
- * A recorder without a meeting: it finishes its uploads within minutes of the meeting's end, so one
- * still there after RECORDER_ORPHAN_MINUTES is removed (forced: at most 3 more minutes for an upload).
+ * A recorder without a meeting. Idle with nothing waiting on it, it is removed RECORDER_ORPHAN_MINUTES
+ * after the meeting (forced: it has nothing left to upload). Still uploading, or holding a recording
+ * that S3 has not confirmed, it is kept: the guard alerts once that bound passes and every
+ * RECORDER_REMINDER_HOURS after, and never removes it.
  */
 function decideOrphanRecorder(snapshot: Snapshot): Decision {
   const now = snapshot.at;
   const ends = [...snapshot.tasks.map((t) => t.stoppedAt ?? 0), ...(snapshot.recorder?.tasks.map((t) => t.createdAt) ?? [])];
   const since = Math.max(0, ...ends);
   const minutes = Math.floor((now - since) / MINUTE);
+  const pending = recorderPending(snapshot);
+  if (pending.length > 0 || recorderBusy(snapshot)) {
+    const what =
+      pending.length > 0
+        ? `${pending.length} recording(s) on it are not in S3 yet (pending: ${pending[0]?.why})`
+        : 'it is still uploading';
+    const waitingSince = pending.length > 0 ? Math.min(...pending.map((p) => Date.parse(p.since) || now)) : since;
+    const waited = Math.floor((now - waitingSince) / MINUTE);
+    const past = waited - RECORDER_ORPHAN_MINUTES;
+    const due = past >= 0 && past % (RECORDER_REMINDER_HOURS * 60) < GUARD_ROUND_MINUTES;
+    return {
+      act: false,
+      why: `the recorder is kept: ${what}`,
+      ...(due
+        ? {
+            alert: `The recorder of ${snapshot.stack.name} has waited ${waited} minutes: ${what}. It is kept (its instance bills by the hour) and never removed while a recording on it is not in S3; it tries again every 5 minutes. Fix the cause, then \`meetctl stop\` removes it once S3 has everything; \`meetctl recordings list\` shows what waits.`,
+          }
+        : {}),
+    };
+  }
   if (since > 0 && minutes < RECORDER_ORPHAN_MINUTES) {
     return { act: false, why: `the recorder is finishing (${minutes} of ${RECORDER_ORPHAN_MINUTES} minutes after the meeting)` };
   }
@@ -155,8 +195,22 @@ function decideOrphanRecorder(snapshot: Snapshot): Decision {
     act: true,
     force: true,
     why: `a recorder without a meeting for ${RECORDER_ORPHAN_MINUTES} minutes`,
-    alert: `The recorder of ${snapshot.stack.name} was still there ${RECORDER_ORPHAN_MINUTES} minutes after its meeting; the runtime guard removed it. Check \`meetctl recordings list\` and \`meetctl logs --container jibri\`.`,
+    alert: `The recorder of ${snapshot.stack.name} was still there ${RECORDER_ORPHAN_MINUTES} minutes after its meeting, idle, with every recording in S3; the runtime guard removed it.`,
   };
+}
+
+/**
+ * A recording that could not be uploaded and waits on the recorder: alerted in the guard's round that
+ * first sees it (it failed less than a round ago), with the reason.
+ */
+export function decidePendingAlert(snapshot: Snapshot): string | undefined {
+  const fresh = recorderPending(snapshot).filter((p) => {
+    const minutes = (snapshot.at - Date.parse(p.since)) / MINUTE;
+    return minutes >= 0 && minutes < GUARD_ROUND_MINUTES;
+  });
+  if (fresh.length === 0) return undefined;
+  const list = fresh.map((p) => `- ${p.key ?? p.file}: ${p.why}`).join('\n');
+  return `${fresh.length} recording(s) of ${snapshot.stack.name} could not be uploaded to S3 and wait on the recorder:\n${list}\nThe recorder is kept (nothing is deleted) and tries again every 5 minutes. \`meetctl recordings list\` and \`meetctl status\` show them as pending with the reason; fix the cause, and \`meetctl stop\` removes the recorder once S3 has them.`;
 }
 
 /**
@@ -167,7 +221,10 @@ export function decideRecorderStart(snapshot: Snapshot, window: MeetingWindow | 
   if (!windowActive(window, snapshot.at) || !window.record) return { act: false, why: 'no scheduled recording' };
   if (!snapshot.recorder) return { act: false, why: 'the stack has no recorder' };
   if (phase(snapshot) !== 'READY') return { act: false, why: `the meeting is ${phase(snapshot)}` };
-  if (recorderState(snapshot) !== 'off') return { act: false, why: `the recorder is ${recorderState(snapshot)}` };
+  const state = recorderState(snapshot);
+  // A recorder kept only for a recording on its disk has no task: a new one records (and uploads that too).
+  const kept = state === 'pending' && !liveRecorderTask(snapshot);
+  if (state !== 'off' && !kept) return { act: false, why: `the recorder is ${state}` };
   return {
     act: true,
     why: `schedule "${window.schedule}" asked for the recorder`,

@@ -131,20 +131,31 @@ async function compensate(
           },
         );
       }
+      let kept = false;
       if (what.recorder) {
-        // Nothing was recorded yet (the recorder never got ready), so nothing waits for an upload.
-        await runStep({ kind: 'stop-recorder', deadlineSeconds: 240 }, rt, memory, rt.clock.now(), () => {}).catch(
+        // The recorder never got ready, so it recorded nothing; but an earlier recording may still wait on its disk.
+        kept = await runStep({ kind: 'stop-recorder', deadlineSeconds: 240 }, rt, memory, rt.clock.now(), () => {}).then(
+          () => false,
           (error: unknown) => {
-            if (asFailure(error).kind !== 'out-of-time') throw error;
+            const failure = asFailure(error);
+            if (failure.kind === 'kept') return true;
+            if (failure.kind !== 'out-of-time') throw error;
+            return false;
           },
         );
-        await runStep({ kind: 'set-recorder-capacity', count: 0, deadlineSeconds: 60 }, rt, memory, rt.clock.now(), () => {});
+        if (!kept) {
+          await runStep({ kind: 'set-recorder-capacity', count: 0, deadlineSeconds: 60 }, rt, memory, rt.clock.now(), () => {});
+        }
       }
       rt.onProgress({
         type: 'compensated',
         index: total,
         total,
-        description: what.meeting ? 'the task is stopped; nothing keeps billing' : 'the recorder is removed; the meeting runs on',
+        description: what.meeting
+          ? 'the task is stopped; nothing keeps billing'
+          : kept
+            ? 'the recorder is kept: a recording on it is not in S3 yet'
+            : 'the recorder is removed; the meeting runs on',
         stepElapsedMs: rt.clock.now() - begin,
         elapsedMs: rt.clock.now() - started,
       });

@@ -104,8 +104,13 @@ export async function withParticipants(ports: ControlPorts, snapshot: Snapshot):
 /** How far back the recorder's newest status line may be (it writes one every 15 s). */
 export const RECORDER_STATUS_FRESH_MS = 2 * 60_000;
 
-/** The recorder's group, instances, tasks and newest status line; undefined when the stack has none. */
-async function observeRecorder(
+/**
+ * The recorder's group, instances, tasks, newest status line and what waits on its disk; undefined
+ * when the stack has none. With a task alive, the status of the last few minutes; with none alive but
+ * the instance still there, the last line of the newest task ECS still lists says what it left
+ * pending (the disk outlives the task).
+ */
+export async function observeRecorder(
   ports: ControlPorts,
   out: Readonly<Record<string, string>>,
   now: number,
@@ -120,8 +125,16 @@ async function observeRecorder(
     ports.recorder.instances(cluster),
     ports.recorder.tasks(cluster, family),
   ]);
-  // The status lines only matter while a recorder task lives: no log query otherwise.
-  const status =
-    logGroup && tasks.some(isLive) ? await ports.recorder.status(logGroup, now - RECORDER_STATUS_FRESH_MS) : undefined;
-  return { desiredCapacity, instances, tasks, ...(status ? { status } : {}) };
+  const alive = tasks.some(isLive);
+  const newest = Math.max(0, ...tasks.map((t) => t.createdAt));
+  // No log query when nothing of the recorder is there.
+  const since = alive ? now - RECORDER_STATUS_FRESH_MS : instances > 0 || desiredCapacity > 0 ? newest : 0;
+  const line = logGroup && since > 0 ? await ports.recorder.status(logGroup, since) : undefined;
+  return {
+    desiredCapacity,
+    instances,
+    tasks,
+    ...(line && alive ? { status: line } : {}),
+    pending: line?.pending ?? [],
+  };
 }

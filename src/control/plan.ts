@@ -27,7 +27,8 @@ export const DEADLINES = {
   recorderReady: 8 * 60,
   // Jibri stays BUSY while the finalize script uploads; hours of 720p upload in minutes.
   recorderIdle: 30 * 60,
-  // With --force (or the runtime guard's bound): how long a stop still waits for an upload.
+  // With --force (or the runtime guard's bound): how long a stop waits for an upload before it
+  // leaves the recorder running (kept, never cut short).
   recorderIdleForced: 3 * 60,
   // ECS gives Jibri its 120 s stop timeout.
   recorderStopped: 4 * 60,
@@ -103,7 +104,10 @@ const recorderStart = (): Step[] => [
   { kind: 'run-recorder', deadlineSeconds: DEADLINES.recorderReady },
   { kind: 'wait-recorder-ready', deadlineSeconds: DEADLINES.recorderReady },
 ];
-/** Remove the recorder once its uploads are done (bounded when forced), then its instance. */
+/**
+ * Remove the recorder once its uploads are done, then its instance. A recorder still uploading after
+ * the wait (shorter when forced), or with a recording that is not in S3, is kept instead.
+ */
 const recorderStop = (forced: boolean): Step[] => [
   { kind: 'wait-recorder-idle', forced, deadlineSeconds: forced ? DEADLINES.recorderIdleForced : DEADLINES.recorderIdle },
   { kind: 'stop-recorder', deadlineSeconds: DEADLINES.recorderStopped },
@@ -305,9 +309,9 @@ export function describeStep(s: Step): string {
       return 'wait until Jibri is up and ready to record';
     case 'wait-recorder-idle':
       return s.forced
-        ? 'wait briefly for the recorder to finish uploading (forced: at most 3 min)'
+        ? 'wait briefly for the recorder to finish uploading (forced: at most 3 min; a recorder still uploading is kept)'
         : 'wait until the recorder has uploaded every recording';
     case 'stop-recorder':
-      return 'stop the recorder task';
+      return 'stop the recorder task (kept while a recording on it is not in S3)';
   }
 }

@@ -34,9 +34,10 @@ export interface Diagnostics {
 /**
  * Why a step failed. `lease-lost`: another actor took the lock over, so nothing more may be changed
  * (no compensation); `cancelled`: a person pressed Ctrl-C; `out-of-time`: the caller's own deadline
- * (a Lambda's timeout) would pass before the step could finish.
+ * (a Lambda's timeout) would pass before the step could finish; `kept`: the recorder is kept on
+ * purpose, because a recording on it is not in S3 yet.
  */
-export type FailureKind = 'deadline' | 'fatal' | 'credentials' | 'lease-lost' | 'cancelled' | 'out-of-time';
+export type FailureKind = 'deadline' | 'fatal' | 'credentials' | 'lease-lost' | 'cancelled' | 'out-of-time' | 'kept';
 
 export class StepFailure extends Error {
   constructor(

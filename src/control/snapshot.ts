@@ -1,4 +1,4 @@
-import type { RecorderStatus } from '../recording/recorder.js';
+import type { PendingRecording, RecorderStatus } from '../recording/recorder.js';
 
 /**
  * What the control plane knows about the world at one instant. Built by `observe()` from the ports;
@@ -50,8 +50,13 @@ export interface RecorderSnapshot {
   readonly instances: number;
   /** Live recorder tasks and those stopped recently. */
   readonly tasks: readonly TaskSnapshot[];
-  /** The status container's newest line of the last few minutes. */
+  /** The status container's newest line of the last few minutes, while a recorder task lives. */
   readonly status?: RecorderStatus;
+  /**
+   * Recordings on the recorder's disk that S3 has not confirmed, as its newest status line says (the
+   * last line of a stopped task when none lives): the recorder is never removed while there are any.
+   */
+  readonly pending: readonly PendingRecording[];
 }
 
 /** Load-balancer target states (ELBv2). */
@@ -179,15 +184,26 @@ export const recorderBusy = (snapshot: Snapshot): boolean =>
 export const recordingNow = (snapshot: Snapshot): boolean =>
   recorderBusy(snapshot) && snapshot.tasks.some((t) => t.lastStatus === 'RUNNING' && t.desiredStatus !== 'STOPPED');
 
-/** Where the recorder is, in words people and scripts read (status, the page). */
-export type RecorderState = 'off' | 'starting' | 'ready' | 'recording' | 'uploading' | 'stopping';
+/** Recordings waiting on the recorder's disk for an upload (none without a recorder). */
+export const recorderPending = (snapshot: Snapshot): readonly PendingRecording[] => snapshot.recorder?.pending ?? [];
+
+/**
+ * Where the recorder is, in words people and scripts read (status, the page). `pending`: no meeting
+ * runs, and a recording on the recorder is not in S3 yet (the recorder is kept and retries).
+ */
+export type RecorderState = 'off' | 'starting' | 'ready' | 'recording' | 'uploading' | 'pending' | 'stopping';
 
 export function recorderState(snapshot: Snapshot): RecorderState {
   const r = snapshot.recorder;
   if (!r || !recorderLive(snapshot)) return 'off';
   const task = liveRecorderTask(snapshot);
-  if (!task) return r.desiredCapacity > 0 && !r.tasks.some(isLive) ? 'starting' : 'stopping';
+  const meeting = snapshot.tasks.some((t) => t.lastStatus === 'RUNNING' && t.desiredStatus !== 'STOPPED');
+  if (!task) {
+    if (r.pending.length > 0) return 'pending';
+    return r.desiredCapacity > 0 && !r.tasks.some(isLive) ? 'starting' : 'stopping';
+  }
   if (task.lastStatus !== 'RUNNING' || !r.status?.answering) return 'starting';
   if (r.status.busy === 'BUSY') return recordingNow(snapshot) ? 'recording' : 'uploading';
+  if (r.pending.length > 0 && !meeting) return 'pending';
   return 'ready';
 }

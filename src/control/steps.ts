@@ -1,10 +1,11 @@
+import { UPLOAD_RETRY_SECONDS } from '../recording/recorder.js';
 import { logGroupsFrom } from './observe.js';
 import { OUTPUT_NAMES } from './outputs.js';
 import { stackBusy } from './phase.js';
 import type { Step } from './plan.js';
 import { type Diagnostics, mutate, observeNow, poll, type Runtime, StepFailure } from './runtime.js';
 import type { CheckResult, Snapshot, TaskSnapshot } from './snapshot.js';
-import { isLive, liveRecorderTask } from './snapshot.js';
+import { isLive, liveRecorderTask, recorderBusy, recorderPending } from './snapshot.js';
 
 /** Lines of the failing container's log shown with a failed start. */
 export const LOG_LINES_ON_FAILURE = 20;
@@ -289,7 +290,10 @@ async function setRecorderCapacity(
   step: Extract<Step, { kind: 'set-recorder-capacity' }>,
   { rt, memory }: StepContext,
 ): Promise<void> {
-  const { group } = recorderIds(await observeNow(rt), memory);
+  const snapshot = await observeNow(rt);
+  const { group } = recorderIds(snapshot, memory);
+  // Capacity 0 terminates the instance, and its disk with any recording still waiting there.
+  if (step.count === 0 && snapshot && recorderPending(snapshot).length > 0) throw keptFailure(snapshot, false);
   await mutate(rt, () => rt.ports.recorder.setCapacity(group, step.count));
 }
 
@@ -372,20 +376,34 @@ async function waitRecorderReady(
   );
 }
 
+/** The failure that keeps the recorder: a recording on it is not in S3 yet. */
+function keptFailure(snapshot: Snapshot | undefined, busy: boolean): StepFailure {
+  const pending = snapshot ? recorderPending(snapshot) : [];
+  const what = busy
+    ? 'the recorder is still uploading'
+    : `${pending.length} recording(s) on the recorder are not in S3 yet (pending: ${pending[0]?.why ?? 'unknown'})`;
+  return new StepFailure(
+    `${what}. The recorder and its disk are kept so that nothing is lost; it tries again every ${UPLOAD_RETRY_SECONDS / 60} minutes. \`meetctl recordings list\` shows what waits; \`meetctl stop\` removes the recorder once S3 has everything.`,
+    'kept',
+  );
+}
+
 /**
  * Wait until Jibri is no longer BUSY: the meeting is over and the finalize script has uploaded every
- * recording (the local files are removed only once S3 has them). Forced, the wait is short and its end
- * is not a failure: the stop goes on, and a recording still uploading may be cut.
+ * recording, or given up and left it pending on the recorder's disk. Forced, the wait is short. Past
+ * the deadline the recorder is kept (a 'kept' failure): an upload is never cut short.
  */
 async function waitRecorderIdle(
   step: Extract<Step, { kind: 'wait-recorder-idle' }>,
   { rt, stepStart, progress }: StepContext,
 ): Promise<void> {
+  let last: Snapshot | undefined;
   await poll(
     rt,
     step,
     stepStart,
     (s) => {
+      last = s;
       if (!s || !liveRecorderTask(s)) return { done: true };
       const status = s.recorder?.status;
       if (status?.answering && status.busy !== 'BUSY') return { done: true };
@@ -393,31 +411,21 @@ async function waitRecorderIdle(
         waiting: status?.answering ? 'the recorder is still recording or uploading' : 'waiting for the recorder to answer',
       };
     },
-    {
-      onDeadline: (w) => {
-        if (step.forced) {
-          progress(`forced: not waiting longer for the recorder (${w})`);
-          return new StepFailure('forced', 'out-of-time');
-        }
-        return new StepFailure(
-          `the recorder was still busy after ${step.deadlineSeconds / 60} min (${w}); it keeps running so that nothing is lost. Run \`meetctl stop\` again later, or \`meetctl stop --force\` to cut the upload short`,
-          'deadline',
-        );
-      },
-    },
+    { onDeadline: () => keptFailure(last, true) },
     progress,
-  ).catch((error: unknown) => {
-    if (step.forced && error instanceof StepFailure && error.message === 'forced') return;
-    throw error;
-  });
+  );
 }
 
+/** Stop the recorder task, unless a recording on it is not in S3 yet (then it is kept). */
 async function stopRecorder(
   step: Extract<Step, { kind: 'stop-recorder' }>,
   { rt, memory, stepStart, progress }: StepContext,
 ): Promise<void> {
   const snapshot = await observeNow(rt);
   const ids = recorderIds(snapshot, memory);
+  if (snapshot && (recorderPending(snapshot).length > 0 || recorderBusy(snapshot))) {
+    throw keptFailure(snapshot, recorderBusy(snapshot));
+  }
   for (const task of snapshot?.recorder?.tasks.filter(isLive) ?? []) {
     if (task.desiredStatus !== 'STOPPED')
       await mutate(rt, () => rt.ports.recorder.stop(ids.cluster, task.arn, 'the meeting is over'));

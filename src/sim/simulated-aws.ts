@@ -29,7 +29,7 @@ import {
   TASK_TIMELINE,
 } from '../plan/start-time.js';
 
-import type { RecorderStatus } from '../recording/recorder.js';
+import { type PendingRecording, type RecorderStatus, UPLOAD_RETRY_SECONDS } from '../recording/recorder.js';
 /**
  * A simulated AWS for tests, demos and benchmarks (MEETCTL_SIMULATE=1): nothing leaves the machine.
  * It models the stack's PowerState, the ECS service's tasks, target health, endpoint checks and the
@@ -132,6 +132,10 @@ export interface Faults {
   recorderNeverRegisters?: boolean;
   /** The finalize script never finishes its upload (S3 unreachable from the recorder). */
   uploadHangs?: boolean;
+  /** Jibri never answers on the recorder (its task runs; the uploader in it does too). */
+  recorderNeverReady?: boolean;
+  /** Every upload from the recorder fails with this reason (e.g. S3 refuses the role) until cleared. */
+  uploadFails?: string;
   /** Secret rotation fails at the second secret's staging or promotion. */
   rotationFailsAt?: 'stage' | 'promote';
 }
@@ -289,6 +293,13 @@ export class SimAws {
   recordingSince?: number;
   /** The finalize script uploads until this time. */
   uploadingUntil?: number;
+  /**
+   * Recordings on the recorder instance's disk that S3 has not confirmed, with their markers; the
+   * disk outlives a task and goes with the instance.
+   */
+  recorderDisk: Array<PendingRecording & { key: string; seconds: number }> = [];
+  /** When the uploader container last tried the pending recordings. */
+  private uploaderRoundAt?: number;
   /** Recordings made: each ends up as an object in the bucket. */
   recordingCounter = 0;
   /** The recordings bucket's current objects: key → text and upload time. */
@@ -567,45 +578,84 @@ export class SimAws {
   private tickRecorder(now: number): void {
     const meetingLive = this.tasks.some((t) => t.stoppedAt === undefined && t.stopRequestedAt === undefined);
     const recorder = this.recorderTasks.find((t) => t.stoppedAt === undefined && t.stopRequestedAt === undefined);
-    if (this.recordingSince !== undefined && (!meetingLive || !recorder)) {
+    if (this.recordingSince !== undefined && (!meetingLive || !recorder || this.recordingStopped)) {
       const since = this.recordingSince;
       this.recordingSince = undefined;
+      this.recordingStopped = false;
+      this.recordingCounter += 1;
+      const day = new Date(since).toISOString().slice(0, 10);
+      const stamp = new Date(since).toISOString().slice(0, 19).replace('T', '-').replace(/:/g, '-');
+      const key = `recordings/${day}/meetup/meetup_${stamp}.mp4`;
+      const seconds = (now - since) / SECOND;
       if (recorder) {
         this.uploadingUntil = this.faults.uploadHangs ? Number.POSITIVE_INFINITY : now + RECORDER_TIMELINE.upload * SECOND;
-        this.recordingCounter += 1;
-        const day = new Date(since).toISOString().slice(0, 10);
-        const stamp = new Date(since).toISOString().slice(0, 19).replace('T', '-').replace(/:/g, '-');
-        const key = `recordings/${day}/meetup/meetup_${stamp}.mp4`;
-        this.pendingUpload = { key, at: this.uploadingUntil, seconds: (now - since) / SECOND };
+        this.pendingUpload = { key, at: this.uploadingUntil, seconds };
+      } else {
+        // The recorder was stopped while it recorded: the file stays on the disk, and the next task marks it.
+        this.keepOnDisk(key, seconds, 'the recorder stopped before it uploaded this recording', now);
+      }
+    }
+    for (const t of this.recorderTasks) {
+      if (t.stoppedAt === undefined && t.stopRequestedAt !== undefined && now >= t.stopRequestedAt + 10 * SECOND) {
+        t.stoppedAt = t.stopRequestedAt + 10 * SECOND;
+        // A task stopped before its upload ended: the finalize script leaves the file on the disk, pending.
+        if (this.uploadingUntil !== undefined && this.uploadingUntil > t.stoppedAt) {
+          if (this.pendingUpload) {
+            const { key, seconds } = this.pendingUpload;
+            this.keepOnDisk(key, seconds, 'the recorder was stopped during the upload', t.stoppedAt);
+          }
+          this.pendingUpload = undefined;
+          this.uploadingUntil = undefined;
+        }
       }
     }
     if (this.uploadingUntil !== undefined && now >= this.uploadingUntil) {
       if (this.pendingUpload) {
         const { key, at, seconds } = this.pendingUpload;
-        this.objects.set(key, { body: 'simulated video', at });
-        this.objects.set(key.replace(/\.mp4$/, '.json'), {
-          body: JSON.stringify({
-            room: 'meetup',
-            start: new Date(at - seconds * SECOND).toISOString(),
-            durationSeconds: seconds,
-          }),
-          at,
-        });
+        if (this.faults.uploadFails) this.keepOnDisk(key, seconds, this.faults.uploadFails, at);
+        else this.putRecording(key, seconds, at);
       }
       this.pendingUpload = undefined;
       this.uploadingUntil = undefined;
     }
-    for (const t of this.recorderTasks) {
-      if (t.stoppedAt === undefined && t.stopRequestedAt !== undefined && now >= t.stopRequestedAt + 10 * SECOND) {
-        t.stoppedAt = t.stopRequestedAt + 10 * SECOND;
-        // A task stopped while uploading loses the upload.
-        if (this.uploadingUntil !== undefined) {
-          this.pendingUpload = undefined;
-          this.uploadingUntil = undefined;
-          this.lostRecordings += 1;
-        }
-      }
+    this.tickUploader(now);
+    // The instance goes (capacity 0, drained) with its disk: whatever waited there is lost.
+    if (this.recorderDisk.length > 0 && !this.recorderInstanceUp(now)) {
+      this.lostRecordings += this.recorderDisk.length;
+      this.recorderDisk = [];
     }
+  }
+
+  /** The uploader container: a round at the recorder task's start, then every UPLOAD_RETRY_SECONDS. */
+  private tickUploader(now: number): void {
+    const task = this.recorderTasks.find((t) => t.stoppedAt === undefined && t.stopRequestedAt === undefined);
+    const running = task ? task.createdAt + RECORDER_TIMELINE.running * SECOND : undefined;
+    if (running === undefined || now < running) return;
+    const due =
+      this.uploaderRoundAt === undefined || this.uploaderRoundAt < running
+        ? running
+        : this.uploaderRoundAt + UPLOAD_RETRY_SECONDS * SECOND;
+    if (now < due) return;
+    this.uploaderRoundAt = due;
+    const waiting = this.recorderDisk;
+    this.recorderDisk = [];
+    for (const r of waiting) {
+      if (this.faults.uploadFails) this.recorderDisk.push({ ...r, why: this.faults.uploadFails, tries: r.tries + 1 });
+      else this.putRecording(r.key, r.seconds, due);
+    }
+  }
+
+  private keepOnDisk(key: string, seconds: number, why: string, at: number): void {
+    const file = key.split('/').pop() ?? key;
+    this.recorderDisk.push({ file, key, why, since: new Date(at).toISOString(), tries: 1, seconds });
+  }
+
+  private putRecording(key: string, seconds: number, at: number): void {
+    this.objects.set(key, { body: 'simulated video', at });
+    this.objects.set(key.replace(/\.mp4$/, '.json'), {
+      body: JSON.stringify({ room: 'meetup', start: new Date(at - seconds * SECOND).toISOString(), durationSeconds: seconds }),
+      at,
+    });
   }
 
   private pendingUpload?: { key: string; at: number; seconds: number };
@@ -639,7 +689,7 @@ export class SimAws {
     return Object.fromEntries([...this.secretValues].map(([arn, s]) => [arn, s.current]));
   }
 
-  /** Recordings lost because the recorder was stopped while it uploaded (must stay 0 unless forced). */
+  /** Recordings lost: the recorder's instance went while a recording waited on its disk (must stay 0). */
   lostRecordings = 0;
 
   /** The recorder instance is registered with the cluster. */
@@ -668,21 +718,36 @@ export class SimAws {
     };
   }
 
+  /** A person stops the recording in the meeting: Jibri finalizes and uploads while the meeting goes on. */
+  stopRecording(): void {
+    this.tick(this.clock.now());
+    this.recordingStopped = true;
+    this.tick(this.clock.now());
+  }
+  private recordingStopped = false;
+
   /** A person presses Record in the meeting (the recorder must be up). */
   startRecording(): void {
     this.tick(this.clock.now());
     this.recordingSince = this.clock.now();
   }
 
-  /** What the recorder's status container says now. */
-  private recorderStatus(now: number): RecorderStatus | undefined {
+  /**
+   * What the recorder's status container says: now while a task lives; with none alive, its last
+   * line (at the newest task's stop) when that was at or after `since`.
+   */
+  private recorderStatus(now: number, since = 0): RecorderStatus | undefined {
+    const pending = this.recorderDisk.map(({ seconds: _seconds, ...marker }) => marker);
     const t = this.recorderTasks.find((x) => x.stoppedAt === undefined);
-    if (!t) return undefined;
+    if (!t) {
+      const last = Math.max(0, ...this.recorderTasks.map((x) => x.stoppedAt ?? 0));
+      return last > 0 && last >= since ? { at: last, answering: false, pending } : undefined;
+    }
     const readyAt = t.createdAt + (RECORDER_TIMELINE.running + RECORDER_TIMELINE.ready) * SECOND;
     if (now < t.createdAt + RECORDER_TIMELINE.running * SECOND) return undefined;
-    if (now < readyAt) return { at: now, answering: false };
+    if (now < readyAt || this.faults.recorderNeverReady) return { at: now, answering: false, pending };
     const busy = this.recordingSince !== undefined || this.uploadingUntil !== undefined;
-    return { at: now, answering: true, busy: busy ? 'BUSY' : 'IDLE', healthy: true };
+    return { at: now, answering: true, busy: busy ? 'BUSY' : 'IDLE', healthy: true, pending };
   }
 
   private lastStatus(t: SimTask, now: number): string {
@@ -805,6 +870,8 @@ export class SimAws {
         recordingSince: this.recordingSince ?? null,
         uploadingUntil: this.uploadingUntil ?? null,
         pendingUpload: this.pendingUpload ?? null,
+        disk: this.recorderDisk,
+        uploaderRoundAt: this.uploaderRoundAt ?? null,
       },
     };
   }
@@ -841,6 +908,8 @@ export class SimAws {
       this.recordingSince = (recorder.recordingSince as number | null) ?? undefined;
       this.uploadingUntil = (recorder.uploadingUntil as number | null) ?? undefined;
       this.pendingUpload = (recorder.pendingUpload as SimAws['pendingUpload'] | null) ?? undefined;
+      this.recorderDisk = (recorder.disk as SimAws['recorderDisk']) ?? [];
+      this.uploaderRoundAt = (recorder.uploaderRoundAt as number | null) ?? undefined;
     }
     for (const [arn, value] of get<Array<[string, { current: string }]>>('secrets', [])) this.secretValues.set(arn, value);
     this.objects.clear();
@@ -1134,9 +1203,9 @@ export class SimAws {
         const t = this.recorderTasks.find((x) => x.arn === arn);
         if (t) t.stopRequestedAt ??= this.clock.now();
       },
-      status: async () => {
+      status: async (_group, since) => {
         this.call();
-        return this.recorderStatus(this.clock.now());
+        return this.recorderStatus(this.clock.now(), since);
       },
     },
     state: this.stateProxy(),

@@ -48,6 +48,58 @@ describe('meetctl start --record / stop with the recorder', () => {
   });
 });
 
+describe('a recording that is not in S3 yet', () => {
+  it('stop says the recorder is kept and why; status, recordings list and health show it pending with the reason', async () => {
+    const aws = new SimAws(new VirtualClock(), {
+      ingress: 'direct',
+      recorder: true,
+      faults: { uploadFails: 'rclone: AccessDenied: Access Denied' },
+    });
+    await cli(['start', '--record'], { files, sim: aws });
+    aws.startRecording();
+    (aws.clock as VirtualClock).t += 20 * 60_000;
+    aws.participants = 0;
+    const stop = await cli(['stop', '--force'], { files, sim: aws });
+    expect(stop.code).toBe(ExitCode.failed);
+    expect(stop.stderr).toMatch(/not in S3 yet \(pending: rclone: AccessDenied: Access Denied\).*kept so that nothing is lost/);
+
+    const status = await cli(['status'], { files, sim: aws });
+    expect(status.stdout).toContain('Recorder: kept: a recording is not in S3 yet; it tries again every 5 minutes');
+    expect(status.stdout).toMatch(
+      /recordings\/\d{4}-\d{2}-\d{2}\/meetup\/meetup_.+\.mp4: pending: rclone: AccessDenied: Access Denied \(since .+, 1 try\)/,
+    );
+    const json = JSON.parse((await cli(['status', '--json'], { files, sim: aws })).stdout);
+    expect(json.recorder).toMatchObject({
+      state: 'pending',
+      pending: [{ why: 'rclone: AccessDenied: Access Denied', tries: 1, key: expect.stringMatching(/^recordings\//) }],
+    });
+
+    const list = await cli(['recordings', 'list'], { files, sim: aws });
+    expect(list.code).toBe(ExitCode.ok);
+    expect(list.stdout).toContain('Not in S3 yet: 1 recording(s) kept on the recorder');
+    expect(list.stdout).toMatch(/meetup_.+\.mp4: pending: rclone: AccessDenied: Access Denied/);
+    const listed = JSON.parse((await cli(['recordings', 'list', '--json'], { files, sim: aws })).stdout);
+    expect(listed.recordings).toEqual([]);
+    expect(listed.pending).toEqual([expect.objectContaining({ why: 'rclone: AccessDenied: Access Denied' })]);
+    const health = JSON.parse((await cli(['health', '--json'], { files, sim: aws })).stdout) as {
+      layers: Array<{ layer: string; status: string; detail: string }>;
+    };
+    expect(health.layers.find((l) => l.layer === 'recorder')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('pending: rclone'),
+    });
+
+    // Fixed: the uploader's next round uploads it; the list shows it in S3, and stop removes the recorder.
+    aws.faults.uploadFails = undefined;
+    (aws.clock as VirtualClock).t += 5 * 60_000;
+    const after = JSON.parse((await cli(['recordings', 'list', '--json'], { files, sim: aws })).stdout);
+    expect(after.pending).toEqual([]);
+    expect(after.recordings).toHaveLength(1);
+    expect((await cli(['stop'], { files, sim: aws })).code).toBe(ExitCode.ok);
+    expect(aws.recorderCapacity).toBe(0);
+  });
+});
+
 describe('meetctl health with a recorder', () => {
   it('skips an idle recorder, passes a ready one, and fails one left without a meeting', async () => {
     const aws = sim();

@@ -128,18 +128,25 @@ describe('stop with a recorder', () => {
     expect((await run('stopped')).outcome).toBe('done');
   });
 
-  it('--force waits 3 minutes for an upload that does not end, then removes the recorder (that upload is lost)', async () => {
+  it('--force waits 3 minutes for an upload that does not end, then stops the meeting and keeps the recorder (nothing is lost)', async () => {
     const { sim, run, clock } = setup({ faults: { uploadHangs: true } });
     await run('running', { record: true });
     sim.startRecording();
     clock.t += 600_000;
     sim.participants = 0;
     const begin = clock.now();
-    expect((await run('stopped', { force: true, reason: 'guard' })).outcome).toBe('done');
-    // Forced: the wait is 3 minutes, then the recorder goes and the unfinished upload is lost (said in the plan).
+    const outcome = await run('stopped', { force: true, reason: 'guard' });
     expect((clock.now() - begin) / 1000).toBeGreaterThanOrEqual(180);
-    expect(sim.lostRecordings).toBe(1);
-    expect(sim.recorderCapacity).toBe(0);
+    expect(outcome.outcome).toBe('failed');
+    expect(outcome.result?.failedStep?.kind).toBe('wait-recorder-idle');
+    expect(outcome.result?.error).toMatchObject({
+      kind: 'kept',
+      message: expect.stringMatching(/still uploading.*kept so that nothing is lost/),
+    });
+    expect(sim.liveTasks()).toBe(0);
+    expect(liveRecorders(sim)).toHaveLength(1);
+    expect(sim.recorderCapacity).toBe(1);
+    expect(sim.lostRecordings).toBe(0);
   });
 
   it('without --force, an upload that does not end keeps the recorder running', async () => {
@@ -153,7 +160,7 @@ describe('stop with a recorder', () => {
     const outcome = await run('stopped');
     expect(outcome.outcome).toBe('failed');
     expect(outcome.result?.failedStep?.kind).toBe('wait-recorder-idle');
-    expect(outcome.result?.error?.message).toMatch(/still busy after 30 min.*meetctl stop --force/);
+    expect(outcome.result?.error?.message).toMatch(/still uploading.*`meetctl stop` removes the recorder once S3 has everything/);
     expect(liveRecorders(sim)).toHaveLength(1);
     expect(sim.recorderCapacity).toBe(1);
     expect(sim.lostRecordings).toBe(0);

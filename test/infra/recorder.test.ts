@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { RECORDER_SHM_MIB } from '../../src/infra/constructs/recorder.js';
 import { OUTPUTS } from '../../src/infra/meet-stack.js';
-import { finalizeScript, JIBRI_SECRET_KEYS, RECORDER_CONTAINERS } from '../../src/recording/recorder.js';
+import {
+  finalizeScript,
+  JIBRI_SECRET_KEYS,
+  prepareRecordingsScript,
+  RECORDER_CONTAINERS,
+  RECORDER_STATUS_SCRIPT,
+  RECORDING_DIR,
+  RECORDINGS_HOST_PATH,
+  UPLOADER_SCRIPT,
+} from '../../src/recording/recorder.js';
 import { configWith, resource, synth } from '../support/fixtures.js';
 import { ACCOUNT, arnOf, decide, policiesOfRole, REGION } from '../support/iam.js';
 
@@ -108,10 +117,45 @@ describe("the recorder's task", () => {
     const written = Object.values(env(files)).map((v) => Buffer.from(String(v), 'base64').toString('utf8'));
     expect(written).toEqual([finalizeScript()]);
     expect(jibri.DependsOn).toContainEqual({ ContainerName: RECORDER_CONTAINERS.files, Condition: 'SUCCESS' });
-    expect(jibri.MountPoints).toEqual([{ SourceVolume: 'jibri-config', ContainerPath: '/config', ReadOnly: true }]);
+    expect(jibri.MountPoints).toContainEqual({ SourceVolume: 'jibri-config', ContainerPath: '/config', ReadOnly: true });
     const status = container(recorderTask, RECORDER_CONTAINERS.status);
     expect(status.Essential).toBe(false);
     expect(status.Links).toEqual(['jibri:jibri']);
+  });
+
+  it("keeps the recordings on the instance's disk, not in a container: a recording outlives a task that stops", () => {
+    expect(recorderTask.props.Volumes).toContainEqual({ Name: 'recordings', Host: { SourcePath: RECORDINGS_HOST_PATH } });
+    expect(jibri.MountPoints).toContainEqual({ SourceVolume: 'recordings', ContainerPath: RECORDING_DIR, ReadOnly: false });
+    const files = container(recorderTask, RECORDER_CONTAINERS.files);
+    // The init container prepares the folder (Jibri's user owns it; leftovers get a marker) before Jibri starts.
+    expect(files.MountPoints).toContainEqual({ SourceVolume: 'recordings', ContainerPath: '/recordings', ReadOnly: false });
+    expect((files as unknown as { Command: string[] }).Command[0]).toContain(prepareRecordingsScript('/recordings'));
+    // The status container reads the pending markers, and may not change them.
+    const status = container(recorderTask, RECORDER_CONTAINERS.status);
+    expect(status.MountPoints).toEqual([{ SourceVolume: 'recordings', ContainerPath: '/recordings', ReadOnly: true }]);
+    expect((status as unknown as { Command: string[] }).Command).toEqual([RECORDER_STATUS_SCRIPT]);
+  });
+
+  it('runs the uploader from the jibri image: the same script retries what is pending, with the same bucket, prefix and remote', () => {
+    const upload = container(recorderTask, RECORDER_CONTAINERS.upload);
+    expect(upload.Image).toBe(jibri.Image);
+    expect(upload.Essential).toBe(false);
+    expect((upload as unknown as { Command: string[] }).Command).toEqual([UPLOADER_SCRIPT]);
+    expect(UPLOADER_SCRIPT).toContain('/config/finalize.sh --pending /storage/recordings');
+    expect(upload.MountPoints).toEqual([
+      { SourceVolume: 'jibri-config', ContainerPath: '/config', ReadOnly: true },
+      { SourceVolume: 'recordings', ContainerPath: RECORDING_DIR, ReadOnly: false },
+    ]);
+    expect(upload.DependsOn).toEqual([{ ContainerName: RECORDER_CONTAINERS.files, Condition: 'SUCCESS' }]);
+    const shared = [
+      'RECORDINGS_BUCKET',
+      'RECORDINGS_PREFIX',
+      'RCLONE_CONFIG_S3_TYPE',
+      'RCLONE_CONFIG_S3_PROVIDER',
+      'RCLONE_CONFIG_S3_ENV_AUTH',
+      'RCLONE_CONFIG_S3_REGION',
+    ];
+    for (const name of shared) expect(env(upload)[name], name).toEqual(env(jibri)[name]);
   });
 });
 
@@ -154,10 +198,11 @@ describe('the recorder task role (iam-simulate)', () => {
   const check = async (cases: Array<[string, string]>) =>
     Promise.all(cases.map(async ([action, res]) => `${action} ${res} ${await decide(policiesOfRole(json, role), action, res)}`));
 
-  it('can write, read back (HEAD) and finish multipart uploads under the recordings prefix', async () => {
+  it('can write (with the one ACL the bucket takes), read back (HEAD) and finish multipart uploads under the recordings prefix', async () => {
     const key = `${bucket}/recordings/2026-12-03/weekly/weekly_2026-12-03-18-00-00.mp4`;
     const cases: Array<[string, string]> = [
       's3:PutObject',
+      's3:PutObjectAcl',
       's3:GetObject',
       's3:AbortMultipartUpload',
       's3:ListMultipartUploadParts',
@@ -165,6 +210,8 @@ describe('the recorder task role (iam-simulate)', () => {
     expect(await check(cases)).toEqual(cases.map(([a, r]) => `${a} ${r} Allowed`));
   });
 
+  // No s3:ListBucket: finalize.sh uploads with --no-check-dest, so rclone never looks a key up before
+  // writing it (test/boundary/recorder-upload.test.ts runs that against moto with S3's 403 rule).
   it('can do nothing else: no other prefix, no delete, no listing, no other bucket or service', async () => {
     const cases: Array<[string, string]> = [
       ['s3:PutObject', `${bucket}/other/x.mp4`],
@@ -172,6 +219,7 @@ describe('the recorder task role (iam-simulate)', () => {
       ['s3:PutObject', 'arn:aws:s3:::another-bucket/recordings/x.mp4'],
       ['s3:DeleteObject', `${bucket}/recordings/x.mp4`],
       ['s3:ListBucket', bucket],
+      ['s3:PutObjectAcl', `${bucket}/other/x.mp4`],
       ['s3:PutBucketPolicy', bucket],
       ['ecs:RunTask', `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/x:1`],
     ];

@@ -64,8 +64,9 @@ describe("the recorder's status lines", () => {
       answering: true,
       busy: 'BUSY',
       healthy: true,
+      pending: [],
     });
-    expect(parseRecorderStatus(line(null, false), 6)).toEqual({ at: 6, answering: false });
+    expect(parseRecorderStatus(line(null, false), 6)).toEqual({ at: 6, answering: false, pending: [] });
     expect(parseRecorderStatus('{"type":"jicofo-stats"}', 7)).toBeUndefined();
     expect(parseRecorderStatus('2026-11-26 Jibri started', 8)).toBeUndefined();
   });

@@ -9,13 +9,14 @@ import {
   isLive,
   liveRecorderTask,
   type RecorderState,
+  recorderPending,
   recorderState,
   type Snapshot,
 } from '../../control/snapshot.js';
 import { estimateForConfig } from '../../cost/model.js';
 import { liveSince, type MonthToDate, monthStart, monthToDate } from '../../cost/month-to-date.js';
 import { ExitCode, MeetError } from '../../errors.js';
-import { RECORDER_CONTAINERS } from '../../recording/recorder.js';
+import { type PendingRecording, RECORDER_CONTAINERS } from '../../recording/recorder.js';
 import type { Context } from '../context.js';
 import { table, usd } from '../output.js';
 import { openSession, type Session } from '../session.js';
@@ -58,6 +59,8 @@ export interface StatusJson {
     readonly desiredCapacity: number;
     readonly instances: number;
     readonly task: { readonly id: string; readonly lastStatus: string } | null;
+    /** Recordings on the recorder that S3 has not confirmed: the recorder is kept until they are uploaded. */
+    readonly pending: readonly PendingRecording[];
   };
 }
 
@@ -118,6 +121,7 @@ function recorderJson(snapshot: Snapshot): NonNullable<StatusJson['recorder']> {
     desiredCapacity: snapshot.recorder?.desiredCapacity ?? 0,
     instances: snapshot.recorder?.instances ?? 0,
     task: task ? { id: task.arn.split('/').pop() ?? task.arn, lastStatus: task.lastStatus } : null,
+    pending: recorderPending(snapshot),
   };
 }
 
@@ -127,8 +131,17 @@ const RECORDER_WORDS: Record<RecorderState, string> = {
   ready: 'ready: press Record in the meeting',
   recording: 'RECORDING',
   uploading: 'uploading the recording to S3',
+  pending: 'kept: a recording is not in S3 yet; it tries again every 5 minutes',
   stopping: 'stopping',
 };
+
+/** One line per recording waiting on the recorder: `pending: <why>`. */
+export function pendingLines(pending: readonly PendingRecording[]): string[] {
+  return pending.map(
+    (p) =>
+      `  ${p.key ?? p.file}: pending: ${p.why} (since ${p.since || 'unknown'}, ${p.tries} ${p.tries === 1 ? 'try' : 'tries'})`,
+  );
+}
 
 function renderStatus(session: Session, s: StatusJson): void {
   const { out } = session.ctx;
@@ -157,6 +170,10 @@ function renderStatus(session: Session, s: StatusJson): void {
     out.line(
       `Recorder: ${RECORDER_WORDS[s.recorder.state]}${s.recorder.state === 'off' ? '' : ` (instance ${s.recorder.instances}/${s.recorder.desiredCapacity}${s.recorder.task ? `, task ${s.recorder.task.lastStatus}` : ''})`}`,
     );
+  if (s.recorder?.pending.length) {
+    out.line(`Recordings not in S3 yet (kept on the recorder, ${s.recorder.pending.length}):`);
+    for (const line of pendingLines(s.recorder.pending)) out.line(line);
+  }
   if (s.lock)
     out.line(
       `Lock: held by ${s.lock.owner} since ${s.lock.since} (${s.lock.reason}); last heartbeat ${s.lock.heartbeatAt} (its clock), lease ${s.lock.leaseSeconds} s`,
@@ -283,7 +300,15 @@ function recorderLayer(
   if (!snapshot.recorder) return;
   const state = recorderState(snapshot);
   const meeting = snapshot.tasks.some((t) => isLive(t) && t.desiredStatus !== 'STOPPED');
-  if (state === 'off') add('recorder', 'skip', 'off (no instance; `meetctl start --record` starts it)');
+  const pending = recorderPending(snapshot);
+  if (pending.length > 0)
+    add(
+      'recorder',
+      'fail',
+      `${pending.length} recording(s) not in S3 yet (pending: ${pending[0]?.why}); the recorder is kept`,
+      'It tries again every 5 minutes. Fix the cause (the reason above), then `meetctl stop` removes the recorder once S3 has them.',
+    );
+  else if (state === 'off') add('recorder', 'skip', 'off (no instance; `meetctl start --record` starts it)');
   else if (!meeting && state !== 'uploading' && state !== 'stopping')
     add(
       'recorder',

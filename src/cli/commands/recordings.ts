@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { observeRecorder } from '../../control/observe.js';
 import { OUTPUT_NAMES } from '../../control/outputs.js';
 import { ExitCode, MeetError } from '../../errors.js';
 import {
@@ -11,9 +12,11 @@ import {
   type Recording,
   recordingsFrom,
 } from '../../recording/catalog.js';
+import type { PendingRecording } from '../../recording/recorder.js';
 import type { Context } from '../context.js';
 import { table } from '../output.js';
 import { openSession, type Session } from '../session.js';
+import { pendingLines } from './inspect.js';
 import { confirm } from './operate.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -26,16 +29,40 @@ function realDay(text: string): boolean {
 
 /** The stack's recordings bucket, or a clear error when the stack is not deployed. */
 async function bucketOf(session: Session): Promise<string> {
+  return (await deployed(session)).bucket;
+}
+
+/** The deployed stack's outputs and bucket, or a clear error when the stack is not deployed. */
+async function deployed(session: Session): Promise<{ bucket: string; outputs: Readonly<Record<string, string>> }> {
   const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
   const bucket = stack?.outputs[OUTPUT_NAMES.bucket];
-  if (!bucket) {
+  if (!stack || !bucket) {
     throw new MeetError(
       `stack ${session.config.stackName} is not deployed, so there is no recordings bucket to read.`,
       ExitCode.failed,
       'Run `meetctl deploy` first. A bucket kept after `meetctl destroy` can be read with the AWS console or CLI.',
     );
   }
-  return bucket;
+  return { bucket, outputs: stack.outputs };
+}
+
+/**
+ * Recordings on the recorder that S3 has not confirmed (what its status line says), matching the
+ * filters where their key is known; none without a recorder.
+ */
+async function pendingOn(
+  session: Session,
+  outputs: Readonly<Record<string, string>>,
+  options: { day?: string; room?: string },
+): Promise<PendingRecording[]> {
+  const recorder = await session.guard('reading the recorder', () =>
+    observeRecorder(session.ports, outputs, session.clock.now()),
+  );
+  return (recorder?.pending ?? []).filter((p) => {
+    if (!options.day && !options.room) return true;
+    const [, day, room] = p.key?.split('/') ?? [];
+    return (!options.day || day === options.day) && (!options.room || room === options.room);
+  });
 }
 
 async function catalog(session: Session, bucket: string, day?: string): Promise<Recording[]> {
@@ -73,15 +100,20 @@ export async function recordingsList(ctx: Context, options: { day?: string; room
     );
   }
   const session = await openSession(ctx);
-  const bucket = await bucketOf(session);
+  const { bucket, outputs } = await deployed(session);
   const recordings = (await catalog(session, bucket, options.day)).filter((r) => !options.room || r.room === options.room);
   const metadata = await Promise.all(recordings.map((r) => metadataOf(r, (key) => session.ports.recordings.read(bucket, key))));
+  const pending = await pendingOn(session, outputs, options);
   if (ctx.options.json) {
-    ctx.out.json({ bucket, recordings: recordings.map((r, i) => ({ ...r, ...metadata[i] })) });
+    ctx.out.json({ bucket, recordings: recordings.map((r, i) => ({ ...r, ...metadata[i] })), pending });
     return ExitCode.ok;
   }
+  if (pending.length > 0) {
+    ctx.out.line(`Not in S3 yet: ${pending.length} recording(s) kept on the recorder, which tries again every 5 minutes:`);
+    for (const line of pendingLines(pending)) ctx.out.line(line);
+  }
   if (recordings.length === 0) {
-    ctx.out.line(options.day || options.room ? 'No recording matches.' : noRecordingsYet(session));
+    ctx.out.line(options.day || options.room ? 'No recording in S3 matches.' : noRecordingsYet(session));
     return ExitCode.ok;
   }
   ctx.out.line(

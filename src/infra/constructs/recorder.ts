@@ -13,10 +13,14 @@ import {
   FINALIZE_PATH,
   finalizeScript,
   JIBRI_SECRET_KEYS,
+  prepareRecordingsScript,
   RECORDER_CONTAINERS,
   RECORDER_STATUS_SCRIPT,
   RECORDING_DIR,
+  RECORDINGS_HOST_PATH,
   RECORDINGS_PREFIX,
+  STATUS_RECORDINGS_DIR,
+  UPLOADER_SCRIPT,
   XMPP_CLIENT_PORT,
 } from '../../recording/recorder.js';
 import { writeFilesCommand } from '../write-files.js';
@@ -71,6 +75,10 @@ export const RECORDER_AGENT_CONFIG: Readonly<Record<string, string>> = {
 };
 /** The ECS agent's config file on the ECS-optimized AMIs. */
 export const ECS_CONFIG_FILE = '/etc/ecs/ecs.config';
+/** The task volume of the recordings folder on the instance ({@link RECORDINGS_HOST_PATH}). */
+const RECORDINGS_VOLUME = 'recordings';
+/** Where the init container prepares that folder. */
+const INIT_RECORDINGS_DIR = '/recordings';
 
 export interface RecorderProps {
   readonly vpc: ec2.IVpc;
@@ -197,11 +205,18 @@ export class Recorder extends Construct {
     this.acknowledge();
   }
 
-  /** Write (and HEAD, which rclone uses to confirm an upload) under the recordings prefix, and nothing else. */
+  /**
+   * Write under the recordings prefix, read back what was written (the finalize script's HEAD that
+   * confirms an upload), and finish or abort multipart uploads; nothing else. No s3:ListBucket: the
+   * finalize script tells rclone not to look the key up before the upload (`--no-check-dest`), so
+   * the role never needs to list. s3:PutObjectAcl because rclone sends an ACL with every upload
+   * (`bucket-owner-full-control`, the only one the bucket accepts: its ACLs are disabled, so the
+   * grant changes nothing an ACL could); S3 requires it for a PutObject that carries one.
+   */
   private grantRecordingsWrite(bucket: s3.IBucket): void {
     this.taskDefinition.addToTaskRolePolicy(
       new iam.PolicyStatement({
-        actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        actions: ['s3:PutObject', 's3:PutObjectAcl', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
         resources: [bucket.arnForObjects(`${RECORDINGS_PREFIX}*`)],
       }),
     );
@@ -212,9 +227,23 @@ export class Recorder extends Construct {
     });
   }
 
+  /** What the finalize script needs to upload: the bucket, the prefix, and rclone's "s3" remote (the task role's credentials). */
+  private uploadEnvironment(props: RecorderProps): Record<string, string> {
+    return {
+      RECORDINGS_BUCKET: props.recordings.bucketName,
+      RECORDINGS_PREFIX,
+      RCLONE_CONFIG_S3_TYPE: 's3',
+      RCLONE_CONFIG_S3_PROVIDER: 'AWS',
+      RCLONE_CONFIG_S3_ENV_AUTH: 'true',
+      RCLONE_CONFIG_S3_REGION: Stack.of(this).region,
+    };
+  }
+
   private addContainers(props: RecorderProps): void {
     const volume = 'jibri-config';
     this.taskDefinition.addVolume({ name: volume });
+    // The recordings live on the instance's disk, not in a container: they outlive a task that stops.
+    this.taskDefinition.addVolume({ name: RECORDINGS_VOLUME, host: { sourcePath: RECORDINGS_HOST_PATH } });
     const files = writeFilesCommand({ 'finalize.sh': finalizeScript() }, '/recorder-config', {
       envPrefix: 'RECORDER_FILE',
       executable: ['finalize.sh'],
@@ -224,12 +253,15 @@ export class Recorder extends Construct {
       image: ecs.ContainerImage.fromRegistry(STATS_IMAGE),
       essential: false,
       entryPoint: ['sh', '-c'],
-      command: [files.command],
+      command: [`${files.command}\n${prepareRecordingsScript(INIT_RECORDINGS_DIR)}`],
       environment: files.environment,
       memoryReservationMiB: 16,
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: RECORDER_CONTAINERS.files, logGroup: props.logGroup }),
     });
-    init.addMountPoints({ sourceVolume: volume, containerPath: '/recorder-config', readOnly: false });
+    init.addMountPoints(
+      { sourceVolume: volume, containerPath: '/recorder-config', readOnly: false },
+      { sourceVolume: RECORDINGS_VOLUME, containerPath: INIT_RECORDINGS_DIR, readOnly: false },
+    );
 
     const secret = (key: string) => ecs.Secret.fromSecretsManager(props.secret, key);
     const jibri = this.taskDefinition.addContainer(RECORDER_CONTAINERS.jibri, {
@@ -249,19 +281,34 @@ export class Recorder extends Construct {
         JIBRI_RECORDING_DIR: RECORDING_DIR,
         JIBRI_FINALIZE_RECORDING_SCRIPT_PATH: FINALIZE_PATH,
         JIBRI_USAGE_TIMEOUT: `${props.maxHours} hours`,
-        RECORDINGS_BUCKET: props.recordings.bucketName,
-        RECORDINGS_PREFIX,
-        // rclone's "s3" remote from the environment, with the task role's credentials.
-        RCLONE_CONFIG_S3_TYPE: 's3',
-        RCLONE_CONFIG_S3_PROVIDER: 'AWS',
-        RCLONE_CONFIG_S3_ENV_AUTH: 'true',
-        RCLONE_CONFIG_S3_REGION: Stack.of(this).region,
+        ...this.uploadEnvironment(props),
       },
       secrets: Object.fromEntries(JIBRI_SECRET_KEYS.map((key) => [key, secret(key)])),
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: RECORDER_CONTAINERS.jibri, logGroup: props.logGroup }),
     });
-    jibri.addMountPoints({ sourceVolume: volume, containerPath: '/config', readOnly: true });
+    jibri.addMountPoints(
+      { sourceVolume: volume, containerPath: '/config', readOnly: true },
+      { sourceVolume: RECORDINGS_VOLUME, containerPath: RECORDING_DIR, readOnly: false },
+    );
     jibri.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.SUCCESS });
+
+    // The retries: the jibri image (bash, jq, rclone; already on the instance) running the same script.
+    const upload = this.taskDefinition.addContainer(RECORDER_CONTAINERS.upload, {
+      containerName: RECORDER_CONTAINERS.upload,
+      image: ecs.ContainerImage.fromRegistry(`${props.release.imageRepository}/jibri:${props.release.tag}`),
+      essential: false,
+      entryPoint: ['bash', '-c'],
+      command: [UPLOADER_SCRIPT],
+      // Its report lines go to its own log already.
+      environment: { ...this.uploadEnvironment(props), FINALIZE_LOG_COPY: '/dev/null' },
+      memoryReservationMiB: 128,
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: RECORDER_CONTAINERS.upload, logGroup: props.logGroup }),
+    });
+    upload.addMountPoints(
+      { sourceVolume: volume, containerPath: '/config', readOnly: true },
+      { sourceVolume: RECORDINGS_VOLUME, containerPath: RECORDING_DIR, readOnly: false },
+    );
+    upload.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.SUCCESS });
 
     const status = this.taskDefinition.addContainer(RECORDER_CONTAINERS.status, {
       containerName: RECORDER_CONTAINERS.status,
@@ -272,6 +319,7 @@ export class Recorder extends Construct {
       memoryReservationMiB: 16,
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: RECORDER_CONTAINERS.status, logGroup: props.logGroup }),
     });
+    status.addMountPoints({ sourceVolume: RECORDINGS_VOLUME, containerPath: STATUS_RECORDINGS_DIR, readOnly: true });
     status.addLink(jibri, RECORDER_CONTAINERS.jibri);
     status.addContainerDependencies({ container: jibri, condition: ecs.ContainerDependencyCondition.START });
   }
