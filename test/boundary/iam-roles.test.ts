@@ -42,6 +42,7 @@ import { challengeName } from '../../src/certs/certificate.js';
 import { OUTPUT_NAMES } from '../../src/control/outputs.js';
 import type { ControlPorts } from '../../src/control/ports.js';
 import { systemClock } from '../../src/control/ports.js';
+import type { Ingress } from '../../src/control/snapshot.js';
 import { transition } from '../../src/control/transition.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../src/page/api.js';
 import { RECORDER_CONTAINERS } from '../../src/recording/recorder.js';
@@ -52,7 +53,7 @@ import {
   type ObservedCall,
   type Outcome,
 } from '../support/aws-authorization.js';
-import { configWith, ROOT, resource, synth } from '../support/fixtures.js';
+import { configWith, ROOT, resource, synth, type TemplateJson } from '../support/fixtures.js';
 import { ACCOUNT, REGION, resolve, STACK_NAME } from '../support/iam.js';
 import {
   asLambda,
@@ -93,10 +94,19 @@ const available = motoAvailable(SUITE);
 const rclone = available ? externalTool(TOOLS.rclone, `${SUITE}: the recorder's upload`) : undefined;
 const jq = available ? externalTool(TOOLS.jq, `${SUITE}: the recorder's upload`) : undefined;
 
-// Every role of the stack in the direct mode with a recorder, members-only meetings and the monthly
-// rotation: the variant with the most roles. The load-balancer mode adds only
-// elasticloadbalancing:DescribeTargetHealth (no resource-level permissions), left to test/infra/iam.test.ts.
-const template = synth(configWith({ recording: { enabled: true }, rotateSecretsMonthly: true })).json;
+// The variants with the most roles: direct ingress (the DNS and certificate functions, the asleep
+// page) with a recorder, members-only meetings and the monthly rotation; and the load balancer (target
+// health instead of the DNS function's rows) with a recorder.
+const VARIANTS = [
+  {
+    name: 'direct ingress, recorder, members-only, monthly rotation',
+    template: synth(configWith({ recording: { enabled: true }, rotateSecretsMonthly: true })).json,
+  },
+  {
+    name: 'load balancer, recorder, members-only',
+    template: synth(configWith({ ingress: 'load-balancer', recording: { enabled: true } })).json,
+  },
+];
 const ZONE = { id: 'Z0000000000EXAMPLE0000', name: 'example.org' };
 const HOST = 'meet.example.org';
 
@@ -123,9 +133,14 @@ let organizer: Principal;
 let layer: Layer;
 const calls: ObservedCall[] = [];
 const scratch = mkdtempSync(path.join(tmpdir(), 'meetctl-iam-'));
+const uninstall = installAuthorizationLayer(() => layer, STSClient);
+afterAll(() => {
+  uninstall();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
-beforeAll(async () => {
-  if (!available) return;
+/** A moto world of the template: its roles and the organizers' permission set assumed, then IAM enforced. */
+async function setUp(template: TemplateJson): Promise<void> {
   moto = await startIamMoto();
   useMotoInThisProcess(moto);
   world = await buildWorld(moto, template, ZONE);
@@ -140,14 +155,9 @@ beforeAll(async () => {
     }
   };
   layer = { principals, facts: world.facts, calls, unverified };
-  installAuthorizationLayer(layer, STSClient);
   // From here on, every request must be signed by a principal moto knows, and is checked against its policies.
   await moto.enforceIam(0);
-}, 180_000);
-afterAll(async () => {
-  rmSync(scratch, { recursive: true, force: true });
-  await moto?.stop();
-});
+}
 
 // ---------------------------------------------------------------------------------------------------
 // The world's names and the principals of the table
@@ -173,6 +183,7 @@ function principal(part: string): Principal {
   return found;
 }
 const clients = (part: string): RoleClients => clientsFor(principal(part).credentials);
+const direct = () => out('ingress') === 'direct';
 const context = { getRemainingTimeInMillis: () => 120_000 } as Context;
 const scheduledEvent = { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} } as never;
 const now = () => Date.now();
@@ -291,9 +302,13 @@ async function controlPlane(ports: ControlPorts, actor: string): Promise<void> {
   expect(await ports.logs.tail(logGroup('jvb'), 'jvb/jvb/0123456789abcdef0123456789abcdef', 20)).toContain(
     'a line of the bridge',
   );
-  await seedTaskRow();
-  expect(await ports.taskDns.status(meetingTask())).toMatchObject({ ip: world.eni.publicIp, inSync: true });
-  await ports.certificate.status();
+  if (direct()) {
+    await seedTaskRow();
+    expect(await ports.taskDns.status(meetingTask())).toMatchObject({ ip: world.eni.publicIp, inSync: true });
+    await ports.certificate.status();
+  } else {
+    await ports.targets.health(out('webTargets'));
+  }
   await ports.recorder.capacity(group);
   await ports.recorder.setCapacity(group, 1);
   const removeInstance = await registerRecorderInstance();
@@ -580,7 +595,7 @@ function rcloneActions(log: string): string[] {
  */
 async function recorderUploads(part: string): Promise<string[]> {
   const { finalizeScript } = await import('../../src/recording/recorder.js');
-  const dir = path.join(scratch, 'recorder');
+  const dir = mkdtempSync(path.join(scratch, 'recorder-'));
   const recording = path.join(dir, 'recordings', 'abcdefgh');
   mkdirSync(recording, { recursive: true });
   writeFileSync(path.join(dir, 'finalize.sh'), finalizeScript());
@@ -669,7 +684,7 @@ async function organizerRunsMeetctl(): Promise<void> {
   const bucket = out('bucket');
   expect((await ports.recordings.list(bucket, 'recordings/')).map((r) => r.key)).toContain(key);
   await ports.recordings.read(bucket, key.replace(/\.mp4$/, '.json'));
-  await ports.recordings.download(bucket, key, path.join(scratch, 'download.mp4'));
+  await ports.recordings.download(bucket, key, path.join(mkdtempSync(path.join(scratch, 'download-')), 'recording.mp4'));
   expect((await fetchPresigned(layer, await ports.recordings.link(bucket, key, 300))).status).toBe(200);
   await controlPlane(ports, 'organizer');
 }
@@ -697,7 +712,7 @@ interface Row {
 }
 
 /** What the control plane calls (observe, transitions, the lock, the event log, the recorder). */
-const CONTROL_PLANE = [
+const controlPlaneCalls = (ingress: Ingress) => [
   'cloudformation:DescribeStacks',
   'ecs:DescribeServices',
   'ecs:UpdateService',
@@ -711,7 +726,8 @@ const CONTROL_PLANE = [
   'logs:PutLogEvents',
   'logs:FilterLogEvents',
   'logs:GetLogEvents',
-  'route53:GetChange',
+  // Readiness: the DNS function's record change, or the load balancer's target health.
+  ingress === 'direct' ? 'route53:GetChange' : 'elasticloadbalancing:DescribeTargetHealth',
   'autoscaling:DescribeAutoScalingGroups',
   'autoscaling:SetDesiredCapacity',
   'ecs:ListContainerInstances',
@@ -915,7 +931,8 @@ const automationNever: Never[] = [
   n.deleteRecording,
 ];
 
-const TABLE: Row[] = [
+/** The table of one ingress mode; a row whose principal the template does not have is left out. */
+const table = (ingress: Ingress): Row[] => [
   {
     principal: 'InternalSecretGenerator',
     drive: passwordGenerator,
@@ -982,7 +999,7 @@ const TABLE: Row[] = [
           { action: 'none' },
         ),
       }[principal] as Row['drive'],
-      makes: [...CONTROL_PLANE, 'sns:Publish'],
+      makes: [...controlPlaneCalls(ingress), 'sns:Publish'],
       never: [...automationNever, n.readInternalSecret(MOTO)],
     }),
   ),
@@ -1000,7 +1017,7 @@ const TABLE: Row[] = [
       )(p);
     },
     makes: [
-      ...CONTROL_PLANE,
+      ...controlPlaneCalls(ingress),
       'sns:Publish',
       'secretsmanager:GetSecretValue',
       'secretsmanager:PutSecretValue',
@@ -1026,7 +1043,7 @@ const TABLE: Row[] = [
     principal: 'OrganizerPageFunction',
     drive: organizerPage,
     makes: [
-      ...CONTROL_PLANE,
+      ...controlPlaneCalls(ingress),
       'scheduler:ListSchedules',
       'scheduler:GetSchedule',
       'scheduler:CreateSchedule',
@@ -1116,7 +1133,7 @@ const TABLE: Row[] = [
     principal: 'organizer',
     drive: organizerRunsMeetctl,
     makes: [
-      ...CONTROL_PLANE,
+      ...controlPlaneCalls(ingress),
       'cognito-idp:AdminCreateUser',
       'cognito-idp:AdminAddUserToGroup',
       'cognito-idp:ListUsers',
@@ -1148,53 +1165,58 @@ const TABLE: Row[] = [
 const REFUSALS: readonly Outcome[] = [MOTO, AWS_CHECK, 'allowed by moto although AWS refuses it'];
 const describeIf = available ? describe : describe.skip;
 
-describeIf(SUITE, () => {
-  it('covers every role of the template (a new role needs a row)', () => {
-    // Not ours to prove: the CDK provider framework's deploy-time functions and the VPC's default
-    // security group custom resource (CDK builds and grants them), and the recorder instance's role,
-    // which CDK grants what the ECS agent needs for an EC2 capacity provider.
-    const roles = [...world.roles.keys()].filter((id) => !/Providerframework|CustomVpc|RecorderInstanceRole/.test(id));
-    const rowOf = (id: string) =>
-      TABLE.find(
-        (row) =>
-          id.startsWith(row.principal) ||
-          Object.keys(world.json.Resources).some(
-            (fn) =>
-              fn.startsWith(row.principal) &&
-              world.json.Resources[fn]?.Type === 'AWS::Lambda::Function' &&
-              roleOfFunction(world.json, fn) === id,
-          ),
-      );
-    const covered = roles.filter((id) => rowOf(id) !== undefined);
-    expect(covered).toEqual(roles);
-  });
+/** The role (or the function whose role it is) a row names, in a template; undefined when it has none. */
+function roleOfRow(template: TemplateJson, row: Row): string | undefined {
+  const ids = Object.keys(template.Resources).filter((id) => id.startsWith(row.principal));
+  const role = ids.find((id) => template.Resources[id]?.Type === 'AWS::IAM::Role');
+  const fn = ids.find((id) => template.Resources[id]?.Type === 'AWS::Lambda::Function');
+  return role ?? (fn ? roleOfFunction(template, fn) : undefined);
+}
 
-  for (const row of TABLE) {
-    describe(row.principal, () => {
-      it(`makes exactly ${row.makes.length} kinds of call on its production path, each allowed by its own policy`, async () => {
-        const first = calls.length;
-        const outside = ((await row.drive(row.principal)) as string[] | undefined) ?? [];
-        const mine = calls.slice(first).filter((c) => c.principal === principal(row.principal).label);
-        const refused = mine.filter(
-          (c) => REFUSALS.includes(c.outcome) || /^failed: .*(Signature|Token|Credential|Denied|Forbidden)/.test(c.outcome),
-        );
-        expect(refused.map((c) => `${c.operation} ${c.resource}: ${c.outcome}`)).toEqual([]);
-        const made = [...new Set([...mine.map((c) => c.action), ...outside])].sort();
-        expect(made).toEqual([...row.makes].sort());
-      }, 300_000);
+for (const variant of VARIANTS) {
+  const ingress = (variant.template.Outputs.IngressMode?.Value ?? 'load-balancer') as Ingress;
+  const rows = table(ingress).filter((row) => row.principal === 'organizer' || roleOfRow(variant.template, row));
 
-      for (const never of row.never) {
-        it(`may not ${never.call} (${never.by})`, async () => {
-          const first = calls.length;
-          const error = await never.send(clients(row.principal)).then(
-            () => undefined,
-            (e: unknown) => e as Error,
-          );
-          expect(error?.name).toMatch(/^AccessDenied(Exception)?$/);
-          const mine = calls.slice(first).filter((c) => c.principal === principal(row.principal).label);
-          expect(mine.map((c) => c.outcome)).toContain(never.by);
-        });
-      }
+  describeIf(`${SUITE}: ${variant.name}`, () => {
+    beforeAll(() => setUp(variant.template), 180_000);
+    afterAll(async () => moto?.stop());
+
+    it('has a row for every role of the template (a new role needs one)', () => {
+      // Not ours to prove: the CDK provider framework's deploy-time functions and the VPC's default
+      // security group custom resource (CDK builds and grants them), and the recorder instance's
+      // role, which CDK grants what the ECS agent needs for an EC2 capacity provider.
+      const roles = [...world.roles.keys()].filter((id) => !/Providerframework|CustomVpc|RecorderInstanceRole/.test(id));
+      const covered = new Set(rows.map((row) => roleOfRow(world.json, row)));
+      expect(roles.filter((id) => !covered.has(id))).toEqual([]);
     });
-  }
-});
+
+    for (const row of rows) {
+      describe(row.principal, () => {
+        it(`makes exactly ${row.makes.length} kinds of call on its production path, each allowed by its own policy`, async () => {
+          const first = calls.length;
+          const outside = ((await row.drive(row.principal)) as string[] | undefined) ?? [];
+          const mine = calls.slice(first).filter((c) => c.principal === principal(row.principal).label);
+          const refused = mine.filter(
+            (c) => REFUSALS.includes(c.outcome) || /^failed: .*(Signature|Token|Credential|Denied|Forbidden)/.test(c.outcome),
+          );
+          expect(refused.map((c) => `${c.operation} ${c.resource}: ${c.outcome}`)).toEqual([]);
+          const made = [...new Set([...mine.map((c) => c.action), ...outside])].sort();
+          expect(made).toEqual([...row.makes].sort());
+        }, 300_000);
+
+        for (const never of row.never) {
+          it(`may not ${never.call} (${never.by})`, async () => {
+            const first = calls.length;
+            const error = await never.send(clients(row.principal)).then(
+              () => undefined,
+              (e: unknown) => e as Error,
+            );
+            expect(error?.name).toMatch(/^AccessDenied(Exception)?$/);
+            const mine = calls.slice(first).filter((c) => c.principal === principal(row.principal).label);
+            expect(mine.map((c) => c.outcome)).toContain(never.by);
+          });
+        }
+      });
+    }
+  });
+}

@@ -468,18 +468,20 @@ const isRefusal = (error: unknown) =>
     (error.name === 'AccessDenied' && (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403));
 
 /**
- * Every SDK client of this test process sends through the layer: requests of a known principal are
- * checked as AWS would check them, recorded, and sent to moto, which enforces what it enforces.
- * `anyClient` is any SDK client class; they all share the smithy `Client` base whose `send` is wrapped.
+ * Every SDK client of this test process sends through the layer: requests of a principal of the
+ * current layer are checked as AWS would check them, recorded, and sent to moto, which enforces what
+ * it enforces. `anyClient` is any SDK client class; they all share the smithy `Client` base whose
+ * `send` is wrapped. Returns the uninstall.
  */
-export function installAuthorizationLayer(layer: Layer, anyClient: { prototype: object }): () => void {
+export function installAuthorizationLayer(current: () => Layer | undefined, anyClient: { prototype: object }): () => void {
   const base = Object.getPrototypeOf(anyClient.prototype) as { send: SdkClient['send'] };
   const original = base.send;
   base.send = async function (this: SdkClient, command, options) {
+    const layer = current();
     const credentials = this.config.credentials;
     const identity = (typeof credentials === 'function' ? await credentials() : credentials) as { accessKeyId?: string };
-    const principal = layer.principals.get(identity?.accessKeyId ?? '');
-    if (!principal) return original.call(this, command, options);
+    const principal = layer?.principals.get(identity?.accessKeyId ?? '');
+    if (!layer || !principal) return original.call(this, command, options);
     readMotoRefusals(this);
     const operation = command.constructor.name.replace(/Command$/, '');
     const authorizations = await authorizationsOf(this.config.serviceId, operation, command.input, layer.facts);

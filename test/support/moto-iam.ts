@@ -26,7 +26,7 @@ import {
   ECSClient,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
@@ -321,7 +321,10 @@ export async function buildWorld(
   const taskDefinitions = await createContainers(json, admin, set, value);
   const groups = await createRecorderGroup(json, admin, set, value);
   await createFunctions(json, admin, value);
-  const eni = await createTaskNetwork(admin);
+  const network = await createTaskNetwork(admin);
+  const eni = network.eni;
+  for (const [id] of ofType(json, 'AWS::EC2::VPC')) set(id, { '': network.vpcId });
+  await createTargetGroups(json, admin, set, network.vpcId);
 
   const outputs = Object.fromEntries(Object.entries(json.Outputs).map(([key, o]) => [key, value(o.Value)]));
   const parameters = Object.fromEntries(
@@ -606,7 +609,7 @@ async function createFunctions(json: TemplateJson, admin: RoleClients, value: (v
 }
 
 /** A VPC, a subnet and the meeting task's network interface with an Elastic IP on it. */
-async function createTaskNetwork(admin: RoleClients): Promise<{ id: string; publicIp: string }> {
+async function createTaskNetwork(admin: RoleClients): Promise<{ vpcId: string; eni: { id: string; publicIp: string } }> {
   const { Vpc } = await admin.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
   const { Subnet } = await admin.ec2.send(
     new CreateSubnetCommand({ VpcId: Vpc?.VpcId, CidrBlock: '10.0.1.0/24', AvailabilityZone: `${REGION}a` }),
@@ -616,7 +619,29 @@ async function createTaskNetwork(admin: RoleClients): Promise<{ id: string; publ
   await admin.ec2.send(
     new AssociateAddressCommand({ AllocationId: address.AllocationId, NetworkInterfaceId: NetworkInterface?.NetworkInterfaceId }),
   );
-  return { id: NetworkInterface?.NetworkInterfaceId ?? '', publicIp: address.PublicIp ?? '' };
+  return {
+    vpcId: Vpc?.VpcId ?? '',
+    eni: { id: NetworkInterface?.NetworkInterfaceId ?? '', publicIp: address.PublicIp ?? '' },
+  };
+}
+
+/** The load balancer's target groups (load-balancer mode): the control plane reads their health. */
+async function createTargetGroups(json: TemplateJson, admin: RoleClients, set: Set, vpcId: string): Promise<void> {
+  for (const [id, r] of ofType(json, 'AWS::ElasticLoadBalancingV2::TargetGroup')) {
+    // Target group names have at most 32 characters; CloudFormation shortens them the same way.
+    const name = `tg-${cfnName(id).split('-').pop()}`;
+    const { TargetGroups } = await admin.elbv2.send(
+      new CreateTargetGroupCommand({
+        Name: name,
+        Protocol: r.Properties?.Protocol as 'TCP',
+        Port: r.Properties?.Port as number,
+        TargetType: r.Properties?.TargetType as 'ip',
+        VpcId: vpcId,
+      }),
+    );
+    const arn = TargetGroups?.[0]?.TargetGroupArn ?? '';
+    set(id, { '': arn, TargetGroupName: name, TargetGroupFullName: arn.split(':').pop() ?? '' });
+  }
 }
 
 /** Every role of the template, with its policies as written (resolved for this world), assumed. */
