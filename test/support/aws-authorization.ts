@@ -10,7 +10,7 @@ import { ACCOUNT, type Decision, decide, REGION } from './iam.js';
  * against "*" (core/responses.py `call_action`: the resource is "*" unless the service defines
  * `_determine_resource`, which only S3, SQS, IAM roles and sts:AssumeRole do), so a statement scoped
  * to an ARN never applies there. Condition keys are not evaluated in identity policies at all
- * (`_check_conditions` gets no request values, and every operator but StringEquals counts as met),
+ * (`_check_conditions` gets no request values, so every condition counts as met),
  * resource-based policies (S3 bucket policies, SNS topic policies) are not read ("TODO add support for
  * resource-based policies"), and actions an operation implies (iam:PassRole for ecs:RunTask and
  * scheduler:CreateSchedule) are not checked ("TODO check all other actions that are performed by the

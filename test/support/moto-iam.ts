@@ -63,6 +63,7 @@ export type RoleClients = SdkClients & {
   readonly lambda: LambdaClient;
 };
 
+/** The clients `sdkClients` (src/aws/control-adapters.ts) makes, with a principal's session credentials. */
 export function clientsFor(credentials: Credentials): RoleClients {
   const config = { region: REGION, credentials };
   return {
@@ -73,8 +74,7 @@ export function clientsFor(credentials: Credentials): RoleClients {
     dynamodb: new DynamoDBClient(config),
     s3: new S3Client(config),
     scheduler: new SchedulerClient(config),
-    // Route 53 is global: the project's clients call it in us-east-1 (src/lambda/ingress-environment.ts).
-    route53: new Route53Client({ ...config, region: 'us-east-1' }),
+    route53: new Route53Client(config),
     secretsmanager: new SecretsManagerClient(config),
     cognito: new CognitoIdentityProviderClient(config),
     autoscaling: new AutoScalingClient(config),
