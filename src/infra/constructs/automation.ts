@@ -194,9 +194,11 @@ export class Automation extends Construct {
       new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [stack.stackId] }),
       new iam.PolicyStatement({ actions: ['ecs:DescribeServices', 'ecs:UpdateService'], resources: [ecsArn('service')] }),
       new iam.PolicyStatement({ actions: ['ecs:DescribeTasks'], resources: [ecsArn('task')] }),
+      // ListTasks of a whole cluster names no container instance, so AWS authorizes it against "*"
+      // (a container-instance ARN here is refused); the ecs:cluster condition keeps it to this cluster.
       new iam.PolicyStatement({
         actions: ['ecs:ListTasks'],
-        resources: [ecsArn('container-instance')],
+        resources: ['*'],
         conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } },
       }),
       ...(props.ingress === 'load-balancer'
@@ -256,7 +258,10 @@ export class Automation extends Construct {
         'The platform has one service, created and deleted with PowerState, so its ARN is only known by its cluster.',
       ],
       [cluster.replace('%s', 'task'), 'Task ids are random; the wildcard is limited to tasks of this cluster.'],
-      [cluster.replace('%s', 'container-instance'), 'ListTasks is further limited by the ecs:cluster condition to this cluster.'],
+      [
+        '*',
+        'ecs:ListTasks of a cluster names no container instance and is authorized against "*"; the ecs:cluster condition limits it to this cluster.',
+      ],
       props.ingress === 'load-balancer'
         ? ['*', 'elasticloadbalancing:DescribeTargetHealth supports no resource-level permissions; it only reads health.']
         : [

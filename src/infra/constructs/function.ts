@@ -1,10 +1,10 @@
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { bundlingRoot, sourceEntry } from './entry.js';
-import { acknowledgeBasicExecutionRole } from './nag.js';
 
 export interface ProjectFunctionProps {
   /** Path of the handler under src/, e.g. ['lambda', 'task-dns']. */
@@ -20,10 +20,16 @@ export interface ProjectFunctionProps {
 
 /**
  * One of the project's Lambda functions: Node.js 24 on arm64, bundled by the local esbuild (the AWS
- * SDK v3 comes from the runtime), its own log group with retention, and its own role that starts
- * with only the basic execution policy.
+ * SDK v3 comes from the runtime), its own log group with retention, and its own role that may write
+ * that log group and nothing else. (Not AWSLambdaBasicExecutionRole: it allows CreateLogGroup,
+ * CreateLogStream and PutLogEvents on every log group of the account, so any function could write
+ * lines into the stats sidecar's log group, which the idle alarm counts participants from.)
  */
 export function projectFunction(scope: Construct, id: string, props: ProjectFunctionProps): NodejsFunction {
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+    retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
   const fn = new NodejsFunction(scope, id, {
     description: props.description,
     ...(props.functionName ? { functionName: props.functionName } : {}),
@@ -34,12 +40,13 @@ export function projectFunction(scope: Construct, id: string, props: ProjectFunc
     memorySize: props.memorySize ?? 256,
     timeout: props.timeout,
     ...(props.environment ? { environment: props.environment } : {}),
-    logGroup: new logs.LogGroup(scope, `${id}Logs`, {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    }),
+    logGroup,
     bundling: { minify: true, externalModules: ['@aws-sdk/*'], target: 'node24' },
   });
-  acknowledgeBasicExecutionRole(fn);
+  // The role CDK made for it (so acknowledgements on the function cover it), without the managed
+  // policy NodejsFunction always attaches (an L1 escape hatch), writing its own log group instead.
+  const role = fn.role as iam.Role;
+  (role.node.defaultChild as iam.CfnRole).managedPolicyArns = undefined;
+  logGroup.grantWrite(role);
   return fn;
 }
