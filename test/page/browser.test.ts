@@ -194,6 +194,8 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
 
   it('anonymous: only the Sign in button', async () => {
     const { page, context } = await open(undefined, 'phone');
+    // The page draws its buttons once its status request answers: wait for that, not for a fixed time.
+    await page.getByRole('button', { name: 'Sign in' }).waitFor({ state: 'visible' });
     await expect(page.getByRole('button', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
     await expect(page.locator('#signed').isVisible()).resolves.toBe(false);
     await page.screenshot({ path: path.join(SHOTS, 'signed-out-phone.png') });
