@@ -11,8 +11,6 @@ export interface MeetupRequest {
   readonly window: number;
   /** Start the recorder too, once the meeting is READY. */
   readonly record?: boolean;
-  /** Who asks, for the schedule's description. */
-  readonly actor: string;
 }
 
 /** The longest meetup window a schedule may declare (minutes). */
@@ -20,7 +18,9 @@ export const MAX_WINDOW = 12 * 60;
 
 /**
  * The EventBridge Scheduler schedule for a meetup, validated: the same rules for `meetctl schedule
- * add` and the organizer page. Throws ScheduleInputError (message and hint) on bad input.
+ * add` and the organizer page. Throws ScheduleInputError (message and hint) on bad input. The
+ * description names nobody: the public asleep page's function reads it, and who added a meetup is
+ * no business of anonymous visitors (issue 20).
  */
 export function meetupSchedule(request: MeetupRequest, now: number): { schedule: MeetupSchedule; startsAt?: number } {
   if (!SCHEDULE_NAME.test(request.name)) {
@@ -54,7 +54,7 @@ export function meetupSchedule(request: MeetupRequest, now: number): { schedule:
       windowMinutes: request.window,
       oneOff: Boolean(request.at),
       ...(request.record ? { record: true } : {}),
-      description: `Meetup ${request.at ?? `cron ${request.cron}`} (${tz}); starts ${request.lead} min early, ${request.window}-min window${request.record ? ', recorded' : ''}. Created by ${request.actor}.`,
+      description: `Meetup ${request.at ?? `cron ${request.cron}`} (${tz}); starts ${request.lead} min early, ${request.window}-min window${request.record ? ', recorded' : ''}.`,
     },
     ...('startsAt' in when ? { startsAt: when.startsAt } : {}),
   };

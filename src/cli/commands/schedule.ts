@@ -6,8 +6,8 @@ import type { Context } from '../context.js';
 import { table } from '../output.js';
 import { openSession, type Session } from '../session.js';
 
-/** `schedule add`'s options: a meetup request without the name (an argument) and the actor (who runs it). */
-export type ScheduleAddOptions = Omit<MeetupRequest, 'name' | 'actor'>;
+/** `schedule add`'s options: a meetup request without the name (an argument). */
+export type ScheduleAddOptions = Omit<MeetupRequest, 'name'>;
 
 async function targets(session: Session) {
   const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
@@ -36,9 +36,7 @@ export function inputError<T>(fn: () => T): T {
 
 /** `meetctl schedule add NAME (--at LOCAL | --cron EXPR) [--tz] [--lead] [--window]`. */
 export async function scheduleAdd(ctx: Context, name: string, options: ScheduleAddOptions): Promise<number> {
-  const { schedule, startsAt } = inputError(() =>
-    meetupSchedule({ name, ...options, actor: ctx.deps.actor }, ctx.deps.clock.now()),
-  );
+  const { schedule, startsAt } = inputError(() => meetupSchedule({ name, ...options }, ctx.deps.clock.now()));
   const tz = schedule.timeZone;
   const session = await openSession(ctx);
   if (ctx.options.dryRun) {
