@@ -216,3 +216,38 @@ for (const row of starts) console.log(startLine(row));
     `${'stopped -> READY and recorder IDLE'.padEnd(35)}  ${(outcome.outcome === 'done' ? `${total} s` : outcome.outcome).padEnd(9)}  ${meeting} + ${model.seconds} s (${model.range[0]}-${model.range[1]} s)`,
   );
 }
+
+// The public asleep page under a burst (issue 20): 1,000 requests to its function, with Scheduler
+// mocked (aws-sdk-client-mock), counting the Scheduler calls they cost. All in one process, as in one
+// warm Lambda container: a burst spread over N cold containers costs N times this.
+{
+  const { mockClient } = await import('aws-sdk-client-mock');
+  const { SchedulerClient, ListSchedulesCommand, GetScheduleCommand } = await import('@aws-sdk/client-scheduler');
+  const scheduler = mockClient(SchedulerClient);
+  const names = ['weekly', 'december-meetup', 'hack-night'];
+  scheduler.on(ListSchedulesCommand).resolves({ Schedules: names.map((Name) => ({ Name })) });
+  for (const Name of names) {
+    scheduler.on(GetScheduleCommand, { Name }).resolves({
+      Name,
+      ScheduleExpression: 'cron(45 17 ? * WED *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      State: 'ENABLED',
+      Target: { Arn: 'arn', RoleArn: 'role', Input: JSON.stringify({ schedule: Name, leadMinutes: 15, windowMinutes: 120 }) },
+    });
+  }
+  process.env.MEETING_HOST = 'meet.ne3d.org';
+  process.env.SCHEDULE_GROUP = 'Meet-meet-ne3d-org';
+  const { handler } = await import(path.join(root, 'dist', 'src', 'lambda', 'asleep-page.js'));
+  const burst = await Promise.all(Array.from({ length: 1000 }, () => handler()));
+  const sequential = [];
+  for (let i = 0; i < 1000; i++) sequential.push(await handler());
+  const calls = scheduler.calls().length;
+  const statuses = [...new Set([...burst, ...sequential].map((r) => r.statusCode))].join(', ');
+  scheduler.restore();
+  console.log('');
+  console.log(`asleep page, ${names.length} schedules, one container        answers  Scheduler calls  without the cache`);
+  console.log('-------------------------------------------  -------  ---------------  -----------------');
+  console.log(
+    `${'1,000 at once, then 1,000 one by one'.padEnd(43)}  ${statuses.padEnd(7)}  ${String(calls).padEnd(15)}  ${2000 * (names.length + 1)}`,
+  );
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { canonicalTimeZone } from '../schedule/time-zone.js';
+import { HTTPS_ORIGIN } from '../web-headers.js';
 import { SIZE_NAMES } from './presets.js';
 import { regionProblem, SUPPORTED_REGION_LIST, SUPPORTED_REGIONS } from './regions.js';
 import { DIRECT_INGRESS_MIN_RELEASE, OLDEST_SUPPORTED_RELEASE, parseRelease, RELEASE_TAG_PATTERN } from './release.js';
@@ -120,6 +121,8 @@ export const FIELD_FIXES: Record<string, string> = {
     'set each "signIn.oidc" entry to { "name": "Keycloak", "issuerUrl": "https://…", "clientId": "…", "clientSecretArn": "arn:aws:secretsmanager:…" }',
   auth: 'set "auth" to "members" (default: only members, or a host link, open rooms; guests wait for them) or "open" (anyone with the link opens rooms)',
   branding: `set "branding" to an object with any of appName, logoUrl, websiteUrl, primaryColor, backgroundColor and welcomeText (with "jitsiRelease" stable-${DIRECT_INGRESS_MIN_RELEASE} or newer), or remove it`,
+  embedOrigins:
+    'set "embedOrigins" to the https:// origins of the websites that show the meeting in a frame, e.g. ["https://example.org"] (no path), or remove it',
   'branding.appName': 'set "branding.appName" to the name people see, 1 to 40 characters on one line, e.g. "AWS User Group Meet"',
   'branding.logoUrl':
     'set "branding.logoUrl" to an https:// address of a PNG or SVG logo, e.g. on the group\'s website, or remove it',
@@ -329,6 +332,20 @@ export const configSchema = z
       .optional()
       .describe(
         "The group's branding, applied to the Jitsi web client (no image is built) and to the organizer and asleep pages. Every field is optional.",
+      ),
+    embedOrigins: z
+      .array(
+        z
+          .string()
+          .regex(
+            HTTPS_ORIGIN,
+            'is not an https:// origin (scheme and host, an optional port, no path), e.g. "https://example.org"',
+          ),
+      )
+      .max(10, 'lists more than 10 sites')
+      .default([])
+      .describe(
+        "Websites allowed to show the meeting in a frame (the Content-Security-Policy's frame-ancestors on the meeting host). None by default: nobody can frame it (clickjacking).",
       ),
     recording: z
       .object({

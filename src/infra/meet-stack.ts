@@ -30,6 +30,7 @@ import { SecretRotation } from './constructs/secret-rotation.js';
 import { StateTable } from './constructs/state-table.js';
 import { TaskCertificate } from './constructs/task-certificate.js';
 import { TaskDns } from './constructs/task-dns.js';
+import { WEB_REDIRECT_PORT } from './web-ingress.js';
 
 /** CAA values on the meeting host (tag and value as Route 53 writes them, quotes added by CDK). */
 export const CAA_VALUES = [
@@ -213,6 +214,7 @@ export class MeetStack extends Stack {
       localRecording: config.recording.local,
       logGroups,
       ...(isBranded(config.branding) ? { branding: config.branding } : {}),
+      embedOrigins: config.embedOrigins,
       ...(taskCertificate ? { tls: { certificateSecret: taskCertificate.secret } } : {}),
       ...(jitsiAuth
         ? {
@@ -245,7 +247,10 @@ export class MeetStack extends Stack {
       circuitBreaker: { enable: true, rollback: true },
       ...(lb ? { healthCheckGracePeriod: Duration.seconds(HEALTH_CHECK_GRACE_SECONDS) } : {}),
     });
-    if (lb) lb.webTargetGroup.addTarget(service.loadBalancerTarget({ containerName: 'web', containerPort: release.webPort }));
+    if (lb) {
+      lb.webTargetGroup.addTarget(service.loadBalancerTarget({ containerName: 'web', containerPort: release.webPort }));
+      lb.redirectTargetGroup.addTarget(service.loadBalancerTarget({ containerName: 'web', containerPort: WEB_REDIRECT_PORT }));
+    }
 
     // The meeting host's A record. Load-balancer mode: an alias to the load balancer, owned by
     // CloudFormation. Direct mode: the same resource starts as an alias to the asleep page, and the DNS
@@ -258,6 +263,7 @@ export class MeetStack extends Stack {
           scheduleGroupName: automation.scheduleGroup.name as string,
           ...(config.auth === 'members' ? { pageUrl: `https://${pageHost(config.domain)}/` } : {}),
           ...(isBranded(config.branding) ? { branding: config.branding } : {}),
+          embedOrigins: config.embedOrigins,
         })
       : undefined;
     const meetingRecord = new route53.ARecord(powered, 'MeetingAlias', {

@@ -1,6 +1,10 @@
+import { frameAncestors, HSTS } from '../web-headers.js';
+
 /**
  * The TLS-terminating sidecar of the no-load-balancer ingress mode: nginx on 443 (and 80, which
- * only redirects) in front of the web container's plain HTTP on 127.0.0.1:8000. The rootless web
+ * only redirects) in front of the web container's plain HTTP on 127.0.0.1:8000. It adds the meeting
+ * host's security headers to every answer: HSTS and a CSP `frame-ancestors` (nobody may frame the
+ * meeting unless the config lists the site in `embedOrigins`). The rootless web
  * image listens only on 8000/8443 (hard-coded in web/rootfs/defaults/default at stable-11146-2) and
  * Fargate requires host port = container port, so 443 needs a process of its own. The certificate
  * and key arrive as ECS secrets (environment variables) from the certificate's secret and are
@@ -30,6 +34,8 @@ export interface TlsProxyOptions {
   /** Writable files and folders nginx needs (tests run it unprivileged in a temp folder). */
   readonly pidFile: string;
   readonly tempDir: string;
+  /** Sites allowed to show the meeting in a frame (config `embedOrigins`); none by default. */
+  readonly embedOrigins?: readonly string[];
 }
 
 /** The whole nginx.conf. */
@@ -68,7 +74,10 @@ http {
     ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;
     ssl_prefer_server_ciphers off;
     ssl_session_cache shared:tls:1m;
-    add_header Strict-Transport-Security "max-age=31536000" always;
+    # At server level and in no location, so every answer carries them (nginx inherits add_header
+    # only into locations that have none of their own).
+    add_header Strict-Transport-Security "${HSTS}" always;
+    add_header Content-Security-Policy "${frameAncestors(o.embedOrigins)}" always;
     location = /xmpp-websocket {
 ${indent(proxied, 6)}
       proxy_set_header Upgrade $http_upgrade;
@@ -89,7 +98,11 @@ ${indent(proxied, 6)}
  * The sidecar's container command: write the PEMs and the config, then run nginx in the foreground.
  * `at` moves the files and the ports (tests run the same script in a temp folder on loopback).
  */
-export function tlsProxyCommand(webPort: number, at: { root?: string; https?: string; http?: string } = {}): string {
+export function tlsProxyCommand(
+  webPort: number,
+  at: { root?: string; https?: string; http?: string } = {},
+  embedOrigins: readonly string[] = [],
+): string {
   const root = at.root ?? '';
   const tls = `${root}/etc/nginx/tls`;
   const config = tlsProxyConfig({
@@ -100,6 +113,7 @@ export function tlsProxyCommand(webPort: number, at: { root?: string; https?: st
     privateKeyFile: `${tls}/private-key.pem`,
     pidFile: `${root}/tmp/nginx.pid`,
     tempDir: `${root}/tmp`,
+    embedOrigins,
   });
   return [
     'set -eu',

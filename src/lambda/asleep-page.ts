@@ -1,14 +1,48 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import { ASLEEP_RETRY_SECONDS, asleepPage } from '../asleep/page.js';
+import { ASLEEP_RETRY_SECONDS, asleepCsp, asleepPage } from '../asleep/page.js';
 import { sdkSchedules } from '../aws/schedules.js';
-import { nextMeetup } from '../schedule/next.js';
+import { type NextMeetup, nextMeetup } from '../schedule/next.js';
+import { ttlCache } from '../ttl-cache.js';
+import { EMBED_ORIGINS_ENV, embedOriginsFromEnv, HSTS } from '../web-headers.js';
 import { required, withBranding } from './required.js';
 
 /** Environment variables of the asleep page's function. */
-export const ASLEEP_ENV = { host: 'MEETING_HOST', scheduleGroup: 'SCHEDULE_GROUP', pageUrl: 'PAGE_URL' } as const;
+export const ASLEEP_ENV = {
+  host: 'MEETING_HOST',
+  scheduleGroup: 'SCHEDULE_GROUP',
+  pageUrl: 'PAGE_URL',
+  embedOrigins: EMBED_ORIGINS_ENV,
+} as const;
 
-let schedules: ReturnType<typeof sdkSchedules> | undefined;
+/**
+ * How long a container keeps the next meetup it looked up. The page is public and reloads itself
+ * every minute: a burst of visitors costs one read of the schedules per container and minute, not
+ * one per visitor (`npm run bench` counts the Scheduler calls for 1,000 requests).
+ */
+export const NEXT_MEETUP_CACHE_SECONDS = 60;
+
+type Lookup = { readonly next?: NextMeetup } | { readonly unknown: true };
+let lookup: (() => Promise<Lookup>) | undefined;
+
+function nextMeetupLookup(): () => Promise<Lookup> {
+  const schedules = sdkSchedules(new SchedulerClient({}));
+  const group = required(ASLEEP_ENV.scheduleGroup);
+  return ttlCache(
+    async (): Promise<Lookup> => {
+      try {
+        const next = nextMeetup(await schedules.list(group), Date.now());
+        return next ? { next } : {};
+      } catch (error) {
+        // Kept for the same minute as an answer: a flood while Scheduler fails costs no more reads.
+        console.log(JSON.stringify({ message: 'schedules unreadable', error: (error as Error).name }));
+        return { unknown: true };
+      }
+    },
+    NEXT_MEETUP_CACHE_SECONDS * 1000,
+    Date.now,
+  );
+}
 
 /**
  * Lambda entry of the asleep page (HTTP API, every path): 503 with Retry-After, since the meeting is
@@ -17,23 +51,25 @@ let schedules: ReturnType<typeof sdkSchedules> | undefined;
 export const handler = async (): Promise<APIGatewayProxyResultV2> => {
   const host = required(ASLEEP_ENV.host);
   const pageUrl = process.env[ASLEEP_ENV.pageUrl] || undefined;
-  const common = { host, ...(pageUrl ? { pageUrl } : {}), ...withBranding() };
-  let body: string;
-  try {
-    schedules ??= sdkSchedules(new SchedulerClient({}));
-    const next = nextMeetup(await schedules.list(required(ASLEEP_ENV.scheduleGroup)), Date.now());
-    body = asleepPage({ ...common, ...(next ? { next } : {}) });
-  } catch (error) {
-    console.log(JSON.stringify({ message: 'schedules unreadable', error: (error as Error).name }));
-    body = asleepPage({ ...common, schedulesUnknown: true });
-  }
+  const { branding } = withBranding();
+  lookup ??= nextMeetupLookup();
+  const found = await lookup();
+  const body = asleepPage({
+    host,
+    ...(pageUrl ? { pageUrl } : {}),
+    ...(branding ? { branding } : {}),
+    ...('unknown' in found ? { schedulesUnknown: true } : found.next ? { next: found.next } : {}),
+  });
   return {
     statusCode: 503,
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
       'retry-after': String(ASLEEP_RETRY_SECONDS),
-      'strict-transport-security': 'max-age=31536000',
+      'strict-transport-security': HSTS,
+      'content-security-policy': asleepCsp(branding, embedOriginsFromEnv(process.env[ASLEEP_ENV.embedOrigins])),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
     },
     body,
   };

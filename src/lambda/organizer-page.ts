@@ -4,8 +4,9 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { JITSI_APP_ID, JITSI_AUDIENCE, JWT_SECRET_KEY } from '../auth/jitsi-settings.js';
-import { cognitoVerifier } from '../auth/token-exchange.js';
+import { cognitoVerifier, type Role } from '../auth/token-exchange.js';
 import type { AutomationDeps } from '../automation/handlers.js';
+import { dynamoSessions } from '../aws/page-sessions.js';
 import type { SizeName } from '../config/presets.js';
 import { observe, withParticipants } from '../control/observe.js';
 import { OUTPUT_NAMES } from '../control/outputs.js';
@@ -13,11 +14,13 @@ import { type Phase, phase } from '../control/phase.js';
 import { recorderState, type Snapshot } from '../control/snapshot.js';
 import { estimateForConfig } from '../cost/model.js';
 import { liveSince, monthStart, monthToDate } from '../cost/month-to-date.js';
-import { DOWNLOAD_LINK_SECONDS, handlePage, type PageDeps, type RecordingView } from '../page/api.js';
+import { DOWNLOAD_LINK_SECONDS, handlePage, type PageDeps, type RecordingView, type StatusView } from '../page/api.js';
+import { clientThrottle } from '../page/throttle.js';
 import { isPageAction, type PageAction, runPageAction } from '../page/worker.js';
 import { metadataOf, recordingsFrom } from '../recording/catalog.js';
 import { RECORDINGS_PREFIX } from '../recording/recorder.js';
 import { nextMeetup } from '../schedule/next.js';
+import { ttlCache } from '../ttl-cache.js';
 import { automationDeps } from './environment.js';
 import { required, withBranding } from './required.js';
 
@@ -39,8 +42,17 @@ export const PAGE_ENV = {
 export const START_INTERVAL_SECONDS = 60;
 /** How long a member's Jitsi token lives. */
 export const MEMBER_TOKEN_SECONDS = 4 * 3600;
+/**
+ * How long a container keeps the token secret it read: a rotation (`meetctl rotate-secrets`, only
+ * while stopped) is picked up within this, instead of never for a warm container.
+ */
+export const SECRET_CACHE_SECONDS = 300;
+/**
+ * How long a container keeps the status it observed, per role: every member polls every 5 s, and
+ * however many ask, the AWS calls behind a status run once per role and container in this time.
+ */
+export const STATUS_CACHE_SECONDS = 4;
 
-let cachedSecret: string | undefined;
 let cachedDeps: PageDeps | undefined;
 
 /** Built once per Lambda container: the verifier keeps Cognito's keys, the clients their connections. */
@@ -57,16 +69,16 @@ function buildPageDeps(): PageDeps {
   const verify = cognitoVerifier(required(PAGE_ENV.userPoolId), required(PAGE_ENV.clientId));
   const secrets = new SecretsManagerClient({ region });
   const lambda = new LambdaClient({ region });
-  const baseUrl = required(PAGE_ENV.signInBaseUrl);
-  const clientId = required(PAGE_ENV.clientId);
-  const appSecret = async () => {
-    if (!cachedSecret) {
+  const appSecret = ttlCache(
+    async () => {
       const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: required(PAGE_ENV.tokenSecretArn) }));
-      cachedSecret = (JSON.parse(SecretString ?? '{}') as Record<string, string>)[JWT_SECRET_KEY];
-    }
-    if (!cachedSecret) throw new Error('the Jitsi token secret holds no key');
-    return cachedSecret;
-  };
+      const secret = (JSON.parse(SecretString ?? '{}') as Record<string, string>)[JWT_SECRET_KEY];
+      if (!secret) throw new Error('the Jitsi token secret holds no key');
+      return secret;
+    },
+    SECRET_CACHE_SECONDS * 1000,
+    () => base.clock.now(),
+  );
   // The schedule group and the scheduled start's target come from the stack outputs (read once).
   let targets: Promise<{ group: string; functionArn: string; roleArn: string }> | undefined;
   const scheduleTargets = () => {
@@ -80,6 +92,116 @@ function buildPageDeps(): PageDeps {
     });
     return targets;
   };
+  const status = pageStatus(base);
+  const statusOf: Record<Role, () => Promise<StatusView>> = {
+    organizer: ttlCache(
+      () => status('organizer'),
+      STATUS_CACHE_SECONDS * 1000,
+      () => base.clock.now(),
+    ),
+    member: ttlCache(
+      () => status('member'),
+      STATUS_CACHE_SECONDS * 1000,
+      () => base.clock.now(),
+    ),
+  };
+  return {
+    schedules: {
+      list: async () => base.ports.schedules.list((await scheduleTargets()).group),
+      add: async (schedule) => {
+        const { group, functionArn, roleArn } = await scheduleTargets();
+        await base.ports.schedules.create(group, schedule, { functionArn, roleArn });
+      },
+      remove: async (name) => base.ports.schedules.remove((await scheduleTargets()).group, name),
+    },
+    origin: required(PAGE_ENV.origin),
+    host: base.host,
+    ...withBranding(),
+    verify: async (token) => (await verify)(token),
+    control: {
+      status: (role) => statusOf[role](),
+      async dispatch(goal, actor, options) {
+        const action: PageAction = { action: 'transition', goal, actor, ...(options?.record ? { record: true } : {}) };
+        await lambda.send(
+          new InvokeCommand({
+            FunctionName: required('AWS_LAMBDA_FUNCTION_NAME'),
+            InvocationType: 'Event',
+            Payload: Buffer.from(JSON.stringify(action)),
+          }),
+        );
+      },
+    },
+    ...(process.env[PAGE_ENV.recordings] === 'on' ? { recordings: { list: () => recordingViews(base.ports) } } : {}),
+    rateLimit: startRateLimit(dynamo, table),
+    tokens: {
+      settings: async () => ({ appId: JITSI_APP_ID, audience: JITSI_AUDIENCE, host: base.host, secret: await appSecret() }),
+      lifetimeSeconds: MEMBER_TOKEN_SECONDS,
+    },
+    signIn: cognitoSignIn(required(PAGE_ENV.signInBaseUrl), required(PAGE_ENV.clientId)),
+    sessions: dynamoSessions(dynamo, table),
+    throttle: clientThrottle(),
+    random: (bytes) => randomBytes(bytes).toString('base64url'),
+    now: () => base.clock.now(),
+  };
+}
+
+/** The start's rate limit: a conditional write of the RATE row (one start a minute, across containers). */
+function startRateLimit(dynamo: DynamoDBClient, table: string): PageDeps['rateLimit'] {
+  return async (action, now) => {
+    try {
+      await dynamo.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: { pk: { S: `RATE#${action}` }, sk: { S: 'RATE' }, at: { N: String(now) } },
+          ConditionExpression: 'attribute_not_exists(pk) OR #at < :cutoff',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':cutoff': { N: String(now - START_INTERVAL_SECONDS * 1000) } },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException')
+        return false;
+      throw error;
+    }
+  };
+}
+
+/** Cognito's token and revocation endpoints for the page's app client (no client secret). */
+function cognitoSignIn(baseUrl: string, clientId: string): PageDeps['signIn'] {
+  const post = (path: string, form: Record<string, string>) =>
+    fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form),
+    });
+  return {
+    baseUrl,
+    clientId,
+    async exchangeCode(code, verifier, redirectUri) {
+      const response = await post('/oauth2/token', {
+        grant_type: 'authorization_code',
+        client_id: clientId,
+        code,
+        redirect_uri: redirectUri,
+        code_verifier: verifier,
+      });
+      if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
+      const body = (await response.json()) as { id_token?: string; refresh_token?: string };
+      if (!body.id_token) throw new Error('no id_token');
+      return { idToken: body.id_token, ...(body.refresh_token ? { refreshToken: body.refresh_token } : {}) };
+    },
+    // https://docs.aws.amazon.com/cognito/latest/developerguide/revocation-endpoint.html: a client
+    // without a secret sends its id; the refresh token and the tokens issued with it stop working.
+    async revoke(refreshToken) {
+      const response = await post('/oauth2/revoke', { token: refreshToken, client_id: clientId });
+      if (!response.ok) throw new Error(`revocation endpoint answered ${response.status}`);
+    },
+  };
+}
+
+/** What the page shows each role: the phase and next meetup; organizers also people, history, cost and the recorder. */
+function pageStatus(base: AutomationDeps): (role: Role) => Promise<StatusView> {
   // Read once per container: the month-to-date estimate's inputs from the config.
   const model = JSON.parse(required(PAGE_ENV.costModel)) as {
     size: SizeName;
@@ -99,94 +221,22 @@ function buildPageDeps(): PageDeps {
       monthToDate: { costUsd: month.costUsd, budgetUsd: model.budgetUsd },
     };
   };
-  return {
-    schedules: {
-      list: async () => base.ports.schedules.list((await scheduleTargets()).group),
-      add: async (schedule) => {
-        const { group, functionArn, roleArn } = await scheduleTargets();
-        await base.ports.schedules.create(group, schedule, { functionArn, roleArn });
-      },
-      remove: async (name) => base.ports.schedules.remove((await scheduleTargets()).group, name),
-    },
-    origin: required(PAGE_ENV.origin),
-    host: base.host,
-    ...withBranding(),
-    verify: async (token) => (await verify)(token),
-    control: {
-      async status(role) {
-        const now = base.clock.now();
-        const observed = await observe(base.ports, { host: base.host, now });
-        if (!observed) return { phase: 'ABSENT' };
-        const snapshot = role === 'organizer' ? await withParticipants(base.ports, observed) : observed;
-        const group = snapshot.stack.outputs[OUTPUT_NAMES.scheduleGroup];
-        const next = group ? nextMeetup(await base.ports.schedules.list(group), now) : undefined;
-        const current = phase(snapshot);
-        const organizer = role === 'organizer' ? await organizerView(current, snapshot, now) : {};
-        return {
-          phase: current,
-          ...(snapshot.participants !== undefined ? { participants: snapshot.participants } : {}),
-          ...(next ? { nextMeetup: { name: next.name, at: new Date(next.meetupAt).toISOString() } } : {}),
-          ...organizer,
-          ...(role === 'organizer' && snapshot.recorder ? { recorder: recorderState(snapshot) } : {}),
-        };
-      },
-      async dispatch(goal, actor, options) {
-        const action: PageAction = { action: 'transition', goal, actor, ...(options?.record ? { record: true } : {}) };
-        await lambda.send(
-          new InvokeCommand({
-            FunctionName: required('AWS_LAMBDA_FUNCTION_NAME'),
-            InvocationType: 'Event',
-            Payload: Buffer.from(JSON.stringify(action)),
-          }),
-        );
-      },
-    },
-    ...(process.env[PAGE_ENV.recordings] === 'on' ? { recordings: { list: () => recordingViews(base.ports) } } : {}),
-    async rateLimit(action, now) {
-      try {
-        await dynamo.send(
-          new PutItemCommand({
-            TableName: table,
-            Item: { pk: { S: `RATE#${action}` }, sk: { S: 'RATE' }, at: { N: String(now) } },
-            ConditionExpression: 'attribute_not_exists(pk) OR #at < :cutoff',
-            ExpressionAttributeNames: { '#at': 'at' },
-            ExpressionAttributeValues: { ':cutoff': { N: String(now - START_INTERVAL_SECONDS * 1000) } },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException')
-          return false;
-        throw error;
-      }
-    },
-    tokens: {
-      settings: async () => ({ appId: JITSI_APP_ID, audience: JITSI_AUDIENCE, host: base.host, secret: await appSecret() }),
-      lifetimeSeconds: MEMBER_TOKEN_SECONDS,
-    },
-    signIn: {
-      baseUrl,
-      clientId,
-      async exchangeCode(code, verifier, redirectUri) {
-        const response = await fetch(`${baseUrl}/oauth2/token`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({
-            grant_type: 'authorization_code',
-            client_id: clientId,
-            code,
-            redirect_uri: redirectUri,
-            code_verifier: verifier,
-          }),
-        });
-        if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
-        const body = (await response.json()) as { id_token?: string };
-        if (!body.id_token) throw new Error('no id_token');
-        return body.id_token;
-      },
-    },
-    random: (bytes) => randomBytes(bytes).toString('base64url'),
-    now: () => base.clock.now(),
+  return async (role) => {
+    const now = base.clock.now();
+    const observed = await observe(base.ports, { host: base.host, now });
+    if (!observed) return { phase: 'ABSENT' };
+    const snapshot = role === 'organizer' ? await withParticipants(base.ports, observed) : observed;
+    const group = snapshot.stack.outputs[OUTPUT_NAMES.scheduleGroup];
+    const next = group ? nextMeetup(await base.ports.schedules.list(group), now) : undefined;
+    const current = phase(snapshot);
+    const organizer = role === 'organizer' ? await organizerView(current, snapshot, now) : {};
+    return {
+      phase: current,
+      ...(snapshot.participants !== undefined ? { participants: snapshot.participants } : {}),
+      ...(next ? { nextMeetup: { name: next.name, at: new Date(next.meetupAt).toISOString() } } : {}),
+      ...organizer,
+      ...(role === 'organizer' && snapshot.recorder ? { recorder: recorderState(snapshot) } : {}),
+    };
   };
 }
 
@@ -203,6 +253,7 @@ export const handler = async (
       path: event.rawPath,
       headers: { ...event.headers, ...(event.cookies ? { cookie: event.cookies.join('; ') } : {}) },
       ...(event.queryStringParameters ? { query: event.queryStringParameters } : {}),
+      ...(event.requestContext.http.sourceIp ? { client: event.requestContext.http.sourceIp } : {}),
       ...(event.body !== undefined
         ? { body: event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body }
         : {}),

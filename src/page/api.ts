@@ -1,41 +1,29 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JitsiTokenSettings } from '../auth/jitsi-token.js';
-import { jitsiRoomName } from '../auth/room-name.js';
-import { type CognitoIdentity, ExchangeRefused, exchangeForJitsiToken, type Role, roleOf } from '../auth/token-exchange.js';
+import { type CognitoIdentity, ExchangeRefused, exchangeForJitsiToken, type Role } from '../auth/token-exchange.js';
 import type { Branding } from '../branding/jitsi-branding.js';
 import type { MeetupSchedule } from '../control/ports.js';
 import { ScheduleInputError } from '../schedule/expression.js';
 import { meetupSchedule } from '../schedule/meetup.js';
 import { organizerPage, pageCsp } from './html.js';
+import { html, json, type PageRequest, type PageResponse, problem } from './http.js';
+import { crossSite, currentSession, type Session, type SessionStore, sessionId, sessionKey } from './session.js';
+import { signInRoutes } from './sign-in.js';
+import { PAGE_LIMITS } from './throttle.js';
+
+export type { PageRequest, PageResponse } from './http.js';
+export { cookies } from './http.js';
+export { CSRF_HEADER, LOGIN_COOKIE, SESSION_COOKIE, SESSION_SECONDS, type StoredSession } from './session.js';
+export { CALLBACK, pkceChallenge } from './sign-in.js';
 
 /**
- * The organizer page's API (issue 10, in progress): pure request → response, so it runs the same
- * in Lambda, in a local server for browser tests, and under property tests. Sessions are Cognito ID
- * tokens in an HttpOnly cookie, verified on every request (an HTTP API JWT authorizer reads no
- * cookies). State-changing calls need an organizer, the page's own Origin and a custom header (a
- * cross-site form cannot send one), and Start is rate-limited. Start and stop return at once: the
- * control plane runs them (same core, lock and event log as the CLI) with the member as the actor,
- * and the page polls the status.
+ * The organizer page's API (issue 10): pure request → response, so it runs the same in Lambda, in
+ * a local server for browser tests, and under property tests. Sessions live on the server, the
+ * cookie holds a random id (src/page/session.ts; an HTTP API JWT authorizer reads no cookies).
+ * State-changing calls need an organizer, the page's own Origin (and Sec-Fetch-Site) and a custom
+ * header (a cross-site form cannot send one), and Start is rate-limited. Every client is limited per
+ * minute (src/page/throttle.ts). Start and stop return at once: the control plane runs them (same
+ * core, lock and event log as the CLI) with the member as the actor, and the page polls the status.
  */
-
-export interface PageRequest {
-  readonly method: string;
-  /** Path without the query string, e.g. /api/status. */
-  readonly path: string;
-  /** Lower-case header names. */
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  /** Query string parameters. */
-  readonly query?: Readonly<Record<string, string | undefined>>;
-  readonly body?: string;
-}
-
-export interface PageResponse {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-  /** Set-Cookie values (API Gateway's payload 2.0 `cookies`). */
-  readonly cookies?: readonly string[];
-}
 
 /** What the page shows; organizers see more. */
 export interface StatusView {
@@ -97,9 +85,15 @@ export interface PageDeps {
     /** e.g. https://meet-example.auth.us-west-2.amazoncognito.com */
     readonly baseUrl: string;
     readonly clientId: string;
-    /** The token endpoint call: the code and PKCE verifier for an ID token. */
-    exchangeCode(code: string, verifier: string, redirectUri: string): Promise<string>;
+    /** The token endpoint call: the code and PKCE verifier for the ID token (and the refresh token). */
+    exchangeCode(code: string, verifier: string, redirectUri: string): Promise<{ idToken: string; refreshToken?: string }>;
+    /** The revocation endpoint: ends a refresh token and the tokens issued with it. */
+    revoke(refreshToken: string): Promise<void>;
   };
+  /** Where the sessions live (the state table in Lambda). */
+  readonly sessions: SessionStore;
+  /** Per-client limits (src/page/throttle.ts): true while `key` is under `limit` requests this minute. */
+  readonly throttle: (key: string, limit: number, now: number) => boolean;
   /** Random bytes, base64url (PKCE verifier, state); crypto.randomBytes in Lambda. */
   readonly random: (bytes: number) => string;
   readonly now: () => number;
@@ -109,79 +103,11 @@ export interface PageDeps {
   readonly branding?: Branding;
 }
 
-/** The login cookie: state and PKCE verifier, for the trip to Cognito and back (SameSite=Lax survives the redirect). */
-export const LOGIN_COOKIE = 'meet_login';
-/** How long a session lasts: the ID token's own lifetime (1 h). */
-export const SESSION_SECONDS = 3600;
-export const CALLBACK = '/auth/callback';
-
-/** The session cookie (the Cognito ID token); HttpOnly, Secure, SameSite=Strict. */
-export const SESSION_COOKIE = 'meet_session';
-/** The header every state-changing call must carry (a plain cross-site form cannot set it). */
-export const CSRF_HEADER = 'x-meetctl';
-
-const json = (status: number, value: unknown): PageResponse => ({
-  status,
-  headers: {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  },
-  body: JSON.stringify(value),
-});
-const problem = (status: number, message: string) => json(status, { error: message });
-
-/** Cookies of a request, by name (malformed pairs are skipped). */
-export function cookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    try {
-      out[name] = decodeURIComponent(part.slice(eq + 1).trim());
-    } catch {
-      // A value that is not valid percent-encoding is no session.
-    }
-  }
-  return out;
-}
-
-interface Session {
-  readonly identity: CognitoIdentity;
-  readonly role: Role;
-  readonly idToken: string;
-}
-
-async function session(request: PageRequest, deps: PageDeps): Promise<Session | PageResponse> {
-  const idToken = cookies(request.headers.cookie)[SESSION_COOKIE];
-  if (!idToken) return problem(401, 'sign in first');
-  let identity: CognitoIdentity;
-  try {
-    identity = await deps.verify(idToken);
-  } catch {
-    return problem(401, 'the sign-in is not valid (expired or forged): sign in again');
-  }
-  const role = roleOf(identity.groups);
-  if (!role) return problem(403, 'this account is in neither the organizers nor the members group');
-  return { identity, role, idToken };
-}
-
-/** State changes only from the page itself: its Origin and the custom header. */
-function crossSite(request: PageRequest, deps: PageDeps): PageResponse | undefined {
-  if (request.headers.origin !== deps.origin) return problem(403, 'requests must come from the page itself');
-  if (request.headers[CSRF_HEADER] !== '1') return problem(403, `missing the ${CSRF_HEADER} header`);
-  return undefined;
-}
-
-/**
- * A session that may change state: signed in, from the page itself and, when `notOrganizer` names
- * the refusal, an organizer. Anything else is the answer to send back.
- */
+/** A session that may change state: signed in, from the page itself and, when `notOrganizer` names the refusal, an organizer. */
 async function stateChange(request: PageRequest, deps: PageDeps, notOrganizer: string | false): Promise<Session | PageResponse> {
-  const s = await session(request, deps);
+  const s = await currentSession(request, deps);
   if ('status' in s) return s;
-  const refused = crossSite(request, deps);
+  const refused = crossSite(request, deps.origin, true);
   if (refused) return refused;
   if (notOrganizer && s.role !== 'organizer') return problem(403, notOrganizer);
   return s;
@@ -202,36 +128,24 @@ function parseBody(body: string | undefined): Record<string, unknown> | undefine
 /** Handle one API request. Never throws: every failure is an answer with a status below 500, or a 503. */
 export async function handlePage(request: PageRequest, deps: PageDeps): Promise<PageResponse> {
   try {
-    return await route(request, deps);
+    return throttled(request, deps) ?? (await route(request, deps));
   } catch {
     // A dependency failed (AWS unreachable): say so without details; nothing changed on our side.
     return problem(503, 'the service could not answer just now; try again in a minute');
   }
 }
 
-const redirect = (location: string, setCookies: string[] = []): PageResponse => ({
-  status: 302,
-  headers: { location, 'cache-control': 'no-store' },
-  body: '',
-  ...(setCookies.length > 0 ? { cookies: setCookies } : {}),
-});
-
-const cookie = (name: string, value: string, o: { path: string; maxAge: number; sameSite: 'Strict' | 'Lax' }) =>
-  `${name}=${encodeURIComponent(value)}; Path=${o.path}; Max-Age=${o.maxAge}; HttpOnly; Secure; SameSite=${o.sameSite}`;
-
-/** S256 PKCE challenge of a verifier. */
-export function pkceChallenge(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url');
+/** 429 when this client (its session, else its address) has used up its requests of the minute. */
+function throttled(request: PageRequest, deps: PageDeps): PageResponse | undefined {
+  const id = sessionId(request);
+  const allowed = id
+    ? deps.throttle(`session:${sessionKey(id)}`, PAGE_LIMITS.perSession, deps.now())
+    : deps.throttle(`address:${request.client ?? 'unknown'}`, PAGE_LIMITS.perAddress, deps.now());
+  return allowed ? undefined : problem(429, 'too many requests from this browser; wait a minute', { 'retry-after': '60' });
 }
 
-const sameText = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-
-/** The meeting URL with a Jitsi token for `room`, from the member's Cognito ID token (ExchangeRefused when not allowed). */
-async function joinRoom(deps: PageDeps, idToken: string, room: string): Promise<string> {
+/** The member's meeting URL with a Jitsi token for `room` (ExchangeRefused when not allowed). */
+async function joinUrl(deps: PageDeps, idToken: string, room: string): Promise<string> {
   const joined = await exchangeForJitsiToken({
     verify: deps.verify,
     idToken,
@@ -243,94 +157,6 @@ async function joinRoom(deps: PageDeps, idToken: string, room: string): Promise<
   return joined.url;
 }
 
-async function signInRoutes(key: string, request: PageRequest, deps: PageDeps): Promise<PageResponse | undefined> {
-  const redirectUri = `${deps.origin}${CALLBACK}`;
-  // Jitsi's tokenAuthUrl (TOKEN_AUTH_URL) sends a member who opens a room here: straight into the
-  // room with a token when signed in, through the sign-in first otherwise. The room is read as
-  // Jitsi reads it, the same way as on the Join button and in `meetctl link`.
-  const wanted = request.query?.room === undefined ? undefined : jitsiRoomName(request.query.room);
-  const wantedRoom = wanted?.ok ? wanted.room : undefined;
-  if (key === 'GET /auth/room') {
-    if (!wanted) return problem(400, 'no room to join: open the meeting link again');
-    if (!wanted.ok) return problem(400, wanted.why);
-    const idToken = cookies(request.headers.cookie)[SESSION_COOKIE];
-    if (idToken) {
-      try {
-        return redirect(await joinRoom(deps, idToken, wanted.room));
-      } catch (error) {
-        if (!(error instanceof ExchangeRefused) || error.status !== 401) {
-          return error instanceof ExchangeRefused ? problem(error.status, error.message) : Promise.reject(error);
-        }
-        // An expired session: sign in again below.
-      }
-    }
-  }
-  switch (key) {
-    case 'GET /auth/room':
-    case 'GET /auth/login': {
-      const room = wantedRoom ?? '';
-      const state = deps.random(16);
-      const verifier = deps.random(32);
-      const params = new URLSearchParams({
-        response_type: 'code',
-        client_id: deps.signIn.clientId,
-        redirect_uri: redirectUri,
-        scope: 'openid email profile',
-        state,
-        code_challenge: pkceChallenge(verifier),
-        code_challenge_method: 'S256',
-      });
-      return redirect(`${deps.signIn.baseUrl}/oauth2/authorize?${params}`, [
-        cookie(LOGIN_COOKIE, [state, verifier, ...(room ? [room] : [])].join('.'), {
-          path: '/auth',
-          maxAge: 600,
-          sameSite: 'Lax',
-        }),
-      ]);
-    }
-    case `GET ${CALLBACK}`: {
-      // state.verifier.room: state and verifier are base64url; the room (percent-encoded) may hold dots.
-      const [state, verifier, ...roomParts] = (cookies(request.headers.cookie)[LOGIN_COOKIE] ?? '').split('.');
-      const returnTo = jitsiRoomName(roomParts.join('.'));
-      const code = request.query?.code;
-      const returned = request.query?.state;
-      if (!state || !verifier || !code || !returned || !sameText(state, returned)) {
-        return problem(400, 'the sign-in could not be matched to this browser; start again from the page');
-      }
-      let idToken: string;
-      try {
-        idToken = await deps.signIn.exchangeCode(code, verifier, redirectUri);
-        await deps.verify(idToken);
-      } catch {
-        return problem(401, 'the sign-in did not complete; start again from the page');
-      }
-      const signedIn = [
-        cookie(SESSION_COOKIE, idToken, { path: '/', maxAge: SESSION_SECONDS, sameSite: 'Strict' }),
-        cookie(LOGIN_COOKIE, '', { path: '/auth', maxAge: 0, sameSite: 'Lax' }),
-      ];
-      // Sent here from a room: into it now, with the ID token in hand (the Strict session cookie would
-      // not travel on the rest of this cross-site redirect chain).
-      if (returnTo.ok) {
-        try {
-          return redirect(await joinRoom(deps, idToken, returnTo.room), signedIn);
-        } catch (error) {
-          if (error instanceof ExchangeRefused) return problem(error.status, error.message);
-          throw error;
-        }
-      }
-      return redirect('/', signedIn);
-    }
-    case 'GET /auth/logout': {
-      const params = new URLSearchParams({ client_id: deps.signIn.clientId, logout_uri: `${deps.origin}/` });
-      return redirect(`${deps.signIn.baseUrl}/logout?${params}`, [
-        cookie(SESSION_COOKIE, '', { path: '/', maxAge: 0, sameSite: 'Strict' }),
-      ]);
-    }
-    default:
-      return undefined;
-  }
-}
-
 async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse> {
   const key = `${request.method.toUpperCase()} ${request.path}`;
   const signIn = await signInRoutes(key, request, deps);
@@ -338,20 +164,9 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
   switch (key) {
     case 'GET /':
       // The page itself needs no session: its script asks /api/status, which does.
-      return {
-        status: 200,
-        headers: {
-          'content-type': 'text/html; charset=utf-8',
-          'cache-control': 'no-store',
-          'content-security-policy': pageCsp(deps.branding),
-          'strict-transport-security': 'max-age=31536000',
-          'x-content-type-options': 'nosniff',
-          'referrer-policy': 'no-referrer',
-        },
-        body: organizerPage(deps.host, deps.branding),
-      };
+      return html(organizerPage(deps.host, deps.branding), pageCsp(deps.branding));
     case 'GET /api/status': {
-      const s = await session(request, deps);
+      const s = await currentSession(request, deps);
       if ('status' in s) return s;
       const [status, schedules] = await Promise.all([
         deps.control.status(s.role),
@@ -381,7 +196,7 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
       return json(202, { accepted: start ? 'start' : 'stop', ...(record ? { record: true } : {}) });
     }
     case 'GET /api/recordings': {
-      const s = await session(request, deps);
+      const s = await currentSession(request, deps);
       if ('status' in s) return s;
       if (s.role !== 'organizer') return problem(403, 'only organizers see the recordings');
       if (!deps.recordings) return json(200, { recordings: [] });
@@ -417,7 +232,6 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
             window: whole(body.window, 120),
             // A recorded meetup only where there is a recorder; the guard adds it once the meeting is READY.
             ...(body.record === true && deps.recordings ? { record: true } : {}),
-            actor: actorOf(s),
           },
           deps.now(),
         );
@@ -439,7 +253,7 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
       const body = parseBody(request.body);
       if (!body || typeof body.room !== 'string') return problem(400, 'give the room as JSON: {"room": "weekly-meetup"}');
       try {
-        return json(200, { url: await joinRoom(deps, s.idToken, body.room) });
+        return json(200, { url: await joinUrl(deps, s.idToken, body.room) });
       } catch (error) {
         if (error instanceof ExchangeRefused) return problem(error.status, error.message);
         throw error;

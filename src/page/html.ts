@@ -131,8 +131,12 @@ button:disabled{opacity:.4}#start{background:#0a7d32;color:#fff}#stop{background
 progress{width:100%}input{font-size:1rem;padding:.5rem;width:12rem}input[type=checkbox]{width:auto}h2{font-size:1.1rem}#history{padding-left:1.2rem;font-size:.9rem}
 `;
 
-/** The Content-Security-Policy that allows exactly this page's inline script and styles, and the group's logo. */
-export function pageCsp(branding?: Branding): string {
+/**
+ * The Content-Security-Policy that allows exactly this page's inline script and styles, and the
+ * group's logo. `meetingHost` lets forms go on to the meeting: the Join form's answer redirects
+ * there, and browsers apply form-action to a form's redirects too.
+ */
+export function pageCsp(branding?: Branding, meetingHost?: string): string {
   const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
   const brand = brandStyle(branding);
   const logo = logoOrigin(branding);
@@ -142,7 +146,7 @@ export function pageCsp(branding?: Branding): string {
     `style-src ${hash(STYLE)}${brand ? ` ${hash(brand)}` : ''}`,
     "connect-src 'self'",
     `img-src 'self'${logo ? ` ${logo}` : ''}`,
-    "form-action 'self'",
+    `form-action 'self'${meetingHost ? ` https://${meetingHost}` : ''}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join('; ');
@@ -192,6 +196,34 @@ ${brandHeading(host, branding)}
 </section>
 <p id="message" role="status"></p>
 <script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+/**
+ * The Join page for a room a member was sent to (Jitsi's tokenAuthUrl): a plain form that posts to
+ * /auth/room from the page itself. Only that POST mints the member's token (src/page/sign-in.ts).
+ */
+export function roomPage(host: string, room: string, branding?: Branding, display = room): string {
+  const title = escapeHtml(branding?.appName ? `${branding.appName} (${host})` : host);
+  const brand = brandStyle(branding);
+  const name = escapeHtml(display);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${STYLE}</style>
+${brand ? `<style>${brand}</style>\n` : ''}</head>
+<body>
+${brandHeading(host, branding)}
+<form method="post" action="/auth/room">
+<p>You are signed in. Join the meeting room <strong>${name}</strong>?</p>
+<input type="hidden" name="room" value="${escapeHtml(room)}">
+<p><button id="join" type="submit">Join ${name}</button> <a href="/">Back to the page</a></p>
+</form>
 </body>
 </html>
 `;

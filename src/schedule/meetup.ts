@@ -13,8 +13,6 @@ export interface MeetupRequest {
   readonly window: number;
   /** Start the recorder too, once the meeting is READY. */
   readonly record?: boolean;
-  /** Who asks, for the schedule's description. */
-  readonly actor: string;
 }
 
 /** The longest meetup window a schedule may declare (minutes). */
@@ -22,7 +20,9 @@ export const MAX_WINDOW = 12 * 60;
 
 /**
  * The EventBridge Scheduler schedule for a meetup, validated: the same rules for `meetctl schedule
- * add` and the organizer page. Throws ScheduleInputError (message and hint) on bad input.
+ * add` and the organizer page. Throws ScheduleInputError (message and hint) on bad input. The
+ * description names nobody: the public asleep page's function reads it, and who added a meetup is
+ * no business of anonymous visitors (issue 20).
  */
 export function meetupSchedule(
   request: MeetupRequest,
@@ -67,7 +67,7 @@ export function meetupSchedule(
         windowMinutes: request.window,
         oneOff: true,
         ...(request.record ? { record: true } : {}),
-        description: `Meetup ${describeInstant(when.meetupAt, tz)} (${tz}); starts ${request.lead} min early, ${request.window}-min window${recorded}. Created by ${request.actor}.`,
+        description: `Meetup ${describeInstant(when.meetupAt, tz)} (${tz}); starts ${request.lead} min early, ${request.window}-min window${recorded}.`,
       },
       startsAt: when.startsAt,
       meetupAt: when.meetupAt,
@@ -88,7 +88,7 @@ export function meetupSchedule(
       windowMinutes: request.window,
       oneOff: false,
       ...(request.record ? { record: true } : {}),
-      description: `Meetup cron ${cron} (${tz}); starts ${request.lead} min early, ${request.window}-min window${recorded}. Created by ${request.actor}.`,
+      description: `Meetup cron ${cron} (${tz}); starts ${request.lead} min early, ${request.window}-min window${recorded}.`,
     },
     notes: changes.notes,
   };

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { asleepPage, meetupTime } from '../../src/asleep/page.js';
+import { asleepCsp, asleepPage, meetupTime } from '../../src/asleep/page.js';
 
 const next = {
   name: 'weekly',
@@ -18,10 +19,27 @@ describe('the asleep page', () => {
     expect(meetupTime(next.meetupAt, 'Europe/Berlin')).toMatch(/^Wednesday,? 2 December 2026,? (at )?18:00 \(Europe\/Berlin\)$/);
   });
 
-  it('escapes everything that comes from a schedule', () => {
-    const html = asleepPage({ host: 'meet.example.org', next });
-    expect(html).toContain('Blender &lt;meetup&gt; &amp; &quot;friends&quot;');
-    expect(html).not.toContain('<meetup>');
+  it("shows nobody's identity: a schedule's description (older ones name who added them) never reaches the page", () => {
+    const html = asleepPage({
+      host: 'meet.example.org',
+      next: { ...next, description: 'Meetup cron 0 18 ? * WED * (Europe/Berlin). Created by cli:ana@laptop.local' },
+    });
+    expect(html).not.toMatch(/Created by|ana@|laptop|cli:/);
+    expect(asleepPage({ host: 'meet.example.org', next })).not.toContain('meetup&gt;');
+  });
+
+  it('is allowed exactly its own style and the logo by its CSP, runs no script, and is framed by nobody unless listed', () => {
+    const branding = { appName: 'NE3D', logoUrl: 'https://ne3d.org/logo.svg', primaryColor: '#e87d0d' };
+    const html = asleepPage({ host: 'meet.example.org', branding });
+    const style = /<style>([^<]*)<\/style>/.exec(html)?.[1] ?? '';
+    const csp = asleepCsp(branding);
+    expect(csp).toBe(
+      `default-src 'none'; style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'; img-src https://ne3d.org; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
+    );
+    expect(html).not.toContain('<script');
+    expect(asleepCsp(undefined, ['https://ne3d.org', 'https://www.ne3d.org'])).toContain(
+      'frame-ancestors https://ne3d.org https://www.ne3d.org;',
+    );
   });
 
   it('says so when no meetup is scheduled, and differently when the schedules could not be read', () => {

@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowed, type PreTokenEvent, preSignUp, preTokenGeneration, SignUpRefused } from '../../src/auth/external-sign-in.js';
+import {
+  emailVerified,
+  isAllowed,
+  type PreTokenEvent,
+  preSignUp,
+  preTokenGeneration,
+  SignUpRefused,
+} from '../../src/auth/external-sign-in.js';
 
+// Events shaped as Cognito sends them: userAttributes is a map of strings, so a provider's verified
+// address arrives as email_verified "true" (docs: user-pool-lambda-pre-sign-up, shared trigger syntax).
 const allow = ['ana@example.org', '@blender-users.org'];
-const signUp = (triggerSource: string, email?: string) => ({
+/** `verified` null: no email_verified attribute at all. */
+const signUp = (triggerSource: string, email?: string, verified: string | boolean | null = 'true') => ({
   triggerSource,
-  request: { userAttributes: (email ? { email } : {}) as Record<string, string> },
+  request: {
+    userAttributes: { ...(email ? { email } : {}), ...(verified === null ? {} : { email_verified: verified }) },
+  },
   response: {},
 });
 const token = (attributes: Record<string, string>, groups: string[] = []): PreTokenEvent => ({
@@ -33,6 +45,20 @@ describe('pre sign-up', () => {
     expect(preSignUp(signUp('PreSignUp_ExternalProvider', 'bo@blender-users.org'), allow)).toBeTruthy();
   });
 
+  it('refuses an allow-listed address the provider has not verified: "false", absent, or anything but true', () => {
+    for (const verified of ['false', 'False', null, '', '1', 'yes', false]) {
+      expect(() => preSignUp(signUp('PreSignUp_ExternalProvider', 'ana@example.org', verified), allow), String(verified)).toThrow(
+        /has not verified this address/,
+      );
+    }
+    // The string Cognito sends, in any case, and a boolean from a provider mapped as is.
+    for (const verified of ['true', 'TRUE', true]) {
+      expect(preSignUp(signUp('PreSignUp_ExternalProvider', 'ana@example.org', verified), allow)).toBeTruthy();
+    }
+    expect(emailVerified({ email_verified: ' true ' })).toBe(true);
+    expect(emailVerified({})).toBe(false);
+  });
+
   it('refuses external identities off the list, and any self sign-up', () => {
     expect(() => preSignUp(signUp('PreSignUp_ExternalProvider', 'eve@evil.org'), allow)).toThrow(SignUpRefused);
     expect(() => preSignUp(signUp('PreSignUp_ExternalProvider'), allow)).toThrow(/allow list/);
@@ -42,12 +68,28 @@ describe('pre sign-up', () => {
 
 describe('pre token generation', () => {
   it('makes allow-listed external users members, keeping groups an organizer gave them', () => {
-    const event = preTokenGeneration(token({ email: 'bo@blender-users.org', identities: google }, ['organizers']), allow);
+    const event = preTokenGeneration(
+      token({ email: 'bo@blender-users.org', email_verified: 'true', identities: google }, ['organizers']),
+      allow,
+    );
     expect(event.response.claimsOverrideDetails?.groupOverrideDetails?.groupsToOverride).toEqual(['members', 'organizers']);
   });
 
+  it('takes every group from an external user whose provider does not (or no longer) verify the address', () => {
+    for (const attributes of [
+      { email: 'bo@blender-users.org', email_verified: 'false', identities: google },
+      { email: 'bo@blender-users.org', identities: google },
+    ] as Array<Record<string, string>>) {
+      const event = preTokenGeneration(token(attributes, ['members', 'organizers']), allow);
+      expect(event.response.claimsOverrideDetails?.groupOverrideDetails?.groupsToOverride).toEqual([]);
+    }
+  });
+
   it('takes every group from an external user whose address left the list', () => {
-    const event = preTokenGeneration(token({ email: 'eve@evil.org', identities: google }, ['members']), allow);
+    const event = preTokenGeneration(
+      token({ email: 'eve@evil.org', email_verified: 'true', identities: google }, ['members']),
+      allow,
+    );
     expect(event.response.claimsOverrideDetails?.groupOverrideDetails?.groupsToOverride).toEqual([]);
   });
 

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { jitsiRoomName } from '../../src/auth/room-name.js';
 import { ExitCode } from '../../src/errors.js';
 import { CSRF_HEADER, handlePage, type PageDeps, SESSION_COOKIE } from '../../src/page/api.js';
+import { type StoredSession, sessionKey } from '../../src/page/session.js';
 import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { cli, communityConfig } from '../support/cli.js';
 import { localCognito } from '../support/cognito.js';
@@ -13,7 +14,7 @@ import { localCognito } from '../support/cognito.js';
 const ORIGIN = 'https://start.meet.ne3d.org';
 const files = { 'meet.config.json': communityConfig() };
 let deps: PageDeps;
-let idToken: string;
+let sessionCookie: string;
 
 const unused = () => {
   throw new Error('not used by Join');
@@ -21,7 +22,11 @@ const unused = () => {
 
 beforeAll(async () => {
   const { sign, verify } = await localCognito();
-  idToken = await sign({ sub: 'u1', email: 'ana@ne3d.org', 'cognito:groups': ['members'] });
+  const idToken = await sign({ sub: 'u1', email: 'ana@ne3d.org', 'cognito:groups': ['members'] });
+  // The page keeps the session on the server; the cookie carries only its id.
+  const id = 'room-names-session'.padEnd(43, 'x');
+  const sessions = new Map<string, StoredSession>([[sessionKey(id), { idToken, expiresAt: Number.MAX_SAFE_INTEGER }]]);
+  sessionCookie = `${SESSION_COOKIE}=${id}`;
   deps = {
     origin: ORIGIN,
     verify,
@@ -32,7 +37,9 @@ beforeAll(async () => {
       settings: async () => ({ appId: 'meetctl', secret: 'x'.repeat(40), audience: 'jitsi', host: 'meet.ne3d.org' }),
       lifetimeSeconds: 3600,
     },
-    signIn: { baseUrl: 'https://auth.example', clientId: 'c', exchangeCode: unused },
+    signIn: { baseUrl: 'https://auth.example', clientId: 'c', exchangeCode: unused, revoke: unused },
+    sessions: { put: unused, get: async (key) => sessions.get(key), remove: unused },
+    throttle: () => true,
     random: () => 'r',
     now: () => Date.now(),
     host: 'meet.ne3d.org',
@@ -44,7 +51,7 @@ async function page(room: string): Promise<{ room: string; claim: unknown } | { 
     {
       method: 'POST',
       path: '/api/join',
-      headers: { cookie: `${SESSION_COOKIE}=${idToken}`, origin: ORIGIN, [CSRF_HEADER]: '1' },
+      headers: { cookie: sessionCookie, origin: ORIGIN, 'sec-fetch-site': 'same-origin', [CSRF_HEADER]: '1' },
       body: JSON.stringify({ room }),
     },
     deps,

@@ -156,9 +156,10 @@ describe('meetctl plan', () => {
     const result = await cli(['plan', '--json'], {
       files: { 'meet.config.json': communityConfig({ ingress: 'load-balancer' }) },
     });
-    // The load balancer, its listener and target group, the service, the task definition and its roles,
-    // the host alias: the task role has no policy of its own (the recorder writes the recordings).
-    expect(JSON.parse(result.stdout)).toMatchObject({ ingress: 'load-balancer', resources: { removedWhenPoweredDown: 9 } });
+    // The load balancer, its two listeners and target groups (TLS 443, and 80 to web's redirect), the
+    // service, the task definition and its roles, the host alias: the task role has no policy of its
+    // own (the recorder writes the recordings).
+    expect(JSON.parse(result.stdout)).toMatchObject({ ingress: 'load-balancer', resources: { removedWhenPoweredDown: 11 } });
   });
 });
 

@@ -209,3 +209,14 @@ describe('timeZone and fields read only in one ingress mode', () => {
     expect(problemsFor({ ingress: 'direct', acmeDirectoryUrl: url })).toEqual([]);
   });
 });
+
+describe('config: embedOrigins', () => {
+  it('defaults to nobody, accepts https origins, and refuses anything else by name, with the fix', () => {
+    expect(configWith({}).embedOrigins).toEqual([]);
+    expect(configWith({ embedOrigins: ['https://ne3d.org', 'https://www.ne3d.org:8443'] }).embedOrigins).toHaveLength(2);
+    for (const bad of ['http://ne3d.org', 'https://ne3d.org/meet', '*', "'self'", 'https://*.ne3d.org', 'https://ne3d.org "x"']) {
+      const problems = problemsFor({ embedOrigins: [bad] });
+      expect(problems.join('\n'), bad).toMatch(/embedOrigins.*not an https:\/\/ origin.*Fix: set "embedOrigins"/);
+    }
+  });
+});

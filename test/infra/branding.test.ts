@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { brandingInitCommand, jitsiBrandingFiles } from '../../src/branding/jitsi-branding.js';
 import { BRANDING_ENV } from '../../src/branding/page-branding.js';
-import { BRANDING_CONTAINER, BRANDING_VOLUME, STATS_IMAGE } from '../../src/infra/constructs/jitsi-task.js';
+import {
+  STATS_IMAGE,
+  TLS_CONTAINER,
+  WEB_CONFIG_CONTAINER,
+  WEB_CONFIG_MOUNT,
+  WEB_CONFIG_VOLUME,
+} from '../../src/infra/constructs/jitsi-task.js';
+import { EMBED_ORIGINS_ENV } from '../../src/web-headers.js';
 import { FULL_BRANDING } from '../support/branding.js';
 import { configWith, resource, synth } from '../support/fixtures.js';
 
-// One template for the whole file: the example (direct, members) with every branding field set.
+// One template for the whole file: the example (direct, members) with every branding field set, and
+// the group's website allowed to frame the meeting.
 const branding = FULL_BRANDING;
-const { json } = synth(configWith({ branding }));
+const EMBED = ['https://ne3d.org', 'https://www.ne3d.org'];
+const { json } = synth(configWith({ branding, embedOrigins: EMBED }));
 const taskDefinition = resource(json, 'AWS::ECS::TaskDefinition');
 type Container = {
   Name: string;
@@ -28,22 +37,22 @@ const functionEnv = (idPart: string) =>
 
 describe('branding in the template', () => {
   it('runs a one-shot init container from the pinned busybox image that writes the files, essential: false', () => {
-    const init = container(BRANDING_CONTAINER);
+    const init = container(WEB_CONFIG_CONTAINER);
     expect(init.Image).toBe(STATS_IMAGE);
     expect(STATS_IMAGE).toMatch(/^public\.ecr\.aws\/docker\/library\/busybox:\d+\.\d+\.\d+$/);
     expect(init.Essential).toBe(false);
-    const expected = brandingInitCommand(jitsiBrandingFiles(branding, 'meet.example.org'), '/branding');
+    const expected = brandingInitCommand(jitsiBrandingFiles(branding, 'meet.example.org'), WEB_CONFIG_MOUNT);
     expect(init.EntryPoint).toEqual(['sh', '-c']);
     expect(init.Command).toEqual([expected.command]);
-    expect(env(BRANDING_CONTAINER)).toEqual(expected.environment);
+    expect(env(WEB_CONFIG_CONTAINER)).toEqual(expected.environment);
     expect(init.Secrets).toBeUndefined();
-    expect(init.MountPoints).toEqual([{ SourceVolume: BRANDING_VOLUME, ContainerPath: '/branding', ReadOnly: false }]);
+    expect(init.MountPoints).toEqual([{ SourceVolume: WEB_CONFIG_VOLUME, ContainerPath: WEB_CONFIG_MOUNT, ReadOnly: false }]);
   });
 
   it("mounts the volume read-only at web's /config, and starts web only after the files are written", () => {
-    expect(taskDefinition.props.Volumes).toEqual([{ Name: BRANDING_VOLUME }]);
-    expect(container('web').MountPoints).toEqual([{ SourceVolume: BRANDING_VOLUME, ContainerPath: '/config', ReadOnly: true }]);
-    expect(container('web').DependsOn).toContainEqual({ ContainerName: BRANDING_CONTAINER, Condition: 'SUCCESS' });
+    expect(taskDefinition.props.Volumes).toEqual([{ Name: WEB_CONFIG_VOLUME }]);
+    expect(container('web').MountPoints).toEqual([{ SourceVolume: WEB_CONFIG_VOLUME, ContainerPath: '/config', ReadOnly: true }]);
+    expect(container('web').DependsOn).toContainEqual({ ContainerName: WEB_CONFIG_CONTAINER, Condition: 'SUCCESS' });
     for (const other of ['prosody', 'jicofo', 'jvb', 'stats', 'tls']) expect(container(other).MountPoints ?? []).toEqual([]);
   });
 
@@ -55,5 +64,13 @@ describe('branding in the template', () => {
     for (const fn of ['OrganizerPageFunction', 'AsleepFunction']) {
       expect(JSON.parse(functionEnv(fn)[BRANDING_ENV] as string)).toEqual(branding);
     }
+  });
+
+  it("lets the group's website frame the meeting host, in the sidecar and on the asleep page, and nobody else", () => {
+    const tls = container(TLS_CONTAINER) as Container & { Command: string[] };
+    expect(tls.Command[0]).toContain(`add_header Content-Security-Policy "frame-ancestors ${EMBED.join(' ')}" always;`);
+    expect(JSON.parse(functionEnv('AsleepFunction')[EMBED_ORIGINS_ENV] as string)).toEqual(EMBED);
+    // The organizer page is never framed.
+    expect(functionEnv('OrganizerPageFunction')[EMBED_ORIGINS_ENV]).toBeUndefined();
   });
 });

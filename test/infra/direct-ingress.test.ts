@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalName } from '../../src/aws/route53.js';
 import { challengeName } from '../../src/certs/certificate.js';
-import { TLS_CONTAINER } from '../../src/infra/constructs/jitsi-task.js';
+import { ASLEEP_THROTTLE } from '../../src/infra/constructs/asleep-page.js';
+import { TLS_CONTAINER, WEB_CONFIG_CONTAINER } from '../../src/infra/constructs/jitsi-task.js';
 import { CERTIFICATE_KEYS, RENEWAL_CHECK_HOURS } from '../../src/infra/constructs/task-certificate.js';
 import { OUTPUTS } from '../../src/infra/meet-stack.js';
 import { TLS_ENV, TLS_PROXY_IMAGE } from '../../src/infra/tls-proxy.js';
@@ -78,6 +79,11 @@ describe('direct ingress: TLS in the task', () => {
     // It proxies to web's plain HTTP on 127.0.0.1 and keeps the websocket open.
     expect(tls.Command?.[0]).toContain('proxy_pass http://127.0.0.1:8000;');
     expect(tls.Command?.[0]).toContain('proxy_set_header Upgrade $http_upgrade;');
+    // The meeting host's headers come from the sidecar here (test/infra/tls-proxy.test.ts runs them),
+    // so web gets no header file of its own.
+    expect(tls.Command?.[0]).toContain('add_header Strict-Transport-Security "max-age=31536000" always;');
+    expect(tls.Command?.[0]).toContain(`add_header Content-Security-Policy "frame-ancestors 'none'" always;`);
+    expect(containers.map((c) => c.Name)).not.toContain(WEB_CONFIG_CONTAINER);
   });
 
   it("gets the certificate and key as ECS secrets from the certificate's own secret", () => {
@@ -176,6 +182,13 @@ describe('direct ingress: DNS follows the task', () => {
       ApiId: { Ref: resource(json, 'AWS::ApiGatewayV2::Api', 'Asleep').id },
       DomainName: { Ref: asleepDomain.id },
       Stage: '$default',
+    });
+  });
+
+  it("throttles the asleep page's stage (every caller together: HTTP APIs have no per-client limit)", () => {
+    expect(resource(json, 'AWS::ApiGatewayV2::Stage', 'Asleep').props.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: ASLEEP_THROTTLE.rateLimit,
+      ThrottlingBurstLimit: ASLEEP_THROTTLE.burstLimit,
     });
   });
 

@@ -37,7 +37,18 @@ describe('federated sign-in', () => {
       client_id: 'meet',
       authorize_scopes: 'openid email profile',
     });
-    expect(keycloak?.Properties?.AttributeMapping).toMatchObject({ email: 'email' });
+    expect(keycloak?.Properties?.AttributeMapping).toMatchObject({ email: 'email', email_verified: 'email_verified' });
+    const google = providers.find((p) => p.Properties?.ProviderName === 'Google');
+    // The sign-in rules read it: an allow-listed address counts only when the provider verified it.
+    expect(google?.Properties?.AttributeMapping).toMatchObject({ email: 'email', email_verified: 'email_verified' });
+  });
+
+  it('lets the page client write exactly the mapped attributes, which Cognito needs to update at each sign-in', () => {
+    const client = resource(json, 'AWS::Cognito::UserPoolClient');
+    const mapped = new Set(providers.flatMap((p) => Object.keys((p.Properties?.AttributeMapping as object) ?? {})));
+    expect([...(client.props.WriteAttributes as string[])].sort()).toEqual([...mapped].sort());
+    expect([...mapped].sort()).toEqual(['email', 'email_verified', 'name']);
+    expect(client.props.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
   });
 
   it('offers them on the organizer page client, created after them', () => {

@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
+import { WEB_CONFIG_CONTAINER } from '../../src/infra/constructs/jitsi-task.js';
 import { MeetStack } from '../../src/infra/meet-stack.js';
 import { configWith, resource, synth } from '../support/fixtures.js';
 
@@ -18,6 +19,7 @@ const containers = taskDefinition.ContainerDefinitions as Array<{
   Name: string;
   Image: string;
   Environment: Array<{ Name: string; Value: unknown }>;
+  MountPoints?: Array<{ ContainerPath: string; ReadOnly: boolean }>;
 }>;
 
 describe('stack variants', () => {
@@ -28,11 +30,19 @@ describe('stack variants', () => {
   });
 
   it('pulls releases before stable-11146 from Docker Hub and serves web on port 80', () => {
-    for (const c of containers.filter((c) => c.Name !== 'stats')) expect(c.Image).toBe(`jitsi/${c.Name}:stable-11031`);
+    for (const c of containers.filter((c) => c.Name !== 'stats' && c.Name !== WEB_CONFIG_CONTAINER)) {
+      expect(c.Image).toBe(`jitsi/${c.Name}:stable-11031`);
+    }
     expect(resource(json, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'WebTargets').props).toMatchObject({
       Port: 80,
       HealthCheckPort: '80',
     });
+  });
+
+  it('lets the root web image of these releases write its generated config into /config (cont-init.d/10-config at stable-11031)', () => {
+    expect(containers.find((c) => c.Name === 'web')?.MountPoints).toEqual([
+      expect.objectContaining({ ContainerPath: '/config', ReadOnly: false }),
+    ]);
   });
 
   it('uses the configured log retention', () => {

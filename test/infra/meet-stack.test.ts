@@ -1,8 +1,16 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { SECRET_KEYS, STATS_IMAGE, startUpCheckCommand } from '../../src/infra/constructs/jitsi-task.js';
+import { brandingInitCommand } from '../../src/branding/jitsi-branding.js';
+import {
+  SECRET_KEYS,
+  STATS_IMAGE,
+  startUpCheckCommand,
+  WEB_CONFIG_CONTAINER,
+  WEB_CONFIG_MOUNT,
+} from '../../src/infra/constructs/jitsi-task.js';
 import { HEALTH_CHECK_GRACE_SECONDS, OUTPUTS } from '../../src/infra/meet-stack.js';
 import { statsSidecarScript, taskEndpoints } from '../../src/infra/stats-sidecar.js';
+import { WEB_INGRESS_FILE, WEB_REDIRECT_PORT, webIngressConf } from '../../src/infra/web-ingress.js';
 import { configWith, referencedIds, resource, synth } from '../support/fixtures.js';
 
 // One template for the whole file: the shipped example (medium, arm64, stable-11146-2) in load-balancer mode,
@@ -49,8 +57,11 @@ describe('network', () => {
     template.resourceCountIs('AWS::EC2::InternetGateway', 1);
   });
 
-  it('opens only 443/tcp to the internet on the load balancer: no UDP', () => {
-    expect(ingressOf('LoadBalancerSecurityGroup')).toEqual([{ protocol: 'tcp', port: 443, toPort: 443, from: '0.0.0.0/0' }]);
+  it('opens only 443/tcp and 80/tcp (which only redirects) to the internet on the load balancer: no UDP', () => {
+    expect(ingressOf('LoadBalancerSecurityGroup')).toEqual([
+      { protocol: 'tcp', port: 443, toPort: 443, from: '0.0.0.0/0' },
+      { protocol: 'tcp', port: 80, toPort: 80, from: '0.0.0.0/0' },
+    ]);
   });
 
   it('opens web only to the load balancer, and media straight to the task from anywhere', () => {
@@ -59,10 +70,11 @@ describe('network', () => {
       expect.arrayContaining([
         { protocol: 'udp', port: 10000, toPort: 10000, from: '0.0.0.0/0' },
         { protocol: 'tcp', port: 8000, toPort: 8000, from: lbGroup },
+        { protocol: 'tcp', port: WEB_REDIRECT_PORT, toPort: WEB_REDIRECT_PORT, from: lbGroup },
       ]),
     );
     // The bridge's HTTP port (8080) is open to nobody: its health is checked inside the task.
-    expect(ingressOf('TaskSecurityGroup')).toHaveLength(2);
+    expect(ingressOf('TaskSecurityGroup')).toHaveLength(3);
   });
 });
 
@@ -107,8 +119,27 @@ describe('load balancer', () => {
   it('has no UDP listener and no UDP target group: media never goes through the load balancer', () => {
     template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'UDP' }, 0);
     template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', { Protocol: 'UDP' }, 0);
-    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
-    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 2);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
+  });
+
+  // The review found port 80 unreachable in this mode (no listener, no rule) and no HSTS or
+  // frame-ancestors on the meeting host; test/infra/web-ingress.test.ts runs the file in nginx.
+  it("forwards plain HTTP on 80 to web's redirect port, and web's nginx adds the meeting host's headers", () => {
+    const redirect = resource(json, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'RedirectTargets');
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      Protocol: 'TCP',
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: redirect.id } }],
+    });
+    expect(redirect.props).toMatchObject({ Port: WEB_REDIRECT_PORT, Protocol: 'TCP', TargetType: 'ip' });
+    expect(container('web').PortMappings?.map((p) => p.ContainerPort)).toEqual([8000, WEB_REDIRECT_PORT]);
+    const init = container(WEB_CONFIG_CONTAINER) as Container & { Command: string[] };
+    const expected = brandingInitCommand({ [WEB_INGRESS_FILE]: webIngressConf([]) }, WEB_CONFIG_MOUNT);
+    expect(init.Command).toEqual([expected.command]);
+    expect(env(WEB_CONFIG_CONTAINER)).toEqual(expected.environment);
+    expect(webIngressConf([])).toContain(`add_header Content-Security-Policy "frame-ancestors 'none'" always;`);
+    expect(container('web').DependsOn).toContainEqual({ ContainerName: WEB_CONFIG_CONTAINER, Condition: 'SUCCESS' });
   });
 
   it("makes the bridge find and advertise the task's own public address (STUN, two servers, required)", () => {
@@ -140,7 +171,10 @@ describe('ECS service and task', () => {
         MaximumPercent: 100,
       },
       NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED' }) },
-      LoadBalancers: [Match.objectLike({ ContainerName: 'web', ContainerPort: 8000 })],
+      LoadBalancers: [
+        Match.objectLike({ ContainerName: 'web', ContainerPort: 8000 }),
+        Match.objectLike({ ContainerName: 'web', ContainerPort: WEB_REDIRECT_PORT }),
+      ],
     });
     expect(HEALTH_CHECK_GRACE_SECONDS).toBeGreaterThanOrEqual(180);
   });
@@ -157,15 +191,14 @@ describe('ECS service and task', () => {
     expect(env('jvb').VIDEOBRIDGE_MAX_MEMORY).toBe('3072m');
   });
 
-  it('has no branding without a "branding" in the config: no init container, volume or branding URL', () => {
-    expect(taskDefinition.Volumes).toBeUndefined();
+  it('has no branding without a "branding" in the config: no branding files or branding URL', () => {
     expect(env('web').DYNAMIC_BRANDING_URL).toBeUndefined();
-    expect(container('web').DependsOn?.map((d) => d.ContainerName)).toEqual(['prosody']);
+    expect(Object.keys(env(WEB_CONFIG_CONTAINER))).toHaveLength(1);
   });
 
-  it('has the four Jitsi containers, every image pinned to the one release tag, and the stats sidecar', () => {
-    expect(containers.map((c) => c.Name).sort()).toEqual(['jicofo', 'jvb', 'prosody', 'stats', 'web']);
-    for (const c of containers.filter((c) => c.Name !== 'stats')) {
+  it('has the four Jitsi containers, every image pinned to the one release tag, the stats sidecar and the config writer', () => {
+    expect(containers.map((c) => c.Name).sort()).toEqual(['jicofo', 'jvb', 'prosody', 'stats', 'web', WEB_CONFIG_CONTAINER]);
+    for (const c of containers.filter((c) => c.Name !== 'stats' && c.Name !== WEB_CONFIG_CONTAINER)) {
       expect(c.Image).toBe(`ghcr.io/jitsi/${c.Name}:stable-11146-2`);
       expect(c.Essential).toBe(true);
     }
@@ -213,7 +246,7 @@ describe('ECS service and task', () => {
     ]);
     expect(env('jicofo').JICOFO_ENABLE_HEALTH_CHECKS).toBe('1');
     for (const name of ['web', 'jicofo', 'jvb']) {
-      expect(container(name).DependsOn).toEqual([{ ContainerName: 'prosody', Condition: 'HEALTHY' }]);
+      expect(container(name).DependsOn).toContainEqual({ ContainerName: 'prosody', Condition: 'HEALTHY' });
     }
     expect(container('prosody').DependsOn).toBeUndefined();
   });

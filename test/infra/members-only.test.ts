@@ -289,4 +289,17 @@ describe('members-only meetings: the user pool', () => {
     expect(client.props.AllowedOAuthFlows).not.toContain('implicit');
     expect(json.Outputs?.[OUTPUTS.userPool]).toEqual(expect.objectContaining({ Value: { Ref: pool.id } }));
   });
+
+  // The review signed in with SRP and the public client id (ExplicitAuthFlows unset allows
+  // ALLOW_USER_SRP_AUTH and ALLOW_CUSTOM_AUTH, per CreateUserPoolClient) and then rewrote its own name
+  // with UpdateUserAttributes (WriteAttributes unset: every standard attribute). moto enforces
+  // neither, so these are the template's values against the Cognito API reference.
+  it('lets the page client sign in only through the managed login, and write nothing the system trusts', () => {
+    expect(client.props.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+    // No OAuth scope that UpdateUserAttributes accepts.
+    expect(client.props.AllowedOAuthScopes).not.toContain('aws.cognito.signin.user.admin');
+    // Not empty, which Cognito reads as "every standard attribute"; nothing the tokens or the log use.
+    expect(client.props.WriteAttributes).toEqual(['locale']);
+    expect(client.props.EnableTokenRevocation).toBe(true);
+  });
 });

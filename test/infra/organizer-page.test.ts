@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { EXPIRES_AT } from '../../src/aws/page-sessions.js';
+import { PAGE_THROTTLE } from '../../src/infra/constructs/organizer-page.js';
 import { PAGE_ENV } from '../../src/lambda/organizer-page.js';
 import { resource, synth } from '../support/fixtures.js';
 import { ACCOUNT, arnOf, decide, policiesOfRole, REGION } from '../support/iam.js';
@@ -25,6 +27,20 @@ describe('the organizer page', () => {
       Name: 'start.meet.example.org.',
       Type: 'A',
       AliasTarget: { DNSName: { 'Fn::GetAtt': [domain.id, 'RegionalDomainName'] } },
+    });
+  });
+
+  it("throttles the page's stage (every caller together; the function limits each client itself)", () => {
+    expect(resource(json, 'AWS::ApiGatewayV2::Stage', 'OrganizerPage').props.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: PAGE_THROTTLE.rateLimit,
+      ThrottlingBurstLimit: PAGE_THROTTLE.burstLimit,
+    });
+  });
+
+  it('keeps the sessions in the state table, which deletes them after they end', () => {
+    expect(resource(json, 'AWS::DynamoDB::Table').props.TimeToLiveSpecification).toEqual({
+      AttributeName: EXPIRES_AT,
+      Enabled: true,
     });
   });
 
@@ -58,6 +74,9 @@ describe("the page's permissions (iam-simulate)", () => {
       ['secretsmanager:GetSecretValue', tokenSecret],
       ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['RATE#start'] }],
       ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['LOCK'] }],
+      ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['SESSION#abc'] }],
+      ['dynamodb:GetItem', table, { 'dynamodb:LeadingKeys': ['SESSION#abc'] }],
+      ['dynamodb:DeleteItem', table, { 'dynamodb:LeadingKeys': ['SESSION#abc'] }],
       ['lambda:InvokeFunction', self],
       ['scheduler:CreateSchedule', `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/Meet-meet-example-org/weekly`],
       ['scheduler:DeleteSchedule', `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/Meet-meet-example-org/weekly`],
@@ -75,6 +94,10 @@ describe("the page's permissions (iam-simulate)", () => {
       ['secretsmanager:GetSecretValue', arnOf(json, resource(json, 'AWS::SecretsManager::Secret', 'TaskCertificate').id)],
       ['lambda:InvokeFunction', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:other`],
       ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['TASK#x'] }],
+      // Besides the lock it runs transitions under, sessions are its only rows to delete.
+      ['dynamodb:DeleteItem', table, { 'dynamodb:LeadingKeys': ['TASK#x'] }],
+      ['dynamodb:DeleteItem', table, { 'dynamodb:LeadingKeys': ['RATE#start'] }],
+      ['dynamodb:DeleteItem', table, { 'dynamodb:LeadingKeys': ['CERTIFICATE'] }],
       ['route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z0000000000EXAMPLE0000'],
       ['cloudformation:DeleteStack', `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/Meet-meet-example-org/abc`],
       ['cognito-idp:AdminCreateUser', `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/us-west-2_X`],

@@ -6,15 +6,21 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { connect } from 'node:tls';
+import { type Browser, chromium } from 'playwright-core';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TLS_ENV, tlsProxyCommand, WEBSOCKET_READ_TIMEOUT_SECONDS } from '../../src/infra/tls-proxy.js';
+import { TLS_ENV, tlsProxyCommand, tlsProxyConfig, WEBSOCKET_READ_TIMEOUT_SECONDS } from '../../src/infra/tls-proxy.js';
 
 // The sidecar's own start script and nginx config, run for real with Debian's nginx (which .ci/run
-// installs) on 127.0.0.1, in front of a stand-in for the web container.
+// installs) on 127.0.0.1, in front of a stand-in for the web container; and the meeting host it
+// serves, framed by another site, in Debian's chromium.
 const NGINX = '/usr/sbin/nginx';
 const available = existsSync(NGINX);
 if (!available && process.env.CI === 'true') throw new Error('nginx is not installed: .ci/run must apt-get install nginx-light');
+const CHROMIUM = '/usr/bin/chromium';
+const browserAvailable = available && existsSync(CHROMIUM);
+if (!existsSync(CHROMIUM) && process.env.CI === 'true')
+  throw new Error('chromium is not installed: .ci/run must apt-get install chromium');
 
 const HOST = 'meet.community.test';
 const root = mkdtempSync(path.join(tmpdir(), 'meetctl-tls-proxy-'));
@@ -42,6 +48,12 @@ beforeAll(async () => {
   ports = { https: await free(), http: await free(), web: await free() };
   // The web container: answers with what it was sent, and accepts the XMPP websocket upgrade.
   upstream = createHttpServer((req, res) => {
+    if (req.url === '/meeting-room') {
+      // A room page, as the web container answers it: HTML, and no security header of its own.
+      res.setHeader('content-type', 'text/html');
+      res.end('<title>Jitsi Meet</title><p id="meeting">the meeting</p>');
+      return;
+    }
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ url: req.url, host: req.headers.host, proto: req.headers['x-forwarded-proto'] }));
   });
@@ -90,6 +102,26 @@ describe.skipIf(!available)('the TLS sidecar (nginx)', () => {
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ url: '/some-room', host: HOST, proto: 'https' });
     expect(res.headers['strict-transport-security']).toBe('max-age=31536000');
+  });
+
+  it('adds HSTS and frame-ancestors to every answer of the meeting host, the web container adding none', async () => {
+    for (const pathname of ['/meeting-room', '/libs/app.bundle.min.js', '/config.js']) {
+      const res = await get(pathname);
+      expect(res.headers['strict-transport-security'], pathname).toBe('max-age=31536000');
+      expect(res.headers['content-security-policy'], pathname).toBe("frame-ancestors 'none'");
+    }
+    // The sites listed in embedOrigins, and only those, may frame it.
+    const conf = tlsProxyConfig({
+      httpsListen: '443',
+      httpListen: '80',
+      upstream: '127.0.0.1:8000',
+      certificateFile: 'c',
+      privateKeyFile: 'k',
+      pidFile: 'p',
+      tempDir: 't',
+      embedOrigins: ['https://ne3d.org', 'https://www.ne3d.org'],
+    });
+    expect(conf).toContain('add_header Content-Security-Policy "frame-ancestors https://ne3d.org https://www.ne3d.org" always;');
   });
 
   it('passes the XMPP websocket upgrade through, with the host', async () => {
@@ -142,4 +174,50 @@ describe.skipIf(!available)('the TLS sidecar (nginx)', () => {
     expect(script).toContain(`unset ${TLS_ENV.certificate} ${TLS_ENV.privateKey}`);
     expect(script.indexOf('unset')).toBeLessThan(script.indexOf('exec nginx'));
   });
+});
+
+describe.skipIf(!browserAvailable)('the meeting host in a browser, behind the sidecar', () => {
+  let browser: Browser;
+  let elsewhere: Server;
+  let elsewhereOrigin = '';
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', `--host-resolver-rules=MAP ${HOST} 127.0.0.1`],
+    });
+    // Another site: a page that frames whatever it is given.
+    elsewhere = createHttpServer((req, res) => {
+      const src = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('src') ?? '';
+      res.setHeader('content-type', 'text/html');
+      res.end(`<iframe onload="document.title='loaded'" src="${src}" width="600" height="400"></iframe>`);
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', () => resolve()));
+    elsewhereOrigin = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => elsewhere?.close(resolve));
+  });
+
+  it('refuses to show the meeting in a frame on another site, which the web container alone would allow', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    const framed = async (src: string) => {
+      await page.goto(`${elsewhereOrigin}/?src=${encodeURIComponent(src)}`);
+      await page.waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title === 'loaded');
+      const frame = page.frames().find((f) => f !== page.mainFrame());
+      if (!frame) throw new Error('no frame');
+      return frame;
+    };
+    const meeting = await framed(`https://${HOST}:${ports.https}/meeting-room`);
+    expect(meeting.url()).toMatch(/^chrome-error:/);
+    await expect(meeting.locator('#meeting').count()).resolves.toBe(0);
+    // The control: the same page straight from the web container, without the sidecar's header.
+    const bare = await framed(`http://127.0.0.1:${ports.web}/meeting-room`);
+    await expect(bare.locator('#meeting').textContent()).resolves.toBe('the meeting');
+    await context.close();
+  }, 30_000);
 });

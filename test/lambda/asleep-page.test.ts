@@ -2,6 +2,7 @@ import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { NEXT_MEETUP_CACHE_SECONDS } from '../../src/lambda/asleep-page.js';
 
 const scheduler = mockClient(SchedulerClient);
 
@@ -13,6 +14,7 @@ beforeEach(() => {
 afterEach(() => {
   vi.unstubAllEnvs();
   vi.resetModules();
+  vi.useRealTimers();
 });
 
 async function answer(): Promise<APIGatewayProxyStructuredResultV2> {
@@ -20,36 +22,63 @@ async function answer(): Promise<APIGatewayProxyStructuredResultV2> {
   return (await handler()) as APIGatewayProxyStructuredResultV2;
 }
 
+const weekly = () => {
+  scheduler.on(ListSchedulesCommand).resolves({ Schedules: [{ Name: 'weekly' }] });
+  scheduler.on(GetScheduleCommand).resolves({
+    Name: 'weekly',
+    ScheduleExpression: 'cron(45 17 ? * WED *)',
+    ScheduleExpressionTimezone: 'Europe/Berlin',
+    Description: 'Meetup cron 0 18 ? * WED * (Europe/Berlin); starts 15 min early. Created by page:ana@community.test.',
+    State: 'ENABLED',
+    Target: { Arn: 'arn', RoleArn: 'role', Input: JSON.stringify({ schedule: 'weekly', leadMinutes: 15, windowMinutes: 120 }) },
+  });
+};
+
 describe('the asleep page function', () => {
-  it('answers 503 with Retry-After, never cached, naming the next meetup of its schedule group', async () => {
-    scheduler.on(ListSchedulesCommand).resolves({ Schedules: [{ Name: 'weekly' }] });
-    scheduler.on(GetScheduleCommand).resolves({
-      Name: 'weekly',
-      ScheduleExpression: 'cron(45 17 ? * WED *)',
-      ScheduleExpressionTimezone: 'Europe/Berlin',
-      Description: 'Blender user group',
-      State: 'ENABLED',
-      Target: { Arn: 'arn', RoleArn: 'role', Input: JSON.stringify({ schedule: 'weekly', leadMinutes: 15, windowMinutes: 120 }) },
-    });
+  it('answers 503 with Retry-After, never cached, naming the time of the next meetup and nobody', async () => {
+    weekly();
     const result = await answer();
     expect(result.statusCode).toBe(503);
     expect(result.headers).toMatchObject({
       'retry-after': '60',
       'cache-control': 'no-store',
       'content-type': 'text/html; charset=utf-8',
+      'strict-transport-security': 'max-age=31536000',
     });
+    expect(result.headers?.['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(result.body).toContain('meet.community.test is asleep');
     expect(result.body).toContain('18:00 (Europe/Berlin)');
-    expect(result.body).toContain('Blender user group');
+    expect(result.body).not.toMatch(/ana@|Created by/);
     expect(scheduler.commandCalls(ListSchedulesCommand)[0]?.args[0].input).toMatchObject({
       GroupName: 'Meet-meet-community-test',
     });
   });
 
-  it('still answers, saying the meetup could not be looked up, when the schedules cannot be read', async () => {
+  it('lets the embed origins of its environment frame it, and nobody else', async () => {
+    weekly();
+    vi.stubEnv('EMBED_ORIGINS', JSON.stringify(['https://community.test', 'javascript:alert(1)']));
+    expect((await answer()).headers?.['content-security-policy']).toContain('frame-ancestors https://community.test;');
+  });
+
+  it('reads the schedules once a minute per container, however many people ask', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    weekly();
+    const burst = await Promise.all(Array.from({ length: 1000 }, () => answer()));
+    expect(new Set(burst.map((r) => r.statusCode))).toEqual(new Set([503]));
+    expect(scheduler.commandCalls(ListSchedulesCommand)).toHaveLength(1);
+    expect(scheduler.commandCalls(GetScheduleCommand)).toHaveLength(1);
+    vi.setSystemTime(Date.now() + NEXT_MEETUP_CACHE_SECONDS * 1000);
+    await answer();
+    expect(scheduler.commandCalls(ListSchedulesCommand)).toHaveLength(2);
+  });
+
+  it('still answers, saying the meetup could not be looked up, when the schedules cannot be read, and keeps that for the minute', async () => {
     scheduler.on(ListSchedulesCommand).rejects(new Error('AccessDenied'));
-    const result = await answer();
-    expect(result.statusCode).toBe(503);
-    expect(result.body).toContain('could not be looked up');
+    for (let i = 0; i < 50; i++) {
+      const result = await answer();
+      expect(result.statusCode).toBe(503);
+      expect(result.body).toContain('could not be looked up');
+    }
+    expect(scheduler.commandCalls(ListSchedulesCommand)).toHaveLength(1);
   });
 });

@@ -1,4 +1,10 @@
-import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -7,13 +13,16 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { JWT_SECRET_KEY } from '../../src/auth/jitsi-settings.js';
 import { verifyJitsiToken } from '../../src/auth/jitsi-token.js';
+import { SECRET_CACHE_SECONDS } from '../../src/lambda/organizer-page.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../src/page/api.js';
+import { sessionKey } from '../../src/page/session.js';
 import { CLIENT, ISSUER, POOL } from '../support/cognito.js';
 
 // The page function's own wiring, with the SDK clients mocked: the environment it reads, the
-// DynamoDB rate limit, the asynchronous self-invocation for start and stop, the token secret read
-// once, and the API Gateway event shape (cookies array, base64 bodies). Cognito's keys are a local
-// key pair handed to aws-jwt-verify's cache, so nothing is fetched.
+// DynamoDB rate limit and session rows, the asynchronous self-invocation for start and stop, the
+// token secret read at most every few minutes, and the API Gateway event shape (cookies array, base64
+// bodies, the source address). Cognito's keys are a local key pair handed to aws-jwt-verify's cache,
+// so nothing is fetched.
 const keys = vi.hoisted(() => ({ jwks: undefined as unknown }));
 vi.mock('aws-jwt-verify', async (original) => {
   const actual = await original<typeof import('aws-jwt-verify')>();
@@ -84,6 +93,16 @@ beforeEach(() => {
   lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
 });
 
+let sessionCount = 0;
+/** A signed-in session: its row (as the state table answers GetItem) and the cookie's id. */
+function session(idToken: string): string {
+  const id = `session${++sessionCount}`.padEnd(43, 'x');
+  dynamo
+    .on(GetItemCommand, { Key: { pk: { S: `SESSION#${sessionKey(id)}` }, sk: { S: 'SESSION' } } })
+    .resolves({ Item: { idToken: { S: idToken }, expiresAt: { N: String(Math.floor(Date.now() / 1000) + 3600) } } });
+  return id;
+}
+
 function event(
   method: string,
   path: string,
@@ -95,8 +114,8 @@ function event(
     rawPath: path,
     rawQueryString: '',
     headers: { host: 'start.meet.community.test', origin: ORIGIN, [CSRF_HEADER]: '1' },
-    ...(o.token ? { cookies: ['other=1', `${SESSION_COOKIE}=${o.token}`] } : {}),
-    requestContext: { http: { method, path } } as APIGatewayProxyEventV2['requestContext'],
+    ...(o.token ? { cookies: ['other=1', `${SESSION_COOKIE}=${session(o.token)}`] } : {}),
+    requestContext: { http: { method, path, sourceIp: '198.51.100.7' } } as APIGatewayProxyEventV2['requestContext'],
     isBase64Encoded: Boolean(o.base64),
     ...(o.body !== undefined ? { body: o.base64 ? Buffer.from(o.body).toString('base64') : o.body } : {}),
   };
@@ -128,7 +147,7 @@ describe('the organizer page function', () => {
     noAwsCalls();
   });
 
-  it("joins a member with a token signed by the stack's secret, read from Secrets Manager once", async () => {
+  it("joins a member with a token signed by the stack's secret, read from Secrets Manager once for minutes", async () => {
     const token = await sign(['members']);
     for (const base64 of [false, true]) {
       const joined = await call(event('POST', '/api/join', { token, body: JSON.stringify({ room: 'weekly' }), base64 }));
@@ -137,9 +156,48 @@ describe('the organizer page function', () => {
       const settings = { appId: 'meetctl', audience: 'jitsi', host: 'meet.community.test', secret: APP_SECRET };
       expect(await verifyJitsiToken(jwt, { ...settings, room: 'weekly', now: Date.now() })).toMatchObject({ ok: true });
     }
-    // Cached for the container's life (it was read by an earlier test or this one, never twice).
+    // Cached for minutes (it was read by an earlier test or this one, never twice).
     expect(secrets.commandCalls(GetSecretValueCommand).length).toBeLessThanOrEqual(1);
     expect(lambda.calls()).toHaveLength(0);
+  });
+
+  it('picks up a rotated token secret within minutes, not only in a new container', async () => {
+    const token = await sign(['members']);
+    const join = async () => {
+      const joined = await call(event('POST', '/api/join', { token, body: JSON.stringify({ room: 'weekly' }) }));
+      return new URL(JSON.parse(joined.body ?? '{}').url).searchParams.get('jwt') ?? '';
+    };
+    const check = (jwt: string, secret: string) =>
+      verifyJitsiToken(jwt, { appId: 'meetctl', secret, room: 'weekly', now: Date.now() });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      await join();
+      const ROTATED = 'the-rotated-app-secret-of-at-least-32-bytes';
+      secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ [JWT_SECRET_KEY]: ROTATED }) });
+      vi.setSystemTime(Date.now() + SECRET_CACHE_SECONDS * 1000);
+      expect(await check(await join(), ROTATED)).toMatchObject({ ok: true });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('signs out by deleting the session row, so the same cookie is refused on the next request', async () => {
+    const token = await sign(['organizers', 'members']);
+    const id = session(token);
+    const withCookie = (method: string, path: string) => ({ ...event(method, path), cookies: [`${SESSION_COOKIE}=${id}`] });
+    expect((await call(withCookie('GET', '/api/recordings'))).statusCode).toBe(200);
+    dynamo.on(DeleteItemCommand).callsFake(() => {
+      dynamo.on(GetItemCommand).resolves({});
+      return { Attributes: { idToken: { S: token }, expiresAt: { N: '0' } } };
+    });
+    const out = await call(withCookie('GET', '/auth/logout'));
+    expect(out.statusCode).toBe(302);
+    expect(dynamo.commandCalls(DeleteItemCommand)[0]?.args[0].input).toMatchObject({
+      TableName: 'Meet-state',
+      Key: { pk: { S: `SESSION#${sessionKey(id)}` }, sk: { S: 'SESSION' } },
+    });
+    expect((await call(withCookie('GET', '/api/recordings'))).statusCode).toBe(401);
+    expect(dynamo.commandCalls(GetItemCommand).at(-1)?.args[0].input.ConsistentRead).toBe(true);
   });
 
   it('starts by invoking itself asynchronously, after a conditional write of the rate limit', async () => {
@@ -174,6 +232,7 @@ describe('the organizer page function', () => {
     const token = await sign(['members']);
     expect((await call(event('POST', '/api/stop', { token, body: '{}' }))).statusCode).toBe(403);
     expect(lambda.calls()).toHaveLength(0);
-    expect(dynamo.calls()).toHaveLength(0);
+    // Only the session was read; no rate-limit row written.
+    expect(dynamo.calls().map((c) => c.args[0].constructor.name)).toEqual(['GetItemCommand']);
   });
 });

@@ -2,47 +2,63 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ASLEEP_RETRY_SECONDS, asleepPage } from '../../src/asleep/page.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ASLEEP_RETRY_SECONDS } from '../../src/asleep/page.js';
+import { handler } from '../../src/lambda/asleep-page.js';
 import { ROOT } from '../support/fixtures.js';
 
 // The meeting link while the server sleeps, in a real browser: Chromium's --host-resolver-rules
-// points the meeting host at a local server, which answers with the asleep page until "the DNS
-// function" switches it to the meeting; the page's own refresh then lands people in the meeting.
+// points the meeting host at a local server, which answers with the asleep page's function (its
+// body and headers; Scheduler mocked) until "the DNS function" switches it to the meeting; the page's
+// own refresh then lands people in the meeting.
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 if (!available && process.env.CI === 'true') throw new Error('chromium is not installed: .ci/run must apt-get install chromium');
 const SHOTS = path.join(ROOT, 'test-results', 'organizer-page');
 
 let server: Server;
+let elsewhere: Server;
+let elsewhereOrigin = '';
 let browser: Browser;
 let port = 0;
 let asleep = true;
+const scheduler = mockClient(SchedulerClient);
 
 beforeAll(async () => {
   if (!available) return;
-  server = createServer((req, res) => {
+  vi.stubEnv('MEETING_HOST', 'meet.ne3d.org');
+  vi.stubEnv('SCHEDULE_GROUP', 'Meet-meet-ne3d-org');
+  vi.stubEnv('PAGE_URL', 'https://start.meet.ne3d.org/');
+  vi.stubEnv('BRANDING', JSON.stringify({ appName: 'NE3D Blender Meet', primaryColor: '#e87d0d', backgroundColor: '#232323' }));
+  scheduler.on(ListSchedulesCommand).resolves({ Schedules: [{ Name: 'weekly' }] });
+  scheduler.on(GetScheduleCommand).resolves({
+    Name: 'weekly',
+    ScheduleExpression: 'cron(45 17 ? * WED *)',
+    ScheduleExpressionTimezone: 'Europe/Berlin',
+    Description: 'Meetup cron 0 18 ? * WED * (Europe/Berlin). Created by cli:ana@laptop.local.',
+    State: 'ENABLED',
+    Target: { Arn: 'arn', RoleArn: 'role', Input: JSON.stringify({ schedule: 'weekly', leadMinutes: 15, windowMinutes: 120 }) },
+  });
+  server = createServer(async (req, res) => {
     if (asleep) {
-      const body = asleepPage({
-        host: 'meet.ne3d.org',
-        next: {
-          name: 'weekly',
-          description: 'Blender user group',
-          timeZone: 'Europe/Berlin',
-          startsAt: 0,
-          meetupAt: Date.UTC(2030, 11, 4, 17),
-        },
-        pageUrl: 'https://start.meet.ne3d.org/',
-        branding: { appName: 'NE3D Blender Meet', primaryColor: '#e87d0d', backgroundColor: '#232323' },
-      });
-      res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'retry-after': String(ASLEEP_RETRY_SECONDS) }).end(body);
+      const answer = (await handler()) as APIGatewayProxyStructuredResultV2;
+      res.writeHead(answer.statusCode ?? 500, answer.headers as Record<string, string>).end(answer.body);
     } else {
       res.writeHead(200, { 'content-type': 'text/html' }).end(`<title>Jitsi Meet</title><p>meeting ${req.url}</p>`);
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
+  elsewhere = createServer((req, res) => {
+    const src = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('src') ?? '';
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<iframe onload="document.title='loaded'" src="${src}"></iframe>`);
+  });
+  await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+  elsewhereOrigin = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -54,6 +70,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
+  await new Promise((resolve) => elsewhere?.close(resolve));
+  scheduler.restore();
+  vi.unstubAllEnvs();
 });
 
 describe.skipIf(!available)('the meeting link while the server sleeps (browser)', () => {
@@ -69,7 +88,11 @@ describe.skipIf(!available)('the meeting link while the server sleeps (browser)'
       const first = await page.goto(url);
       expect(first?.status()).toBe(503);
       await expect(page.title()).resolves.toBe('NE3D Blender Meet is asleep');
-      await expect(page.locator('body').textContent()).resolves.toContain('Blender user group');
+      await expect(page.locator('body').textContent()).resolves.toMatch(
+        /The next meetup is Wednesday,? \d+ \w+ \d{4},? (at )?18:00 \(Europe\/Berlin\)/,
+      );
+      // Anyone can read this page: it names nobody, whatever the schedule's description says.
+      await expect(page.locator('body').textContent()).resolves.not.toMatch(/ana|laptop|Created by/);
       await expect(page.getByRole('link', { name: 'sign in' }).getAttribute('href')).resolves.toBe(
         'https://start.meet.ne3d.org/',
       );
@@ -86,4 +109,31 @@ describe.skipIf(!available)('the meeting link while the server sleeps (browser)'
       await context.close();
     }
   }, 60_000);
+
+  it('refuses to be shown in a frame on another site, and runs under its CSP without a violation', async () => {
+    asleep = true;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    const direct = await page.goto(`http://meet.ne3d.org:${port}/weekly`);
+    expect(direct?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+    await expect(page.locator('h1').textContent()).resolves.toBe('NE3D Blender Meet is asleep');
+    // The brand colours applied: the style's hash is in the CSP.
+    await expect(
+      page
+        .locator('h1')
+        .evaluate(
+          (h) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(h).color,
+        ),
+    ).resolves.toBe('rgb(232, 125, 13)');
+    expect(violations).toEqual([]);
+    await page.goto(`${elsewhereOrigin}/?src=${encodeURIComponent(`http://meet.ne3d.org:${port}/weekly`)}`);
+    await page.waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title === 'loaded');
+    const frame = page.frames().find((f) => f !== page.mainFrame());
+    expect(frame?.url()).toMatch(/^chrome-error:/);
+    await context.close();
+  }, 30_000);
 });

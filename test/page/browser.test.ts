@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyJitsiToken } from '../../src/auth/jitsi-token.js';
 import { observe } from '../../src/control/observe.js';
 import { phase } from '../../src/control/phase.js';
-import { handlePage, type PageDeps } from '../../src/page/api.js';
+import { handlePage, type PageDeps, type StoredSession } from '../../src/page/api.js';
 import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { CLIENT, localCognito } from '../support/cognito.js';
 import { ROOT } from '../support/fixtures.js';
@@ -39,6 +39,9 @@ const LOGO =
   '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#e87d0d"/></svg>';
 
 let server: Server;
+/** Another site (127.0.0.1 is another site than localhost): framing and cross-site links and forms. */
+let elsewhere: Server;
+let elsewhereOrigin = '';
 let browser: Browser;
 let origin = '';
 const clock = new VirtualClock();
@@ -47,6 +50,8 @@ const sim = new SimAws(clock, { ingress: 'direct' });
 let startsWithRecord = 0;
 /** The ID token the fake managed login hands out next (who "signs in"). */
 let signingInAs = '';
+/** The page's server-side sessions (the state table's rows in Lambda). */
+const sessions = new Map<string, StoredSession>();
 
 beforeAll(async () => {
   if (!available) return;
@@ -99,9 +104,22 @@ beforeAll(async () => {
     signIn: {
       baseUrl: `${origin}/fake-cognito`,
       clientId: CLIENT,
-      exchangeCode: async (code) => code,
+      exchangeCode: async (code) => ({ idToken: code }),
+      revoke: async () => {},
     },
-    random: (bytes) => `s${++random}`.padEnd(bytes, 'x'),
+    sessions: {
+      put: async (key, session) => {
+        sessions.set(key, session);
+      },
+      get: async (key) => sessions.get(key),
+      remove: async (key) => {
+        const session = sessions.get(key);
+        sessions.delete(key);
+        return session;
+      },
+    },
+    throttle: () => true,
+    random: (bytes) => `s${++random}`.padEnd(Math.ceil((bytes * 4) / 3), 'x'),
     now: () => clock.now(),
   });
   server = createServer((req, res) => {
@@ -112,6 +130,11 @@ beforeAll(async () => {
       back.searchParams.set('code', signingInAs);
       back.searchParams.set('state', url.searchParams.get('state') ?? '');
       res.writeHead(302, { location: back.toString() }).end();
+      return;
+    }
+    if (url.pathname === '/test-plain') {
+      // A control for the framing test: the same host, without the page's headers.
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<p id="plain">framed fine</p>');
       return;
     }
     if (url.pathname === '/fake-cognito/logout') {
@@ -137,6 +160,17 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+  elsewhere = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const room = `${origin}/auth/room`;
+    const pages: Record<string, string> = {
+      '/frame': `<iframe onload="document.title='loaded'" src="${url.searchParams.get('src') ?? ''}" width="600" height="400"></iframe>`,
+      '/attack': `<a id="link" href="${room}?room=evil">free pizza</a><form id="form" method="post" action="${room}"><input name="room" value="evil"></form>`,
+    };
+    res.writeHead(200, { 'content-type': 'text/html' }).end(pages[url.pathname] ?? '');
+  });
+  await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+  elsewhereOrigin = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
   mkdirSync(SHOTS, { recursive: true });
 }, 60_000);
@@ -144,6 +178,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
+  await new Promise((resolve) => elsewhere?.close(resolve));
 });
 
 const tokens: Record<'organizer' | 'member', string> = { organizer: '', member: '' };
@@ -270,6 +305,52 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
       async () => (await fetch('/api/start', { method: 'POST', headers: { 'x-meetctl': '1' }, body: '{}' })).status,
     );
     expect(status).toBe(403);
+    await context.close();
+  }, 30_000);
+
+  it('refuses to be shown in a frame on another site, which the same host without the header is not', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const framed = async (src: string) => {
+      await page.goto(`${elsewhereOrigin}/frame?src=${encodeURIComponent(src)}`);
+      await page.waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title === 'loaded');
+      const frame = page.frames().find((f) => f !== page.mainFrame());
+      if (!frame) throw new Error('no frame');
+      return frame;
+    };
+    const refused = await framed(`${origin}/`);
+    expect(refused.url()).toMatch(/^chrome-error:/);
+    await expect(refused.locator('#signin').count()).resolves.toBe(0);
+    const control = await framed(`${origin}/test-plain`);
+    await expect(control.locator('#plain').textContent()).resolves.toBe('framed fine');
+    await context.close();
+  }, 30_000);
+
+  it("a link or form on another site never drops a signed-in member into the linker's room", async () => {
+    const { page, context } = await open('member', 'desktop');
+    const meetings: string[] = [];
+    await page.route('https://meet.ne3d.org/**', (route) => {
+      meetings.push(route.request().url());
+      return route.fulfill({ status: 200, contentType: 'text/html', body: '<title>meeting</title>' });
+    });
+    // The link: through the (still signed-in) managed login, to the Join page, and no further.
+    signingInAs = tokens.member;
+    await page.goto(`${elsewhereOrigin}/attack`);
+    await page.locator('#link').click();
+    await page.getByRole('button', { name: 'Join evil' }).waitFor();
+    expect(new URL(page.url()).origin).toBe(origin);
+    // The form, posted from the other site: the Strict cookie stays home and the Origin is wrong.
+    await page.goto(`${elsewhereOrigin}/attack`);
+    const posted = page.waitForResponse((r) => r.url() === `${origin}/auth/room` && r.request().method() === 'POST');
+    await page.locator('#form').evaluate((form) => (form as unknown as { submit(): void }).submit());
+    expect((await posted).status()).toBe(401);
+    await page.waitForURL(`${origin}/auth/room`);
+    expect(meetings).toEqual([]);
+    // The member's own press of Join on the page is what opens a room.
+    await page.goto(`${origin}/auth/room?room=weekly`);
+    await page.getByRole('button', { name: 'Join weekly' }).click();
+    await page.waitForURL(/meet\.ne3d\.org\/weekly\?jwt=/);
+    expect(meetings).toHaveLength(1);
     await context.close();
   }, 30_000);
 });

@@ -8,8 +8,8 @@ import type { Context } from '../context.js';
 import { table } from '../output.js';
 import { openSession, type Session } from '../session.js';
 
-/** `schedule add`'s options: a meetup request without the name (an argument) and the actor; the zone may come from the config. */
-export type ScheduleAddOptions = Omit<MeetupRequest, 'name' | 'actor' | 'tz'> & { readonly tz?: string };
+/** `schedule add`'s options: a meetup request without the name (an argument); the zone may come from the config. */
+export type ScheduleAddOptions = Omit<MeetupRequest, 'name' | 'tz'> & { readonly tz?: string };
 
 async function targets(session: Session) {
   const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
@@ -36,6 +36,7 @@ export function inputError<T>(fn: () => T): T {
   }
 }
 
+/** `schedule add`'s options: a meetup request without the name (an argument); the zone may come from the config. */
 /**
  * The time zone of a command's local times: --tz, else the config's "timeZone". Never a silent UTC:
  * with neither, the command says where to set it.
@@ -55,7 +56,7 @@ export async function scheduleAdd(ctx: Context, name: string, options: ScheduleA
   const { config, file } = await ctx.loadConfig(Boolean(ctx.deps.simulation));
   const tz = timeZoneOf(options.tz, config, path.basename(file));
   const { schedule, startsAt, meetupAt, notes } = inputError(() =>
-    meetupSchedule({ name, ...options, tz, actor: ctx.deps.actor }, ctx.deps.clock.now()),
+    meetupSchedule({ name, ...options, tz }, ctx.deps.clock.now()),
   );
   if (options.record && !config.recording.enabled) throw noRecorder(file);
   const session = await openSession(ctx);

@@ -20,7 +20,15 @@ export interface AsleepPageProps {
   readonly pageUrl?: string;
   /** The group's branding (name, logo, colours) on the page. */
   readonly branding?: Branding;
+  /** Sites allowed to show the meeting host (and so this page) in a frame. */
+  readonly embedOrigins: readonly string[];
 }
+
+/**
+ * What the asleep page's stage lets through: a hundred people reloading once a minute is under 2
+ * requests a second; a shared link opened by everyone at once is a burst.
+ */
+export const ASLEEP_THROTTLE = { rateLimit: 20, burstLimit: 50 } as const;
 
 /**
  * Where the meeting host points while no task runs (direct mode): an HTTP API with a custom domain
@@ -43,6 +51,7 @@ export class AsleepPage extends Construct {
         [ASLEEP_ENV.scheduleGroup]: props.scheduleGroupName,
         ...(props.pageUrl ? { [ASLEEP_ENV.pageUrl]: props.pageUrl } : {}),
         ...(props.branding ? { [BRANDING_ENV]: JSON.stringify(props.branding) } : {}),
+        ...(props.embedOrigins.length > 0 ? { [ASLEEP_ENV.embedOrigins]: JSON.stringify(props.embedOrigins) } : {}),
       },
     });
     grantScheduleReads(this.function, props.scheduleGroupName);
@@ -60,6 +69,7 @@ export class AsleepPage extends Construct {
         'The asleep page is public on purpose: anyone who opens the meeting link between meetups reads when the next one is.',
       noAccessLogReason:
         "Access logs would record every visitor's IP address; the page is static and the project keeps no such personal data (as for the load balancer).",
+      throttle: ASLEEP_THROTTLE,
     });
     this.api = api;
     this.domainName = domainName;

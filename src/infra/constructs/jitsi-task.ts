@@ -11,11 +11,12 @@ import {
   jitsiBrandingFiles,
 } from '../../branding/jitsi-branding.js';
 import type { SizePreset } from '../../config/presets.js';
-import { imageFor, type JitsiRelease, listeningPorts } from '../../config/release.js';
+import { GHCR_RELEASE, imageFor, type JitsiRelease, listeningPorts } from '../../config/release.js';
 import type { IngressMode } from '../../config/schema.js';
 import { JIBRI_SECRET_KEYS, type LocalRecording, localRecordingEnv, RECORDING_ENV } from '../../recording/recorder.js';
 import { healthUrls, PROSODY_METRICS_ENV, statsSidecarScript, taskEndpoints } from '../stats-sidecar.js';
 import { TLS_ENV, TLS_PROXY_IMAGE, tlsProxyCommand } from '../tls-proxy.js';
+import { WEB_INGRESS_FILE, WEB_REDIRECT_PORT, webIngressConf } from '../web-ingress.js';
 import { JWT_SECRET_KEY, MEMBERS_ONLY_ENV } from './jitsi-auth.js';
 import { HTTP_PORT, HTTPS_PORT, JVB_MEDIA_PORT, PROSODY_HTTP_PORT } from './ports.js';
 import { CERTIFICATE_KEYS } from './task-certificate.js';
@@ -24,10 +25,15 @@ import { CERTIFICATE_KEYS } from './task-certificate.js';
 export const JITSI_CONTAINERS = ['web', 'prosody', 'jicofo', 'jvb'] as const;
 /** Every container the task has in both ingress modes (also the log stream prefixes and log group keys). */
 export const CONTAINERS = [...JITSI_CONTAINERS, 'stats'] as const;
-/** The init container that writes the branding files (only when the config has branding). */
-export const BRANDING_CONTAINER = 'branding';
+/**
+ * The init container that writes web's extra config: the branding files (when the config has
+ * branding) and, in load-balancer mode, the security headers and HTTP redirect (src/infra/web-ingress.ts).
+ */
+export const WEB_CONFIG_CONTAINER = 'web-config';
 /** The task volume it writes to, mounted at web's /config. */
-export const BRANDING_VOLUME = 'web-config';
+export const WEB_CONFIG_VOLUME = 'web-config';
+/** Where the init container mounts the volume. */
+export const WEB_CONFIG_MOUNT = '/web-config';
 /** The direct mode's TLS-terminating sidecar. */
 export const TLS_CONTAINER = 'tls';
 export type ContainerName = (typeof CONTAINERS)[number] | typeof TLS_CONTAINER;
@@ -93,6 +99,8 @@ export interface JitsiTaskProps {
    * custom-config.js, an nginx location and the branding data into web's /config at every start.
    */
   readonly branding?: Branding;
+  /** Sites allowed to show the meeting in a frame (config `embedOrigins`); none by default. */
+  readonly embedOrigins?: readonly string[];
 }
 
 /**
@@ -103,7 +111,7 @@ export class JitsiTask extends Construct {
   readonly taskDefinition: ecs.FargateTaskDefinition;
   readonly containers: Record<(typeof CONTAINERS)[number], ecs.ContainerDefinition> & {
     tls?: ecs.ContainerDefinition;
-    branding?: ecs.ContainerDefinition;
+    webConfig?: ecs.ContainerDefinition;
   };
 
   constructor(scope: Construct, id: string, props: JitsiTaskProps) {
@@ -172,8 +180,14 @@ export class JitsiTask extends Construct {
         // settings-config.js at stable-11146-2 writes it to config.dynamicBrandingUrl.
         ...(isBranded(props.branding) ? { DYNAMIC_BRANDING_URL: dynamicBrandingUrl(domain) } : {}),
       },
-      // The load balancer forwards to web's port; in direct mode only the sidecar (on 127.0.0.1) does.
-      portMappings: props.tls ? [] : [{ containerPort: release.webPort, protocol: ecs.Protocol.TCP, name: 'web' }],
+      // The load balancer forwards to web's port (and plain HTTP to the redirect port); in direct mode
+      // only the sidecar (on 127.0.0.1) does.
+      portMappings: props.tls
+        ? []
+        : [
+            { containerPort: release.webPort, protocol: ecs.Protocol.TCP, name: 'web' },
+            { containerPort: WEB_REDIRECT_PORT, protocol: ecs.Protocol.TCP, name: 'http-redirect' },
+          ],
       healthCheck: startUpCheck(health.web, { interval: 15, startPeriod: 30, retries: 3 }),
     });
 
@@ -229,32 +243,49 @@ export class JitsiTask extends Construct {
     });
     stats.addContainerDependencies({ container: jicofo, condition: ecs.ContainerDependencyCondition.START });
     this.containers = { web, prosody, jicofo, jvb, stats };
-    if (isBranded(props.branding)) this.containers.branding = this.addBranding(props.branding, domain, web, props.logGroups.web);
-    if (props.tls) this.containers.tls = this.addTlsProxy(props.tls.certificateSecret, release.webPort, props.logGroups.tls, web);
+    const webFiles = {
+      ...(isBranded(props.branding) ? jitsiBrandingFiles(props.branding, domain) : {}),
+      // Direct mode: the TLS sidecar sends the headers and redirects; with a load balancer, web does.
+      ...(props.tls ? {} : { [WEB_INGRESS_FILE]: webIngressConf(props.embedOrigins) }),
+    };
+    if (Object.keys(webFiles).length > 0) {
+      this.containers.webConfig = this.addWebConfig(webFiles, web, props.logGroups.web, release.number >= GHCR_RELEASE);
+    }
+    if (props.tls) {
+      this.containers.tls = this.addTlsProxy(
+        props.tls.certificateSecret,
+        release.webPort,
+        props.logGroups.tls,
+        web,
+        props.embedOrigins,
+      );
+    }
     assertNoSharedPorts(release, { ...listeningPorts(release), ...(props.tls ? { [TLS_CONTAINER]: TLS_PROXY_PORTS } : {}) });
   }
 
   /**
-   * Branding without building an image: a one-shot busybox container writes the files into a task
-   * volume; web mounts it at /config (the image's VOLUME, which its start script copies to
-   * /run/web/config) and starts only once the files are written (SUCCESS). The texts are plain
-   * settings from the config, not secrets.
+   * Web's extra config without building an image: a one-shot busybox container writes the files into
+   * a task volume; web mounts it at /config (the image's VOLUME, which its start script copies to
+   * /run/web/config, or uses in place before stable-11146) and starts only once the files are written
+   * (SUCCESS). The texts are plain settings from the config, not secrets.
    */
-  private addBranding(branding: Branding, domain: string, web: ecs.ContainerDefinition, logGroup: logs.ILogGroup) {
-    this.taskDefinition.addVolume({ name: BRANDING_VOLUME });
-    const { command, environment } = brandingInitCommand(jitsiBrandingFiles(branding, domain), '/branding');
-    const init = this.taskDefinition.addContainer(BRANDING_CONTAINER, {
-      containerName: BRANDING_CONTAINER,
+  private addWebConfig(files: Record<string, string>, web: ecs.ContainerDefinition, logGroup: logs.ILogGroup, rootless: boolean) {
+    this.taskDefinition.addVolume({ name: WEB_CONFIG_VOLUME });
+    const { command, environment } = brandingInitCommand(files, WEB_CONFIG_MOUNT);
+    const init = this.taskDefinition.addContainer(WEB_CONFIG_CONTAINER, {
+      containerName: WEB_CONFIG_CONTAINER,
       image: ecs.ContainerImage.fromRegistry(STATS_IMAGE),
       essential: false,
       entryPoint: ['sh', '-c'],
       command: [command],
       environment,
       memoryReservationMiB: 16,
-      logging: ecs.LogDrivers.awsLogs({ streamPrefix: BRANDING_CONTAINER, logGroup }),
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: WEB_CONFIG_CONTAINER, logGroup }),
     });
-    init.addMountPoints({ sourceVolume: BRANDING_VOLUME, containerPath: '/branding', readOnly: false });
-    web.addMountPoints({ sourceVolume: BRANDING_VOLUME, containerPath: '/config', readOnly: true });
+    init.addMountPoints({ sourceVolume: WEB_CONFIG_VOLUME, containerPath: WEB_CONFIG_MOUNT, readOnly: false });
+    // Rootless images (stable-11146 on) copy /config and write elsewhere; the older root images write
+    // their generated nginx and Jitsi config into /config itself (cont-init.d/10-config).
+    web.addMountPoints({ sourceVolume: WEB_CONFIG_VOLUME, containerPath: '/config', readOnly: rootless });
     web.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.SUCCESS });
     return init;
   }
@@ -269,6 +300,7 @@ export class JitsiTask extends Construct {
     webPort: number,
     logGroup: logs.ILogGroup | undefined,
     web: ecs.ContainerDefinition,
+    embedOrigins: readonly string[] | undefined,
   ): ecs.ContainerDefinition {
     if (!logGroup) throw new Error('the direct mode needs a log group for the tls container');
     const tls = this.taskDefinition.addContainer(TLS_CONTAINER, {
@@ -276,7 +308,7 @@ export class JitsiTask extends Construct {
       image: ecs.ContainerImage.fromRegistry(TLS_PROXY_IMAGE),
       essential: true,
       entryPoint: ['sh', '-c'],
-      command: [tlsProxyCommand(webPort)],
+      command: [tlsProxyCommand(webPort, {}, embedOrigins)],
       secrets: {
         [TLS_ENV.certificate]: ecs.Secret.fromSecretsManager(certificateSecret, CERTIFICATE_KEYS.certificate),
         [TLS_ENV.privateKey]: ecs.Secret.fromSecretsManager(certificateSecret, CERTIFICATE_KEYS.privateKey),

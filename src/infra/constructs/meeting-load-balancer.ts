@@ -3,7 +3,8 @@ import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { HTTPS_PORT } from './ports.js';
+import { WEB_REDIRECT_PORT } from '../web-ingress.js';
+import { HTTP_PORT, HTTPS_PORT } from './ports.js';
 
 export interface MeetingLoadBalancerProps {
   readonly vpc: ec2.IVpc;
@@ -15,7 +16,9 @@ export interface MeetingLoadBalancerProps {
 }
 
 /**
- * Internet-facing Network Load Balancer for TLS 443 only, in front of the web container. Media never
+ * Internet-facing Network Load Balancer for TLS 443 in front of the web container, and TCP 80 to
+ * web's redirect port, which answers every plain-HTTP request with a redirect to HTTPS (an NLB
+ * cannot redirect itself; src/infra/web-ingress.ts). Media never
  * goes through it: the bridge advertises the task's own public address and participants send UDP
  * 10000 straight to the task (with cross-zone on and client IPs preserved, a UDP listener turns the
  * checks WebRTC sends to every advertised address into "duplicate connections"; see
@@ -24,6 +27,8 @@ export interface MeetingLoadBalancerProps {
 export class MeetingLoadBalancer extends Construct {
   readonly loadBalancer: elbv2.NetworkLoadBalancer;
   readonly webTargetGroup: elbv2.NetworkTargetGroup;
+  /** Web's redirect port, behind TCP 80. */
+  readonly redirectTargetGroup: elbv2.NetworkTargetGroup;
 
   constructor(scope: Construct, id: string, props: MeetingLoadBalancerProps) {
     super(scope, id);
@@ -63,6 +68,25 @@ export class MeetingLoadBalancer extends Construct {
       // TLS 1.3, and 1.2 with forward-secret (ECDHE) ciphers only: the -Res- policy drops RSA key exchange.
       sslPolicy: elbv2.SslPolicy.TLS13_RES,
       defaultTargetGroups: [this.webTargetGroup],
+    });
+    this.redirectTargetGroup = new elbv2.NetworkTargetGroup(this, 'RedirectTargets', {
+      vpc: props.vpc,
+      port: WEB_REDIRECT_PORT,
+      protocol: elbv2.Protocol.TCP,
+      targetType: elbv2.TargetType.IP,
+      deregistrationDelay: Duration.seconds(30),
+      // The port only redirects: an open TCP port is health enough.
+      healthCheck: {
+        protocol: elbv2.Protocol.TCP,
+        interval: Duration.seconds(10),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 2,
+      },
+    });
+    this.loadBalancer.addListener('Http', {
+      port: HTTP_PORT,
+      protocol: elbv2.Protocol.TCP,
+      defaultTargetGroups: [this.redirectTargetGroup],
     });
   }
 }

@@ -32,7 +32,8 @@ export const CALLBACK_PATH = '/auth/callback';
  * The community's members: a Cognito user pool with no self sign-up (an admin creates every user:
  * `meetctl users add`), two groups (`organizers` start and stop, `members` join), Cognito's prefix
  * domain for the managed login, and the organizer page's app client (authorization code with PKCE,
- * no client secret). Kept when the stack is deleted: the accounts are the community's data.
+ * no client secret, no API sign-in flow, and no write access to what the system trusts). Kept when
+ * the stack is deleted: the accounts are the community's data.
  */
 export class Members extends Construct {
   readonly userPool: cognito.UserPool;
@@ -118,6 +119,8 @@ export class Members extends Construct {
           scopes: ['openid', 'email', 'profile'],
           attributeMapping: {
             email: cognito.ProviderAttribute.GOOGLE_EMAIL,
+            // The sign-in rules admit only addresses the provider verified (src/auth/external-sign-in.ts).
+            emailVerified: cognito.ProviderAttribute.GOOGLE_EMAIL_VERIFIED,
             fullname: cognito.ProviderAttribute.GOOGLE_NAME,
           },
         }),
@@ -135,6 +138,7 @@ export class Members extends Construct {
           scopes: ['openid', 'email', 'profile'],
           attributeMapping: {
             email: cognito.ProviderAttribute.other('email'),
+            emailVerified: cognito.ProviderAttribute.other('email_verified'),
             fullname: cognito.ProviderAttribute.other('name'),
           },
         }),
@@ -145,7 +149,13 @@ export class Members extends Construct {
     this.domain = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: props.signInDomainPrefix } });
     this.client = this.userPool.addClient('OrganizerPage', {
       generateSecret: false,
-      authFlows: {},
+      // The page signs in through the managed login (authorization code with PKCE), which needs no
+      // API sign-in flow; refresh only. Left unset, Cognito allows SRP and custom sign-in with the
+      // (public) client id, and InitiateAuth hands out access tokens with the
+      // aws.cognito.signin.user.admin scope, which UpdateUserAttributes accepts.
+      authFlows: { userSrp: false },
+      writeAttributes: pageWriteAttributes(federated.length > 0),
+      enableTokenRevocation: true,
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
@@ -160,6 +170,24 @@ export class Members extends Construct {
     });
     for (const provider of federated) this.client.node.addDependency(provider);
   }
+}
+
+/**
+ * What the page's app client may write. Nothing the system trusts: the name and e-mail in the meeting
+ * token and the event log come from `meetctl users` (an administrator) or the provider.
+ * - An empty list is no protection: Cognito reads it as "not specified", and then the client can
+ *   write every standard attribute (AWS::Cognito::UserPoolClient WriteAttributes; aws/aws-cdk#30608),
+ *   so without federation the list names one attribute nothing reads, `locale`.
+ * - With federated sign-in it must hold every mapped attribute, which Cognito writes at each
+ *   federated sign-in and refuses otherwise (CreateUserPoolClient, WriteAttributes): e-mail, its
+ *   verification and name. Members still cannot write them: that needs an access token with the
+ *   aws.cognito.signin.user.admin scope, which the page's client neither allows in OAuth nor hands
+ *   out through an API sign-in flow, and the page keeps its tokens on the server.
+ */
+export function pageWriteAttributes(federated: boolean): cognito.ClientAttributes {
+  return new cognito.ClientAttributes().withStandardAttributes(
+    federated ? { email: true, emailVerified: true, fullname: true } : { locale: true },
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import type { IngressMode } from '../../config/schema.js';
+import { WEB_REDIRECT_PORT } from '../web-ingress.js';
 import { HTTP_PORT, HTTPS_PORT, JVB_MEDIA_PORT } from './ports.js';
 
 export interface NetworkProps {
@@ -17,11 +18,12 @@ export interface NetworkProps {
  */
 export class Network extends Construct {
   readonly vpc: ec2.Vpc;
-  /** On the load balancer (load-balancer mode only): 443/tcp from anywhere. */
+  /** On the load balancer (load-balancer mode only): 443/tcp and 80/tcp (redirect only) from anywhere. */
   readonly loadBalancerSecurityGroup?: ec2.SecurityGroup;
   /**
-   * On the task: media (10000/udp) from anywhere, straight to the task, in both modes; web from the
-   * load balancer only (load-balancer mode) or 443/tcp and 80/tcp from anywhere (direct mode).
+   * On the task: media (10000/udp) from anywhere, straight to the task, in both modes; web and its
+   * redirect port from the load balancer only (load-balancer mode) or 443/tcp and 80/tcp from
+   * anywhere (direct mode).
    */
   readonly taskSecurityGroup: ec2.SecurityGroup;
 
@@ -60,8 +62,11 @@ export class Network extends Construct {
         allowAllOutbound: false,
       });
       lb.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTPS_PORT), 'HTTPS for browsers and apps');
+      lb.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTP_PORT), 'HTTP, answered only with a redirect to HTTPS');
       this.taskSecurityGroup.addIngressRule(lb, ec2.Port.tcp(props.webPort), 'Web (TLS ends at the load balancer)');
+      this.taskSecurityGroup.addIngressRule(lb, ec2.Port.tcp(WEB_REDIRECT_PORT), "Web's redirect to HTTPS");
       lb.addEgressRule(this.taskSecurityGroup, ec2.Port.tcp(props.webPort), 'Forward HTTPS as HTTP to web');
+      lb.addEgressRule(this.taskSecurityGroup, ec2.Port.tcp(WEB_REDIRECT_PORT), "Forward HTTP to web's redirect port");
       this.loadBalancerSecurityGroup = lb;
     }
     // The bridge advertises the task's public address (the internet gateway maps it 1:1 to the ENI).

@@ -9,6 +9,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { SESSION_ROW_PREFIX } from '../../aws/page-sessions.js';
 import type { Branding } from '../../branding/jitsi-branding.js';
 import { BRANDING_ENV } from '../../branding/page-branding.js';
 import { PAGE_ENV } from '../../lambda/organizer-page.js';
@@ -43,6 +44,12 @@ export interface OrganizerPageProps {
 
 /** The state table row the page's start rate limit writes. */
 export const RATE_ROW = 'RATE#start';
+
+/**
+ * What the page's stage lets through: a hundred signed-in people polling the status every 5 s is
+ * 20 requests a second, and a meetup's start brings them all at once.
+ */
+export const PAGE_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
 /**
  * The organizer page at `start.<host>`: one function behind an HTTP API with a custom domain and
@@ -86,6 +93,12 @@ export class OrganizerPage extends Construct {
         resources: [props.stateTable.tableArn],
         conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [RATE_ROW] } },
       }),
+      // The sessions: one row each, created at sign-in, read on every request, deleted at sign-out.
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
+        resources: [props.stateTable.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${SESSION_ROW_PREFIX}*`] } },
+      }),
       new iam.PolicyStatement({
         actions: ['lambda:InvokeFunction'],
         resources: [
@@ -122,6 +135,7 @@ export class OrganizerPage extends Construct {
         'The page authorizes in its handler: an HTTP API JWT authorizer reads no cookies, and the session is an HttpOnly cookie verified with aws-jwt-verify on every request.',
       noAccessLogReason:
         "Access logs would record every member's IP address; the page's function logs each start and stop with the member, and the event log keeps them.",
+      throttle: PAGE_THROTTLE,
     });
     this.api = api;
     new route53.ARecord(this, 'Record', {

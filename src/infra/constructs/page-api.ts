@@ -17,11 +17,20 @@ export interface PageApiProps {
   readonly noAuthorizerReason: string;
   /** Why the stage keeps no access log (cdk-nag APIG1). */
   readonly noAccessLogReason: string;
+  /** Requests per second the stage lets through, steady and in a burst (every client together). */
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 /**
  * An HTTP API (API Gateway v2) on a custom domain, one Lambda integration for every path, and the
  * execute-api address disabled, so the host name is the only way in. Billed per request.
+ *
+ * Throttled at the stage: HTTP API throttling is a token bucket per route for every caller together
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html), not per
+ * client. Per-client limits (usage plans with API keys) and AWS WAF exist for REST APIs only
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html). So the stage
+ * limit bounds what a flood costs, and a flood can still crowd others out; the page's function adds
+ * its own per-session and per-address limits (src/page/throttle.ts).
  */
 export function pageApi(scope: Construct, props: PageApiProps): { api: apigwv2.HttpApi; domainName: apigwv2.DomainName } {
   const domainName = new apigwv2.DomainName(scope, 'Domain', {
@@ -36,8 +45,13 @@ export function pageApi(scope: Construct, props: PageApiProps): { api: apigwv2.H
     defaultDomainMapping: { domainName },
   });
   Validations.of(api).acknowledge({ id: 'AwsSolutions-APIG4', reason: props.noAuthorizerReason });
-  const stage = api.defaultStage?.node.defaultChild;
-  if (stage) Validations.of(stage).acknowledge({ id: 'AwsSolutions-APIG1', reason: props.noAccessLogReason });
+  const stage = api.defaultStage?.node.defaultChild as apigwv2.CfnStage | undefined;
+  if (!stage) throw new Error(`the HTTP API of ${props.host} has no default stage to throttle`);
+  stage.defaultRouteSettings = {
+    throttlingRateLimit: props.throttle.rateLimit,
+    throttlingBurstLimit: props.throttle.burstLimit,
+  };
+  Validations.of(stage).acknowledge({ id: 'AwsSolutions-APIG1', reason: props.noAccessLogReason });
   return { api, domainName };
 }
 

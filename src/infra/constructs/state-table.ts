@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { EXPIRES_AT } from '../../aws/page-sessions.js';
 
 /** Partition keys of the state table: the lock record and the latest meeting window. */
 export const STATE_KEYS = { lock: 'LOCK', window: 'WINDOW' } as const;
@@ -9,8 +10,9 @@ export const STATE_ROWS: readonly string[] = Object.values(STATE_KEYS);
 
 /**
  * The control plane's DynamoDB table: one lock record (conditional writes, see src/control/lock.ts)
- * and the latest scheduled meeting window. The event log lives in CloudWatch Logs, where it is
- * append-only by IAM. On-demand billing costs nothing idle.
+ * and the latest scheduled meeting window, and the organizer page's sessions, which DynamoDB's TTL
+ * deletes after they end. The event log lives in CloudWatch Logs, where it is append-only by IAM.
+ * On-demand billing costs nothing idle.
  */
 export class StateTable extends Construct {
   readonly table: dynamodb.Table;
@@ -24,6 +26,7 @@ export class StateTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.DESTROY,
+      timeToLiveAttribute: EXPIRES_AT,
     });
   }
 }
