@@ -238,8 +238,9 @@ export class InMemoryState implements StateStore {
   async append(event: TransitionEvent) {
     this.log.push(event);
   }
+  /** Oldest first by the time each writer put in, as the CloudWatch Logs adapter returns them. */
   async events(since: number) {
-    return this.log.filter((e) => e.at >= since);
+    return this.log.filter((e) => e.at >= since).sort((a, b) => a.at - b.at);
   }
   async setWindow(window: MeetingWindow) {
     this.meetingWindow = window;
