@@ -4,7 +4,15 @@ import { acquireLock, LEASE_SECONDS } from '../../src/control/lock.js';
 import type { Clock, LockWrite, StateStore, TransitionEvent } from '../../src/control/ports.js';
 import { InMemoryState, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { synth, type TemplateJson } from '../support/fixtures.js';
-import { buildLogs, buildStateTable, motoClients, motoForThisFile, motoStateStore, physicalName, single } from '../support/moto-world.js';
+import {
+  buildLogs,
+  buildStateTable,
+  motoClients,
+  motoForThisFile,
+  motoStateStore,
+  physicalName,
+  single,
+} from '../support/moto-world.js';
 
 /**
  * One behaviour, two implementations: the control plane's state (the lock record in DynamoDB, the

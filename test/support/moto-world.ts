@@ -29,6 +29,7 @@ import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from '@aws-s
 import { CreateBucketCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll } from 'vitest';
 import { type SdkClients, sdkClients, sdkControlPorts } from '../../src/aws/control-adapters.js';
 import { cloudWatchEventLog } from '../../src/aws/event-log.js';
 import { dynamoStateStore } from '../../src/aws/state-store.js';
@@ -39,7 +40,6 @@ import type { ControlPorts, StateStore } from '../../src/control/ports.js';
 import { INGRESS_ENV } from '../../src/lambda/ingress-environment.js';
 import type { TemplateJson } from './fixtures.js';
 import { ACCOUNT, REGION } from './iam.js';
-import { afterAll, beforeAll } from 'vitest';
 import { type MotoServer, motoAvailable, startMoto, useMotoInThisProcess } from './moto-server.js';
 
 /**
@@ -239,9 +239,7 @@ export async function buildMembers(clients: SdkClients, json: TemplateJson, actu
   const pool = UserPool?.Id ?? '';
   actual[poolId] = pool;
   for (const [id, r] of ofType(json, 'AWS::Cognito::UserPoolGroup')) {
-    await clients.cognito.send(
-      new CreateGroupCommand({ UserPoolId: pool, GroupName: String(r.Properties?.GroupName ?? id) }),
-    );
+    await clients.cognito.send(new CreateGroupCommand({ UserPoolId: pool, GroupName: String(r.Properties?.GroupName ?? id) }));
   }
   for (const [id] of ofType(json, 'AWS::Cognito::UserPoolClient')) {
     const { UserPoolClient } = await clients.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: pool, ClientName: id }));
@@ -343,7 +341,11 @@ export async function buildZone(clients: SdkClients, json: TemplateJson, config:
             ResourceRecordSet: {
               Name: String(alias.Properties?.Name),
               Type: 'A',
-              AliasTarget: { DNSName: ASLEEP_TARGET.dnsName, HostedZoneId: ASLEEP_TARGET.hostedZoneId, EvaluateTargetHealth: false },
+              AliasTarget: {
+                DNSName: ASLEEP_TARGET.dnsName,
+                HostedZoneId: ASLEEP_TARGET.hostedZoneId,
+                EvaluateTargetHealth: false,
+              },
             },
           },
         ],
@@ -434,9 +436,10 @@ export async function buildMotoWorld(
   }
   const resolve = resolver(json, actual);
   await buildEcs(clients, json, resolve, network, actual);
-  const outputs = Object.fromEntries(
-    Object.entries(json.Outputs).map(([name, o]) => [name, String(resolve(o.Value))]),
-  ) as Record<string, string>;
+  const outputs = Object.fromEntries(Object.entries(json.Outputs).map(([name, o]) => [name, String(resolve(o.Value))])) as Record<
+    string,
+    string
+  >;
   await buildStack(clients, json, config.stackName, outputs);
   const [, dnsFunction] = single(json, 'AWS::Lambda::Function', 'TaskDnsFunction');
   const environment = resolve((dnsFunction.Properties?.Environment as { Variables?: unknown })?.Variables ?? {}) as Record<
