@@ -785,13 +785,22 @@ export class SimAws {
         ? { stoppedReason: t.stoppedReason, stopCode: t.failedContainer ? 'TaskFailedToStart' : 'ServiceSchedulerInitiated' }
         : {}),
       ...(status !== 'PROVISIONING' ? { privateIp: this.taskPrivateIp(t) } : {}),
-      containers: ['web', 'prosody', 'jicofo', 'jvb'].map((name) => ({
+      containers: this.containerNames().map((name) => ({
         name,
         lastStatus: status === 'STOPPED' ? 'STOPPED' : status === 'RUNNING' ? 'RUNNING' : 'PENDING',
         health: healthy ? ('HEALTHY' as const) : ('UNKNOWN' as const),
         ...(t.failedContainer === name ? { reason: 'CannotPullContainerError: not found', exitCode: undefined } : {}),
       })),
     };
+  }
+
+  /**
+   * The containers of the meeting's task definition, one per definition as ECS describes a task
+   * (CONTAINERS and TLS_CONTAINER of src/infra/constructs/jitsi-task.ts; the contract tests compare
+   * them with the synthesized template).
+   */
+  private containerNames(): string[] {
+    return ['prosody', 'web', 'jicofo', 'jvb', 'stats', ...(this.ingress === 'direct' ? ['tls'] : [])];
   }
 
   private targetStates(now: number): TargetSnapshot[] {

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sdkClients, sdkControlPorts } from '../../src/aws/control-adapters.js';
 import { OUTPUT_NAMES } from '../../src/control/outputs.js';
@@ -9,7 +9,7 @@ import type { ControlPorts, MeetupSchedule } from '../../src/control/ports.js';
 import { SimAws, TIMING, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { configWith, synth, type TemplateJson } from '../support/fixtures.js';
 import { REGION } from '../support/iam.js';
-import { buildMotoWorld, motoForThisFile, runServiceTask, single } from '../support/moto-world.js';
+import { buildMotoWorld, type MotoWorld, motoForThisFile, runServiceTask, single } from '../support/moto-world.js';
 
 /**
  * One behaviour, two implementations: the control ports over the simulator (src/sim) and over the
@@ -63,11 +63,12 @@ async function simulatorWorld(): Promise<World> {
   };
 }
 
-async function motoWorld(): Promise<World> {
+async function motoWorld(): Promise<World & { readonly moto: MotoWorld }> {
   const server = moto.server();
   await server.reset();
   const world = await buildMotoWorld(server, { config, template });
   return {
+    moto: world,
     ports: world.ports,
     outputs: world.outputs,
     putObject: async (key, body) => {
@@ -317,5 +318,100 @@ describe.each(worlds)('the recordings bucket in %s', (_name, make) => {
     await w.putObject(`${day}/a.mp4`, 'second upload of a');
     expect(await w.ports.recordings.deleteAll(bucket)).toBe(4);
     expect(await rejection(w.ports.recordings.list(bucket, ''))).toBe('NoSuchBucket');
+  });
+});
+
+/**
+ * Where moto deviates from AWS: the simulator follows the AWS document cited, and moto is checked
+ * to deviate still, so this list stays true (when a moto release fixes one, its check fails: move
+ * the scenario into the shared contract above).
+ */
+describe('where moto deviates from AWS', () => {
+  it('ECS keeps a service at its desired count: desired 1 places a task (the service scheduler)', async () => {
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html: "Amazon ECS runs and
+    // maintains your desired number of tasks simultaneously in an Amazon ECS cluster."
+    const w = await simulatorWorld();
+    await w.runServiceTask();
+    expect((await w.ports.service.tasks(out(w, 'cluster'), out(w, 'service'))).map((t) => t.lastStatus)).toEqual(['RUNNING']);
+    if (!moto.available) return;
+    // moto's services place no task: the moto suite starts one with RunTask (runServiceTask) instead.
+    const m = await motoWorld();
+    await m.ports.service.setDesired(out(m, 'cluster'), out(m, 'service'), 1);
+    expect(await m.ports.service.tasks(out(m, 'cluster'), out(m, 'service'))).toEqual([]);
+  });
+
+  it('ECS describes a task with one container per container definition and its creation time', async () => {
+    // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html: "containers: The containers
+    // that's associated with the task"; "createdAt: The Unix timestamp for the time when the task was created".
+    const w = await simulatorWorld();
+    await w.runServiceTask();
+    const [task] = await w.ports.service.tasks(out(w, 'cluster'), out(w, 'service'));
+    expect(task?.containers.map((c) => c.name).sort()).toEqual(containerNames().sort());
+    expect(task?.createdAt).toBeGreaterThan(0);
+    if (!moto.available) return;
+    // moto answers one container (the definition's first) and no createdAt.
+    const m = await motoWorld();
+    await m.runServiceTask();
+    const [motoTask] = await m.ports.service.tasks(out(m, 'cluster'), out(m, 'service'));
+    expect(motoTask?.containers.map((c) => c.name)).toEqual([containerNames()[0]]);
+    expect(motoTask?.createdAt).toBe(0);
+  });
+
+  it('Secrets Manager reads the version promoted to AWSCURRENT when no stage is named', async () => {
+    // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html: "If you don't
+    // specify either a VersionStage or VersionId, then Secrets Manager defaults to returning the AWSCURRENT version."
+    const promoted = JSON.stringify({ JWT_APP_SECRET: 'promoted' });
+    const w = await simulatorWorld();
+    await w.ports.secrets.promote(out(w, 'tokenSecret'), await w.ports.secrets.stage(out(w, 'tokenSecret'), promoted));
+    expect(await w.ports.secrets.value(out(w, 'tokenSecret'))).toBe(promoted);
+    if (!moto.available) return;
+    // moto moves the AWSCURRENT label but its GetSecretValue without a stage still returns the old value.
+    const m = await motoWorld();
+    const before = await m.ports.secrets.value(out(m, 'tokenSecret'));
+    await m.ports.secrets.promote(out(m, 'tokenSecret'), await m.ports.secrets.stage(out(m, 'tokenSecret'), promoted));
+    expect(await m.ports.secrets.value(out(m, 'tokenSecret'))).toBe(before);
+  });
+
+  it('EventBridge Scheduler refuses a schedule in a group that does not exist with ResourceNotFoundException', async () => {
+    // https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html (Errors):
+    // "ResourceNotFoundException: The request references a resource which does not exist."
+    const w = await simulatorWorld();
+    const target = { functionArn: out(w, 'scheduledStart'), roleArn: out(w, 'schedulerRole') };
+    expect(await rejection(w.ports.schedules.create('no-such-group', schedule('lost'), target))).toBe(
+      'ResourceNotFoundException',
+    );
+    if (!moto.available) return;
+    // moto fails with HTTP 500 (an HTML error page the SDK cannot parse).
+    const m = await motoWorld();
+    const motoTarget = { functionArn: out(m, 'scheduledStart'), roleArn: out(m, 'schedulerRole') };
+    expect(await rejection(m.ports.schedules.create('no-such-group', schedule('lost'), motoTarget))).toBe('SyntaxError');
+  });
+
+  it('S3 lists object versions from a marker whose version was deleted meanwhile (deleteAll of more than a page)', async () => {
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html: KeyMarker "Specifies the
+    // key to start with", VersionIdMarker "Specifies the object version you want to start listing from"; the
+    // listing goes on in key order from there. deleteAll deletes each page before it asks for the next.
+    const w = await simulatorWorld();
+    for (let i = 0; i < 1001; i++) await w.putObject(`recordings/2026-12-03/weekly/${String(i).padStart(4, '0')}.mp4`, 'v');
+    expect(await w.ports.recordings.deleteAll(out(w, 'bucket'))).toBe(1001);
+    if (!moto.available) return;
+    // moto resumes only at the exact marker version: once it is deleted, the next page comes back empty.
+    const m = await motoWorld();
+    const { s3 } = m.moto.clients;
+    const Bucket = out(m, 'bucket');
+    for (const key of ['a.mp4', 'b.mp4', 'c.mp4']) await m.putObject(key, 'v');
+    const first = await s3.send(new ListObjectVersionsCommand({ Bucket, MaxKeys: 1 }));
+    const [version] = first.Versions ?? [];
+    await s3.send(new DeleteObjectCommand({ Bucket, Key: version?.Key, VersionId: version?.VersionId }));
+    const next = await s3.send(
+      new ListObjectVersionsCommand({
+        Bucket,
+        MaxKeys: 1,
+        KeyMarker: first.NextKeyMarker,
+        VersionIdMarker: first.NextVersionIdMarker,
+      }),
+    );
+    expect(next.Versions ?? []).toEqual([]);
+    expect((await s3.send(new ListObjectVersionsCommand({ Bucket }))).Versions).toHaveLength(2);
   });
 });
