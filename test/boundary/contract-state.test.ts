@@ -1,4 +1,3 @@
-import { CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acquireLock, LEASE_SECONDS } from '../../src/control/lock.js';
 import type { Clock, LockWrite, StateStore, TransitionEvent } from '../../src/control/ports.js';
@@ -11,6 +10,7 @@ import {
   motoForThisFile,
   motoStateStore,
   physicalName,
+  seedEventLog,
   single,
 } from '../support/moto-world.js';
 
@@ -41,15 +41,7 @@ async function motoBackend(): Promise<StateBackend> {
   const logGroupName = physicalName(json, single(json, 'AWS::Logs::LogGroup', 'EventLog')[0]);
   return {
     store: motoStateStore(clients, json),
-    async seed(events) {
-      const logStreamName = 'seeded';
-      await clients.logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName }));
-      const sorted = [...events].sort((a, b) => a.at - b.at);
-      for (let i = 0; i < sorted.length; i += 10_000) {
-        const logEvents = sorted.slice(i, i + 10_000).map((e) => ({ timestamp: e.at, message: JSON.stringify(e) }));
-        await clients.logs.send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents }));
-      }
-    },
+    seed: (events) => seedEventLog(clients.logs, logGroupName, events),
   };
 }
 

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { CreateStackCommand } from '@aws-sdk/client-cloudformation';
-import { CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  type CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  PutLogEventsCommand,
+  PutRetentionPolicyCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import {
   CreateGroupCommand,
   CreateUserPoolClientCommand,
@@ -36,7 +42,7 @@ import { dynamoStateStore } from '../../src/aws/state-store.js';
 import type { AsleepTarget } from '../../src/aws/task-dns-adapters.js';
 import type { MeetConfig } from '../../src/config/schema.js';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../../src/control/outputs.js';
-import type { ControlPorts, StateStore } from '../../src/control/ports.js';
+import type { ControlPorts, StateStore, TransitionEvent } from '../../src/control/ports.js';
 import { INGRESS_ENV } from '../../src/lambda/ingress-environment.js';
 import type { TemplateJson } from './fixtures.js';
 import { ACCOUNT, REGION } from './iam.js';
@@ -398,6 +404,24 @@ export function motoStateStore(clients: SdkClients, json: TemplateJson): StateSt
   const table = dynamoStateStore(clients.dynamodb, physicalName(json, tableId));
   const log = cloudWatchEventLog(clients.logs, physicalName(json, logId));
   return { ...table, append: log.append, events: log.events };
+}
+
+/**
+ * Put many control-plane events into an event log group at once, as PutLogEvents allows: oldest
+ * first, at most 10,000 a call (the control plane itself writes one stream per event).
+ */
+export async function seedEventLog(
+  logs: CloudWatchLogsClient,
+  logGroupName: string,
+  events: readonly TransitionEvent[],
+): Promise<void> {
+  const logStreamName = `seeded/${randomUUID()}`;
+  await logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName }));
+  const sorted = [...events].sort((a, b) => a.at - b.at);
+  for (let i = 0; i < sorted.length; i += 10_000) {
+    const logEvents = sorted.slice(i, i + 10_000).map((e) => ({ timestamp: e.at, message: JSON.stringify(e) }));
+    await logs.send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents }));
+  }
 }
 
 /** The SDK clients of the CLI (and an EC2 client), pointed at moto through AWS_ENDPOINT_URL. */
