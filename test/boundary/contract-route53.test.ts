@@ -191,6 +191,45 @@ describe('where moto deviates from AWS', () => {
     expect(await motoHost.current()).toEqual({ kind: 'asleep' });
   });
 
+  it('a batch is all or nothing: when one change is invalid, none is made', async () => {
+    // API_ChangeResourceRecordSets: "Route 53 validates the changes in the request and then either makes
+    // all or none of the changes in the change batch request."
+    const batch = (zone: Zone) =>
+      zone.client.send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: zone.zoneId,
+          ChangeBatch: {
+            Changes: [
+              {
+                Action: 'DELETE',
+                ResourceRecordSet: {
+                  Name: host,
+                  Type: 'A',
+                  AliasTarget: {
+                    DNSName: ASLEEP_TARGET.dnsName,
+                    HostedZoneId: ASLEEP_TARGET.hostedZoneId,
+                    EvaluateTargetHealth: false,
+                  },
+                },
+              },
+              {
+                Action: 'CREATE',
+                ResourceRecordSet: { Name: 'elsewhere.example.com', Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: '"x"' }] },
+              },
+            ],
+          },
+        }),
+      );
+    const zone = await simulatedZone();
+    expect(await nameOf(batch(zone))).toBe('InvalidChangeBatch');
+    expect(await record(zone).current()).toEqual({ kind: 'asleep' });
+    if (!moto.available) return;
+    // moto applies the DELETE, then fails on the CREATE: the meeting host has no record left.
+    const m = await motoZone();
+    expect(await nameOf(batch(m))).toBe('InvalidChangeBatch');
+    expect(await record(m).current()).toBeUndefined();
+  });
+
   it('a DELETE of a record that is not there fails with InvalidChangeBatch', async () => {
     // API_ChangeResourceRecordSets, InvalidChangeBatch: "Tried to delete resource record set ... but it was not found".
     const zone = await simulatedZone();
