@@ -669,15 +669,14 @@ export class SimAws {
 
   private pendingUpload?: { key: string; at: number; seconds: number };
   /**
-   * The stack's secrets by ARN: the current value (and its version id once one was promoted), the
-   * staged versions (the newest carries AWSPENDING; Secrets Manager keeps the others, unlabelled, and
-   * any of them can be made current), the previous value.
+   * The stack's secrets by ARN: the current value, the staged versions (the newest carries
+   * AWSPENDING; Secrets Manager keeps the others, unlabelled, and any of them can be made current),
+   * the previous value.
    */
   readonly secretValues = new Map<
     string,
     {
       current: string;
-      currentVersionId?: string;
       pending?: { versionId: string; value: string };
       staged?: Array<{ versionId: string; value: string }>;
       previous?: string;
@@ -1101,13 +1100,10 @@ export class SimAws {
           throw new PortError('other', 'InternalServiceError', 'Secrets Manager failed to move the stage');
         }
         const secret = this.secret(arn);
-        // Moving AWSCURRENT to the version that has it changes nothing (the adapter checks first, as here).
-        if (secret.currentVersionId === versionId) return;
         const version = secret.staged?.find((v) => v.versionId === versionId);
         if (!version) throw new PortError('other', 'InvalidRequestException', 'no such version');
         secret.previous = secret.current;
         secret.current = version.value;
-        secret.currentVersionId = versionId;
         if (secret.pending?.versionId === versionId) secret.pending = undefined;
       },
     },
