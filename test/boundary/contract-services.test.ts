@@ -81,10 +81,23 @@ async function motoWorld(): Promise<World & { readonly moto: MotoWorld }> {
   };
 }
 
+/**
+ * One world per implementation for the shared scenarios, built on first use: each scenario uses
+ * names of its own, and the bucket's deletion comes last.
+ */
+const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
+  let made: Promise<T> | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+};
 const worlds: Array<[string, () => Promise<World>]> = [
-  ['the simulator', simulatorWorld],
-  ...(moto.available ? [['moto', motoWorld] as [string, () => Promise<World>]] : []),
+  ['the simulator', once(simulatorWorld)],
+  ...(moto.available ? [['moto', once(motoWorld)] as [string, () => Promise<World>]] : []),
 ];
+/** The moto world of the section on moto's deviations (its own, since the shared one's bucket is deleted). */
+const deviating = once(motoWorld);
 
 /** The container names of the meeting's task definition in the synthesized template. */
 const containerNames = () =>
@@ -335,7 +348,7 @@ describe('where moto deviates from AWS', () => {
     expect((await w.ports.service.tasks(out(w, 'cluster'), out(w, 'service'))).map((t) => t.lastStatus)).toEqual(['RUNNING']);
     if (!moto.available) return;
     // moto's services place no task: the moto suite starts one with RunTask (runServiceTask) instead.
-    const m = await motoWorld();
+    const m = await deviating();
     await m.ports.service.setDesired(out(m, 'cluster'), out(m, 'service'), 1);
     expect(await m.ports.service.tasks(out(m, 'cluster'), out(m, 'service'))).toEqual([]);
   });
@@ -350,7 +363,7 @@ describe('where moto deviates from AWS', () => {
     expect(task?.createdAt).toBeGreaterThan(0);
     if (!moto.available) return;
     // moto answers one container (the definition's first) and no createdAt.
-    const m = await motoWorld();
+    const m = await deviating();
     await m.runServiceTask();
     const [motoTask] = await m.ports.service.tasks(out(m, 'cluster'), out(m, 'service'));
     expect(motoTask?.containers.map((c) => c.name)).toEqual([containerNames()[0]]);
@@ -366,7 +379,7 @@ describe('where moto deviates from AWS', () => {
     expect(await w.ports.secrets.value(out(w, 'tokenSecret'))).toBe(promoted);
     if (!moto.available) return;
     // moto moves the AWSCURRENT label but its GetSecretValue without a stage still returns the old value.
-    const m = await motoWorld();
+    const m = await deviating();
     const before = await m.ports.secrets.value(out(m, 'tokenSecret'));
     await m.ports.secrets.promote(out(m, 'tokenSecret'), await m.ports.secrets.stage(out(m, 'tokenSecret'), promoted));
     expect(await m.ports.secrets.value(out(m, 'tokenSecret'))).toBe(before);
@@ -382,7 +395,7 @@ describe('where moto deviates from AWS', () => {
     );
     if (!moto.available) return;
     // moto fails with HTTP 500 (an HTML error page the SDK cannot parse).
-    const m = await motoWorld();
+    const m = await deviating();
     const motoTarget = { functionArn: out(m, 'scheduledStart'), roleArn: out(m, 'schedulerRole') };
     expect(await rejection(m.ports.schedules.create('no-such-group', schedule('lost'), motoTarget))).toBe('SyntaxError');
   });
@@ -396,7 +409,7 @@ describe('where moto deviates from AWS', () => {
     expect(await w.ports.recordings.deleteAll(out(w, 'bucket'))).toBe(1001);
     if (!moto.available) return;
     // moto resumes only at the exact marker version: once it is deleted, the next page comes back empty.
-    const m = await motoWorld();
+    const m = await deviating();
     const { s3 } = m.moto.clients;
     const Bucket = out(m, 'bucket');
     for (const key of ['a.mp4', 'b.mp4', 'c.mp4']) await m.putObject(key, 'v');

@@ -37,7 +37,7 @@ async function motoBackend(): Promise<StateBackend> {
   await server.reset();
   const json = template as TemplateJson;
   const clients = motoClients();
-  await Promise.all([buildStateTable(clients, json), buildLogs(clients, json)]);
+  await Promise.all([buildStateTable(clients, json), buildLogs(clients, json, 'EventLog')]);
   const logGroupName = physicalName(json, single(json, 'AWS::Logs::LogGroup', 'EventLog')[0]);
   return {
     store: motoStateStore(clients, json),

@@ -257,14 +257,17 @@ export async function buildMembers(clients: SdkClients, json: TemplateJson, actu
   }
 }
 
-export async function buildLogs(clients: SdkClients, json: TemplateJson) {
+/** The template's log groups with their retention (those whose logical id contains `idPart`). */
+export async function buildLogs(clients: SdkClients, json: TemplateJson, idPart = '') {
   await Promise.all(
-    ofType(json, 'AWS::Logs::LogGroup').map(async ([id, r]) => {
-      const logGroupName = physicalName(json, id);
-      await clients.logs.send(new CreateLogGroupCommand({ logGroupName }));
-      const retention = Number(r.Properties?.RetentionInDays ?? 0);
-      if (retention) await clients.logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: retention }));
-    }),
+    ofType(json, 'AWS::Logs::LogGroup')
+      .filter(([id]) => id.includes(idPart))
+      .map(async ([id, r]) => {
+        const logGroupName = physicalName(json, id);
+        await clients.logs.send(new CreateLogGroupCommand({ logGroupName }));
+        const retention = Number(r.Properties?.RetentionInDays ?? 0);
+        if (retention) await clients.logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: retention }));
+      }),
   );
 }
 
