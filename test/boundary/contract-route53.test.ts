@@ -10,8 +10,15 @@ import { route53Zone } from '../../src/aws/route53.js';
 import { route53HostRecord } from '../../src/aws/task-dns-adapters.js';
 import { StaleRecordError } from '../../src/dns/task-dns.js';
 import { SimulatedRoute53 } from '../../src/sim/simulated-route53.js';
-import { configWith, synth, type TemplateJson } from '../support/fixtures.js';
-import { ASLEEP_TARGET, buildZone, motoClients, motoForThisFile } from '../support/moto-world.js';
+import type { TemplateJson } from '../support/fixtures.js';
+import {
+  ASLEEP_TARGET,
+  buildZone,
+  MOTO_CONFIG,
+  motoClients,
+  motoForThisFile,
+  synthesizedTemplate,
+} from '../support/moto-world.js';
 
 /**
  * One behaviour, two implementations: the meeting host's record and the certificate's TXT records,
@@ -20,7 +27,7 @@ import { ASLEEP_TARGET, buildZone, motoClients, motoForThisFile } from '../suppo
  * section: the simulator follows the AWS document cited, and moto is checked to deviate still.
  */
 const moto = motoForThisFile('contract tests of Route 53 against moto');
-const config = configWith({ domain: 'meet.ne3d.org', hostedZone: { id: 'Z1234567890ABC', name: 'ne3d.org' } });
+const config = MOTO_CONFIG;
 const host = config.domain;
 
 interface Zone {
@@ -30,7 +37,7 @@ interface Zone {
 
 let template: TemplateJson;
 beforeAll(() => {
-  template = synth(config).json;
+  template = synthesizedTemplate(config);
 });
 
 /** The zone as the stack leaves it: the meeting host is an alias of the asleep page. */

@@ -7,9 +7,17 @@ import { sdkClients, sdkControlPorts } from '../../src/aws/control-adapters.js';
 import { OUTPUT_NAMES } from '../../src/control/outputs.js';
 import type { ControlPorts, MeetupSchedule } from '../../src/control/ports.js';
 import { SimAws, TIMING, VirtualClock } from '../../src/sim/simulated-aws.js';
-import { configWith, synth, type TemplateJson } from '../support/fixtures.js';
+import type { TemplateJson } from '../support/fixtures.js';
 import { REGION } from '../support/iam.js';
-import { buildMotoWorld, type MotoWorld, motoForThisFile, runServiceTask, single } from '../support/moto-world.js';
+import {
+  buildMotoWorld,
+  MOTO_CONFIG,
+  type MotoWorld,
+  motoForThisFile,
+  runServiceTask,
+  single,
+  synthesizedTemplate,
+} from '../support/moto-world.js';
 
 /**
  * One behaviour, two implementations: the control ports over the simulator (src/sim) and over the
@@ -20,11 +28,7 @@ import { buildMotoWorld, type MotoWorld, motoForThisFile, runServiceTask, single
  * still deviates.
  */
 const moto = motoForThisFile('contract tests of the control ports against moto');
-const config = configWith({
-  domain: 'meet.ne3d.org',
-  hostedZone: { id: 'Z1234567890ABC', name: 'ne3d.org' },
-  alertEmail: 'organizers@ne3d.org',
-});
+const config = MOTO_CONFIG;
 
 interface World {
   readonly ports: ControlPorts;
@@ -39,7 +43,7 @@ interface World {
 
 let template: TemplateJson;
 beforeAll(() => {
-  template = synth(config).json;
+  template = synthesizedTemplate(config);
 });
 
 async function simulatorWorld(): Promise<World> {

@@ -2,16 +2,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { acquireLock, LEASE_SECONDS } from '../../src/control/lock.js';
 import type { Clock, LockWrite, StateStore, TransitionEvent } from '../../src/control/ports.js';
 import { InMemoryState, VirtualClock } from '../../src/sim/simulated-aws.js';
-import { synth, type TemplateJson } from '../support/fixtures.js';
+import type { TemplateJson } from '../support/fixtures.js';
 import {
   buildLogs,
   buildStateTable,
+  MOTO_CONFIG,
   motoClients,
   motoForThisFile,
   motoStateStore,
   physicalName,
   seedEventLog,
   single,
+  synthesizedTemplate,
 } from '../support/moto-world.js';
 
 /**
@@ -29,7 +31,7 @@ interface StateBackend {
 
 let template: TemplateJson | undefined;
 beforeAll(() => {
-  if (moto.available) template = synth().json;
+  if (moto.available) template = synthesizedTemplate(MOTO_CONFIG);
 });
 
 async function motoBackend(): Promise<StateBackend> {

@@ -7,9 +7,16 @@ import { dynamoCertificateStatus } from '../../src/aws/task-dns-adapters.js';
 import { observe } from '../../src/control/observe.js';
 import { OUTPUT_NAMES } from '../../src/control/outputs.js';
 import { handler as taskDnsHandler } from '../../src/lambda/task-dns.js';
-import { configWith, synth, type TemplateJson } from '../support/fixtures.js';
+import type { TemplateJson } from '../support/fixtures.js';
 import { ACCOUNT, REGION } from '../support/iam.js';
-import { buildMotoWorld, type MotoWorld, motoForThisFile, runServiceTask } from '../support/moto-world.js';
+import {
+  buildMotoWorld,
+  MOTO_CONFIG,
+  type MotoWorld,
+  motoForThisFile,
+  runServiceTask,
+  synthesizedTemplate,
+} from '../support/moto-world.js';
 
 /**
  * The project's SDK adapters (src/aws) and the DNS function against moto, in the world the stack
@@ -21,17 +28,13 @@ import { buildMotoWorld, type MotoWorld, motoForThisFile, runServiceTask } from 
  * pool and the bucket are in test/boundary/contract-*.test.ts.
  */
 const moto = motoForThisFile('the SDK adapters against moto');
-const config = configWith({
-  domain: 'meet.ne3d.org',
-  hostedZone: { id: 'Z1234567890ABC', name: 'ne3d.org' },
-  alertEmail: 'organizers@ne3d.org',
-});
+const config = MOTO_CONFIG;
 
 let template: TemplateJson;
 let world: MotoWorld;
 beforeAll(async () => {
   if (!moto.available) return;
-  template = synth(config).json;
+  template = synthesizedTemplate(config);
 });
 
 async function freshWorld(): Promise<MotoWorld> {

@@ -11,9 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_NAMES } from '../../src/control/outputs.js';
 import type { TransitionEvent } from '../../src/control/ports.js';
 import { ExitCode } from '../../src/errors.js';
-import { configWith, ROOT, synth } from '../support/fixtures.js';
+import { ROOT } from '../support/fixtures.js';
 import { motoChildEnv } from '../support/moto-server.js';
-import { buildMotoWorld, type MotoWorld, motoForThisFile, seedEventLog } from '../support/moto-world.js';
+import {
+  buildMotoWorld,
+  MOTO_CONFIG,
+  type MotoWorld,
+  motoForThisFile,
+  seedEventLog,
+  synthesizedTemplate,
+} from '../support/moto-world.js';
 
 /**
  * The real `meetctl` process (tsx and bin/meetctl.ts, as test/cli/process.test.ts runs it) against
@@ -28,11 +35,7 @@ import { buildMotoWorld, type MotoWorld, motoForThisFile, seedEventLog } from '.
  * Ctrl-C), and test/control/scenarios.test.ts runs the whole start on the simulator.
  */
 const moto = motoForThisFile('meetctl as a process against moto');
-const config = configWith({
-  domain: 'meet.ne3d.org',
-  hostedZone: { id: 'Z1234567890ABC', name: 'ne3d.org' },
-  alertEmail: 'organizers@ne3d.org',
-});
+const config = MOTO_CONFIG;
 const bin = path.join(ROOT, 'bin', 'meetctl.ts');
 const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const guard = path.join(ROOT, 'test', 'support', 'loopback-only.cjs');
@@ -53,7 +56,7 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 let world: MotoWorld;
 beforeAll(async () => {
   if (!moto.available) return;
-  world = await buildMotoWorld(moto.server(), { config, template: synth(config).json });
+  world = await buildMotoWorld(moto.server(), { config, template: synthesizedTemplate(config) });
 });
 
 interface Run {

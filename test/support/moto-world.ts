@@ -1,4 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import {
   type CloudWatchLogsClient,
@@ -44,7 +47,7 @@ import type { MeetConfig } from '../../src/config/schema.js';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../../src/control/outputs.js';
 import type { ControlPorts, StateStore, TransitionEvent } from '../../src/control/ports.js';
 import { INGRESS_ENV } from '../../src/lambda/ingress-environment.js';
-import type { TemplateJson } from './fixtures.js';
+import { configWith, ROOT, synth, type TemplateJson } from './fixtures.js';
 import { ACCOUNT, REGION } from './iam.js';
 import { type MotoServer, motoAvailable, startMoto, useMotoInThisProcess } from './moto-server.js';
 
@@ -74,6 +77,14 @@ export interface MotoWorld {
   /** The DNS function's environment, resolved from the template (the moto zone instead of the config's). */
   readonly taskDnsEnv: Readonly<Record<string, string>>;
 }
+
+/** The community config the moto suites deploy (not the example: the CLI refuses to operate that one). */
+export const MOTO_CONFIG: MeetConfig = configWith({
+  domain: 'meet.ne3d.org',
+  // moto's zone ids do not start with Z as Route 53's do: the world's zone id replaces this one where it is used.
+  hostedZone: { id: 'Z1234567890ABC', name: 'ne3d.org' },
+  alertEmail: 'organizers@ne3d.org',
+});
 
 /**
  * API Gateway's regional hosted zone in us-west-2, and a regional domain name: moto keeps an
@@ -557,4 +568,39 @@ export function motoForThisFile(suite: string): { readonly available: boolean; s
       return moto;
     },
   };
+}
+
+/** Every file under `dir`, sorted. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+    .sort();
+}
+
+/**
+ * The synthesized template of `config` (test/support/fixtures.ts `synth`), kept under the temp folder
+ * by a hash of the config, every source file and the lock file, so the moto suites of one run
+ * synthesize each config once instead of once per test file (a synth takes seconds on 2 cores).
+ */
+export function synthesizedTemplate(config: MeetConfig): TemplateJson {
+  const hash = createHash('sha256').update(JSON.stringify(config));
+  const inputs = [
+    ...filesUnder(path.join(ROOT, 'src')),
+    path.join(ROOT, 'package-lock.json'),
+    path.join(ROOT, 'test', 'support', 'fixtures.ts'),
+  ];
+  for (const file of inputs) {
+    hash.update(file).update(readFileSync(file));
+  }
+  const cached = path.join(tmpdir(), 'meetctl-moto-templates', `${hash.digest('hex')}.json`);
+  try {
+    return JSON.parse(readFileSync(cached, 'utf8')) as TemplateJson;
+  } catch {
+    const { json } = synth(config);
+    mkdirSync(path.dirname(cached), { recursive: true });
+    const partial = `${cached}.${process.pid}`;
+    writeFileSync(partial, JSON.stringify(json));
+    renameSync(partial, cached);
+    return json;
+  }
 }
