@@ -7,13 +7,14 @@ import { dynamoCertificateStatus } from '../../src/aws/task-dns-adapters.js';
 import { observe } from '../../src/control/observe.js';
 import { OUTPUT_NAMES } from '../../src/control/outputs.js';
 import { handler as taskDnsHandler } from '../../src/lambda/task-dns.js';
-import type { TemplateJson } from '../support/fixtures.js';
+import { configWith, type TemplateJson } from '../support/fixtures.js';
 import { ACCOUNT, REGION } from '../support/iam.js';
 import {
   buildMotoWorld,
   MOTO_CONFIG,
   type MotoWorld,
   motoForThisFile,
+  registerRecorderInstance,
   runServiceTask,
   synthesizedTemplate,
 } from '../support/moto-world.js';
@@ -184,5 +185,66 @@ describe.skipIf(!moto.available)('the control ports against moto', () => {
   it('flip PowerState on the previous template; an update that changes nothing is done', async () => {
     await world.ports.stack.setPower('on');
     expect(await world.ports.stack.describe()).toMatchObject({ powerState: 'on', status: expect.stringMatching(/_COMPLETE$/) });
+  });
+});
+
+describe.skipIf(!moto.available)('the recorder against moto (Auto Scaling, ECS on EC2, CloudWatch Logs)', () => {
+  const recording = configWith({ ...MOTO_CONFIG, recording: { enabled: true } });
+  let recorderWorld: MotoWorld;
+  beforeAll(async () => {
+    await moto.server().reset();
+    recorderWorld = await buildMotoWorld(moto.server(), { config: recording, template: synthesizedTemplate(recording) });
+  });
+  const o = (name: keyof typeof OUTPUT_NAMES) => recorderWorld.outputs[OUTPUT_NAMES[name]] ?? '';
+
+  it('asks the group for an instance, sees it join the cluster, runs Jibri with its settings, reads its status, stops it', async () => {
+    const r = recorderWorld.ports.recorder;
+    expect(await r.capacity(o('recorderGroup'))).toBe(0);
+    await r.setCapacity(o('recorderGroup'), 1);
+    expect(await r.capacity(o('recorderGroup'))).toBe(1);
+    // moto launches the group's instance but runs no ECS agent on it: register it as the agent would.
+    expect(await r.instances(o('cluster'))).toBe(0);
+    await registerRecorderInstance(recorderWorld);
+    expect(await r.instances(o('cluster'))).toBe(1);
+
+    const arn = await r.run(o('cluster'), o('recorderTaskFamily'), o('recorderCapacityProvider'), { XMPP_SERVER: '10.42.0.17' });
+    const { tasks } = await recorderWorld.clients.ecs.send(new DescribeTasksCommand({ cluster: o('cluster'), tasks: [arn] }));
+    expect(tasks?.[0]?.overrides?.containerOverrides).toEqual([
+      expect.objectContaining({ name: 'jibri', environment: [{ name: 'XMPP_SERVER', value: '10.42.0.17' }] }),
+    ]);
+    expect((await r.tasks(o('cluster'), o('recorderTaskFamily'))).map((t) => [t.arn, t.lastStatus])).toEqual([[arn, 'RUNNING']]);
+
+    const at = Date.now() - 30_000;
+    const line = (busyStatus: string) =>
+      JSON.stringify({
+        type: 'recorder-status',
+        ok: true,
+        health: { status: { busyStatus, health: { healthStatus: 'HEALTHY' } } },
+      });
+    const logStreamName = `recorder-status/recorder-status/${arn.split('/').pop()}`;
+    await recorderWorld.clients.logs.send(new CreateLogStreamCommand({ logGroupName: o('recorderLogGroup'), logStreamName }));
+    await recorderWorld.clients.logs.send(
+      new PutLogEventsCommand({
+        logGroupName: o('recorderLogGroup'),
+        logStreamName,
+        logEvents: [
+          { timestamp: at, message: line('IDLE') },
+          { timestamp: at + 15_000, message: line('BUSY') },
+        ],
+      }),
+    );
+    expect(await r.status(o('recorderLogGroup'), at - 1000)).toEqual({
+      at: at + 15_000,
+      answering: true,
+      busy: 'BUSY',
+      healthy: true,
+    });
+
+    await r.stop(o('cluster'), arn, 'the meeting ended');
+    expect(await r.tasks(o('cluster'), o('recorderTaskFamily'))).toEqual([
+      expect.objectContaining({ arn, lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stoppedReason: 'the meeting ended' }),
+    ]);
+    await r.setCapacity(o('recorderGroup'), 0);
+    expect(await r.capacity(o('recorderGroup'))).toBe(0);
   });
 });

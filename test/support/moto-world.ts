@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import {
   type CloudWatchLogsClient,
@@ -18,18 +19,24 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type AttributeDefinition, CreateTableCommand, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import {
+  type _InstanceType,
   AllocateAddressCommand,
   AssociateAddressCommand,
+  CreateLaunchTemplateCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
+  DescribeImagesCommand,
   EC2Client,
   ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import {
+  CreateCapacityProviderCommand,
   CreateClusterCommand,
   CreateServiceCommand,
   DescribeTaskDefinitionCommand,
+  PutClusterCapacityProvidersCommand,
+  RegisterContainerInstanceCommand,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
   RunTaskCommand,
@@ -316,6 +323,10 @@ export async function buildEcs(
   await clients.ecs.send(new CreateClusterCommand({ clusterName: physicalName(json, clusterId) }));
   for (const [id, r] of ofType(json, 'AWS::ECS::TaskDefinition')) {
     const input = camel(resolve(r.Properties)) as RegisterTaskDefinitionCommandInput;
+    // moto refuses an EC2 task definition whose containers reserve memory (memoryReservation) but set
+    // no hard limit, unless the task has one; ECS accepts either. The recorder's gets the sum of them.
+    const reserved = (input.containerDefinitions ?? []).reduce((sum, c) => sum + (c.memoryReservation ?? 0), 0);
+    if (input.requiresCompatibilities?.includes('EC2') && !input.memory) input.memory = String(reserved);
     const { taskDefinition } = await clients.ecs.send(new RegisterTaskDefinitionCommand(input));
     actual[id] = taskDefinition?.taskDefinitionArn ?? '';
   }
@@ -339,6 +350,63 @@ export async function buildEcs(
       }),
     );
   }
+}
+
+/**
+ * The recorder's instance group at 0, its ECS capacity provider on the cluster, as the template has
+ * them (only in a template with server-side recording). The launch template takes one of moto's
+ * images: the template's image is an SSM parameter of the ECS-optimized AMI, which moto does not hold.
+ */
+export async function buildRecorder(
+  clients: SdkClients & { readonly ec2: EC2Client },
+  json: TemplateJson,
+  network: { subnets: readonly string[]; securityGroup: string },
+) {
+  const groups = ofType(json, 'AWS::AutoScaling::AutoScalingGroup');
+  if (groups.length === 0) return;
+  const [groupId, group] = single(json, 'AWS::AutoScaling::AutoScalingGroup', 'Recorder');
+  const [launchId, launch] = single(json, 'AWS::EC2::LaunchTemplate', 'Recorder');
+  const { Images } = await clients.ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
+  const instanceType = (launch.Properties?.LaunchTemplateData as { InstanceType?: _InstanceType })?.InstanceType;
+  const { LaunchTemplate } = await clients.ec2.send(
+    new CreateLaunchTemplateCommand({
+      LaunchTemplateName: launchId,
+      LaunchTemplateData: { ImageId: Images?.[0]?.ImageId, InstanceType: instanceType },
+    }),
+  );
+  const AutoScalingGroupName = physicalName(json, groupId);
+  await clients.autoscaling.send(
+    new CreateAutoScalingGroupCommand({
+      AutoScalingGroupName,
+      LaunchTemplate: { LaunchTemplateId: LaunchTemplate?.LaunchTemplateId, Version: '$Latest' },
+      MinSize: Number(group.Properties?.MinSize ?? 0),
+      MaxSize: Number(group.Properties?.MaxSize ?? 1),
+      DesiredCapacity: 0,
+      VPCZoneIdentifier: network.subnets.join(','),
+    }),
+  );
+  const { AutoScalingGroups } = await clients.autoscaling.send(
+    new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [AutoScalingGroupName] }),
+  );
+  const [providerId] = single(json, 'AWS::ECS::CapacityProvider', 'Recorder');
+  const [clusterId] = single(json, 'AWS::ECS::Cluster');
+  const name = physicalName(json, providerId);
+  await clients.ecs.send(
+    new CreateCapacityProviderCommand({
+      name,
+      autoScalingGroupProvider: {
+        autoScalingGroupArn: AutoScalingGroups?.[0]?.AutoScalingGroupARN,
+        managedTerminationProtection: 'DISABLED',
+      },
+    }),
+  );
+  await clients.ecs.send(
+    new PutClusterCapacityProvidersCommand({
+      cluster: physicalName(json, clusterId),
+      capacityProviders: [name],
+      defaultCapacityProviderStrategy: [],
+    }),
+  );
 }
 
 /** The asleep alias, as the template's record set describes it, in a new zone named as the config's. */
@@ -474,6 +542,7 @@ export async function buildMotoWorld(
   }
   const resolve = resolver(json, actual);
   await buildEcs(clients, json, resolve, network, actual);
+  await buildRecorder(clients, json, network);
   const outputs = Object.fromEntries(Object.entries(json.Outputs).map(([name, o]) => [name, String(resolve(o.Value))])) as Record<
     string,
     string
@@ -603,4 +672,24 @@ export function synthesizedTemplate(config: MeetConfig): TemplateJson {
     renameSync(partial, cached);
     return json;
   }
+}
+
+/**
+ * Register the recorder group's instance with the cluster, as the ECS agent on it does once it boots
+ * (moto runs no agent): the group must have launched it (desired capacity 1).
+ */
+export async function registerRecorderInstance(world: MotoWorld): Promise<string> {
+  const group = world.outputs[OUTPUT_NAMES.recorderGroup];
+  const { AutoScalingGroups } = await world.clients.autoscaling.send(
+    new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group ?? ''] }),
+  );
+  const instanceId = AutoScalingGroups?.[0]?.Instances?.[0]?.InstanceId;
+  if (!instanceId) throw new Error(`the recorder group ${group} has no instance`);
+  const { containerInstance } = await world.clients.ecs.send(
+    new RegisterContainerInstanceCommand({
+      cluster: world.outputs[OUTPUT_NAMES.cluster],
+      instanceIdentityDocument: JSON.stringify({ instanceId, region: REGION, accountId: ACCOUNT }),
+    }),
+  );
+  return containerInstance?.containerInstanceArn ?? '';
 }
