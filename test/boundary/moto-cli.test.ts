@@ -57,7 +57,7 @@ let world: MotoWorld;
 beforeAll(async () => {
   if (!moto.available) return;
   world = await buildMotoWorld(moto.server(), { config, template: synthesizedTemplate(config) });
-});
+}, 180_000);
 
 interface Run {
   readonly code: number | null;
@@ -110,9 +110,16 @@ async function lockOwner(): Promise<string | undefined> {
   return Item?.owner?.S;
 }
 
-/** Poll moto (not the clock) until `ready` holds; the test's own timeout bounds it. */
-async function until(ready: () => Promise<boolean>): Promise<void> {
-  while (!(await ready())) await new Promise((resolve) => setTimeout(resolve, 200));
+/** Poll moto (not the clock) until `ready` holds while the command runs; the test's own timeout bounds it. */
+async function until(run: ReturnType<typeof start>, ready: () => Promise<boolean>): Promise<void> {
+  let ended = false;
+  void run.done.then(() => {
+    ended = true;
+  });
+  while (!(await ready())) {
+    if (ended) throw new Error(`meetctl ended before it got there: ${run.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 describe.skipIf(!moto.available)('meetctl against moto', () => {
@@ -161,9 +168,9 @@ describe.skipIf(!moto.available)('meetctl against moto', () => {
     const since = Date.now() - 60_000;
     const run = start(['start', '--reason', 'moto boundary test']);
     // moto places no task for the service: the start waits for one until it is interrupted.
-    await until(async () => (await desiredCount()) === 1 && (await lockOwner()) !== undefined);
+    await until(run, async () => (await desiredCount()) === 1 && (await lockOwner()) !== undefined);
     expect(await lockOwner()).toMatch(/^cli:/);
-    await until(async () => run.stderr().includes('wait'));
+    await until(run, async () => run.stderr().includes('wait'));
     run.child.kill('SIGINT');
     const result = await run.done;
     expect(result.stderr).not.toMatch(/loopback-only|\n\s+at /);
@@ -179,7 +186,7 @@ describe.skipIf(!moto.available)('meetctl against moto', () => {
       from: 'STOPPED',
       outcome: 'cancelled',
     });
-  });
+  }, 180_000);
 
   it('schedule add, list and remove, in EventBridge Scheduler; a second add of the name is refused by name', async () => {
     const added = await meetctl('schedule', 'add', 'weekly', '--cron', '0 18 ? * WED *', '--tz', 'Europe/Berlin', '--json');
@@ -204,7 +211,7 @@ describe.skipIf(!moto.available)('meetctl against moto', () => {
     await expect(
       world.clients.scheduler.send(new GetScheduleCommand({ GroupName: out('scheduleGroup'), Name: 'weekly' })),
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-  });
+  }, 180_000);
 
   it('history: reads the event log past the first page of 10,000 events', async () => {
     const base = Date.now() - 2 * 3_600_000;
@@ -261,7 +268,7 @@ describe.skipIf(!moto.available)('meetctl against moto', () => {
     expect(json(deleted)).toEqual({ deleted: [latest, latest.replace('.mp4', '.json')], versions: 2 });
     const left = await world.clients.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'recordings/2026-12-03/' }));
     expect([...(left.Versions ?? []), ...(left.DeleteMarkers ?? [])]).toEqual([]);
-  });
+  }, 180_000);
 
   it('rotate-secrets: new values made AWSCURRENT in both secrets, with the same keys', async () => {
     const secrets = [out('secret'), out('tokenSecret')];

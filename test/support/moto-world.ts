@@ -625,7 +625,7 @@ export function motoForThisFile(suite: string): { readonly available: boolean; s
     beforeAll(async () => {
       moto = await startMoto();
       useMotoInThisProcess(moto);
-    });
+    }, 120_000);
     afterAll(async () => {
       await moto?.stop();
     });
