@@ -29,6 +29,7 @@ import {
   TARGET_REGISTRATION_SECONDS,
   TASK_TIMELINE,
 } from '../plan/start-time.js';
+
 import type { RecorderStatus } from '../recording/recorder.js';
 /**
  * A simulated AWS for tests, demos and benchmarks (MEETCTL_SIMULATE=1): nothing leaves the machine.

@@ -4,7 +4,7 @@ import { type AutomationDeps, idleStop, runtimeGuard, scheduledStart } from '../
 import { decideIdleStop, runBound } from '../../src/automation/policy.js';
 import { observe } from '../../src/control/observe.js';
 import { transition } from '../../src/control/transition.js';
-import { type Faults, SIMULATED_CLUSTER, SIMULATED_SERVICE, SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
+import { type Faults, SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 
 const MINUTE = 60_000;
 const settings = { idleStopMinutes: 15, startGraceMinutes: 20, maxRuntimeHours: 4 };
@@ -98,7 +98,7 @@ describe('the scheduled start', () => {
 
   it('from STARTING: no second start and no waiting for readiness', async () => {
     const { sim, deps, clock } = world();
-    await sim.ports.service.setDesired(SIMULATED_CLUSTER, SIMULATED_SERVICE, 1);
+    await sim.ports.service.setDesired('meet-cluster', 'meet-service', 1);
     await clock.sleep(15_000);
     const begin = clock.now();
     const result = await scheduledStart(deps)({ schedule: 'weekly', leadMinutes: 15, windowMinutes: 120 });
