@@ -204,7 +204,7 @@ describe.skipIf(!moto.available)('meetctl against moto', () => {
       group: out('scheduleGroup'),
       schedules: [{ name: 'weekly', expression: 'cron(45 17 ? * WED *)', timeZone: 'Europe/Berlin', leadMinutes: 15 }],
     });
-    const twice = await meetctl('schedule', 'add', 'weekly', '--cron', '0 18 ? * WED *');
+    const twice = await meetctl('schedule', 'add', 'weekly', '--cron', '0 18 ? * WED *', '--tz', 'Europe/Berlin');
     expect(twice.code).toBe(ExitCode.failed);
     expect(twice.stderr).toContain('a schedule named weekly already exists');
     expect((await meetctl('schedule', 'remove', 'weekly')).code).toBe(ExitCode.ok);
