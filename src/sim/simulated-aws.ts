@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { GROUPS } from '../auth/jitsi-settings.js';
 import { PortError } from '../control/errors.js';
 import type {
   Clock,
@@ -140,6 +141,33 @@ export interface Faults {
   rotationFailsAt?: 'stage' | 'promote';
 }
 
+/**
+ * A versioned bucket's objects: the current version of each key, and how many older versions each
+ * key keeps (an upload to an existing key makes the previous one noncurrent; nothing is lost).
+ */
+export class VersionedObjects extends Map<string, { body: string; at: number }> {
+  private readonly older = new Map<string, number>();
+  override set(key: string, value: { body: string; at: number }): this {
+    if (this.has(key)) this.older.set(key, (this.older.get(key) ?? 0) + 1);
+    return super.set(key, value);
+  }
+  /** Delete every version of exactly this key; how many there were. */
+  removeEveryVersion(key: string): number {
+    const count = (this.has(key) ? 1 : 0) + (this.older.get(key) ?? 0);
+    super.delete(key);
+    this.older.delete(key);
+    return count;
+  }
+  /** Every version of every key. */
+  versionCount(): number {
+    return this.size + [...this.older.values()].reduce((sum, n) => sum + n, 0);
+  }
+  override clear(): void {
+    this.older.clear();
+    super.clear();
+  }
+}
+
 interface SimTask {
   arn: string;
   createdAt: number;
@@ -152,6 +180,9 @@ interface SimTask {
 const SECOND = 1000;
 /** The simulated stack's Jitsi token secret (members-only meetings). */
 export const SIMULATED_TOKEN_SECRET_ARN = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:Meet-jitsi-token-AbCdEf';
+/** The simulated stack's ECS cluster and service (the ClusterName and ServiceName outputs). */
+export const SIMULATED_CLUSTER = 'meet-cluster';
+export const SIMULATED_SERVICE = 'meet-service';
 /** The simulated stack's internal passwords. */
 export const SIMULATED_INTERNAL_SECRET_ARN = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:InternalSecret-AbCdEf';
 /** Timeline of a healthy task, from creation (seconds): the start-time model of src/plan/start-time.ts. */
@@ -242,8 +273,9 @@ export class InMemoryState implements StateStore {
   async append(event: TransitionEvent) {
     this.log.push(event);
   }
+  /** Oldest first by the time each writer put in, as the CloudWatch Logs adapter returns them. */
   async events(since: number) {
-    return this.log.filter((e) => e.at >= since);
+    return this.log.filter((e) => e.at >= since).sort((a, b) => a.at - b.at);
   }
   async setWindow(window: MeetingWindow) {
     this.meetingWindow = window;
@@ -303,11 +335,16 @@ export class SimAws {
   /** Recordings made: each ends up as an object in the bucket. */
   recordingCounter = 0;
   /** The recordings bucket's current objects: key → text and upload time. */
-  readonly objects = new Map<string, { body: string; at: number }>();
+  readonly objects = new VersionedObjects();
   private object(key: string): { body: string; at: number } {
+    this.bucketExists();
     const found = this.objects.get(key);
     if (!found) throw new PortError('other', 'NoSuchKey', `The specified key does not exist: ${key}`);
     return found;
+  }
+  /** The recordings bucket is gone once `deleteAll` deleted it (a new stack creates a new one). */
+  private bucketExists(): void {
+    if (this.deletedRecordings) throw new PortError('other', 'NoSuchBucket', 'The specified bucket does not exist');
   }
   /** Schedules created through the schedules port. */
   schedules: Array<{ group: string; schedule: MeetupSchedule; target: { functionArn: string; roleArn: string } }> = [];
@@ -416,8 +453,8 @@ export class SimAws {
     this.recordMutation('deploy');
     this.deploys.push({ at: this.clock.now(), desiredCount });
     if (this.deleted) {
-      // A first deploy (or one after a destroy): the stack is created.
-      Object.assign(this, { deleted: false, deletingUntil: undefined, tasks: [], desired: 0 });
+      // A first deploy (or one after a destroy): the stack is created, with a new bucket if the old one was deleted.
+      Object.assign(this, { deleted: false, deletingUntil: undefined, tasks: [], desired: 0, deletedRecordings: false });
       this.serviceExists = this.power === 'on';
     }
     this.templateDesired = desiredCount;
@@ -480,6 +517,29 @@ export class SimAws {
 
   /** The simulated user pool, by e-mail. */
   readonly members = new Map<string, Member>();
+
+  /** EventBridge Scheduler: a schedule is created in a group that exists (the stack's), else ResourceNotFoundException. */
+  private scheduleGroup(group: string): void {
+    if (group !== this.stackName) {
+      throw new PortError('other', 'ResourceNotFoundException', `Schedule group ${group} does not exist.`);
+    }
+  }
+
+  /** Cognito: the pool's groups are the stack's (organizers, members); any other is ResourceNotFoundException. */
+  private userGroup(group: string): void {
+    if (!Object.values(GROUPS).includes(group as (typeof GROUPS)[keyof typeof GROUPS])) {
+      throw new PortError('other', 'ResourceNotFoundException', `Group not found: ${group}`);
+    }
+  }
+
+  /**
+   * ECS: a call names the cluster (ClusterNotFoundException for another) and the service, which is
+   * the stack's while it exists; true when it names that service.
+   */
+  private isService(cluster: string, service: string): boolean {
+    if (cluster !== SIMULATED_CLUSTER) throw new PortError('other', 'ClusterNotFoundException', 'Cluster not found.');
+    return this.serviceExists && service === SIMULATED_SERVICE;
+  }
 
   private member(email: string): Member {
     const found = this.members.get(email);
@@ -659,24 +719,34 @@ export class SimAws {
   }
 
   private pendingUpload?: { key: string; at: number; seconds: number };
-  /** The stack's secrets by ARN: the current value, a staged one, the previous one. */
-  readonly secretValues = new Map<string, { current: string; pending?: { versionId: string; value: string }; previous?: string }>(
+  /**
+   * The stack's secrets by ARN: the current value, the staged versions (the newest carries
+   * AWSPENDING; Secrets Manager keeps the others, unlabelled, and any of them can be made current),
+   * the previous value.
+   */
+  readonly secretValues = new Map<
+    string,
+    {
+      current: string;
+      pending?: { versionId: string; value: string };
+      staged?: Array<{ versionId: string; value: string }>;
+      previous?: string;
+    }
+  >([
     [
-      [
-        SIMULATED_INTERNAL_SECRET_ARN,
-        {
-          current: JSON.stringify({
-            JICOFO_AUTH_PASSWORD: 'simulated-jicofo-password-0123456',
-            JVB_AUTH_PASSWORD: 'simulated-jvb-password-0123456789',
-          }),
-        },
-      ],
-      [
-        SIMULATED_TOKEN_SECRET_ARN,
-        { current: JSON.stringify({ JWT_APP_SECRET: 'simulated-token-secret-0123456789abcdef0123456789abcdef' }) },
-      ],
+      SIMULATED_INTERNAL_SECRET_ARN,
+      {
+        current: JSON.stringify({
+          JICOFO_AUTH_PASSWORD: 'simulated-jicofo-password-0123456',
+          JVB_AUTH_PASSWORD: 'simulated-jvb-password-0123456789',
+        }),
+      },
     ],
-  );
+    [
+      SIMULATED_TOKEN_SECRET_ARN,
+      { current: JSON.stringify({ JWT_APP_SECRET: 'simulated-token-secret-0123456789abcdef0123456789abcdef' }) },
+    ],
+  ]);
   private secretStages = 0;
   private secretPromotions = 0;
   private secret(arn: string) {
@@ -780,13 +850,22 @@ export class SimAws {
         ? { stoppedReason: t.stoppedReason, stopCode: t.failedContainer ? 'TaskFailedToStart' : 'ServiceSchedulerInitiated' }
         : {}),
       ...(status !== 'PROVISIONING' ? { privateIp: this.taskPrivateIp(t) } : {}),
-      containers: ['web', 'prosody', 'jicofo', 'jvb'].map((name) => ({
+      containers: this.containerNames().map((name) => ({
         name,
         lastStatus: status === 'STOPPED' ? 'STOPPED' : status === 'RUNNING' ? 'RUNNING' : 'PENDING',
         health: healthy ? ('HEALTHY' as const) : ('UNKNOWN' as const),
         ...(t.failedContainer === name ? { reason: 'CannotPullContainerError: not found', exitCode: undefined } : {}),
       })),
     };
+  }
+
+  /**
+   * The containers of the meeting's task definition, one per definition as ECS describes a task
+   * (CONTAINERS and TLS_CONTAINER of src/infra/constructs/jitsi-task.ts; the contract tests compare
+   * them with the synthesized template).
+   */
+  private containerNames(): string[] {
+    return ['prosody', 'web', 'jicofo', 'jvb', 'stats', ...(this.ingress === 'direct' ? ['tls'] : [])];
   }
 
   private targetStates(now: number): TargetSnapshot[] {
@@ -807,7 +886,7 @@ export class SimAws {
   private outputs(): Record<string, string> {
     return {
       MeetingUrl: `https://${this.domain}`,
-      ClusterName: 'meet-cluster',
+      ClusterName: SIMULATED_CLUSTER,
       RecordingsBucketName: 'meet-recordings-bucket',
       StateTableName: 'meet-state',
       LogGroupNames: `web=/meet/web,prosody=/meet/prosody,jicofo=/meet/jicofo,jvb=/meet/jvb,stats=/meet/stats${this.ingress === 'direct' ? ',tls=/meet/tls' : ''}`,
@@ -819,6 +898,10 @@ export class SimAws {
       EventLogGroupName: `${this.stackName}-events`,
       SchedulerRoleArn: 'arn:aws:iam::111122223333:role/meet-scheduler',
       ScheduledStartFunctionArn: 'arn:aws:lambda:us-west-2:111122223333:function:meet-scheduled-start',
+      AlertTopicArn: 'arn:aws:sns:us-west-2:111122223333:meet-alerts',
+      OrganizerPageUrl: `https://start.${this.domain}`,
+      UserPoolClientId: 'simulatedorganizerpageclient',
+      SignInUrl: `https://${this.stackName.toLowerCase()}.auth.us-west-2.amazoncognito.com`,
       ...(this.recorderEnabled
         ? {
             RecorderGroupName: 'meet-recorder-group',
@@ -829,7 +912,8 @@ export class SimAws {
         : {}),
       ...(this.serviceExists
         ? {
-            ServiceName: 'meet-service',
+            ServiceName: SIMULATED_SERVICE,
+            TaskDefinitionFamily: 'meet-task',
             ...(this.ingress === 'load-balancer' ? { WebTargetGroupArn: 'arn:tg/web' } : {}),
           }
         : {}),
@@ -965,9 +1049,9 @@ export class SimAws {
       },
     },
     service: {
-      describe: async () => {
+      describe: async (cluster, service) => {
         this.call();
-        if (!this.serviceExists) return undefined;
+        if (!this.isService(cluster, service)) return undefined;
         const now = this.clock.now();
         const live = this.tasks.filter((t) => t.stoppedAt === undefined);
         return {
@@ -976,9 +1060,9 @@ export class SimAws {
           pending: live.filter((t) => ['PROVISIONING', 'PENDING'].includes(this.lastStatus(t, now))).length,
         };
       },
-      setDesired: async (_cluster, _service, count) => {
+      setDesired: async (cluster, service, count) => {
         this.call();
-        if (!this.serviceExists) throw new PortError('other', 'ServiceNotFoundException', 'Service not found.');
+        if (!this.isService(cluster, service)) throw new PortError('other', 'ServiceNotFoundException', 'Service not found.');
         this.recordMutation('setDesired');
         this.desired = count;
         this.desiredCalls.push({ at: this.clock.now(), count });
@@ -1040,11 +1124,13 @@ export class SimAws {
       },
       addToGroup: async (_pool, email, group) => {
         this.call();
+        this.userGroup(group);
         const member = this.member(email);
         if (!member.groups.includes(group)) this.members.set(email, { ...member, groups: [...member.groups, group].sort() });
       },
       removeFromGroup: async (_pool, email, group) => {
         this.call();
+        this.userGroup(group);
         const member = this.member(email);
         this.members.set(email, { ...member, groups: member.groups.filter((g) => g !== group) });
       },
@@ -1071,7 +1157,9 @@ export class SimAws {
           throw new PortError('other', 'InternalServiceError', 'Secrets Manager failed to store the value');
         }
         const versionId = `v${this.secretStages}`;
-        this.secret(arn).pending = { versionId, value };
+        const secret = this.secret(arn);
+        secret.pending = { versionId, value };
+        secret.staged = [...(secret.staged ?? []), { versionId, value }];
         return versionId;
       },
       promote: async (arn, versionId) => {
@@ -1082,10 +1170,11 @@ export class SimAws {
           throw new PortError('other', 'InternalServiceError', 'Secrets Manager failed to move the stage');
         }
         const secret = this.secret(arn);
-        if (secret.pending?.versionId !== versionId) throw new PortError('other', 'InvalidRequestException', 'no such version');
+        const version = secret.staged?.find((v) => v.versionId === versionId);
+        if (!version) throw new PortError('other', 'InvalidRequestException', 'no such version');
         secret.previous = secret.current;
-        secret.current = secret.pending.value;
-        secret.pending = undefined;
+        secret.current = version.value;
+        if (secret.pending?.versionId === versionId) secret.pending = undefined;
       },
     },
     certificate: {
@@ -1134,14 +1223,20 @@ export class SimAws {
       deleteAll: async () => {
         this.call();
         this.recordMutation('deleteAll');
+        this.bucketExists();
+        const versions = this.objects.versionCount();
+        this.objects.clear();
         this.deletedRecordings = true;
-        return 42;
+        return versions;
       },
       list: async (_bucket, prefix) => {
         this.call();
+        this.bucketExists();
+        // S3 lists keys in UTF-8 binary order; sizes are bytes.
         return [...this.objects.entries()]
           .filter(([key]) => key.startsWith(prefix))
-          .map(([key, o]) => ({ key, size: o.body.length, lastModified: o.at }));
+          .sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+          .map(([key, o]) => ({ key, size: Buffer.byteLength(o.body), lastModified: o.at }));
       },
       read: async (_bucket, key) => {
         this.call();
@@ -1156,7 +1251,8 @@ export class SimAws {
       remove: async (_bucket, key) => {
         this.call();
         this.recordMutation(`remove ${key}`);
-        return this.objects.delete(key) ? 1 : 0;
+        this.bucketExists();
+        return this.objects.removeEveryVersion(key);
       },
       link: async (bucket, key, seconds) => {
         this.call();
@@ -1212,10 +1308,13 @@ export class SimAws {
     schedules: {
       create: async (group, schedule, target) => {
         this.call();
+        this.scheduleGroup(group);
         if (this.schedules.some((s) => s.group === group && s.schedule.name === schedule.name)) {
           throw new PortError('other', 'ConflictException', `Schedule ${schedule.name} already exists.`);
         }
-        this.schedules.push({ group, schedule: { ...schedule, state: 'ENABLED' }, target });
+        // EventBridge Scheduler stores at most 512 characters of a description; the adapter cuts it there.
+        const description = schedule.description.slice(0, 512);
+        this.schedules.push({ group, schedule: { ...schedule, description, state: 'ENABLED' }, target });
       },
       list: async (group) => {
         this.call();

@@ -99,7 +99,7 @@ describe('the scheduled start', () => {
 
   it('from STARTING: no second start and no waiting for readiness', async () => {
     const { sim, deps, clock } = world();
-    await sim.ports.service.setDesired('c', 's', 1);
+    await sim.ports.service.setDesired('meet-cluster', 'meet-service', 1);
     await clock.sleep(15_000);
     const begin = clock.now();
     const result = await scheduledStart(deps)({ schedule: 'weekly', leadMinutes: 15, windowMinutes: 120 });

@@ -173,6 +173,14 @@ describe('meetctl stop, power-down, power-up, destroy', () => {
 
   it('the command destroy prints for the kept recordings works once the stack is gone', async () => {
     const aws = sim();
+    // Two recordings, one uploaded twice: three versions in the versioned bucket.
+    for (const key of [
+      'recordings/2026-12-03/weekly/a.mp4',
+      'recordings/2026-12-03/weekly/a.mp4',
+      'recordings/2026-12-03/weekly/b.mp4',
+    ]) {
+      aws.objects.set(key, { body: 'video', at: aws.clock.now() });
+    }
     const first = await cli(['destroy'], { files, sim: aws, answer: 'meet.ne3d.org' });
     const command = /meetctl (destroy --delete-recordings --bucket \S+)/.exec(first.stdout)?.[1];
     expect(command).toBe('destroy --delete-recordings --bucket meet-recordings-bucket');
@@ -181,7 +189,7 @@ describe('meetctl stop, power-down, power-up, destroy', () => {
     expect(aws.deletedRecordings).toBe(false);
     const later = await cli((command as string).split(' '), { files, sim: aws, answer: 'meet-recordings-bucket' });
     expect(later.code).toBe(ExitCode.ok);
-    expect(later.stdout).toContain('Deleted 42 object version(s) and bucket meet-recordings-bucket.');
+    expect(later.stdout).toContain('Deleted 3 object version(s) and bucket meet-recordings-bucket.');
     expect(aws.deletedRecordings).toBe(true);
   });
 
