@@ -44,7 +44,8 @@ import type { ControlPorts } from '../../src/control/ports.js';
 import { systemClock } from '../../src/control/ports.js';
 import type { Ingress } from '../../src/control/snapshot.js';
 import { transition } from '../../src/control/transition.js';
-import { CSRF_HEADER, SESSION_COOKIE } from '../../src/page/api.js';
+import { CSRF_HEADER } from '../../src/page/api.js';
+import { LOGIN_COOKIE, SESSION_COOKIE } from '../../src/page/session.js';
 import { RECORDER_CONTAINERS } from '../../src/recording/recorder.js';
 import {
   fetchPresigned,
@@ -360,18 +361,65 @@ async function localCognito(): Promise<void> {
       .sign(privateKey);
 }
 
-function pageEvent(method: string, rawPath: string, token: string, body?: unknown): APIGatewayProxyEventV2 {
+function pageEvent(
+  method: string,
+  rawPath: string,
+  cookies: readonly string[],
+  body?: unknown,
+  query: Record<string, string> = {},
+): APIGatewayProxyEventV2 {
   const origin = out('pageUrl');
   return {
     version: '2.0',
     routeKey: '$default',
     rawPath,
-    rawQueryString: '',
-    headers: { host: new URL(origin).host, origin, [CSRF_HEADER]: '1' },
-    cookies: [`${SESSION_COOKIE}=${token}`],
-    requestContext: { http: { method, path: rawPath } } as APIGatewayProxyEventV2['requestContext'],
+    rawQueryString: new URLSearchParams(query).toString(),
+    queryStringParameters: query,
+    headers: { host: new URL(origin).host, origin, 'sec-fetch-site': 'same-origin', [CSRF_HEADER]: '1' },
+    cookies: [...cookies],
+    requestContext: { http: { method, path: rawPath, sourceIp: '127.0.0.1' } } as APIGatewayProxyEventV2['requestContext'],
     isBase64Encoded: false,
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  };
+}
+
+/** The `name=value` part of the Set-Cookie header naming `name`. */
+function cookieOf(response: APIGatewayProxyStructuredResultV2, name: string): string {
+  const found = (response.cookies ?? []).find((c) => c.startsWith(`${name}=`));
+  if (!found) throw new Error(`no ${name} cookie in ${JSON.stringify(response.cookies)}`);
+  return found.split(';')[0] ?? '';
+}
+
+/**
+ * The organizer signs in as a browser does: the page's login redirect, then its callback, whose code
+ * the page exchanges at Cognito's token endpoint (not an AWS API: answered here with the ID token)
+ * and keeps as a session row in the state table; sign-out deletes the row and revokes the token.
+ */
+async function signedIn(
+  handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>,
+  idToken: string,
+): Promise<{ cookie: string; signOut: () => Promise<void> }> {
+  const realFetch = globalThis.fetch;
+  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (url.endsWith('/oauth2/token')) return Response.json({ id_token: idToken, refresh_token: 'refresh-token' });
+    if (url.endsWith('/oauth2/revoke')) return new Response('', { status: 200 });
+    return realFetch(input, init);
+  });
+  const login = (await handler(pageEvent('GET', '/auth/login', []), context)) as APIGatewayProxyStructuredResultV2;
+  const state = new URL(String(login.headers?.location)).searchParams.get('state') ?? '';
+  const back = (await handler(
+    pageEvent('GET', '/auth/callback', [cookieOf(login, LOGIN_COOKIE)], undefined, { code: 'code-1', state }),
+    context,
+  )) as APIGatewayProxyStructuredResultV2;
+  const cookie = cookieOf(back, SESSION_COOKIE);
+  return {
+    cookie,
+    signOut: async () => {
+      const out = (await handler(pageEvent('GET', '/auth/logout', [cookie]), context)) as APIGatewayProxyStructuredResultV2;
+      expect(out.statusCode).toBe(302);
+      vi.mocked(globalThis.fetch).mockRestore();
+    },
   };
 }
 
@@ -396,9 +444,12 @@ async function organizerPage(part: string): Promise<void> {
   await seedRecording();
   await asLambda(world, functionId(part), async () => {
     const { handler } = await import('../../src/lambda/organizer-page.js');
-    const token = await signIdToken(['organizers', 'members']);
+    const session = await signedIn(handler as never, await signIdToken(['organizers', 'members']));
     const call = async (method: string, route: string, body?: unknown) => {
-      const response = (await handler(pageEvent(method, route, token, body), context)) as APIGatewayProxyStructuredResultV2;
+      const response = (await handler(
+        pageEvent(method, route, [session.cookie], body),
+        context,
+      )) as APIGatewayProxyStructuredResultV2;
       return response.statusCode === 503 || response.statusCode === 500
         ? `${response.statusCode} ${response.body}`
         : response.statusCode;
@@ -407,12 +458,17 @@ async function organizerPage(part: string): Promise<void> {
     expect(await call('POST', '/api/schedules', { name: 'weekly', cron: '0 18 ? * WED *', tz: 'Europe/Berlin' })).toBe(201);
     expect(await call('GET', '/api/status')).toBe(200);
     expect(await call('POST', '/api/schedules/remove', { name: 'weekly' })).toBe(200);
-    const listed = (await handler(pageEvent('GET', '/api/recordings', token), context)) as APIGatewayProxyStructuredResultV2;
+    const listed = (await handler(
+      pageEvent('GET', '/api/recordings', [session.cookie]),
+      context,
+    )) as APIGatewayProxyStructuredResultV2;
     const [recording] = (JSON.parse(listed.body ?? '{}') as { recordings: Array<{ url: string }> }).recordings;
     // The download link is signed with the page's session: the organizer's browser fetches it.
     expect((await fetchPresigned(layer, recording?.url ?? '')).status).toBe(200);
     expect(await call('POST', '/api/join', { room: 'weekly-meetup' })).toBe(200);
     expect(await call('POST', '/api/start', {})).toBe(202);
+    await session.signOut();
+    expect(await call('GET', '/api/status')).toBe(401);
     expect(await handler({ action: 'transition', goal: 'stopped', actor: 'page:ana@example.org' }, context)).toMatchObject({
       outcome: expect.stringMatching(/done|no-op/),
     });

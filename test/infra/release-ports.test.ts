@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { listeningPorts, parseRelease } from '../../src/config/release.js';
 import type { IngressMode } from '../../src/config/schema.js';
 import { buildApp } from '../../src/infra/app.js';
+import { WEB_REDIRECT_PORT } from '../../src/infra/web-ingress.js';
 import { configWith, resource, synth, type TemplateJson } from '../support/fixtures.js';
 
 // Every release boundary the schema accepts, in every ingress mode it accepts it in: the oldest
@@ -31,14 +32,18 @@ interface Container {
   Environment?: Array<{ Name: string; Value: unknown }>;
 }
 
-/** The TCP ports each container of the task binds. */
-function boundPorts(tag: string, containers: Container[]): Map<string, number[]> {
+/**
+ * The TCP ports each container of the task binds. Behind the load balancer, web's nginx also answers
+ * plain HTTP on the redirect port, from the custom file the init container writes (web-ingress.ts).
+ */
+function boundPorts(tag: string, ingress: IngressMode, containers: Container[]): Map<string, number[]> {
   const release = parseRelease(tag);
   if (!release) throw new Error(`not a release: ${tag}`);
   const images = listeningPorts(release);
   const bound = new Map<string, number[]>();
   for (const c of containers) {
-    if (c.Name in images) bound.set(c.Name, [...images[c.Name as keyof typeof images]]);
+    if (c.Name === 'web' && ingress === 'load-balancer') bound.set(c.Name, [...images.web, WEB_REDIRECT_PORT]);
+    else if (c.Name in images) bound.set(c.Name, [...images[c.Name as keyof typeof images]]);
     else if (c.Name === 'tls')
       bound.set(
         c.Name,
@@ -72,11 +77,12 @@ function webTargets(json: TemplateJson) {
 describe.each(CASES)('the task at %s in %s mode', (tag, ingress) => {
   const { json } = synth(configWith({ jitsiRelease: tag, ingress }));
   const containers = resource(json, 'AWS::ECS::TaskDefinition', 'Task').props.ContainerDefinitions as Container[];
-  const bound = boundPorts(tag, containers);
+  const bound = boundPorts(tag, ingress, containers);
   const webPort = listeningPorts(parseRelease(tag) ?? ({} as never)).web[0];
 
   it('has no TCP port bound by two containers of its one network namespace', () => {
-    expect(bound.get('web')).toEqual([tag.startsWith('stable-11146') ? 8000 : 80]);
+    const web = tag.startsWith('stable-11146') ? 8000 : 80;
+    expect(bound.get('web')).toEqual(ingress === 'load-balancer' ? [web, WEB_REDIRECT_PORT] : [web]);
     expect(sharedPorts(bound)).toEqual([]);
   });
 
@@ -108,8 +114,10 @@ describe.each(CASES)('the task at %s in %s mode', (tag, ingress) => {
     it("points the target group, its health check, the service and the security group at web's real port", () => {
       expect(containers.some((c) => c.Name === 'tls')).toBe(false);
       expect(webTargets(json)).toMatchObject({ Port: webPort, HealthCheckPort: String(webPort) });
+      // TLS 443 to web's real port; plain HTTP 80 to the redirect port (web-ingress.ts).
       expect(resource(json, 'AWS::ECS::Service').props.LoadBalancers).toEqual([
         expect.objectContaining({ ContainerName: 'web', ContainerPort: webPort }),
+        expect.objectContaining({ ContainerName: 'web', ContainerPort: WEB_REDIRECT_PORT }),
       ]);
       const ingressRules = Object.values(json.Resources)
         .filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress')

@@ -260,7 +260,13 @@ export class JitsiTask extends Construct {
         props.embedOrigins,
       );
     }
-    assertNoSharedPorts(release, { ...listeningPorts(release), ...(props.tls ? { [TLS_CONTAINER]: TLS_PROXY_PORTS } : {}) });
+    const images = listeningPorts(release);
+    assertNoSharedPorts(release, {
+      ...images,
+      // Behind the load balancer web's nginx also answers plain HTTP on the redirect port (web-ingress.ts).
+      web: props.tls ? images.web : [...images.web, WEB_REDIRECT_PORT],
+      ...(props.tls ? { [TLS_CONTAINER]: TLS_PROXY_PORTS } : {}),
+    });
   }
 
   /**
