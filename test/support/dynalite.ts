@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 
 /** A DynamoDB implementation nobody here wrote (dynalite, in memory), on 127.0.0.1, and a client for it. */
@@ -37,4 +37,11 @@ export async function createStateTable(client: DynamoDBClient, name: string): Pr
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  // dynalite answers CREATING and turns the table ACTIVE on a timer; until then it refuses the table's
+  // items (ResourceNotFoundException), as DynamoDB does. Wait for ACTIVE, as a deploy would.
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
