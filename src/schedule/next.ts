@@ -55,9 +55,15 @@ const FIELD_MAX = [59, 23, 31, 12, 7, 2199];
  */
 export function croner(fields: readonly string[], timeZone: string): Cron {
   const normal = fields.map((field, i) => {
-    const stepped = field.replace(/^(\d+)\/(\d+)$/, (_m, from: string, step: string) => `${from}-${FIELD_MAX[i]}/${step}`);
+    // Each part of a list: EventBridge's `5/15,50` is croner's `5-59/15,50`.
+    const stepped = field
+      .split(',')
+      .map((part) => part.replace(/^(\d+)\/(\d+)$/, (_m, from: string, step: string) => `${from}-${FIELD_MAX[i]}/${step}`))
+      .join(',');
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,Regex: croner 11 reads 6L as 6#L too (kept for the documented form)
     return i === 4 ? stepped.replace(/^([1-7]|[A-Z]{3})L$/i, '$1#L') : stepped;
   });
+  // Stryker disable next-line BooleanLiteral: a Cron without a function to run schedules nothing, paused or not
   return new Cron(`0 ${normal.join(' ')}`, { timezone: timeZone, mode: '7-part', alternativeWeekdays: true, paused: true });
 }
 

@@ -57,3 +57,59 @@ describe('the next meetup', () => {
     expect(nextMeetup([], NOW)).toBeUndefined();
   });
 });
+
+describe('the next firing: the edges', () => {
+  it('reads steps from a number in any field, alone or in a list, and ranges with a step', () => {
+    expect(iso(nextFire('cron(5/15 18 ? * WED *)', 'UTC', NOW))).toBe('2026-11-25T18:05:00.000Z');
+    expect(iso(nextFire('cron(10/25 18 ? * WED *)', 'UTC', Date.UTC(2026, 10, 25, 18, 11)))).toBe('2026-11-25T18:35:00.000Z');
+    expect(iso(nextFire('cron(5/15,52 18 ? * WED *)', 'UTC', Date.UTC(2026, 10, 25, 18, 51)))).toBe('2026-11-25T18:52:00.000Z');
+    expect(iso(nextFire('cron(0 9-17/2 ? * WED *)', 'UTC', NOW))).toBe('2026-11-25T13:00:00.000Z');
+    expect(iso(nextFire('cron(*/20 18 ? * WED *)', 'UTC', NOW))).toBe('2026-11-25T18:00:00.000Z');
+    expect(iso(nextFire('cron(0 18 ? * 5 2027/2)', 'UTC', NOW))).toBe('2027-01-07T18:00:00.000Z');
+  });
+
+  it('never fires a one-off time the clocks jump over; fires the first of two equal wall times; never at now', () => {
+    expect(nextFire('at(2027-03-28T02:30:00)', 'Europe/Berlin', NOW)).toBeUndefined();
+    expect(iso(nextFire('at(2027-10-31T02:30:00)', 'Europe/Berlin', NOW))).toBe('2027-10-31T00:30:00.000Z');
+    expect(nextFire('at(2026-11-25T12:00:00)', 'UTC', NOW)).toBeUndefined();
+    expect(iso(nextFire('at(2026-11-25T12:00:01)', 'UTC', NOW))).toBe('2026-11-25T12:00:01.000Z');
+  });
+
+  it('reads the fields with any spacing, and nothing but six fields croner can read', () => {
+    expect(iso(nextFire('cron( 0  18 ? * WED * )', 'UTC', NOW))).toBe('2026-11-25T18:00:00.000Z');
+    expect(nextFire('cron(0 18 ? * WED)', 'UTC', NOW)).toBeUndefined();
+    expect(nextFire('cron(0 0 18 ? * WED *)', 'UTC', NOW)).toBeUndefined();
+    expect(nextFire('cron(0 18 ? * FUN *)', 'UTC', NOW)).toBeUndefined();
+    expect(nextFire('cron()', 'UTC', NOW)).toBeUndefined();
+  });
+});
+
+describe('the next meetup: the edges', () => {
+  const schedule = (name: string, expression: string): MeetupSchedule => ({
+    name,
+    expression,
+    timeZone: 'UTC',
+    leadMinutes: 15,
+    windowMinutes: 120,
+    description: name,
+    oneOff: expression.startsWith('at('),
+  });
+
+  it('skips a schedule that never fires again, and keeps the first of two at the same time', () => {
+    const next = nextMeetup(
+      [
+        schedule('past', 'at(2020-12-01T18:00:00)'),
+        schedule('first', 'cron(45 17 ? * THU *)'),
+        schedule('twin', 'cron(45 17 ? * THU *)'),
+      ],
+      NOW,
+    );
+    expect(next).toEqual({
+      name: 'first',
+      description: 'first',
+      timeZone: 'UTC',
+      startsAt: Date.UTC(2026, 10, 26, 17, 45),
+      meetupAt: Date.UTC(2026, 10, 26, 18, 0),
+    });
+  });
+});
