@@ -78,6 +78,7 @@ export function decideIdleStop(snapshot: Snapshot, window: MeetingWindow | undef
   if (snapshot.participants === undefined) return { act: false, why: 'the participant count is unknown (no fresh stats line)' };
   if (snapshot.participants > 0) return { act: false, why: `${snapshot.participants} people are in a call` };
   const lobbyWaitMs = settings.startGraceMinutes * MINUTE;
+  // Stryker disable next-line ArrayDeclaration: a count without lines says nothing either way: no line, no wait
   const waiting = lobbyWait(snapshot.stats ?? [], now, lobbyWaitMs);
   if (waiting) {
     const minutes = Math.floor((now - waiting.since) / MINUTE);
@@ -86,11 +87,13 @@ export function decideIdleStop(snapshot: Snapshot, window: MeetingWindow | undef
       why: `${waiting.guests} guests wait in the lobby for a host (${minutes} of ${settings.startGraceMinutes} minutes)`,
     };
   }
+  // Stryker disable next-line ArrayDeclaration: a count without lines says nothing either way: no line, not empty
   const empty = emptySince(snapshot.stats ?? [], now, lobbyWaitMs);
   if (empty === undefined || now - empty < settings.idleStopMinutes * MINUTE) {
     const minutes = empty === undefined ? 0 : Math.floor((now - empty) / MINUTE);
     return { act: false, why: `nobody in a call for ${minutes} of ${settings.idleStopMinutes} minutes` };
   }
+  // Stryker disable next-line OptionalChaining: an idle decision needs a fresh line, so stats has a last line here
   const stillWaiting = snapshot.stats?.at(-1)?.guests;
   const lobby = stillWaiting
     ? ` ${stillWaiting} guests had waited in the lobby for more than ${settings.startGraceMinutes} minutes and no host came.`
@@ -172,7 +175,8 @@ function decideOrphanRecorder(snapshot: Snapshot): Decision {
   if (pending.length > 0 || recorderBusy(snapshot)) {
     const what =
       pending.length > 0
-        ? `${pending.length} recording(s) on it are not in S3 yet (pending: ${pending[0]?.why})`
+        ? // Stryker disable next-line OptionalChaining: pending has a first element in this branch
+          `${pending.length} recording(s) on it are not in S3 yet (pending: ${pending[0]?.why})`
         : 'it is still uploading';
     const waitingSince = pending.length > 0 ? Math.min(...pending.map((p) => Date.parse(p.since) || now)) : since;
     const waited = Math.floor((now - waitingSince) / MINUTE);
@@ -243,6 +247,7 @@ export function runBound(
   if (windowEnd !== undefined && windowEnd > max) {
     return {
       until: windowEnd,
+      // Stryker disable next-line OptionalChaining: windowEnd is defined only with a window
       what: `the end of the scheduled window "${window?.schedule}" plus ${WINDOW_OVERRUN_MINUTES} minutes`,
     };
   }

@@ -22,10 +22,12 @@ export const TARGET_GRACE_SECONDS = 300;
 export const RECENT_FAILURE_SECONDS = 600;
 
 /** True while CloudFormation is changing the stack. */
+// Stryker disable next-line Regex: every CloudFormation stack status that contains _IN_PROGRESS ends with it
 export const stackBusy = (snapshot: Snapshot): boolean => /_IN_PROGRESS$/.test(snapshot.stack.status);
 
 /** True when CloudFormation left the stack in a state only a person can repair. */
 export const stackBroken = (snapshot: Snapshot): boolean =>
+  // Stryker disable next-line Regex: every CloudFormation stack status that contains _FAILED ends with it
   /_FAILED$/.test(snapshot.stack.status) || ['ROLLBACK_COMPLETE', 'DELETE_COMPLETE'].includes(snapshot.stack.status);
 
 /**

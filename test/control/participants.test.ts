@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptySince, freshCount, lobbyWait, STATS_MAX_AGE_MS } from '../../src/control/participants.js';
+import { emptySince, freshCount, lastStatsAt, lobbyWait, STATS_MAX_AGE_MS } from '../../src/control/participants.js';
 
 const NOW = Date.UTC(2026, 11, 3, 19);
 const MINUTE = 60_000;
@@ -54,5 +54,35 @@ describe('guests waiting in the lobby for a host', () => {
     const samples = lines(5, () => ({ participants: 0, guests: 2 }));
     expect(lobbyWait(samples, NOW + STATS_MAX_AGE_MS + 1, WAIT)).toBeUndefined();
     expect(lobbyWait([...samples, { at: NOW, participants: 1, guests: 2 }], NOW, WAIT)).toBeUndefined();
+  });
+});
+
+describe('the edges of a lobby wait', () => {
+  const WAIT = 20 * MINUTE;
+
+  it('began at the oldest line read when every line is part of it', () => {
+    const samples = [
+      { at: NOW - 5 * MINUTE, participants: 0, guests: 2 },
+      { at: NOW, participants: 0, guests: 3 },
+    ];
+    expect(lobbyWait(samples, NOW, WAIT)).toEqual({ guests: 3, since: NOW - 5 * MINUTE });
+  });
+
+  it('never began at a line without the guests count', () => {
+    const samples = [
+      { at: NOW - 6 * MINUTE, participants: 0 },
+      { at: NOW - 5 * MINUTE, participants: 0, guests: 2 },
+      { at: NOW, participants: 0, guests: 2 },
+    ];
+    expect(lobbyWait(samples, NOW, WAIT)).toEqual({ guests: 2, since: NOW - 5 * MINUTE });
+  });
+});
+
+describe('when the sidecar last wrote', () => {
+  it('is the time of the newest line, or nothing without lines', () => {
+    const samples = [0, 1, 2].map((i) => ({ at: NOW + i * MINUTE, participants: i }));
+    expect(lastStatsAt(samples)).toBe(NOW + 2 * MINUTE);
+    expect(lastStatsAt([])).toBeUndefined();
+    expect(lastStatsAt(undefined)).toBeUndefined();
   });
 });
