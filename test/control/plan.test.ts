@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PHASES, type Phase } from '../../src/control/phase.js';
-import { describeStep, GOALS, type Goal, PlanError, plan } from '../../src/control/plan.js';
-import { EXAMPLES, snapshot } from '../support/snapshots.js';
+import { DEADLINES, describeStep, GOALS, type Goal, PlanError, plan, type Step } from '../../src/control/plan.js';
+import type { RecorderSnapshot, Snapshot } from '../../src/control/snapshot.js';
+import { EXAMPLES, snapshot, task } from '../support/snapshots.js';
 
 const kinds = (goal: Goal, from: Phase) =>
   plan(goal, EXAMPLES[from]).map((s) =>
@@ -119,5 +120,203 @@ describe('plan', () => {
         }
       }
     }
+  });
+});
+
+/** Step kinds, with the count, power and forced flag where a step has one. */
+const named = (steps: readonly Step[]) =>
+  steps.map((s) =>
+    s.kind === 'set-desired'
+      ? `desired=${s.count}`
+      : s.kind === 'set-power'
+        ? `power=${s.power}`
+        : s.kind === 'set-recorder-capacity'
+          ? `recorder=${s.count}`
+          : s.kind === 'wait-recorder-idle'
+            ? `recorder-idle${s.forced ? ' (forced)' : ''}`
+            : s.kind,
+  );
+const TEARDOWN = ['recorder-idle', 'stop-recorder', 'recorder=0'];
+const START = ['recorder=1', 'wait-recorder-instance', 'run-recorder', 'wait-recorder-ready'];
+const recorderTask = task({ arn: 'arn:recorder' });
+/** A phase's example with a recorder: `task` a live recorder task, `instance` only its instance. */
+const withRecorder = (from: Phase, live: 'task' | 'instance' | 'off'): Snapshot => {
+  const recorder: RecorderSnapshot = {
+    desiredCapacity: live === 'off' ? 0 : 1,
+    instances: live === 'off' ? 0 : 1,
+    tasks: live === 'task' ? [recorderTask] : [],
+    pending: [],
+  };
+  return { ...EXAMPLES[from], recorder };
+};
+
+describe('plan: the recorder around the meeting', () => {
+  it('removes a live recorder right after the meeting task stopped, before a power-down', () => {
+    expect(named(plan('stopped', withRecorder('READY', 'task')))).toEqual(['desired=0', 'wait-tasks-stopped', ...TEARDOWN]);
+    expect(named(plan('powered-down', withRecorder('READY', 'task')))).toEqual([
+      'desired=0',
+      'wait-tasks-stopped',
+      ...TEARDOWN,
+      'power=off',
+    ]);
+    // Already stopping: the wait is the first step.
+    expect(named(plan('stopped', withRecorder('STOPPING', 'task')))).toEqual(['wait-tasks-stopped', ...TEARDOWN]);
+  });
+
+  it('waits only briefly for the upload when forced', () => {
+    const steps = plan('stopped', withRecorder('READY', 'task'), { force: true });
+    expect(named(steps)).toEqual(['desired=0', 'wait-tasks-stopped', 'recorder-idle (forced)', 'stop-recorder', 'recorder=0']);
+    expect(steps[2]?.deadlineSeconds).toBe(DEADLINES.recorderIdleForced);
+    expect(plan('stopped', withRecorder('READY', 'task'))[2]?.deadlineSeconds).toBe(DEADLINES.recorderIdle);
+  });
+
+  it('with the meeting stopped already, removes the recorder at the end, or before the power-down or the delete', () => {
+    expect(named(plan('stopped', withRecorder('STOPPED', 'instance')))).toEqual(TEARDOWN);
+    expect(named(plan('powered-down', withRecorder('STOPPED', 'task')))).toEqual([...TEARDOWN, 'power=off']);
+    expect(named(plan('destroyed', withRecorder('STOPPED', 'task'), { deleteRecordings: true }))).toEqual([
+      ...TEARDOWN,
+      'delete-stack',
+      'delete-recordings',
+    ]);
+  });
+
+  it('keeps the recorder through a start, unless the meeting task is replaced', () => {
+    expect(named(plan('powered-up', withRecorder('STOPPED', 'task')))).toEqual([]);
+    expect(named(plan('running', withRecorder('STOPPED', 'instance')))).toEqual(named(plan('running', EXAMPLES.STOPPED)));
+    // A meeting task still stopping is waited for; the recorder goes with it.
+    expect(named(plan('running', withRecorder('STOPPING', 'task')))).toEqual([
+      'wait-tasks-stopped',
+      ...TEARDOWN,
+      'desired=1',
+      'wait-task-running',
+      'wait-targets-healthy',
+      'check-endpoints',
+    ]);
+  });
+
+  it('starts the recorder with --record once the meeting is ready: not a second one, but again after a restart', () => {
+    expect(named(plan('running', withRecorder('STOPPED', 'off'), { record: true }))).toEqual([
+      ...named(plan('running', EXAMPLES.STOPPED)),
+      ...START,
+    ]);
+    expect(named(plan('running', withRecorder('READY', 'off'), { record: true }))).toEqual(START);
+    expect(named(plan('running', withRecorder('READY', 'task'), { record: true }))).toEqual([]);
+    expect(named(plan('running', withRecorder('DEGRADED', 'task'), { record: true }))).toEqual([
+      'desired=0',
+      'wait-tasks-stopped',
+      ...TEARDOWN,
+      'desired=1',
+      'wait-task-running',
+      'wait-targets-healthy',
+      'check-endpoints',
+      ...START,
+    ]);
+    // Only a start records.
+    expect(named(plan('stopped', withRecorder('STOPPED', 'off'), { record: true }))).toEqual([]);
+    expect(() => plan('running', EXAMPLES.STOPPED, { record: true })).toThrow(
+      'the deployed stack has no recorder: server-side recording is off.',
+    );
+  });
+});
+
+describe('plan: destroying', () => {
+  const service = (desired: number) => ({ desired, running: desired, pending: 0 });
+
+  it('stops first while the service wants a task or any task has not stopped yet', () => {
+    const stopDelete = ['desired=0', 'wait-tasks-stopped', 'delete-stack'];
+    expect(named(plan('destroyed', snapshot({ service: service(1) })))).toEqual(stopDelete);
+    const deactivating = task({ lastStatus: 'DEACTIVATING', desiredStatus: 'STOPPED' });
+    expect(named(plan('destroyed', snapshot({ service: service(0), tasks: [deactivating] })))).toEqual(stopDelete);
+    const stopped = task({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED' });
+    expect(named(plan('destroyed', snapshot({ service: service(0), tasks: [stopped] })))).toEqual(['delete-stack']);
+  });
+
+  it('waits for CloudFormation first, and has nothing to stop without a service', () => {
+    expect(named(plan('destroyed', EXAMPLES.POWERING_UP))).toEqual(['wait-stack-stable', 'delete-stack']);
+    expect(named(plan('destroyed', EXAMPLES.POWERED_DOWN))).toEqual(['delete-stack']);
+  });
+});
+
+describe('plan: the direct ingress mode', () => {
+  const direct = (from: Phase): Snapshot => ({ ...EXAMPLES[from], ingress: 'direct' });
+
+  it('waits for the host record instead of the load balancer', () => {
+    expect(named(plan('running', direct('STOPPED')))).toEqual([
+      'desired=1',
+      'wait-task-running',
+      'wait-host-record',
+      'check-endpoints',
+    ]);
+  });
+
+  it('has no power tiers, and says what to do instead', () => {
+    expect(() => plan('powered-down', direct('STOPPED'))).toThrow(
+      new PlanError(
+        'the power-down tier does not exist in the direct ingress mode: there is no load balancer, so a stopped platform already bills nothing by the hour.',
+        'Use `meetctl stop` (the same cost as powered down). Power tiers come with "ingress": "load-balancer".',
+      ),
+    );
+    try {
+      plan('powered-up', direct('STOPPED'));
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(PlanError);
+      expect((error as PlanError).message).toBe(
+        'the power-up tier does not exist in the direct ingress mode: there is no load balancer, so a stopped platform already bills nothing by the hour.',
+      );
+      expect((error as PlanError).hint).toBe('Nothing to do: `meetctl start` starts the meeting server directly.');
+    }
+  });
+});
+
+describe('describeStep', () => {
+  it('says what each step does', () => {
+    const all: Array<[Step, string]> = [
+      [{ kind: 'wait-stack-stable', deadlineSeconds: 1 }, 'wait until CloudFormation finishes the current stack change'],
+      [
+        { kind: 'set-power', power: 'on', deadlineSeconds: 1 },
+        'power up: recreate the load balancer, its addresses and the service (stack parameter PowerState=on)',
+      ],
+      [
+        { kind: 'set-power', power: 'off', deadlineSeconds: 1 },
+        'power down: delete the load balancer, its addresses and the service (stack parameter PowerState=off)',
+      ],
+      [{ kind: 'set-desired', count: 1, deadlineSeconds: 1 }, 'start one task (ECS desired count 1)'],
+      [{ kind: 'set-desired', count: 0, deadlineSeconds: 1 }, 'stop the task (ECS desired count 0)'],
+      [{ kind: 'wait-task-running', deadlineSeconds: 1 }, 'wait until the task runs and its containers are healthy'],
+      [{ kind: 'wait-targets-healthy', deadlineSeconds: 1 }, 'wait until the load balancer sees the web target (443) healthy'],
+      [
+        { kind: 'wait-host-record', deadlineSeconds: 1 },
+        "wait until the meeting host's DNS record points at the task and Route 53 reports the change INSYNC",
+      ],
+      [
+        { kind: 'check-endpoints', deadlineSeconds: 1 },
+        'check HTTPS, the certificate, the web client config and the XMPP websocket',
+      ],
+      [{ kind: 'wait-tasks-stopped', deadlineSeconds: 1 }, 'wait until no task is left running'],
+      [{ kind: 'delete-stack', deadlineSeconds: 1 }, 'delete the stack (the recordings bucket is retained)'],
+      [{ kind: 'delete-recordings', deadlineSeconds: 1 }, 'delete every recording (all versions) and the recordings bucket'],
+      [
+        { kind: 'set-recorder-capacity', count: 1, deadlineSeconds: 1 },
+        'ask for the recorder instance (Auto Scaling desired capacity 1)',
+      ],
+      [
+        { kind: 'set-recorder-capacity', count: 0, deadlineSeconds: 1 },
+        'remove the recorder instance (Auto Scaling desired capacity 0)',
+      ],
+      [
+        { kind: 'wait-recorder-instance', deadlineSeconds: 1 },
+        'wait until the recorder instance has booted and joined the cluster',
+      ],
+      [{ kind: 'run-recorder', deadlineSeconds: 1 }, "run the recorder task with the meeting task's private address"],
+      [{ kind: 'wait-recorder-ready', deadlineSeconds: 1 }, 'wait until Jibri is up and ready to record'],
+      [
+        { kind: 'wait-recorder-idle', forced: true, deadlineSeconds: 1 },
+        'wait briefly for the recorder to finish uploading (forced: at most 3 min; a recorder still uploading is kept)',
+      ],
+      [{ kind: 'wait-recorder-idle', forced: false, deadlineSeconds: 1 }, 'wait until the recorder has uploaded every recording'],
+      [{ kind: 'stop-recorder', deadlineSeconds: 1 }, 'stop the recorder task (kept while a recording on it is not in S3)'],
+    ];
+    for (const [s, text] of all) expect(describeStep(s), s.kind).toBe(text);
   });
 });

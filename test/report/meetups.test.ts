@@ -212,3 +212,137 @@ describe('meetctl report time zones', () => {
     expect(result.stderr).toContain('(this computer\'s time zone: set "timeZone" in the config or pass --tz)');
   });
 });
+
+describe('meetups: the edges of pairing starts and stops', () => {
+  const HOUR = 3_600_000;
+  const T = Date.UTC(2026, 11, 3, 17, 0);
+  const ev = (at: number, actor: string, extra: Partial<TransitionEvent> = {}): TransitionEvent => ({
+    at,
+    actor,
+    reason: 'r',
+    goal: 'running',
+    from: 'STOPPED',
+    to: 'READY',
+    outcome: 'done',
+    ...extra,
+  });
+  const window = { since: T - 48 * HOUR, now: T + 10 * HOUR };
+
+  it('pairs in time order whatever the order of the log, and a start that replaced a task ends that run first', () => {
+    const log = [
+      ev(T + 5 * HOUR, 'cli:bo', { goal: 'stopped', to: 'STOPPED', runningMinutes: 60 }),
+      ev(T + 2 * HOUR, 'schedule:weekly', { from: 'DEGRADED', runningMinutes: 90, taskStartedAt: T + 2 * HOUR + 60_000 }),
+      ev(T, 'page:ana', { taskStartedAt: T + 30_000 }),
+    ];
+    expect(meetupsFrom(log, [], { runningHourUsd: 1 }, window)).toEqual([
+      {
+        start: T + 30_000,
+        stop: T + 2 * HOUR,
+        startedBy: 'page:ana',
+        stoppedBy: 'schedule:weekly',
+        hours: 1.5,
+        recorderHours: 0,
+        costUsd: 1.5,
+      },
+      {
+        start: T + 2 * HOUR + 60_000,
+        stop: T + 5 * HOUR,
+        startedBy: 'schedule:weekly',
+        stoppedBy: 'cli:bo',
+        hours: 1,
+        recorderHours: 0,
+        costUsd: 1,
+      },
+    ]);
+  });
+
+  it('dates a run that began before the log from its stop and minutes; a stop without minutes ends nothing', () => {
+    const log = [
+      ev(T, 'idle-stop', { goal: 'stopped', to: 'STOPPED', runningMinutes: 45, recorderMinutes: 30 }),
+      ev(T + HOUR, 'cli:bo', { goal: 'stopped', to: 'STOPPED', runningMinutes: 0 }),
+    ];
+    expect(meetupsFrom(log, [], { runningHourUsd: 1, recordingHourUsd: 2 }, window)).toEqual([
+      {
+        start: T - 45 * 60_000,
+        stop: T,
+        startedBy: 'before the log',
+        stoppedBy: 'idle-stop',
+        hours: 0.75,
+        recorderHours: 0.5,
+        costUsd: 1.75,
+      },
+    ]);
+  });
+
+  it('opens a run only on a start that succeeded, and only one at a time', () => {
+    const log = [
+      ev(T, 'page:ana', { outcome: 'failed', taskStartedAt: T }),
+      ev(T + HOUR, 'cli:bo', { taskStartedAt: T + HOUR }),
+      ev(T + 2 * HOUR, 'schedule:weekly', { taskStartedAt: T + 2 * HOUR }),
+    ];
+    const [run] = meetupsFrom(log, [], { runningHourUsd: 1 }, window);
+    expect(meetupsFrom(log, [], { runningHourUsd: 1 }, window)).toHaveLength(1);
+    expect(run).toEqual({ start: T + HOUR, startedBy: 'cli:bo', hours: 9, recorderHours: 0, costUsd: 9 });
+  });
+
+  it('keeps the runs that ended at or after `since`, and the one still running', () => {
+    const log = [
+      ev(T - 3 * HOUR, 'a', { taskStartedAt: T - 3 * HOUR }),
+      ev(T - HOUR, 'b', { goal: 'stopped', to: 'STOPPED', runningMinutes: 120 }),
+      ev(T, 'c', { taskStartedAt: T }),
+    ];
+    const since = (at: number) =>
+      meetupsFrom(log, [], { runningHourUsd: 1 }, { since: at, now: T + HOUR }).map((m) => m.startedBy);
+    expect(since(T - HOUR)).toEqual(['a', 'c']);
+    expect(since(T - HOUR + 1)).toEqual(['c']);
+    expect(since(T + HOUR)).toEqual(['c']);
+  });
+
+  it('takes the peak from the lines from the start to the stop, both included', () => {
+    const log = [ev(T, 'a', { taskStartedAt: T }), ev(T + HOUR, 'b', { goal: 'stopped', to: 'STOPPED', runningMinutes: 60 })];
+    const peak = (samples: Array<{ at: number; participants: number }>) =>
+      meetupsFrom(log, samples, { runningHourUsd: 1 }, window)[0]?.peakParticipants;
+    expect(
+      peak([
+        { at: T, participants: 3 },
+        { at: T + HOUR, participants: 7 },
+        { at: T + HOUR + 1, participants: 40 },
+      ]),
+    ).toBe(7);
+    expect(
+      peak([
+        { at: T - 1, participants: 40 },
+        { at: T, participants: 2 },
+      ]),
+    ).toBe(2);
+    expect(peak([{ at: T - 1, participants: 40 }])).toBeUndefined();
+  });
+
+  it('rounds hours and cost to cents', () => {
+    const log = [ev(T, 'a', { goal: 'stopped', to: 'STOPPED', runningMinutes: 20, recorderMinutes: 10 })];
+    expect(meetupsFrom(log, [], { runningHourUsd: 1, recordingHourUsd: 1 }, window)[0]).toMatchObject({
+      hours: 0.33,
+      recorderHours: 0.17,
+      costUsd: 0.5,
+    });
+  });
+});
+
+describe('meetups: monthly totals', () => {
+  it('adds up each local month, in order, rounded to cents', () => {
+    const m = (start: number, hours: number, costUsd: number) => ({ start, startedBy: 'a', hours, recorderHours: 0, costUsd });
+    const totals = monthTotals(
+      [
+        m(Date.UTC(2026, 11, 3, 18), 1.111, 0.555),
+        m(Date.UTC(2026, 10, 5, 18), 2, 1),
+        m(Date.UTC(2026, 11, 10, 18), 1.111, 0.555),
+      ],
+      'UTC',
+    );
+    expect(totals).toEqual([
+      { month: '2026-11', meetups: 1, hours: 2, costUsd: 1 },
+      { month: '2026-12', meetups: 2, hours: 2.22, costUsd: 1.11 },
+    ]);
+    expect(monthTotals([], 'UTC')).toEqual([]);
+  });
+});
