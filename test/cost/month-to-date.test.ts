@@ -10,7 +10,7 @@ const DEC = (d: number, h = 0) => Date.UTC(2026, 11, d, h);
 const estimate = {
   hoursPerMonth: 720,
   fixedMonthlyUsd: 720,
-  runningHourUsd: 1,
+  runningHourUsd: 2,
   recordingHourUsd: 2,
   idleHourUsd: { stopped: 0.1, 'powered-down': 0, destroyed: 0 },
 } as unknown as CostEstimate;
@@ -57,8 +57,28 @@ describe('the month so far', () => {
       recorderHours: 1,
       poweredDownHours: 156,
       stoppedHours: 228 - 156 - 3,
-      costUsd: 228 + 3 * 1 + 69 * 0.1 + 1 * 2,
+      costUsd: 228 + 3 * 2 + 69 * 0.1 + 1 * 2,
     });
+  });
+
+  it('walks the transitions in time order, whatever the order of the log, counting failed ones too', () => {
+    const now = DEC(5);
+    const events = [
+      event(DEC(4), 'FAILED', 'POWERED_DOWN', { goal: 'powered-down' }),
+      event(DEC(3), 'POWERED_DOWN', 'FAILED', { outcome: 'failed' }),
+      event(DEC(2), 'STOPPED', 'POWERED_DOWN', { goal: 'powered-down' }),
+    ];
+    // Stopped until 2 Dec, powered down until the failed power-up on 3 Dec, powered down again from 4 Dec.
+    expect(monthToDate(events, { phase: 'POWERED_DOWN' }, now, estimate).poweredDownHours).toBe(48);
+  });
+
+  it('takes where the platform was before the month from the first transition that was done', () => {
+    const now = DEC(5);
+    const events = [
+      event(DEC(2), 'READY', 'READY', { outcome: 'refused' }),
+      event(DEC(3), 'POWERED_DOWN', 'STOPPED', { goal: 'powered-up' }),
+    ];
+    expect(monthToDate(events, { phase: 'STOPPED' }, now, estimate).poweredDownHours).toBe(48);
   });
 
   it('counts an event at the very start of the month and one at this instant', () => {
@@ -74,7 +94,7 @@ describe('the month so far', () => {
     const now = DEC(1, 2);
     const month = monthToDate([], { phase: 'READY', runningSince: DEC(1) - 2 * HOUR, recorderSince: DEC(1, 1) }, now, estimate);
     expect(month).toMatchObject({ runningHours: 2, recorderHours: 1, stoppedHours: 0, poweredDownHours: 0 });
-    expect(month.costUsd).toBe(2 + 2 * 1 + 1 * 2);
+    expect(month.costUsd).toBe(2 + 2 * 2 + 1 * 2);
     const recorderFromLastMonth = monthToDate([], { phase: 'READY', recorderSince: DEC(1) - HOUR }, now, estimate);
     expect(recorderFromLastMonth.recorderHours).toBe(2);
   });
@@ -99,14 +119,14 @@ describe('the month so far', () => {
     expect(month.stoppedHours).toBe(0);
     const third = monthToDate([], { phase: 'READY', runningSince: DEC(1) }, DEC(1) + 20 * 60_000, estimate);
     expect(third.runningHours).toBe(0.33);
-    expect(third.costUsd).toBe(0.67);
+    expect(third.costUsd).toBe(1);
   });
 
   it('prices no recorder hour when the recorder has no listed price', () => {
     const { recordingHourUsd: _, ...noPrice } = estimate;
     const now = DEC(1, 1);
     const month = monthToDate([], { phase: 'READY', runningSince: DEC(1), recorderSince: DEC(1) }, now, noPrice as CostEstimate);
-    expect(month).toMatchObject({ recorderHours: 1, costUsd: 2 });
+    expect(month).toMatchObject({ recorderHours: 1, costUsd: 3 });
   });
 });
 
@@ -122,5 +142,18 @@ describe('the runs in progress', () => {
     expect(liveSince(starting)).toEqual({});
     const notYet = snapshot({ tasks: [task({ startedAt: undefined })] });
     expect(liveSince(notYet)).toEqual({});
+    // Only a running task with a start time dates the run; a stopped one or one without a time does not.
+    const recorder = {
+      desiredCapacity: 1,
+      instances: 1,
+      tasks: [
+        task({ arn: 'arn:r0', lastStatus: 'STOPPED', startedAt: DEC(3, 10) }),
+        task({ arn: 'arn:r1', startedAt: undefined }),
+        task({ arn: 'arn:r2', startedAt: DEC(3, 19) }),
+      ],
+      pending: [],
+    };
+    const mixed = snapshot({ tasks: [task({ arn: 'arn:t1', startedAt: undefined }), task({ startedAt: DEC(3, 18) })], recorder });
+    expect(liveSince(mixed)).toEqual({ runningSince: DEC(3, 18), recorderSince: DEC(3, 19) });
   });
 });
