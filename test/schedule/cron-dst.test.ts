@@ -71,4 +71,16 @@ describe('a recurring meetup against the clock changes of the next two years', (
     expect(cronClockChanges(fields('0 3 ? * SUN *'), 90, 'UTC', NOW)).toEqual({ problems: [], notes: [] });
     expect(cronClockChanges(fields('0 18 ? * FUN *'), 15, 'Europe/Berlin', NOW)).toEqual({ problems: [], notes: [] });
   });
+
+  it('checks the meetups around a change in a zone far ahead of UTC (New Zealand, +12:00 to +13:00)', () => {
+    const { problems } = cronClockChanges(fields('30 2 ? * SUN *'), 0, 'Pacific/Auckland', NOW);
+    expect(problems[0]?.message).toBe(
+      'on Sun 2027-09-26 the meetup time 02:30 does not exist in Pacific/Auckland (the clocks jump from 02:00 to 03:00).',
+    );
+  });
+
+  it('says nothing of a meetup time that happens twice when its start happens once and no change is between them', () => {
+    // 01:30 happens twice on 7 November in New York; the start at 00:00 once, and the clocks change after it.
+    expect(cronClockChanges(fields('30 1 ? * SUN *'), 90, 'America/New_York', NOW)).toEqual({ problems: [], notes: [] });
+  });
 });
