@@ -335,4 +335,79 @@ describe('a transition, end to end on the simulator', () => {
     const stop = await run('stopped');
     expect(stop.event.recorderMinutes).toBeGreaterThan(29);
   });
+
+  it('does not read the stats for a forced stop, nor a second time for the automation', async () => {
+    const { sim, clock } = world({ desired: 1, participants: 0 });
+    let reads = 0;
+    const broken: Runtime = {
+      ports: { ...sim.ports, participants: { samples: async () => Promise.reject(new Error('AccessDeniedException')) } },
+      clock,
+      host: 'meet.ne3d.org',
+      pollMs: 5000,
+      onProgress: () => {},
+    };
+    const forced = await transition({ goal: 'stopped', actor: 'a', reason: 'r', force: true }, broken);
+    expect(forced.outcome).toBe('done');
+    const again = world({ desired: 1, participants: 0 });
+    const samples = again.sim.ports.participants.samples.bind(again.sim.ports.participants);
+    const counting: Runtime = {
+      ...again.rt,
+      ports: {
+        ...again.sim.ports,
+        participants: {
+          samples: async (...args) => {
+            reads += 1;
+            return samples(...args);
+          },
+        },
+      },
+    };
+    const decided = await transition(
+      { goal: 'stopped', actor: 'idle-stop', reason: 'r', precondition: async () => ({ proceed: true }) },
+      counting,
+    );
+    expect(decided.outcome).toBe('done');
+    expect(reads).toBe(1);
+  });
+
+  it('logs the start time of the new task after a restart, not of the one it replaced', async () => {
+    const { run, sim, clock } = world({ desired: 1, participants: 0, faults: { targetNeverHealthy: true } });
+    const begin = clock.now();
+    const restart = await run('running', {
+      precondition: async () => {
+        sim.faults.targetNeverHealthy = false;
+        return { proceed: true };
+      },
+    });
+    expect(restart).toMatchObject({ from: 'DEGRADED', to: 'READY', outcome: 'done' });
+    expect(restart.event.taskStartedAt).toBeGreaterThan(begin);
+    expect(restart.event.runningMinutes).toBeGreaterThan(59);
+  });
+
+  it('reaches READY in the direct mode, reading the host record after the steps too', async () => {
+    const { run } = world({ ingress: 'direct' });
+    expect(await run('running')).toMatchObject({ from: 'STOPPED', to: 'READY', outcome: 'done' });
+  });
+
+  it('says the task could not be stopped only when that is so', async () => {
+    const { run } = world({ faults: { stuckPending: true } });
+    const failed = await run('running');
+    expect(failed.result?.compensated).toBe(true);
+    expect(failed.event.detail).toBe(failed.result?.error?.message);
+  });
+
+  it('keeps the outcome when a heartbeat fails for another reason than a lost lease', async () => {
+    const { run, sim } = world();
+    sim.state.heartbeat = async () => Promise.reject(new Error('AccessDeniedException'));
+    expect((await run('stopped')).outcome).toBe('no-op');
+  });
+
+  it('returns an aborted outcome with the lost lease as its cause, even when that event cannot be written', async () => {
+    const { run, sim } = world({ desired: 1, participants: 0 });
+    sim.state.append = async () => Promise.reject(new Error('ExpiredTokenException'));
+    const lost = new LeaseLostError('cli:ana@laptop');
+    const outcome = await run('stopped', { precondition: async () => Promise.reject(lost) });
+    expect(outcome.event).toMatchObject({ outcome: 'aborted', from: 'READY', to: 'READY', detail: lost.message });
+    expect(outcome.result?.error?.cause).toBe(lost);
+  });
 });
