@@ -187,6 +187,9 @@ describe('the runtime guard', () => {
     expect(decideGuard(pending(5 * MINUTE), undefined, settings).act).toBe(false);
     const sick = snapshot({ service, tasks: [startedAgo(25, { health: 'UNHEALTHY' })], targets: healthy });
     expect(decideGuard(sick, undefined, settings)).toMatchObject({ act: true, why: 'not ready 20 minutes after the start' });
+    // READY through another task: the first one still reporting no health is no failed start.
+    const twoTasks = ready(25, lines(5), { tasks: [startedAgo(25, { arn: 'arn:first', health: 'UNKNOWN' }), startedAgo(25)] });
+    expect(decideGuard(twoTasks, undefined, settings).act).toBe(false);
     // DEGRADED by a failing endpoint with a healthy task is running, not a start that failed.
     const degraded = ready(25, lines(5), { endpoints: [{ name: 'https', status: 'fail', detail: 'x' }] });
     expect(decideGuard(degraded, undefined, settings).act).toBe(false);
