@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // The unit tests of the rules that decide money and meetings, for `npm run mutation` only: Stryker runs
 // them once per mutant, so the slow boundary, browser and CDK suites stay out (their rules are covered
@@ -19,6 +19,9 @@ export const MUTATION_TESTS = [
 export default defineConfig({
   test: {
     include: MUTATION_TESTS,
+    // The comparison with the JDK's java.time starts a JVM for 4,000 cases each time its file runs (tens of
+    // seconds a mutant under load); `npm test` runs it, and time-zone-rules.test.ts covers the same rules here.
+    exclude: [...configDefaults.exclude, 'test/schedule/time-zone.test.ts'],
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
