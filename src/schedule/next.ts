@@ -40,6 +40,7 @@ export function nextFire(expression: string, timeZone: string, now: number): num
   try {
     const next = croner(fields, timeZone).nextRun(new Date(now));
     return next ? next.getTime() : undefined;
+    // Stryker disable next-line BlockStatement: without the return the function returns undefined all the same
   } catch {
     return undefined;
   }

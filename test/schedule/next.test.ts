@@ -104,6 +104,9 @@ describe('the next meetup: the edges', () => {
       ],
       NOW,
     );
+    expect(
+      nextMeetup([schedule('december', 'at(2026-12-03T17:45:00)'), schedule('weekly', 'cron(45 17 ? * THU *)')], NOW)?.name,
+    ).toBe('weekly');
     expect(next).toEqual({
       name: 'first',
       description: 'first',
