@@ -62,13 +62,13 @@ describe('the month so far', () => {
   });
 
   it('walks the transitions in time order, whatever the order of the log, counting failed ones too', () => {
-    const now = DEC(5);
+    const now = DEC(6);
     const events = [
-      event(DEC(4), 'FAILED', 'POWERED_DOWN', { goal: 'powered-down' }),
       event(DEC(3), 'POWERED_DOWN', 'FAILED', { outcome: 'failed' }),
+      event(DEC(5), 'FAILED', 'POWERED_DOWN', { goal: 'powered-down' }),
       event(DEC(2), 'STOPPED', 'POWERED_DOWN', { goal: 'powered-down' }),
     ];
-    // Stopped until 2 Dec, powered down until the failed power-up on 3 Dec, powered down again from 4 Dec.
+    // Stopped until 2 Dec, powered down until the failed power-up on 3 Dec, powered down again from 5 Dec.
     expect(monthToDate(events, { phase: 'POWERED_DOWN' }, now, estimate).poweredDownHours).toBe(48);
   });
 
