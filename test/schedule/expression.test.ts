@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTimeZone, oneOff, recurring, ScheduleInputError } from '../../src/schedule/expression.js';
+import { checkTimeZone, oneOff, recurring, SCHEDULE_NAME, ScheduleInputError } from '../../src/schedule/expression.js';
 import { resolveLocal } from '../../src/schedule/time-zone.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0);
@@ -207,5 +207,34 @@ describe('recurring schedules: the field checks and the lead', () => {
     expect(recurring('5 0 ? * * *', 15)).toBe('cron(50 23 ? * * *)');
     expect(() => recurring('5 0 ? * MON-FRI *', 15)).toThrow('cannot move day-of-week "MON-FRI" one day earlier');
     expect(() => recurring('5 0 ? * 6L *', 15)).toThrow('cannot move day-of-week "6L"');
+  });
+});
+
+describe('schedule input: more edges', () => {
+  it('names a schedule with 1 to 64 letters, digits, dots, dashes and underscores, nothing around them', () => {
+    expect(SCHEDULE_NAME.test('weekly-meetup_2026.12')).toBe(true);
+    expect(SCHEDULE_NAME.test('x'.repeat(64))).toBe(true);
+    for (const name of ['', 'x'.repeat(65), 'week ly', '!weekly', 'weekly!']) expect(SCHEDULE_NAME.test(name), name).toBe(false);
+  });
+
+  it('reads sunday as a weekday, and refuses a year Date.UTC would move', () => {
+    expect(oneOff('sun 18:00', 'UTC', 15, NOW).expression).toBe('at(2026-11-29T17:45:00)');
+    expect(() => oneOff('0050-01-01T18:00', 'UTC', 15, NOW)).toThrow('is not a real date and time');
+  });
+
+  it('adds no note to a meetup time given with the offset it has', () => {
+    expect(oneOff('2026-12-03T18:00-05:00', 'America/New_York', 15, NOW).notes).toEqual([]);
+  });
+
+  it('refuses numbers that are not plain digits, steps from out of range, and "*" inside a list', () => {
+    const refused = (cron: string) => expect(() => recurring(cron, 0), cron).toThrow(ScheduleInputError);
+    refused('0x10 18 ? * WED *');
+    refused('*/0x5 18 ? * WED *');
+    refused('60/5 18 ? * WED *');
+    refused('*,5 18 ? * WED *');
+    refused('0 18 LX * ? *');
+    refused('0 18 5L * ? *');
+    refused('0 18 ? * 16L *');
+    refused('0 18 ? * 6#55 *');
   });
 });
