@@ -112,6 +112,9 @@ describe('what a transition plans and refuses, as pure rules', () => {
     expect(stepsToRun([d(1), r, d(1), r], true)).toEqual([d(1), r, d(1)]);
     expect(stepsToRun([d(0), w], true)).toEqual([]);
     expect(stepsToRun([r], true)).toEqual([]);
+    // The recorder's "capacity 1" is not the meeting's start: the waiting after it is left to the guard too.
+    const recorder: Step = { kind: 'set-recorder-capacity', count: 1, deadlineSeconds: 60 };
+    expect(stepsToRun([d(1), r, recorder], true)).toEqual([d(1)]);
   });
 
   it('refuses to end a call: with people, with a count nobody knows, or while recording', () => {
@@ -314,6 +317,16 @@ describe('a transition, end to end on the simulator', () => {
     noop.sim.state.heartbeat = async () => false;
     const quiet = await noop.run('stopped');
     expect(quiet).toMatchObject({ outcome: 'aborted', steps: [] });
+  });
+
+  it('reports a lease lost during the steps as aborted, saying so once', async () => {
+    const { run, sim } = world({ desired: 1, participants: 0 });
+    // Taken over right after the stop was asked for: the next heartbeat, while waiting, fails.
+    const heartbeat = sim.state.heartbeat.bind(sim.state);
+    sim.state.heartbeat = async (...args) => (sim.desiredCalls.length > 0 ? false : heartbeat(...args));
+    const outcome = await run('stopped');
+    expect(outcome.result?.error?.kind).toBe('lease-lost');
+    expect(outcome).toMatchObject({ outcome: 'aborted', event: { outcome: 'aborted', detail: new LeaseLostError('x').message } });
   });
 
   it('still returns the result when the event cannot be written after the steps', async () => {
