@@ -60,6 +60,7 @@ const DAY = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
+  // Stryker disable next-line ConditionalExpression: a cache: a new formatter for the same zone formats the same
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
       timeZone: tz,
@@ -127,6 +128,7 @@ export function resolveLocal(wall: Wall, tz: string): Resolved {
   const fits = [...offsets]
     .map((offsetMs) => ({ instant: local - offsetMs, offsetMs }))
     .filter((c) => offsetAt(c.instant, tz) === c.offsetMs)
+    // Stryker disable next-line ArrowFunction,ArithmeticOperator: offsets are tried in time order and a repeat's earlier offset is the larger, so the instants come sorted already
     .sort((a, b) => a.instant - b.instant);
   const [first, second] = fits;
   if (first && second) return { kind: 'overlap', earlier: first, later: second };
@@ -135,6 +137,7 @@ export function resolveLocal(wall: Wall, tz: string): Resolved {
   const jump = transitionsBetween(local - 2 * DAY, local + 2 * DAY, tz).find(
     (t) => t.offsetAfterMs > t.offsetBeforeMs && local >= t.at + t.offsetBeforeMs && local < t.at + t.offsetAfterMs,
   );
+  // Stryker disable next-line ArithmeticOperator,OptionalChaining: a gap always lies in a jump found within two days; the fallback is defensive
   const after = jump?.at ?? local - offsetAt(local + DAY, tz);
   return { kind: 'gap', before: after - MINUTE, after };
 }

@@ -50,6 +50,8 @@ describe('time zone names', () => {
   it('are spelled as IANA does; UTC in any case; abbreviations and unknown names are refused', () => {
     expect(canonicalTimeZone(' europe/berlin ')).toBe('Europe/Berlin');
     expect(canonicalTimeZone('utc')).toBe('UTC');
+    expect(canonicalTimeZone('EUROPE/BERLIN')).toBe('Europe/Berlin');
+    expect(canonicalTimeZone('Europe/berlin')).toBe('Europe/Berlin');
     expect(canonicalTimeZone('America/New_York')).toBe('America/New_York');
     expect(canonicalTimeZone('EST')).toBeUndefined();
     expect(canonicalTimeZone('CET')).toBeUndefined();
@@ -95,6 +97,16 @@ describe('wall-clock times', () => {
       kind: 'unique',
       instant: BERLIN_SPRING,
       offsetMs: 2 * HOUR,
+    });
+  });
+
+  it('inside a jump west of UTC are a gap too (the jump is later than the naive time there)', () => {
+    // New York, 14 March 2027: 02:00 EST (07:00 UTC) becomes 03:00 EDT.
+    const at = Date.UTC(2027, 2, 14, 7, 0);
+    expect(resolveLocal({ y: 2027, mo: 3, d: 14, h: 2, mi: 30, s: 0 }, 'America/New_York')).toEqual({
+      kind: 'gap',
+      before: at - 60_000,
+      after: at,
     });
   });
 
