@@ -40,10 +40,10 @@ export function nextFire(expression: string, timeZone: string, now: number): num
   try {
     const next = croner(fields, timeZone).nextRun(new Date(now));
     return next ? next.getTime() : undefined;
-    // Stryker disable next-line BlockStatement: without the return the function returns undefined all the same
   } catch {
-    return undefined;
+    // croner cannot read it: no time is known.
   }
+  return undefined;
 }
 
 /** The largest value of each EventBridge cron field: minutes, hours, day-of-month, month, day-of-week, year. */

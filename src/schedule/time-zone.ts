@@ -118,6 +118,9 @@ export function offsetAt(instant: number, tz: string): number {
   return naive(wallOf(whole, tz)) - whole;
 }
 
+// Stryker disable next-line ArrowFunction,ArithmeticOperator: offsets are tried in time order and a repeat's earlier offset is the larger, so the instants come sorted already
+const byInstant = (a: { instant: number }, b: { instant: number }) => a.instant - b.instant;
+
 /**
  * The instant(s) a wall-clock time means in a zone. Every offset the zone has within a day either side
  * is tried: an offset fits when the zone really has it at the instant it gives.
@@ -128,8 +131,7 @@ export function resolveLocal(wall: Wall, tz: string): Resolved {
   const fits = [...offsets]
     .map((offsetMs) => ({ instant: local - offsetMs, offsetMs }))
     .filter((c) => offsetAt(c.instant, tz) === c.offsetMs)
-    // Stryker disable next-line ArrowFunction,ArithmeticOperator: offsets are tried in time order and a repeat's earlier offset is the larger, so the instants come sorted already
-    .sort((a, b) => a.instant - b.instant);
+    .sort(byInstant);
   const [first, second] = fits;
   if (first && second) return { kind: 'overlap', earlier: first, later: second };
   if (first) return { kind: 'unique', instant: first.instant, offsetMs: first.offsetMs };

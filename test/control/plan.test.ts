@@ -180,6 +180,15 @@ describe('plan: the recorder around the meeting', () => {
     ]);
   });
 
+  it('waits for a deploy in progress before removing the recorder, and deletes the stack only after that', () => {
+    const busy = (from: Phase): Snapshot => {
+      const s = withRecorder(from, 'task');
+      return { ...s, stack: { ...s.stack, status: 'UPDATE_IN_PROGRESS' } };
+    };
+    expect(named(plan('stopped', busy('STOPPED')))).toEqual(['wait-stack-stable', ...TEARDOWN]);
+    expect(named(plan('destroyed', busy('STOPPED')))).toEqual(['wait-stack-stable', ...TEARDOWN, 'delete-stack']);
+  });
+
   it('keeps the recorder through a start, unless the meeting task is replaced', () => {
     expect(named(plan('powered-up', withRecorder('STOPPED', 'task')))).toEqual([]);
     expect(named(plan('running', withRecorder('STOPPED', 'instance')))).toEqual(named(plan('running', EXAMPLES.STOPPED)));

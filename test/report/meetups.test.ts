@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TransitionEvent } from '../../src/control/ports.js';
-import { localMonth, localTime, meetupsFrom, monthTotals } from '../../src/report/meetups.js';
+import { localMonth, localTime, type Meetup, meetupsFrom, monthTotals } from '../../src/report/meetups.js';
 import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { cli, communityConfig } from '../support/cli.js';
 import { ROOT } from '../support/fixtures.js';
@@ -15,7 +15,11 @@ const now = Date.UTC(2026, 11, 3, 17, 45);
 const rates = { runningHourUsd: 0.5, recordingHourUsd: 0.16 };
 
 describe('meetups from the event log', () => {
-  const meetups = meetupsFrom(events, [], rates, { since: Date.UTC(2026, 0, 1), now });
+  // Computed before the tests rather than while collecting them: an error in it fails the tests.
+  let meetups: Meetup[] = [];
+  beforeAll(() => {
+    meetups = meetupsFrom(events, [], rates, { since: Date.UTC(2026, 0, 1), now });
+  });
 
   it('pairs each start with its stop: who, hours from the stop, the recorder, the cost', () => {
     expect(meetups).toHaveLength(5);
