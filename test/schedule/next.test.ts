@@ -81,6 +81,15 @@ describe('the next firing: the edges', () => {
     expect(nextFire('cron(0 0 18 ? * WED *)', 'UTC', NOW)).toBeUndefined();
     expect(nextFire('cron(0 18 ? * FUN *)', 'UTC', NOW)).toBeUndefined();
     expect(nextFire('cron()', 'UTC', NOW)).toBeUndefined();
+    // Only the whole expression is read.
+    for (const expression of [
+      'xcron(0 18 ? * WED *)',
+      'cron(0 18 ? * WED *)x',
+      'xat(2026-12-01T18:00:00)',
+      'at(2026-12-01T18:00:00)x',
+    ]) {
+      expect(nextFire(expression, 'UTC', NOW), expression).toBeUndefined();
+    }
   });
 });
 
