@@ -250,23 +250,24 @@ for (const row of starts) console.log(startLine(row));
   console.log(
     `${'1,000 at once, then 1,000 one by one'.padEnd(43)}  ${statuses.padEnd(7)}  ${String(calls).padEnd(15)}  ${2000 * (names.length + 1)}`,
   );
+}
 
-// The integration suite against moto (test/boundary: moto-*.test.ts and contract-*.test.ts), run
-// once: its wall time, which CI pays on top of the unit tests (one moto server per test file).
+// The suites against independent implementations (test/boundary: moto, cfn-lint, rclone), run once:
+// their wall time, which CI pays on top of the unit tests (one moto server per test file).
 {
   const moto = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' }).stdout.trim();
   console.log('');
   if (!moto) {
-    console.log('integration (moto) suite: skipped, moto_server is not installed (pip install "moto[server]")');
+    console.log('boundary suites: skipped, moto_server is not installed (pip install "moto[server]")');
   } else {
     const vitest = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
     const begin = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, [vitest, 'run', 'test/boundary/moto-', 'test/boundary/contract-'], {
+    const result = spawnSync(process.execPath, [vitest, 'run', 'test/boundary/'], {
       cwd: root,
       encoding: 'utf8',
     });
     const seconds = Number(process.hrtime.bigint() - begin) / 1e9;
     const summary = result.stdout.match(/\d+ passed, \d+ failed.*/g)?.at(-1) ?? `exit ${result.status}`;
-    console.log(`integration (moto) suite: ${seconds.toFixed(1)} s wall (${summary})`);
+    console.log(`boundary suites (moto, cfn-lint, rclone): ${seconds.toFixed(1)} s wall (${summary})`);
   }
 }
