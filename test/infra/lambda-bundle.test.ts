@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/infra/app.js';
+import { sourceEntry } from '../../src/infra/constructs/entry.js';
 import { exampleConfig } from '../support/fixtures.js';
 
 const KB = 1024;
@@ -79,5 +80,17 @@ describe('Lambda bundling', () => {
     // esbuild's keepNames: `__name(<minified>, "ensureCertificate")`; without it only the minified name is left.
     const named = readFileSync(certificate?.file ?? '', 'utf8').includes('"ensureCertificate"');
     expect(named, 'the certificate bundle keeps the name ensureCertificate').toBe(true);
+  });
+
+  it('bundles the TypeScript source, also when the CDK app runs compiled from dist/ (tsc writes CommonJS, which esbuild cannot tree-shake)', () => {
+    const root = path.resolve('.');
+    const fromDist = path.join(root, 'dist', 'src', 'infra', 'constructs');
+    expect(sourceEntry(['lambda', 'organizer-page'], fromDist)).toBe(path.join(root, 'src', 'lambda', 'organizer-page.ts'));
+    expect(sourceEntry(['lambda', 'organizer-page'])).toBe(path.join(root, 'src', 'lambda', 'organizer-page.ts'));
+    // Without the sources, the compiled handler beside the running module.
+    const distAlone = path.join(tmpdir(), 'meetctl-dist-only', 'dist', 'src', 'infra', 'constructs');
+    expect(sourceEntry(['lambda', 'organizer-page'], distAlone)).toBe(
+      path.join(tmpdir(), 'meetctl-dist-only', 'dist', 'src', 'lambda', 'organizer-page.js'),
+    );
   });
 });

@@ -51,7 +51,7 @@ export function projectFunction(scope: Construct, id: string, props: ProjectFunc
   const fn = new NodejsFunction(scope, id, {
     description: props.description,
     ...(props.functionName ? { functionName: props.functionName } : {}),
-    entry: sourceEntry(...props.entry),
+    entry: sourceEntry(props.entry),
     ...bundlingRoot(),
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
