@@ -5,7 +5,7 @@ import { packageRoot } from '../../package-root.js';
 /**
  * Path of a Lambda handler's TypeScript source under `src/`, e.g. `sourceEntry(['lambda', 'idle-stop'])`,
  * also when the CDK app runs compiled from dist/: esbuild tree-shakes ES modules only, and tsc compiles
- * to CommonJS, whose modules esbuild bundles whole (the organizer page was 288 KB from dist/, 181 KB
+ * to CommonJS, whose modules esbuild bundles whole (the organizer page: 288 KB from dist/, 181 KB
  * from the source). Without the sources (dist/ alone), the compiled `.js` of the handler is bundled.
  * `from` is where this module runs (its folder under src/ or dist/).
  */
