@@ -27,6 +27,14 @@ const api = (path, body) =>
     body: JSON.stringify(body),
   });
 function show(id, visible) { $(id).hidden = !visible; }
+const drawn = {};
+/** Redraw a list only when what it shows changed (no flicker, and screen readers are not told it again). */
+function list(id, items, build) {
+  const key = JSON.stringify(items);
+  if (drawn[id] === key) return;
+  drawn[id] = key;
+  $(id).replaceChildren(...items.map(build));
+}
 function when(iso, zone) {
   const options = { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit' };
   try { return new Date(iso).toLocaleString(undefined, { ...options, timeZone: zone }) + ' (' + zone + ')'; }
@@ -82,7 +90,7 @@ async function loadRecordings() {
   if (!response.ok) return;
   const { recordings } = await response.json();
   show('recordings-card', recordings.length > 0);
-  $('recordings').replaceChildren(...recordings.map((r) => {
+  list('recordings', recordings, (r) => {
     const item = document.createElement('li');
     const link = document.createElement('a');
     link.href = r.url;
@@ -90,7 +98,7 @@ async function loadRecordings() {
     const minutes = r.durationSeconds ? Math.max(1, Math.round(r.durationSeconds / 60)) + ' min, ' : '';
     item.append(link, ' (' + minutes + Math.max(1, Math.round(r.sizeBytes / 1048576)) + ' MB)');
     return item;
-  }));
+  });
 }
 function showPhase(status) {
   const words = PHASES[status.phase] || [status.phase, ''];
@@ -116,18 +124,18 @@ function showRecorder(status) {
   $('recorder').dataset.recorder = status.recorder || '';
   const pending = status.pendingRecordings || [];
   show('pending', pending.length > 0);
-  $('pending-list').replaceChildren(...pending.map((p) => {
+  list('pending-list', pending, (p) => {
     const item = document.createElement('li');
     item.textContent = p.file + ', waiting since ' + when(p.since, pageZone) + ' (' + p.tries + (p.tries === 1 ? ' try' : ' tries') + ' so far). Reason: ' + p.why;
     return item;
-  }));
+  });
   if (recorder && Date.now() - recordingsAt > 30000) { recordingsAt = Date.now(); loadRecordings(); }
 }
 function showOrganizer(status) {
   $('start').disabled = !['STOPPED', 'FAILED', 'DEGRADED'].includes(status.phase);
   $('stop').disabled = !['READY', 'STARTING', 'DEGRADED'].includes(status.phase);
   showRecorder(status);
-  $('meetups').replaceChildren(...(status.schedules || []).map((m) => {
+  list('meetups', status.schedules || [], (m) => {
     const item = document.createElement('li');
     const name = document.createElement('strong');
     name.textContent = m.name;
@@ -144,14 +152,14 @@ function showOrganizer(status) {
     });
     item.append(name, ' ', details, ' ', remove);
     return item;
-  }));
+  });
   show('no-meetups', !(status.schedules || []).length);
   $('history-zone').textContent = pageZone;
-  $('history').replaceChildren(...(status.history || []).slice().reverse().map((e) => {
+  list('history', (status.history || []).slice().reverse(), (e) => {
     const item = document.createElement('li');
     item.textContent = when(e.at, pageZone).replace(' (' + pageZone + ')', '') + ': ' + e.text + '.';
     return item;
-  }));
+  });
   show('recent', Boolean((status.history && status.history.length) || status.monthToDate));
   say('cost', status.monthToDate
     ? 'This month so far: about $' + status.monthToDate.costUsd.toFixed(2) + ' of the $' + status.monthToDate.budgetUsd + ' budget.'

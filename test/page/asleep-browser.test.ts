@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ASLEEP_RETRY_SECONDS } from '../../src/asleep/page.js';
 import { handler } from '../../src/lambda/asleep-page.js';
 import { ROOT } from '../support/fixtures.js';
+import { writeScreenshot } from '../support/screenshots.js';
 
 // The meeting link while the server sleeps, in a real browser: Chromium's --host-resolver-rules
 // points the meeting host at a local server, which answers with the asleep page's function (its
@@ -111,7 +112,7 @@ describe.skipIf(!available)('the meeting link while the server sleeps (browser)'
       await expect(page.locator('meta[http-equiv="refresh"]').getAttribute('content')).resolves.toBe(
         String(ASLEEP_RETRY_SECONDS),
       );
-      await page.screenshot({ path: path.join(SHOTS, `asleep-${size}.png`) });
+      writeScreenshot(path.join(SHOTS, `asleep-${size}.png`), await page.screenshot({ caret: 'hide', animations: 'disabled' }));
       // The server started and the record moved: the next refresh is the meeting, same link.
       asleep = false;
       await page.reload();
@@ -136,7 +137,10 @@ describe.skipIf(!available)('the meeting link while the server sleeps (browser)'
         const text = await visibleText(page);
         expect(text).toContain('No meetup is scheduled right now. The server wakes up when an organizer starts it.');
         expect(text).not.toMatch(/meetctl|`|--/);
-        await page.screenshot({ path: path.join(SHOTS, `asleep-no-meetup-${size}.png`) });
+        writeScreenshot(
+          path.join(SHOTS, `asleep-no-meetup-${size}.png`),
+          await page.screenshot({ caret: 'hide', animations: 'disabled' }),
+        );
         await context.close();
       }
     } finally {

@@ -13,6 +13,7 @@ import { automationWorld } from '../support/automation.js';
 import { CLIENT, localCognito } from '../support/cognito.js';
 import { ROOT } from '../support/fixtures.js';
 import { simSchedules } from '../support/page.js';
+import { decodePng, differentPixels, writeScreenshot } from '../support/screenshots.js';
 
 // The organizer page in a real browser: Debian's chromium, headless, through playwright-core. The
 // page's handler is served on 127.0.0.1 against the simulated AWS, with the page function's own
@@ -232,8 +233,12 @@ async function shows(page: Page, phase: string): Promise<void> {
 
 /** A screenshot for the docs, with `focus` scrolled into view when it is below the fold. */
 async function shoot(page: Page, name: string, size: Size, focus?: Locator): Promise<void> {
-  if (focus) await focus.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`), caret: 'hide', animations: 'disabled' });
+  // Scrolled to a whole pixel: a fractional offset antialiases the cards' corners differently each run.
+  if (focus) await focus.evaluate('(el) => window.scrollTo(0, Math.round(el.getBoundingClientRect().top + window.scrollY - 16))');
+  // The same picture every run: no pointer hovering where the last click was, no focus ring.
+  await page.mouse.move(0, 0);
+  await page.evaluate('document.activeElement && document.activeElement.blur()');
+  writeScreenshot(path.join(SHOTS, `${name}-${size}.png`), await page.screenshot({ caret: 'hide', animations: 'disabled' }));
 }
 
 /** Visible text of the page, as a person reads it (innerText leaves out what is hidden). */
@@ -265,6 +270,29 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
     // The page's script ran (it is allowed by its hash): it asked for the status and showed Sign in.
     await page.getByRole('link', { name: 'Sign in' }).waitFor({ state: 'visible' });
     expect(violations).toEqual([]);
+  }, 30_000);
+
+  it("the docs' screenshot check reads Chromium's own PNGs: a known colour where it was drawn, a moved box as changed", async () => {
+    const context = await browser.newContext({ viewport: { width: 64, height: 48 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    const box = (left: number) =>
+      page.setContent(
+        `<body style="margin:0;background:#fff"><div style="position:absolute;left:${left}px;top:8px;width:20px;height:20px;background:rgb(10,200,30)"></div></body>`,
+      );
+    await box(8);
+    const first = decodePng(await page.screenshot());
+    expect([first.width, first.height]).toEqual([64, 48]);
+    const at = (x: number, y: number) => [
+      ...first.data.subarray((y * 64 + x) * first.channels, (y * 64 + x) * first.channels + 3),
+    ];
+    expect(at(15, 15)).toEqual([10, 200, 30]);
+    expect(at(2, 2)).toEqual([255, 255, 255]);
+    expect(at(40, 40)).toEqual([255, 255, 255]);
+    expect(differentPixels(first, decodePng(await page.screenshot()))).toBe(0);
+    await box(12);
+    // The box moved 4 pixels: 4 columns of 20 pixels on each side changed.
+    expect(differentPixels(first, decodePng(await page.screenshot()))).toBe(160);
   }, 30_000);
 
   it('signed out: Sign in for members and organizers, and guests are told they need no account', async () => {
