@@ -66,7 +66,8 @@ let note = { text: '', phase: '' };
 let startingSince = 0;
 let expected = 90;
 let recordingsAt = 0;
-function say(id, text) { $(id).textContent = text; show(id, Boolean(text)); }
+function sentence(text) { return text ? text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?…]$/.test(text) ? '' : '.') : ''; }
+function say(id, text) { $(id).textContent = sentence(text); show(id, Boolean(text)); }
 function act(text, phase) { note = { text, phase }; say('action-note', text); }
 function fieldError(field, text) {
   const input = $(field === 'room' ? 'room' : 'meetup-' + field);
