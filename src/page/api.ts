@@ -133,12 +133,6 @@ function parseBody(body: string | undefined): Record<string, unknown> | undefine
   }
 }
 
-/** A message as a sentence on the page: capital first letter, full stop. */
-const sentence = (text: string) => {
-  const capital = text.charAt(0).toUpperCase() + text.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
-};
-
 /** A schedule as organizers see it in the page's list: when its next meetup is, in its own zone. */
 function scheduleView(schedule: MeetupSchedule, now: number) {
   const fires = nextFire(schedule.expression, schedule.timeZone, now);
@@ -267,7 +261,7 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
       const s = await currentSession(request, deps);
       if ('status' in s) return s;
       const room = jitsiRoomName(request.query?.room ?? '');
-      if (!room.ok) return json(400, { error: sentence(room.why), field: 'room' });
+      if (!room.ok) return json(400, { error: room.why, field: 'room' });
       return json(200, { room: room.room, display: room.display, guestUrl: `https://${deps.host}/${room.room}` });
     }
     case 'POST /api/join': {
@@ -278,7 +272,7 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
       try {
         return json(200, { url: await joinUrl(deps, s.idToken, body.room) });
       } catch (error) {
-        if (error instanceof ExchangeRefused) return json(error.status, { error: sentence(error.message), field: 'room' });
+        if (error instanceof ExchangeRefused) return json(error.status, { error: error.message, field: 'room' });
         throw error;
       }
     }
