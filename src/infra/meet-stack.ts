@@ -369,6 +369,7 @@ export class MeetStack extends Stack {
         },
         ...(isBranded(config.branding) ? { branding: config.branding } : {}),
         ...(recorder ? { recordings: recordings.bucket } : {}),
+        ...(config.timeZone ? { timeZone: config.timeZone } : {}),
       });
       new CfnOutput(this, OUTPUTS.pageUrl, { value: `https://${pageHost(config.domain)}`, description: 'Organizer page' });
     }

@@ -52,6 +52,8 @@ describe('the organizer page', () => {
     for (const name of Object.values(PAGE_ENV).filter((n) => n !== PAGE_ENV.recordings))
       expect(variables[name], name).toBeDefined();
     expect(variables[PAGE_ENV.recordings]).toBeUndefined();
+    // The example config's time zone: the meetup form's default (a config without one sets none).
+    expect(variables[PAGE_ENV.timeZone]).toBe('America/Los_Angeles');
     expect(JSON.parse(variables[PAGE_ENV.costModel] as string)).toEqual({
       size: 'medium',
       architecture: 'arm64',
