@@ -2,11 +2,13 @@ import { CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-clo
 import { DescribeTasksCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ecsRecorderLauncher } from '../../src/aws/recorder.js';
 import { sdkPorts } from '../../src/aws/sdk-adapters.js';
 import { dynamoCertificateStatus } from '../../src/aws/task-dns-adapters.js';
 import { observe } from '../../src/control/observe.js';
 import { OUTPUT_NAMES } from '../../src/control/outputs.js';
 import { handler as taskDnsHandler } from '../../src/lambda/task-dns.js';
+import { launchRecorder } from '../../src/recording/launcher.js';
 import { configWith, type TemplateJson } from '../support/fixtures.js';
 import { ACCOUNT, REGION } from '../support/iam.js';
 import {
@@ -197,7 +199,7 @@ describe.skipIf(!moto.available)('the recorder against moto (Auto Scaling, ECS o
   });
   const o = (name: keyof typeof OUTPUT_NAMES) => recorderWorld.outputs[OUTPUT_NAMES[name]] ?? '';
 
-  it('asks the group for an instance, sees it join the cluster, runs Jibri with its settings, reads its status, stops it', async () => {
+  it('asks the group for an instance, sees it join the cluster, launches Jibri on the meeting, reads its status, stops it', async () => {
     const r = recorderWorld.ports.recorder;
     expect(await r.capacity(o('recorderGroup'))).toBe(0);
     await r.setCapacity(o('recorderGroup'), 1);
@@ -207,12 +209,33 @@ describe.skipIf(!moto.available)('the recorder against moto (Auto Scaling, ECS o
     await registerRecorderInstance(recorderWorld);
     expect(await r.instances(o('cluster'))).toBe(1);
 
-    const arn = await r.run(o('cluster'), o('recorderTaskFamily'), o('recorderCapacityProvider'), { XMPP_SERVER: '10.42.0.17' });
+    // The launcher (src/recording/launcher.ts, as its Lambda entry builds it) against moto: it finds
+    // the meeting task's private address itself and passes that one override, nothing a caller chose.
+    const launcher = ecsRecorderLauncher(recorderWorld.clients.ecs, {
+      cluster: o('cluster'),
+      recorderFamily: o('recorderTaskFamily'),
+      capacityProvider: o('recorderCapacityProvider'),
+      meetingFamily: o('taskFamily'),
+    });
+    expect(await launchRecorder(launcher)).toMatchObject({ ok: false, code: 'NoMeetingTask' });
+    const meeting = await runServiceTask(recorderWorld);
+    const { tasks: meetingTasks } = await recorderWorld.clients.ecs.send(
+      new DescribeTasksCommand({ cluster: o('cluster'), tasks: [meeting.taskArn] }),
+    );
+    const address = meetingTasks?.[0]?.attachments?.[0]?.details?.find((d) => d.name === 'privateIPv4Address')?.value;
+    const launched = await launchRecorder(launcher);
+    if (!launched.ok) throw new Error(launched.message);
+    expect(launched.started).toBe(true);
+    const arn = launched.taskArn;
     const { tasks } = await recorderWorld.clients.ecs.send(new DescribeTasksCommand({ cluster: o('cluster'), tasks: [arn] }));
     expect(tasks?.[0]?.overrides?.containerOverrides).toEqual([
-      expect.objectContaining({ name: 'jibri', environment: [{ name: 'XMPP_SERVER', value: '10.42.0.17' }] }),
+      expect.objectContaining({ name: 'jibri', environment: [{ name: 'XMPP_SERVER', value: address }] }),
     ]);
+    expect(tasks?.[0]?.overrides?.taskRoleArn).toBeUndefined();
+    // A retried invocation finds the recorder it started instead of starting a second one.
+    expect(await launchRecorder(launcher)).toEqual({ ok: true, taskArn: arn, started: false });
     expect((await r.tasks(o('cluster'), o('recorderTaskFamily'))).map((t) => [t.arn, t.lastStatus])).toEqual([[arn, 'RUNNING']]);
+    await recorderWorld.clients.ecs.send(new StopTaskCommand({ cluster: o('cluster'), task: meeting.taskArn }));
 
     const at = Date.now() - 30_000;
     const line = (busyStatus: string) =>

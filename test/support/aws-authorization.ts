@@ -91,9 +91,26 @@ async function clusterScoped(action: string, type: 'service' | 'task', input: In
 const passRoles = (roles: readonly string[], service: string): Authorization[] =>
   roles.map((role) => ({ action: 'iam:PassRole', resource: role, context: { 'iam:PassedToService': service } }));
 
+/**
+ * ECS Exec asked for or not (`enableExecuteCommand`), as the ecs:enable-execute-command key of RunTask,
+ * StartTask, CreateService and UpdateService (Service Authorization Reference, Amazon ECS); a request
+ * that does not name it carries no such key.
+ */
+const execKey = (i: Input): Record<string, string> =>
+  typeof i.enableExecuteCommand === 'boolean' ? { 'ecs:enable-execute-command': String(i.enableExecuteCommand) } : {};
+
 const ecs: Record<string, Rule> = {
   DescribeServices: (i) => clusterScoped('ecs:DescribeServices', 'service', i, i.services as string[]),
-  UpdateService: (i) => clusterScoped('ecs:UpdateService', 'service', i, [str(i, 'service')]),
+  // UpdateService carries ecs:task-definition (the definition's ARN) when the request names one.
+  UpdateService: async (i, facts) =>
+    (await clusterScoped('ecs:UpdateService', 'service', i, [str(i, 'service')])).map((a) => ({
+      ...a,
+      context: {
+        ...a.context,
+        ...(typeof i.taskDefinition === 'string' ? { 'ecs:task-definition': facts.taskDefinition(i.taskDefinition).arn } : {}),
+        ...execKey(i),
+      },
+    })),
   DeleteService: (i) => clusterScoped('ecs:DeleteService', 'service', i, [str(i, 'service')]),
   DescribeTasks: (i) => clusterScoped('ecs:DescribeTasks', 'task', i, i.tasks as string[]),
   StopTask: (i) => clusterScoped('ecs:StopTask', 'task', i, [str(i, 'task')]),
@@ -121,7 +138,7 @@ const ecs: Record<string, Rule> = {
     const roles = [overrides.taskRoleArn ?? definition.taskRole, overrides.executionRoleArn ?? definition.executionRole];
     const cluster = await arnOfType('ecs', 'cluster', { ClusterName: clusterOf(i) });
     return [
-      { action: 'ecs:RunTask', resource: definition.arn, context: { 'ecs:cluster': cluster } },
+      { action: 'ecs:RunTask', resource: definition.arn, context: { 'ecs:cluster': cluster, ...execKey(i) } },
       ...passRoles(
         roles.filter((r): r is string => Boolean(r)),
         'ecs-tasks.amazonaws.com',
