@@ -4,9 +4,11 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ecsRecorderLauncher } from '../../src/aws/recorder.js';
 import { sdkPorts } from '../../src/aws/sdk-adapters.js';
-import { dynamoCertificateStatus } from '../../src/aws/task-dns-adapters.js';
+import { dynamoCertificateStatus, route53HostRecord } from '../../src/aws/task-dns-adapters.js';
+import { reconcileHost, restoreHost } from '../../src/control/host-record.js';
 import { observe } from '../../src/control/observe.js';
 import { OUTPUT_NAMES } from '../../src/control/outputs.js';
+import { systemClock } from '../../src/control/ports.js';
 import { handler as taskDnsHandler } from '../../src/lambda/task-dns.js';
 import { launchRecorder } from '../../src/recording/launcher.js';
 import { configWith, type TemplateJson } from '../support/fixtures.js';
@@ -99,8 +101,9 @@ describe.skipIf(!moto.available)('the DNS function against moto', () => {
     expect(snapshot?.tasks.map((t) => t.lastStatus)).toEqual(['RUNNING']);
     expect(snapshot?.taskDns).toEqual({ taskArn, ip: publicIp, inSync: true });
 
-    // EventBridge delivers at least once: the same event again changes nothing.
-    expect(await taskDnsHandler(taskStateChange(task, 3) as never)).toMatchObject({ action: 'ignored' });
+    // EventBridge delivers at least once: the same event again changes nothing (it is handled again,
+    // so that Lambda's retry of a failed attempt does the switch).
+    expect(await taskDnsHandler(taskStateChange(task, 3) as never)).toMatchObject({ action: 'unchanged' });
 
     // The service sets the task's desired status to STOPPED: the record goes back before the address is released.
     await world.clients.ecs.send(new StopTaskCommand({ cluster: out('cluster'), task: taskArn, reason: 'desired 0' }));
@@ -114,6 +117,39 @@ describe.skipIf(!moto.available)('the DNS function against moto', () => {
     expect(await route53HostRecord(world.clients.route53, world.hostedZoneId, config.domain, world.asleep).current()).toEqual({
       kind: 'asleep',
     });
+  });
+});
+
+describe.skipIf(!moto.available)("the meeting host's record put right through the control ports, against moto", () => {
+  const hostRecord = () => route53HostRecord(world.clients.route53, world.hostedZoneId, config.domain, world.asleep).current();
+
+  it('the runtime guard points the host at a running task the DNS function missed, and back at the asleep page after it', async () => {
+    await freshWorld();
+    const { taskArn, publicIp } = await runServiceTask(world);
+    expect(await hostRecord()).toEqual({ kind: 'asleep' });
+    expect(await reconcileHost(world.ports, systemClock)).toMatchObject({ action: 'pointed-at-task', was: { kind: 'asleep' } });
+    expect(await hostRecord()).toEqual({ kind: 'task', ip: publicIp });
+    // The change is noted on the task's row: the CLI sees the start ready once Route 53 has it.
+    const snapshot = await observe(world.ports, { host: config.domain, now: Date.now() });
+    expect(snapshot?.taskDns).toEqual({ taskArn, ip: publicIp, inSync: true });
+    expect(await reconcileHost(world.ports, systemClock)).toMatchObject({ action: 'unchanged' });
+    // The task stops and the DNS function fails every attempt: the next round takes the name back.
+    await world.clients.ecs.send(new StopTaskCommand({ cluster: out('cluster'), task: taskArn, reason: 'desired 0' }));
+    expect(await reconcileHost(world.ports, systemClock)).toMatchObject({
+      action: 'pointed-asleep',
+      was: { kind: 'task', ip: publicIp },
+    });
+    expect(await hostRecord()).toEqual({ kind: 'asleep' });
+  });
+
+  it('deploy and destroy put back the alias CloudFormation created, whatever the record holds', async () => {
+    await freshWorld();
+    const { publicIp } = await runServiceTask(world);
+    await reconcileHost(world.ports, systemClock);
+    expect(await hostRecord()).toEqual({ kind: 'task', ip: publicIp });
+    expect(await restoreHost(world.ports, systemClock)).toMatchObject({ action: 'pointed-asleep' });
+    expect(await hostRecord()).toEqual({ kind: 'asleep' });
+    expect(await restoreHost(world.ports, systemClock)).toMatchObject({ action: 'unchanged' });
   });
 });
 

@@ -18,6 +18,7 @@ import {
   CreateSubnetCommand,
   CreateVpcCommand,
   EC2Client,
+  ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import {
   CreateCapacityProviderCommand,
@@ -618,6 +619,10 @@ async function createTaskNetwork(
   admin: RoleClients,
 ): Promise<{ vpcId: string; subnetId: string; eni: { id: string; publicIp: string } }> {
   const { Vpc } = await admin.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
+  // As the template's VPC: moto names a task's network interface from the VPC's DNS settings.
+  for (const setting of ['EnableDnsSupport', 'EnableDnsHostnames'] as const) {
+    await admin.ec2.send(new ModifyVpcAttributeCommand({ VpcId: Vpc?.VpcId, [setting]: { Value: true } }));
+  }
   const { Subnet } = await admin.ec2.send(
     new CreateSubnetCommand({ VpcId: Vpc?.VpcId, CidrBlock: '10.0.1.0/24', AvailabilityZone: `${REGION}a` }),
   );
