@@ -442,7 +442,8 @@ function asMotoApplies(serviceId: string, input: Input): void {
   if (serviceId !== 'Route 53' || !input.ChangeBatch) return;
   const changes = (input.ChangeBatch as { Changes: Array<{ Action: string; ResourceRecordSet: { Name: string; Type: string } }> })
     .Changes;
-  const key = (c: (typeof changes)[number]) => `${c.ResourceRecordSet.Name.replace(/\.$/, '').toLowerCase()} ${c.ResourceRecordSet.Type}`;
+  const key = (c: (typeof changes)[number]) =>
+    `${c.ResourceRecordSet.Name.replace(/\.$/, '').toLowerCase()} ${c.ResourceRecordSet.Type}`;
   const deleted = new Set(changes.filter((c) => c.Action === 'DELETE').map(key));
   for (const change of changes) if (change.Action === 'CREATE' && deleted.has(key(change))) change.Action = 'UPSERT';
 }
