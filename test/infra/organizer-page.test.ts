@@ -72,7 +72,7 @@ describe("the page's permissions (iam-simulate)", () => {
   it('may start and stop this service, read the token secret, write its rate-limit row and invoke itself', async () => {
     const policies = policiesOfRole(json, role);
     for (const [action, res, context] of [
-      ['ecs:UpdateService', `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${cluster}/svc`],
+      ['ecs:UpdateService', arnOf(json, resource(json, 'AWS::ECS::Service').id)],
       ['secretsmanager:GetSecretValue', tokenSecret],
       ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['RATE#start'] }],
       ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['LOCK'] }],
@@ -92,6 +92,7 @@ describe("the page's permissions (iam-simulate)", () => {
     const policies = policiesOfRole(json, role);
     for (const [action, res, context] of [
       ['ecs:UpdateService', `arn:aws:ecs:${REGION}:${ACCOUNT}:service/other-cluster/svc`],
+      ['ecs:UpdateService', `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${cluster}/another-service`],
       ['secretsmanager:GetSecretValue', arnOf(json, resource(json, 'AWS::SecretsManager::Secret', 'InternalSecret').id)],
       ['secretsmanager:GetSecretValue', arnOf(json, resource(json, 'AWS::SecretsManager::Secret', 'TaskCertificate').id)],
       ['lambda:InvokeFunction', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:other`],
