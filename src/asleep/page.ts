@@ -41,7 +41,7 @@ export function meetupTime(at: number, timeZone: string): string {
 }
 
 const STYLE =
-  'body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#222}h1{font-size:1.6rem}';
+  'body{font-family:system-ui,sans-serif;margin:0;line-height:1.5;color:#222;background:#f6f6f4}main{max-width:36rem;margin:0 auto;padding:3rem 1rem}h1{font-size:1.6rem;display:flex;align-items:center;gap:.6rem;margin:0 0 1rem}.card{background:#fff;border:1px solid #ddd;border-radius:.6rem;padding:.6rem 1.2rem;margin:0 0 1rem}.hint{color:#555}';
 /** The page's one style element: its own rules and the group's colours. */
 const asleepStyle = (branding: Branding | undefined) => `${STYLE}${brandStyle(branding)}`;
 
@@ -51,9 +51,15 @@ export function asleepPage(input: AsleepPageInput): string {
     ? `<p>The next meetup is <strong>${escapeHtml(meetupTime(input.next.meetupAt, input.next.timeZone))}</strong>. The server wakes up by itself shortly before.</p>`
     : input.schedulesUnknown
       ? '<p>The next meetup could not be looked up just now.</p>'
-      : '<p>No meetup is scheduled. An organizer can start the server with <code>meetctl start</code>.</p>';
+      : '<p>No meetup is scheduled right now. The server wakes up when an organizer starts it.</p>';
   const name = escapeHtml(input.branding?.appName ?? input.host);
   const logo = brandLogo(input.branding);
+  // Members-only meetings (the sign-in page exists): guests wait for a member or host, members sign in.
+  const members = input.pageUrl
+    ? `<p>Guests need no account: once the server is up, you wait in the lobby until a member or the host is in.</p>
+<p class="hint">Members and organizers: <a href="${escapeHtml(input.pageUrl)}">sign in</a> to join, or to start the server.</p>
+`
+    : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -64,10 +70,14 @@ export function asleepPage(input: AsleepPageInput): string {
 <style>${asleepStyle(input.branding)}</style>
 </head>
 <body>
+<main>
 <h1>${logo}${name} is asleep</h1>
-<p>This meeting server runs only during meetups, so that the community pays nothing between them.</p>
+<div class="card">
+<p>This meeting server runs only during meetups, so that the community pays next to nothing between them.</p>
 ${next}
-${input.pageUrl ? `<p>Members: <a href="${escapeHtml(input.pageUrl)}">sign in</a> to see the status, start the server (organizers) or join.</p>\n` : ''}<p>This page reloads every minute; the meeting opens here as soon as the server is up.</p>
+</div>
+<p>Keep this page open: it reloads every minute and opens the meeting as soon as the server is up.</p>
+${members}</main>
 </body>
 </html>
 `;

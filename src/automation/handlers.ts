@@ -1,8 +1,9 @@
 import type { CloudWatchAlarmEvent, ScheduledEvent } from 'aws-lambda';
+import { reconcileHost } from '../control/host-record.js';
 import { observe } from '../control/observe.js';
 import { phase } from '../control/phase.js';
 import type { Clock, ControlPorts } from '../control/ports.js';
-import { rotateSecrets } from '../control/rotation.js';
+import { listed, rotateSecrets } from '../control/rotation.js';
 import type { Snapshot } from '../control/snapshot.js';
 import { type Precondition, RefusedError, transition } from '../control/transition.js';
 import {
@@ -140,17 +141,40 @@ export function idleStop(deps: AutomationDeps) {
 }
 
 /**
- * Every 5 minutes: failed starts, runs past their bound, idle platforms and recorders left without a
- * meeting (alerts for each stop); and the recorder a scheduled meetup asked for, once it is READY.
+ * Every 5 minutes: the meeting host's record (direct mode), failed starts, runs past their bound,
+ * idle platforms and recorders left without a meeting (alerts for each stop); and the recorder a
+ * scheduled meetup asked for, once it is READY.
  */
 export function runtimeGuard(deps: AutomationDeps) {
   return async (_event: ScheduledEvent): Promise<HandlerResult> => {
+    await reconcileRecord(deps);
     await alertPending(deps);
     const stopped = await stopIf(deps, 'runtime-guard', decideGuard);
     if (stopped.action !== 'none') return stopped;
     await checkEndpointsInCall(deps);
     return (await startRecorderIf(deps)) ?? stopped;
   };
+}
+
+/**
+ * Direct mode: the meeting host points at the running task's address, or at the asleep page, whatever
+ * the DNS function managed (src/dns/reconcile.ts). A change made here is e-mailed: it means the name
+ * pointed somewhere it should not have. A failure is logged; the rest of the round goes on.
+ */
+async function reconcileRecord(deps: AutomationDeps): Promise<void> {
+  try {
+    const result = await reconcileHost(deps.ports, deps.clock);
+    if (!result) return;
+    deps.log({ message: 'host-record', action: result.action, why: result.why, ...(result.was ? { was: result.was } : {}) });
+    if (!result.changeId) return;
+    const was = result.was?.kind === 'task' ? `the address ${result.was.ip}` : (result.was?.kind ?? 'nothing');
+    await deps.notify(
+      'The meeting address was put right by the runtime guard',
+      `The meeting host's DNS record held ${was}, which did not match the platform: ${result.why}. The DNS function had not done it (its own failure, if any, was e-mailed separately).`,
+    );
+  } catch (error) {
+    deps.log({ message: 'host-record', action: 'failed', why: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 /** A recording that could not be uploaded, the round the guard first sees it: an e-mail with the reason. */
@@ -298,7 +322,7 @@ export function scheduledRotation(deps: AutomationDeps) {
         );
         return report(deps, { action: 'failed', why: outcome.error ?? outcome.outcome });
       }
-      return report(deps, { action: 'none', why: `rotated ${outcome.keys} keys in ${outcome.rotated.join(' and ')}` });
+      return report(deps, { action: 'none', why: `rotated ${outcome.keys} keys in ${listed(outcome.rotated)}` });
     } catch (error) {
       if (error instanceof RefusedError) {
         await deps.notify(

@@ -8,14 +8,16 @@ import {
 import { CloudWatchLogsClient, FilterLogEventsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../control/outputs.js';
-import { type ControlPorts, wrapPorts } from '../control/ports.js';
+import { type ControlPorts, type HostRecordPort, wrapPorts } from '../control/ports.js';
 import type { StackSnapshot, StatsSample, TargetSnapshot, TargetState } from '../control/snapshot.js';
 import { peopleFromLine, STATS_LINE } from '../control/stats-lines.js';
 import { checkEndpoints, type EndpointCheckOptions } from '../net/endpoint-checks.js';
@@ -28,7 +30,7 @@ import { sdkRecordings } from './recordings.js';
 import { sdkSchedules } from './schedules.js';
 import { sdkSecrets } from './secrets.js';
 import { dynamoStateStore } from './state-store.js';
-import { dynamoCertificateStatus, readTaskRow } from './task-dns-adapters.js';
+import { dynamoCertificateStatus, dynamoTaskRows, ec2PublicIp, readTaskRow, route53HostRecord } from './task-dns-adapters.js';
 import { cognitoUsers } from './users.js';
 
 export interface SdkClients {
@@ -43,6 +45,8 @@ export interface SdkClients {
   readonly secretsmanager: SecretsManagerClient;
   readonly cognito: CognitoIdentityProviderClient;
   readonly autoscaling: AutoScalingClient;
+  readonly ec2: EC2Client;
+  readonly lambda: LambdaClient;
 }
 
 /** One client per service, SSO profiles through the default credential chain, standard retries. */
@@ -60,6 +64,8 @@ export function sdkClients(target: AwsTarget): SdkClients {
     secretsmanager: new SecretsManagerClient(config),
     cognito: new CognitoIdentityProviderClient(config),
     autoscaling: new AutoScalingClient(config),
+    ec2: new EC2Client(config),
+    lambda: new LambdaClient(config),
   };
 }
 
@@ -213,6 +219,7 @@ function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions
         return { taskArn, ...(row.ip ? { ip: row.ip } : {}), inSync };
       },
     },
+    hostRecord: hostRecordPort(clients, output),
     logs: {
       async tail(logGroup, stream, lines) {
         const { events } = await clients.logs.send(
@@ -265,6 +272,27 @@ function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions
       setWindow: async (w) => (await table()).setWindow(w),
       window: async () => (await table()).window(),
     },
+  };
+}
+
+/**
+ * Direct mode: the meeting host's record (the zone, the host and the asleep page's alias from the
+ * stack's outputs), the task rows of the state table and the task's public address.
+ */
+function hostRecordPort(clients: SdkClients, output: (name: string) => Promise<string>): HostRecordPort {
+  const record = async () =>
+    route53HostRecord(clients.route53, await output(OUTPUT_NAMES.hostedZone), new URL(await output(OUTPUT_NAMES.url)).host, {
+      dnsName: await output(OUTPUT_NAMES.asleepDnsName),
+      hostedZoneId: await output(OUTPUT_NAMES.asleepZone),
+    });
+  const rows = async () => dynamoTaskRows(clients.dynamodb, await output(OUTPUT_NAMES.stateTable));
+  return {
+    current: async () => (await record()).current(),
+    replace: async (from, to) => (await record()).replace(from, to),
+    publicIp: (eniId) => ec2PublicIp(clients.ec2)(eniId),
+    taskRow: async (arn) => (await rows()).get(arn),
+    putTaskRow: async (arn, version, ip) => (await rows()).put(arn, version, ip),
+    noteChange: async (arn, version, changeId) => (await rows()).noteChange(arn, version, changeId),
   };
 }
 

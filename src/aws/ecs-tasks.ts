@@ -5,7 +5,9 @@ const health = (value: string | undefined): Health => (value === 'HEALTHY' || va
 
 /** An ECS task as the control plane sees it, with its private address (awsvpc ENI) when it has one. */
 function taskSnapshot(t: Task): TaskSnapshot {
-  const privateIp = t.attachments?.flatMap((a) => a.details ?? []).find((d) => d.name === 'privateIPv4Address')?.value;
+  const details = t.attachments?.flatMap((a) => a.details ?? []) ?? [];
+  const privateIp = details.find((d) => d.name === 'privateIPv4Address')?.value;
+  const eniId = details.find((d) => d.name === 'networkInterfaceId')?.value;
   return {
     arn: t.taskArn ?? '',
     lastStatus: t.lastStatus ?? 'UNKNOWN',
@@ -17,6 +19,7 @@ function taskSnapshot(t: Task): TaskSnapshot {
     ...(t.stopCode ? { stopCode: t.stopCode } : {}),
     ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
     ...(privateIp ? { privateIp } : {}),
+    ...(eniId ? { eniId } : {}),
     containers: (t.containers ?? []).map((c) => ({
       name: c.name ?? '?',
       lastStatus: c.lastStatus ?? 'UNKNOWN',

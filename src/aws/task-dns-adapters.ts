@@ -147,7 +147,7 @@ export const TASK_ROW_PREFIX = 'TASK#';
 
 const taskKey = (arn: string) => ({ pk: { S: `${TASK_ROW_PREFIX}${arn}` }, sk: { S: 'TASK' } });
 
-/** The state table's `TASK#<arn>` rows: the newest event version seen per task, its address and record change. */
+/** The state table's `TASK#<arn>` rows: the newest event version seen per task, its address and record change (updates only). */
 export function dynamoTaskRows(client: DynamoDBClient, tableName: string): TaskDnsPorts['tasks'] {
   const key = taskKey;
   return {
@@ -158,18 +158,20 @@ export function dynamoTaskRows(client: DynamoDBClient, tableName: string): TaskD
     },
     async put(arn, version, ip) {
       try {
+        // An update, not a put: the change noted on the row stays (a later event of the same running
+        // task, or a redelivery, must not make the control plane wait for a change it already saw).
         await client.send(
-          new PutItemCommand({
+          new UpdateItemCommand({
             TableName: tableName,
-            Item: {
-              ...key(arn),
-              version: { N: String(version) },
-              ...(ip ? { ip: { S: ip } } : {}),
+            Key: key(arn),
+            UpdateExpression: `SET version = :version, expires = :expires${ip ? ', ip = :ip' : ''}`,
+            ConditionExpression: 'attribute_not_exists(pk) OR version <= :version',
+            ExpressionAttributeValues: {
+              ':version': { N: String(version) },
               // Rows of stopped tasks expire by themselves (DynamoDB TTL on `expires`, epoch seconds).
-              expires: { N: String(Math.floor(Date.now() / 1000) + 7 * 86_400) },
+              ':expires': { N: String(Math.floor(Date.now() / 1000) + 7 * 86_400) },
+              ...(ip ? { ':ip': { S: ip } } : {}),
             },
-            ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
-            ExpressionAttributeValues: { ':version': { N: String(version) } },
           }),
         );
         return true;

@@ -147,7 +147,7 @@ async function issue(
   settings: CertificateSettings,
   accountKeyPem: string | undefined,
 ): Promise<Omit<StoredCertificate, 'issuedAt' | 'history'>> {
-  const acme = await import('acme-client');
+  const acme = await acmeClient();
   if (settings.directoryCa) {
     const https = await import('node:https');
     acme.axios.defaults.httpsAgent = new https.Agent({ ca: settings.directoryCa });
@@ -178,4 +178,19 @@ async function issue(
     accountKeyPem: accountKey.toString(),
     notAfter: info.notAfter.getTime(),
   };
+}
+
+/**
+ * acme-client's client, its crypto engine (Node's crypto and @peculiar/x509) and its HTTP instance,
+ * each from its own module: the package's index also loads the legacy node-forge engine (`acme.forge`,
+ * about 290 KB of the certificate function's bundle) that nothing here uses. The paths are those of
+ * acme-client 5.4.0 (pinned; it has no `exports` map), typed in acme-client-modules.d.ts.
+ */
+async function acmeClient() {
+  const [client, crypto, axios] = await Promise.all([
+    import('acme-client/src/client.js'),
+    import('acme-client/src/crypto/index.js'),
+    import('acme-client/src/axios.js'),
+  ]);
+  return { Client: client.default, crypto: crypto.default, axios: axios.default };
 }

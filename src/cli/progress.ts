@@ -79,8 +79,15 @@ export async function liveProgress(
     const text = toWidth(`${progressPrefix(event)} ${event.description}${event.detail ? `: ${event.detail}` : ''}`);
     if (event.type === 'step' || event.type === 'compensating') {
       spinner?.stop();
-      // The first frame already names the step.
-      spinner = ora({ stream: stream as NodeJS.WritableStream, discardStdin: false, text }).start() as unknown as Spinner;
+      // The first frame already names the step. The caller has decided the stream is live (from the
+      // environment it was given), so ora must not decide again from process.env (it turns itself
+      // off when CI is set at all, which made the live view depend on the test runner's environment).
+      spinner = ora({
+        stream: stream as NodeJS.WritableStream,
+        discardStdin: false,
+        isEnabled: true,
+        text,
+      }).start() as unknown as Spinner;
     }
     current = { event, seenAt: now() };
     draw();

@@ -88,8 +88,10 @@ export class Session {
     // Progress is written to stderr, so it is live when stderr is a terminal, even with stdout piped
     // (`meetctl start | tee start.log`). A terminal that reports no width (some CI wrappers) gets
     // plain lines: a live line needs to know where it ends.
+    // CI set, or TERM=dumb: plain lines, as ora and most terminal tools do.
     const terminal = ctx.deps.stderrIsTTY ?? ctx.deps.isTTY;
-    if (terminal && ctx.deps.env.CI === undefined && columns > 20) return liveProgress(ctx.deps.stderr, () => Date.now());
+    const live = terminal && ctx.deps.env.CI === undefined && ctx.deps.env.TERM !== 'dumb';
+    if (live && columns > 20) return liveProgress(ctx.deps.stderr, () => Date.now());
     return { handle: plainProgress(ctx.out), close: () => {} };
   }
 }

@@ -28,6 +28,11 @@ export const OUTPUT_NAMES = {
   recorderTaskFamily: 'RecorderTaskDefinitionFamily',
   recorderCapacityProvider: 'RecorderCapacityProviderName',
   recorderLogGroup: 'RecorderLogGroupName',
+  recorderLauncher: 'RecorderLauncherName',
+  recorderSecret: 'RecorderSecretArn',
+  hostedZone: 'HostedZoneId',
+  asleepDnsName: 'AsleepDnsName',
+  asleepZone: 'AsleepHostedZoneId',
 } as const;
 
 /** Values of the `PowerState` stack parameter. */

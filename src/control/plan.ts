@@ -30,7 +30,8 @@ export const DEADLINES = {
   // With --force (or the runtime guard's bound): how long a stop waits for an upload before it
   // leaves the recorder running (kept, never cut short).
   recorderIdleForced: 3 * 60,
-  // ECS gives Jibri its 120 s stop timeout.
+  // Jibri is stopped only once idle with every recording in S3 (stop-recorder refuses otherwise), so
+  // it exits on SIGTERM within seconds; its 900 s stop timeout is for an upload cut short elsewhere.
   recorderStopped: 4 * 60,
 } as const;
 

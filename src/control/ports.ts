@@ -1,3 +1,4 @@
+import type { RecordTarget, TaskDnsPorts } from '../dns/task-dns.js';
 import type { RecordingObject } from '../recording/catalog.js';
 import type { RecorderStatus } from '../recording/recorder.js';
 import type {
@@ -60,6 +61,7 @@ export interface ControlPorts {
     /** Direct mode: the DNS function's row for a task, and whether its record change is INSYNC. */
     status(taskArn: string): Promise<TaskDnsStatus | undefined>;
   };
+  readonly hostRecord: HostRecordPort;
   readonly logs: {
     /** The last `lines` lines a container wrote (newest last). */
     tail(logGroup: string, streamPrefix: string, lines: number): Promise<string[]>;
@@ -76,6 +78,36 @@ export interface ControlPorts {
   readonly schedules: SchedulesPort;
 }
 
+/**
+ * Direct mode: the meeting host's A record and what the DNS function keeps for it (the same calls as
+ * the DNS function's ports, src/dns/task-dns.ts), for the runtime guard's reconcile and for `deploy`
+ * and `destroy`, which put back what CloudFormation created before they change the stack.
+ */
+export interface HostRecordPort {
+  current(): Promise<RecordTarget | undefined>;
+  /** DELETE exactly `from`, CREATE `to`, in one batch; a StaleRecordError when `from` is not there. The change id. */
+  replace(from: RecordTarget | undefined, to: RecordTarget): Promise<string>;
+  /** The public IPv4 address on a network interface (a task's). */
+  publicIp(eniId: string): Promise<string | undefined>;
+  taskRow(taskArn: string): Promise<{ readonly version: number; readonly ip?: string } | undefined>;
+  putTaskRow(taskArn: string, version: number, ip?: string): Promise<boolean>;
+  noteChange(taskArn: string, version: number, changeId: string): Promise<void>;
+}
+
+/** The DNS function's ports over the control plane's host-record port. */
+export function taskDnsPortsOf(port: HostRecordPort, clock: Clock): TaskDnsPorts {
+  return {
+    publicIp: (eniId) => port.publicIp(eniId),
+    record: { current: () => port.current(), replace: (from, to) => port.replace(from, to) },
+    tasks: {
+      get: (arn) => port.taskRow(arn),
+      put: (arn, version, ip) => port.putTaskRow(arn, version, ip),
+      noteChange: (arn, version, changeId) => port.noteChange(arn, version, changeId),
+    },
+    clock,
+  };
+}
+
 /** The recorder: its Auto Scaling group, the instances of the cluster, its tasks and its status lines. */
 export interface RecorderPort {
   /** The group's desired capacity. */
@@ -85,8 +117,11 @@ export interface RecorderPort {
   instances(cluster: string): Promise<number>;
   /** Live tasks of the family and those stopped recently. */
   tasks(cluster: string, family: string): Promise<TaskSnapshot[]>;
-  /** Run one task of the family on the capacity provider, with these environment overrides for Jibri; its ARN. */
-  run(cluster: string, family: string, capacityProvider: string, environment: Record<string, string>): Promise<string>;
+  /**
+   * Start the recorder on the meeting that runs now, through the launcher function (the only
+   * principal that may run a recorder task; src/recording/launcher.ts); the task's ARN.
+   */
+  launch(launcher: string): Promise<string>;
   stop(cluster: string, taskArn: string, reason: string): Promise<void>;
   /** The status container's newest line written at or after `since` (epoch ms). */
   status(logGroup: string, since: number): Promise<RecorderStatus | undefined>;

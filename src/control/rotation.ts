@@ -9,19 +9,27 @@ import { isLive, recorderLive, type Snapshot } from './snapshot.js';
 import { lockedDetail, lockedOut, RefusedError } from './transition.js';
 
 /**
- * Secret rotation: new internal passwords (jicofo, the bridge, the recorder) and a new Jitsi token
- * secret, only while no task runs, under the control-plane lock. Each secret gets its whole new value
+ * Secret rotation: new internal passwords (jicofo, the bridge), new recorder passwords (Jibri's XMPP
+ * accounts, a secret of their own) and a new Jitsi token secret, only while no task runs, under the control-plane lock. Each secret gets its whole new value
  * staged first (AWSPENDING) and promoted only when every secret is staged, so a failure half-way
  * changes nothing, and a failure while promoting leaves each secret whole (old or new). ECS reads the
  * secrets when a task starts: the next start uses the new values. The certificate is renewed by its
  * own function (Let's Encrypt's limits), and the sign-in providers' client secrets belong to them.
  */
 
-/** What rotates, by stack output: the internal passwords and, with members-only meetings, the token secret. */
+/**
+ * What rotates, by stack output: the internal passwords, with a recorder its passwords, and with
+ * members-only meetings the token secret.
+ */
 export const ROTATED_SECRETS = [
   { output: OUTPUT_NAMES.secret, name: 'internal passwords', length: 32 },
+  { output: OUTPUT_NAMES.recorderSecret, name: 'recorder passwords', length: 32 },
   { output: OUTPUT_NAMES.tokenSecret, name: 'Jitsi token secret', length: 64 },
 ] as const;
+
+/** `a`, `a and b`, `a, b and c`. */
+export const listed = (names: readonly string[]): string =>
+  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 
 export interface RotationRequest {
   /** Who asks: `cli:<user>@<host>` or `rotation-schedule`. */
@@ -147,7 +155,7 @@ export async function rotateSecrets(request: RotationRequest, rt: Runtime): Prom
     }
     const keys = staged.reduce((n, s) => n + s.keys, 0);
     await taken.lock.fence();
-    const event = await log({ from, to: from, outcome: 'done', detail: `rotated ${keys} keys in ${rotated.join(' and ')}` });
+    const event = await log({ from, to: from, outcome: 'done', detail: `rotated ${keys} keys in ${listed(rotated)}` });
     return { outcome: 'done', from, rotated, keys, event };
   } catch (error) {
     if (error instanceof LeaseLostError) {

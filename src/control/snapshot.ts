@@ -37,6 +37,8 @@ export interface TaskSnapshot {
   readonly containers: readonly ContainerSnapshot[];
   /** The task's private IPv4 address (awsvpc), where the recorder reaches prosody. */
   readonly privateIp?: string;
+  /** The task's network interface (awsvpc): its public address is the meeting host's in direct mode. */
+  readonly eniId?: string;
 }
 
 /**

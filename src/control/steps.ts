@@ -1,4 +1,5 @@
 import { UPLOAD_RETRY_SECONDS } from '../recording/recorder.js';
+import { restoreHost } from './host-record.js';
 import { logGroupsFrom } from './observe.js';
 import { OUTPUT_NAMES } from './outputs.js';
 import { stackBusy } from './phase.js';
@@ -242,6 +243,11 @@ async function deleteStack(
   step: Extract<Step, { kind: 'delete-stack' }>,
   { rt, stepStart, progress }: StepContext,
 ): Promise<void> {
+  // Direct mode: CloudFormation deletes the meeting host's record by the values it created (the
+  // asleep page); one that still names a task's address would fail the delete (DELETE_FAILED).
+  const restored = await mutate(rt, () => restoreHost(rt.ports, rt.clock));
+  if (restored?.changeId)
+    progress("pointed the meeting host back at the asleep page (CloudFormation's record) before the delete");
   await mutate(rt, () => rt.ports.stack.delete());
   await poll(
     rt,
@@ -278,12 +284,12 @@ function recorderIds(snapshot: Snapshot | undefined, memory: Memory) {
     cluster: outputs[OUTPUT_NAMES.cluster],
     group: outputs[OUTPUT_NAMES.recorderGroup],
     family: outputs[OUTPUT_NAMES.recorderTaskFamily],
-    capacityProvider: outputs[OUTPUT_NAMES.recorderCapacityProvider],
+    launcher: outputs[OUTPUT_NAMES.recorderLauncher],
   };
-  if (!ids.cluster || !ids.group || !ids.family || !ids.capacityProvider) {
+  if (!ids.cluster || !ids.group || !ids.family) {
     throw new StepFailure('the stack has no recorder (recording is off in the deployed config)', 'fatal');
   }
-  return ids as { cluster: string; group: string; family: string; capacityProvider: string };
+  return ids as { cluster: string; group: string; family: string; launcher?: string };
 }
 
 async function setRecorderCapacity(
@@ -322,7 +328,10 @@ async function waitRecorderInstance(
   );
 }
 
-/** Run the recorder on the meeting that runs now: XMPP to the Jitsi task's private address (5222). */
+/**
+ * Run the recorder on the meeting that runs now, through the launcher function: it finds the Jitsi
+ * task's private address (XMPP, 5222) itself and passes nothing a caller chose.
+ */
 async function runRecorder(step: Extract<Step, { kind: 'run-recorder' }>, { rt, memory }: StepContext): Promise<void> {
   const snapshot = await observeNow(rt);
   const ids = recorderIds(snapshot, memory);
@@ -332,9 +341,14 @@ async function runRecorder(step: Extract<Step, { kind: 'run-recorder' }>, { rt, 
   for (const old of snapshot?.recorder?.tasks.filter((t) => isLive(t) && t.desiredStatus !== 'STOPPED') ?? []) {
     await mutate(rt, () => rt.ports.recorder.stop(ids.cluster, old.arn, 'replaced: the meeting task changed'));
   }
-  await mutate(rt, () =>
-    rt.ports.recorder.run(ids.cluster, ids.family, ids.capacityProvider, { XMPP_SERVER: meeting.privateIp as string }),
-  ).catch((error: unknown) => {
+  if (!ids.launcher) {
+    throw new StepFailure(
+      'the stack has no recorder launcher yet (deployed before it existed); run `meetctl deploy` to update it',
+      'fatal',
+    );
+  }
+  const launcher = ids.launcher;
+  await mutate(rt, () => rt.ports.recorder.launch(launcher)).catch((error: unknown) => {
     throw new StepFailure(`${(error as Error).message}`, 'fatal', {}, { cause: error });
   });
   void step;

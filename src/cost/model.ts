@@ -138,6 +138,8 @@ export function estimateCost(input: CostInput): CostEstimate {
     'the internal passwords',
     ...(balanced ? [] : ["the task's TLS certificate and key"]),
     ...(input.membersOnly ? ['the Jitsi token secret'] : []),
+    // Server-side recording: the recorder's XMPP passwords, a secret of their own (it reads no other).
+    ...(input.recorder ? ["the recorder's XMPP passwords"] : []),
   ];
   const secretCount = secretNames.length;
   const fargate = prices.fargate[input.architecture];
@@ -168,7 +170,8 @@ export function estimateCost(input: CostInput): CostEstimate {
   const monitoringMonthly = dashboardMonthly + MEETING_ALARMS * prices.cloudWatch.alarmMonth;
   const fixed = {
     monitoring: monitoringMonthly,
-    // The internal passwords; in direct mode also the task's certificate; members-only, the token secret.
+    // The internal passwords; in direct mode also the task's certificate; members-only, the token
+    // secret; with a recorder, its own passwords.
     secret: secretCount * prices.secretsManagerSecretMonth,
     zone: prices.route53HostedZoneMonth,
     recordings: a.recordingsGb * prices.s3.standardGbMonth,

@@ -32,6 +32,12 @@ export class StaleRecordError extends Error {
   }
 }
 
+/**
+ * A StaleRecordError, also once a port has classified it: the ports hand the core their errors
+ * as PortErrors that keep the name (src/aws/errors.ts), so an `instanceof` would never match there.
+ */
+export const isStaleRecord = (error: unknown): boolean => error instanceof Error && error.name === 'StaleRecordError';
+
 export interface TaskDnsPorts {
   /** The public IPv4 address on a network interface, once AWS has associated one. */
   readonly publicIp: (eniId: string) => Promise<string | undefined>;
@@ -46,7 +52,10 @@ export interface TaskDnsPorts {
   readonly tasks: {
     /** What was recorded for a task (its latest event version and address). */
     get(taskArn: string): Promise<{ readonly version: number; readonly ip?: string } | undefined>;
-    /** Record a newer version; false when this version (or a newer one) was already recorded. */
+    /**
+     * Record this version (and the address, when given), keeping the change noted on the row; false
+     * when a newer version was recorded already. The same version again is a redelivery: recorded.
+     */
     put(taskArn: string, version: number, ip?: string): Promise<boolean>;
     /** Note the change that pointed the record at the task (only while `version` is still the task's latest). */
     noteChange(taskArn: string, version: number, changeId: string): Promise<void>;
@@ -90,7 +99,7 @@ export function taskChangeOf(event: {
 }
 
 /** Switch the record from whatever it holds now to `to`, unless `keep` says the current value must stay. */
-async function switchRecord(
+export async function switchRecord(
   ports: TaskDnsPorts,
   to: RecordTarget,
   keep: (current: RecordTarget | undefined) => string | undefined,
@@ -106,23 +115,23 @@ async function switchRecord(
         ? { action: 'pointed-at-task', why: `the meeting host now points at ${to.ip}`, changeId }
         : { action: 'pointed-asleep', why: 'the meeting host now points at the asleep page', changeId };
     } catch (error) {
-      if (!(error instanceof StaleRecordError) || attempt >= 3) throw error;
+      if (!isStaleRecord(error) || attempt >= 3) throw error;
       // Another event changed the record between our read and our write: decide again on what is there now.
     }
   }
 }
 
-const same = (a: RecordTarget, b: RecordTarget) =>
+export const same = (a: RecordTarget, b: RecordTarget) =>
   a.kind === b.kind && (a.kind === 'asleep' || a.ip === (b as { ip: string }).ip);
 
 /** Handle one task state change. */
 export async function onTaskStateChange(change: TaskChange, ports: TaskDnsPorts): Promise<TaskDnsResult> {
   const known = await retryTransient(ports.clock, () => ports.tasks.get(change.taskArn));
-  if (known && known.version >= change.version) {
-    return {
-      action: 'ignored',
-      why: `event version ${change.version} is not newer than ${known.version} (duplicate or out of order)`,
-    };
+  // An older version is out of order. The same version again is a redelivery, or Lambda retrying an
+  // attempt that failed after it recorded the version: the work is done again (every step is
+  // idempotent), or a failed switch would never be retried.
+  if (known && known.version > change.version) {
+    return { action: 'ignored', why: `event version ${change.version} is older than ${known.version} (out of order)` };
   }
   const stopping = change.desiredStatus === 'STOPPED';
   if (stopping) {

@@ -95,7 +95,7 @@ export class MeetStack extends Stack {
       validation: acm.CertificateValidation.fromDns(zone),
     });
     const recordings = new RecordingsBucket(this, 'Recordings');
-    const internalSecret = new InternalSecret(this, 'InternalSecret', { keys: secretKeysFor(config.recording.enabled) });
+    const internalSecret = new InternalSecret(this, 'InternalSecret', { keys: secretKeysFor() });
     const jitsiAuth = config.auth === 'members' ? new JitsiAuth(this, 'JitsiAuth', { stackName: this.stackName }) : undefined;
     const members =
       config.auth === 'members'
@@ -134,12 +134,11 @@ export class MeetStack extends Stack {
             release,
             instanceType: config.recording.instanceType,
             maxHours: config.recording.maxHours,
-            secret: internalSecret.secret,
+            passwords: internalSecret,
             recordings: recordings.bucket,
             logGroup: recorderLogGroup,
           })
         : undefined;
-    if (recorder) recorder.taskDefinition.node.addDependency(internalSecret.ready);
 
     const logGroups = containerLogGroups(
       new Construct(this, 'Logs'),
@@ -210,7 +209,7 @@ export class MeetStack extends Stack {
       size,
       architecture: config.architecture,
       secret: internalSecret.secret,
-      recording: { enabled: config.recording.enabled },
+      ...(recorder ? { recording: { xmppSecret: recorder.xmppSecret } } : {}),
       localRecording: config.recording.local,
       logGroups,
       ...(isBranded(config.branding) ? { branding: config.branding } : {}),
@@ -227,6 +226,10 @@ export class MeetStack extends Stack {
         : {}),
     });
     task.taskDefinition.node.addDependency(internalSecret.ready);
+    if (recorder) {
+      task.taskDefinition.node.addDependency(recorder.xmppSecretReady);
+      recorder.joins(task.taskDefinition.family);
+    }
     if (taskCertificate) task.taskDefinition.node.addDependency(taskCertificate.ready);
     Validations.of(task.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
@@ -246,6 +249,16 @@ export class MeetStack extends Stack {
       maxHealthyPercent: 100,
       circuitBreaker: { enable: true, rollback: true },
       ...(lb ? { healthCheckGracePeriod: Duration.seconds(HEALTH_CHECK_GRACE_SECONDS) } : {}),
+      // No shell into the meeting: ECS Exec stays off, and no role may turn it on (ecs:enable-execute-command).
+      enableExecuteCommand: false,
+    });
+    automation.controls({
+      // While powered down there is no service; the placeholder names none.
+      serviceArn: this.power.value(
+        service.serviceArn,
+        this.formatArn({ service: 'ecs', resource: 'service', resourceName: `${cluster.clusterName}/powered-down` }),
+      ),
+      family: task.taskDefinition.family,
     });
     if (lb) {
       lb.webTargetGroup.addTarget(service.loadBalancerTarget({ containerName: 'web', containerPort: release.webPort }));
@@ -285,7 +298,16 @@ export class MeetStack extends Stack {
         cluster,
         stateTable: state.table,
         asleep: { dnsName: asleep.domainName.regionalDomainName, hostedZoneId: asleep.domainName.regionalHostedZoneId },
+        alerts: automation.topic,
       });
+      // Every round, the runtime guard puts the record right if the DNS function could not (src/dns/reconcile.ts).
+      dns.grantHostRecord(automation.runtimeGuard);
+      new CfnOutput(this, OUTPUTS.hostedZone, { value: config.hostedZone.id });
+      new CfnOutput(this, OUTPUTS.asleepDnsName, {
+        value: asleep.domainName.regionalDomainName,
+        description: 'The asleep page: what the meeting host points at while no task runs',
+      });
+      new CfnOutput(this, OUTPUTS.asleepZone, { value: asleep.domainName.regionalHostedZoneId });
       // Deletion runs in reverse: the service (its task's STOPPED event moves the record back to the
       // asleep page) goes before the record, and the record before the function that moves it.
       meetingRecord.node.addDependency(dns.rule, dns.function);
@@ -315,7 +337,7 @@ export class MeetStack extends Stack {
     if (config.rotateSecretsMonthly) {
       new SecretRotation(this, 'SecretRotation', {
         automation,
-        secrets: [internalSecret.secret, ...(jitsiAuth ? [jitsiAuth.secret] : [])],
+        secrets: [internalSecret.secret, ...(recorder ? [recorder.xmppSecret] : []), ...(jitsiAuth ? [jitsiAuth.secret] : [])],
       });
     }
 
@@ -352,6 +374,14 @@ export class MeetStack extends Stack {
       new CfnOutput(this, OUTPUTS.recorderTaskFamily, { value: recorder.taskDefinition.family });
       new CfnOutput(this, OUTPUTS.recorderCapacityProvider, { value: recorder.capacityProvider.capacityProviderName });
       new CfnOutput(this, OUTPUTS.recorderLogGroup, { value: recorderLogGroup.logGroupName });
+      new CfnOutput(this, OUTPUTS.recorderLauncher, {
+        value: recorder.launcher.functionName,
+        description: 'Starts the recorder (organizers may invoke it; nobody else may run the recorder task)',
+      });
+      new CfnOutput(this, OUTPUTS.recorderSecret, {
+        value: recorder.xmppSecret.secretArn,
+        description: "The recorder's XMPP passwords (ARN only)",
+      });
     }
     if (members && jitsiAuth) {
       new OrganizerPage(this, 'OrganizerPage', {
@@ -369,6 +399,7 @@ export class MeetStack extends Stack {
         },
         ...(isBranded(config.branding) ? { branding: config.branding } : {}),
         ...(recorder ? { recordings: recordings.bucket } : {}),
+        ...(config.timeZone ? { timeZone: config.timeZone } : {}),
       });
       new CfnOutput(this, OUTPUTS.pageUrl, { value: `https://${pageHost(config.domain)}`, description: 'Organizer page' });
     }

@@ -11,12 +11,14 @@ import type { SizeName } from '../config/presets.js';
 import { observe, withParticipants } from '../control/observe.js';
 import { OUTPUT_NAMES } from '../control/outputs.js';
 import { type Phase, phase } from '../control/phase.js';
-import { recorderState, type Snapshot } from '../control/snapshot.js';
+import { isLive, recorderPending, recorderState, type Snapshot } from '../control/snapshot.js';
 import { estimateForConfig } from '../cost/model.js';
 import { liveSince, monthStart, monthToDate } from '../cost/month-to-date.js';
 import { DOWNLOAD_LINK_SECONDS, handlePage, type PageDeps, type RecordingView, type StatusView } from '../page/api.js';
+import { historyText } from '../page/history-words.js';
 import { clientThrottle } from '../page/throttle.js';
 import { isPageAction, type PageAction, runPageAction } from '../page/worker.js';
+import { modelledStartSeconds } from '../plan/start-time.js';
 import { metadataOf, recordingsFrom } from '../recording/catalog.js';
 import { RECORDINGS_PREFIX } from '../recording/recorder.js';
 import { nextMeetup } from '../schedule/next.js';
@@ -36,6 +38,8 @@ export const PAGE_ENV = {
   costModel: 'COST_MODEL',
   /** `on` when the stack has a recorder: organizers see the recordings. */
   recordings: 'RECORDINGS',
+  /** The config's `timeZone` (absent when it has none): the meetup form's default, the zone of the page's times. */
+  timeZone: 'TIME_ZONE',
 } as const;
 
 /** Seconds between two starts asked for on the page. */
@@ -92,7 +96,7 @@ function buildPageDeps(): PageDeps {
     });
     return targets;
   };
-  const status = pageStatus(base);
+  const status = pageStatus(base, JSON.parse(required(PAGE_ENV.costModel)) as PageCostModel);
   const statusOf: Record<Role, () => Promise<StatusView>> = {
     organizer: ttlCache(
       () => status('organizer'),
@@ -117,6 +121,7 @@ function buildPageDeps(): PageDeps {
     origin: required(PAGE_ENV.origin),
     host: base.host,
     ...withBranding(),
+    ...(process.env[PAGE_ENV.timeZone] ? { timeZone: process.env[PAGE_ENV.timeZone] as string } : {}),
     verify: async (token) => (await verify)(token),
     control: {
       status: (role) => statusOf[role](),
@@ -200,25 +205,33 @@ function cognitoSignIn(baseUrl: string, clientId: string): PageDeps['signIn'] {
   };
 }
 
-/** What the page shows each role: the phase and next meetup; organizers also people, history, cost and the recorder. */
-function pageStatus(base: AutomationDeps): (role: Role) => Promise<StatusView> {
-  // Read once per container: the month-to-date estimate's inputs from the config.
-  const model = JSON.parse(required(PAGE_ENV.costModel)) as {
-    size: SizeName;
-    architecture: 'arm64' | 'x86_64';
-    ingress: 'direct' | 'load-balancer';
-    budgetUsd: number;
-  };
+/** What the month-to-date estimate needs from the config (the COST_MODEL environment variable). */
+export interface PageCostModel {
+  readonly size: SizeName;
+  readonly architecture: 'arm64' | 'x86_64';
+  readonly ingress: 'direct' | 'load-balancer';
+  readonly budgetUsd: number;
+}
+
+/**
+ * What the page shows each role: the phase (with the start's progress) and the next meetup;
+ * organizers also people, recent starts and stops in plain words, the month's cost, the recorder
+ * and any recording not in S3 yet.
+ */
+export function pageStatus(base: AutomationDeps, model: PageCostModel): (role: Role) => Promise<StatusView> {
   const estimate = estimateForConfig({ ...model, auth: 'members' });
   /** What organizers see beyond the status: recent starts and stops, and the month's cost so far. */
   const organizerView = async (current: Phase, snapshot: Snapshot, now: number) => {
     const events = await base.ports.state.events(Math.min(now - 14 * 86_400_000, monthStart(now)));
     const month = monthToDate(events, { phase: current, ...liveSince(snapshot) }, now, estimate);
+    const pending = recorderPending(snapshot);
     return {
-      history: events
-        .slice(-10)
-        .map((e) => ({ at: new Date(e.at).toISOString(), actor: e.actor, goal: e.goal, outcome: e.outcome })),
+      history: events.slice(-10).map((e) => ({ at: new Date(e.at).toISOString(), text: historyText(e) })),
       monthToDate: { costUsd: month.costUsd, budgetUsd: model.budgetUsd },
+      ...(snapshot.recorder ? { recorder: recorderState(snapshot) } : {}),
+      ...(pending.length > 0
+        ? { pendingRecordings: pending.map((p) => ({ file: p.file, why: p.why, since: p.since, tries: p.tries })) }
+        : {}),
     };
   };
   return async (role) => {
@@ -232,11 +245,21 @@ function pageStatus(base: AutomationDeps): (role: Role) => Promise<StatusView> {
     const organizer = role === 'organizer' ? await organizerView(current, snapshot, now) : {};
     return {
       phase: current,
+      ...(current === 'STARTING' ? { starting: startProgress(snapshot, now) } : {}),
       ...(snapshot.participants !== undefined ? { participants: snapshot.participants } : {}),
-      ...(next ? { nextMeetup: { name: next.name, at: new Date(next.meetupAt).toISOString() } } : {}),
+      ...(next ? { nextMeetup: { name: next.name, at: new Date(next.meetupAt).toISOString(), timeZone: next.timeZone } } : {}),
       ...organizer,
-      ...(role === 'organizer' && snapshot.recorder ? { recorder: recorderState(snapshot) } : {}),
     };
+  };
+}
+
+/** How far a start is: since its task was created (0 before there is one), against the plan's model. */
+function startProgress(snapshot: Snapshot, now: number): NonNullable<StatusView['starting']> {
+  const created = snapshot.tasks.filter(isLive).map((t) => t.createdAt);
+  const since = created.length > 0 ? Math.min(...created) : now;
+  return {
+    seconds: Math.max(0, Math.floor((now - since) / 1000)),
+    expectedSeconds: modelledStartSeconds(snapshot.ingress).seconds,
   };
 }
 

@@ -1,11 +1,12 @@
 import type { JitsiTokenSettings } from '../auth/jitsi-token.js';
+import { jitsiRoomName } from '../auth/room-name.js';
 import { type CognitoIdentity, ExchangeRefused, exchangeForJitsiToken, type Role } from '../auth/token-exchange.js';
 import type { Branding } from '../branding/jitsi-branding.js';
 import type { MeetupSchedule } from '../control/ports.js';
-import { ScheduleInputError } from '../schedule/expression.js';
-import { meetupSchedule } from '../schedule/meetup.js';
+import { nextFire } from '../schedule/next.js';
 import { organizerPage, pageCsp } from './html.js';
 import { html, json, type PageRequest, type PageResponse, problem } from './http.js';
+import { meetupFromForm } from './meetup-form.js';
 import { crossSite, currentSession, type Session, type SessionStore, sessionId, sessionKey } from './session.js';
 import { signInRoutes } from './sign-in.js';
 import { PAGE_LIMITS } from './throttle.js';
@@ -29,17 +30,22 @@ export { CALLBACK, pkceChallenge } from './sign-in.js';
 export interface StatusView {
   readonly phase: string;
   readonly participants?: number;
-  readonly nextMeetup?: { readonly name: string; readonly at: string };
-  /** Organizers only. */
-  readonly history?: ReadonlyArray<{
-    readonly at: string;
-    readonly actor: string;
-    readonly goal: string;
-    readonly outcome: string;
-  }>;
+  /** While STARTING: seconds since the start began, and how long a start usually takes (the plan's model). */
+  readonly starting?: { readonly seconds: number; readonly expectedSeconds: number };
+  /** The soonest scheduled meetup, with the time zone it is planned in. */
+  readonly nextMeetup?: { readonly name: string; readonly at: string; readonly timeZone: string };
+  /** Organizers only: recent starts and stops, in plain words (src/page/history-words.ts). */
+  readonly history?: ReadonlyArray<{ readonly at: string; readonly text: string }>;
   readonly monthToDate?: { readonly costUsd: number; readonly budgetUsd: number };
-  /** Organizers, when the stack has a recorder: where it is (off, starting, ready, recording, uploading, stopping). */
+  /** Organizers, when the stack has a recorder: where it is (off, starting, ready, recording, uploading, pending, stopping). */
   readonly recorder?: string;
+  /** Organizers: recordings on the recorder that S3 has not confirmed yet (it keeps them and tries again). */
+  readonly pendingRecordings?: ReadonlyArray<{
+    readonly file: string;
+    readonly why: string;
+    readonly since: string;
+    readonly tries: number;
+  }>;
 }
 
 /** One recording as organizers see it on the page, with a download link that works for a short while. */
@@ -101,6 +107,8 @@ export interface PageDeps {
   readonly host: string;
   /** The group's branding (name, logo, colours, welcome line), from the config. */
   readonly branding?: Branding;
+  /** The config's `timeZone`: the meetup form's default and the zone the page shows times in. */
+  readonly timeZone?: string;
 }
 
 /** A session that may change state: signed in, from the page itself and, when `notOrganizer` names the refusal, an organizer. */
@@ -123,6 +131,18 @@ function parseBody(body: string | undefined): Record<string, unknown> | undefine
   } catch {
     return undefined;
   }
+}
+
+/** A schedule as organizers see it in the page's list: when its next meetup is, in its own zone. */
+function scheduleView(schedule: MeetupSchedule, now: number) {
+  const fires = nextFire(schedule.expression, schedule.timeZone, now);
+  return {
+    name: schedule.name,
+    timeZone: schedule.timeZone,
+    ...(fires !== undefined ? { next: new Date(fires + schedule.leadMinutes * 60_000).toISOString() } : {}),
+    repeats: !schedule.oneOff,
+    ...(schedule.record ? { record: true } : {}),
+  };
 }
 
 /** Handle one API request. Never throws: every failure is an answer with a status below 500, or a 503. */
@@ -164,7 +184,7 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
   switch (key) {
     case 'GET /':
       // The page itself needs no session: its script asks /api/status, which does.
-      return html(organizerPage(deps.host, deps.branding), pageCsp(deps.branding));
+      return html(organizerPage(deps.host, deps.branding, deps.timeZone), pageCsp(deps.branding));
     case 'GET /api/status': {
       const s = await currentSession(request, deps);
       if ('status' in s) return s;
@@ -175,9 +195,7 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
       return json(200, {
         role: s.role,
         ...status,
-        ...(schedules
-          ? { schedules: schedules.map((x) => ({ name: x.name, timeZone: x.timeZone, description: x.description })) }
-          : {}),
+        ...(schedules ? { schedules: schedules.map((x) => scheduleView(x, deps.now())) } : {}),
       });
     }
     case 'POST /api/start':
@@ -187,7 +205,7 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
       const start = key === 'POST /api/start';
       const record = start && parseBody(request.body)?.record === true;
       if (record && !deps.recordings) {
-        return problem(400, 'recording is off on this server: the config needs "recording": { "enabled": true }');
+        return problem(400, 'this server has no recorder: the person who set it up can turn recording on');
       }
       if (start && !(await deps.rateLimit('start', deps.now()))) {
         return problem(429, 'a start was asked for less than a minute ago; the page shows its progress');
@@ -218,34 +236,33 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
         }
         return json(200, { removed: name });
       }
-      const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-      const whole = (v: unknown, fallback: number) => (v === undefined ? fallback : typeof v === 'number' ? v : Number.NaN);
-      let built: ReturnType<typeof meetupSchedule>;
-      try {
-        built = meetupSchedule(
-          {
-            name,
-            ...(text(body.at) ? { at: text(body.at) as string } : {}),
-            ...(text(body.cron) ? { cron: text(body.cron) as string } : {}),
-            tz: text(body.tz) ?? 'UTC',
-            lead: whole(body.lead, 15),
-            window: whole(body.window, 120),
-            // A recorded meetup only where there is a recorder; the guard adds it once the meeting is READY.
-            ...(body.record === true && deps.recordings ? { record: true } : {}),
-          },
-          deps.now(),
-        );
-      } catch (error) {
-        if (error instanceof ScheduleInputError) return json(400, { error: error.message, hint: error.hint });
-        throw error;
-      }
+      const built = meetupFromForm(body, {
+        now: deps.now(),
+        ...(deps.timeZone ? { timeZone: deps.timeZone } : {}),
+        recorder: Boolean(deps.recordings),
+      });
+      if (!built.ok) return json(400, { error: built.error, field: built.field });
       try {
         await deps.schedules.add(built.schedule);
       } catch (error) {
-        if ((error as Error).name === 'ConflictException') return problem(409, `a schedule named ${name} already exists`);
+        if ((error as Error).name === 'ConflictException') {
+          return json(409, { error: `There is already a meetup named ${name}: choose another name.`, field: 'name' });
+        }
         throw error;
       }
-      return json(201, { schedule: built.schedule });
+      return json(201, {
+        schedule: built.schedule,
+        ...(built.meetupAt !== undefined ? { at: new Date(built.meetupAt).toISOString() } : {}),
+        ...(built.twice ? { twice: true } : {}),
+      });
+    }
+    case 'GET /api/room': {
+      // The guest link of a room, read as Jitsi reads it (the same rule as Join and `meetctl link`).
+      const s = await currentSession(request, deps);
+      if ('status' in s) return s;
+      const room = jitsiRoomName(request.query?.room ?? '');
+      if (!room.ok) return json(400, { error: room.why, field: 'room' });
+      return json(200, { room: room.room, display: room.display, guestUrl: `https://${deps.host}/${room.room}` });
     }
     case 'POST /api/join': {
       const s = await stateChange(request, deps, false);
@@ -255,7 +272,7 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
       try {
         return json(200, { url: await joinUrl(deps, s.idToken, body.room) });
       } catch (error) {
-        if (error instanceof ExchangeRefused) return problem(error.status, error.message);
+        if (error instanceof ExchangeRefused) return json(error.status, { error: error.message, field: 'room' });
         throw error;
       }
     }

@@ -54,8 +54,8 @@ export const redirect = (location: string, setCookies: readonly string[] = [], s
 });
 
 /** An HTML document of the page with its Content-Security-Policy. */
-export const html = (body: string, csp: string, setCookies: readonly string[] = []): PageResponse => ({
-  status: 200,
+export const html = (body: string, csp: string, setCookies: readonly string[] = [], status = 200): PageResponse => ({
+  status,
   headers: { 'content-type': 'text/html; charset=utf-8', ...COMMON, 'content-security-policy': csp },
   body,
   ...(setCookies.length > 0 ? { cookies: setCookies } : {}),

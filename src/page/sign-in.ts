@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { jitsiRoomName, type RoomName } from '../auth/room-name.js';
 import { ExchangeRefused, exchangeForJitsiToken } from '../auth/token-exchange.js';
 import type { PageDeps } from './api.js';
-import { pageCsp, roomPage } from './html.js';
+import { messagePage, pageCsp, roomPage } from './html.js';
 import { cookies, html, type PageRequest, type PageResponse, problem, redirect, setCookie } from './http.js';
 import { crossSite, currentSession, LOGIN_COOKIE, SESSION_COOKIE, SESSION_SECONDS, sessionId, sessionKey } from './session.js';
 
@@ -36,8 +36,34 @@ type AcceptedRoom = Extract<RoomName, { ok: true }>;
 const joinPage = (deps: PageDeps, room: AcceptedRoom, setCookies: readonly string[] = []) =>
   html(roomPage(deps.host, room.room, deps.branding, room.display), pageCsp(deps.branding, deps.host), setCookies);
 
+/**
+ * The routes here are opened by the browser itself (links, redirects, a form), so a refusal is a page
+ * with the message in plain words and the way back, with the same status; never a JSON body.
+ */
+function asPage(deps: PageDeps, response: PageResponse): PageResponse {
+  if (!response.headers['content-type']?.startsWith('application/json')) return response;
+  let error = 'Something went wrong';
+  try {
+    error = (JSON.parse(response.body) as { error?: string }).error ?? error;
+  } catch {
+    // Not a problem of ours: the generic words.
+  }
+  const message = `${error.charAt(0).toUpperCase()}${error.slice(1)}${/[.!?]$/.test(error) ? '' : '.'}`;
+  return html(
+    messagePage(deps.host, deps.branding, message),
+    pageCsp(deps.branding),
+    [...(response.cookies ?? [])],
+    response.status,
+  );
+}
+
 /** The sign-in routes, or undefined for any other path. */
 export async function signInRoutes(key: string, request: PageRequest, deps: PageDeps): Promise<PageResponse | undefined> {
+  const answer = await signInRoute(key, request, deps);
+  return answer && asPage(deps, answer);
+}
+
+async function signInRoute(key: string, request: PageRequest, deps: PageDeps): Promise<PageResponse | undefined> {
   switch (key) {
     case 'GET /auth/room': {
       // The room is read as Jitsi reads it, the same way as on the Join button and in `meetctl link`.

@@ -22,6 +22,7 @@ import type {
   TaskDnsStatus,
   TaskSnapshot,
 } from '../control/snapshot.js';
+import type { RecordTarget } from '../dns/task-dns.js';
 import {
   DNS_INSYNC_SECONDS,
   DNS_SWITCH_SECONDS,
@@ -29,7 +30,6 @@ import {
   TARGET_REGISTRATION_SECONDS,
   TASK_TIMELINE,
 } from '../plan/start-time.js';
-
 import { type PendingRecording, type RecorderStatus, UPLOAD_RETRY_SECONDS } from '../recording/recorder.js';
 /**
  * A simulated AWS for tests, demos and benchmarks (MEETCTL_SIMULATE=1): nothing leaves the machine.
@@ -129,6 +129,11 @@ export interface Faults {
   statsSilent?: boolean;
   /** Direct mode: the DNS function never points the host at the task (e.g. it lacks permission). */
   dnsNeverSwitches?: boolean;
+  /**
+   * Direct mode: every attempt of the DNS function fails on the stop event, so the host keeps the
+   * stopped task's released address (until the runtime guard or a deploy puts it right).
+   */
+  dnsMissesStop?: boolean;
   /** The recorder's instance never joins the cluster (no capacity for the instance type, a vCPU quota). */
   recorderNeverRegisters?: boolean;
   /** The finalize script never finishes its upload (S3 unreachable from the recorder). */
@@ -175,6 +180,9 @@ interface SimTask {
   stoppedAt?: number;
   stoppedReason?: string;
   failedContainer?: string;
+  /** Direct mode: the DNS function handled the task's RUNNING event, and its stop event. */
+  dnsRunning?: boolean;
+  dnsStopping?: boolean;
 }
 
 const SECOND = 1000;
@@ -185,6 +193,12 @@ export const SIMULATED_CLUSTER = 'meet-cluster';
 export const SIMULATED_SERVICE = 'meet-service';
 /** The simulated stack's internal passwords. */
 export const SIMULATED_INTERNAL_SECRET_ARN = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:InternalSecret-AbCdEf';
+/** The simulated stack's recorder XMPP passwords (server-side recording). */
+export const SIMULATED_RECORDER_SECRET_ARN = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:RecorderXmppSecret-AbCdEf';
+/** The simulated stack's recorder launcher (the RecorderLauncherName output). */
+export const SIMULATED_RECORDER_LAUNCHER = 'meet-recorder-launcher';
+/** The simulated asleep page's alias target (direct mode). */
+export const SIMULATED_ASLEEP = { dnsName: 'd-sim0000000.execute-api.us-west-2.amazonaws.com', hostedZoneId: 'Z2OJLYMUO9EFXC' };
 /** Timeline of a healthy task, from creation (seconds): the start-time model of src/plan/start-time.ts. */
 export const TIMING = {
   pending: TASK_TIMELINE.placed,
@@ -315,6 +329,12 @@ export class SimAws {
   maxLive = 0;
   desiredCalls: Array<{ at: number; count: number }> = [];
   deletedRecordings = false;
+  /** Direct mode: where the meeting host's A record points (CloudFormation creates the asleep alias). */
+  hostRecordTarget: RecordTarget | undefined = { kind: 'asleep' };
+  /** Direct mode: the DNS function's task rows (the newest event version, the address, the change noted). */
+  dnsRows: Record<string, { version: number; ip?: string; changeId?: string }> = {};
+  /** Route 53 changes to the host record: change id → when it was made (INSYNC DNS_INSYNC_SECONDS later). */
+  private dnsChanges: Record<string, number> = {};
   /** The recorder (server-side recording): the group's desired capacity, its instance, tasks and Jibri's state. */
   recorderEnabled = false;
   recorderCapacity = 0;
@@ -375,6 +395,14 @@ export class SimAws {
     readonly faults: Faults = options.faults ?? {},
   ) {
     this.recorderEnabled = options.recorder ?? false;
+    if (this.recorderEnabled) {
+      this.secretValues.set(SIMULATED_RECORDER_SECRET_ARN, {
+        current: JSON.stringify({
+          JIBRI_RECORDER_PASSWORD: 'simulated-recorder-password-0123',
+          JIBRI_XMPP_PASSWORD: 'simulated-jibri-password-01234567',
+        }),
+      });
+    }
     this.stackName = options.stackName ?? 'Meet-meet-ne3d-org';
     this.domain = options.domain ?? 'meet.ne3d.org';
     this.ingress = options.ingress ?? 'load-balancer';
@@ -455,6 +483,8 @@ export class SimAws {
     if (this.deleted) {
       // A first deploy (or one after a destroy): the stack is created, with a new bucket if the old one was deleted.
       Object.assign(this, { deleted: false, deletingUntil: undefined, tasks: [], desired: 0, deletedRecordings: false });
+      this.hostRecordTarget = { kind: 'asleep' };
+      this.dnsRows = {};
       this.serviceExists = this.power === 'on';
     }
     this.templateDesired = desiredCount;
@@ -464,6 +494,8 @@ export class SimAws {
       if (this.ingress === 'direct') {
         this.power = 'on';
         this.serviceExists = true;
+        // The record becomes the asleep page's alias (a property update of CloudFormation's record).
+        this.hostRecordTarget = { kind: 'asleep' };
       }
     }
     this.stackStatus = 'UPDATE_IN_PROGRESS';
@@ -598,7 +630,14 @@ export class SimAws {
     } else if (this.stackStatus === 'UPDATE_ROLLBACK_IN_PROGRESS' && now >= this.stackChangeUntil) {
       this.stackStatus = 'UPDATE_ROLLBACK_COMPLETE';
     }
-    if (this.deletingUntil !== undefined && now >= this.deletingUntil) this.deleted = true;
+    if (this.deletingUntil !== undefined && now >= this.deletingUntil) {
+      // CloudFormation deletes the meeting host's record by the values it created (the asleep alias):
+      // a record that names an address instead fails the delete.
+      if (this.ingress === 'direct' && this.hostRecordTarget?.kind !== 'asleep') {
+        this.stackStatus = 'DELETE_FAILED';
+        this.deletingUntil = undefined;
+      } else this.deleted = true;
+    }
     // Powering down deletes the service; its tasks are stopped.
     if (this.stackStatus === 'UPDATE_IN_PROGRESS' && this.pendingPower === 'off' && this.serviceExists) {
       this.serviceExists = false;
@@ -631,7 +670,50 @@ export class SimAws {
       }
     }
     this.maxLive = Math.max(this.maxLive, this.tasks.filter((t) => t.stoppedAt === undefined).length);
+    this.tickDns(now);
     this.tickRecorder(now);
+  }
+
+  /**
+   * Direct mode: the DNS function on each task's events (src/dns/task-dns.ts): at RUNNING it records
+   * the address and points the host at it; on the first event that says stop it points the host back
+   * at the asleep page, if it still holds this task's address. Faults make it miss either.
+   */
+  private tickDns(now: number): void {
+    if (this.ingress !== 'direct') return;
+    for (const t of this.tasks) {
+      const switchAt = t.createdAt + TIMING.dnsSwitched * SECOND;
+      if (!t.dnsRunning && this.lastStatus(t, now) === 'RUNNING' && now >= switchAt && !this.faults.dnsNeverSwitches) {
+        t.dnsRunning = true;
+        const ip = this.taskIp(t);
+        const changeId = this.dnsChange(switchAt);
+        this.hostRecordTarget = { kind: 'task', ip };
+        this.dnsRows[t.arn] = { version: 3, ip, changeId };
+      }
+      if (!t.dnsStopping && t.stopRequestedAt !== undefined) {
+        t.dnsStopping = true;
+        if (this.faults.dnsMissesStop) continue;
+        const row = this.dnsRows[t.arn];
+        if (row) row.version = Math.max(row.version, 4);
+        const held = this.hostRecordTarget;
+        if (row?.ip && held?.kind === 'task' && held.ip === row.ip) {
+          this.hostRecordTarget = { kind: 'asleep' };
+          this.dnsChange(t.stopRequestedAt);
+        }
+      }
+    }
+  }
+
+  /** A Route 53 change of the host record made at `at`; its id. */
+  private dnsChange(at: number): string {
+    const id = `/change/CSIM${String(Object.keys(this.dnsChanges).length + 1).padStart(10, '0')}`;
+    this.dnsChanges[id] = at;
+    return id;
+  }
+
+  /** The network interface of a task (awsvpc), named after it. */
+  taskEni(task: { arn: string }): string {
+    return `eni-${/([^/]+)$/.exec(task.arn)?.[1] ?? 'task'}`;
   }
 
   /** The meeting ended while recording: Jibri finalizes and uploads, then the recording is in the bucket. */
@@ -849,7 +931,7 @@ export class SimAws {
       ...(t.stoppedReason
         ? { stoppedReason: t.stoppedReason, stopCode: t.failedContainer ? 'TaskFailedToStart' : 'ServiceSchedulerInitiated' }
         : {}),
-      ...(status !== 'PROVISIONING' ? { privateIp: this.taskPrivateIp(t) } : {}),
+      ...(status !== 'PROVISIONING' ? { privateIp: this.taskPrivateIp(t), eniId: this.taskEni(t) } : {}),
       containers: this.containerNames().map((name) => ({
         name,
         lastStatus: status === 'STOPPED' ? 'STOPPED' : status === 'RUNNING' ? 'RUNNING' : 'PENDING',
@@ -908,6 +990,15 @@ export class SimAws {
             RecorderTaskDefinitionFamily: 'meet-recorder',
             RecorderCapacityProviderName: 'meet-recorder-capacity',
             RecorderLogGroupName: '/meet/recorder',
+            RecorderLauncherName: SIMULATED_RECORDER_LAUNCHER,
+            RecorderSecretArn: SIMULATED_RECORDER_SECRET_ARN,
+          }
+        : {}),
+      ...(this.ingress === 'direct'
+        ? {
+            HostedZoneId: 'ZSIMULATED0000',
+            AsleepDnsName: SIMULATED_ASLEEP.dnsName,
+            AsleepHostedZoneId: SIMULATED_ASLEEP.hostedZoneId,
           }
         : {}),
       ...(this.serviceExists
@@ -946,6 +1037,9 @@ export class SimAws {
       members: [...this.members.values()],
       objects: [...this.objects.entries()],
       secrets: [...this.secretValues.entries()],
+      hostRecord: this.hostRecordTarget ?? null,
+      dnsRows: this.dnsRows,
+      dnsChanges: this.dnsChanges,
       recorder: {
         enabled: this.recorderEnabled,
         capacity: this.recorderCapacity,
@@ -996,6 +1090,9 @@ export class SimAws {
       this.uploaderRoundAt = (recorder.uploaderRoundAt as number | null) ?? undefined;
     }
     for (const [arn, value] of get<Array<[string, { current: string }]>>('secrets', [])) this.secretValues.set(arn, value);
+    this.hostRecordTarget = get<RecordTarget | null>('hostRecord', { kind: 'asleep' }) ?? undefined;
+    this.dnsRows = get('dnsRows', {});
+    this.dnsChanges = get('dnsChanges', {});
     this.objects.clear();
     for (const [key, o] of get<Array<[string, { body: string; at: number }]>>('objects', [])) this.objects.set(key, o);
     this.logLines = get('logLines', []);
@@ -1188,11 +1285,56 @@ export class SimAws {
     taskDns: {
       status: async (taskArn): Promise<TaskDnsStatus | undefined> => {
         this.call();
-        const task = this.tasks.find((t) => t.arn === taskArn);
-        if (this.ingress !== 'direct' || !task || this.faults.dnsNeverSwitches) return undefined;
-        const age = (this.clock.now() - task.createdAt) / SECOND;
-        if (this.lastStatus(task, this.clock.now()) !== 'RUNNING' || age < TIMING.dnsSwitched) return undefined;
-        return { taskArn, ip: this.taskIp(task), inSync: age >= TIMING.dnsInSync };
+        const row = this.dnsRows[taskArn];
+        if (this.ingress !== 'direct' || !row?.ip) return undefined;
+        const changedAt = row.changeId ? this.dnsChanges[row.changeId] : undefined;
+        return {
+          taskArn,
+          ip: row.ip,
+          inSync: changedAt !== undefined && this.clock.now() >= changedAt + DNS_INSYNC_SECONDS * SECOND,
+        };
+      },
+    },
+    hostRecord: {
+      current: async () => {
+        this.call();
+        return this.hostRecordTarget;
+      },
+      replace: async (from, to) => {
+        this.call();
+        // Route 53's conditional batch: DELETE exactly what is there (or CREATE where nothing is).
+        if (JSON.stringify(from ?? null) !== JSON.stringify(this.hostRecordTarget ?? null)) {
+          throw new PortError(
+            'other',
+            'StaleRecordError',
+            'Tried to delete resource record set but the values provided do not match the current values',
+          );
+        }
+        this.hostRecordTarget = to;
+        return this.dnsChange(this.clock.now());
+      },
+      publicIp: async (eniId) => {
+        this.call();
+        const now = this.clock.now();
+        const task = this.tasks.find((t) => this.taskEni(t) === eniId && t.stoppedAt === undefined);
+        return task && this.lastStatus(task, now) !== 'PROVISIONING' ? this.taskIp(task) : undefined;
+      },
+      taskRow: async (arn) => {
+        this.call();
+        const row = this.dnsRows[arn];
+        return row ? { version: row.version, ...(row.ip ? { ip: row.ip } : {}) } : undefined;
+      },
+      putTaskRow: async (arn, version, ip) => {
+        this.call();
+        const row = this.dnsRows[arn];
+        if (row && row.version > version) return false;
+        this.dnsRows[arn] = { ...row, version, ...(ip ? { ip } : {}) };
+        return true;
+      },
+      noteChange: async (arn, version, changeId) => {
+        this.call();
+        const row = this.dnsRows[arn];
+        if (row?.version === version) row.changeId = changeId;
       },
     },
     logs: {
@@ -1279,10 +1421,30 @@ export class SimAws {
         this.call();
         return this.recorderTasks.map((t) => this.recorderTaskSnapshot(t, this.clock.now()));
       },
-      run: async (_cluster, _family, _provider, environment) => {
+      launch: async (launcher) => {
         this.call();
-        this.recordMutation('run recorder');
-        if (!this.recorderInstanceUp(this.clock.now()) || this.recorderCapacity === 0) {
+        this.recordMutation('launch recorder');
+        if (launcher !== SIMULATED_RECORDER_LAUNCHER) {
+          throw new PortError('other', 'ResourceNotFoundException', `Function not found: ${launcher}`);
+        }
+        // The launcher finds the meeting's address itself (src/recording/launcher.ts).
+        const now = this.clock.now();
+        const meeting = this.tasks.find(
+          (t) => t.stoppedAt === undefined && t.stopRequestedAt === undefined && this.lastStatus(t, now) === 'RUNNING',
+        );
+        if (!meeting) {
+          throw new PortError(
+            'other',
+            'NoMeetingTask',
+            'no meeting task runs: the recorder joins a running meeting only (start the meeting first)',
+          );
+        }
+        const xmppServer = this.taskPrivateIp(meeting);
+        const existing = this.recorderTasks.find(
+          (t) => t.stoppedAt === undefined && t.stopRequestedAt === undefined && t.xmppServer === xmppServer,
+        );
+        if (existing) return existing.arn;
+        if (!this.recorderInstanceUp(now) || this.recorderCapacity === 0) {
           throw new PortError(
             'other',
             'RunTaskFailure',
@@ -1290,7 +1452,7 @@ export class SimAws {
           );
         }
         const arn = `arn:aws:ecs:us-west-2:111122223333:task/meet-cluster/recorder${this.recorderTasks.length + 1}`;
-        this.recorderTasks.push({ arn, createdAt: this.clock.now(), xmppServer: environment.XMPP_SERVER ?? '' });
+        this.recorderTasks.push({ arn, createdAt: now, xmppServer });
         return arn;
       },
       stop: async (_cluster, arn) => {

@@ -43,17 +43,23 @@ describe('the asleep page', () => {
   });
 
   it('says so when no meetup is scheduled, and differently when the schedules could not be read', () => {
-    expect(asleepPage({ host: 'meet.example.org' })).toContain('No meetup is scheduled');
+    const none = asleepPage({ host: 'meet.example.org' });
+    expect(none).toContain('No meetup is scheduled right now. The server wakes up when an organizer starts it.');
+    // Guests read this page: no command to run.
+    expect(none).not.toMatch(/meetctl|<code>/);
     const unknown = asleepPage({ host: 'meet.example.org', schedulesUnknown: true });
     expect(unknown).toContain('could not be looked up');
     expect(unknown).not.toContain('No meetup is scheduled');
   });
 
-  it('links members to the organizer page to sign in, when meetings are members-only', () => {
-    expect(asleepPage({ host: 'meet.example.org', pageUrl: 'https://start.meet.example.org/' })).toContain(
-      '<a href="https://start.meet.example.org/">sign in</a>',
+  it('links members to the organizer page to sign in, and tells guests they need no account, when meetings are members-only', () => {
+    const members = asleepPage({ host: 'meet.example.org', pageUrl: 'https://start.meet.example.org/' });
+    expect(members).toContain('<a href="https://start.meet.example.org/">sign in</a>');
+    expect(members).toContain(
+      'Guests need no account: once the server is up, you wait in the lobby until a member or the host is in.',
     );
-    expect(asleepPage({ host: 'meet.example.org' })).not.toContain('sign in');
+    // Open meetings: anyone with the link opens a room, so there is neither a sign-in nor a wait to explain.
+    expect(asleepPage({ host: 'meet.example.org' })).not.toMatch(/sign in|Guests need no account/);
   });
 
   it("shows the group's name, logo and colours, escaped", () => {

@@ -106,11 +106,11 @@ describe('task rows in the state table (dynalite)', () => {
   });
   afterAll(() => dynamo.stop());
 
-  it('records only newer versions of a task', async () => {
+  it('records newer versions of a task and the same one again (a redelivery), never an older one', async () => {
     const rows = dynamoTaskRows(dynamo.client, 'state');
     expect(await rows.get('arn:task/A')).toBeUndefined();
     expect(await rows.put('arn:task/A', 3, '198.51.100.7')).toBe(true);
-    expect(await rows.put('arn:task/A', 3, '198.51.100.8')).toBe(false);
+    expect(await rows.put('arn:task/A', 3, '198.51.100.7')).toBe(true);
     expect(await rows.put('arn:task/A', 2)).toBe(false);
     expect(await rows.get('arn:task/A')).toEqual({ version: 3, ip: '198.51.100.7' });
     expect(await rows.put('arn:task/A', 4, '198.51.100.7')).toBe(true);
@@ -122,10 +122,15 @@ describe('task rows in the state table (dynalite)', () => {
     await rows.put('arn:task/B', 3, '203.0.113.9');
     await rows.noteChange('arn:task/B', 3, '/change/C7');
     expect(await readTaskRow(dynamo.client, 'state', 'arn:task/B')).toEqual({ ip: '203.0.113.9', changeId: '/change/C7' });
+    // A later event of the running task (its health, say) keeps the change that pointed the host at it:
+    // the control plane waits for that change, and the later event changes nothing in Route 53.
     await rows.put('arn:task/B', 4, '203.0.113.9');
+    expect(await readTaskRow(dynamo.client, 'state', 'arn:task/B')).toEqual({ ip: '203.0.113.9', changeId: '/change/C7' });
     // A stale event's change must not be taken for the current one.
     await rows.noteChange('arn:task/B', 3, '/change/C8');
-    expect(await readTaskRow(dynamo.client, 'state', 'arn:task/B')).toEqual({ ip: '203.0.113.9' });
+    expect(await readTaskRow(dynamo.client, 'state', 'arn:task/B')).toEqual({ ip: '203.0.113.9', changeId: '/change/C7' });
+    await rows.noteChange('arn:task/B', 4, '/change/C9');
+    expect(await readTaskRow(dynamo.client, 'state', 'arn:task/B')).toEqual({ ip: '203.0.113.9', changeId: '/change/C9' });
     expect(await readTaskRow(dynamo.client, 'state', 'arn:task/none')).toBeUndefined();
   });
 

@@ -11,8 +11,10 @@ import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { RunInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   DeregisterContainerInstanceCommand,
+  DescribeTasksCommand,
   RegisterContainerInstanceCommand,
   RunTaskCommand,
+  StopTaskCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
@@ -69,6 +71,7 @@ import {
   UNRELATED_GROUP,
 } from '../support/moto-iam.js';
 import { type MotoServer, motoAvailable, useMotoInThisProcess } from '../support/moto-server.js';
+import { pinTaskStates } from '../support/moto-world.js';
 import { externalTool, TOOLS } from '../support/tools.js';
 
 /*
@@ -144,6 +147,8 @@ afterAll(() => {
 async function setUp(template: TemplateJson): Promise<void> {
   moto = await startIamMoto();
   useMotoInThisProcess(moto);
+  // Tasks stay in the state they are put in (RUNNING until stopped), as in the moto suites.
+  await pinTaskStates(moto);
   world = await buildWorld(moto, template, ZONE);
   organizer = await organizerPermissionSet(world, path.join(ROOT, 'docs', 'organizer-policy.json'));
   const principals = new Map([...world.roles.values(), organizer].map((p) => [p.credentials.accessKeyId, p]));
@@ -314,8 +319,12 @@ async function controlPlane(ports: ControlPorts, actor: string): Promise<void> {
   await ports.recorder.setCapacity(group, 1);
   const removeInstance = await registerRecorderInstance();
   expect(await ports.recorder.instances(cluster)).toBeGreaterThan(0);
-  const task = await ports.recorder.run(cluster, family, out('recorderCapacityProvider'), { XMPP_SERVER: '10.0.1.5' });
+  // The recorder starts through its launcher, which runs (as itself) what it derives; the caller only invokes it.
+  const stopMeeting = await seedMeetingTask();
+  await queueLauncherAnswer(await runLauncher());
+  const task = await ports.recorder.launch(out('recorderLauncher'));
   expect((await ports.recorder.tasks(cluster, family)).map((t) => t.arn)).toContain(task);
+  await stopMeeting();
   await seedLogLine(
     out('recorderLogGroup'),
     `${RECORDER_CONTAINERS.status}/${RECORDER_CONTAINERS.status}/0123`,
@@ -323,7 +332,73 @@ async function controlPlane(ports: ControlPorts, actor: string): Promise<void> {
   );
   await ports.recorder.status(out('recorderLogGroup'), since);
   await ports.recorder.stop(cluster, task, 'the meeting is over');
+  await stopSettled(task);
   await ports.recorder.setCapacity(group, 0);
+  await removeInstance();
+}
+
+/**
+ * A meeting task as the service runs it (moto's services place none): the meeting's family on
+ * Fargate in the world's subnet, with a network interface and a private address. Returns its stop.
+ */
+async function seedMeetingTask(): Promise<() => Promise<void>> {
+  const { tasks } = await world.admin.ecs.send(
+    new RunTaskCommand({
+      cluster: out('cluster'),
+      taskDefinition: out('taskFamily'),
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets: [world.subnetId], securityGroups: [] } },
+    }),
+  );
+  const arn = tasks?.[0]?.taskArn ?? '';
+  return () => stopSettled(arn);
+}
+
+/**
+ * Stop a task the test started and let it reach STOPPED (moto moves a task one lifecycle state per
+ * read), so that no later row finds it still stopping.
+ */
+async function stopSettled(arn: string): Promise<void> {
+  await world.admin.ecs.send(new StopTaskCommand({ cluster: out('cluster'), task: arn }));
+  for (let read = 0; read < 10; read++) {
+    const { tasks } = await world.admin.ecs.send(new DescribeTasksCommand({ cluster: out('cluster'), tasks: [arn] }));
+    if (tasks?.[0]?.lastStatus === 'STOPPED') return;
+  }
+  throw new Error(`task ${arn} did not reach STOPPED in moto`);
+}
+
+/** The recorder launcher's Lambda entry, as the launcher role runs it (it ignores its input); its answer. */
+async function runLauncher(): Promise<unknown> {
+  return asLambda(world, functionId('RecorderLauncher'), async () => {
+    vi.spyOn(console, 'log').mockImplementationOnce(() => {});
+    const { handler } = await import('../../src/lambda/recorder-launcher.js');
+    const answer = await handler();
+    expect(answer, JSON.stringify(answer)).toMatchObject({ ok: true });
+    return answer;
+  });
+}
+
+/**
+ * moto's Lambda runs no code (its "simple" backend answers every invoke from a queue): queue what the
+ * launcher answered, so the caller's authorized Invoke gets it back.
+ */
+async function queueLauncherAnswer(answer: unknown): Promise<void> {
+  const response = await fetch(`${moto.endpoint}/moto-api/static/lambda-simple/response`, {
+    method: 'POST',
+    body: JSON.stringify({ results: [JSON.stringify(answer)], account_id: ACCOUNT, region: REGION }),
+  });
+  expect(response.status).toBe(201);
+}
+
+/** The launcher: the meeting's address from its task, the recorder's task started with nothing else overridden. */
+async function recorderLauncher(): Promise<void> {
+  const removeInstance = await registerRecorderInstance();
+  const stopMeeting = await seedMeetingTask();
+  const answer = (await runLauncher()) as { taskArn: string };
+  const { tasks } = await world.admin.ecs.send(new DescribeTasksCommand({ cluster: out('cluster'), tasks: [answer.taskArn] }));
+  expect(tasks?.[0]?.overrides?.containerOverrides?.map((c) => c.environment?.map((e) => e.name))).toEqual([['XMPP_SERVER']]);
+  await stopSettled(answer.taskArn);
+  await stopMeeting();
   await removeInstance();
 }
 
@@ -496,6 +571,41 @@ async function taskDns(part: string): Promise<void> {
     expect(await handler(change(1, 'RUNNING'))).toMatchObject({ action: 'pointed-at-task' });
     expect(await handler(change(2, 'STOPPED'))).toMatchObject({ action: 'pointed-asleep' });
   });
+  // An event that failed every attempt: Lambda sends the invocation record to the on-failure
+  // destination with the function's own execution role (AWS Lambda Developer Guide, "Capturing records
+  // of Lambda asynchronous invocations": the execution role needs permission for the destination).
+  await clients(part).sns.send(
+    new PublishCommand({
+      TopicArn: out('alertTopic'),
+      Message: JSON.stringify({ requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 } }),
+    }),
+  );
+}
+
+/** A released address left as the meeting host's record (the DNS function failed at the stop). */
+async function seedReleasedAddress(): Promise<void> {
+  await world.admin.route53.send(
+    new ChangeResourceRecordSetsCommand({
+      HostedZoneId: world.zoneId,
+      ChangeBatch: {
+        Changes: [
+          {
+            Action: 'UPSERT',
+            ResourceRecordSet: { Name: `${HOST}.`, Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.99' }] },
+          },
+        ],
+      },
+    }),
+  );
+}
+
+/** What the meeting host's A record is now: 'asleep' (an alias) or its address. */
+async function hostRecordNow(): Promise<string | undefined> {
+  const { ResourceRecordSets } = await world.admin.route53.send(
+    new ListResourceRecordSetsCommand({ HostedZoneId: world.zoneId, StartRecordName: HOST, StartRecordType: 'A' }),
+  );
+  const set = ResourceRecordSets?.find((r) => r.Name === `${HOST}.` && r.Type === 'A');
+  return set?.AliasTarget ? 'asleep' : set?.ResourceRecords?.[0]?.Value;
 }
 
 /** The certificate function: a DNS-01 challenge record's life, the secret, its report, an alert. */
@@ -523,19 +633,20 @@ async function certificate(part: string): Promise<void> {
   });
 }
 
-/** The deploy-time password generator fills the keys CloudFormation did not generate. */
+/** The deploy-time password generator fills the keys CloudFormation did not generate, in each secret it fills. */
 async function passwordGenerator(part: string): Promise<void> {
-  const passwords = resource(world.json, 'Custom::InternalPasswords');
+  const fills = Object.values(world.json.Resources).filter((r) => r.Type === 'Custom::InternalPasswords');
+  expect(fills.length).toBeGreaterThan(0);
   await asLambda(world, functionId(part), async () => {
     const { handler } = await import('../../src/infra/lambda/secret-generator.js');
-    const result = await handler({
-      RequestType: 'Create',
-      ResourceProperties: {
-        SecretArn: world.ref((passwords.props.SecretArn as { Ref: string }).Ref),
-        Keys: passwords.props.Keys,
-      },
-    } as never);
-    expect(result.Data?.Keys).toBe((passwords.props.Keys as string[]).join(','));
+    for (const fill of fills) {
+      const props = fill.Properties ?? {};
+      const result = await handler({
+        RequestType: 'Create',
+        ResourceProperties: { SecretArn: world.ref((props.SecretArn as { Ref: string }).Ref), Keys: props.Keys },
+      } as never);
+      expect(result.Data?.Keys).toBe((props.Keys as string[]).join(','));
+    }
   });
 }
 
@@ -787,8 +898,8 @@ const controlPlaneCalls = (ingress: Ingress) => [
   'autoscaling:DescribeAutoScalingGroups',
   'autoscaling:SetDesiredCapacity',
   'ecs:ListContainerInstances',
-  'ecs:RunTask',
-  'iam:PassRole',
+  // The recorder starts through its launcher: nobody else may run its task or pass its roles.
+  'lambda:InvokeFunction',
   'ecs:StopTask',
 ];
 const RECORDING = 'recordings/2026-12-03/weekly-meetup/weekly-meetup_2026-12-03-18-00-05.mp4';
@@ -852,9 +963,9 @@ const n = {
     by,
     send: (c) => c.ecs.send(new RunTaskCommand({ cluster: out('cluster'), taskDefinition: out('taskFamily') })),
   }),
-  passAnyRole: {
+  passAnyRole: (by: Never['by'] = MOTO): Never => ({
     call: 'pass another role to a task (the recorder family with an administrator task role)',
-    by: AWS_CHECK,
+    by,
     send: (c) =>
       c.ecs.send(
         new RunTaskCommand({
@@ -863,12 +974,51 @@ const n = {
           overrides: { taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/iam-test-administrator` },
         }),
       ),
+  }),
+  runRecorder: (by: Never['by'] = MOTO): Never => ({
+    call: "run the recorder's task (RunTask takes overrides no IAM condition limits)",
+    by,
+    send: (c) =>
+      c.ecs.send(
+        new RunTaskCommand({
+          cluster: out('cluster'),
+          taskDefinition: out('recorderTaskFamily'),
+          overrides: { containerOverrides: [{ name: RECORDER_CONTAINERS.jibri, command: ['sh', '-c', 'env'] }] },
+        }),
+      ),
+  }),
+  runRecorderWithExec: {
+    call: 'run the recorder with ECS Exec on',
+    by: AWS_CHECK,
+    send: (c) =>
+      c.ecs.send(
+        new RunTaskCommand({ cluster: out('cluster'), taskDefinition: out('recorderTaskFamily'), enableExecuteCommand: true }),
+      ),
   },
   updateService: {
     call: 'start or stop the meeting',
     by: MOTO,
     send: (c) => c.ecs.send(new UpdateServiceCommand({ cluster: out('cluster'), service: out('service'), desiredCount: 1 })),
   },
+  serviceWithOtherFamily: {
+    call: "put another task definition (the recorder's) in the meeting's service",
+    by: AWS_CHECK,
+    send: (c) =>
+      c.ecs.send(
+        new UpdateServiceCommand({ cluster: out('cluster'), service: out('service'), taskDefinition: out('recorderTaskFamily') }),
+      ),
+  },
+  serviceWithExec: {
+    call: "turn ECS Exec on in the meeting's service",
+    by: AWS_CHECK,
+    send: (c) =>
+      c.ecs.send(new UpdateServiceCommand({ cluster: out('cluster'), service: out('service'), enableExecuteCommand: true })),
+  },
+  readRecorderSecret: (by: Never['by']): Never => ({
+    call: "read the recorder's XMPP passwords",
+    by,
+    send: (c) => c.secretsmanager.send(new GetSecretValueCommand({ SecretId: out('recorderSecret') })),
+  }),
   putObject: (key: string, by: Never['by']): Never => ({
     call: `write ${key}`,
     by,
@@ -976,8 +1126,11 @@ const n = {
 
 const automationNever: Never[] = [
   n.changeStack,
-  n.runOtherFamily(),
-  n.passAnyRole,
+  n.runOtherFamily(MOTO),
+  n.runRecorder(),
+  n.passAnyRole(),
+  n.serviceWithOtherFamily,
+  n.serviceWithExec,
   n.otherGroup,
   n.deleteEventLog,
   n.forgeStats,
@@ -1005,13 +1158,36 @@ const table = (ingress: Ingress): Row[] => [
       n.putObject('other/notes.txt', MOTO),
       n.listBucket('recordings', MOTO),
       n.readInternalSecret(MOTO),
+      n.readRecorderSecret(MOTO),
     ],
   },
   {
+    // Reads the recorder's own secret (its XMPP accounts) only: never the meeting's passwords or the token secret.
     principal: 'RecorderExecutionRole',
     drive: ecsAgentStarts('RecorderTaskDefinition'),
     makes: ['secretsmanager:GetSecretValue', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-    never: [n.readTokenSecret(AWS_CHECK), n.forgeStats, n.runOtherFamily(MOTO), n.getObject(RECORDING, MOTO)],
+    never: [
+      n.readTokenSecret(AWS_CHECK),
+      n.readInternalSecret(AWS_CHECK),
+      n.forgeStats,
+      n.runOtherFamily(MOTO),
+      n.getObject(RECORDING, MOTO),
+    ],
+  },
+  {
+    // The one principal that may start a recorder task: fixed family, capacity provider and XMPP server.
+    principal: 'RecorderLauncher',
+    drive: recorderLauncher,
+    makes: ['ecs:ListTasks', 'ecs:DescribeTasks', 'ecs:RunTask', 'iam:PassRole'],
+    never: [
+      n.runOtherFamily(AWS_CHECK),
+      n.runRecorderWithExec,
+      n.passAnyRole(AWS_CHECK),
+      n.updateService,
+      n.readRecorderSecret(MOTO),
+      n.readInternalSecret(MOTO),
+      n.forgeStats,
+    ],
   },
   {
     principal: 'PoweredJitsiTaskDefinitionExecutionRole',
@@ -1049,14 +1225,25 @@ const table = (ingress: Ingress): Row[] => [
             action: 'none',
           },
         ),
-        AutomationRuntimeGuard: automation(
-          () => import('../../src/lambda/runtime-guard.js'),
-          () => scheduledEvent,
-          { action: 'none' },
-        ),
+        AutomationRuntimeGuard: async (p: string) => {
+          if (direct()) await seedReleasedAddress();
+          await automation(
+            () => import('../../src/lambda/runtime-guard.js'),
+            () => scheduledEvent,
+            { action: 'none' },
+          )(p);
+          if (direct()) expect(await hostRecordNow()).toEqual('asleep');
+        },
       }[principal] as Row['drive'],
-      makes: [...controlPlaneCalls(ingress), 'sns:Publish'],
-      never: [...automationNever, n.readInternalSecret(MOTO)],
+      makes: [
+        ...controlPlaneCalls(ingress),
+        'sns:Publish',
+        // The guard reconciles the meeting host's record (direct mode): it finds a released address there.
+        ...(principal === 'AutomationRuntimeGuard' && ingress === 'direct'
+          ? ['route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets']
+          : []),
+      ],
+      never: [...automationNever, n.readInternalSecret(MOTO), n.readRecorderSecret(MOTO)],
     }),
   ),
   {
@@ -1068,7 +1255,7 @@ const table = (ingress: Ingress): Row[] => [
         () => scheduledEvent,
         {
           action: 'none',
-          why: expect.stringMatching(/^rotated \d+ keys in internal passwords and Jitsi token secret$/),
+          why: expect.stringMatching(/^rotated \d+ keys in internal passwords, recorder passwords and Jitsi token secret$/),
         },
       )(p);
     },
@@ -1107,7 +1294,9 @@ const table = (ingress: Ingress): Row[] => [
       's3:ListBucket',
       's3:GetObject',
       'secretsmanager:GetSecretValue',
-      'lambda:InvokeFunction',
+      // The scheduler role it gives the schedules it creates (lambda:InvokeFunction, for itself and
+      // the recorder launcher, is the control plane's).
+      'iam:PassRole',
     ],
     never: [
       n.deleteRecording,
@@ -1115,6 +1304,10 @@ const table = (ingress: Ingress): Row[] => [
       n.getObject('other/notes.txt', MOTO),
       n.listBucket('other/', AWS_CHECK),
       n.readInternalSecret(AWS_CHECK),
+      n.readRecorderSecret(AWS_CHECK),
+      n.runRecorder(),
+      n.serviceWithOtherFamily,
+      n.serviceWithExec,
       n.invoke('AutomationIdleStop', AWS_CHECK),
       n.scheduleWithRole('iam-test-administrator'),
       n.otherSchedule,
@@ -1128,11 +1321,11 @@ const table = (ingress: Ingress): Row[] => [
     drive: taskDns,
     makes: [
       'dynamodb:GetItem',
-      'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'ec2:DescribeNetworkInterfaces',
       'route53:ListResourceRecordSets',
       'route53:ChangeResourceRecordSets',
+      'sns:Publish',
     ],
     never: [
       n.changeRecord(`www.${ZONE.name}`, 'A', 'CREATE'),
@@ -1140,9 +1333,12 @@ const table = (ingress: Ingress): Row[] => [
       n.changeRecord(HOST, 'AAAA', 'CREATE'),
       n.changeRecord(challengeName(HOST), 'TXT', 'UPSERT'),
       n.deleteZone,
-      n.writeRow('LOCK'),
+      // It updates task rows and nothing else: it may not even put one.
+      n.writeRow('LOCK', MOTO),
       n.updateService,
       n.readInternalSecret(MOTO),
+      n.readRecorderSecret(MOTO),
+      n.otherTopic,
       n.forgeStats,
     ],
   },
@@ -1204,8 +1400,12 @@ const table = (ingress: Ingress): Row[] => [
       n.deleteRecording,
       n.changeStack,
       n.readInternalSecret(AWS_CHECK),
-      n.passAnyRole,
-      n.runOtherFamily(),
+      n.readRecorderSecret(AWS_CHECK),
+      n.passAnyRole(),
+      n.runOtherFamily(MOTO),
+      n.runRecorder(),
+      n.serviceWithOtherFamily,
+      n.serviceWithExec,
       n.deletePool,
       n.writeRow('EVENT'),
       n.publish,

@@ -2,11 +2,15 @@ import { CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-clo
 import { DescribeTasksCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ecsRecorderLauncher } from '../../src/aws/recorder.js';
 import { sdkPorts } from '../../src/aws/sdk-adapters.js';
-import { dynamoCertificateStatus } from '../../src/aws/task-dns-adapters.js';
+import { dynamoCertificateStatus, route53HostRecord } from '../../src/aws/task-dns-adapters.js';
+import { reconcileHost, restoreHost } from '../../src/control/host-record.js';
 import { observe } from '../../src/control/observe.js';
 import { OUTPUT_NAMES } from '../../src/control/outputs.js';
+import { systemClock } from '../../src/control/ports.js';
 import { handler as taskDnsHandler } from '../../src/lambda/task-dns.js';
+import { launchRecorder } from '../../src/recording/launcher.js';
 import { configWith, type TemplateJson } from '../support/fixtures.js';
 import { ACCOUNT, REGION } from '../support/iam.js';
 import {
@@ -97,8 +101,9 @@ describe.skipIf(!moto.available)('the DNS function against moto', () => {
     expect(snapshot?.tasks.map((t) => t.lastStatus)).toEqual(['RUNNING']);
     expect(snapshot?.taskDns).toEqual({ taskArn, ip: publicIp, inSync: true });
 
-    // EventBridge delivers at least once: the same event again changes nothing.
-    expect(await taskDnsHandler(taskStateChange(task, 3) as never)).toMatchObject({ action: 'ignored' });
+    // EventBridge delivers at least once: the same event again changes nothing (it is handled again,
+    // so that Lambda's retry of a failed attempt does the switch).
+    expect(await taskDnsHandler(taskStateChange(task, 3) as never)).toMatchObject({ action: 'unchanged' });
 
     // The service sets the task's desired status to STOPPED: the record goes back before the address is released.
     await world.clients.ecs.send(new StopTaskCommand({ cluster: out('cluster'), task: taskArn, reason: 'desired 0' }));
@@ -112,6 +117,39 @@ describe.skipIf(!moto.available)('the DNS function against moto', () => {
     expect(await route53HostRecord(world.clients.route53, world.hostedZoneId, config.domain, world.asleep).current()).toEqual({
       kind: 'asleep',
     });
+  });
+});
+
+describe.skipIf(!moto.available)("the meeting host's record put right through the control ports, against moto", () => {
+  const hostRecord = () => route53HostRecord(world.clients.route53, world.hostedZoneId, config.domain, world.asleep).current();
+
+  it('the runtime guard points the host at a running task the DNS function missed, and back at the asleep page after it', async () => {
+    await freshWorld();
+    const { taskArn, publicIp } = await runServiceTask(world);
+    expect(await hostRecord()).toEqual({ kind: 'asleep' });
+    expect(await reconcileHost(world.ports, systemClock)).toMatchObject({ action: 'pointed-at-task', was: { kind: 'asleep' } });
+    expect(await hostRecord()).toEqual({ kind: 'task', ip: publicIp });
+    // The change is noted on the task's row: the CLI sees the start ready once Route 53 has it.
+    const snapshot = await observe(world.ports, { host: config.domain, now: Date.now() });
+    expect(snapshot?.taskDns).toEqual({ taskArn, ip: publicIp, inSync: true });
+    expect(await reconcileHost(world.ports, systemClock)).toMatchObject({ action: 'unchanged' });
+    // The task stops and the DNS function fails every attempt: the next round takes the name back.
+    await world.clients.ecs.send(new StopTaskCommand({ cluster: out('cluster'), task: taskArn, reason: 'desired 0' }));
+    expect(await reconcileHost(world.ports, systemClock)).toMatchObject({
+      action: 'pointed-asleep',
+      was: { kind: 'task', ip: publicIp },
+    });
+    expect(await hostRecord()).toEqual({ kind: 'asleep' });
+  });
+
+  it('deploy and destroy put back the alias CloudFormation created, whatever the record holds', async () => {
+    await freshWorld();
+    const { publicIp } = await runServiceTask(world);
+    await reconcileHost(world.ports, systemClock);
+    expect(await hostRecord()).toEqual({ kind: 'task', ip: publicIp });
+    expect(await restoreHost(world.ports, systemClock)).toMatchObject({ action: 'pointed-asleep' });
+    expect(await hostRecord()).toEqual({ kind: 'asleep' });
+    expect(await restoreHost(world.ports, systemClock)).toMatchObject({ action: 'unchanged' });
   });
 });
 
@@ -197,7 +235,7 @@ describe.skipIf(!moto.available)('the recorder against moto (Auto Scaling, ECS o
   });
   const o = (name: keyof typeof OUTPUT_NAMES) => recorderWorld.outputs[OUTPUT_NAMES[name]] ?? '';
 
-  it('asks the group for an instance, sees it join the cluster, runs Jibri with its settings, reads its status, stops it', async () => {
+  it('asks the group for an instance, sees it join the cluster, launches Jibri on the meeting, reads its status, stops it', async () => {
     const r = recorderWorld.ports.recorder;
     expect(await r.capacity(o('recorderGroup'))).toBe(0);
     await r.setCapacity(o('recorderGroup'), 1);
@@ -207,12 +245,33 @@ describe.skipIf(!moto.available)('the recorder against moto (Auto Scaling, ECS o
     await registerRecorderInstance(recorderWorld);
     expect(await r.instances(o('cluster'))).toBe(1);
 
-    const arn = await r.run(o('cluster'), o('recorderTaskFamily'), o('recorderCapacityProvider'), { XMPP_SERVER: '10.42.0.17' });
+    // The launcher (src/recording/launcher.ts, as its Lambda entry builds it) against moto: it finds
+    // the meeting task's private address itself and passes that one override, nothing a caller chose.
+    const launcher = ecsRecorderLauncher(recorderWorld.clients.ecs, {
+      cluster: o('cluster'),
+      recorderFamily: o('recorderTaskFamily'),
+      capacityProvider: o('recorderCapacityProvider'),
+      meetingFamily: o('taskFamily'),
+    });
+    expect(await launchRecorder(launcher)).toMatchObject({ ok: false, code: 'NoMeetingTask' });
+    const meeting = await runServiceTask(recorderWorld);
+    const { tasks: meetingTasks } = await recorderWorld.clients.ecs.send(
+      new DescribeTasksCommand({ cluster: o('cluster'), tasks: [meeting.taskArn] }),
+    );
+    const address = meetingTasks?.[0]?.attachments?.[0]?.details?.find((d) => d.name === 'privateIPv4Address')?.value;
+    const launched = await launchRecorder(launcher);
+    if (!launched.ok) throw new Error(launched.message);
+    expect(launched.started).toBe(true);
+    const arn = launched.taskArn;
     const { tasks } = await recorderWorld.clients.ecs.send(new DescribeTasksCommand({ cluster: o('cluster'), tasks: [arn] }));
     expect(tasks?.[0]?.overrides?.containerOverrides).toEqual([
-      expect.objectContaining({ name: 'jibri', environment: [{ name: 'XMPP_SERVER', value: '10.42.0.17' }] }),
+      expect.objectContaining({ name: 'jibri', environment: [{ name: 'XMPP_SERVER', value: address }] }),
     ]);
+    expect(tasks?.[0]?.overrides?.taskRoleArn).toBeUndefined();
+    // A retried invocation finds the recorder it started instead of starting a second one.
+    expect(await launchRecorder(launcher)).toEqual({ ok: true, taskArn: arn, started: false });
     expect((await r.tasks(o('cluster'), o('recorderTaskFamily'))).map((t) => [t.arn, t.lastStatus])).toEqual([[arn, 'RUNNING']]);
+    await recorderWorld.clients.ecs.send(new StopTaskCommand({ cluster: o('cluster'), task: meeting.taskArn }));
 
     const at = Date.now() - 30_000;
     const line = (busyStatus: string) =>

@@ -83,7 +83,8 @@ describe.skipIf(!cfnLint)('the supported regions, against cfn-lint', () => {
       if (/Cognito/.test(why)) expect(types, region).toContain('AWS::Cognito::UserPool');
       expect(types.length, region).toBeGreaterThan(0);
     }
-  });
+    // cfn-lint over about 40 regions: about 30 s on an idle machine, longer on a busy one.
+  }, 240_000);
 
   it("every recorder instance type is one EC2 has: in cfn-lint's list and the AWS SDK's", () => {
     const template = {

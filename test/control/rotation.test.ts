@@ -8,14 +8,15 @@ import {
   EventClock,
   type Faults,
   SIMULATED_INTERNAL_SECRET_ARN,
+  SIMULATED_RECORDER_SECRET_ARN,
   SIMULATED_TOKEN_SECRET_ARN,
   SimAws,
   VirtualClock,
 } from '../../src/sim/simulated-aws.js';
 
-function setup(faults: Faults = {}) {
+function setup(faults: Faults = {}, recorder = false) {
   const clock = new VirtualClock();
-  const sim = new SimAws(clock, { ingress: 'direct', faults });
+  const sim = new SimAws(clock, { ingress: 'direct', faults, recorder });
   const rt: Runtime = { ports: sim.ports, clock, host: 'meet.ne3d.org', pollMs: 5000, onProgress: () => {} };
   const rotate = () => rotateSecrets({ actor: 'cli:ana@laptop', reason: 'monthly' }, rt);
   const values = () => sim.secretsAtStart();
@@ -48,6 +49,21 @@ describe('secret rotation', () => {
     // A start after the rotation reads what is current now.
     await transition({ goal: 'running', actor: 'cli:ana@laptop', reason: 'meetup' }, rt);
     expect(values()).toEqual(after);
+  });
+
+  it("rotates the recorder's passwords too, a secret of their own, when the stack has a recorder", async () => {
+    const { rotate, values } = setup({}, true);
+    const before = values();
+    const outcome = await rotate();
+    expect(outcome).toMatchObject({
+      outcome: 'done',
+      rotated: ['internal passwords', 'recorder passwords', 'Jitsi token secret'],
+      keys: 5,
+    });
+    const after = values();
+    expect(keysOf(after[SIMULATED_RECORDER_SECRET_ARN])).toEqual(['JIBRI_RECORDER_PASSWORD', 'JIBRI_XMPP_PASSWORD']);
+    expect(after[SIMULATED_RECORDER_SECRET_ARN]).not.toBe(before[SIMULATED_RECORDER_SECRET_ARN]);
+    expect(outcome.event.detail).toBe('rotated 5 keys in internal passwords, recorder passwords and Jitsi token secret');
   });
 
   it('refuses while a meeting runs (and touches nothing), logging the refusal', async () => {

@@ -106,4 +106,11 @@ describe('cost model', () => {
     expect(members.fixedMonthlyUsd - open.fixedMonthlyUsd).toBeCloseTo(PRICES.secretsManagerSecretMonth, 6);
     expect(members.rates.find((r) => r.item.startsWith('Secrets Manager'))?.note).toContain('Jitsi token secret');
   });
+
+  it("counts the recorder's XMPP passwords, a secret of their own, when server-side recording is on", () => {
+    const base = { size: SIZE_PRESETS.medium, sizeName: 'medium', architecture: 'arm64' as const, ingress: 'direct' as const };
+    const recording = estimateCost({ ...base, recorder: { instanceType: 'c6a.xlarge' } });
+    expect(recording.fixedMonthlyUsd - estimateCost(base).fixedMonthlyUsd).toBeCloseTo(PRICES.secretsManagerSecretMonth, 6);
+    expect(recording.rates.find((r) => r.item.startsWith('Secrets Manager'))?.note).toContain("the recorder's XMPP passwords");
+  });
 });

@@ -16,8 +16,11 @@ describe('the cost of recording', () => {
     const expected = 0.153 + PRICES.publicIpv4Hour + (RECORDER_VOLUME_GB * PRICES.ebsGp3GbMonth) / HOURS_PER_MONTH;
     expect(cost.recordingHourUsd).toBeCloseTo(expected, 6);
     expect(cost.rates.find((r) => r.billed === 'per recording hour')?.item).toBe('Recorder (c6a.xlarge, 40 GB gp3, public IPv4)');
-    // Nothing while nobody records: the idle month does not change.
-    expect(cost.scenarios[0]?.byTier.stopped).toBe(estimateCost(base).scenarios[0]?.byTier.stopped);
+    // Nothing by the hour while nobody records: the idle month adds only the recorder's own secret.
+    expect(cost.scenarios[0]?.byTier.stopped).toBeCloseTo(
+      (estimateCost(base).scenarios[0]?.byTier.stopped ?? 0) + PRICES.secretsManagerSecretMonth,
+      2,
+    );
     expect(RECORDER_VOLUME_GIB).toBe(RECORDER_VOLUME_GB);
   });
 

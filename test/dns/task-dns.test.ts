@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { classifiedGroup } from '../../src/aws/errors.js';
 import { PortError } from '../../src/control/errors.js';
 import {
   onTaskStateChange,
@@ -73,10 +74,12 @@ function world(options: { ipVisibleAfterMs?: number; throttleFirst?: number } = 
     },
     tasks: {
       get: async (arn) => tasks.get(arn),
+      // The row's contract (src/aws/task-dns-adapters.ts, checked on dynalite): newer or the same
+      // version is recorded, an older one is not, and the change noted on the row stays.
       put: async (arn, version, ip) => {
         const known = tasks.get(arn);
-        if (known && known.version >= version) return false;
-        tasks.set(arn, { version, ...(ip ? { ip } : {}) });
+        if (known && known.version > version) return false;
+        tasks.set(arn, { ...known, version, ...(ip ? { ip } : {}) });
         return true;
       },
       noteChange: async (arn, version, changeId) => {
@@ -123,11 +126,12 @@ describe('the meeting host follows the task', () => {
     expect(w.changes.every((c) => c.to !== undefined)).toBe(true);
   });
 
-  it('ignores duplicates and out-of-order events by their version', async () => {
+  it('handles a duplicate again without changing anything, and ignores out-of-order events by their version', async () => {
     const w = world();
     const running = ecsEvent({ task: 'A', last: 'RUNNING', desired: 'RUNNING', version: 3, eni: 'eni-A' });
     await w.handle(running);
-    expect((await w.handle(running)).action).toBe('ignored');
+    expect((await w.handle(running)).action).toBe('unchanged');
+    expect(w.changes).toHaveLength(1);
     await w.handle(ecsEvent({ task: 'A', last: 'RUNNING', desired: 'STOPPED', version: 4 }));
     // The RUNNING event delivered again, late: it must not point the record back at a stopping task.
     expect((await w.handle(running)).action).toBe('ignored');
@@ -142,6 +146,36 @@ describe('the meeting host follows the task', () => {
     const late = await w.handle(ecsEvent({ task: 'A', last: 'RUNNING', desired: 'STOPPED', version: 4 }));
     expect(late).toMatchObject({ action: 'unchanged', why: 'the record points elsewhere already' });
     expect(w.record()).toEqual({ kind: 'task', ip: '203.0.113.9' });
+  });
+
+  it('points the record when Lambda retries an event whose first attempt failed after it recorded the version', async () => {
+    const w = world();
+    const original = w.ports.record.replace;
+    let failures = 1;
+    (w.ports.record as { replace: TaskDnsPorts['record']['replace'] }).replace = async (from, to) => {
+      if (failures-- > 0) throw new PortError('other', 'InvalidInput', 'Route 53 refused the batch this once');
+      return original(from, to);
+    };
+    const running = ecsEvent({ task: 'A', last: 'RUNNING', desired: 'RUNNING', version: 3, eni: 'eni-A' });
+    await expect(w.handle(running)).rejects.toThrow('refused the batch');
+    expect(w.record()).toEqual({ kind: 'asleep' });
+    // Lambda's retry (the same event): the version is recorded already, and the switch is done now.
+    expect((await w.handle(running)).action).toBe('pointed-at-task');
+    expect(w.record()).toEqual({ kind: 'task', ip: '198.51.100.7' });
+    expect(w.tasks.get('arn:aws:ecs:us-west-2:111122223333:task/meet-cluster/A')?.changeId).toBe('/change/C1');
+  });
+
+  it('a later event of the running task keeps the change the control plane waits for', async () => {
+    const w = world();
+    await w.handle(ecsEvent({ task: 'A', last: 'RUNNING', desired: 'RUNNING', version: 3, eni: 'eni-A' }));
+    // The containers turn HEALTHY: a new event of the same running task.
+    expect((await w.handle(ecsEvent({ task: 'A', last: 'RUNNING', desired: 'RUNNING', version: 4, eni: 'eni-A' }))).action).toBe(
+      'unchanged',
+    );
+    expect(w.tasks.get('arn:aws:ecs:us-west-2:111122223333:task/meet-cluster/A')).toMatchObject({
+      version: 4,
+      changeId: '/change/C1',
+    });
   });
 
   it('survives throttling', async () => {
@@ -162,7 +196,8 @@ describe('the meeting host follows the task', () => {
   it('re-reads and decides again when another event changed the record between its read and its write', async () => {
     const w = world();
     let raced = false;
-    const original = w.ports.record.replace;
+    // As in the Lambda: the record port's errors reach the logic classified (a PortError that keeps the name).
+    const original = classifiedGroup(w.ports.record).replace;
     (w.ports.record as { replace: TaskDnsPorts['record']['replace'] }).replace = async (from, to) => {
       if (!raced) {
         raced = true;

@@ -13,7 +13,8 @@ const names = {
   '<StateTableName>': 'meet-state',
   '<UserPoolId>': 'us-west-2_AbCdEf123',
   '<RecorderGroupName>': 'Meet-meet-ne3d-org-RecorderGroup-AbC',
-  '<RecorderTaskDefinitionFamily>': 'Meetmeetne3dorgRecorderTaskDefinition1234',
+  '<RecorderLauncherName>': 'Meet-meet-ne3d-org-RecorderLauncher-AbC',
+  '<TaskDefinitionFamily>': 'Meetmeetne3dorgPoweredJitsiTaskDefinition1234',
   '<RecordingsBucketName>': 'meet-recordings',
 };
 const text = Object.entries(names).reduce(
@@ -115,7 +116,7 @@ describe('the organizer permission set in docs/deploy.md', () => {
     expect(results).toEqual(calls.map(([action]) => `${action} ImplicitlyDenied`));
   });
 
-  it('starts and removes the recorder (its group, its task family, its two roles) and reads the recordings', async () => {
+  it('starts and removes the recorder (its group, its launcher) and reads the recordings', async () => {
     const inCluster = { 'ecs:cluster': `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/meet-cluster` };
     const group = (name: string) =>
       `arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:0f1e2d3c-aaaa-bbbb-cccc-0123456789ab:autoScalingGroupName/${name}`;
@@ -125,27 +126,27 @@ describe('the organizer permission set in docs/deploy.md', () => {
       ['autoscaling:SetDesiredCapacity', group('Meet-meet-ne3d-org-RecorderGroup-AbC')],
       ['autoscaling:DescribeAutoScalingGroups', '*'],
       ['ecs:ListContainerInstances', `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/meet-cluster`],
-      ['ecs:RunTask', definition('Meetmeetne3dorgRecorderTaskDefinition1234'), inCluster],
+      ['lambda:InvokeFunction', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:Meet-meet-ne3d-org-RecorderLauncher-AbC`],
       ['ecs:StopTask', arn.task, inCluster],
-      [
-        'iam:PassRole',
-        role('meetctl/Meet-meet-ne3d-org/RecorderTaskRole-X'),
-        { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
-      ],
       ['s3:ListBucket', 'arn:aws:s3:::meet-recordings', { 's3:prefix': 'recordings/2026-12-03/' }],
       ['s3:GetObject', 'arn:aws:s3:::meet-recordings/recordings/2026-12-03/weekly/a.mp4'],
     ];
     const denied: Array<[string, string, Record<string, string>?]> = [
       ['autoscaling:SetDesiredCapacity', group('another-group')],
       ['autoscaling:UpdateAutoScalingGroup', group('Meet-meet-ne3d-org-RecorderGroup-AbC')],
+      // RunTask takes overrides no IAM condition can limit (another task role, another command): only
+      // the launcher runs the recorder, with parameters it derives itself.
+      ['ecs:RunTask', definition('Meetmeetne3dorgRecorderTaskDefinition1234'), inCluster],
+      ['ecs:StartTask', definition('Meetmeetne3dorgRecorderTaskDefinition1234'), inCluster],
       ['ecs:RunTask', definition('something-else'), inCluster],
       [
-        'ecs:RunTask',
-        definition('Meetmeetne3dorgRecorderTaskDefinition1234'),
-        { 'ecs:cluster': 'arn:aws:ecs:us-west-2:111122223333:cluster/x' },
+        'iam:PassRole',
+        role('meetctl/Meet-meet-ne3d-org/RecorderTaskRole-X'),
+        { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
       ],
-      ['iam:PassRole', role('meetctl/Meet-meet-ne3d-org/RecorderTaskRole-X'), { 'iam:PassedToService': 'ec2.amazonaws.com' }],
       ['iam:PassRole', role('meetctl/Other-stack/RecorderTaskRole-X'), { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' }],
+      ['lambda:InvokeFunction', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:Meet-meet-ne3d-org-other`],
+      ['ecs:ExecuteCommand', arn.task, inCluster],
       ['s3:ListBucket', 'arn:aws:s3:::meet-recordings', { 's3:prefix': 'other/' }],
       ['s3:GetObject', 'arn:aws:s3:::meet-recordings/other/secret.txt'],
       ['s3:DeleteObject', 'arn:aws:s3:::meet-recordings/recordings/2026-12-03/weekly/a.mp4'],
@@ -157,6 +158,23 @@ describe('the organizer permission set in docs/deploy.md', () => {
       );
     expect(await run(allowed)).toEqual(allowed.map(([a, r]) => `${a} ${r} Allowed`));
     expect(await run(denied)).toEqual(denied.map(([a, r]) => `${a} ${r} ImplicitlyDenied`));
+  });
+
+  it('starts and stops the service only with its own task family, and never with ECS Exec', async () => {
+    const family = (name: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${name}:7`;
+    // Start and stop name only the desired count: neither condition key is in the request.
+    expect(await decide(policies, 'ecs:UpdateService', arn.service)).toBe('Allowed');
+    expect(
+      await decide(policies, 'ecs:UpdateService', arn.service, {
+        'ecs:task-definition': family('Meetmeetne3dorgPoweredJitsiTaskDefinition1234'),
+      }),
+    ).toBe('Allowed');
+    expect(await decide(policies, 'ecs:UpdateService', arn.service, { 'ecs:task-definition': family('miner') })).toBe(
+      'ImplicitlyDenied',
+    );
+    expect(await decide(policies, 'ecs:UpdateService', arn.service, { 'ecs:enable-execute-command': 'true' })).toBe(
+      'ImplicitlyDenied',
+    );
   });
 
   it("lists tasks only in the platform's cluster", async () => {

@@ -147,6 +147,13 @@ describe('direct ingress: DNS follows the task', () => {
     });
   });
 
+  it('names the record in its outputs, with the alias CloudFormation created: the guard and deploy put it back', () => {
+    expect(json.Outputs[OUTPUTS.hostedZone]?.Value).toBe(record.props.HostedZoneId);
+    expect(json.Outputs[OUTPUTS.asleepDnsName]?.Value).toEqual((record.props.AliasTarget as { DNSName: unknown }).DNSName);
+    expect(json.Outputs[OUTPUTS.asleepZone]?.Value).toEqual((record.props.AliasTarget as { HostedZoneId: unknown }).HostedZoneId);
+    expect(json.Outputs[OUTPUTS.url]?.Value).toBe(`https://${normalName(String(record.props.Name))}`);
+  });
+
   it('deletes the service before the record, and the record before the function that moves it', () => {
     const service = resource(json, 'AWS::ECS::Service').id;
     expect(dependsOn(service)).toContain(record.id);

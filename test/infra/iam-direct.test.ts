@@ -54,12 +54,27 @@ describe('the DNS function', () => {
         ['route53:ChangeResourceRecordSets', ZONE, batch([['CREATE', host, 'A']])],
         ['route53:ListResourceRecordSets', ZONE],
         ['ec2:DescribeNetworkInterfaces', '*'],
-        ...['GetItem', 'PutItem', 'UpdateItem'].map(
+        ...['GetItem', 'UpdateItem'].map(
           (a): Case => [`dynamodb:${a}`, table, { 'dynamodb:LeadingKeys': ['TASK#arn:aws:ecs:task/1'] }],
         ),
+        // Its on-failure destination: what fails every attempt is e-mailed.
+        ['sns:Publish', topic],
       ],
       'Allowed',
     );
+  });
+
+  it("reports an invocation that failed every attempt to the alert topic (EventBridge's retries cover the delivery only)", () => {
+    const configs = Object.values(json.Resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
+    expect(configs).toHaveLength(1);
+    const [config] = configs as Array<{ Properties: Record<string, unknown> }>;
+    expect(JSON.stringify(config?.Properties.FunctionName)).toContain(
+      resource(json, 'AWS::Lambda::Function', 'TaskDnsFunction').id,
+    );
+    expect(config?.Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { Ref: resource(json, 'AWS::SNS::Topic').id } } },
+    });
   });
 
   it('may not touch any other record, type, action or zone, the lock, or anything else', async () => {
@@ -81,6 +96,8 @@ describe('the DNS function', () => {
         ['route53:ChangeResourceRecordSets', OTHER_ZONE, batch([['CREATE', host, 'A']])],
         ['route53:DeleteHostedZone', ZONE],
         ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['LOCK'] }],
+        // Rows are updated, never replaced: the change noted on a row stays.
+        ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['TASK#arn:aws:ecs:task/1'] }],
         ['dynamodb:DeleteItem', table, { 'dynamodb:LeadingKeys': ['TASK#arn:aws:ecs:task/1'] }],
         ['ec2:AssociateAddress', `arn:aws:ec2:${REGION}:${ACCOUNT}:elastic-ip/eipalloc-0123`],
         ['ecs:UpdateService', `arn:aws:ecs:${REGION}:${ACCOUNT}:service/c/s`],
@@ -182,7 +199,40 @@ describe('the automation in direct mode', () => {
       [
         ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['TASK#arn:aws:ecs:task/1'] }],
         ['route53:ChangeResourceRecordSets', ZONE, batch([['CREATE', 'meet.example.org', 'A']])],
+        ['ec2:DescribeNetworkInterfaces', '*'],
         ['elasticloadbalancing:DescribeTargetHealth', '*'],
+      ],
+      'ImplicitlyDenied',
+    );
+  });
+
+  it('the runtime guard reconciles the host record as the DNS function switches it, and nothing more', async () => {
+    const guard = roleOf('AutomationRuntimeGuard');
+    const host = 'meet.example.org';
+    await expectAll(
+      guard,
+      [
+        [
+          'route53:ChangeResourceRecordSets',
+          ZONE,
+          batch([
+            ['DELETE', host, 'A'],
+            ['CREATE', host, 'A'],
+          ]),
+        ],
+        ['route53:ListResourceRecordSets', ZONE],
+        ['ec2:DescribeNetworkInterfaces', '*'],
+        ['dynamodb:UpdateItem', table, { 'dynamodb:LeadingKeys': ['TASK#arn:aws:ecs:task/1'] }],
+      ],
+      'Allowed',
+    );
+    await expectAll(
+      guard,
+      [
+        ['route53:ChangeResourceRecordSets', ZONE, batch([['UPSERT', host, 'A']])],
+        ['route53:ChangeResourceRecordSets', ZONE, batch([['CREATE', `www.${host.split('.').slice(1).join('.')}`, 'A']])],
+        ['route53:ChangeResourceRecordSets', OTHER_ZONE, batch([['CREATE', host, 'A']])],
+        ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['TASK#arn:aws:ecs:task/1'] }],
       ],
       'ImplicitlyDenied',
     );

@@ -141,6 +141,10 @@ describe('automation function roles', () => {
     (resource(json, 'AWS::Lambda::Function', `Automation${name}`).props.Role as { 'Fn::GetAtt': [string, string] })[
       'Fn::GetAtt'
     ][0];
+  // The meeting's service (Ref of a service is its ARN) and its task family.
+  const service = arnOf(json, resource(json, 'AWS::ECS::Service').id);
+  const family = resource(json, 'AWS::ECS::TaskDefinition', 'PoweredJitsi').props.Family as string;
+  const definition = (name: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${name}:4`;
 
   for (const name of ['ScheduledStart', 'IdleStop', 'RuntimeGuard']) {
     it(`${name} can observe the platform, start or stop its service, use the lock and alert`, async () => {
@@ -149,7 +153,7 @@ describe('automation function roles', () => {
         [
           ['cloudformation:DescribeStacks', STACK_ID],
           ['ecs:DescribeServices', ecsArn('service', 'svc')],
-          ['ecs:UpdateService', ecsArn('service', 'svc')],
+          ['ecs:UpdateService', service],
           ['ecs:DescribeTasks', ecsArn('task', '0123abcd')],
           ['elasticloadbalancing:DescribeTargetHealth', '*'],
           ...['PutItem', 'UpdateItem', 'DeleteItem', 'GetItem'].flatMap((a): Case[] => [
@@ -173,6 +177,15 @@ describe('automation function roles', () => {
       );
     });
 
+    it(`${name} updates the meeting's service only with its own task family, and never turns ECS Exec on`, async () => {
+      const policies = policiesOfRole(json, roleOf(name));
+      const update = (context: Record<string, string>) => decide(policies, 'ecs:UpdateService', service, context);
+      expect(await update({ 'ecs:task-definition': definition(family) })).toBe('Allowed');
+      expect(await update({ 'ecs:enable-execute-command': 'false' })).toBe('Allowed');
+      expect(await update({ 'ecs:task-definition': definition('miner') })).toBe('ImplicitlyDenied');
+      expect(await update({ 'ecs:enable-execute-command': 'true' })).toBe('ImplicitlyDenied');
+    });
+
     it(`${name} cannot change the stack, run tasks, pass roles or touch data`, async () => {
       await expectAll(
         roleOf(name),
@@ -180,7 +193,10 @@ describe('automation function roles', () => {
           ['cloudformation:UpdateStack', STACK_ID],
           ['cloudformation:DeleteStack', STACK_ID],
           ['ecs:UpdateService', ecsArn('service', 'svc', 'other-cluster')],
+          ['ecs:UpdateService', ecsArn('service', 'another-service')],
           ['ecs:DeleteService', ecsArn('service', 'svc')],
+          ['ecs:CreateService', ecsArn('service', 'svc')],
+          ['ecs:ExecuteCommand', ecsArn('task', '0123abcd')],
           ['ecs:RunTask', `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/jitsi:1`],
           ['ecs:StopTask', ecsArn('task', '0123abcd')],
           ['iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`],

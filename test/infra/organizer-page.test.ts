@@ -52,6 +52,8 @@ describe('the organizer page', () => {
     for (const name of Object.values(PAGE_ENV).filter((n) => n !== PAGE_ENV.recordings))
       expect(variables[name], name).toBeDefined();
     expect(variables[PAGE_ENV.recordings]).toBeUndefined();
+    // The example config's time zone: the meetup form's default (a config without one sets none).
+    expect(variables[PAGE_ENV.timeZone]).toBe('America/Los_Angeles');
     expect(JSON.parse(variables[PAGE_ENV.costModel] as string)).toEqual({
       size: 'medium',
       architecture: 'arm64',
@@ -70,7 +72,7 @@ describe("the page's permissions (iam-simulate)", () => {
   it('may start and stop this service, read the token secret, write its rate-limit row and invoke itself', async () => {
     const policies = policiesOfRole(json, role);
     for (const [action, res, context] of [
-      ['ecs:UpdateService', `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${cluster}/svc`],
+      ['ecs:UpdateService', arnOf(json, resource(json, 'AWS::ECS::Service').id)],
       ['secretsmanager:GetSecretValue', tokenSecret],
       ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['RATE#start'] }],
       ['dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['LOCK'] }],
@@ -90,6 +92,7 @@ describe("the page's permissions (iam-simulate)", () => {
     const policies = policiesOfRole(json, role);
     for (const [action, res, context] of [
       ['ecs:UpdateService', `arn:aws:ecs:${REGION}:${ACCOUNT}:service/other-cluster/svc`],
+      ['ecs:UpdateService', `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${cluster}/another-service`],
       ['secretsmanager:GetSecretValue', arnOf(json, resource(json, 'AWS::SecretsManager::Secret', 'InternalSecret').id)],
       ['secretsmanager:GetSecretValue', arnOf(json, resource(json, 'AWS::SecretsManager::Secret', 'TaskCertificate').id)],
       ['lambda:InvokeFunction', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:other`],

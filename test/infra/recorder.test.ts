@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RECORDER_SHM_MIB } from '../../src/infra/constructs/recorder.js';
 import { OUTPUTS } from '../../src/infra/meet-stack.js';
+import { LAUNCHER_ENV } from '../../src/recording/launcher.js';
 import {
   finalizeScript,
   JIBRI_SECRET_KEYS,
@@ -13,6 +14,7 @@ import {
 } from '../../src/recording/recorder.js';
 import { configWith, resource, synth } from '../support/fixtures.js';
 import { ACCOUNT, arnOf, decide, policiesOfRole, REGION } from '../support/iam.js';
+import { roleOfFunction } from '../support/moto-iam.js';
 
 // One template for the whole file: the example (direct, members) with server-side recording on.
 const { json } = synth(configWith({ recording: { enabled: true } }));
@@ -37,6 +39,20 @@ const containersOf = (task: { props: Record<string, unknown> }) => task.props.Co
 const container = (task: { props: Record<string, unknown> }, name: string) =>
   containersOf(task).find((c) => c.Name === name) as Container;
 const env = (c: Container) => Object.fromEntries((c.Environment ?? []).map((e) => [e.Name, e.Value]));
+/** Every role of the template with its policies resolved (resources without an ARN rule get a stand-in name: no call names them). */
+const everyRole = () =>
+  ofType('AWS::IAM::Role').map(([id]) => ({
+    id,
+    policies: policiesOfRole(json, id, {
+      physical: (logical, attribute) => {
+        try {
+          return arnOf(json, logical, attribute);
+        } catch {
+          return `${logical}${attribute ? `.${attribute}` : ''}`;
+        }
+      },
+    }),
+  }));
 
 describe('the recorder: EC2 capacity at 0, outside the Fargate service', () => {
   it('has an Auto Scaling group of 0 to 1 instance whose desired capacity the template never sets', () => {
@@ -234,8 +250,10 @@ describe('the control plane and the recorder (iam-simulate)', () => {
   const clusterId = resource(json, 'AWS::ECS::Cluster').id;
   const cluster = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${clusterId}`;
   const roles = ['RecorderTaskRole', 'RecorderExecutionRole'].map((id) => arnOf(json, resource(json, 'AWS::IAM::Role', id).id));
+  const launcher = arnOf(json, resource(json, 'AWS::Lambda::Function', 'RecorderLauncher').id);
   const decideAs = (action: string, res: string, context?: Record<string, string>) =>
     decide(policiesOfRole(json, guard), action, res, context);
+  const definition = (name: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${name}:3`;
 
   it('sets the capacity of the recorder group only', async () => {
     const group = (name: string) =>
@@ -245,11 +263,16 @@ describe('the control plane and the recorder (iam-simulate)', () => {
     expect(await decideAs('autoscaling:UpdateAutoScalingGroup', group(groupName))).toBe('ImplicitlyDenied');
   });
 
-  it('runs the recorder family in this cluster only, and stops tasks of this cluster only', async () => {
-    const definition = (name: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${name}:3`;
-    expect(await decideAs('ecs:RunTask', definition(family), { 'ecs:cluster': cluster })).toBe('Allowed');
-    expect(await decideAs('ecs:RunTask', definition(family), { 'ecs:cluster': `${cluster}-other` })).toBe('ImplicitlyDenied');
-    expect(await decideAs('ecs:RunTask', definition('miner'), { 'ecs:cluster': cluster })).toBe('ImplicitlyDenied');
+  it('starts the recorder through the launcher only: it may invoke it, and may neither run the task nor pass its roles', async () => {
+    expect(await decideAs('lambda:InvokeFunction', launcher)).toBe('Allowed');
+    expect(await decideAs('lambda:InvokeFunction', `${launcher}-other`)).toBe('ImplicitlyDenied');
+    expect(await decideAs('ecs:RunTask', definition(family), { 'ecs:cluster': cluster })).toBe('ImplicitlyDenied');
+    for (const role of roles) {
+      expect(await decideAs('iam:PassRole', role, { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' })).toBe('ImplicitlyDenied');
+    }
+  });
+
+  it('stops tasks of this cluster only', async () => {
     const task = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${clusterId}/abc`;
     expect(await decideAs('ecs:StopTask', task, { 'ecs:cluster': cluster })).toBe('Allowed');
     expect(
@@ -258,15 +281,76 @@ describe('the control plane and the recorder (iam-simulate)', () => {
       }),
     ).toBe('ImplicitlyDenied');
   });
+});
 
-  it("passes the recorder's two roles to ECS tasks, and no other role or service", async () => {
-    for (const role of roles) {
-      expect(await decideAs('iam:PassRole', role, { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' })).toBe('Allowed');
-      expect(await decideAs('iam:PassRole', role, { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe('ImplicitlyDenied');
+describe('the recorder launcher: the one principal that may start a recorder task (iam-simulate)', () => {
+  const fn = resource(json, 'AWS::Lambda::Function', 'RecorderLauncher');
+  const role = roleOfFunction(json, fn.id);
+  const family = recorderTask.props.Family as string;
+  const clusterId = resource(json, 'AWS::ECS::Cluster').id;
+  const cluster = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${clusterId}`;
+  const definition = (name: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${name}:3`;
+  const roles = ['RecorderTaskRole', 'RecorderExecutionRole'].map((id) => arnOf(json, resource(json, 'AWS::IAM::Role', id).id));
+  const decideAs = (action: string, res: string, context?: Record<string, string>) =>
+    decide(policiesOfRole(json, role), action, res, context);
+
+  it("finds the meeting task and the recorder's tasks in this cluster (its input is ignored: it derives everything)", async () => {
+    const variables = (fn.props.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(Object.keys(variables).sort()).toEqual(Object.values(LAUNCHER_ENV).sort());
+    expect(variables[LAUNCHER_ENV.recorderFamily]).toBe(family);
+    expect(variables[LAUNCHER_ENV.meetingFamily]).toBe(jitsiTask.props.Family);
+    expect(await decideAs('ecs:ListTasks', '*', { 'ecs:cluster': cluster })).toBe('Allowed');
+    expect(await decideAs('ecs:ListTasks', '*', { 'ecs:cluster': `${cluster}-other` })).toBe('ImplicitlyDenied');
+    expect(await decideAs('ecs:DescribeTasks', `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${clusterId}/abc`)).toBe('Allowed');
+  });
+
+  it('runs the recorder family in this cluster only, never with ECS Exec, and passes exactly its two roles to ECS tasks', async () => {
+    expect(await decideAs('ecs:RunTask', definition(family), { 'ecs:cluster': cluster })).toBe('Allowed');
+    expect(
+      await decideAs('ecs:RunTask', definition(family), { 'ecs:cluster': cluster, 'ecs:enable-execute-command': 'false' }),
+    ).toBe('Allowed');
+    expect(
+      await decideAs('ecs:RunTask', definition(family), { 'ecs:cluster': cluster, 'ecs:enable-execute-command': 'true' }),
+    ).toBe('ImplicitlyDenied');
+    expect(await decideAs('ecs:RunTask', definition(family), { 'ecs:cluster': `${cluster}-other` })).toBe('ImplicitlyDenied');
+    expect(await decideAs('ecs:RunTask', definition(jitsiTask.props.Family as string), { 'ecs:cluster': cluster })).toBe(
+      'ImplicitlyDenied',
+    );
+    for (const r of roles) {
+      expect(await decideAs('iam:PassRole', r, { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' })).toBe('Allowed');
+      expect(await decideAs('iam:PassRole', r, { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe('ImplicitlyDenied');
     }
     expect(
       await decideAs('iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/admin`, { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' }),
     ).toBe('ImplicitlyDenied');
+  });
+
+  it('can do nothing else: no service, no other task call, no secret, no recording', async () => {
+    const secret = arnOf(json, resource(json, 'AWS::SecretsManager::Secret', 'RecorderXmppSecret').id);
+    for (const [action, res] of [
+      ['ecs:UpdateService', `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${clusterId}/meeting`],
+      ['ecs:StartTask', definition(family)],
+      ['ecs:StopTask', `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${clusterId}/abc`],
+      ['ecs:ExecuteCommand', `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${clusterId}/abc`],
+      ['ecs:RegisterTaskDefinition', '*'],
+      ['secretsmanager:GetSecretValue', secret],
+      ['s3:PutObject', `${arnOf(json, resource(json, 'AWS::S3::Bucket').id, 'Arn')}/recordings/a.mp4`],
+    ] as const) {
+      expect(await decideAs(action, res, { 'ecs:cluster': cluster }), action).toBe('ImplicitlyDenied');
+    }
+  });
+
+  it('is the only role of the template that may start the recorder task (RunTask or StartTask) or pass its roles', async () => {
+    const allowed: string[] = [];
+    for (const { id, policies } of everyRole()) {
+      const may = await Promise.all([
+        decide(policies, 'ecs:RunTask', definition(family), { 'ecs:cluster': cluster }),
+        decide(policies, 'ecs:StartTask', definition(family), { 'ecs:cluster': cluster }),
+        ...roles.map((role) => decide(policies, 'iam:PassRole', role, { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' })),
+      ]);
+      if (may.includes('Allowed')) allowed.push(id);
+    }
+    expect(allowed).toEqual([role]);
   });
 });
 
@@ -291,5 +375,84 @@ describe("the organizer page's recordings (iam-simulate)", () => {
       resource(json, 'AWS::Lambda::Function', 'OrganizerPageFunction').props.Environment as { Variables: Record<string, unknown> }
     ).Variables;
     expect(variables.RECORDINGS).toBe('on');
+  });
+});
+
+describe("the recorder's XMPP passwords: a secret of their own (iam-simulate)", () => {
+  const secretOf = (part: string) => arnOf(json, resource(json, 'AWS::SecretsManager::Secret', part).id);
+  const recorderSecret = secretOf('RecorderXmppSecret');
+  const internalSecret = secretOf('InternalSecret');
+  const tokenSecret = secretOf('JitsiAuthTokenSecret');
+  const roleOf = (task: { props: Record<string, unknown> }) =>
+    (task.props.ExecutionRoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+  const readers = async (secret: string) => {
+    const found: string[] = [];
+    for (const { id, policies } of everyRole()) {
+      if ((await decide(policies, 'secretsmanager:GetSecretValue', secret)) === 'Allowed') found.push(id);
+    }
+    return found.sort();
+  };
+  const generator = roleOfFunction(json, resource(json, 'AWS::Lambda::Function', 'InternalSecretGenerator').id);
+
+  it('Jibri gets both passwords from it, and prosody (which registers the accounts) too', () => {
+    const from = (c: Container) => (c.Secrets ?? []).map((x) => JSON.stringify(x)).join();
+    expect(
+      container(recorderTask, RECORDER_CONTAINERS.jibri)
+        .Secrets?.map((x) => x.Name)
+        .sort(),
+    ).toEqual([...JIBRI_SECRET_KEYS].sort());
+    expect(from(container(recorderTask, RECORDER_CONTAINERS.jibri))).toContain('RecorderXmppSecret');
+    expect(from(container(recorderTask, RECORDER_CONTAINERS.jibri))).not.toContain('InternalSecret');
+    const prosody = (container(jitsiTask, 'prosody').Secrets ?? []) as Array<{ Name: string; ValueFrom: unknown }>;
+    for (const key of JIBRI_SECRET_KEYS) {
+      expect(JSON.stringify(prosody.find((x) => x.Name === key)?.ValueFrom), key).toContain('RecorderXmppSecret');
+    }
+    // Generated at deploy time, like the internal passwords: the first key by CloudFormation, the other by the generator.
+    expect(resource(json, 'AWS::SecretsManager::Secret', 'RecorderXmppSecret').props.GenerateSecretString).toMatchObject({
+      GenerateStringKey: JIBRI_SECRET_KEYS[0],
+    });
+    const fills = ofType('Custom::InternalPasswords').map(([, r]) => r.Properties ?? {});
+    expect(fills.find((p) => JSON.stringify(p.SecretArn).includes('RecorderXmppSecret'))?.Keys).toEqual([...JIBRI_SECRET_KEYS]);
+    expect(fills.find((p) => JSON.stringify(p.SecretArn).includes('InternalSecret'))?.Keys).not.toContain(JIBRI_SECRET_KEYS[0]);
+  });
+
+  it("the recorder's task and execution roles read no other secret", async () => {
+    const execution = roleOf(recorderTask);
+    const task = (recorderTask.props.TaskRoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    const may = (role: string, secret: string) => decide(policiesOfRole(json, role), 'secretsmanager:GetSecretValue', secret);
+    expect(await may(execution, recorderSecret)).toBe('Allowed');
+    for (const secret of [internalSecret, tokenSecret]) {
+      expect(await may(execution, secret)).toBe('ImplicitlyDenied');
+      expect(await may(task, secret)).toBe('ImplicitlyDenied');
+    }
+    expect(await may(task, recorderSecret)).toBe('ImplicitlyDenied');
+  });
+
+  it('each secret is read by the components that need it and by nobody else', async () => {
+    const meeting = roleOf(jitsiTask);
+    expect(await readers(recorderSecret)).toEqual([generator, meeting, roleOf(recorderTask)].sort());
+    expect(await readers(internalSecret)).toEqual([generator, meeting].sort());
+    const page = roleOfFunction(json, resource(json, 'AWS::Lambda::Function', 'OrganizerPageFunction').id);
+    expect(await readers(tokenSecret)).toEqual([meeting, page].sort());
+  });
+});
+
+describe('no shell into a task: ECS Exec stays off', () => {
+  it('the meeting service does not enable it', () => {
+    const [[, service]] = ofType('AWS::ECS::Service') as unknown as [[string, { Properties: Record<string, unknown> }]];
+    expect(service.Properties.EnableExecuteCommand).toBe(false);
+  });
+
+  it('no role may run a command in a task, and no task role could open the session ECS Exec needs', async () => {
+    const clusterId = resource(json, 'AWS::ECS::Cluster').id;
+    const task = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${clusterId}/abc`;
+    const allowed: string[] = [];
+    for (const { id, policies } of everyRole()) {
+      for (const action of ['ecs:ExecuteCommand', 'ssmmessages:CreateControlChannel', 'ssmmessages:OpenDataChannel']) {
+        if ((await decide(policies, action, action.startsWith('ecs') ? task : '*')) === 'Allowed')
+          allowed.push(`${id} ${action}`);
+      }
+    }
+    expect(allowed).toEqual([]);
   });
 });

@@ -36,6 +36,15 @@ describe('the monthly secret rotation', () => {
     expect(await decideAs('ecs:RunTask', `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/x:1`)).toBe('ImplicitlyDenied');
   });
 
+  it("rotates the recorder's own secret too when the stack has a recorder (iam-simulate)", async () => {
+    const recording = synth(configWith({ rotateSecretsMonthly: true, recording: { enabled: true } })).json;
+    const recorderSecret = arnOf(recording, resource(recording, 'AWS::SecretsManager::Secret', 'RecorderXmppSecret').id);
+    const policies = policiesOfRole(recording, resource(recording, 'AWS::IAM::Role', 'SecretRotationFunctionServiceRole').id);
+    for (const action of ['GetSecretValue', 'PutSecretValue', 'UpdateSecretVersionStage']) {
+      expect(await decide(policies, `secretsmanager:${action}`, recorderSecret), action).toBe('Allowed');
+    }
+  });
+
   it('is absent unless asked for', () => {
     const plain = synth(configWith({})).json;
     expect(Object.keys(plain.Resources).some((id) => id.startsWith('SecretRotation'))).toBe(false);

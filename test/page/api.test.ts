@@ -3,9 +3,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyJitsiToken } from '../../src/auth/jitsi-token.js';
 import { brandingFromEnv, brandStyle } from '../../src/branding/page-branding.js';
-import { observe } from '../../src/control/observe.js';
-import { phase } from '../../src/control/phase.js';
 import { transition } from '../../src/control/transition.js';
+import { pageStatus } from '../../src/lambda/organizer-page.js';
 import {
   CSRF_HEADER,
   handlePage,
@@ -74,22 +73,18 @@ function world() {
     origin: ORIGIN,
     verify,
     control: {
-      status: async (role) => {
-        const snapshot = await observe(sim.ports, { host: 'meet.ne3d.org', now: clock.now() });
-        return {
-          phase: snapshot ? phase(snapshot) : 'ABSENT',
-          ...(role === 'organizer'
-            ? {
-                history: sim.state.log.map((e) => ({
-                  at: new Date(e.at).toISOString(),
-                  actor: e.actor,
-                  goal: e.goal,
-                  outcome: e.outcome,
-                })),
-              }
-            : {}),
-        };
-      },
+      // The page function's own status builder, over the simulated AWS.
+      status: pageStatus(
+        {
+          ports: sim.ports,
+          clock,
+          host: 'meet.ne3d.org',
+          settings: { idleStopMinutes: 15, startGraceMinutes: 20, maxRuntimeHours: 4 },
+          notify: async () => {},
+          log: () => {},
+        },
+        { size: 'medium', architecture: 'arm64', ingress: 'direct', budgetUsd: 30 },
+      ),
       dispatch: async (goal, actor, options) => {
         dispatched.push({ goal, actor, ...(options?.record ? { record: true } : {}) });
         running.push(transition({ goal, actor, reason: 'organizer page', ...(options?.record ? { record: true } : {}) }, rt));
@@ -149,7 +144,7 @@ describe('the organizer page API', () => {
     const token = await sign({ sub: 'u1', email: 'ana@ne3d.org', 'cognito:groups': ['organizers', 'members'] });
     const refused = await handlePage(request('POST', '/api/start', { token, ...fromPage, body: '{"record":true}' }), w.deps);
     expect(refused.status).toBe(400);
-    expect(JSON.parse(refused.body).error).toContain('"recording": { "enabled": true }');
+    expect(JSON.parse(refused.body).error).toBe('this server has no recorder: the person who set it up can turn recording on');
     expect(w.dispatched).toEqual([]);
     const recordings = { list: async () => [] };
     const started = await handlePage(request('POST', '/api/start', { token, ...fromPage, body: '{"record":true}' }), {
@@ -255,7 +250,7 @@ describe('the organizer page API', () => {
     await w.settle();
     const status = JSON.parse((await handlePage(request('GET', '/api/status', { token }), w.deps)).body);
     expect(status).toMatchObject({ role: 'organizer', phase: 'READY' });
-    expect(status.history).toEqual([expect.objectContaining({ actor: 'page:ana@ne3d.org', goal: 'running', outcome: 'done' })]);
+    expect(status.history).toEqual([{ at: expect.any(String), text: 'ana@ne3d.org started the server' }]);
     // Two minutes later the stats sidecar has said nobody is in a call, so the stop may proceed.
     await w.clock.sleep(120_000);
     expect((await handlePage(request('POST', '/api/stop', { token, ...fromPage }), w.deps)).status).toBe(202);
@@ -511,7 +506,7 @@ describe('the organizer page API', () => {
     // Signed in: a page with a Join button for the room, and no token in it.
     const page = await handlePage(request('GET', '/auth/room', { cookie, query: { room: 'weekly' } }), w.deps);
     expect(page.status).toBe(200);
-    expect(page.body).toContain('<form method="post" action="/auth/room">');
+    expect(page.body).toContain('<form class="card" method="post" action="/auth/room">');
     expect(page.body).toContain('<input type="hidden" name="room" value="weekly">');
     expect(JSON.stringify(page)).not.toMatch(/jwt|eyJ/);
     // The form's answer redirects to the meeting, which form-action must allow (and nothing else).
@@ -532,8 +527,12 @@ describe('the organizer page API', () => {
     expect(back.body).not.toMatch(/jwt|eyJ/);
     expect(back.cookies?.[0]).toMatch(/^__Host-meet_session=/);
     expect((await handlePage(request('GET', '/auth/room', { query: { room: '../etc' } }), w.deps)).status).toBe(400);
+    // The browser opened it: a page with the reason in plain words and the way back, not JSON.
     const refused = await handlePage(request('GET', '/auth/room', { query: { room: '../etc' } }), w.deps);
-    expect(JSON.parse(refused.body).error).toContain('the room name contains "/"');
+    expect(refused.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(refused.headers['content-security-policy']).toContain("script-src 'sha256-");
+    expect(refused.body).toContain('<p>The room name contains &quot;/&quot;, which Jitsi removes from meeting links');
+    expect(refused.body).toContain('<a class="button" href="/">Back to the page</a>');
     // A room Jitsi names with dots and escapes survives the trip through the sign-in.
     const dotted = await handlePage(request('GET', '/auth/room', { query: { room: 'Café.Sync' } }), w.deps);
     const dottedState = new URL(dotted.headers.location ?? '').searchParams.get('state') ?? '';
@@ -613,17 +612,23 @@ describe('the organizer page API', () => {
       leadMinutes: 15,
     });
     expect(JSON.parse(created.body).schedule.description).not.toMatch(/ana|ne3d|page:|Created by/);
-    expect((await add(organizer, { name: 'weekly', cron: '0 18 ? * WED *' })).status).toBe(409);
+    expect(JSON.parse((await add(organizer, { name: 'weekly', cron: '0 18 ? * WED *', tz: 'UTC' })).body)).toEqual({
+      field: 'name',
+      error: 'There is already a meetup named weekly: choose another name.',
+    });
     const bad = await add(organizer, { name: 'x', at: '2026-02-30T18:00', tz: 'UTC' });
     expect(bad.status).toBe(400);
-    expect(JSON.parse(bad.body).hint).toBeTruthy();
+    expect(JSON.parse(bad.body)).toEqual({ field: 'at', error: 'There is no 2026-02-30 18:00: check the day and the time.' });
     expect((await add(organizer, { name: 'x', at: '2030-01-01T18:00', tz: 'Mars/Olympus' })).status).toBe(400);
     expect((await add(member, { name: 'y', cron: '0 18 ? * WED *' })).status).toBe(403);
     expect(
       (await add(organizer, { name: 'z', cron: '0 18 ? * WED *' }, { origin: 'https://evil.example', csrf: true })).status,
     ).toBe(403);
     const status = JSON.parse((await handlePage(request('GET', '/api/status', { token: organizer }), w.deps)).body);
-    expect(status.schedules).toEqual([expect.objectContaining({ name: 'weekly', timeZone: 'Europe/Berlin' })]);
+    // The next Wednesday 18:00 in Berlin after the world's clock (Thursday 3 December 2026): 9 December, 17:00 UTC.
+    expect(status.schedules).toEqual([
+      { name: 'weekly', timeZone: 'Europe/Berlin', next: '2026-12-09T17:00:00.000Z', repeats: true },
+    ]);
     expect(
       JSON.parse((await handlePage(request('GET', '/api/status', { token: member }), w.deps)).body).schedules,
     ).toBeUndefined();
@@ -634,5 +639,95 @@ describe('the organizer page API', () => {
       );
     expect((await remove('weekly')).status).toBe(200);
     expect((await remove('weekly')).status).toBe(404);
+  });
+
+  it("says what is wrong with a meetup beside its field, in plain words, never in the command line's", async () => {
+    const w = world();
+    const organizer = await sign({ sub: 'u1', email: 'ana@ne3d.org', 'cognito:groups': ['organizers'] });
+    const add = async (body: unknown, deps = w.deps) => {
+      const answer = await handlePage(
+        request('POST', '/api/schedules', { token: organizer, ...fromPage, body: JSON.stringify(body) }),
+        deps,
+      );
+      return { status: answer.status, ...JSON.parse(answer.body) };
+    };
+    const cases: Array<[unknown, string, RegExp]> = [
+      [{ name: '', at: '2030-12-03T18:00', tz: 'UTC' }, 'name', /^Give the meetup a name/],
+      [{ name: 'a b', at: '2030-12-03T18:00', tz: 'UTC' }, 'name', /^Use only letters, digits and - _ \./],
+      [{ name: 'm', at: '', tz: 'UTC' }, 'at', /^Pick the date and time the meetup starts\.$/],
+      [{ name: 'm', at: 'next week', tz: 'UTC' }, 'at', /^Pick the date and time from the calendar/],
+      [{ name: 'm', at: '2030-12-03T18:00', tz: 'Mars/Olympus' }, 'tz', /^"Mars\/Olympus" is not a time zone\./],
+      [{ name: 'm', at: '2026-12-01T18:00', tz: 'UTC' }, 'at', /^That time has passed/],
+      // The world's clock is 17:45 UTC: 17:55 is in the future, but the server would have to start at 17:40.
+      [{ name: 'm', at: '2026-12-03T17:55', tz: 'UTC' }, 'at', /^That is too soon: the server starts 15 minutes before/],
+      // 14 March 2027, 02:30 does not exist in New York: the clocks jump from 02:00 to 03:00.
+      [
+        { name: 'm', at: '2027-03-14T02:30', tz: 'America/New_York' },
+        'at',
+        /^02:30 does not exist that night in America\/New_York: the clocks jump from 02:00 to 03:00\. Pick a time before 02:00 or from 03:00 on\.$/,
+      ],
+    ];
+    for (const [body, field, error] of cases) {
+      const answer = await add(body);
+      expect(answer, JSON.stringify(body)).toEqual({ status: 400, field, error: expect.stringMatching(error) });
+      expect(answer.error).not.toMatch(/--|meetctl|`/);
+    }
+    // What only the shared rules refuse (a series through the API) is said for the page too.
+    const cron = await add({ name: 'm', cron: '0 18 ? *', tz: 'UTC' });
+    expect(cron).toMatchObject({
+      status: 400,
+      field: 'cron',
+      error: expect.stringMatching(/^The repeat rule "0 18 \? \*" has 4 fields/),
+    });
+    expect(cron.error).not.toMatch(/--|meetctl/);
+    expect(w.sim.schedules).toEqual([]);
+  });
+
+  it("defaults a meetup's time zone to the config's, and to nothing else: without one it asks", async () => {
+    const w = world();
+    const organizer = await sign({ sub: 'u1', email: 'ana@ne3d.org', 'cognito:groups': ['organizers'] });
+    const add = async (deps: PageDeps, name: string) => {
+      const body = JSON.stringify({ name, at: '2030-12-03T18:00' });
+      const answer = await handlePage(request('POST', '/api/schedules', { token: organizer, ...fromPage, body }), deps);
+      return { status: answer.status, ...JSON.parse(answer.body) };
+    };
+    expect(await add(w.deps, 'nowhere')).toEqual({
+      status: 400,
+      field: 'tz',
+      error: 'Choose the time zone the meetup is in, for example Europe/Berlin.',
+    });
+    const created = await add({ ...w.deps, timeZone: 'America/Los_Angeles' }, 'la');
+    expect(created).toMatchObject({ status: 201, at: '2030-12-04T02:00:00.000Z', schedule: { timeZone: 'America/Los_Angeles' } });
+    // The page's form starts from the same zone, and from no zone when the config has none.
+    const page = (await handlePage(request('GET', '/'), { ...w.deps, timeZone: 'America/Los_Angeles' })).body;
+    expect(page).toContain('<body data-time-zone="America/Los_Angeles">');
+    expect(page).toMatch(/<input id="meetup-tz"[^>]* value="America\/Los_Angeles"/);
+    const bare = (await handlePage(request('GET', '/'), w.deps)).body;
+    expect(bare).toContain('<body>');
+    expect(bare).toMatch(/<input id="meetup-tz"[^>]* value=""/);
+  });
+
+  it("gives a signed-in member a room's guest link, the room read as Jitsi reads it, and says why a name cannot be one", async () => {
+    const w = world();
+    const member = await sign({ sub: 'u2', email: 'bo@ne3d.org', 'cognito:groups': ['members'] });
+    const room = async (name: string, token?: string) => {
+      const answer = await handlePage(
+        request('GET', '/api/room', { ...(token ? { token } : {}), query: { room: name } }),
+        w.deps,
+      );
+      return { status: answer.status, ...JSON.parse(answer.body) };
+    };
+    expect(await room('Café Sync', member)).toEqual({
+      status: 200,
+      room: 'caf%c3%a9%20sync',
+      display: 'café sync',
+      guestUrl: 'https://meet.ne3d.org/caf%c3%a9%20sync',
+    });
+    expect(await room('a/b', member)).toMatchObject({
+      status: 400,
+      field: 'room',
+      error: expect.stringMatching(/^the room name contains "\/", which Jitsi removes from meeting links/),
+    });
+    expect((await room('weekly')).status).toBe(401);
   });
 });

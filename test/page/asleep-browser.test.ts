@@ -5,20 +5,26 @@ import * as path from 'node:path';
 import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ASLEEP_RETRY_SECONDS } from '../../src/asleep/page.js';
 import { handler } from '../../src/lambda/asleep-page.js';
 import { ROOT } from '../support/fixtures.js';
+import { writeScreenshot } from '../support/screenshots.js';
 
 // The meeting link while the server sleeps, in a real browser: Chromium's --host-resolver-rules
 // points the meeting host at a local server, which answers with the asleep page's function (its
 // body and headers; Scheduler mocked) until "the DNS function" switches it to the meeting; the page's
-// own refresh then lands people in the meeting.
+// own refresh then lands people in the meeting. Each state is photographed at desktop and phone width
+// into docs/images, which docs/organizer-guide.md shows.
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 if (!available && process.env.CI === 'true') throw new Error('chromium is not installed: .ci/run must apt-get install chromium');
-const SHOTS = path.join(ROOT, 'test-results', 'organizer-page');
+const SHOTS = path.join(ROOT, 'docs', 'images');
+const SIZES = [
+  ['desktop', { width: 1280, height: 800 }],
+  ['phone', { width: 390, height: 844 }],
+] as const;
 
 let server: Server;
 let elsewhere: Server;
@@ -26,6 +32,11 @@ let elsewhereOrigin = '';
 let browser: Browser;
 let port = 0;
 let asleep = true;
+/** The asleep page's function that answers (a fresh container in one test). */
+let answer: () => Promise<unknown> = handler;
+/** Visible text of the page, as a person reads it (innerText leaves out what is hidden). */
+// biome-ignore lint/performance/useDomNodeTextContent: only the visible text counts here
+const visibleText = (page: Page) => page.locator('body').innerText();
 const scheduler = mockClient(SchedulerClient);
 
 beforeAll(async () => {
@@ -45,8 +56,8 @@ beforeAll(async () => {
   });
   server = createServer(async (req, res) => {
     if (asleep) {
-      const answer = (await handler()) as APIGatewayProxyStructuredResultV2;
-      res.writeHead(answer.statusCode ?? 500, answer.headers as Record<string, string>).end(answer.body);
+      const page = (await answer()) as APIGatewayProxyStructuredResultV2;
+      res.writeHead(page.statusCode ?? 500, page.headers as Record<string, string>).end(page.body);
     } else {
       res.writeHead(200, { 'content-type': 'text/html' }).end(`<title>Jitsi Meet</title><p>meeting ${req.url}</p>`);
     }
@@ -77,10 +88,7 @@ afterAll(async () => {
 
 describe.skipIf(!available)('the meeting link while the server sleeps (browser)', () => {
   it('shows the asleep page with the next meetup and the sign-in link, then the meeting once it runs', async () => {
-    for (const [size, viewport] of [
-      ['desktop', { width: 1280, height: 800 }],
-      ['phone', { width: 390, height: 844 }],
-    ] as const) {
+    for (const [size, viewport] of SIZES) {
       asleep = true;
       const context = await browser.newContext({ viewport });
       const page = await context.newPage();
@@ -88,11 +96,15 @@ describe.skipIf(!available)('the meeting link while the server sleeps (browser)'
       const first = await page.goto(url);
       expect(first?.status()).toBe(503);
       await expect(page.title()).resolves.toBe('NE3D Blender Meet is asleep');
-      await expect(page.locator('body').textContent()).resolves.toMatch(
-        /The next meetup is Wednesday,? \d+ \w+ \d{4},? (at )?18:00 \(Europe\/Berlin\)/,
-      );
+      const text = await visibleText(page);
+      expect(text).toMatch(/The next meetup is Wednesday,? \d+ \w+ \d{4},? (at )?18:00 \(Europe\/Berlin\)/);
       // Anyone can read this page: it names nobody, whatever the schedule's description says.
-      await expect(page.locator('body').textContent()).resolves.not.toMatch(/ana|laptop|Created by/);
+      expect(text).not.toMatch(/ana|laptop|Created by/);
+      // Guests are told they need no account; nothing on it is meant for a terminal.
+      expect(text).toContain(
+        'Guests need no account: once the server is up, you wait in the lobby until a member or the host is in.',
+      );
+      expect(text).not.toMatch(/meetctl|`|--/);
       await expect(page.getByRole('link', { name: 'sign in' }).getAttribute('href')).resolves.toBe(
         'https://start.meet.ne3d.org/',
       );
@@ -100,13 +112,39 @@ describe.skipIf(!available)('the meeting link while the server sleeps (browser)'
       await expect(page.locator('meta[http-equiv="refresh"]').getAttribute('content')).resolves.toBe(
         String(ASLEEP_RETRY_SECONDS),
       );
-      await page.screenshot({ path: path.join(SHOTS, `asleep-${size}.png`) });
+      writeScreenshot(path.join(SHOTS, `asleep-${size}.png`), await page.screenshot({ caret: 'hide', animations: 'disabled' }));
       // The server started and the record moved: the next refresh is the meeting, same link.
       asleep = false;
       await page.reload();
       await expect(page.title()).resolves.toBe('Jitsi Meet');
       await expect(page.locator('body').textContent()).resolves.toContain('meeting /weekly');
       await context.close();
+    }
+  }, 60_000);
+
+  it('with no meetup scheduled, says the server wakes up when an organizer starts it (in words, not a command)', async () => {
+    asleep = true;
+    scheduler.on(ListSchedulesCommand).resolves({ Schedules: [] });
+    // A fresh function container: the one above keeps the schedules it read for a minute.
+    vi.resetModules();
+    const fresh = await import('../../src/lambda/asleep-page.js');
+    answer = () => fresh.handler();
+    try {
+      for (const [size, viewport] of SIZES) {
+        const context = await browser.newContext({ viewport });
+        const page = await context.newPage();
+        expect((await page.goto(`http://meet.ne3d.org:${port}/weekly`))?.status()).toBe(503);
+        const text = await visibleText(page);
+        expect(text).toContain('No meetup is scheduled right now. The server wakes up when an organizer starts it.');
+        expect(text).not.toMatch(/meetctl|`|--/);
+        writeScreenshot(
+          path.join(SHOTS, `asleep-no-meetup-${size}.png`),
+          await page.screenshot({ caret: 'hide', animations: 'disabled' }),
+        );
+        await context.close();
+      }
+    } finally {
+      answer = handler;
     }
   }, 60_000);
 

@@ -36,6 +36,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** The simulated AWS behind the operations commands. */
   sim?: SimAws;
+  /** Called when `cdk` runs (what the world looks like at that moment). */
+  onCdk?: (args: readonly string[]) => void;
   /** Answer to a terminal prompt; no terminal when undefined. */
   answer?: string;
   /** readFile throws this (a directory, a file without permission). */
@@ -108,6 +110,7 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
     },
     runCdk: async (args, { env }) => {
       cdkCalls.push({ args, env });
+      options.onCdk?.(args);
       return options.cdkExit ?? 0;
     },
     exampleConfigPath: EXAMPLE_FILE,

@@ -40,8 +40,12 @@ export function arnOf(json: TemplateJson, logicalId: string, attribute?: string,
     case 'AWS::DynamoDB::Table':
       return attribute === 'Arn' ? `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${logicalId}` : logicalId;
     case 'AWS::AutoScaling::AutoScalingGroup':
-    case 'AWS::ECS::Service':
       return logicalId;
+    case 'AWS::ECS::Service':
+      // Ref of a service is its ARN (the long format names the cluster); Name is its name.
+      return attribute === 'Name'
+        ? logicalId
+        : `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${String(resolve(json, json.Resources[logicalId]?.Properties?.Cluster, naming))}/${logicalId}`;
     case 'AWS::SNS::Topic':
       return `arn:aws:sns:${REGION}:${ACCOUNT}:${logicalId}`;
     default:
@@ -74,6 +78,11 @@ export function resolve(json: TemplateJson, value: unknown, naming?: Naming): un
   if (entries.length === 1 && key === 'Fn::Join') {
     const [sep, parts] = arg as [string, unknown[]];
     return parts.map((p) => resolve(json, p, naming)).join(sep);
+  }
+  // The worlds of the tests are powered on: a value that names a powered resource while on (PowerSwitch.value) names it.
+  if (entries.length === 1 && key === 'Fn::If') {
+    const [, whenTrue] = arg as [string, unknown, unknown];
+    return resolve(json, whenTrue, naming);
   }
   if (entries.length === 1 && key === 'Fn::Sub') {
     return (arg as string).replace(/\$\{([^}]+)\}/g, (_m, ref: string) => String(resolve(json, { Ref: ref }, naming)));

@@ -18,6 +18,7 @@ import {
   CreateSubnetCommand,
   CreateVpcCommand,
   EC2Client,
+  ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import {
   CreateCapacityProviderCommand,
@@ -264,6 +265,8 @@ export interface IamWorld {
   readonly zoneId: string;
   /** The meeting task's network interface, with a public address (the DNS function reads it). */
   readonly eni: { readonly id: string; readonly publicIp: string };
+  /** The subnet of the world's VPC (a meeting task run in it gets a network interface there). */
+  readonly subnetId: string;
   /** The template's roles, assumed. */
   readonly roles: ReadonlyMap<string, Principal>;
   /** Clients of a test-only administrator (AWS's AdministratorAccess), for seeding and inspecting the world. */
@@ -379,6 +382,7 @@ export async function buildWorld(
     outputs,
     zoneId,
     eni,
+    subnetId: network.subnetId,
     roles,
     ref: (id, attribute) => {
       const found = naming.physical(id, attribute);
@@ -517,6 +521,8 @@ async function createContainers(
     const { taskDefinition } = await admin.ecs.send(
       new RegisterTaskDefinitionCommand({
         family: p.Family as string,
+        // The meeting's task is awsvpc on Fargate (moto gives it a network interface with a private address).
+        ...(p.NetworkMode ? { networkMode: p.NetworkMode as 'awsvpc' | 'bridge' } : {}),
         ...(taskRole ? { taskRoleArn: taskRole } : {}),
         ...(executionRole ? { executionRoleArn: executionRole } : {}),
         // The containers by name and image; the world runs nothing, so their sizes are moto's to fit.
@@ -609,8 +615,14 @@ async function createFunctions(json: TemplateJson, admin: RoleClients, value: (v
 }
 
 /** A VPC, a subnet and the meeting task's network interface with an Elastic IP on it. */
-async function createTaskNetwork(admin: RoleClients): Promise<{ vpcId: string; eni: { id: string; publicIp: string } }> {
+async function createTaskNetwork(
+  admin: RoleClients,
+): Promise<{ vpcId: string; subnetId: string; eni: { id: string; publicIp: string } }> {
   const { Vpc } = await admin.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
+  // As the template's VPC: moto names a task's network interface from the VPC's DNS settings.
+  for (const setting of ['EnableDnsSupport', 'EnableDnsHostnames'] as const) {
+    await admin.ec2.send(new ModifyVpcAttributeCommand({ VpcId: Vpc?.VpcId, [setting]: { Value: true } }));
+  }
   const { Subnet } = await admin.ec2.send(
     new CreateSubnetCommand({ VpcId: Vpc?.VpcId, CidrBlock: '10.0.1.0/24', AvailabilityZone: `${REGION}a` }),
   );
@@ -621,6 +633,7 @@ async function createTaskNetwork(admin: RoleClients): Promise<{ vpcId: string; e
   );
   return {
     vpcId: Vpc?.VpcId ?? '',
+    subnetId: Subnet?.SubnetId ?? '',
     eni: { id: NetworkInterface?.NetworkInterfaceId ?? '', publicIp: address.PublicIp ?? '' },
   };
 }
@@ -700,7 +713,8 @@ export async function organizerPermissionSet(world: IamWorld, file: string): Pro
     '<StateTableName>': out('stateTable'),
     '<UserPoolId>': out('userPool'),
     '<RecorderGroupName>': out('recorderGroup'),
-    '<RecorderTaskDefinitionFamily>': out('recorderTaskFamily'),
+    '<RecorderLauncherName>': out('recorderLauncher'),
+    '<TaskDefinitionFamily>': out('taskFamily'),
     '<RecordingsBucketName>': out('bucket'),
   };
   const text = Object.entries(names).reduce((t, [k, v]) => t.split(k).join(v), readFileSync(file, 'utf8'));

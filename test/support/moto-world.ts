@@ -202,16 +202,20 @@ function camel(value: unknown): unknown {
   );
 }
 
-/** The internal secret's keys (the template generates one and the generator function the others). */
-const INTERNAL_SECRET_KEYS = ['JICOFO_AUTH_PASSWORD', 'JVB_AUTH_PASSWORD'];
 const password = () => randomUUID().replace(/-/g, '');
 
-/** A secret created as the template describes it: its literal value, or its generated key(s). */
-function secretValue(r: Resource, id: string): string {
+/**
+ * A secret created as the template describes it: its literal value, or its generated keys (the
+ * template generates one, and the password generator the others its Custom::InternalPasswords names).
+ */
+function secretValue(r: Resource, id: string, json: TemplateJson): string {
   const literal = r.Properties?.SecretString;
   if (typeof literal === 'string') return literal;
   const generate = r.Properties?.GenerateSecretString as { GenerateStringKey?: string } | undefined;
-  const keys = id.startsWith('InternalSecret') ? INTERNAL_SECRET_KEYS : [generate?.GenerateStringKey ?? 'value'];
+  const filled = ofType(json, 'Custom::InternalPasswords').find(
+    ([, fill]) => (fill.Properties?.SecretArn as { Ref?: string } | undefined)?.Ref === id,
+  );
+  const keys = (filled?.[1].Properties?.Keys as string[] | undefined) ?? [generate?.GenerateStringKey ?? 'value'];
   return JSON.stringify(Object.fromEntries(keys.map((k) => [k, password() + password()])));
 }
 
@@ -248,7 +252,7 @@ export async function buildSecrets(clients: SdkClients, json: TemplateJson, actu
   await Promise.all(
     ofType(json, 'AWS::SecretsManager::Secret').map(async ([id, r]) => {
       const { ARN } = await clients.secretsmanager.send(
-        new CreateSecretCommand({ Name: physicalName(json, id), SecretString: secretValue(r, id) }),
+        new CreateSecretCommand({ Name: physicalName(json, id), SecretString: secretValue(r, id, json) }),
       );
       actual[id] = ARN ?? '';
     }),
@@ -547,6 +551,8 @@ export async function buildMotoWorld(
     string,
     string
   >;
+  // The zone is moto's (it generates the id), as the DNS function's environment says below.
+  if (outputs[OUTPUT_NAMES.hostedZone]) outputs[OUTPUT_NAMES.hostedZone] = hostedZoneId;
   await buildStack(clients, json, config.stackName, outputs);
   const [, dnsFunction] = single(json, 'AWS::Lambda::Function', 'TaskDnsFunction');
   const environment = resolve((dnsFunction.Properties?.Environment as { Variables?: unknown })?.Variables ?? {}) as Record<

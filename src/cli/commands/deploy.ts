@@ -2,9 +2,11 @@ import { GROUPS, pageHost } from '../../auth/jitsi-settings.js';
 import { toMeetError } from '../../aws/errors.js';
 import type { AwsPorts } from '../../aws/ports.js';
 import type { MeetConfig } from '../../config/schema.js';
+import { namesHostRecord, reconcileHost, restoreHost } from '../../control/host-record.js';
 import { acquireLock, HEARTBEAT_SECONDS, type HeldLock } from '../../control/lock.js';
 import { ingressOf } from '../../control/observe.js';
 import { OUTPUT_NAMES as OUTPUTS } from '../../control/outputs.js';
+import type { ControlPorts } from '../../control/ports.js';
 import type { Ingress, PowerState } from '../../control/snapshot.js';
 import { ExitCode, MeetError } from '../../errors.js';
 import type { Context } from '../context.js';
@@ -91,23 +93,29 @@ export async function deploy(ctx: Context, options: DeployOptions): Promise<numb
   const powerState: PowerState = config.ingress === 'direct' ? 'on' : (stack?.powerState ?? options.power ?? 'on');
 
   // A deployed stack: take the control-plane lock first, so no start, stop or automation runs meanwhile.
-  const lock = stack?.outputs[OUTPUTS.stateTable] && !ctx.options.dryRun ? await takeLock(ctx, config, stack.name) : undefined;
+  const controlled = stack && (stack.outputs[OUTPUTS.stateTable] || namesHostRecord(stack.outputs));
+  const ports = stack && controlled && !ctx.options.dryRun ? controlPortsOf(ctx, config, stack.name) : undefined;
+  const lock = ports && stack?.outputs[OUTPUTS.stateTable] ? await takeLock(ctx, ports) : undefined;
   try {
-    return await deployLocked(ctx, { config, file, account, stack, powerState, options, call, aws, profile, lock });
+    return await deployLocked(ctx, { config, file, account, stack, powerState, options, call, aws, profile, lock, ports });
   } finally {
     await lock?.release().catch(() => undefined);
   }
 }
 
-async function takeLock(ctx: Context, config: MeetConfig, stackName: string): Promise<HeldLock> {
+function controlPortsOf(ctx: Context, config: MeetConfig, stackName: string): ControlPorts {
   const profile = ctx.profile;
-  const ports = ctx.deps.controlPorts({
+  return ctx.deps.controlPorts({
     region: config.region,
     stackName,
     domain: config.domain,
     ingress: config.ingress,
     ...(profile ? { profile } : {}),
   });
+}
+
+async function takeLock(ctx: Context, ports: ControlPorts): Promise<HeldLock> {
+  const profile = ctx.profile;
   ctx.out.note('Taking the control-plane lock…');
   const taken = await (async () => {
     try {
@@ -137,10 +145,12 @@ interface Locked {
   readonly aws: AwsPorts;
   readonly profile: string | undefined;
   readonly lock: HeldLock | undefined;
+  /** The deployed stack's control ports (none for a new stack or a dry run). */
+  readonly ports: ControlPorts | undefined;
 }
 
 async function deployLocked(ctx: Context, d: Locked): Promise<number> {
-  const { config, file, account, stack, powerState, options, call, aws, profile, lock } = d;
+  const { config, file, account, stack, powerState, options, call, aws, profile, lock, ports } = d;
   let runningTasks = 0;
   let desiredCount = 0;
   const cluster = stack?.outputs[OUTPUTS.cluster];
@@ -209,6 +219,7 @@ async function deployLocked(ctx: Context, d: Locked): Promise<number> {
     `${stack ? 'Updating' : 'Creating'} stack ${config.stackName} in ${config.region} (account ${account}), PowerState=${powerState}…`,
   );
   await lock?.fence();
+  if (ports) await putBackHostRecord(ctx, ports, call);
   // Keep the lease alive while cdk runs (minutes); a lost lease is reported after cdk returns.
   const heartbeat = lock ? setInterval(() => void lock.keepAlive().catch(() => undefined), HEARTBEAT_SECONDS * 1000) : undefined;
   heartbeat?.unref?.();
@@ -218,6 +229,8 @@ async function deployLocked(ctx: Context, d: Locked): Promise<number> {
       env: { MEET_CONFIG: file, MEET_REGION: config.region, CDK_DISABLE_CLI_TELEMETRY: 'true' },
     })
     .finally(() => clearInterval(heartbeat));
+  // Also after a failed (rolled back) deploy: a meeting that runs gets its name back at once.
+  if (ports) await followTask(ctx, ports, call);
   if (code !== 0) {
     throw new MeetError(
       stack
@@ -242,6 +255,45 @@ async function deployLocked(ctx: Context, d: Locked): Promise<number> {
     }
   }
   return ExitCode.ok;
+}
+
+/**
+ * Direct mode: the meeting host's record back to what CloudFormation created (the asleep page) before
+ * the stack changes. CloudFormation changes or deletes a record by naming the values it created; one
+ * that names a task's address (the DNS function's, or one it failed to take back) would fail the
+ * update and leave the stack failed. A running meeting's name points at it again right after.
+ */
+async function putBackHostRecord(
+  ctx: Context,
+  ports: ControlPorts,
+  call: <T>(doing: string, fn: () => Promise<T>) => Promise<T>,
+): Promise<void> {
+  const restored = await call("putting the meeting host's record back to the asleep page", () =>
+    restoreHost(ports, ctx.deps.clock),
+  );
+  if (restored?.changeId) {
+    ctx.out.note(
+      `The meeting host pointed at ${restored.was?.kind === 'task' ? restored.was.ip : 'something else'}; it points at the asleep page (as CloudFormation created it) while the stack changes.`,
+    );
+  }
+}
+
+/** Direct mode, after the deploy: the meeting host follows the running task again (or stays asleep). */
+async function followTask(
+  ctx: Context,
+  ports: ControlPorts,
+  call: <T>(doing: string, fn: () => Promise<T>) => Promise<T>,
+): Promise<void> {
+  try {
+    const result = await call("pointing the meeting host's record at the running task", () =>
+      reconcileHost(ports, ctx.deps.clock),
+    );
+    if (result?.action === 'pointed-at-task') ctx.out.note(`The meeting host points at the running task again (${result.why}).`);
+  } catch (error) {
+    ctx.out.note(
+      `${error instanceof Error ? error.message : String(error)} The runtime guard points the meeting host at the running task within 5 minutes.`,
+    );
+  }
 }
 
 /**

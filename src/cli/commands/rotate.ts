@@ -1,4 +1,4 @@
-import { type RotationOutcome, rotateSecrets, rotationRefusal } from '../../control/rotation.js';
+import { listed, type RotationOutcome, rotateSecrets, rotationRefusal } from '../../control/rotation.js';
 import { ExitCode, MeetError } from '../../errors.js';
 import type { Context } from '../context.js';
 import { openSession } from '../session.js';
@@ -17,7 +17,7 @@ export async function rotate(ctx: Context, options: { reason?: string }): Promis
     ctx.out.line(
       why
         ? `Would refuse: ${why}. Secrets rotate only while nothing runs.`
-        : 'Would give the internal passwords and the Jitsi token secret new values; the next start uses them.',
+        : "Would give the internal passwords (the recorder's too) and the Jitsi token secret new values; the next start uses them.",
     );
     return ExitCode.ok;
   }
@@ -42,7 +42,7 @@ export async function rotate(ctx: Context, options: { reason?: string }): Promis
       ...(outcome.error ? { error: outcome.error } : {}),
     });
   else if (outcome.outcome === 'done')
-    ctx.out.line(`Rotated ${outcome.keys} keys in the ${outcome.rotated.join(' and ')}. The next start uses the new values.`);
+    ctx.out.line(`Rotated ${outcome.keys} keys in the ${listed(outcome.rotated)}. The next start uses the new values.`);
   if (outcome.outcome !== 'done') {
     throw new MeetError(
       `rotation failed: ${outcome.error ?? outcome.outcome}.`,

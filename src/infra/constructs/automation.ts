@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -19,7 +19,7 @@ import type { IngressMode } from '../../config/schema.js';
 import { ENV } from '../../lambda/environment.js';
 import { projectFunction } from './function.js';
 import { logicalId } from './nag.js';
-import type { Recorder } from './recorder.js';
+import { NO_ECS_EXEC, type Recorder } from './recorder.js';
 import { STATE_ROWS } from './state-table.js';
 
 export interface AutomationProps {
@@ -66,6 +66,7 @@ export class Automation extends Construct {
   /** The functions' environment (the control plane's settings); other control-plane functions share it. */
   readonly environment: Record<string, string>;
   private readonly props: AutomationProps;
+  private meeting?: MeetingService;
 
   constructor(scope: Construct, id: string, props: AutomationProps) {
     super(scope, id);
@@ -184,6 +185,14 @@ export class Automation extends Construct {
     });
   }
 
+  /**
+   * The meeting's service and task family: UpdateService is allowed on that service only, and only
+   * with that family (a stack built without it fails to synthesize).
+   */
+  controls(meeting: MeetingService): void {
+    this.meeting = meeting;
+  }
+
   /** What every automation function calls through the control plane, scoped to this platform. */
   grantControl(fn: NodejsFunction): void {
     const props = this.props;
@@ -192,7 +201,8 @@ export class Automation extends Construct {
     const ecsArn = (resource: string) => stack.formatArn({ service: 'ecs', resource, resourceName: `${clusterName}/*` });
     const statements = [
       new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [stack.stackId] }),
-      new iam.PolicyStatement({ actions: ['ecs:DescribeServices', 'ecs:UpdateService'], resources: [ecsArn('service')] }),
+      new iam.PolicyStatement({ actions: ['ecs:DescribeServices'], resources: [ecsArn('service')] }),
+      this.serviceUpdates(),
       new iam.PolicyStatement({ actions: ['ecs:DescribeTasks'], resources: [ecsArn('task')] }),
       // ListTasks of a whole cluster names no container instance, so AWS authorizes it against "*"
       // (a container-instance ARN here is refused); the ecs:cluster condition keeps it to this cluster.
@@ -249,7 +259,7 @@ export class Automation extends Construct {
       new iam.PolicyStatement({ actions: ['logs:GetLogEvents'], resources: props.containerLogGroups.map((g) => g.logGroupArn) }),
       new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
     ];
-    if (props.recorder) statements.push(...recorderControl(props.recorder, props.cluster, ecsArn('task')));
+    if (props.recorder) statements.push(...recorderControl(props.recorder, ecsArn('task'), props.cluster));
     for (const statement of statements) fn.addToRolePolicy(statement);
     const cluster = `arn:aws:ecs:${stack.region}:<AWS::AccountId>:%s/<${logicalId(props.cluster)}>/*`;
     const acknowledgements: Array<[string, string]> = [
@@ -278,14 +288,48 @@ export class Automation extends Construct {
       Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
     }
   }
+
+  /**
+   * UpdateService (start and stop: the desired count) on the meeting's service only, never with
+   * another task definition than the meeting's family (`ecs:task-definition`, which UpdateService
+   * carries when the request names one) and never turning ECS Exec on (`ecs:enable-execute-command`);
+   * Service Authorization Reference, Amazon ECS, UpdateService. A request that sets only the count
+   * carries neither key, so both are ...IfExists.
+   */
+  private serviceUpdates(): iam.PolicyStatement {
+    const stack = Stack.of(this);
+    const meeting = () => {
+      if (!this.meeting) throw new Error('Automation.controls(meeting service) was not called');
+      return this.meeting;
+    };
+    return new iam.PolicyStatement({
+      actions: ['ecs:UpdateService'],
+      resources: [Lazy.string({ produce: () => meeting().serviceArn })],
+      conditions: {
+        ArnLikeIfExists: {
+          'ecs:task-definition': Lazy.string({
+            produce: () =>
+              stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${meeting().family}:*` }),
+          }),
+        },
+        ...NO_ECS_EXEC,
+      },
+    });
+  }
+}
+
+/** The meeting's ECS service (its ARN, or a placeholder while powered down) and its task family. */
+export interface MeetingService {
+  readonly serviceArn: string;
+  readonly family: string;
 }
 
 /**
  * What the control plane needs for the recorder: its group's capacity (only this group), the cluster's
- * instances, running and stopping tasks of the recorder's family in this cluster, passing exactly the
- * recorder's two roles to ECS, and reading the recorder's log lines.
+ * instances, stopping tasks of this cluster, invoking the recorder launcher (the only principal that
+ * may run a recorder task, with parameters it fixes itself), and reading the recorder's log lines.
  */
-export function recorderControl(recorder: Recorder, cluster: ecs.ICluster, clusterTasks: string): iam.PolicyStatement[] {
+export function recorderControl(recorder: Recorder, clusterTasks: string, cluster: ecs.ICluster): iam.PolicyStatement[] {
   const stack = Stack.of(recorder);
   const inCluster = { ArnEquals: { 'ecs:cluster': cluster.clusterArn } };
   return [
@@ -296,19 +340,8 @@ export function recorderControl(recorder: Recorder, cluster: ecs.ICluster, clust
       resources: [recorder.autoScalingGroup.autoScalingGroupArn],
     }),
     new iam.PolicyStatement({ actions: ['ecs:ListContainerInstances'], resources: [cluster.clusterArn] }),
-    new iam.PolicyStatement({
-      actions: ['ecs:RunTask'],
-      resources: [
-        stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${recorder.taskDefinition.family}:*` }),
-      ],
-      conditions: inCluster,
-    }),
+    new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [recorder.launcher.functionArn] }),
     new iam.PolicyStatement({ actions: ['ecs:StopTask'], resources: [clusterTasks], conditions: inCluster }),
-    new iam.PolicyStatement({
-      actions: ['iam:PassRole'],
-      resources: [recorder.taskRole.roleArn, recorder.executionRole.roleArn],
-      conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-    }),
     new iam.PolicyStatement({
       actions: ['logs:FilterLogEvents', 'logs:GetLogEvents'],
       resources: [
@@ -330,10 +363,6 @@ function recorderAcknowledgements(recorder: Recorder, stack: Stack): Array<[stri
     [
       `arn:${stack.partition}:autoscaling:${stack.region}:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/<${logicalId(recorder.autoScalingGroup)}>`,
       "The group's id is generated; the ARN names the one recorder group, and SetDesiredCapacity is the only action on it.",
-    ],
-    [
-      `arn:aws:ecs:${stack.region}:<AWS::AccountId>:task-definition/${recorder.taskDefinition.family}:*`,
-      'Every revision of the recorder task definition, and RunTask only in this cluster (ecs:cluster condition).',
     ],
   ];
 }

@@ -1,7 +1,7 @@
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { bundlingRoot, sourceEntry } from './entry.js';
@@ -19,6 +19,24 @@ export interface ProjectFunctionProps {
 }
 
 /**
+ * How esbuild bundles every function (docs/architecture.md, Performance, has the sizes):
+ * - minified, for Node.js 24, with the AWS SDK v3 left to the runtime, which ships it;
+ * - `module` before `main`: a package that ships an ES module build (@peculiar/x509 and its ASN.1
+ *   schemas, under acme-client) is bundled from it, so esbuild drops what is never imported (about
+ *   110 KB of the certificate function); esbuild's default for Node prefers the CommonJS `main`;
+ * - names kept (about 5% larger): a stack trace in the logs names the functions it went through,
+ *   where a minified one says `at a (index.js:1:490)`. No source map: the certificate function's
+ *   would be 2.1 MB, and Node's --enable-source-maps reads it on every cold start.
+ */
+export const FUNCTION_BUNDLING = {
+  minify: true,
+  keepNames: true,
+  mainFields: ['module', 'main'],
+  externalModules: ['@aws-sdk/*'],
+  target: 'node24',
+} as const satisfies BundlingOptions;
+
+/**
  * One of the project's Lambda functions: Node.js 24 on arm64, bundled by the local esbuild (the AWS
  * SDK v3 comes from the runtime), its own log group with retention, and its own role that may write
  * that log group and nothing else. (Not AWSLambdaBasicExecutionRole: it allows CreateLogGroup,
@@ -33,7 +51,7 @@ export function projectFunction(scope: Construct, id: string, props: ProjectFunc
   const fn = new NodejsFunction(scope, id, {
     description: props.description,
     ...(props.functionName ? { functionName: props.functionName } : {}),
-    entry: sourceEntry(...props.entry),
+    entry: sourceEntry(props.entry),
     ...bundlingRoot(),
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
@@ -41,7 +59,7 @@ export function projectFunction(scope: Construct, id: string, props: ProjectFunc
     timeout: props.timeout,
     ...(props.environment ? { environment: props.environment } : {}),
     logGroup,
-    bundling: { minify: true, externalModules: ['@aws-sdk/*'], target: 'node24' },
+    bundling: FUNCTION_BUNDLING,
   });
   // The role CDK made for it (so acknowledgements on the function cover it), without the managed
   // policy NodejsFunction always attaches (an L1 escape hatch), writing its own log group instead.

@@ -1,5 +1,6 @@
 import { CustomResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -13,14 +14,18 @@ export interface InternalSecretProps {
 }
 
 /**
- * One Secrets Manager secret holding every internal password as a JSON key, generated at deploy time:
- * CloudFormation generates the first key, a small custom resource fills the rest. No password is ever
- * in the template, the code or the logs.
+ * One Secrets Manager secret holding the meeting's internal passwords (jicofo's and the bridge's XMPP
+ * accounts) as JSON keys, generated at deploy time: CloudFormation generates the first key, a small
+ * custom resource fills the rest. The same function fills other secrets of the stack that hold
+ * generated passwords (`fill`: the recorder's XMPP accounts, a secret of their own, so that the
+ * recorder can read them and nothing else). No password is ever in the template, the code or the logs.
  */
 export class InternalSecret extends Construct {
   readonly secret: secretsmanager.Secret;
   /** Resources that read a key must depend on this, so that every key exists first. */
   readonly ready: CustomResource;
+  private readonly generator: NodejsFunction;
+  private readonly provider: cr.Provider;
 
   constructor(scope: Construct, id: string, props: InternalSecretProps) {
     super(scope, id);
@@ -40,7 +45,7 @@ export class InternalSecret extends Construct {
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        "The passwords authenticate the task's own containers (and the recorder) to prosody; port 5222 is reachable from the recorder only. Secrets Manager's own rotation would change them under a running task; `meetctl rotate-secrets` (and the optional monthly schedule) rotates them through the control-plane lock, only while no task runs, and the next start reads them.",
+        "The passwords authenticate the meeting task's own containers to prosody on 127.0.0.1 (the recorder's accounts are in a secret of their own). Secrets Manager's own rotation would change them under a running task; `meetctl rotate-secrets` (and the optional monthly schedule) rotates them through the control-plane lock, only while no task runs, and the next start reads them.",
     });
 
     const generator = projectFunction(this, 'Generator', {
@@ -49,12 +54,8 @@ export class InternalSecret extends Construct {
       timeout: Duration.seconds(30),
       logRetention: logs.RetentionDays.ONE_MONTH,
     });
-    generator.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
-        resources: [this.secret.secretArn],
-      }),
-    );
+    this.generator = generator;
+    this.grantFill(this.secret);
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: generator,
@@ -69,10 +70,34 @@ export class InternalSecret extends Construct {
       reason: 'The CDK provider framework may invoke any version of the generator function it fronts, and nothing else.',
     });
 
+    this.provider = provider;
     this.ready = new CustomResource(this, 'Passwords', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::InternalPasswords',
       properties: { SecretArn: this.secret.secretArn, Keys: [first, ...rest] },
     });
+  }
+
+  /**
+   * Fill the missing `keys` of another generated secret (its first key comes from CloudFormation, as
+   * here); resources that read a key must depend on the returned resource.
+   */
+  fill(scope: Construct, id: string, secret: secretsmanager.Secret, keys: readonly string[]): CustomResource {
+    this.grantFill(secret);
+    return new CustomResource(scope, id, {
+      serviceToken: this.provider.serviceToken,
+      resourceType: 'Custom::InternalPasswords',
+      properties: { SecretArn: secret.secretArn, Keys: [...keys] },
+    });
+  }
+
+  /** The generator may read and fill this secret (and only the secrets it fills). */
+  private grantFill(secret: secretsmanager.ISecret): void {
+    this.generator.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+        resources: [secret.secretArn],
+      }),
+    );
   }
 }

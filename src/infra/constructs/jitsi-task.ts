@@ -54,9 +54,11 @@ export const SECRET_KEYS = ['JICOFO_AUTH_PASSWORD', 'JVB_AUTH_PASSWORD'] as cons
 
 export { RECORDINGS_PREFIX } from '../../recording/recorder.js';
 
-/** Keys of the internal secret, with the recorder's when server-side recording is on. */
-export const secretKeysFor = (recording: boolean): readonly string[] =>
-  recording ? [...SECRET_KEYS, ...JIBRI_SECRET_KEYS] : SECRET_KEYS;
+/**
+ * Keys of the internal secret. The recorder's XMPP passwords ({@link JIBRI_SECRET_KEYS}) are a secret
+ * of their own (the Recorder construct's), so the recorder reads them and nothing else.
+ */
+export const secretKeysFor = (): readonly string[] => SECRET_KEYS;
 /**
  * STUN servers the bridge asks for its public address: the image's default (Jitsi's own) and a
  * second, independent one. host:port, as jvb.conf's ice4j `stun.addresses` takes them.
@@ -75,10 +77,10 @@ export interface JitsiTaskProps {
   /** Secret holding {@link SECRET_KEYS}. */
   readonly secret: secretsmanager.ISecret;
   /**
-   * Server-side recording: prosody registers the recorder's XMPP accounts from these keys of the
-   * internal secret, and prosody, jicofo and web turn recording on.
+   * Server-side recording: prosody registers the recorder's XMPP accounts from the recorder's own
+   * secret ({@link JIBRI_SECRET_KEYS}), and prosody, jicofo and web turn recording on.
    */
-  readonly recording?: { readonly enabled: boolean };
+  readonly recording?: { readonly xmppSecret: secretsmanager.ISecret };
   /** The browser's local recording (web's config.localRecording). */
   readonly localRecording: LocalRecording;
   /** One log group per container (kept while powered down, so they live outside this construct). */
@@ -128,7 +130,8 @@ export class JitsiTask extends Construct {
     });
     // The task role has no permission at all: the recorder (its own task) writes the recordings.
     const secret = (key: string) => ecs.Secret.fromSecretsManager(props.secret, key);
-    const recording = props.recording?.enabled ?? false;
+    const xmpp = props.recording?.xmppSecret;
+    const recording = Boolean(xmpp);
     const recordingEnv = (name: keyof typeof RECORDING_ENV) => (recording ? RECORDING_ENV[name] : {});
     const common = { TZ: 'UTC' };
     // Only web (nginx) and prosody read ENABLE_IPV6 at this tag; the VPC is IPv4-only.
@@ -155,7 +158,7 @@ export class JitsiTask extends Construct {
       secrets: {
         JICOFO_AUTH_PASSWORD: secret('JICOFO_AUTH_PASSWORD'),
         JVB_AUTH_PASSWORD: secret('JVB_AUTH_PASSWORD'),
-        ...(recording ? Object.fromEntries(JIBRI_SECRET_KEYS.map((key) => [key, secret(key)])) : {}),
+        ...(xmpp ? Object.fromEntries(JIBRI_SECRET_KEYS.map((key) => [key, ecs.Secret.fromSecretsManager(xmpp, key)])) : {}),
         ...(members ? { [JWT_SECRET_KEY]: ecs.Secret.fromSecretsManager(members.tokenSecret, JWT_SECRET_KEY) } : {}),
       },
       healthCheck: startUpCheck(health.prosody, { interval: 10, startPeriod: 20, retries: 6 }),

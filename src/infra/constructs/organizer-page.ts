@@ -40,6 +40,8 @@ export interface OrganizerPageProps {
   readonly branding?: Branding;
   /** With a recorder: organizers list the recordings and download them through short-lived links. */
   readonly recordings?: s3.IBucket;
+  /** The config's `timeZone`: the meetup form's default and the zone of the page's times. */
+  readonly timeZone?: string;
 }
 
 /** The state table row the page's start rate limit writes. */
@@ -82,6 +84,7 @@ export class OrganizerPage extends Construct {
         [PAGE_ENV.costModel]: JSON.stringify(props.costModel),
         ...(props.branding ? { [BRANDING_ENV]: JSON.stringify(props.branding) } : {}),
         ...(props.recordings ? { [PAGE_ENV.recordings]: 'on' } : {}),
+        ...(props.timeZone ? { [PAGE_ENV.timeZone]: props.timeZone } : {}),
       },
     });
     if (props.recordings) grantRecordingsRead(this.function, props.recordings);

@@ -1,14 +1,16 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { JitsiRelease } from '../../config/release.js';
 import { RECORDER_VOLUME_GB } from '../../cost/model.js';
+import { LAUNCHER_ENV } from '../../recording/launcher.js';
 import {
   FINALIZE_PATH,
   finalizeScript,
@@ -24,11 +26,21 @@ import {
   XMPP_CLIENT_PORT,
 } from '../../recording/recorder.js';
 import { writeFilesCommand } from '../write-files.js';
+import { projectFunction } from './function.js';
+import type { InternalSecret } from './internal-secret.js';
 import { STATS_IMAGE } from './jitsi-task.js';
 import { logicalId } from './nag.js';
 
-/** The IAM path of the recorder's roles: the organizer permission set may pass roles under it to ECS. */
+/** The IAM path of the recorder's roles (only the recorder launcher may pass them to ECS). */
 export const recorderRolePath = (stackName: string): string => `/meetctl/${stackName}/`;
+
+/**
+ * ECS Exec stays off: a request that asks for it (RunTask, UpdateService: `enableExecuteCommand`,
+ * the `ecs:enable-execute-command` condition key of the Service Authorization Reference, Amazon ECS)
+ * matches no statement that carries this condition. A request that does not name it leaves the key
+ * out, and ...IfExists lets it through (IAM User Guide, "Condition operators": ...IfExists).
+ */
+export const NO_ECS_EXEC = { StringEqualsIfExists: { 'ecs:enable-execute-command': 'false' } } as const;
 
 /** Shared memory Jibri's Chrome needs: the image's shm-check refuses less than 2 GB. */
 export const RECORDER_SHM_MIB = 2048;
@@ -92,8 +104,8 @@ export interface RecorderProps {
   readonly instanceType: string;
   /** Longest recording (Jibri's usage timeout). */
   readonly maxHours: number;
-  /** The internal secret with {@link JIBRI_SECRET_KEYS}. */
-  readonly secret: secretsmanager.ISecret;
+  /** Fills the recorder's own secret ({@link JIBRI_SECRET_KEYS}) at deploy time, as it fills the internal one. */
+  readonly passwords: InternalSecret;
   readonly recordings: s3.IBucket;
   /** One log group for the recorder's containers. */
   readonly logGroup: logs.ILogGroup;
@@ -120,6 +132,18 @@ export class Recorder extends Construct {
   readonly taskRole: iam.Role;
   readonly executionRole: iam.Role;
   readonly logGroup: logs.ILogGroup;
+  /**
+   * The recorder's XMPP accounts (Jibri's and the hidden recorder user's passwords), a secret of its
+   * own: the recorder's execution role reads this one and no other; prosody reads it to register them.
+   */
+  readonly xmppSecret: secretsmanager.Secret;
+  /** Resources that read {@link xmppSecret} depend on this: every key exists first. */
+  readonly xmppSecretReady: CustomResource;
+  /**
+   * The only principal that may start a recorder task (src/recording/launcher.ts): everyone who
+   * records invokes it. It knows the meeting's task family once the stack has it ({@link joins}).
+   */
+  readonly launcher: NodejsFunction;
 
   constructor(scope: Construct, id: string, props: RecorderProps) {
     super(scope, id);
@@ -195,14 +219,97 @@ export class Recorder extends Construct {
       description: "The recorder task's start: pull the images, read the XMPP passwords, write its logs",
     });
     this.logGroup = props.logGroup;
+    this.xmppSecret = new secretsmanager.Secret(this, 'XmppSecret', {
+      description: "The recorder's XMPP passwords (Jibri's and the recorder user's accounts), generated at deploy time.",
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: JIBRI_SECRET_KEYS[0],
+        excludePunctuation: true,
+        passwordLength: 32,
+      },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.xmppSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        "The passwords log Jibri in to prosody on 5222, which only the recorder's security group reaches. Secrets Manager's own rotation would change them under a running prosody; `meetctl rotate-secrets` (and the optional monthly schedule) rotates them through the control-plane lock, only while nothing runs, and the next start reads them.",
+    });
+    this.xmppSecretReady = props.passwords.fill(this, 'XmppPasswords', this.xmppSecret, JIBRI_SECRET_KEYS);
     this.taskDefinition = new ecs.Ec2TaskDefinition(this, 'TaskDefinition', {
       networkMode: ecs.NetworkMode.BRIDGE,
       taskRole: this.taskRole,
       executionRole: this.executionRole,
     });
+    this.taskDefinition.node.addDependency(this.xmppSecretReady);
     this.grantRecordingsWrite(props.recordings);
     this.addContainers(props);
+    this.launcher = this.createLauncher(props.cluster);
     this.acknowledge();
+  }
+
+  /** The meeting's task family: where the launcher finds the XMPP server's address. */
+  joins(meetingTaskFamily: string): void {
+    this.launcher.addEnvironment(LAUNCHER_ENV.meetingFamily, meetingTaskFamily);
+  }
+
+  /**
+   * The launcher function and its role: list and read the cluster's tasks, RunTask of the recorder's
+   * family in this cluster with ECS Exec off, and pass exactly the recorder's two roles to ECS tasks.
+   */
+  private createLauncher(cluster: ecs.ICluster): NodejsFunction {
+    const stack = Stack.of(this);
+    const launcher = projectFunction(this, 'Launcher', {
+      entry: ['lambda', 'recorder-launcher'],
+      description: "Starts the recorder for this stack's meeting (fixed task, capacity provider and XMPP server)",
+      timeout: Duration.seconds(30),
+      environment: {
+        [LAUNCHER_ENV.cluster]: cluster.clusterName,
+        [LAUNCHER_ENV.recorderFamily]: this.taskDefinition.family,
+        [LAUNCHER_ENV.capacityProvider]: this.capacityProvider.capacityProviderName,
+      },
+    });
+    const inCluster = { ArnEquals: { 'ecs:cluster': cluster.clusterArn } };
+    const tasks = stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${cluster.clusterName}/*` });
+    const definitions = stack.formatArn({
+      service: 'ecs',
+      resource: 'task-definition',
+      resourceName: `${this.taskDefinition.family}:*`,
+    });
+    for (const statement of [
+      // ListTasks of a cluster names no container instance: AWS authorizes it against "*" with the ecs:cluster key.
+      new iam.PolicyStatement({ actions: ['ecs:ListTasks'], resources: ['*'], conditions: inCluster }),
+      new iam.PolicyStatement({ actions: ['ecs:DescribeTasks'], resources: [tasks] }),
+      new iam.PolicyStatement({
+        actions: ['ecs:RunTask'],
+        resources: [definitions],
+        conditions: { ...inCluster, ...NO_ECS_EXEC },
+      }),
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [this.taskRole.roleArn, this.executionRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      }),
+    ]) {
+      launcher.addToRolePolicy(statement);
+    }
+    const clusterId = `<${logicalId(cluster as ecs.Cluster)}>`;
+    for (const [resource, reason] of [
+      [
+        '*',
+        'ecs:ListTasks of a cluster names no container instance and is authorized against "*"; the ecs:cluster condition limits it to this cluster.',
+      ],
+      [
+        `arn:aws:ecs:${stack.region}:<AWS::AccountId>:task/${clusterId}/*`,
+        'Task ids are random; DescribeTasks is limited to tasks of this cluster.',
+      ],
+      [
+        `arn:aws:ecs:${stack.region}:<AWS::AccountId>:task-definition/${this.taskDefinition.family}:*`,
+        'Every revision of the recorder task definition, RunTask only in this cluster and never with ECS Exec (conditions).',
+      ],
+    ] as const) {
+      Validations.of(launcher).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
+    }
+    return launcher;
   }
 
   /**
@@ -263,7 +370,7 @@ export class Recorder extends Construct {
       { sourceVolume: RECORDINGS_VOLUME, containerPath: INIT_RECORDINGS_DIR, readOnly: false },
     );
 
-    const secret = (key: string) => ecs.Secret.fromSecretsManager(props.secret, key);
+    const secret = (key: string) => ecs.Secret.fromSecretsManager(this.xmppSecret, key);
     const jibri = this.taskDefinition.addContainer(RECORDER_CONTAINERS.jibri, {
       containerName: RECORDER_CONTAINERS.jibri,
       image: ecs.ContainerImage.fromRegistry(`${props.release.imageRepository}/jibri:${props.release.tag}`),

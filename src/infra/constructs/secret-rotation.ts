@@ -13,7 +13,7 @@ export const ROTATION_SCHEDULE = 'cron(0 9 1 * ? *)';
 
 export interface SecretRotationProps {
   readonly automation: Automation;
-  /** The secrets it rotates: the internal passwords and, with members-only meetings, the token secret. */
+  /** The secrets it rotates: the internal passwords, the recorder's (with a recorder) and, with members-only meetings, the token secret. */
   readonly secrets: readonly secretsmanager.ISecret[];
 }
 

@@ -4,7 +4,9 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { TASK_ROW_PREFIX } from '../../aws/task-dns-adapters.js';
 import { INGRESS_ENV } from '../../lambda/ingress-environment.js';
@@ -21,7 +23,12 @@ export interface TaskDnsProps {
   readonly stateTable: dynamodb.ITable;
   /** The asleep page's API Gateway domain: where the record points while no task runs. */
   readonly asleep: { readonly dnsName: string; readonly hostedZoneId: string };
+  /** Where a change that failed every attempt is reported (the alert topic: e-mail). */
+  readonly alerts: sns.ITopic;
 }
+
+/** Lambda's own retries of an asynchronous invocation that fails (its maximum). */
+export const DNS_FUNCTION_RETRIES = 2;
 
 /**
  * The direct mode's DNS: a function on ECS "Task State Change" events of the meeting service points
@@ -31,9 +38,11 @@ export interface TaskDnsProps {
 export class TaskDns extends Construct {
   readonly function: NodejsFunction;
   readonly rule: events.Rule;
+  private readonly props: TaskDnsProps;
 
   constructor(scope: Construct, id: string, props: TaskDnsProps) {
     super(scope, id);
+    this.props = props;
     this.function = projectFunction(this, 'Function', {
       entry: ['lambda', 'task-dns'],
       description: `Points ${props.domain} at the running task, or at the asleep page`,
@@ -47,6 +56,33 @@ export class TaskDns extends Construct {
         [INGRESS_ENV.asleepZoneId]: props.asleep.hostedZoneId,
       },
     });
+    this.grantHostRecord(this.function);
+    // EventBridge's retries cover the delivery only; Lambda retries a failing function twice, then
+    // hands the event to this destination: a name left on a released address is e-mailed, and the
+    // runtime guard puts it right within its next round (src/dns/reconcile.ts).
+    this.function.configureAsyncInvoke({
+      retryAttempts: DNS_FUNCTION_RETRIES,
+      onFailure: new destinations.SnsDestination(props.alerts),
+    });
+
+    this.rule = new events.Rule(this, 'TaskStateChange', {
+      description: `Moves ${props.domain} with the meeting task`,
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Task State Change'],
+        detail: { clusterArn: [props.cluster.clusterArn], group: [{ prefix: 'service:' }] },
+      },
+      targets: [new eventTargets.LambdaFunction(this.function, { retryAttempts: 8, maxEventAge: Duration.hours(1) })],
+    });
+  }
+
+  /**
+   * What moving the meeting host takes, for the DNS function and the runtime guard's reconcile: the
+   * host's A record only, as a DELETE + CREATE pair (the same conditional switch), reading the zone's
+   * records and a network interface's public address, and the state table's task rows.
+   */
+  grantHostRecord(fn: NodejsFunction): void {
+    const props = this.props;
     for (const statement of [
       // Only the meeting host's A record, and only the DELETE + CREATE pair of a conditional switch.
       recordChangeStatement(this, props.hostedZoneId, { name: props.domain, types: ['A'], actions: ['CREATE', 'DELETE'] }),
@@ -58,26 +94,17 @@ export class TaskDns extends Construct {
       // DescribeNetworkInterfaces supports no resource-level permissions.
       new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces'], resources: ['*'] }),
       new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        // Rows are updated, never replaced: the change noted on a row stays (src/aws/task-dns-adapters.ts).
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         resources: [props.stateTable.tableArn],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${TASK_ROW_PREFIX}*`] } },
       }),
     ]) {
-      this.function.addToRolePolicy(statement);
+      fn.addToRolePolicy(statement);
     }
-    Validations.of(this.function).acknowledge({
+    Validations.of(fn).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'ec2:DescribeNetworkInterfaces supports no resource-level permissions; it only reads the task address.',
-    });
-
-    this.rule = new events.Rule(this, 'TaskStateChange', {
-      description: `Moves ${props.domain} with the meeting task`,
-      eventPattern: {
-        source: ['aws.ecs'],
-        detailType: ['ECS Task State Change'],
-        detail: { clusterArn: [props.cluster.clusterArn], group: [{ prefix: 'service:' }] },
-      },
-      targets: [new eventTargets.LambdaFunction(this.function, { retryAttempts: 8, maxEventAge: Duration.hours(1) })],
     });
   }
 }

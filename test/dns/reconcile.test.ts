@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { classifiedGroup } from '../../src/aws/errors.js';
+import { reconcileHostRecord, restoreAsleep, type ServiceTask } from '../../src/dns/reconcile.js';
+import { type RecordTarget, StaleRecordError, type TaskDnsPorts } from '../../src/dns/task-dns.js';
+import { VirtualClock } from '../../src/sim/simulated-aws.js';
+
+/**
+ * The record, put right by someone other than the DNS function (the runtime guard, deploy, destroy):
+ * Route 53's conditional batch, the task rows and the task's address in memory, with the same
+ * contracts as test/dns/task-dns.test.ts (the adapters are checked against dynalite and moto).
+ */
+function world(record: RecordTarget | undefined) {
+  let held = record;
+  const changes: Array<{ from?: RecordTarget; to: RecordTarget }> = [];
+  const rows = new Map<string, { version: number; ip?: string; changeId?: string }>();
+  const ips: Record<string, string> = { 'eni-A': '198.51.100.7', 'eni-B': '203.0.113.9' };
+  const ports: TaskDnsPorts = {
+    publicIp: async (eni) => ips[eni],
+    record: classifiedGroup({
+      current: async () => held,
+      replace: async (from: RecordTarget | undefined, to: RecordTarget) => {
+        if (JSON.stringify(from) !== JSON.stringify(held)) throw new StaleRecordError();
+        held = to;
+        changes.push({ ...(from ? { from } : {}), to });
+        return `/change/C${changes.length}`;
+      },
+    }),
+    tasks: {
+      get: async (arn) => rows.get(arn),
+      put: async (arn, version, ip) => {
+        const known = rows.get(arn);
+        if (known && known.version > version) return false;
+        rows.set(arn, { ...known, version, ...(ip ? { ip } : {}) });
+        return true;
+      },
+      noteChange: async (arn, version, changeId) => {
+        const known = rows.get(arn);
+        if (known?.version === version) rows.set(arn, { ...known, changeId });
+      },
+    },
+    clock: new VirtualClock(),
+  };
+  return { ports, changes, rows, record: () => held, set: (r: RecordTarget) => (held = r) };
+}
+
+const task = (id: string, last: string, desired: string, eni?: string): ServiceTask => ({
+  arn: `arn:aws:ecs:us-west-2:111122223333:task/meet-cluster/${id}`,
+  lastStatus: last,
+  desiredStatus: desired,
+  ...(eni ? { eniId: eni } : {}),
+});
+const serving = async () => true;
+
+describe('the runtime guard reconciles the meeting host with the service', () => {
+  it('no task: an address the DNS function left behind goes back to the asleep page, in one conditional batch', async () => {
+    const w = world({ kind: 'task', ip: '198.51.100.7' });
+    const stopped = task('A', 'STOPPED', 'STOPPED', 'eni-A');
+    const result = await reconcileHostRecord([stopped], w.ports, serving);
+    expect(result).toMatchObject({ action: 'pointed-asleep', was: { kind: 'task', ip: '198.51.100.7' } });
+    expect(w.changes).toEqual([{ from: { kind: 'task', ip: '198.51.100.7' }, to: { kind: 'asleep' } }]);
+  });
+
+  it('a running task: the record takes its current address, and the change is noted on its row for the control plane', async () => {
+    const w = world({ kind: 'asleep' });
+    const a = task('A', 'RUNNING', 'RUNNING', 'eni-A');
+    const result = await reconcileHostRecord([a], w.ports, serving);
+    expect(result.action).toBe('pointed-at-task');
+    expect(w.record()).toEqual({ kind: 'task', ip: '198.51.100.7' });
+    expect(w.rows.get(a.arn)).toMatchObject({ ip: '198.51.100.7', changeId: '/change/C1' });
+  });
+
+  it("a running task with a stale address in the record (a replaced task's): the record follows the new task", async () => {
+    const w = world({ kind: 'task', ip: '203.0.113.9' });
+    await reconcileHostRecord(
+      [task('B', 'STOPPED', 'STOPPED', 'eni-B'), task('A', 'RUNNING', 'RUNNING', 'eni-A')],
+      w.ports,
+      serving,
+    );
+    expect(w.changes).toEqual([{ from: { kind: 'task', ip: '203.0.113.9' }, to: { kind: 'task', ip: '198.51.100.7' } }]);
+  });
+
+  it('changes nothing when the record is right (no task and asleep; the running task and its address)', async () => {
+    const asleep = world({ kind: 'asleep' });
+    expect((await reconcileHostRecord([], asleep.ports, serving)).action).toBe('unchanged');
+    const running = world({ kind: 'task', ip: '198.51.100.7' });
+    expect((await reconcileHostRecord([task('A', 'RUNNING', 'RUNNING', 'eni-A')], running.ports, serving)).action).toBe(
+      'unchanged',
+    );
+    expect([...asleep.changes, ...running.changes]).toEqual([]);
+  });
+
+  it('no A record at all: the asleep page is created (the name never answers "no such name")', async () => {
+    const w = world(undefined);
+    await reconcileHostRecord([], w.ports, serving);
+    expect(w.changes).toEqual([{ to: { kind: 'asleep' } }]);
+  });
+
+  it('leaves the address of a task that is starting: the DNS function has just pointed the host at it', async () => {
+    const w = world({ kind: 'task', ip: '198.51.100.7' });
+    const starting = task('A', 'PENDING', 'RUNNING', 'eni-A');
+    w.rows.set(starting.arn, { version: 3, ip: '198.51.100.7' });
+    expect(await reconcileHostRecord([starting], w.ports, serving)).toMatchObject({ action: 'unchanged' });
+    expect(w.changes).toEqual([]);
+  });
+
+  it('undoes its switch when the task was told to stop meanwhile (the DNS function saw the old record and left it)', async () => {
+    const w = world({ kind: 'asleep' });
+    const result = await reconcileHostRecord([task('A', 'RUNNING', 'RUNNING', 'eni-A')], w.ports, async () => false);
+    expect(result.action).toBe('pointed-asleep');
+    expect(w.record()).toEqual({ kind: 'asleep' });
+  });
+
+  it('loses a race with the DNS function without overwriting it: the next round looks again', async () => {
+    const w = world({ kind: 'task', ip: '203.0.113.9' });
+    const original = w.ports.record.replace;
+    let moves = 0;
+    (w.ports.record as { replace: TaskDnsPorts['record']['replace'] }).replace = async (from, to) => {
+      // The DNS function moves the record every time between our read and our write.
+      moves += 1;
+      w.set({ kind: 'task', ip: `192.0.2.${moves}` });
+      return original(from, to);
+    };
+    const result = await reconcileHostRecord([], w.ports, serving);
+    expect(result).toMatchObject({ action: 'unchanged', why: expect.stringMatching(/DNS function is changing/) });
+    expect(w.changes).toEqual([]);
+  });
+});
+
+describe('deploy and destroy put back what CloudFormation created', () => {
+  it('an address goes back to the asleep page, whatever runs', async () => {
+    const w = world({ kind: 'task', ip: '198.51.100.7' });
+    expect(await restoreAsleep(w.ports)).toMatchObject({ action: 'pointed-asleep', was: { kind: 'task', ip: '198.51.100.7' } });
+    expect(w.changes).toEqual([{ from: { kind: 'task', ip: '198.51.100.7' }, to: { kind: 'asleep' } }]);
+  });
+
+  it('the asleep page stays as it is', async () => {
+    const w = world({ kind: 'asleep' });
+    expect((await restoreAsleep(w.ports)).action).toBe('unchanged');
+    expect(w.changes).toEqual([]);
+  });
+});
