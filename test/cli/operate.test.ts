@@ -507,12 +507,15 @@ describe('progress on a terminal', () => {
     expect(result.stdout).toMatch(/READY in/);
   });
 
-  it.each<Record<string, string>>([{ CI: 'true' }, { TERM: 'dumb' }])('prints plain lines on a terminal when the environment says %o', async (env) => {
-    const result = await cli(['start'], { files, sim: sim(), terminal: { columns: 100 }, env });
-    expect(result.code).toBe(ExitCode.ok);
-    expect(result.stderr).not.toContain('\u001b[1G');
-    expect(result.stderr).toContain('   done\n');
-  });
+  it.each<Record<string, string>>([{ CI: 'true' }, { TERM: 'dumb' }])(
+    'prints plain lines on a terminal when the environment says %o',
+    async (env) => {
+      const result = await cli(['start'], { files, sim: sim(), terminal: { columns: 100 }, env });
+      expect(result.code).toBe(ExitCode.ok);
+      expect(result.stderr).not.toContain('\u001b[1G');
+      expect(result.stderr).toContain('   done\n');
+    },
+  );
 });
 
 describe('destroy --delete-recordings --bucket', () => {
