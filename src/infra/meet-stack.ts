@@ -48,8 +48,17 @@ export interface MeetStackProps extends StackProps {
 /** Names of the stack outputs that `meetctl` reads (shared with the control-plane core). */
 export const OUTPUTS = OUTPUT_NAMES;
 
-/** Seconds ECS ignores load-balancer health after a task starts: NLB IP targets take 70–180 s to register. */
-export const HEALTH_CHECK_GRACE_SECONDS = 300;
+/**
+ * Seconds ECS ignores load-balancer (and container) health after a task starts: the largest value the
+ * API takes, 2,147,483,647 s (about 69 years), so that a failing NLB health check never makes ECS
+ * replace a task with people in a call (issue 19.5). ECS has no switch to stop acting on target health
+ * (aws/containers-roadmap#1271); the grace period is the documented way: "During that time, the Amazon
+ * ECS service scheduler ignores health check status" (ECS API reference, CreateService /
+ * UpdateService, healthCheckGracePeriodSeconds). What still watches the web target: `meetctl start`
+ * waits for it to be healthy (and undoes the start if it never is), the component-unhealthy alarm
+ * tells the organizer, and an NLB whose only target is unhealthy still sends traffic to it (fail open).
+ */
+export const HEALTH_CHECK_GRACE_SECONDS = 2_147_483_647;
 
 /**
  * The whole platform in one stack, in one of two ingress modes (docs/architecture.md). direct: the
