@@ -224,9 +224,9 @@ console.log('-----------------------------------  ------------------  ---------'
 for (const [name, value] of blocks) console.log(`${name.padEnd(35)}  ${value.padEnd(18)}  <= 120 s`);
 
 // Stopped → READY in each ingress mode, in virtual time on the simulated AWS, which runs on the
-// sourced start-time model of src/plan/start-time.ts (a model until measured on a real account).
+// sourced start-time model of src/control/start-time.ts (a model until measured on a real account).
 const { VirtualClock } = await import(path.join(root, 'dist', 'src', 'sim', 'simulated-aws.js'));
-const { modelledStartSeconds } = await import(path.join(root, 'dist', 'src', 'plan', 'start-time.js'));
+const { modelledStartSeconds } = await import(path.join(root, 'dist', 'src', 'control', 'start-time.js'));
 const starts = [];
 for (const ingress of ['direct', 'load-balancer']) {
   const clock = new VirtualClock();
@@ -256,9 +256,9 @@ console.log(startWidths.map((w) => '-'.repeat(w)).join('  '));
 for (const row of starts) console.log(startLine(row));
 
 // The recorder (server-side recording), in virtual time: from `start --record` on a stopped
-// platform until Jibri is IDLE, on the same model (src/plan/start-time.ts, RECORDER_TIMELINE).
+// platform until Jibri is IDLE, on the same model (src/control/start-time.ts, RECORDER_TIMELINE).
 {
-  const { modelledRecorderSeconds } = await import(path.join(root, 'dist', 'src', 'plan', 'start-time.js'));
+  const { modelledRecorderSeconds } = await import(path.join(root, 'dist', 'src', 'control', 'start-time.js'));
   const clock = new VirtualClock();
   const sim = new SimAws(clock, { ingress: 'direct', recorder: true });
   const begin = clock.now();

@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { EXAMPLE_CONFIG_FILE } from './config/files.js';
+
+/**
+ * The example config the package ships: it marks the package root. Defined here, not in src/config,
+ * so that this helper imports nothing from the rest of src/ (src/config/files.ts re-exports it).
+ */
+export const EXAMPLE_CONFIG_FILE = 'meet.config.example.json';
 
 /**
  * Root of the installed package, found by the example config it ships (works from source and from

@@ -158,7 +158,7 @@ export function runtimeGuard(deps: AutomationDeps) {
 
 /**
  * Direct mode: the meeting host points at the running task's address, or at the asleep page, whatever
- * the DNS function managed (src/dns/reconcile.ts). A change made here is e-mailed: it means the name
+ * the DNS function managed (src/control/dns-reconcile.ts). A change made here is e-mailed: it means the name
  * pointed somewhere it should not have. A failure is logged; the rest of the round goes on.
  */
 async function reconcileRecord(deps: AutomationDeps): Promise<void> {

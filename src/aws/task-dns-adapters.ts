@@ -14,7 +14,7 @@ import {
   type Route53Client,
 } from '@aws-sdk/client-route-53';
 import type { CertificateStatus } from '../control/snapshot.js';
-import { type RecordTarget, StaleRecordError, type TaskDnsPorts } from '../dns/task-dns.js';
+import { type RecordTarget, StaleRecordError, type TaskDnsPorts } from '../control/task-dns.js';
 import { normalName } from './route53.js';
 
 /** Where the meeting host points while no task runs: the asleep page's API Gateway domain (an alias). */

@@ -1,10 +1,10 @@
-import { type ReconcileResult, reconcileHostRecord, restoreAsleep, servingTask } from '../dns/reconcile.js';
+import { type ReconcileResult, reconcileHostRecord, restoreAsleep, servingTask } from './dns-reconcile.js';
 import { ingressOf } from './observe.js';
 import { OUTPUT_NAMES } from './outputs.js';
 import { type Clock, type ControlPorts, taskDnsPortsOf } from './ports.js';
 
 /**
- * Direct mode: the meeting host's record, put right through the control ports (src/dns/reconcile.ts
+ * Direct mode: the meeting host's record, put right through the control ports (src/control/dns-reconcile.ts
  * says why and how). Lock-free like the DNS function: every change is its conditional switch. Both
  * return undefined when the stack has no such record (load-balancer mode, no stack, or a stack deployed
  * before it named the record in its outputs: its first `meetctl deploy` adds them).

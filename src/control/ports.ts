@@ -1,4 +1,3 @@
-import type { RecordTarget, TaskDnsPorts } from '../dns/task-dns.js';
 import type { RecordingObject } from '../recording/catalog.js';
 import type { RecorderStatus } from '../recording/recorder.js';
 import type {
@@ -12,6 +11,7 @@ import type {
   TaskDnsStatus,
   TaskSnapshot,
 } from './snapshot.js';
+import type { RecordTarget, TaskDnsPorts } from './task-dns.js';
 
 /**
  * The narrow interfaces the control plane needs from AWS (and from the network). The CLI builds them
@@ -80,7 +80,7 @@ export interface ControlPorts {
 
 /**
  * Direct mode: the meeting host's A record and what the DNS function keeps for it (the same calls as
- * the DNS function's ports, src/dns/task-dns.ts), for the runtime guard's reconcile and for `deploy`
+ * the DNS function's ports, src/control/task-dns.ts), for the runtime guard's reconcile and for `deploy`
  * and `destroy`, which put back what CloudFormation created before they change the stack.
  */
 export interface HostRecordPort {

@@ -4,7 +4,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { classifiedGroup } from '../aws/errors.js';
 import { dynamoTaskRows, ec2PublicIp, route53HostRecord } from '../aws/task-dns-adapters.js';
 import { systemClock } from '../control/ports.js';
-import type { TaskDnsPorts } from '../dns/task-dns.js';
+import type { TaskDnsPorts } from '../control/task-dns.js';
 import { required } from './required.js';
 
 /** Environment variables the no-load-balancer mode's functions get from the stack. */

@@ -2,10 +2,16 @@ import { SIZE_PRESETS } from '../config/presets.js';
 import { parseRelease } from '../config/release.js';
 import type { MeetConfig } from '../config/schema.js';
 import type { Ingress } from '../control/snapshot.js';
+import {
+  modelledRecorderSeconds,
+  modelledStartSeconds,
+  recorderStages,
+  type StartStage,
+  startStages,
+} from '../control/start-time.js';
 import { type CostEstimate, estimateForConfig } from '../cost/model.js';
 import { HTTP_PORT, HTTPS_PORT, JVB_MEDIA_PORT } from '../infra/constructs/ports.js';
 import { countByType, inventory, type Purpose, type TemplateLike } from './inventory.js';
-import { modelledRecorderSeconds, modelledStartSeconds, recorderStages, type StartStage, startStages } from './start-time.js';
 
 const media = {
   address: "the task's public IPv4 address (changes with every start)",

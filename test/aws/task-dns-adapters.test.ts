@@ -14,7 +14,7 @@ import {
   readTaskRow,
   route53HostRecord,
 } from '../../src/aws/task-dns-adapters.js';
-import { StaleRecordError } from '../../src/dns/task-dns.js';
+import { StaleRecordError } from '../../src/control/task-dns.js';
 import { createStateTable, startDynalite } from '../support/dynalite.js';
 
 const r53 = mockClient(Route53Client);

@@ -8,7 +8,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { route53Zone } from '../../src/aws/route53.js';
 import { route53HostRecord } from '../../src/aws/task-dns-adapters.js';
-import { StaleRecordError } from '../../src/dns/task-dns.js';
+import { StaleRecordError } from '../../src/control/task-dns.js';
 import { SimulatedRoute53 } from '../../src/sim/simulated-route53.js';
 import type { TemplateJson } from '../support/fixtures.js';
 import {

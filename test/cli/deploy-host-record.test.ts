@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StackState } from '../../src/aws/ports.js';
+import type { RecordTarget } from '../../src/control/task-dns.js';
 import { transition } from '../../src/control/transition.js';
-import type { RecordTarget } from '../../src/dns/task-dns.js';
 import { ExitCode } from '../../src/errors.js';
 import { type Faults, SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { cli, communityConfig, fakeAws } from '../support/cli.js';

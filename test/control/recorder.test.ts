@@ -3,8 +3,8 @@ import type { ProgressEvent, Runtime } from '../../src/control/execute.js';
 import { observe } from '../../src/control/observe.js';
 import { PlanError, plan } from '../../src/control/plan.js';
 import { recorderBusy } from '../../src/control/snapshot.js';
+import { modelledRecorderSeconds, RECORDER_TIMELINE } from '../../src/control/start-time.js';
 import { RefusedError, type TransitionRequest, transition } from '../../src/control/transition.js';
-import { modelledRecorderSeconds, RECORDER_TIMELINE } from '../../src/plan/start-time.js';
 import { type Faults, SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 
 function setup(options: { faults?: Faults; recorder?: boolean } = {}) {

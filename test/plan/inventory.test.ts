@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { modelledStartSeconds } from '../../src/control/start-time.js';
 import { countByType, inventory, purposeOf } from '../../src/plan/inventory.js';
 import { buildPlanReport } from '../../src/plan/report.js';
-import { modelledStartSeconds } from '../../src/plan/start-time.js';
 import { configWith, exampleConfig } from '../support/fixtures.js';
 
 const template = {

@@ -7,7 +7,7 @@ import {
   StaleRecordError,
   type TaskDnsPorts,
   taskChangeOf,
-} from '../../src/dns/task-dns.js';
+} from '../../src/control/task-dns.js';
 import { VirtualClock } from '../../src/sim/simulated-aws.js';
 
 /** An ECS "Task State Change" event as EventBridge delivers it (trimmed to what matters, real shape). */

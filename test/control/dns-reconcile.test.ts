@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { classifiedGroup } from '../../src/aws/errors.js';
-import { reconcileHostRecord, restoreAsleep, type ServiceTask } from '../../src/dns/reconcile.js';
-import { type RecordTarget, StaleRecordError, type TaskDnsPorts } from '../../src/dns/task-dns.js';
+import { reconcileHostRecord, restoreAsleep, type ServiceTask } from '../../src/control/dns-reconcile.js';
+import { type RecordTarget, StaleRecordError, type TaskDnsPorts } from '../../src/control/task-dns.js';
 import { VirtualClock } from '../../src/sim/simulated-aws.js';
 
 /**
  * The record, put right by someone other than the DNS function (the runtime guard, deploy, destroy):
  * Route 53's conditional batch, the task rows and the task's address in memory, with the same
- * contracts as test/dns/task-dns.test.ts (the adapters are checked against dynalite and moto).
+ * contracts as test/control/task-dns.test.ts (the adapters are checked against dynalite and moto).
  */
 function world(record: RecordTarget | undefined) {
   let held = record;

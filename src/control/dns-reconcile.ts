@@ -1,4 +1,4 @@
-import { retryTransient } from '../control/retry.js';
+import { retryTransient } from './retry.js';
 import { isStaleRecord, type RecordTarget, same, switchRecord, type TaskDnsPorts, type TaskDnsResult } from './task-dns.js';
 
 /**
