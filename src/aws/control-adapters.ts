@@ -127,15 +127,171 @@ export function classifiedPorts(ports: ControlPorts): ControlPorts {
 }
 
 function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions: EndpointCheckOptions): ControlPorts {
-  // The lock needs only the table and the event log only its group, so a stack deployed before the
-  // event log existed can still be locked by the deploy that adds it.
+  const output = stackOutputs(clients, stackName);
+  return {
+    stack: stackPort(clients, stackName),
+    service: servicePort(clients),
+    targets: targetsPort(clients),
+    endpoints: {
+      check: (host, connectTo) => checkEndpoints(host, connectTo ? { ...endpointOptions, connectTo } : endpointOptions),
+    },
+    users: cognitoUsers(clients.cognito),
+    secrets: sdkSecrets(clients.secretsmanager),
+    certificate: {
+      status: async () => dynamoCertificateStatus(clients.dynamodb, await output(OUTPUT_NAMES.stateTable)).status(),
+    },
+    taskDns: taskDnsPort(clients, output),
+    hostRecord: hostRecordPort(clients, output),
+    logs: logsPort(clients),
+    participants: participantsPort(clients),
+    recordings: sdkRecordings(clients.s3),
+    recorder: sdkRecorder(clients),
+    schedules: sdkSchedules(clients.scheduler),
+    state: statePort(clients, output),
+  };
+}
+
+/** One stack output by name, the outputs read once; a missing one says to deploy first. */
+function stackOutputs(clients: SdkClients, stackName: string): (name: string) => Promise<string> {
   let outputs: Readonly<Record<string, string>> | undefined;
-  const output = async (name: string): Promise<string> => {
+  return async (name) => {
     outputs ??= (await describeStack(clients.cloudformation, stackName))?.outputs ?? {};
     const value = outputs[name];
     if (!value) throw new Error(`stack ${stackName} has no ${name} output; run \`meetctl deploy\` to update it first`);
     return value;
   };
+}
+
+/** The stack: its snapshot, the power switch (an update of the previous template's parameters), deletion. */
+function stackPort(clients: SdkClients, stackName: string): ControlPorts['stack'] {
+  return {
+    describe: () => describeStack(clients.cloudformation, stackName),
+    async setPower(power) {
+      const { Stacks } = await clients.cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
+      const fixed = [POWER_STATE_PARAMETER, DESIRED_COUNT_PARAMETER];
+      const others = (Stacks?.[0]?.Parameters ?? []).filter((p) => !fixed.includes(p.ParameterKey ?? ''));
+      const hasDesired = (Stacks?.[0]?.Parameters ?? []).some((p) => p.ParameterKey === DESIRED_COUNT_PARAMETER);
+      await ignoreNoUpdates(
+        clients.cloudformation.send(
+          new UpdateStackCommand({
+            StackName: stackName,
+            UsePreviousTemplate: true,
+            Parameters: [
+              { ParameterKey: POWER_STATE_PARAMETER, ParameterValue: power },
+              // Power changes run from STOPPED only: a service (re)created by power-up starts with no task.
+              ...(hasDesired ? [{ ParameterKey: DESIRED_COUNT_PARAMETER, ParameterValue: '0' }] : []),
+              ...others.map((p) => ({ ParameterKey: p.ParameterKey, UsePreviousValue: true })),
+            ],
+            Capabilities: ['CAPABILITY_IAM'],
+          }),
+        ),
+      );
+    },
+    async delete() {
+      await clients.cloudformation.send(new DeleteStackCommand({ StackName: stackName }));
+    },
+  };
+}
+
+/** The meeting's ECS service: its counts, its desired count, its tasks. */
+function servicePort(clients: SdkClients): ControlPorts['service'] {
+  return {
+    async describe(cluster, service) {
+      const { services } = await clients.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+      const found = services?.find((s) => s.status !== 'INACTIVE');
+      return found
+        ? { desired: found.desiredCount ?? 0, running: found.runningCount ?? 0, pending: found.pendingCount ?? 0 }
+        : undefined;
+    },
+    async setDesired(cluster, service, count) {
+      await clients.ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: count }));
+    },
+    tasks: (cluster, service) => ecsTasks(clients.ecs, cluster, { serviceName: service }),
+  };
+}
+
+/** Load-balancer mode: the target group's health. */
+function targetsPort(clients: SdkClients): ControlPorts['targets'] {
+  return {
+    async health(targetGroupArn): Promise<TargetSnapshot[]> {
+      const { TargetHealthDescriptions } = await clients.elbv2.send(
+        new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }),
+      );
+      return (TargetHealthDescriptions ?? []).map((d) => ({
+        state: (d.TargetHealth?.State ?? 'unavailable') as TargetState,
+        ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
+      }));
+    },
+  };
+}
+
+/** Direct mode: what the DNS function recorded for a task, and whether Route 53 has applied it. */
+function taskDnsPort(clients: SdkClients, output: (name: string) => Promise<string>): ControlPorts['taskDns'] {
+  return {
+    async status(taskArn) {
+      const row = await readTaskRow(clients.dynamodb, await output(OUTPUT_NAMES.stateTable), taskArn);
+      if (!row) return undefined;
+      let inSync = false;
+      if (row.changeId) {
+        const { ChangeInfo } = await clients.route53.send(new GetChangeCommand({ Id: row.changeId }));
+        inSync = ChangeInfo?.Status === 'INSYNC';
+      }
+      return { taskArn, ...(row.ip ? { ip: row.ip } : {}), inSync };
+    },
+  };
+}
+
+/** CloudWatch Logs: a stream's last lines, and a group's lines since a time (every page). */
+function logsPort(clients: SdkClients): ControlPorts['logs'] {
+  return {
+    async tail(logGroup, stream, lines) {
+      const { events } = await clients.logs.send(
+        new GetLogEventsCommand({ logGroupName: logGroup, logStreamName: stream, limit: lines, startFromHead: false }),
+      );
+      return (events ?? []).map((e) => e.message ?? '');
+    },
+    async read(logGroup, since) {
+      const lines: Array<{ at: number; stream: string; message: string }> = [];
+      let token: string | undefined;
+      do {
+        const page = await clients.logs.send(
+          new FilterLogEventsCommand({ logGroupName: logGroup, startTime: since, nextToken: token }),
+        );
+        for (const e of page.events ?? [])
+          lines.push({ at: e.timestamp ?? 0, stream: e.logStreamName ?? '', message: (e.message ?? '').trimEnd() });
+        token = page.nextToken;
+      } while (token);
+      return lines;
+    },
+  };
+}
+
+/** The stats sidecar's people counts from the log group, oldest first. */
+function participantsPort(clients: SdkClients): ControlPorts['participants'] {
+  return {
+    async samples(logGroup, since) {
+      const samples: StatsSample[] = [];
+      let token: string | undefined;
+      do {
+        const page = await clients.logs.send(
+          new FilterLogEventsCommand({ logGroupName: logGroup, startTime: since, nextToken: token }),
+        );
+        for (const e of page.events ?? []) {
+          const people = e.message?.includes(STATS_LINE.people) ? peopleFromLine(e.message) : undefined;
+          if (people) samples.push({ at: e.timestamp ?? 0, ...people });
+        }
+        token = page.nextToken;
+      } while (token);
+      return samples.sort((x, y) => x.at - y.at);
+    },
+  };
+}
+
+/**
+ * The lock, the window and the event log. The lock needs only the table and the event log only its
+ * group, so a stack deployed before the event log existed can still be locked by the deploy that adds it.
+ */
+function statePort(clients: SdkClients, output: (name: string) => Promise<string>): ControlPorts['state'] {
   let lockStore: ReturnType<typeof dynamoStateStore> | undefined;
   let eventLog: ReturnType<typeof cloudWatchEventLog> | undefined;
   const table = async () => {
@@ -146,132 +302,16 @@ function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions
     eventLog ??= cloudWatchEventLog(clients.logs, await output(OUTPUT_NAMES.eventLog));
     return eventLog;
   };
-
   return {
-    stack: {
-      describe: () => describeStack(clients.cloudformation, stackName),
-      async setPower(power) {
-        const { Stacks } = await clients.cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
-        const fixed = [POWER_STATE_PARAMETER, DESIRED_COUNT_PARAMETER];
-        const others = (Stacks?.[0]?.Parameters ?? []).filter((p) => !fixed.includes(p.ParameterKey ?? ''));
-        const hasDesired = (Stacks?.[0]?.Parameters ?? []).some((p) => p.ParameterKey === DESIRED_COUNT_PARAMETER);
-        await ignoreNoUpdates(
-          clients.cloudformation.send(
-            new UpdateStackCommand({
-              StackName: stackName,
-              UsePreviousTemplate: true,
-              Parameters: [
-                { ParameterKey: POWER_STATE_PARAMETER, ParameterValue: power },
-                // Power changes run from STOPPED only: a service (re)created by power-up starts with no task.
-                ...(hasDesired ? [{ ParameterKey: DESIRED_COUNT_PARAMETER, ParameterValue: '0' }] : []),
-                ...others.map((p) => ({ ParameterKey: p.ParameterKey, UsePreviousValue: true })),
-              ],
-              Capabilities: ['CAPABILITY_IAM'],
-            }),
-          ),
-        );
-      },
-      async delete() {
-        await clients.cloudformation.send(new DeleteStackCommand({ StackName: stackName }));
-      },
-    },
-    service: {
-      async describe(cluster, service) {
-        const { services } = await clients.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
-        const found = services?.find((s) => s.status !== 'INACTIVE');
-        return found
-          ? { desired: found.desiredCount ?? 0, running: found.runningCount ?? 0, pending: found.pendingCount ?? 0 }
-          : undefined;
-      },
-      async setDesired(cluster, service, count) {
-        await clients.ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: count }));
-      },
-      tasks: (cluster, service) => ecsTasks(clients.ecs, cluster, { serviceName: service }),
-    },
-    targets: {
-      async health(targetGroupArn): Promise<TargetSnapshot[]> {
-        const { TargetHealthDescriptions } = await clients.elbv2.send(
-          new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }),
-        );
-        return (TargetHealthDescriptions ?? []).map((d) => ({
-          state: (d.TargetHealth?.State ?? 'unavailable') as TargetState,
-          ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
-        }));
-      },
-    },
-    endpoints: {
-      check: (host, connectTo) => checkEndpoints(host, connectTo ? { ...endpointOptions, connectTo } : endpointOptions),
-    },
-    users: cognitoUsers(clients.cognito),
-    secrets: sdkSecrets(clients.secretsmanager),
-    certificate: {
-      status: async () => dynamoCertificateStatus(clients.dynamodb, await output(OUTPUT_NAMES.stateTable)).status(),
-    },
-    taskDns: {
-      async status(taskArn) {
-        const row = await readTaskRow(clients.dynamodb, await output(OUTPUT_NAMES.stateTable), taskArn);
-        if (!row) return undefined;
-        let inSync = false;
-        if (row.changeId) {
-          const { ChangeInfo } = await clients.route53.send(new GetChangeCommand({ Id: row.changeId }));
-          inSync = ChangeInfo?.Status === 'INSYNC';
-        }
-        return { taskArn, ...(row.ip ? { ip: row.ip } : {}), inSync };
-      },
-    },
-    hostRecord: hostRecordPort(clients, output),
-    logs: {
-      async tail(logGroup, stream, lines) {
-        const { events } = await clients.logs.send(
-          new GetLogEventsCommand({ logGroupName: logGroup, logStreamName: stream, limit: lines, startFromHead: false }),
-        );
-        return (events ?? []).map((e) => e.message ?? '');
-      },
-      async read(logGroup, since) {
-        const lines: Array<{ at: number; stream: string; message: string }> = [];
-        let token: string | undefined;
-        do {
-          const page = await clients.logs.send(
-            new FilterLogEventsCommand({ logGroupName: logGroup, startTime: since, nextToken: token }),
-          );
-          for (const e of page.events ?? [])
-            lines.push({ at: e.timestamp ?? 0, stream: e.logStreamName ?? '', message: (e.message ?? '').trimEnd() });
-          token = page.nextToken;
-        } while (token);
-        return lines;
-      },
-    },
-    participants: {
-      async samples(logGroup, since) {
-        const samples: StatsSample[] = [];
-        let token: string | undefined;
-        do {
-          const page = await clients.logs.send(
-            new FilterLogEventsCommand({ logGroupName: logGroup, startTime: since, nextToken: token }),
-          );
-          for (const e of page.events ?? []) {
-            const people = e.message?.includes(STATS_LINE.people) ? peopleFromLine(e.message) : undefined;
-            if (people) samples.push({ at: e.timestamp ?? 0, ...people });
-          }
-          token = page.nextToken;
-        } while (token);
-        return samples.sort((x, y) => x.at - y.at);
-      },
-    },
-    recordings: sdkRecordings(clients.s3),
-    recorder: sdkRecorder(clients),
-    schedules: sdkSchedules(clients.scheduler),
-    state: {
-      acquire: async (r) => (await table()).acquire(r),
-      takeOver: async (r, version) => (await table()).takeOver(r, version),
-      heartbeat: async (token, version, lease, now) => (await table()).heartbeat(token, version, lease, now),
-      release: async (token) => (await table()).release(token),
-      current: async () => (await table()).current(),
-      append: async (e) => (await log()).append(e),
-      events: async (since) => (await log()).events(since),
-      setWindow: async (w) => (await table()).setWindow(w),
-      window: async () => (await table()).window(),
-    },
+    acquire: async (r) => (await table()).acquire(r),
+    takeOver: async (r, version) => (await table()).takeOver(r, version),
+    heartbeat: async (token, version, lease, now) => (await table()).heartbeat(token, version, lease, now),
+    release: async (token) => (await table()).release(token),
+    current: async () => (await table()).current(),
+    append: async (e) => (await log()).append(e),
+    events: async (since) => (await log()).events(since),
+    setWindow: async (w) => (await table()).setWindow(w),
+    window: async () => (await table()).window(),
   };
 }
 

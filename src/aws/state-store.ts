@@ -38,6 +38,20 @@ function lockItem(w: LockWrite): Record<string, AttributeValue> {
   };
 }
 
+/** The DynamoDB commands, imported on first use. */
+const sdk = () => import('@aws-sdk/client-dynamodb');
+
+/** Run a conditional write: true when it was applied, false when its condition failed; any other error is thrown. */
+async function unlessConditionFails(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
 /**
  * The lock and the meeting window in DynamoDB. No condition compares times: the lock record is
  * created only when absent, replaced only when its version is the one a taker watched stay unchanged
@@ -45,7 +59,14 @@ function lockItem(w: LockWrite): Record<string, AttributeValue> {
  * The protocol is in src/control/lock.ts; the event log is in CloudWatch Logs (src/aws/event-log.ts).
  */
 export function dynamoStateStore(client: DynamoDBClient, tableName: string): Omit<StateStore, 'append' | 'events'> {
-  const sdk = () => import('@aws-sdk/client-dynamodb');
+  return { ...lockRecord(client, tableName), ...meetingWindow(client, tableName) };
+}
+
+/** The lock record: acquire it when absent, take it over by version, heartbeat and release it by token. */
+function lockRecord(
+  client: DynamoDBClient,
+  tableName: string,
+): Pick<StateStore, 'acquire' | 'takeOver' | 'heartbeat' | 'release' | 'current'> {
   return {
     async acquire(write) {
       const { PutItemCommand } = await sdk();
@@ -69,8 +90,8 @@ export function dynamoStateStore(client: DynamoDBClient, tableName: string): Omi
     },
     async takeOver(write, expectedVersion) {
       const { PutItemCommand } = await sdk();
-      try {
-        await client.send(
+      return unlessConditionFails(
+        client.send(
           new PutItemCommand({
             TableName: tableName,
             Item: lockItem(write),
@@ -80,17 +101,13 @@ export function dynamoStateStore(client: DynamoDBClient, tableName: string): Omi
               : { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#version)' }),
             ExpressionAttributeNames: { '#version': 'version' },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
     async heartbeat(token, version, leaseSeconds, now) {
       const { UpdateItemCommand } = await sdk();
-      try {
-        await client.send(
+      return unlessConditionFails(
+        client.send(
           new UpdateItemCommand({
             TableName: tableName,
             Key: LOCK,
@@ -99,17 +116,13 @@ export function dynamoStateStore(client: DynamoDBClient, tableName: string): Omi
             ExpressionAttributeNames: { '#token': 'token', '#version': 'version' },
             ExpressionAttributeValues: { ':version': s(version), ':lease': n(leaseSeconds), ':now': n(now), ':token': s(token) },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
     async release(token) {
       const { DeleteItemCommand } = await sdk();
-      try {
-        await client.send(
+      await unlessConditionFails(
+        client.send(
           new DeleteItemCommand({
             TableName: tableName,
             Key: LOCK,
@@ -117,16 +130,20 @@ export function dynamoStateStore(client: DynamoDBClient, tableName: string): Omi
             ExpressionAttributeNames: { '#token': 'token' },
             ExpressionAttributeValues: { ':token': s(token) },
           }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
     },
     async current() {
       const { GetItemCommand } = await sdk();
       const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: LOCK, ConsistentRead: true }));
       return leaseFrom(Item);
     },
+  };
+}
+
+/** The meeting window (the schedule that opened it, from and until, whether it records). */
+function meetingWindow(client: DynamoDBClient, tableName: string): Pick<StateStore, 'setWindow' | 'window'> {
+  return {
     async setWindow(window) {
       const { PutItemCommand } = await sdk();
       await client.send(
