@@ -71,9 +71,33 @@ function buildPageDeps(): PageDeps {
   const dynamo = new DynamoDBClient({ region });
   const table = required(PAGE_ENV.stateTable);
   const verify = cognitoVerifier(required(PAGE_ENV.userPoolId), required(PAGE_ENV.clientId));
-  const secrets = new SecretsManagerClient({ region });
-  const lambda = new LambdaClient({ region });
-  const appSecret = ttlCache(
+  const appSecret = jitsiAppSecret(base, new SecretsManagerClient({ region }));
+  const control = pageControl(base, new LambdaClient({ region }));
+  return {
+    schedules: pageSchedules(base),
+    origin: required(PAGE_ENV.origin),
+    host: base.host,
+    ...withBranding(),
+    ...(process.env[PAGE_ENV.timeZone] ? { timeZone: process.env[PAGE_ENV.timeZone] as string } : {}),
+    verify: async (token) => (await verify)(token),
+    control,
+    ...(process.env[PAGE_ENV.recordings] === 'on' ? { recordings: { list: () => recordingViews(base.ports) } } : {}),
+    rateLimit: startRateLimit(dynamo, table),
+    tokens: {
+      settings: async () => ({ appId: JITSI_APP_ID, audience: JITSI_AUDIENCE, host: base.host, secret: await appSecret() }),
+      lifetimeSeconds: MEMBER_TOKEN_SECONDS,
+    },
+    signIn: cognitoSignIn(required(PAGE_ENV.signInBaseUrl), required(PAGE_ENV.clientId)),
+    sessions: dynamoSessions(dynamo, table),
+    throttle: clientThrottle(),
+    random: (bytes) => randomBytes(bytes).toString('base64url'),
+    now: () => base.clock.now(),
+  };
+}
+
+/** The secret that signs members' Jitsi tokens, read again after SECRET_CACHE_SECONDS (a rotation is picked up). */
+function jitsiAppSecret(base: AutomationDeps, secrets: SecretsManagerClient): () => Promise<string> {
+  return ttlCache(
     async () => {
       const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: required(PAGE_ENV.tokenSecretArn) }));
       const secret = (JSON.parse(SecretString ?? '{}') as Record<string, string>)[JWT_SECRET_KEY];
@@ -83,7 +107,10 @@ function buildPageDeps(): PageDeps {
     SECRET_CACHE_SECONDS * 1000,
     () => base.clock.now(),
   );
-  // The schedule group and the scheduled start's target come from the stack outputs (read once).
+}
+
+/** The meetup schedules, in the schedule group and aimed at the scheduled start named by the stack outputs (read once). */
+function pageSchedules(base: AutomationDeps): PageDeps['schedules'] {
   let targets: Promise<{ group: string; functionArn: string; roleArn: string }> | undefined;
   const scheduleTargets = () => {
     targets ??= base.ports.stack.describe().then((stack) => {
@@ -96,6 +123,21 @@ function buildPageDeps(): PageDeps {
     });
     return targets;
   };
+  return {
+    list: async () => base.ports.schedules.list((await scheduleTargets()).group),
+    add: async (schedule) => {
+      const { group, functionArn, roleArn } = await scheduleTargets();
+      await base.ports.schedules.create(group, schedule, { functionArn, roleArn });
+    },
+    remove: async (name) => base.ports.schedules.remove((await scheduleTargets()).group, name),
+  };
+}
+
+/**
+ * The status each role sees (cached STATUS_CACHE_SECONDS per role and container), and start or stop
+ * handed to this same function as an asynchronous page action (the page answers 202 at once).
+ */
+function pageControl(base: AutomationDeps, lambda: LambdaClient): PageDeps['control'] {
   const status = pageStatus(base, JSON.parse(required(PAGE_ENV.costModel)) as PageCostModel);
   const statusOf: Record<Role, () => Promise<StatusView>> = {
     organizer: ttlCache(
@@ -110,43 +152,17 @@ function buildPageDeps(): PageDeps {
     ),
   };
   return {
-    schedules: {
-      list: async () => base.ports.schedules.list((await scheduleTargets()).group),
-      add: async (schedule) => {
-        const { group, functionArn, roleArn } = await scheduleTargets();
-        await base.ports.schedules.create(group, schedule, { functionArn, roleArn });
-      },
-      remove: async (name) => base.ports.schedules.remove((await scheduleTargets()).group, name),
+    status: (role) => statusOf[role](),
+    async dispatch(goal, actor, options) {
+      const action: PageAction = { action: 'transition', goal, actor, ...(options?.record ? { record: true } : {}) };
+      await lambda.send(
+        new InvokeCommand({
+          FunctionName: required('AWS_LAMBDA_FUNCTION_NAME'),
+          InvocationType: 'Event',
+          Payload: Buffer.from(JSON.stringify(action)),
+        }),
+      );
     },
-    origin: required(PAGE_ENV.origin),
-    host: base.host,
-    ...withBranding(),
-    ...(process.env[PAGE_ENV.timeZone] ? { timeZone: process.env[PAGE_ENV.timeZone] as string } : {}),
-    verify: async (token) => (await verify)(token),
-    control: {
-      status: (role) => statusOf[role](),
-      async dispatch(goal, actor, options) {
-        const action: PageAction = { action: 'transition', goal, actor, ...(options?.record ? { record: true } : {}) };
-        await lambda.send(
-          new InvokeCommand({
-            FunctionName: required('AWS_LAMBDA_FUNCTION_NAME'),
-            InvocationType: 'Event',
-            Payload: Buffer.from(JSON.stringify(action)),
-          }),
-        );
-      },
-    },
-    ...(process.env[PAGE_ENV.recordings] === 'on' ? { recordings: { list: () => recordingViews(base.ports) } } : {}),
-    rateLimit: startRateLimit(dynamo, table),
-    tokens: {
-      settings: async () => ({ appId: JITSI_APP_ID, audience: JITSI_AUDIENCE, host: base.host, secret: await appSecret() }),
-      lifetimeSeconds: MEMBER_TOKEN_SECONDS,
-    },
-    signIn: cognitoSignIn(required(PAGE_ENV.signInBaseUrl), required(PAGE_ENV.clientId)),
-    sessions: dynamoSessions(dynamo, table),
-    throttle: clientThrottle(),
-    random: (bytes) => randomBytes(bytes).toString('base64url'),
-    now: () => base.clock.now(),
   };
 }
 

@@ -165,22 +165,29 @@ export async function checkEndpoints(host: string, options: EndpointCheckOptions
       skip('websocket', 'no HTTPS answer'),
     ];
   }
-  const results: CheckResult[] = [];
-  results.push(
-    home.status === 200
-      ? { name: 'https', status: 'pass', detail: `https://${host}/ answered 200` }
-      : {
-          name: 'https',
-          status: 'fail',
-          detail: `https://${host}/ answered ${home.status}`,
-          hint:
-            home.status >= 500
-              ? 'The load balancer reached no healthy web container (502/503): see `meetctl logs --container web`.'
-              : 'Unexpected status from the web container.',
-        },
-  );
-  results.push(certificateCheck(host, home.socket, now));
+  const results: CheckResult[] = [httpsCheck(host, home), certificateCheck(host, home.socket, now)];
+  results.push(await webConfigCheck(host, options));
+  results.push(await websocketCheck(host, options));
+  return results;
+}
 
+/** The home page answered 200. */
+function httpsCheck(host: string, home: Response): CheckResult {
+  return home.status === 200
+    ? { name: 'https', status: 'pass', detail: `https://${host}/ answered 200` }
+    : {
+        name: 'https',
+        status: 'fail',
+        detail: `https://${host}/ answered ${home.status}`,
+        hint:
+          home.status >= 500
+            ? 'The load balancer reached no healthy web container (502/503): see `meetctl logs --container web`.'
+            : 'Unexpected status from the web container.',
+      };
+}
+
+/** The web client's config.js names this host in its signalling URLs (websocket or BOSH). */
+async function webConfigCheck(host: string, options: EndpointCheckOptions): Promise<CheckResult> {
   try {
     const config = await request(host, '/config.js', options);
     const urls = [...config.body.matchAll(/(wss?|https?):\/\/([^/'"\s]+)\/(xmpp-websocket|http-bind)/g)].map((m) => ({
@@ -190,55 +197,55 @@ export async function checkEndpoints(host: string, options: EndpointCheckOptions
     }));
     const ours = urls.filter((u) => u.host === host);
     if (config.status !== 200) {
-      results.push({
+      return {
         name: 'web-config',
         status: 'fail',
         detail: `config.js answered ${config.status}`,
         hint: 'The web container is not serving its config.',
-      });
-    } else if (ours.length === 0) {
+      };
+    }
+    if (ours.length === 0) {
       const seen = urls.map((u) => `${u.scheme}://${u.host}/${u.path}`).join(', ') || 'no signalling URL';
-      results.push({
+      return {
         name: 'web-config',
         status: 'fail',
         detail: `config.js points at ${seen}, not ${host}`,
         hint: 'PUBLIC_URL of the web container is wrong: check "domain" and redeploy.',
-      });
-    } else {
-      results.push({
-        name: 'web-config',
-        status: 'pass',
-        detail: `config.js names ${ours.map((u) => `${u.scheme}://${u.host}/${u.path}`).join(' and ')}`,
-      });
+      };
     }
+    return {
+      name: 'web-config',
+      status: 'pass',
+      detail: `config.js names ${ours.map((u) => `${u.scheme}://${u.host}/${u.path}`).join(' and ')}`,
+    };
   } catch (error) {
-    results.push({
+    return {
       name: 'web-config',
       status: 'fail',
       detail: `config.js failed: ${(error as Error).message}`,
       hint: 'See `meetctl logs --container web`.',
-    });
+    };
   }
+}
 
+/** The XMPP websocket upgrades (101). */
+async function websocketCheck(host: string, options: EndpointCheckOptions): Promise<CheckResult> {
   try {
     const ws = await request(host, '/xmpp-websocket', options, true);
-    results.push(
-      ws.upgraded && ws.status === 101
-        ? { name: 'websocket', status: 'pass', detail: 'wss://…/xmpp-websocket upgraded (101)' }
-        : {
-            name: 'websocket',
-            status: 'fail',
-            detail: `the XMPP websocket answered ${ws.status} instead of upgrading`,
-            hint: 'nginx cannot reach prosody: check XMPP_BOSH_URL_BASE and `meetctl logs --container prosody` ("You have been disconnected" in the browser).',
-          },
-    );
+    return ws.upgraded && ws.status === 101
+      ? { name: 'websocket', status: 'pass', detail: 'wss://…/xmpp-websocket upgraded (101)' }
+      : {
+          name: 'websocket',
+          status: 'fail',
+          detail: `the XMPP websocket answered ${ws.status} instead of upgrading`,
+          hint: 'nginx cannot reach prosody: check XMPP_BOSH_URL_BASE and `meetctl logs --container prosody` ("You have been disconnected" in the browser).',
+        };
   } catch (error) {
-    results.push({
+    return {
       name: 'websocket',
       status: 'fail',
       detail: `the XMPP websocket failed: ${(error as Error).message}`,
       hint: 'See `meetctl logs --container web`.',
-    });
+    };
   }
-  return results;
 }

@@ -185,98 +185,120 @@ async function route(request: PageRequest, deps: PageDeps): Promise<PageResponse
     case 'GET /':
       // The page itself needs no session: its script asks /api/status, which does.
       return html(organizerPage(deps.host, deps.branding, deps.timeZone), pageCsp(deps.branding));
-    case 'GET /api/status': {
-      const s = await currentSession(request, deps);
-      if ('status' in s) return s;
-      const [status, schedules] = await Promise.all([
-        deps.control.status(s.role),
-        s.role === 'organizer' ? deps.schedules.list() : Promise.resolve(undefined),
-      ]);
-      return json(200, {
-        role: s.role,
-        ...status,
-        ...(schedules ? { schedules: schedules.map((x) => scheduleView(x, deps.now())) } : {}),
-      });
-    }
+    case 'GET /api/status':
+      return statusRoute(request, deps);
     case 'POST /api/start':
-    case 'POST /api/stop': {
-      const s = await stateChange(request, deps, 'only organizers start and stop the server');
-      if ('status' in s) return s;
-      const start = key === 'POST /api/start';
-      const record = start && parseBody(request.body)?.record === true;
-      if (record && !deps.recordings) {
-        return problem(400, 'this server has no recorder: the person who set it up can turn recording on');
-      }
-      if (start && !(await deps.rateLimit('start', deps.now()))) {
-        return problem(429, 'a start was asked for less than a minute ago; the page shows its progress');
-      }
-      await deps.control.dispatch(start ? 'running' : 'stopped', actorOf(s), record ? { record: true } : {});
-      return json(202, { accepted: start ? 'start' : 'stop', ...(record ? { record: true } : {}) });
-    }
-    case 'GET /api/recordings': {
-      const s = await currentSession(request, deps);
-      if ('status' in s) return s;
-      if (s.role !== 'organizer') return problem(403, 'only organizers see the recordings');
-      if (!deps.recordings) return json(200, { recordings: [] });
-      return json(200, { recordings: await deps.recordings.list() });
-    }
+    case 'POST /api/stop':
+      return powerRoute(request, deps, key === 'POST /api/start');
+    case 'GET /api/recordings':
+      return recordingsRoute(request, deps);
     case 'POST /api/schedules':
-    case 'POST /api/schedules/remove': {
-      const s = await stateChange(request, deps, 'only organizers change the meetup schedules');
-      if ('status' in s) return s;
-      const body = parseBody(request.body);
-      if (!body || typeof body.name !== 'string') return problem(400, 'give the schedule as JSON with at least a "name"');
-      const name = body.name;
-      if (key === 'POST /api/schedules/remove') {
-        try {
-          await deps.schedules.remove(name);
-        } catch (error) {
-          if ((error as Error).name === 'ResourceNotFoundException') return problem(404, `there is no schedule named ${name}`);
-          throw error;
-        }
-        return json(200, { removed: name });
-      }
-      const built = meetupFromForm(body, {
-        now: deps.now(),
-        ...(deps.timeZone ? { timeZone: deps.timeZone } : {}),
-        recorder: Boolean(deps.recordings),
-      });
-      if (!built.ok) return json(400, { error: built.error, field: built.field });
-      try {
-        await deps.schedules.add(built.schedule);
-      } catch (error) {
-        if ((error as Error).name === 'ConflictException') {
-          return json(409, { error: `There is already a meetup named ${name}: choose another name.`, field: 'name' });
-        }
-        throw error;
-      }
-      return json(201, {
-        schedule: built.schedule,
-        ...(built.meetupAt !== undefined ? { at: new Date(built.meetupAt).toISOString() } : {}),
-        ...(built.twice ? { twice: true } : {}),
-      });
-    }
-    case 'GET /api/room': {
-      // The guest link of a room, read as Jitsi reads it (the same rule as Join and `meetctl link`).
-      const s = await currentSession(request, deps);
-      if ('status' in s) return s;
-      const room = jitsiRoomName(request.query?.room ?? '');
-      if (!room.ok) return json(400, { error: room.why, field: 'room' });
-      return json(200, { room: room.room, display: room.display, guestUrl: `https://${deps.host}/${room.room}` });
-    }
-    case 'POST /api/join': {
-      const s = await stateChange(request, deps, false);
-      if ('status' in s) return s;
-      const body = parseBody(request.body);
-      if (!body || typeof body.room !== 'string') return problem(400, 'give the room as JSON: {"room": "weekly-meetup"}');
-      try {
-        return json(200, { url: await joinUrl(deps, s.idToken, body.room) });
-      } catch (error) {
-        if (error instanceof ExchangeRefused) return json(error.status, { error: error.message, field: 'room' });
-        throw error;
-      }
-    }
+    case 'POST /api/schedules/remove':
+      return schedulesRoute(request, deps, key === 'POST /api/schedules/remove');
+    case 'GET /api/room':
+      return roomRoute(request, deps);
+    case 'POST /api/join':
+      return joinRoute(request, deps);
     default:
       return problem(404, 'no such page');
+  }
+}
+
+/** GET /api/status: the server's status for the signed-in member, and the schedules for an organizer. */
+async function statusRoute(request: PageRequest, deps: PageDeps): Promise<PageResponse> {
+  const s = await currentSession(request, deps);
+  if ('status' in s) return s;
+  const [status, schedules] = await Promise.all([
+    deps.control.status(s.role),
+    s.role === 'organizer' ? deps.schedules.list() : Promise.resolve(undefined),
+  ]);
+  return json(200, {
+    role: s.role,
+    ...status,
+    ...(schedules ? { schedules: schedules.map((x) => scheduleView(x, deps.now())) } : {}),
+  });
+}
+
+/** POST /api/start and /api/stop: an organizer's start (recording if asked and possible) or stop. */
+async function powerRoute(request: PageRequest, deps: PageDeps, start: boolean): Promise<PageResponse> {
+  const s = await stateChange(request, deps, 'only organizers start and stop the server');
+  if ('status' in s) return s;
+  const record = start && parseBody(request.body)?.record === true;
+  if (record && !deps.recordings) {
+    return problem(400, 'this server has no recorder: the person who set it up can turn recording on');
+  }
+  if (start && !(await deps.rateLimit('start', deps.now()))) {
+    return problem(429, 'a start was asked for less than a minute ago; the page shows its progress');
+  }
+  await deps.control.dispatch(start ? 'running' : 'stopped', actorOf(s), record ? { record: true } : {});
+  return json(202, { accepted: start ? 'start' : 'stop', ...(record ? { record: true } : {}) });
+}
+
+/** GET /api/recordings: the recordings, for organizers. */
+async function recordingsRoute(request: PageRequest, deps: PageDeps): Promise<PageResponse> {
+  const s = await currentSession(request, deps);
+  if ('status' in s) return s;
+  if (s.role !== 'organizer') return problem(403, 'only organizers see the recordings');
+  if (!deps.recordings) return json(200, { recordings: [] });
+  return json(200, { recordings: await deps.recordings.list() });
+}
+
+/** POST /api/schedules and /api/schedules/remove: an organizer adds a meetup schedule or removes one by name. */
+async function schedulesRoute(request: PageRequest, deps: PageDeps, remove: boolean): Promise<PageResponse> {
+  const s = await stateChange(request, deps, 'only organizers change the meetup schedules');
+  if ('status' in s) return s;
+  const body = parseBody(request.body);
+  if (!body || typeof body.name !== 'string') return problem(400, 'give the schedule as JSON with at least a "name"');
+  const name = body.name;
+  if (remove) {
+    try {
+      await deps.schedules.remove(name);
+    } catch (error) {
+      if ((error as Error).name === 'ResourceNotFoundException') return problem(404, `there is no schedule named ${name}`);
+      throw error;
+    }
+    return json(200, { removed: name });
+  }
+  const built = meetupFromForm(body, {
+    now: deps.now(),
+    ...(deps.timeZone ? { timeZone: deps.timeZone } : {}),
+    recorder: Boolean(deps.recordings),
+  });
+  if (!built.ok) return json(400, { error: built.error, field: built.field });
+  try {
+    await deps.schedules.add(built.schedule);
+  } catch (error) {
+    if ((error as Error).name === 'ConflictException') {
+      return json(409, { error: `There is already a meetup named ${name}: choose another name.`, field: 'name' });
+    }
+    throw error;
+  }
+  return json(201, {
+    schedule: built.schedule,
+    ...(built.meetupAt !== undefined ? { at: new Date(built.meetupAt).toISOString() } : {}),
+    ...(built.twice ? { twice: true } : {}),
+  });
+}
+
+/** GET /api/room: the guest link of a room, read as Jitsi reads it (the same rule as Join and `meetctl link`). */
+async function roomRoute(request: PageRequest, deps: PageDeps): Promise<PageResponse> {
+  const s = await currentSession(request, deps);
+  if ('status' in s) return s;
+  const room = jitsiRoomName(request.query?.room ?? '');
+  if (!room.ok) return json(400, { error: room.why, field: 'room' });
+  return json(200, { room: room.room, display: room.display, guestUrl: `https://${deps.host}/${room.room}` });
+}
+
+/** POST /api/join: the member's meeting URL with a Jitsi token for the room. */
+async function joinRoute(request: PageRequest, deps: PageDeps): Promise<PageResponse> {
+  const s = await stateChange(request, deps, false);
+  if ('status' in s) return s;
+  const body = parseBody(request.body);
+  if (!body || typeof body.room !== 'string') return problem(400, 'give the room as JSON: {"room": "weekly-meetup"}');
+  try {
+    return json(200, { url: await joinUrl(deps, s.idToken, body.room) });
+  } catch (error) {
+    if (error instanceof ExchangeRefused) return json(error.status, { error: error.message, field: 'room' });
+    throw error;
   }
 }
