@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { layerIndex, type PartImport, partCycles, partImports, partOf, upwardImports } from './import-graph.js';
+import { layerIndex, type PartImport, partCycles, partImports, partOf, specifiersOf, upwardImports } from './import-graph.js';
 import { LAYERS } from './layers.js';
 import { ROOT, typeScriptFiles } from './source-files.js';
 
@@ -47,6 +48,29 @@ describe('the checker itself', () => {
     to: `src/${toPart}/b.ts`,
     fromPart,
     toPart,
+  });
+
+  it('sees every way a module names another, type-only ones included', () => {
+    const source = [
+      "import type { A } from './type-only.js';",
+      "import { type B } from './inline-type.js';",
+      "export type { C } from './re-export.js';",
+      "export * from './star.js';",
+      "type D = import('./import-type.js').D;",
+      "const e = await import('./dynamic.js');",
+      "import f = require('./import-equals.js');",
+      "const g = require('./require.js');",
+    ].join('\n');
+    expect(specifiersOf(ts.createSourceFile('sample.ts', source, ts.ScriptTarget.Latest, true))).toEqual([
+      './type-only.js',
+      './inline-type.js',
+      './re-export.js',
+      './star.js',
+      './import-type.js',
+      './dynamic.js',
+      './import-equals.js',
+      './require.js',
+    ]);
   });
 
   it('reports an import from a lower layer to a higher one, and not the other way', () => {
