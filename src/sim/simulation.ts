@@ -1,8 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { AwsPorts } from '../aws/ports.js';
-import type { CdkRunner } from '../cli/deps.js';
+import type { AwsPorts, CdkRunner } from '../aws/ports.js';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES } from '../control/outputs.js';
 import type { ControlPorts } from '../control/ports.js';
 import type { Ingress, TaskSnapshot } from '../control/snapshot.js';
