@@ -25,7 +25,7 @@ function configured(file: string | undefined): { ingress: Ingress; recorder: boo
 /** One line of a log group. */
 type LogLine = { at: number; stream: string; message: string };
 
-/** A simulated task runs 40 s after it was created (the model's timeline in simulated-aws.ts). */
+/** A simulated task runs 40 s after it was created (the model's timeline, TIMING in model.ts). */
 const SIM_TASK_RUNNING_MS = 40_000;
 /** The stats sidecar writes a line a minute (STATS_INTERVAL_SECONDS of the task definition). */
 const STATS_LINE_MS = 60_000;
