@@ -1,6 +1,15 @@
 import type { Clock } from '../control/ports.js';
-import { DNS_INSYNC_SECONDS, DNS_SWITCH_SECONDS, TARGET_REGISTRATION_SECONDS, TASK_TIMELINE } from '../plan/start-time.js';
+import {
+  DNS_INSYNC_SECONDS,
+  DNS_SWITCH_SECONDS,
+  RECORDER_TIMELINE,
+  TARGET_REGISTRATION_SECONDS,
+  TASK_TIMELINE,
+} from '../plan/start-time.js';
 import type { Faults } from './faults.js';
+
+/** The start-time model the simulated services run on (this module is the simulator's one import of it). */
+export { DNS_INSYNC_SECONDS, RECORDER_TIMELINE };
 
 /**
  * What every simulated AWS service shares: the simulated stack's names, the model's timeline, and

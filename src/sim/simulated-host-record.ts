@@ -2,8 +2,7 @@ import { PortError } from '../control/errors.js';
 import type { ControlPorts } from '../control/ports.js';
 import type { Ingress, TaskDnsStatus } from '../control/snapshot.js';
 import type { RecordTarget } from '../dns/task-dns.js';
-import { DNS_INSYNC_SECONDS } from '../plan/start-time.js';
-import { SECOND, type ServiceContext, TIMING } from './model.js';
+import { DNS_INSYNC_SECONDS, SECOND, type ServiceContext, TIMING } from './model.js';
 import type { SimulatedEcs } from './simulated-ecs.js';
 
 /**

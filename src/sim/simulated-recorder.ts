@@ -1,9 +1,8 @@
 import { PortError } from '../control/errors.js';
 import type { ControlPorts } from '../control/ports.js';
 import type { TaskSnapshot } from '../control/snapshot.js';
-import { RECORDER_TIMELINE } from '../plan/start-time.js';
 import { type PendingRecording, type RecorderStatus, UPLOAD_RETRY_SECONDS } from '../recording/recorder.js';
-import { SECOND, type ServiceContext, SIMULATED_RECORDER_LAUNCHER } from './model.js';
+import { RECORDER_TIMELINE, SECOND, type ServiceContext, SIMULATED_RECORDER_LAUNCHER } from './model.js';
 import type { SimulatedEcs } from './simulated-ecs.js';
 import type { VersionedObjects } from './simulated-s3.js';
 
