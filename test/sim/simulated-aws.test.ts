@@ -1,10 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { RECORDER_TIMELINE } from '../../src/plan/start-time.js';
+import { RECORDER_TIMELINE } from '../../src/sim/model.js';
 import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 
 const MINUTE = 60_000;
 const options = { ingress: 'direct', recorder: true, stackName: 'Meet-meet-x-org', domain: 'meet.x.org' } as const;
 const json = (sim: SimAws) => JSON.parse(JSON.stringify(sim.toJSON())) as Record<string, unknown>;
+
+/** A world in which every simulated service holds something that is not its default. */
+async function aWorldWithEveryService(clock: VirtualClock): Promise<SimAws> {
+  const sim = new SimAws(clock, { ...options, desired: 1, participants: 2 });
+  // The meeting runs and the DNS function pointed the host at it.
+  clock.t += 5 * MINUTE;
+  sim.participants = 5;
+  // The recorder's instance registers, its task runs next to the meeting, a recording is made and its upload starts.
+  await sim.ports.recorder.setCapacity('meet-recorder-group', 1);
+  clock.t += RECORDER_TIMELINE.instance * 1000;
+  await sim.ports.recorder.launch('meet-recorder-launcher');
+  clock.t += RECORDER_TIMELINE.running * 1000;
+  sim.startRecording();
+  clock.t += 10 * MINUTE;
+  sim.stopRecording();
+  sim.objects.set('recordings/2026-12-03/room/room.mp4', { body: 'video', at: clock.now() });
+  sim.logLines.push({ group: '/meet/web', at: clock.now(), stream: 'web/web/task1', message: 'hello' });
+  await sim.ports.users.add('pool', { email: 'ana@example.org', name: 'Ana' });
+  await sim.ports.users.addToGroup('pool', 'ana@example.org', 'organizers');
+  await sim.ports.secrets.stage('arn:aws:secretsmanager:us-west-2:111122223333:secret:InternalSecret-AbCdEf', '{"x":"y"}');
+  await sim.ports.schedules.create(
+    'Meet-meet-x-org',
+    {
+      name: 'weekly',
+      expression: 'cron(45 17 ? * WED *)',
+      timeZone: 'Europe/Madrid',
+      leadMinutes: 15,
+      windowMinutes: 120,
+      description: 'meetup',
+      oneOff: false,
+    },
+    { functionArn: 'arn:fn', roleArn: 'arn:role' },
+  );
+  sim.state.hold('cli:ana@laptop', 'running: meetup', { token: 't' });
+  await sim.ports.state.setWindow({ schedule: 'weekly', from: clock.now(), until: clock.now() + 120 * MINUTE });
+  await sim.ports.state.append({
+    at: clock.now(),
+    actor: 'cli:ana@laptop',
+    reason: 'meetup',
+    goal: 'running',
+    from: 'STOPPED',
+    to: 'READY',
+    outcome: 'done',
+  });
+  return sim;
+}
 
 /**
  * A world kept between commands (MEETCTL_SIMULATE=1) is the JSON of every simulated service
@@ -14,47 +60,7 @@ const json = (sim: SimAws) => JSON.parse(JSON.stringify(sim.toJSON())) as Record
 describe('a simulated world saved and restored', () => {
   it('restores every service as it was saved: stack, tasks, DNS, recorder, bucket, pool, secrets, schedules, state', async () => {
     const clock = new VirtualClock();
-    const sim = new SimAws(clock, { ...options, desired: 1, participants: 2 });
-    // The meeting runs and the DNS function pointed the host at it.
-    clock.t += 5 * MINUTE;
-    sim.participants = 5;
-    // The recorder's instance registers, its task runs next to the meeting, a recording is made and uploads.
-    await sim.ports.recorder.setCapacity('meet-recorder-group', 1);
-    clock.t += RECORDER_TIMELINE.instance * 1000;
-    await sim.ports.recorder.launch('meet-recorder-launcher');
-    clock.t += RECORDER_TIMELINE.running * 1000;
-    sim.startRecording();
-    clock.t += 10 * MINUTE;
-    sim.stopRecording();
-    sim.objects.set('recordings/2026-12-03/room/room.mp4', { body: 'video', at: clock.now() });
-    sim.logLines.push({ group: '/meet/web', at: clock.now(), stream: 'web/web/task1', message: 'hello' });
-    await sim.ports.users.add('pool', { email: 'ana@example.org', name: 'Ana' });
-    await sim.ports.users.addToGroup('pool', 'ana@example.org', 'organizers');
-    await sim.ports.secrets.stage('arn:aws:secretsmanager:us-west-2:111122223333:secret:InternalSecret-AbCdEf', '{"x":"y"}');
-    await sim.ports.schedules.create(
-      'Meet-meet-x-org',
-      {
-        name: 'weekly',
-        expression: 'cron(45 17 ? * WED *)',
-        timeZone: 'Europe/Madrid',
-        leadMinutes: 15,
-        windowMinutes: 120,
-        description: 'meetup',
-        oneOff: false,
-      },
-      { functionArn: 'arn:fn', roleArn: 'arn:role' },
-    );
-    sim.state.hold('cli:ana@laptop', 'running: meetup', { token: 't' });
-    await sim.ports.state.setWindow({ schedule: 'weekly', from: clock.now(), until: clock.now() + 120 * MINUTE });
-    await sim.ports.state.append({
-      at: clock.now(),
-      actor: 'cli:ana@laptop',
-      reason: 'meetup',
-      goal: 'running',
-      from: 'STOPPED',
-      to: 'READY',
-      outcome: 'done',
-    });
+    const sim = await aWorldWithEveryService(clock);
     const saved = json(sim);
     // Every service left something to save (the test would prove nothing on defaults).
     expect(saved).toMatchObject({
