@@ -29,6 +29,12 @@ export interface IdentityPort {
   accountId(): Promise<string>;
 }
 
+/**
+ * Runs the pinned `cdk` CLI (a deploy goes to CloudFormation through it); resolves to its exit code.
+ * The CLI runs the real one, the simulator its own (src/sim/simulation.ts).
+ */
+export type CdkRunner = (args: readonly string[], options: { env: Record<string, string>; cwd: string }) => Promise<number>;
+
 export interface AwsPorts {
   readonly stacks: StackPort;
   readonly services: ServicePort;

@@ -1,9 +1,8 @@
-import type { AwsPorts, AwsTarget } from '../aws/ports.js';
+import type { AwsPorts, AwsTarget, CdkRunner } from '../aws/ports.js';
 import type { Clock, ControlPorts } from '../control/ports.js';
 import type { Writer } from './output.js';
 
-/** Runs the pinned `cdk` CLI; resolves to its exit code. */
-export type CdkRunner = (args: readonly string[], options: { env: Record<string, string>; cwd: string }) => Promise<number>;
+export type { CdkRunner } from '../aws/ports.js';
 
 /** Everything a command touches outside itself, injected so tests can drive `run(argv, deps)`. */
 export interface Deps {

@@ -1,8 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { AwsPorts } from '../aws/ports.js';
-import type { CdkRunner } from '../cli/deps.js';
+import type { AwsPorts, CdkRunner } from '../aws/ports.js';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES } from '../control/outputs.js';
 import type { ControlPorts } from '../control/ports.js';
 import type { Ingress, TaskSnapshot } from '../control/snapshot.js';
@@ -26,7 +25,7 @@ function configured(file: string | undefined): { ingress: Ingress; recorder: boo
 /** One line of a log group. */
 type LogLine = { at: number; stream: string; message: string };
 
-/** A simulated task runs 40 s after it was created (the model's timeline in simulated-aws.ts). */
+/** A simulated task runs 40 s after it was created (the model's timeline, TIMING in model.ts). */
 const SIM_TASK_RUNNING_MS = 40_000;
 /** The stats sidecar writes a line a minute (STATS_INTERVAL_SECONDS of the task definition). */
 const STATS_LINE_MS = 60_000;
