@@ -309,7 +309,7 @@ export class MeetStack extends Stack {
         asleep: { dnsName: asleep.domainName.regionalDomainName, hostedZoneId: asleep.domainName.regionalHostedZoneId },
         alerts: automation.topic,
       });
-      // Every round, the runtime guard puts the record right if the DNS function could not (src/dns/reconcile.ts).
+      // Every round, the runtime guard puts the record right if the DNS function could not (src/control/dns-reconcile.ts).
       dns.grantHostRecord(automation.runtimeGuard);
       new CfnOutput(this, OUTPUTS.hostedZone, { value: config.hostedZone.id });
       new CfnOutput(this, OUTPUTS.asleepDnsName, {

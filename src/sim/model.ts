@@ -5,7 +5,7 @@ import {
   RECORDER_TIMELINE,
   TARGET_REGISTRATION_SECONDS,
   TASK_TIMELINE,
-} from '../plan/start-time.js';
+} from '../control/start-time.js';
 import type { Faults } from './faults.js';
 
 /** The start-time model the simulated services run on (this module is the simulator's one import of it). */
@@ -32,7 +32,7 @@ export const SIMULATED_RECORDER_LAUNCHER = 'meet-recorder-launcher';
 export const SIMULATED_RECORDINGS_BUCKET = 'meet-recordings-bucket';
 /** The simulated asleep page's alias target (direct mode). */
 export const SIMULATED_ASLEEP = { dnsName: 'd-sim0000000.execute-api.us-west-2.amazonaws.com', hostedZoneId: 'Z2OJLYMUO9EFXC' };
-/** Timeline of a healthy task, from creation (seconds): the start-time model of src/plan/start-time.ts. */
+/** Timeline of a healthy task, from creation (seconds): the start-time model of src/control/start-time.ts. */
 export const TIMING = {
   pending: TASK_TIMELINE.placed,
   running: TASK_TIMELINE.running,

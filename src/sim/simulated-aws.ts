@@ -1,6 +1,6 @@
 import type { Clock, ControlPorts, MeetingWindow, Member, TransitionEvent } from '../control/ports.js';
 import type { Ingress, LockLease, PowerState, StatsSample } from '../control/snapshot.js';
-import type { RecordTarget } from '../dns/task-dns.js';
+import type { RecordTarget } from '../control/task-dns.js';
 import type { ActorClock } from './clock.js';
 import { FaultInjection, type Faults } from './faults.js';
 import { SECOND, type ServiceContext } from './model.js';

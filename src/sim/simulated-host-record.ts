@@ -1,12 +1,12 @@
 import { PortError } from '../control/errors.js';
 import type { ControlPorts } from '../control/ports.js';
 import type { Ingress, TaskDnsStatus } from '../control/snapshot.js';
-import type { RecordTarget } from '../dns/task-dns.js';
+import type { RecordTarget } from '../control/task-dns.js';
 import { DNS_INSYNC_SECONDS, SECOND, type ServiceContext, TIMING } from './model.js';
 import type { SimulatedEcs } from './simulated-ecs.js';
 
 /**
- * Direct mode's DNS: the meeting host's A record in Route 53, the DNS function (src/dns/task-dns.ts)
+ * Direct mode's DNS: the meeting host's A record in Route 53, the DNS function (src/control/task-dns.ts)
  * that points it at a task on the task's events, and that function's task rows (faults:
  * `dnsNeverSwitches`, `dnsMissesStop`).
  */

@@ -27,7 +27,7 @@ export const LAYERS: readonly Layer[] = [
   },
   {
     role: 'pure logic: control plane and its ports, task DNS, recording, schedules, config',
-    parts: ['control', 'dns', 'recording', 'schedule', 'config'],
+    parts: ['control', 'recording', 'schedule', 'config'],
   },
   {
     role: 'shared helpers with no imports from the rest of src/',

@@ -33,7 +33,7 @@ export const DNS_FUNCTION_RETRIES = 2;
 /**
  * The direct mode's DNS: a function on ECS "Task State Change" events of the meeting service points
  * the meeting host's A record at the task's public IP once it runs, and back at the asleep page as
- * soon as the task is told to stop (src/dns/task-dns.ts). It may change only that one record.
+ * soon as the task is told to stop (src/control/task-dns.ts). It may change only that one record.
  */
 export class TaskDns extends Construct {
   readonly function: NodejsFunction;
@@ -59,7 +59,7 @@ export class TaskDns extends Construct {
     this.grantHostRecord(this.function);
     // EventBridge's retries cover the delivery only; Lambda retries a failing function twice, then
     // hands the event to this destination: a name left on a released address is e-mailed, and the
-    // runtime guard puts it right within its next round (src/dns/reconcile.ts).
+    // runtime guard puts it right within its next round (src/control/dns-reconcile.ts).
     this.function.configureAsyncInvoke({
       retryAttempts: DNS_FUNCTION_RETRIES,
       onFailure: new destinations.SnsDestination(props.alerts),
