@@ -25,7 +25,7 @@ import {
   UPLOADER_SCRIPT,
   XMPP_CLIENT_PORT,
 } from '../../recording/recorder.js';
-import { writeFilesCommand } from '../write-files.js';
+import { writeFilesCommand } from '../../write-files.js';
 import { projectFunction } from './function.js';
 import type { InternalSecret } from './internal-secret.js';
 import { STATS_IMAGE } from './jitsi-task.js';
