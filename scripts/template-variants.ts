@@ -5,7 +5,8 @@
 //   npx tsx scripts/template-variants.ts compare <before> <after>
 //
 // `compare` is a JSON deep-equal of each whole template (logical ids, properties, conditions, outputs,
-// metadata and asset hashes included); it prints every difference by variant and path and exits 1
+// metadata and asset hashes included) and of each stack's list of construct paths (which `cdk deploy`
+// writes into every resource's aws:cdk:path metadata); it prints every difference by variant and path and exits 1
 // when there is one. Lambda bundling is skipped as in the tests, except for the variant named
 // `bundled`, whose asset hashes come from the esbuild output: they change only when a handler's
 // bundled code changes.
@@ -103,6 +104,9 @@ function write(dir: string, only?: string): void {
     const { stack } = buildApp(configWith(changes), { skipBundling: !(name in BUNDLED) });
     const json = Template.fromStack(stack).toJSON();
     writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(json, null, 1)}\n`);
+    // The construct paths too: `cdk deploy` writes each into its resource's aws:cdk:path metadata.
+    const paths = stack.node.findAll().map((c) => c.node.path);
+    writeFileSync(path.join(dir, `${name}.construct-paths.json`), `${JSON.stringify(paths.sort(), null, 1)}\n`);
     console.log(`${name}: ${Object.keys(json.Resources ?? {}).length} resources`);
   }
 }
