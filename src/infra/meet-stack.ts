@@ -66,7 +66,14 @@ export class MeetStack extends Stack {
     this.power.governs(powered);
     const ingress = new MeetingIngress(powered, { ingress: config.ingress, release, network, certificates, power: this.power });
     const meeting = new MeetingTask(this, powered, {
-      ...{ config, release, power: this.power, network, stores, certificates, ingress, automation },
+      config,
+      release,
+      power: this.power,
+      network,
+      stores,
+      certificates,
+      ingress,
+      automation,
       ...(recording ? { recording } : {}),
       ...(members ? { members } : {}),
     });

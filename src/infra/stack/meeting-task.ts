@@ -48,7 +48,9 @@ export interface MeetingTaskProps {
  * task and service are built under the powered scope. Not a construct of its own (see StackNetwork).
  */
 export class MeetingTask {
+  /** The task definition (web, prosody, jicofo, the bridge, the sidecars). */
   readonly task: JitsiTask;
+  /** The ECS service (under the powered scope: it exists only while PowerState is on). */
   readonly service: ecs.FargateService;
 
   constructor(scope: Construct, powered: Construct, props: MeetingTaskProps) {

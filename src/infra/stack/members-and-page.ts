@@ -30,6 +30,7 @@ export class MembersAndPage {
   readonly jitsiAuth: JitsiAuth;
   /** The user pool, its client and sign-in domain. */
   readonly members: Members;
+  /** The organizer page on its own host name: status, start, stop, join, schedules, recordings. */
   readonly page: OrganizerPage;
 
   constructor(scope: Construct, props: MembersAndPageProps) {

@@ -19,6 +19,7 @@ export interface StackNetworkProps {
  * of deployed stacks, stay what they were (a changed logical id replaces the resource).
  */
 export class StackNetwork {
+  /** The VPC (public subnets only) and the task's and load balancer's security groups. */
   readonly network: Network;
   /** The cluster the meeting task (and the recorder) run in. */
   readonly cluster: ecs.Cluster;

@@ -20,7 +20,9 @@ export interface StackRecordingProps {
  * the outputs `meetctl record` reads. Not a construct of its own (see StackNetwork).
  */
 export class StackRecording {
+  /** One log group for the recorder's containers. */
   readonly logGroup: logs.LogGroup;
+  /** The instance group, capacity provider, task definition, XMPP secret and launcher. */
   readonly recorder: Recorder;
 
   constructor(scope: Construct, props: StackRecordingProps) {

@@ -13,6 +13,7 @@ import { StateTable } from '../constructs/state-table.js';
  * (see StackNetwork): the constructs keep the stack's scope and their logical ids.
  */
 export class StackStores {
+  /** Where recordings are uploaded (kept when the stack is deleted). */
   readonly recordings: RecordingsBucket;
   /** The Jitsi components' internal passwords (Secrets Manager, generated at deploy time). */
   readonly internalSecret: InternalSecret;
