@@ -13,7 +13,7 @@
  * src/infra/constructs/jitsi-task.ts). Pure: no AWS imports.
  */
 
-import { writeFilesCommand } from '../infra/write-files.js';
+import { writeFilesCommand } from '../write-files.js';
 
 /** The `branding` section of meet.config.json. Every field is optional. */
 export interface Branding {

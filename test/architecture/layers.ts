@@ -31,6 +31,6 @@ export const LAYERS: readonly Layer[] = [
   },
   {
     role: 'shared helpers with no imports from the rest of src/',
-    parts: ['errors.ts', 'package-root.ts', 'ttl-cache.ts', 'web-escape.ts', 'web-headers.ts'],
+    parts: ['errors.ts', 'package-root.ts', 'ttl-cache.ts', 'web-escape.ts', 'web-headers.ts', 'write-files.ts'],
   },
 ];

@@ -72,17 +72,64 @@ export class Automation extends Construct {
     super(scope, id);
     this.props = props;
     const stack = Stack.of(this);
-    const namespace = `Meet/${stack.stackName}`;
+    this.topic = this.createAlertTopic();
+    const participants = this.addParticipantMetrics(`Meet/${stack.stackName}`);
+    this.environment = {
+      [ENV.stackName]: stack.stackName,
+      [ENV.host]: props.domain,
+      [ENV.topicArn]: this.topic.topicArn,
+      [ENV.idleStopMinutes]: String(props.settings.idleStopMinutes),
+      [ENV.startGraceMinutes]: String(props.settings.startGraceMinutes),
+      [ENV.maxRuntimeHours]: String(props.settings.maxRuntimeHours),
+    };
+    this.scheduledStart = this.addFunction(
+      'ScheduledStart',
+      'scheduled-start',
+      'Starts the meeting server before a scheduled meetup',
+      Duration.minutes(15),
+    );
+    this.idleStop = this.addFunction(
+      'IdleStop',
+      'idle-stop',
+      'Stops the meeting server when nobody is in a call',
+      Duration.minutes(10),
+    );
+    this.runtimeGuard = this.addFunction(
+      'RuntimeGuard',
+      'runtime-guard',
+      'Stops runs past the maximum and failed starts, and alerts',
+      Duration.minutes(10),
+    );
+    this.idleAlarm = this.addIdleAlarm(participants);
+    new events.Rule(this, 'RuntimeGuardSchedule', {
+      description: 'Runs the runtime guard',
+      schedule: events.Schedule.rate(Duration.minutes(GUARD_RATE_MINUTES)),
+      targets: [new eventTargets.LambdaFunction(this.runtimeGuard, { retryAttempts: 0 })],
+    });
 
-    this.topic = new sns.Topic(this, 'Alerts', { displayName: `Meeting server alerts (${props.domain})`, enforceSSL: true });
-    this.topic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail));
-    Validations.of(this.topic).acknowledge({
+    const { scheduleGroup, schedulerRole } = this.addScheduleGroup();
+    this.scheduleGroup = scheduleGroup;
+    this.schedulerRole = schedulerRole;
+    this.addBudget();
+  }
+
+  /** The alert topic, e-mailed to the organizers' address. */
+  private createAlertTopic(): sns.Topic {
+    const props = this.props;
+    const topic = new sns.Topic(this, 'Alerts', { displayName: `Meeting server alerts (${props.domain})`, enforceSSL: true });
+    topic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail));
+    Validations.of(topic).acknowledge({
       id: 'AwsSolutions-SNS2',
       reason:
         'Alerts say that the server started, stopped or failed; they carry no personal or secret data, and a customer-managed key would cost $1/month, more than the idle platform.',
     });
 
-    // Participants and conferences from the sidecar's JSON lines.
+    return topic;
+  }
+
+  /** Participants and conferences from the sidecar's JSON lines; returns the participants' filter. */
+  private addParticipantMetrics(namespace: string): logs.MetricFilter {
+    const props = this.props;
     const fromStats = (metricName: string, field: string) =>
       new logs.MetricFilter(this, `${metricName}Metric`, {
         logGroup: props.statsLogGroup,
@@ -99,39 +146,23 @@ export class Automation extends Construct {
       });
     const participants = fromStats(METRICS.participants, 'participants');
     fromStats(METRICS.conferences, 'conferences');
+    return participants;
+  }
 
-    this.environment = {
-      [ENV.stackName]: stack.stackName,
-      [ENV.host]: props.domain,
-      [ENV.topicArn]: this.topic.topicArn,
-      [ENV.idleStopMinutes]: String(props.settings.idleStopMinutes),
-      [ENV.startGraceMinutes]: String(props.settings.startGraceMinutes),
-      [ENV.maxRuntimeHours]: String(props.settings.maxRuntimeHours),
-    };
-    const environment = this.environment;
-    const fn = (name: string, file: string, description: string, timeout: Duration) => {
-      const f = projectFunction(this, name, { entry: ['lambda', file], description, timeout, environment });
-      this.grantControl(f);
-      return f;
-    };
-    this.scheduledStart = fn(
-      'ScheduledStart',
-      'scheduled-start',
-      'Starts the meeting server before a scheduled meetup',
-      Duration.minutes(15),
-    );
-    this.idleStop = fn('IdleStop', 'idle-stop', 'Stops the meeting server when nobody is in a call', Duration.minutes(10));
-    this.runtimeGuard = fn(
-      'RuntimeGuard',
-      'runtime-guard',
-      'Stops runs past the maximum and failed starts, and alerts',
-      Duration.minutes(10),
-    );
+  /** One of the automation's functions, with the control plane's environment and permissions. */
+  private addFunction(name: string, file: string, description: string, timeout: Duration): NodejsFunction {
+    const f = projectFunction(this, name, { entry: ['lambda', file], description, timeout, environment: this.environment });
+    this.grantControl(f);
+    return f;
+  }
 
+  private addIdleAlarm(participants: logs.MetricFilter): cloudwatch.Alarm {
+    const props = this.props;
+    const stack = Stack.of(this);
     // A fixed name, so people and docs can find it. The idle stop never forces it back to OK: a
     // deferred stop is picked up by the runtime guard's idle rule instead.
     const idleAlarmName = `${stack.stackName}-idle`;
-    this.idleAlarm = new cloudwatch.Alarm(this, 'IdleAlarm', {
+    const alarm = new cloudwatch.Alarm(this, 'IdleAlarm', {
       alarmName: idleAlarmName,
       alarmDescription: `Nobody in a call on ${props.domain} for ${props.settings.idleStopMinutes} minutes: the idle stop runs.`,
       metric: participants.metric({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) }),
@@ -142,28 +173,31 @@ export class Automation extends Construct {
       // No stats lines means no task (or no sidecar): never a reason to stop; the guard covers the rest.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.idleAlarm.addAlarmAction(new actions.LambdaAction(this.idleStop));
+    alarm.addAlarmAction(new actions.LambdaAction(this.idleStop));
+    return alarm;
+  }
 
-    new events.Rule(this, 'RuntimeGuardSchedule', {
-      description: 'Runs the runtime guard',
-      schedule: events.Schedule.rate(Duration.minutes(GUARD_RATE_MINUTES)),
-      targets: [new eventTargets.LambdaFunction(this.runtimeGuard, { retryAttempts: 0 })],
-    });
-
+  private addScheduleGroup(): { scheduleGroup: scheduler.CfnScheduleGroup; schedulerRole: iam.Role } {
+    const stack = Stack.of(this);
     // `meetctl schedule` creates schedules in this group; they invoke the scheduled start with this role.
-    this.scheduleGroup = new scheduler.CfnScheduleGroup(this, 'Schedules', { name: stack.stackName.slice(0, 64) });
-    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+    const scheduleGroup = new scheduler.CfnScheduleGroup(this, 'Schedules', { name: stack.stackName.slice(0, 64) });
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
       description: 'Lets EventBridge Scheduler invoke the scheduled start, and nothing else',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
     });
-    this.scheduledStart.grantInvoke(this.schedulerRole);
-    Validations.of(this.schedulerRole).acknowledge({
+    this.scheduledStart.grantInvoke(schedulerRole);
+    Validations.of(schedulerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalId(this.scheduledStart)}.Arn>:*]`,
       reason: 'lambda:InvokeFunction on the versions of the one scheduled-start function (the CDK grant form).',
     });
+    return { scheduleGroup, schedulerRole };
+  }
 
+  /** The monthly cost budget: e-mail at 80 % actual and 100 % forecast. */
+  private addBudget(): void {
+    const props = this.props;
     new budgets.CfnBudget(this, 'Budget', {
       budget: {
         budgetType: 'COST',
@@ -195,6 +229,12 @@ export class Automation extends Construct {
 
   /** What every automation function calls through the control plane, scoped to this platform. */
   grantControl(fn: NodejsFunction): void {
+    for (const statement of this.controlStatements()) fn.addToRolePolicy(statement);
+    this.acknowledgeControl(fn);
+  }
+
+  /** The policy statements of grantControl, in the order the role's policy lists them. */
+  private controlStatements(): iam.PolicyStatement[] {
     const props = this.props;
     const stack = Stack.of(this);
     const clusterName = props.cluster.clusterName;
@@ -211,20 +251,7 @@ export class Automation extends Construct {
         resources: ['*'],
         conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } },
       }),
-      ...(props.ingress === 'load-balancer'
-        ? // DescribeTargetHealth supports no resource-level permissions.
-          [new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeTargetHealth'], resources: ['*'] })]
-        : [
-            // The DNS function's task rows (address and record change) and the certificate's report, read only.
-            new iam.PolicyStatement({
-              actions: ['dynamodb:GetItem'],
-              resources: [props.stateTable.tableArn],
-              conditions: {
-                'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${TASK_ROW_PREFIX}*`, CERTIFICATE_ROW] },
-              },
-            }),
-            new iam.PolicyStatement({ actions: ['route53:GetChange'], resources: [`arn:${stack.partition}:route53:::change/*`] }),
-          ]),
+      ...this.ingressStatements(),
       // The lock and the meeting window only (never other rows); the event log is in CloudWatch Logs.
       new iam.PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
@@ -260,7 +287,36 @@ export class Automation extends Construct {
       new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
     ];
     if (props.recorder) statements.push(...recorderControl(props.recorder, ecsArn('task'), props.cluster));
-    for (const statement of statements) fn.addToRolePolicy(statement);
+    return statements;
+  }
+
+  /**
+   * What the control plane reads of the ingress: the load balancer's target health, or the DNS
+   * function's task rows and record changes (direct mode).
+   */
+  private ingressStatements(): iam.PolicyStatement[] {
+    const props = this.props;
+    const stack = Stack.of(this);
+    return props.ingress === 'load-balancer'
+      ? // DescribeTargetHealth supports no resource-level permissions.
+        [new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeTargetHealth'], resources: ['*'] })]
+      : [
+          // The DNS function's task rows (address and record change) and the certificate's report, read only.
+          new iam.PolicyStatement({
+            actions: ['dynamodb:GetItem'],
+            resources: [props.stateTable.tableArn],
+            conditions: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${TASK_ROW_PREFIX}*`, CERTIFICATE_ROW] },
+            },
+          }),
+          new iam.PolicyStatement({ actions: ['route53:GetChange'], resources: [`arn:${stack.partition}:route53:::change/*`] }),
+        ];
+  }
+
+  /** cdk-nag acknowledgements for the wildcards of grantControl, each with its reason. */
+  private acknowledgeControl(fn: NodejsFunction): void {
+    const props = this.props;
+    const stack = Stack.of(this);
     const cluster = `arn:aws:ecs:${stack.region}:<AWS::AccountId>:%s/<${logicalId(props.cluster)}>/*`;
     const acknowledgements: Array<[string, string]> = [
       [

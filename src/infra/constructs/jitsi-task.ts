@@ -105,6 +105,11 @@ export interface JitsiTaskProps {
   readonly embedOrigins?: readonly string[];
 }
 
+/** Every Jitsi component runs on UTC. */
+const COMMON_ENV = { TZ: 'UTC' };
+/** Only web (nginx) and prosody read ENABLE_IPV6 at this tag; the VPC is IPv4-only. */
+const IPV4_ONLY_ENV = { ENABLE_IPV6: '0' };
+
 /**
  * The Fargate task definition with web, prosody, jicofo and the video bridge. All containers share
  * the task's network namespace and talk over 127.0.0.1; images are pinned to one release tag.
@@ -115,11 +120,12 @@ export class JitsiTask extends Construct {
     tls?: ecs.ContainerDefinition;
     webConfig?: ecs.ContainerDefinition;
   };
+  private readonly props: JitsiTaskProps;
 
   constructor(scope: Construct, id: string, props: JitsiTaskProps) {
     super(scope, id);
-    const { release, size, domain } = props;
-
+    this.props = props;
+    const { release, size } = props;
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu: size.vcpu * 1024,
       memoryLimitMiB: size.memoryMiB,
@@ -129,45 +135,82 @@ export class JitsiTask extends Construct {
       },
     });
     // The task role has no permission at all: the recorder (its own task) writes the recordings.
-    const secret = (key: string) => ecs.Secret.fromSecretsManager(props.secret, key);
-    const xmpp = props.recording?.xmppSecret;
-    const recording = Boolean(xmpp);
-    const recordingEnv = (name: keyof typeof RECORDING_ENV) => (recording ? RECORDING_ENV[name] : {});
-    const common = { TZ: 'UTC' };
-    // Only web (nginx) and prosody read ENABLE_IPV6 at this tag; the VPC is IPv4-only.
-    const ipv4Only = { ENABLE_IPV6: '0' };
-    const add = (name: (typeof JITSI_CONTAINERS)[number], options: Omit<ecs.ContainerDefinitionOptions, 'image' | 'logging'>) =>
-      this.taskDefinition.addContainer(name, {
-        ...options,
-        containerName: name,
-        image: ecs.ContainerImage.fromRegistry(imageFor(release, name)),
-        essential: true,
-        logging: ecs.LogDrivers.awsLogs({ streamPrefix: name, logGroup: props.logGroups[name] }),
-      });
-
-    const members = props.membersOnly;
     const health = healthUrls(taskEndpoints(release.webPort));
-    const prosody = add('prosody', {
+    const prosody = this.addProsody(health.prosody);
+    const web = this.addWeb(health.web);
+    const jicofo = this.addJicofo(health.jicofo);
+    const jvb = this.addJvb(health.jvb);
+    // Start-up order: the XMPP server first. Jicofo and the bridge log in to it; web proxies to it.
+    // HEALTHY waits for prosody's first passing check (the check latches, see startUpCheck).
+    for (const dependent of [web, jicofo, jvb]) {
+      dependent.addContainerDependencies({ container: prosody, condition: ecs.ContainerDependencyCondition.HEALTHY });
+    }
+    const stats = this.addStats(jicofo);
+    this.containers = { web, prosody, jicofo, jvb, stats };
+    this.addWebFilesAndTls(web);
+    const images = listeningPorts(release);
+    assertNoSharedPorts(release, {
+      ...images,
+      // Behind the load balancer web's nginx also answers plain HTTP on the redirect port (web-ingress.ts).
+      web: props.tls ? images.web : [...images.web, WEB_REDIRECT_PORT],
+      ...(props.tls ? { [TLS_CONTAINER]: TLS_PROXY_PORTS } : {}),
+    });
+  }
+
+  /** A Jitsi component from its pinned image, essential, logging to its own log group. */
+  private addJitsiContainer(
+    name: (typeof JITSI_CONTAINERS)[number],
+    options: Omit<ecs.ContainerDefinitionOptions, 'image' | 'logging'>,
+  ): ecs.ContainerDefinition {
+    return this.taskDefinition.addContainer(name, {
+      ...options,
+      containerName: name,
+      image: ecs.ContainerImage.fromRegistry(imageFor(this.props.release, name)),
+      essential: true,
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: name, logGroup: this.props.logGroups[name] }),
+    });
+  }
+
+  /** A key of the internal passwords secret, injected by ECS. */
+  private secret(key: string): ecs.Secret {
+    return ecs.Secret.fromSecretsManager(this.props.secret, key);
+  }
+
+  /** A component's recording settings, when the recorder is on. */
+  private recordingEnv(name: keyof typeof RECORDING_ENV): Record<string, string> {
+    return this.props.recording ? RECORDING_ENV[name] : {};
+  }
+
+  /** The XMPP server. */
+  private addProsody(health: string): ecs.ContainerDefinition {
+    const members = this.props.membersOnly;
+    const xmpp = this.props.recording?.xmppSecret;
+    return this.addJitsiContainer('prosody', {
       environment: {
-        ...common,
-        ...ipv4Only,
+        ...COMMON_ENV,
+        ...IPV4_ONLY_ENV,
         ...(members ? MEMBERS_ONLY_ENV.prosody : {}),
-        ...recordingEnv('prosody'),
+        ...this.recordingEnv('prosody'),
         ...PROSODY_METRICS_ENV,
       },
       secrets: {
-        JICOFO_AUTH_PASSWORD: secret('JICOFO_AUTH_PASSWORD'),
-        JVB_AUTH_PASSWORD: secret('JVB_AUTH_PASSWORD'),
+        JICOFO_AUTH_PASSWORD: this.secret('JICOFO_AUTH_PASSWORD'),
+        JVB_AUTH_PASSWORD: this.secret('JVB_AUTH_PASSWORD'),
         ...(xmpp ? Object.fromEntries(JIBRI_SECRET_KEYS.map((key) => [key, ecs.Secret.fromSecretsManager(xmpp, key)])) : {}),
         ...(members ? { [JWT_SECRET_KEY]: ecs.Secret.fromSecretsManager(members.tokenSecret, JWT_SECRET_KEY) } : {}),
       },
-      healthCheck: startUpCheck(health.prosody, { interval: 10, startPeriod: 20, retries: 6 }),
+      healthCheck: startUpCheck(health, { interval: 10, startPeriod: 20, retries: 6 }),
     });
+  }
 
-    const web = add('web', {
+  /** The web client (nginx), plain HTTP behind the load balancer or the TLS sidecar. */
+  private addWeb(health: string): ecs.ContainerDefinition {
+    const props = this.props;
+    const { domain, release, membersOnly: members } = props;
+    return this.addJitsiContainer('web', {
       environment: {
-        ...common,
-        ...ipv4Only,
+        ...COMMON_ENV,
+        ...IPV4_ONLY_ENV,
         PUBLIC_URL: `https://${domain}`,
         // TLS ends at the load balancer or at the sidecar; web serves plain HTTP and must not redirect it.
         DISABLE_HTTPS: '1',
@@ -178,7 +221,7 @@ export class JitsiTask extends Construct {
         ENABLE_XMPP_WEBSOCKET: '1',
         ...(members ? MEMBERS_ONLY_ENV.web : {}),
         ...(members?.tokenAuthUrl ? { TOKEN_AUTH_URL: members.tokenAuthUrl } : {}),
-        ...recordingEnv('web'),
+        ...this.recordingEnv('web'),
         ...localRecordingEnv(props.localRecording),
         // settings-config.js at stable-11146-2 writes it to config.dynamicBrandingUrl.
         ...(isBranded(props.branding) ? { DYNAMIC_BRANDING_URL: dynamicBrandingUrl(domain) } : {}),
@@ -191,26 +234,34 @@ export class JitsiTask extends Construct {
             { containerPort: release.webPort, protocol: ecs.Protocol.TCP, name: 'web' },
             { containerPort: WEB_REDIRECT_PORT, protocol: ecs.Protocol.TCP, name: 'http-redirect' },
           ],
-      healthCheck: startUpCheck(health.web, { interval: 15, startPeriod: 30, retries: 3 }),
+      healthCheck: startUpCheck(health, { interval: 15, startPeriod: 30, retries: 3 }),
     });
+  }
 
-    const jicofo = add('jicofo', {
+  /** The conference focus. */
+  private addJicofo(health: string): ecs.ContainerDefinition {
+    const { size, membersOnly: members } = this.props;
+    return this.addJitsiContainer('jicofo', {
       environment: {
-        ...common,
+        ...COMMON_ENV,
         XMPP_SERVER: '127.0.0.1',
         JICOFO_ENABLE_HEALTH_CHECKS: '1',
         JICOFO_MAX_MEMORY: `${size.jicofoHeapMiB}m`,
         ...(members ? MEMBERS_ONLY_ENV.jicofo : {}),
-        ...recordingEnv('jicofo'),
+        ...this.recordingEnv('jicofo'),
       },
-      secrets: { JICOFO_AUTH_PASSWORD: secret('JICOFO_AUTH_PASSWORD') },
+      secrets: { JICOFO_AUTH_PASSWORD: this.secret('JICOFO_AUTH_PASSWORD') },
       // Fails with "No operational bridges" until the bridge has joined: the start period covers that.
-      healthCheck: startUpCheck(health.jicofo, { interval: 30, startPeriod: 120, retries: 5 }),
+      healthCheck: startUpCheck(health, { interval: 30, startPeriod: 120, retries: 5 }),
     });
+  }
 
-    const jvb = add('jvb', {
+  /** The video bridge: media goes straight to the task. */
+  private addJvb(health: string): ecs.ContainerDefinition {
+    const { size } = this.props;
+    return this.addJitsiContainer('jvb', {
       environment: {
-        ...common,
+        ...COMMON_ENV,
         XMPP_SERVER: '127.0.0.1',
         JVB_PORT: String(JVB_MEDIA_PORT),
         // Media goes straight to the task: the bridge learns the task's public IPv4 address through
@@ -223,29 +274,35 @@ export class JitsiTask extends Construct {
         DISABLE_AWS_HARVESTER: 'true',
         VIDEOBRIDGE_MAX_MEMORY: `${size.jvbHeapMiB}m`,
       },
-      secrets: { JVB_AUTH_PASSWORD: secret('JVB_AUTH_PASSWORD') },
+      secrets: { JVB_AUTH_PASSWORD: this.secret('JVB_AUTH_PASSWORD') },
       portMappings: [{ containerPort: JVB_MEDIA_PORT, protocol: ecs.Protocol.UDP, name: 'media' }],
-      healthCheck: startUpCheck(health.jvb, { interval: 15, startPeriod: 60, retries: 4 }),
+      healthCheck: startUpCheck(health, { interval: 15, startPeriod: 60, retries: 4 }),
     });
+  }
 
-    // Start-up order: the XMPP server first. Jicofo and the bridge log in to it; web proxies to it.
-    // HEALTHY waits for prosody's first passing check (the check latches, see startUpCheck).
-    for (const dependent of [web, jicofo, jvb]) {
-      dependent.addContainerDependencies({ container: prosody, condition: ecs.ContainerDependencyCondition.HEALTHY });
-    }
-    // People, the bridge's load and each component's health, once a minute (src/infra/stats-sidecar.ts):
-    // idle detection, `meetctl stop`, the dashboard and the alarms. Not essential: it never ends a meeting.
+  /**
+   * People, the bridge's load and each component's health, once a minute (src/infra/stats-sidecar.ts):
+   * idle detection, `meetctl stop`, the dashboard and the alarms. Not essential: it never ends a meeting.
+   */
+  private addStats(jicofo: ecs.ContainerDefinition): ecs.ContainerDefinition {
+    const props = this.props;
     const stats = this.taskDefinition.addContainer('stats', {
       containerName: 'stats',
       image: ecs.ContainerImage.fromRegistry(STATS_IMAGE),
       essential: false,
       entryPoint: ['sh', '-c'],
-      command: [statsSidecarScript(taskEndpoints(release.webPort))],
+      command: [statsSidecarScript(taskEndpoints(props.release.webPort))],
       memoryReservationMiB: 16,
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'stats', logGroup: props.logGroups.stats }),
     });
     stats.addContainerDependencies({ container: jicofo, condition: ecs.ContainerDependencyCondition.START });
-    this.containers = { web, prosody, jicofo, jvb, stats };
+    return stats;
+  }
+
+  /** Web's extra files (branding, the load balancer's nginx settings) and, in direct mode, the TLS sidecar. */
+  private addWebFilesAndTls(web: ecs.ContainerDefinition): void {
+    const { props } = this;
+    const { release, domain } = props;
     const webFiles = {
       ...(isBranded(props.branding) ? jitsiBrandingFiles(props.branding, domain) : {}),
       // Direct mode: the TLS sidecar sends the headers and redirects; with a load balancer, web does.
@@ -263,13 +320,6 @@ export class JitsiTask extends Construct {
         props.embedOrigins,
       );
     }
-    const images = listeningPorts(release);
-    assertNoSharedPorts(release, {
-      ...images,
-      // Behind the load balancer web's nginx also answers plain HTTP on the redirect port (web-ingress.ts).
-      web: props.tls ? images.web : [...images.web, WEB_REDIRECT_PORT],
-      ...(props.tls ? { [TLS_CONTAINER]: TLS_PROXY_PORTS } : {}),
-    });
   }
 
   /**

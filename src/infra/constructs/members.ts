@@ -42,7 +42,18 @@ export class Members extends Construct {
 
   constructor(scope: Construct, id: string, props: MembersProps) {
     super(scope, id);
-    this.userPool = new cognito.UserPool(this, 'UserPool', {
+    this.userPool = this.createUserPool(props);
+    this.addGroups();
+    this.addSignInRules(props);
+    const { providers, federated } = this.addFederatedProviders(props);
+    this.domain = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: props.signInDomainPrefix } });
+    this.client = this.addPageClient(props, providers, federated.length > 0);
+    for (const provider of federated) this.client.node.addDependency(provider);
+  }
+
+  /** The pool: admin-created accounts only, sign-in by e-mail, optional TOTP. */
+  private createUserPool(props: MembersProps): cognito.UserPool {
+    const userPool = new cognito.UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
       signInCaseSensitive: false,
@@ -68,19 +79,24 @@ export class Members extends Construct {
       deletionProtection: false,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(this.userPool).acknowledge({
+    Validations.of(userPool).acknowledge({
       id: 'AwsSolutions-COG2',
       reason:
         'MFA is offered (TOTP) but not required: members are community volunteers who join a video meeting; an organizer can require it later in the console. Start and stop are limited to the organizers group.',
     });
     for (const id of ['AwsSolutions-COG3', 'AwsSolutions-COG8']) {
-      Validations.of(this.userPool).acknowledge({
+      Validations.of(userPool).acknowledge({
         id,
         reason:
           'Threat protection needs the Plus feature plan, billed per monthly active user (Essentials is free for the first 10,000); every account is created by an admin (no self sign-up) and the pool guards only meeting access.',
       });
     }
 
+    return userPool;
+  }
+
+  /** The organizers and members groups. */
+  private addGroups(): void {
     for (const [key, group] of Object.entries(GROUPS)) {
       new cognito.CfnUserPoolGroup(this, key === 'organizers' ? 'Organizers' : 'MembersGroup', {
         userPoolId: this.userPool.userPoolId,
@@ -92,7 +108,9 @@ export class Members extends Construct {
         precedence: group === GROUPS.organizers ? 1 : 2,
       });
     }
+  }
 
+  private addSignInRules(props: MembersProps): void {
     // Federated sign-in creates users on the first sign-in: these rules admit only the allow list
     // (pre sign-up) and make those users members while they stay on it (pre token generation). They
     // run for every sign-up, so self sign-up stays closed even if someone turns it on.
@@ -105,7 +123,13 @@ export class Members extends Construct {
     });
     this.userPool.addTrigger(cognito.UserPoolOperation.PRE_SIGN_UP, rules);
     this.userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION, rules);
+  }
 
+  /** Google and the OIDC providers of `signIn`, and the identity providers the page's client offers. */
+  private addFederatedProviders(props: MembersProps): {
+    providers: cognito.UserPoolClientIdentityProvider[];
+    federated: Construct[];
+  } {
     const providers: cognito.UserPoolClientIdentityProvider[] = [cognito.UserPoolClientIdentityProvider.COGNITO];
     const federated: Construct[] = [];
     const google = props.signIn?.google;
@@ -145,16 +169,23 @@ export class Members extends Construct {
       );
       providers.push(cognito.UserPoolClientIdentityProvider.custom(oidc.name));
     }
+    return { providers, federated };
+  }
 
-    this.domain = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: props.signInDomainPrefix } });
-    this.client = this.userPool.addClient('OrganizerPage', {
+  /** The organizer page's client: managed login with PKCE, refresh only. */
+  private addPageClient(
+    props: MembersProps,
+    providers: cognito.UserPoolClientIdentityProvider[],
+    isFederated: boolean,
+  ): cognito.UserPoolClient {
+    return this.userPool.addClient('OrganizerPage', {
       generateSecret: false,
       // The page signs in through the managed login (authorization code with PKCE), which needs no
       // API sign-in flow; refresh only. Left unset, Cognito allows SRP and custom sign-in with the
       // (public) client id, and InitiateAuth hands out access tokens with the
       // aws.cognito.signin.user.admin scope, which UpdateUserAttributes accepts.
       authFlows: { userSrp: false },
-      writeAttributes: pageWriteAttributes(federated.length > 0),
+      writeAttributes: pageWriteAttributes(isFederated),
       enableTokenRevocation: true,
       oAuth: {
         flows: { authorizationCodeGrant: true },
@@ -168,7 +199,6 @@ export class Members extends Construct {
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
     });
-    for (const provider of federated) this.client.node.addDependency(provider);
   }
 }
 

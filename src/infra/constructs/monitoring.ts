@@ -60,16 +60,30 @@ export class Monitoring extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
   readonly alarms: { cpu: cloudwatch.Alarm; stress: cloudwatch.Alarm; endpoint: cloudwatch.Alarm; unhealthy: cloudwatch.Alarm };
   readonly containerExitRule: events.Rule;
+  private readonly props: MonitoringProps;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    const ns = props.namespace;
+    this.props = props;
+    this.addMetricFilters();
+    this.alarms = this.addAlarms();
+    this.containerExitRule = this.addContainerExitRule();
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `${Stack.of(this).stackName}-meetings`.slice(0, 255),
+      defaultInterval: Duration.days(7),
+    });
+    this.addMeetingWidgets();
+    this.addCostAndAutomationWidgets();
+  }
+
+  /** The log-derived metrics: one metric filter per metric of MONITORING_METRICS. */
+  private addMetricFilters(): void {
+    const props = this.props;
     const filter = (name: string, group: logs.ILogGroup, pattern: logs.IFilterPattern, value: string) =>
       new logs.MetricFilter(this, `${name}Metric`, {
         logGroup: group,
         filterPattern: pattern,
-        metricNamespace: ns,
+        metricNamespace: props.namespace,
         metricName: name,
         metricValue: value,
       });
@@ -118,79 +132,94 @@ export class Monitoring extends Construct {
       ),
       '$.failingInCall',
     );
+  }
 
-    const custom = (metricName: string, statistic: string, label: string, period = Duration.minutes(1)) =>
-      new cloudwatch.Metric({ namespace: ns, metricName, statistic, label, period });
-    const service = (metricName: 'CPUUtilization' | 'MemoryUtilization', label: string) =>
-      new cloudwatch.Metric({
-        namespace: 'AWS/ECS',
-        metricName,
-        dimensionsMap: { ClusterName: props.cluster.clusterName, ServiceName: props.serviceName },
-        statistic: cloudwatch.Stats.MAXIMUM,
-        period: Duration.minutes(1),
-        label,
-      });
+  /** One of the stack's log-derived metrics. */
+  private custom(metricName: string, statistic: string, label: string, period = Duration.minutes(1)): cloudwatch.Metric {
+    return new cloudwatch.Metric({ namespace: this.props.namespace, metricName, statistic, label, period });
+  }
 
+  /** The meeting service's CPU or memory, per minute. */
+  private service(metricName: 'CPUUtilization' | 'MemoryUtilization', label: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ECS',
+      metricName,
+      dimensionsMap: { ClusterName: this.props.cluster.clusterName, ServiceName: this.props.serviceName },
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: Duration.minutes(1),
+      label,
+    });
+  }
+
+  /** An alarm e-mailed through the alert topic, silent while there is no data (no task). */
+  private alarm(
+    idPart: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    description: string,
+    evaluationPeriods: number = ALARM_THRESHOLDS.minutes,
+  ): cloudwatch.Alarm {
+    const a = new cloudwatch.Alarm(this, idPart, {
+      alarmName: `${Stack.of(this).stackName}-${idPart.replace(/[A-Z]/g, (c, i) => `${i ? '-' : ''}${c.toLowerCase()}`)}`,
+      alarmDescription: description,
+      metric,
+      threshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods,
+      datapointsToAlarm: evaluationPeriods,
+      // No task, no data: never an alarm between meetings.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    a.addAlarmAction(new actions.SnsAction(this.props.topic));
+    return a;
+  }
+
+  private addAlarms(): Monitoring['alarms'] {
+    const props = this.props;
     const preset = SIZE_PRESETS[props.size];
     const bigger = nextSize(props.size);
     const advice = bigger
       ? `Set "size": "${bigger}" (${SIZE_PRESETS[bigger].vcpu} vCPU, ${SIZE_PRESETS[bigger].memoryMiB / 1024} GiB, about ${SIZE_PRESETS[bigger].expectedParticipants} people) and run \`meetctl deploy\` before the next meetup.`
       : `"${props.size}" is the largest size: ask people to turn off video they do not need, or split the meetup.`;
-    const alarm = (
-      idPart: string,
-      metric: cloudwatch.IMetric,
-      threshold: number,
-      description: string,
-      evaluationPeriods: number = ALARM_THRESHOLDS.minutes,
-    ) => {
-      const a = new cloudwatch.Alarm(this, idPart, {
-        alarmName: `${stack.stackName}-${idPart.replace(/[A-Z]/g, (c, i) => `${i ? '-' : ''}${c.toLowerCase()}`)}`,
-        alarmDescription: description,
-        metric,
-        threshold,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods,
-        datapointsToAlarm: evaluationPeriods,
-        // No task, no data: never an alarm between meetings.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      a.addAlarmAction(new actions.SnsAction(props.topic));
-      return a;
-    };
-    this.alarms = {
-      cpu: alarm(
+    return {
+      cpu: this.alarm(
         'TaskCpuHigh',
-        service('CPUUtilization', 'CPU %'),
+        this.service('CPUUtilization', 'CPU %'),
         ALARM_THRESHOLDS.cpuPercent,
         `The meeting task used ${ALARM_THRESHOLDS.cpuPercent}% or more of its ${preset.vcpu} vCPU ("${props.size}") for ${ALARM_THRESHOLDS.minutes} minutes: the size is too small for this meetup. ${advice}`,
       ),
-      stress: alarm(
+      stress: this.alarm(
         'BridgeStressHigh',
-        custom(MONITORING_METRICS.bridgeStress, cloudwatch.Stats.MAXIMUM, 'bridge stress'),
+        this.custom(MONITORING_METRICS.bridgeStress, cloudwatch.Stats.MAXIMUM, 'bridge stress'),
         ALARM_THRESHOLDS.bridgeStress,
         `The video bridge reported a stress level of ${ALARM_THRESHOLDS.bridgeStress} or more for ${ALARM_THRESHOLDS.minutes} minutes (1 means overloaded): video quality drops for everyone. ${advice}`,
       ),
-      endpoint: alarm(
+      endpoint: this.alarm(
         'EndpointFailingInCall',
-        custom(MONITORING_METRICS.endpointFailures, cloudwatch.Stats.MAXIMUM, 'failed checks', Duration.minutes(5)),
+        this.custom(MONITORING_METRICS.endpointFailures, cloudwatch.Stats.MAXIMUM, 'failed checks', Duration.minutes(5)),
         1,
         'The meeting page failed its checks (HTTPS, certificate, config or websocket) while people were in a call: people joining now may not get in. Run `meetctl health`.',
         1,
       ),
       // Health checks no longer replace a running task (src/infra/constructs/jitsi-task.ts): a part
       // that stays unhealthy is the organizer's call, never an automatic restart mid-meeting.
-      unhealthy: alarm(
+      unhealthy: this.alarm(
         'ComponentUnhealthy',
-        custom(MONITORING_METRICS.componentUnhealthy, cloudwatch.Stats.MAXIMUM, 'unhealthy components'),
+        this.custom(MONITORING_METRICS.componentUnhealthy, cloudwatch.Stats.MAXIMUM, 'unhealthy components'),
         1,
         `A part of the meeting server (web, prosody, jicofo or the video bridge) has failed its health check for ${UNHEALTHY_ALERT_MINUTES} minutes. The meeting keeps running and nothing restarts it by itself: people in the call may lose audio or video, and people joining may not get in. \`meetctl logs --container stats\` names the part; \`meetctl logs --container <part>\` says why. If the call is broken, end it and run \`meetctl stop\` and \`meetctl start\`.`,
         UNHEALTHY_ALERT_MINUTES,
       ),
     };
+  }
 
-    // A container that exits takes the task with it (all are essential): ECS starts a new task and
-    // everyone is dropped. Our own stops end with ServiceSchedulerInitiated, never this stop code.
-    this.containerExitRule = new events.Rule(this, 'ContainerExited', {
+  /**
+   * A container that exits takes the task with it (all are essential): ECS starts a new task and
+   * everyone is dropped. Our own stops end with ServiceSchedulerInitiated, never this stop code.
+   */
+  private addContainerExitRule(): events.Rule {
+    const props = this.props;
+    return new events.Rule(this, 'ContainerExited', {
       description: 'A container of the meeting task exited: the task was replaced',
       eventPattern: {
         source: ['aws.ecs'],
@@ -200,17 +229,18 @@ export class Monitoring extends Construct {
       targets: [
         new eventTargets.SnsTopic(props.topic, {
           message: events.RuleTargetInput.fromText(
-            `A container of the meeting task on ${stack.stackName} exited (${events.EventField.fromPath('$.detail.stoppedReason')}): ECS replaced the task and everyone in the call was dropped. Run \`meetctl logs\` to see which container and why.`,
+            `A container of the meeting task on ${Stack.of(this).stackName} exited (${events.EventField.fromPath('$.detail.stoppedReason')}): ECS replaced the task and everyone in the call was dropped. Run \`meetctl logs\` to see which container and why.`,
           ),
         }),
       ],
     });
+  }
 
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `${stack.stackName}-meetings`.slice(0, 255),
-      defaultInterval: Duration.days(7),
-    });
-    const people = (metricName: string, label: string) => custom(metricName, cloudwatch.Stats.MAXIMUM, label);
+  /** The dashboard's first rows: people, task load, the bridge, start times, failing components. */
+  private addMeetingWidgets(): void {
+    const props = this.props;
+    const preset = SIZE_PRESETS[props.size];
+    const people = (metricName: string, label: string) => this.custom(metricName, cloudwatch.Stats.MAXIMUM, label);
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'People and conferences',
@@ -220,7 +250,7 @@ export class Monitoring extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: `Task CPU and memory (% of "${props.size}": ${preset.vcpu} vCPU, ${preset.memoryMiB / 1024} GiB)`,
-        left: [service('CPUUtilization', 'CPU %'), service('MemoryUtilization', 'memory %')],
+        left: [this.service('CPUUtilization', 'CPU %'), this.service('MemoryUtilization', 'memory %')],
         leftYAxis: { min: 0, max: 100, showUnits: false },
         leftAnnotations: [{ value: ALARM_THRESHOLDS.cpuPercent, label: 'alarm: size too small' }],
         width: 12,
@@ -230,16 +260,16 @@ export class Monitoring extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Video bridge: stress (1 = overloaded) and packet loss',
         left: [
-          custom(MONITORING_METRICS.bridgeStress, cloudwatch.Stats.MAXIMUM, 'stress'),
-          custom(MONITORING_METRICS.bridgeLoss, cloudwatch.Stats.AVERAGE, 'loss (fraction of packets)'),
+          this.custom(MONITORING_METRICS.bridgeStress, cloudwatch.Stats.MAXIMUM, 'stress'),
+          this.custom(MONITORING_METRICS.bridgeLoss, cloudwatch.Stats.AVERAGE, 'loss (fraction of packets)'),
         ],
         leftAnnotations: [{ value: ALARM_THRESHOLDS.bridgeStress, label: 'alarm' }],
-        right: [custom(MONITORING_METRICS.bridgeRtt, cloudwatch.Stats.AVERAGE, 'round trip (ms)')],
+        right: [this.custom(MONITORING_METRICS.bridgeRtt, cloudwatch.Stats.AVERAGE, 'round trip (ms)')],
         width: 12,
       }),
       new cloudwatch.GraphWidget({
         title: 'Stopped → READY (seconds per start)',
-        left: [custom(MONITORING_METRICS.startSeconds, cloudwatch.Stats.MAXIMUM, 'start', Duration.hours(1))],
+        left: [this.custom(MONITORING_METRICS.startSeconds, cloudwatch.Stats.MAXIMUM, 'start', Duration.hours(1))],
         leftYAxis: { min: 0, showUnits: false },
         width: 12,
       }),
@@ -247,15 +277,20 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: `Components failing their health check (e-mail after ${UNHEALTHY_ALERT_MINUTES} minutes; nothing restarts them)`,
-        left: [custom(MONITORING_METRICS.componentUnhealthy, cloudwatch.Stats.SUM, 'failing components')],
+        left: [this.custom(MONITORING_METRICS.componentUnhealthy, cloudwatch.Stats.SUM, 'failing components')],
         leftYAxis: { min: 0, showUnits: false },
         width: 24,
         height: 4,
       }),
     );
+  }
+
+  /** The dashboard's last row: running hours against the budget, and what the automation did. */
+  private addCostAndAutomationWidgets(): void {
+    const props = this.props;
     const runningHours = new cloudwatch.MathExpression({
       expression: 'm / 60',
-      usingMetrics: { m: custom(MONITORING_METRICS.runningMinutes, cloudwatch.Stats.SUM, 'minutes', Duration.days(1)) },
+      usingMetrics: { m: this.custom(MONITORING_METRICS.runningMinutes, cloudwatch.Stats.SUM, 'minutes', Duration.days(1)) },
       label: 'running hours',
       period: Duration.days(1),
     });

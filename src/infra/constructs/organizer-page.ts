@@ -64,10 +64,16 @@ export class OrganizerPage extends Construct {
 
   constructor(scope: Construct, id: string, props: OrganizerPageProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     // A fixed name: the function invokes itself, and its own ARN in its policy would be a cycle.
-    const functionName = `${stack.stackName}-organizer-page`.slice(0, 64);
-    this.function = projectFunction(this, 'Function', {
+    const functionName = `${Stack.of(this).stackName}-organizer-page`.slice(0, 64);
+    this.function = this.createFunction(props, functionName);
+    this.grantPage(props, functionName);
+    this.api = this.serveOnHost(props);
+  }
+
+  /** The page's function, with the control plane's environment and the page's own settings. */
+  private createFunction(props: OrganizerPageProps, functionName: string): NodejsFunction {
+    return projectFunction(this, 'Function', {
       entry: ['lambda', 'organizer-page'],
       functionName,
       description: `The organizer page of ${props.host}: status, start, stop, join`,
@@ -87,6 +93,14 @@ export class OrganizerPage extends Construct {
         ...(props.timeZone ? { [PAGE_ENV.timeZone]: props.timeZone } : {}),
       },
     });
+  }
+
+  /**
+   * What the page may do beyond the control plane: read its token secret, write its rate and session
+   * rows, invoke itself (a start runs asynchronously), read recordings and manage meetup schedules.
+   */
+  private grantPage(props: OrganizerPageProps, functionName: string): void {
+    const stack = Stack.of(this);
     if (props.recordings) grantRecordingsRead(this.function, props.recordings);
     props.automation.grantControl(this.function);
     for (const statement of [
@@ -124,7 +138,10 @@ export class OrganizerPage extends Construct {
     grantScheduleReads(this.function, props.automation.scheduleGroup.name as string);
     // Organizers add and remove meetups on the page.
     grantScheduleWrites(this.function, props.automation.scheduleGroup.name as string, props.automation.schedulerRole);
+  }
 
+  /** The page on its own host name: an ACM certificate, the HTTP API and the alias record. */
+  private serveOnHost(props: OrganizerPageProps): apigwv2.HttpApi {
     const certificate = new acm.Certificate(this, 'Certificate', {
       domainName: props.host,
       validation: acm.CertificateValidation.fromDns(props.zone),
@@ -140,7 +157,6 @@ export class OrganizerPage extends Construct {
         "Access logs would record every member's IP address; the page's function logs each start and stop with the member, and the event log keeps them.",
       throttle: PAGE_THROTTLE,
     });
-    this.api = api;
     new route53.ARecord(this, 'Record', {
       zone: props.zone,
       recordName: props.host,
@@ -149,6 +165,7 @@ export class OrganizerPage extends Construct {
       ),
       comment: 'Organizer page',
     });
+    return api;
   }
 }
 

@@ -25,7 +25,7 @@ import {
   UPLOADER_SCRIPT,
   XMPP_CLIENT_PORT,
 } from '../../recording/recorder.js';
-import { writeFilesCommand } from '../write-files.js';
+import { writeFilesCommand } from '../../write-files.js';
 import { projectFunction } from './function.js';
 import type { InternalSecret } from './internal-secret.js';
 import { STATS_IMAGE } from './jitsi-task.js';
@@ -111,6 +111,9 @@ export interface RecorderProps {
   readonly logGroup: logs.ILogGroup;
 }
 
+/** The task volume the init container writes the recorder's files into. */
+const CONFIG_VOLUME = 'jibri-config';
+
 /**
  * Server-side recording that costs nothing while nobody records: an Auto Scaling group of at most one
  * x86_64 ECS instance, at 0 between recordings, behind a capacity provider that is NOT the cluster's
@@ -147,17 +150,51 @@ export class Recorder extends Construct {
 
   constructor(scope: Construct, id: string, props: RecorderProps) {
     super(scope, id);
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    this.securityGroup = this.createSecurityGroup(props);
+    const { autoScalingGroup, capacityProvider } = this.createInstances(props);
+    this.autoScalingGroup = autoScalingGroup;
+    this.capacityProvider = capacityProvider;
+    const { taskRole, executionRole } = this.createTaskRoles();
+    this.taskRole = taskRole;
+    this.executionRole = executionRole;
+    this.logGroup = props.logGroup;
+    this.xmppSecret = this.createXmppSecret();
+    this.xmppSecretReady = props.passwords.fill(this, 'XmppPasswords', this.xmppSecret, JIBRI_SECRET_KEYS);
+    this.taskDefinition = new ecs.Ec2TaskDefinition(this, 'TaskDefinition', {
+      networkMode: ecs.NetworkMode.BRIDGE,
+      taskRole: this.taskRole,
+      executionRole: this.executionRole,
+    });
+    this.taskDefinition.node.addDependency(this.xmppSecretReady);
+    this.grantRecordingsWrite(props.recordings);
+    this.addContainers(props);
+    this.launcher = this.createLauncher(props.cluster);
+    this.acknowledge();
+  }
+
+  /** Nothing inbound; the meeting task admits XMPP from this group only. */
+  private createSecurityGroup(props: RecorderProps): ec2.SecurityGroup {
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'Recorder: nothing inbound; out to the meeting (HTTPS and media), S3 and the image registry',
       allowAllOutbound: true,
     });
     props.taskSecurityGroup.addIngressRule(
-      this.securityGroup,
+      securityGroup,
       ec2.Port.tcp(XMPP_CLIENT_PORT),
       'XMPP from the recorder only (Jibri logs in to prosody)',
     );
+    return securityGroup;
+  }
 
+  /**
+   * The recorder instance (0 or 1, from a launch template with IMDSv2 and an encrypted volume) and
+   * the cluster's capacity provider over it.
+   */
+  private createInstances(props: RecorderProps): {
+    autoScalingGroup: autoscaling.AutoScalingGroup;
+    capacityProvider: ecs.AsgCapacityProvider;
+  } {
     const role = new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description:
@@ -187,7 +224,7 @@ export class Recorder extends Construct {
         },
       ],
     });
-    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Group', {
+    const autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Group', {
       vpc: props.vpc,
       vpcSubnets: { subnets: props.vpc.publicSubnets },
       launchTemplate,
@@ -195,8 +232,8 @@ export class Recorder extends Construct {
       maxCapacity: 1,
       // No desiredCapacity: the control plane owns it, and a deploy must never reset a recording's instance.
     });
-    this.capacityProvider = new ecs.AsgCapacityProvider(this, 'CapacityProvider', {
-      autoScalingGroup: this.autoScalingGroup,
+    const capacityProvider = new ecs.AsgCapacityProvider(this, 'CapacityProvider', {
+      autoScalingGroup,
       // Managed scaling from 0 waits for a metric, an alarm and a launch; the control plane sets 1 and 0 itself.
       enableManagedScaling: false,
       enableManagedTerminationProtection: false,
@@ -205,21 +242,29 @@ export class Recorder extends Construct {
       enableManagedDraining: true,
     });
     // Never a default strategy: the cluster's Fargate service keeps its launch type.
-    props.cluster.addAsgCapacityProvider(this.capacityProvider);
+    props.cluster.addAsgCapacityProvider(capacityProvider);
+    return { autoScalingGroup, capacityProvider };
+  }
 
+  /** The recorder task's role and its execution role, under the recorder's role path. */
+  private createTaskRoles(): { taskRole: iam.Role; executionRole: iam.Role } {
     const path = recorderRolePath(Stack.of(this).stackName);
-    this.taskRole = new iam.Role(this, 'TaskRole', {
+    const taskRole = new iam.Role(this, 'TaskRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       path,
       description: 'The recorder task: writes recordings under the recordings prefix, and nothing else',
     });
-    this.executionRole = new iam.Role(this, 'ExecutionRole', {
+    const executionRole = new iam.Role(this, 'ExecutionRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       path,
       description: "The recorder task's start: pull the images, read the XMPP passwords, write its logs",
     });
-    this.logGroup = props.logGroup;
-    this.xmppSecret = new secretsmanager.Secret(this, 'XmppSecret', {
+    return { taskRole, executionRole };
+  }
+
+  /** The recorder's XMPP passwords, generated at deploy time and rotated only through the control plane. */
+  private createXmppSecret(): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, 'XmppSecret', {
       description: "The recorder's XMPP passwords (Jibri's and the recorder user's accounts), generated at deploy time.",
       generateSecretString: {
         secretStringTemplate: '{}',
@@ -229,22 +274,12 @@ export class Recorder extends Construct {
       },
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    Validations.of(this.xmppSecret).acknowledge({
+    Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
         "The passwords log Jibri in to prosody on 5222, which only the recorder's security group reaches. Secrets Manager's own rotation would change them under a running prosody; `meetctl rotate-secrets` (and the optional monthly schedule) rotates them through the control-plane lock, only while nothing runs, and the next start reads them.",
     });
-    this.xmppSecretReady = props.passwords.fill(this, 'XmppPasswords', this.xmppSecret, JIBRI_SECRET_KEYS);
-    this.taskDefinition = new ecs.Ec2TaskDefinition(this, 'TaskDefinition', {
-      networkMode: ecs.NetworkMode.BRIDGE,
-      taskRole: this.taskRole,
-      executionRole: this.executionRole,
-    });
-    this.taskDefinition.node.addDependency(this.xmppSecretReady);
-    this.grantRecordingsWrite(props.recordings);
-    this.addContainers(props);
-    this.launcher = this.createLauncher(props.cluster);
-    this.acknowledge();
+    return secret;
   }
 
   /** The meeting's task family: where the launcher finds the XMPP server's address. */
@@ -346,11 +381,19 @@ export class Recorder extends Construct {
     };
   }
 
+  /** The recorder's containers: files, Jibri, the upload retries and the status reporter. */
   private addContainers(props: RecorderProps): void {
-    const volume = 'jibri-config';
-    this.taskDefinition.addVolume({ name: volume });
+    this.taskDefinition.addVolume({ name: CONFIG_VOLUME });
     // The recordings live on the instance's disk, not in a container: they outlive a task that stops.
     this.taskDefinition.addVolume({ name: RECORDINGS_VOLUME, host: { sourcePath: RECORDINGS_HOST_PATH } });
+    const init = this.addFilesInit(props);
+    const jibri = this.addJibri(props, init);
+    this.addUploadRetries(props, init);
+    this.addStatus(props, jibri);
+  }
+
+  /** A one-shot container that writes the finalize script and prepares the recordings folder. */
+  private addFilesInit(props: RecorderProps): ecs.ContainerDefinition {
     const files = writeFilesCommand({ 'finalize.sh': finalizeScript() }, '/recorder-config', {
       envPrefix: 'RECORDER_FILE',
       executable: ['finalize.sh'],
@@ -366,10 +409,14 @@ export class Recorder extends Construct {
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: RECORDER_CONTAINERS.files, logGroup: props.logGroup }),
     });
     init.addMountPoints(
-      { sourceVolume: volume, containerPath: '/recorder-config', readOnly: false },
+      { sourceVolume: CONFIG_VOLUME, containerPath: '/recorder-config', readOnly: false },
       { sourceVolume: RECORDINGS_VOLUME, containerPath: INIT_RECORDINGS_DIR, readOnly: false },
     );
+    return init;
+  }
 
+  /** Jibri itself, after the files are written. */
+  private addJibri(props: RecorderProps, init: ecs.ContainerDefinition): ecs.ContainerDefinition {
     const secret = (key: string) => ecs.Secret.fromSecretsManager(this.xmppSecret, key);
     const jibri = this.taskDefinition.addContainer(RECORDER_CONTAINERS.jibri, {
       containerName: RECORDER_CONTAINERS.jibri,
@@ -394,12 +441,15 @@ export class Recorder extends Construct {
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: RECORDER_CONTAINERS.jibri, logGroup: props.logGroup }),
     });
     jibri.addMountPoints(
-      { sourceVolume: volume, containerPath: '/config', readOnly: true },
+      { sourceVolume: CONFIG_VOLUME, containerPath: '/config', readOnly: true },
       { sourceVolume: RECORDINGS_VOLUME, containerPath: RECORDING_DIR, readOnly: false },
     );
     jibri.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.SUCCESS });
+    return jibri;
+  }
 
-    // The retries: the jibri image (bash, jq, rclone; already on the instance) running the same script.
+  /** The retries: the jibri image (bash, jq, rclone; already on the instance) running the same script. */
+  private addUploadRetries(props: RecorderProps, init: ecs.ContainerDefinition): void {
     const upload = this.taskDefinition.addContainer(RECORDER_CONTAINERS.upload, {
       containerName: RECORDER_CONTAINERS.upload,
       image: ecs.ContainerImage.fromRegistry(`${props.release.imageRepository}/jibri:${props.release.tag}`),
@@ -412,11 +462,14 @@ export class Recorder extends Construct {
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: RECORDER_CONTAINERS.upload, logGroup: props.logGroup }),
     });
     upload.addMountPoints(
-      { sourceVolume: volume, containerPath: '/config', readOnly: true },
+      { sourceVolume: CONFIG_VOLUME, containerPath: '/config', readOnly: true },
       { sourceVolume: RECORDINGS_VOLUME, containerPath: RECORDING_DIR, readOnly: false },
     );
     upload.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.SUCCESS });
+  }
 
+  /** Reports what Jibri is doing, reading the recordings folder. */
+  private addStatus(props: RecorderProps, jibri: ecs.ContainerDefinition): void {
     const status = this.taskDefinition.addContainer(RECORDER_CONTAINERS.status, {
       containerName: RECORDER_CONTAINERS.status,
       image: ecs.ContainerImage.fromRegistry(STATS_IMAGE),
