@@ -220,6 +220,7 @@ export class MeetStack extends Stack {
       secret: internalSecret.secret,
       ...(recorder ? { recording: { xmppSecret: recorder.xmppSecret } } : {}),
       localRecording: config.recording.local,
+      bandwidth: config.bandwidth,
       logGroups,
       ...(isBranded(config.branding) ? { branding: config.branding } : {}),
       embedOrigins: config.embedOrigins,

@@ -10,6 +10,7 @@ import {
   isBranded,
   jitsiBrandingFiles,
 } from '../../branding/jitsi-branding.js';
+import { type BandwidthPreset, bandwidthEnvironment, withBandwidthConfig } from '../../config/bandwidth.js';
 import type { SizePreset } from '../../config/presets.js';
 import { GHCR_RELEASE, imageFor, type JitsiRelease, listeningPorts } from '../../config/release.js';
 import type { IngressMode } from '../../config/schema.js';
@@ -83,6 +84,8 @@ export interface JitsiTaskProps {
   readonly recording?: { readonly xmppSecret: secretsmanager.ISecret };
   /** The browser's local recording (web's config.localRecording). */
   readonly localRecording: LocalRecording;
+  /** What video people send and receive: web's variables and custom-config.js (src/config/bandwidth.ts). */
+  readonly bandwidth: BandwidthPreset;
   /** One log group per container (kept while powered down, so they live outside this construct). */
   readonly logGroups: ContainerLogGroups;
   /**
@@ -180,6 +183,7 @@ export class JitsiTask extends Construct {
         ...(members?.tokenAuthUrl ? { TOKEN_AUTH_URL: members.tokenAuthUrl } : {}),
         ...recordingEnv('web'),
         ...localRecordingEnv(props.localRecording),
+        ...bandwidthEnvironment(props.bandwidth),
         // settings-config.js at stable-11146-2 writes it to config.dynamicBrandingUrl.
         ...(isBranded(props.branding) ? { DYNAMIC_BRANDING_URL: dynamicBrandingUrl(domain) } : {}),
       },
@@ -246,11 +250,11 @@ export class JitsiTask extends Construct {
     });
     stats.addContainerDependencies({ container: jicofo, condition: ecs.ContainerDependencyCondition.START });
     this.containers = { web, prosody, jicofo, jvb, stats };
-    const webFiles = {
+    const webFiles = withBandwidthConfig(props.bandwidth, {
       ...(isBranded(props.branding) ? jitsiBrandingFiles(props.branding, domain) : {}),
       // Direct mode: the TLS sidecar sends the headers and redirects; with a load balancer, web does.
       ...(props.tls ? {} : { [WEB_INGRESS_FILE]: webIngressConf(props.embedOrigins) }),
-    };
+    });
     if (Object.keys(webFiles).length > 0) {
       this.containers.webConfig = this.addWebConfig(webFiles, web, props.logGroups.web, release.number >= GHCR_RELEASE);
     }
