@@ -27,8 +27,9 @@ export const JITSI_CONTAINERS = ['web', 'prosody', 'jicofo', 'jvb'] as const;
 /** Every container the task has in both ingress modes (also the log stream prefixes and log group keys). */
 export const CONTAINERS = [...JITSI_CONTAINERS, 'stats'] as const;
 /**
- * The init container that writes web's extra config: the branding files (when the config has
- * branding) and, in load-balancer mode, the security headers and HTTP redirect (src/infra/web-ingress.ts).
+ * The init container that writes web's extra config: the bandwidth preset's custom-config.js, the
+ * branding files (when the config has branding) and, in load-balancer mode, the security headers and
+ * HTTP redirect (src/infra/web-ingress.ts).
  */
 export const WEB_CONFIG_CONTAINER = 'web-config';
 /** The task volume it writes to, mounted at web's /config. */
