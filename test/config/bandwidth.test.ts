@@ -76,6 +76,23 @@ describe('bandwidth presets in the web client', () => {
     expect(presetConfig('low-bandwidth').startWithVideoMuted).toBe(true);
   });
 
+  it('sets exactly these web variables per preset (the minimums and the codec order pin the stock values)', () => {
+    const common = { RESOLUTION_MIN: '180', RESOLUTION_WIDTH_MIN: '320', CODEC_ORDER_JVB: '["AV1","VP9","VP8","H264"]' };
+    expect(bandwidthEnvironment('talk')).toEqual({
+      ...common,
+      RESOLUTION: '720',
+      RESOLUTION_WIDTH: '1280',
+      START_WITH_VIDEO_MUTED: 'false',
+    });
+    expect(bandwidthEnvironment('discussion')).toEqual(bandwidthEnvironment('talk'));
+    expect(bandwidthEnvironment('low-bandwidth')).toEqual({
+      ...common,
+      RESOLUTION: '360',
+      RESOLUTION_WIDTH: '640',
+      START_WITH_VIDEO_MUTED: 'true',
+    });
+  });
+
   it('sets the codec order as a JavaScript array, AV1 first', () => {
     for (const preset of BANDWIDTH_PRESETS) {
       expect(presetConfig(preset).videoQuality?.codecPreferenceOrder).toEqual(['AV1', 'VP9', 'VP8', 'H264']);

@@ -35,3 +35,13 @@ describe('the bandwidth presets table in docs/architecture.md', () => {
     expect({ low, standard, high, ssHigh, lastN }).toEqual({ ...settings.caps, lastN: settings.lastN });
   });
 });
+
+describe('the bandwidth presets in README.md', () => {
+  it("gives each preset's modelled GB per person-hour and the rule of thumb", () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const [talk, discussion, low] = BANDWIDTH_PRESETS.map((preset) => EGRESS_GB_PER_PARTICIPANT_HOUR[preset].toFixed(2));
+    expect(readme).toContain(
+      `modelled at ${talk}, ${discussion} and ${low} GB per person-hour against the 0.675 GB rule of thumb`,
+    );
+  });
+});
