@@ -10,7 +10,7 @@
  *   (50, 93) and CODEC_ORDER_JVB to config.videoQuality.codecPreferenceOrder (69, 436).
  * - Its VIDEOQUALITY_BITRATE_<CODEC>_<LEVEL> variables write `config.videoQuality.vp8.low` and so on
  *   (444-546), but lib-jitsi-meet reads only `videoQuality.<codec>.maxBitratesVideo.<level>`
- *   (modules/RTC/TPCUtils.ts:72-88, after JingleSessionPC.ts:1741-1749 lower-cases the codec keys):
+ *   (modules/RTC/TPCUtils.ts:71-88, after JingleSessionPC.ts:1741-1749 lower-cases the codec keys):
  *   at this release those variables change nothing, so the caps go into custom-config.js.
  * - Its AUDIO_QUALITY_OPUS_BITRATE writes the value quoted, a string (line 124), and TPCUtils.ts:908
  *   applies opusMaxAverageBitrate only when it is a number: custom-config.js again.
@@ -62,7 +62,11 @@ export interface BandwidthSettings {
   readonly caps: LayerCaps;
   /** How many videos each person receives (config.channelLastN): the stage first, then the latest speakers. */
   readonly lastN: number;
-  /** False: stage view (one large video) instead of the automatic tiles; a person may still switch. */
+  /**
+   * False: config.disableTileView, stage view (one large video) instead of the automatic tiles from 3
+   * people on; a person's own choice still wins (jitsi-meet react/features/video-layout/functions.any.ts,
+   * shouldDisplayTileView, read at commit 000ebb67: the release commit is not in the code index).
+   */
   readonly tileView: boolean;
   /** Camera capture height and width in pixels (RESOLUTION, RESOLUTION_WIDTH). */
   readonly capture: { readonly height: 720 | 360; readonly width: 1280 | 640 };
