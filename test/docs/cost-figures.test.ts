@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BANDWIDTH_PRESETS } from '../../src/config/bandwidth.js';
 import { EXAMPLE_CONFIG_FILE, parseConfigText } from '../../src/config/load.js';
+import { meetupEgress } from '../../src/cost/bandwidth.js';
 import { type CostEstimate, DEFAULT_ASSUMPTIONS, estimateForConfig } from '../../src/cost/model.js';
 import { PRICES, REQUIREMENTS_TABLE } from '../../src/cost/prices.js';
 import { buildPlanReport, type ModeSummary } from '../../src/plan/report.js';
@@ -150,6 +152,17 @@ const CLAIMS: readonly Claim[] = [
     expected: [REQUIREMENTS_TABLE.fargateHour, REQUIREMENTS_TABLE.nlbMonthly, REQUIREMENTS_TABLE.fixedMonthly],
   },
   ...REQUIREMENTS_ROWS,
+  // docs/guide.md, "What people see": a 2-hour meetup of 15 under each bandwidth preset (src/cost/bandwidth.ts).
+  ...BANDWIDTH_PRESETS.map((preset) => ({
+    file: 'docs/guide.md',
+    pattern: new RegExp(`\\| \`${preset}\`[^|]*\\|[^|]*\\| [\\d.]+ GB\\s+\\| [\\d.]+ GB, \\$([\\d.]+)\\s+\\|`),
+    expected: [meetupEgress({ preset, participants: 15, hours: 2, usdPerGb: PRICES.dataTransferOut.gb }).usd],
+  })),
+  {
+    file: 'docs/guide.md',
+    pattern: /The dollars are at \$([\d.]+) per GB once the month is past the free 100 GB/,
+    expected: [PRICES.dataTransferOut.gb],
+  },
   {
     file: 'docs/reference.md',
     pattern: /about \$([\d.]+)\/month idle, no power tiers/,
