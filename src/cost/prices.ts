@@ -49,6 +49,54 @@ export const PRICES = {
 
 export type Prices = typeof PRICES;
 
+/** The AWS services the model prices; each priced line names one. */
+export type PricedService =
+  | 'fargate'
+  | 'public-ipv4'
+  | 'network-load-balancer'
+  | 'data-transfer'
+  | 'cloudwatch-logs'
+  | 'cloudwatch'
+  | 'api-gateway'
+  | 'secrets-manager'
+  | 'route53'
+  | 's3'
+  | 'lambda'
+  | 'ec2'
+  | 'ebs';
+
+/** Where a service's price comes from: its AWS pricing page, and its offer in the AWS Price List API. */
+export interface PriceSource {
+  /** The AWS pricing page (choose the region on the page). */
+  readonly page: string;
+  /**
+   * The Price List API offer code: the region's prices are at
+   * https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/<offer>/current/<region>/index.json
+   */
+  readonly offer: string;
+}
+
+/**
+ * The source of every price in PRICES, for us-west-2 (PRICES.region). Other regions: the plan uses
+ * these us-west-2 prices and says so (src/cli/render-plan.ts prints a note when the config's region
+ * is not PRICES.region); the same page and offer, with that region chosen, give its prices.
+ */
+export const PRICE_SOURCES: Readonly<Record<PricedService, PriceSource>> = {
+  fargate: { page: 'https://aws.amazon.com/fargate/pricing/', offer: 'AmazonECS' },
+  'public-ipv4': { page: 'https://aws.amazon.com/vpc/pricing/', offer: 'AmazonVPC' },
+  'network-load-balancer': { page: 'https://aws.amazon.com/elasticloadbalancing/pricing/', offer: 'AWSELB' },
+  'data-transfer': { page: 'https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer', offer: 'AWSDataTransfer' },
+  'cloudwatch-logs': { page: 'https://aws.amazon.com/cloudwatch/pricing/', offer: 'AmazonCloudWatch' },
+  cloudwatch: { page: 'https://aws.amazon.com/cloudwatch/pricing/', offer: 'AmazonCloudWatch' },
+  'api-gateway': { page: 'https://aws.amazon.com/api-gateway/pricing/', offer: 'AmazonApiGateway' },
+  'secrets-manager': { page: 'https://aws.amazon.com/secrets-manager/pricing/', offer: 'AWSSecretsManager' },
+  route53: { page: 'https://aws.amazon.com/route53/pricing/', offer: 'AmazonRoute53' },
+  s3: { page: 'https://aws.amazon.com/s3/pricing/', offer: 'AmazonS3' },
+  lambda: { page: 'https://aws.amazon.com/lambda/pricing/', offer: 'AWSLambda' },
+  ec2: { page: 'https://aws.amazon.com/ec2/pricing/on-demand/', offer: 'AmazonEC2' },
+  ebs: { page: 'https://aws.amazon.com/ebs/pricing/', offer: 'AmazonEC2' },
+};
+
 /** The requirements document's own cost table (4 vCPU / 8 GB x86 Fargate, NLB always on). */
 export const REQUIREMENTS_TABLE = {
   fixedMonthly: 16.62,
