@@ -29,6 +29,19 @@ export interface Assumptions {
   readonly guardSeconds: number;
   /** The dashboard is one of the account's first three, which CloudWatch does not bill. */
   readonly dashboardFree: boolean;
+  /**
+   * The stack's alarms and custom metrics fit the account's CloudWatch free tier (10 alarms and 10
+   * custom metrics a month, per account): true when the account has no other alarms or metrics.
+   */
+  readonly cloudWatchFreeTier: boolean;
+  /**
+   * With server-side recording: new recordings a month (GB). Each is downloaded once (internet egress,
+   * from the same free 100 GB as the meetings' video) and, once deleted, kept as an old version until
+   * the bucket's noncurrent-version expiry removes it.
+   */
+  readonly newRecordingsGbMonth: number;
+  /** With sign-in through an OIDC provider: members who sign in that way in a month (Cognito's federated users). */
+  readonly federatedMonthlyUsers: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
@@ -41,6 +54,9 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   guardInvocationsMonth: (31 * 24 * 60) / 5,
   guardSeconds: 1,
   dashboardFree: true,
+  cloudWatchFreeTier: true,
+  newRecordingsGbMonth: 5,
+  federatedMonthlyUsers: 30,
 };
 
 /**
@@ -53,3 +69,11 @@ export const MEETING_ALARMS = 4;
 
 /** The recorder instance's root volume (GB); src/infra/constructs/recorder.ts creates it. */
 export const RECORDER_VOLUME_GB = 40;
+
+/**
+ * Days an old (noncurrent) version of a recording stays in the versioned bucket before S3 expires it:
+ * a deleted recording is billed this much longer. The bucket's lifecycle rule must use the same number.
+ */
+export const NONCURRENT_VERSION_EXPIRY_DAYS = 30;
+/** Days in the 744-hour month (GB-months of storage are pro rata by day). */
+export const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;

@@ -5,6 +5,8 @@ import type { Prices } from './prices.js';
 
 /** The shapes going into and coming out of the cost model (`meetctl plan --json` prints the estimate). */
 export interface CostInput {
+  /** The region whose prices apply (PRICES_BY_REGION); us-west-2's for one without a table. */
+  readonly region?: string;
   /**
    * direct: no load balancer (nothing billed by the hour while stopped; a second secret for the
    * task's certificate). load-balancer (the default here, the requirements' design): the NLB and its
@@ -18,6 +20,11 @@ export interface CostInput {
   readonly architecture: 'arm64' | 'x86_64';
   /** Server-side recording: the recorder's instance type (billed only while it records). */
   readonly recorder?: { readonly instanceType: string };
+  /**
+   * Sign-in through external providers (members-only): each has a client secret in Secrets Manager;
+   * OIDC providers' users are Cognito federated users.
+   */
+  readonly signIn?: { readonly google: boolean; readonly oidcProviders: readonly string[] };
   readonly assumptions?: Assumptions;
   readonly prices?: Prices;
 }
@@ -25,12 +32,13 @@ export interface CostInput {
 /** When a priced line bills. */
 export type Billed = 'per running hour' | 'per recording hour' | 'per idle hour (stopped)' | 'per month' | 'per request';
 
-/** One priced line: what it is, when it bills, and its rate. */
+/** One priced line: what it is, when it bills, its rate, and the AWS pricing pages its prices come from. */
 export interface RateLine {
   readonly item: string;
   readonly billed: Billed;
   readonly usd: number;
   readonly note: string;
+  readonly sources: readonly string[];
 }
 
 export interface ScenarioCost {

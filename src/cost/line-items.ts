@@ -1,10 +1,18 @@
-import { type Assumptions, HOURS_PER_MONTH, MEETING_ALARMS, RECORDER_VOLUME_GB, RUNNING_METRICS } from './assumptions.js';
+import {
+  type Assumptions,
+  DAYS_PER_MONTH,
+  HOURS_PER_MONTH,
+  MEETING_ALARMS,
+  NONCURRENT_VERSION_EXPIRY_DAYS,
+  RECORDER_VOLUME_GB,
+  RUNNING_METRICS,
+} from './assumptions.js';
 import type { Billed, CostInput, RateLine } from './estimate.js';
-import type { PricedService, Prices } from './prices.js';
+import { PRICE_SOURCES, type PricedService, type Prices } from './prices.js';
 
-/** One priced line item: the AWS service whose price it uses, when it bills, and its rate. */
+/** One priced line item: the AWS services whose prices it uses, when it bills, and its rate. */
 export interface PricedItem extends RateLine {
-  readonly service: PricedService;
+  readonly services: readonly PricedService[];
 }
 
 /** What the items are priced from: the config's choices, the usage assumptions and the price table. */
@@ -16,13 +24,25 @@ export interface PricingBasis {
   readonly balanced: boolean;
 }
 
-const line = (service: PricedService, item: string, billed: Billed, usd: number, note: string): PricedItem => ({
-  service,
-  item,
-  billed,
-  usd,
-  note,
-});
+/** A line whose note ends with the pricing pages of its services, so every figure in `plan` has its source. */
+function line(
+  services: PricedService | readonly PricedService[],
+  item: string,
+  billed: Billed,
+  usd: number,
+  note: string,
+): PricedItem {
+  const list = typeof services === 'string' ? [services] : services;
+  const sources = [...new Set(list.map((service) => PRICE_SOURCES[service].page))];
+  return { services: list, item, billed, usd, note: `${note}. Prices: ${sources.join(', ')}`, sources };
+}
+
+/** How CloudWatch's per-account free tier shows on a line: free within it, else the price. */
+function freeTierNote(count: number, what: string, free: number, price: string, covered: boolean): string {
+  return covered
+    ? `${count} ${what}: free within the account's free tier (${free} ${what} a month), else ${price} each`
+    : `${count} ${what} × ${price} (beyond the account's free tier of ${free})`;
+}
 
 /** Fargate: the meeting task's vCPU-hours and GB-hours. */
 export function fargateTask({ input, prices }: PricingBasis): PricedItem {
@@ -93,7 +113,7 @@ export function internetEgress({ assumptions: a, prices }: PricingBasis): Priced
       'Internet egress (video to participants)',
       'per running hour',
       gbPerHour * prices.dataTransferOut.gb,
-      `${a.averageParticipants} people × ${a.egressGbPerParticipantHour} GB/h × $${prices.dataTransferOut.gb}/GB after ${prices.dataTransferOut.freeGbMonth} GB free each month`,
+      `${a.averageParticipants} people × ${a.egressGbPerParticipantHour} GB/h × $${prices.dataTransferOut.gb}/GB after ${prices.dataTransferOut.freeGbMonth} GB free each month (account-wide, shared with recording downloads)`,
     ),
     gbPerHour,
   };
@@ -114,13 +134,15 @@ export function logsIngestion({ assumptions: a, prices }: PricingBasis): PricedI
  * CloudWatch custom metrics from the stats lines, which only get data while a task runs: participants,
  * conferences, and the bridge's stress, round trip and loss.
  */
-export function meetingMetrics({ prices }: PricingBasis): PricedItem {
+export function meetingMetrics({ assumptions: a, prices }: PricingBasis): PricedItem {
+  const free = a.cloudWatchFreeTier;
+  const cw = prices.cloudWatch;
   return line(
     'cloudwatch',
     'Meeting metrics (people, conferences, bridge stress, round trip, loss)',
     'per running hour',
-    (RUNNING_METRICS * prices.cloudWatch.metricMonth) / HOURS_PER_MONTH,
-    `${RUNNING_METRICS} × $${prices.cloudWatch.metricMonth}/metric-month, only for hours with data`,
+    free ? 0 : (RUNNING_METRICS * cw.metricMonth) / HOURS_PER_MONTH,
+    `${freeTierNote(RUNNING_METRICS, 'metrics', cw.freeMetrics, `$${cw.metricMonth}/metric-month`, free)}, only for hours with data`,
   );
 }
 
@@ -128,7 +150,7 @@ export function meetingMetrics({ prices }: PricingBasis): PricedItem {
 export function pageRequests({ input, prices, balanced }: PricingBasis): PricedItem | undefined {
   if (balanced) return undefined;
   return line(
-    'api-gateway',
+    ['api-gateway', 'lambda'],
     `Asleep page${input.membersOnly ? ' and organizer page' : ''} (HTTP API, functions), DNS and certificate functions`,
     'per request',
     prices.httpApiRequestsPerMillion / 1_000_000,
@@ -136,7 +158,7 @@ export function pageRequests({ input, prices, balanced }: PricingBasis): PricedI
   );
 }
 
-/** The secrets the stack creates, by what they hold. */
+/** The secrets the stack creates, by what they hold, and the sign-in providers' client secrets the account keeps. */
 export function secretNames({ input, balanced }: PricingBasis): string[] {
   return [
     'the internal passwords',
@@ -144,25 +166,47 @@ export function secretNames({ input, balanced }: PricingBasis): string[] {
     ...(input.membersOnly ? ['the Jitsi token secret'] : []),
     // Server-side recording: the recorder's XMPP passwords, a secret of their own (it reads no other).
     ...(input.recorder ? ["the recorder's XMPP passwords"] : []),
+    // External sign-in: each provider's client secret, which you create in Secrets Manager (signIn.*.clientSecretArn).
+    ...(input.membersOnly && input.signIn?.google ? ["Google's client secret (yours)"] : []),
+    ...(input.membersOnly ? (input.signIn?.oidcProviders ?? []).map((name) => `${name}'s client secret (yours)`) : []),
   ];
 }
 
 /** Secrets Manager: each secret bills by the month. */
 export function secrets(basis: PricingBasis): PricedItem & { readonly count: number } {
   const names = secretNames(basis);
-  const cognito = basis.input.membersOnly
-    ? '. The user pool (Cognito Essentials) is free for the first 10,000 monthly active users'
-    : '';
   return {
     ...line(
       'secrets-manager',
       names.length === 1 ? 'Secrets Manager secret' : `Secrets Manager secrets (${names.length})`,
       'per month',
       names.length * basis.prices.secretsManagerSecretMonth,
-      `${names.join('; ')}${cognito}`,
+      `${names.length} × $${basis.prices.secretsManagerSecretMonth}: ${names.join('; ')}`,
     ),
     count: names.length,
   };
+}
+
+/**
+ * Cognito (members-only): members and Google sign-ins are free up to 10,000 monthly active users;
+ * members signing in through an OIDC provider are federated users, free only up to 50.
+ */
+export function userPool({ input, assumptions: a, prices }: PricingBasis): PricedItem | undefined {
+  if (!input.membersOnly) return undefined;
+  const providers = input.signIn?.oidcProviders ?? [];
+  const federated = providers.length > 0 ? a.federatedMonthlyUsers : 0;
+  const c = prices.cognito;
+  const federatedNote =
+    providers.length > 0
+      ? `; ${federated} a month sign in through ${providers.join(', ')} (OIDC: federated users, ${c.freeFederatedMau} free, then $${c.mau} each)`
+      : `; users federated through OIDC or SAML would be free only up to ${c.freeFederatedMau}`;
+  return line(
+    'cognito',
+    'User pool (Cognito Essentials)',
+    'per month',
+    Math.max(0, federated - c.freeFederatedMau) * c.mau,
+    `members and Google sign-ins free up to ${c.freeMau.toLocaleString('en-US')} monthly active users${federatedNote}`,
+  );
 }
 
 /** Route 53: the community's hosted zone. */
@@ -182,31 +226,32 @@ export function hostedZone({ prices }: PricingBasis): PricedItem {
  */
 export function automation({ assumptions: a, prices }: PricingBasis): PricedItem {
   const guardGbSeconds = a.guardInvocationsMonth * a.guardSeconds * 0.25;
+  const cw = prices.cloudWatch;
   const monthly =
-    prices.cloudWatch.alarmMonth +
+    (a.cloudWatchFreeTier ? 0 : cw.alarmMonth) +
     Math.max(0, guardGbSeconds - prices.lambda.freeGbSecondsMonth) * prices.lambda.armGbSecond +
     Math.max(0, a.guardInvocationsMonth - prices.lambda.freeRequestsMonth) * (prices.lambda.requestsPerMillion / 1_000_000);
   return line(
-    'cloudwatch',
+    ['cloudwatch', 'lambda'],
     'Automation (idle alarm, runtime guard, schedules, alerts, budget)',
     'per month',
     monthly,
-    `alarm $${prices.cloudWatch.alarmMonth}; ${a.guardInvocationsMonth} guard runs (${guardGbSeconds} GB-s) within the Lambda free tier; Scheduler, SNS e-mail, DynamoDB on-demand and the first two budgets cost nothing at this volume`,
+    `idle alarm ${a.cloudWatchFreeTier ? `free within the account's free tier (${cw.freeAlarms} alarms a month), else $${cw.alarmMonth}` : `$${cw.alarmMonth}`}; ${a.guardInvocationsMonth} guard runs (${guardGbSeconds} GB-s) within the Lambda free tier; Scheduler, SNS e-mail, DynamoDB on-demand and the first two budgets cost nothing at this volume`,
   );
 }
 
 /** CloudWatch: one dashboard and the four meeting alarms (CPU, bridge stress, failing page checks, an unhealthy component). */
 export function monitoring({ assumptions: a, prices }: PricingBasis): PricedItem {
-  const dashboardMonthly = a.dashboardFree ? 0 : prices.cloudWatch.dashboardMonth;
-  const dashboard = a.dashboardFree
-    ? `free as one of the account's first ${prices.cloudWatch.freeDashboards} (otherwise`
-    : '(it is';
+  const cw = prices.cloudWatch;
+  const dashboardMonthly = a.dashboardFree ? 0 : cw.dashboardMonth;
+  const alarmsMonthly = a.cloudWatchFreeTier ? 0 : MEETING_ALARMS * cw.alarmMonth;
+  const dashboard = a.dashboardFree ? `free as one of the account's first ${cw.freeDashboards} (otherwise` : '(it is';
   return line(
     'cloudwatch',
     'Dashboard and meeting alarms',
     'per month',
-    dashboardMonthly + MEETING_ALARMS * prices.cloudWatch.alarmMonth,
-    `${MEETING_ALARMS} alarms × $${prices.cloudWatch.alarmMonth}; one dashboard, ${dashboard} $${prices.cloudWatch.dashboardMonth}/month)`,
+    dashboardMonthly + alarmsMonthly,
+    `${freeTierNote(MEETING_ALARMS, 'alarms', cw.freeAlarms, `$${cw.alarmMonth}`, a.cloudWatchFreeTier)}; one dashboard, ${dashboard} $${cw.dashboardMonth}/month)`,
   );
 }
 
@@ -227,21 +272,71 @@ export interface RecorderItem {
   readonly hourUsd?: number;
 }
 
-/** EC2 with EBS and a public IPv4 address: the recorder, which exists only while a meeting records. */
-export function recorder({ input, prices }: PricingBasis): RecorderItem | undefined {
+/**
+ * EC2 with EBS and a public IPv4 address: the recorder, which exists only while a meeting records. It
+ * joins the meeting through the task's public address, so the meeting's video to it (one participant's
+ * worth) is regional data transfer over public IPv4, billed as it leaves the task and as it reaches the recorder.
+ */
+export function recorder({ input, assumptions: a, prices }: PricingBasis): RecorderItem | undefined {
   if (!input.recorder) return undefined;
   const type = input.recorder.instanceType;
   const instanceHour = prices.ec2Hour[type];
-  const extras = prices.publicIpv4Hour + (RECORDER_VOLUME_GB * prices.ebsGp3GbMonth) / HOURS_PER_MONTH;
+  const trafficHour = a.egressGbPerParticipantHour * 2 * prices.regionalDataTransferGb;
+  const extras = prices.publicIpv4Hour + (RECORDER_VOLUME_GB * prices.ebsGp3GbMonth) / HOURS_PER_MONTH + trafficHour;
   const hourUsd = instanceHour !== undefined ? instanceHour + extras : undefined;
+  const parts = `$${prices.publicIpv4Hour}/h address + ${RECORDER_VOLUME_GB} GB × $${prices.ebsGp3GbMonth}/GB-month + ${a.egressGbPerParticipantHour} GB/h from the meeting × $${prices.regionalDataTransferGb}/GB each way (public IPv4)`;
   const note =
     instanceHour !== undefined
-      ? `$${instanceHour}/h instance + $${prices.publicIpv4Hour}/h address + ${RECORDER_VOLUME_GB} GB × $${prices.ebsGp3GbMonth}/GB-month, only while the recorder exists (0 instances otherwise)`
-      : `price unknown for ${type}: see the EC2 on-demand price page; plus $${prices.publicIpv4Hour}/h address and the volume`;
+      ? `$${instanceHour}/h instance + ${parts}, only while the recorder exists (0 instances otherwise)`
+      : `price unknown for ${type}: see the EC2 on-demand price page; plus ${parts}`;
   return {
-    line: line('ec2', `Recorder (${type}, ${RECORDER_VOLUME_GB} GB gp3, public IPv4)`, 'per recording hour', hourUsd ?? 0, note),
+    line: line(
+      ['ec2', 'ebs', 'public-ipv4', 'data-transfer'],
+      `Recorder (${type}, ${RECORDER_VOLUME_GB} GB gp3, public IPv4)`,
+      'per recording hour',
+      hourUsd ?? 0,
+      note,
+    ),
     ...(hourUsd !== undefined ? { hourUsd } : {}),
   };
+}
+
+/**
+ * Recording downloads: internet egress from the same free 100 GB a month as the meetings' video, so
+ * the months' egress counts them (scenarios.ts); the line shows their rate once the allowance is used.
+ */
+export function recordingDownloads({
+  input,
+  assumptions: a,
+  prices,
+}: PricingBasis): (PricedItem & { readonly gb: number }) | undefined {
+  if (!input.recorder) return undefined;
+  return {
+    ...line(
+      ['data-transfer', 's3'],
+      `Recording downloads (${a.newRecordingsGbMonth} GB a month)`,
+      'per month',
+      a.newRecordingsGbMonth * prices.dataTransferOut.gb,
+      `each new recording downloaded once: ${a.newRecordingsGbMonth} GB × $${prices.dataTransferOut.gb}/GB, from the same ${prices.dataTransferOut.freeGbMonth} GB free each month as the meetings' video (counted in the months' egress, not in the fixed cost)`,
+    ),
+    gb: a.newRecordingsGbMonth,
+  };
+}
+
+/**
+ * Old versions in the versioned bucket: a deleted recording stays, as a noncurrent version, until the
+ * lifecycle rule expires it NONCURRENT_VERSION_EXPIRY_DAYS later (as many GB deleted as recorded).
+ */
+export function oldVersions({ input, assumptions: a, prices }: PricingBasis): PricedItem | undefined {
+  if (!input.recorder) return undefined;
+  const gbMonths = (a.newRecordingsGbMonth * NONCURRENT_VERSION_EXPIRY_DAYS) / DAYS_PER_MONTH;
+  return line(
+    's3',
+    `Deleted recordings kept ${NONCURRENT_VERSION_EXPIRY_DAYS} days as old versions`,
+    'per month',
+    gbMonths * prices.s3.standardGbMonth,
+    `${a.newRecordingsGbMonth} GB deleted a month × ${NONCURRENT_VERSION_EXPIRY_DAYS}/${DAYS_PER_MONTH} month × $${prices.s3.standardGbMonth}/GB-month Standard, until the noncurrent-version expiry removes them`,
+  );
 }
 
 /** Every priced item of a config, by what it is. */
@@ -255,50 +350,66 @@ export interface PricedItems {
   readonly metrics: PricedItem;
   readonly pageRequests?: PricedItem;
   readonly secrets: ReturnType<typeof secrets>;
+  readonly userPool?: PricedItem;
   readonly zone: PricedItem;
   readonly automation: PricedItem;
   readonly monitoring: PricedItem;
   readonly recordings: PricedItem;
+  readonly downloads?: NonNullable<ReturnType<typeof recordingDownloads>>;
+  readonly oldVersions?: PricedItem;
+}
+
+/** The optional items, present only when the config has what they price. */
+function optionalItems(basis: PricingBasis): Partial<PricedItems> {
+  const entries = {
+    loadBalancer: loadBalancer(basis),
+    recorder: recorder(basis),
+    pageRequests: pageRequests(basis),
+    userPool: userPool(basis),
+    downloads: recordingDownloads(basis),
+    oldVersions: oldVersions(basis),
+  };
+  return Object.fromEntries(Object.entries(entries).filter(([, item]) => item !== undefined));
 }
 
 export function priceItems(basis: PricingBasis): PricedItems {
-  const lb = loadBalancer(basis);
-  const rec = recorder(basis);
-  const requests = pageRequests(basis);
   return {
     task: fargateTask(basis),
     taskAddress: taskAddress(basis),
-    ...(lb ? { loadBalancer: lb } : {}),
-    ...(rec ? { recorder: rec } : {}),
     egress: internetEgress(basis),
     logs: logsIngestion(basis),
     metrics: meetingMetrics(basis),
-    ...(requests ? { pageRequests: requests } : {}),
     secrets: secrets(basis),
     zone: hostedZone(basis),
     automation: automation(basis),
     monitoring: monitoring(basis),
     recordings: recordingsStorage(basis),
+    ...optionalItems(basis),
   };
 }
+
+const present = <T>(item: T | undefined): T[] => (item === undefined ? [] : [item]);
 
 /** The lines as `plan` lists them: running-hour items first, then idle, request and monthly ones. */
 export function rateLines(items: PricedItems): RateLine[] {
   const lines: PricedItem[] = [
     items.task,
     items.taskAddress,
-    ...(items.loadBalancer ? [items.loadBalancer.capacity] : []),
-    ...(items.recorder ? [items.recorder.line] : []),
+    ...present(items.loadBalancer?.capacity),
+    ...present(items.recorder?.line),
     items.egress,
     items.logs,
     items.metrics,
     ...(items.loadBalancer ? [items.loadBalancer.hour, items.loadBalancer.addresses] : []),
-    ...(items.pageRequests ? [items.pageRequests] : []),
+    ...present(items.pageRequests),
     items.secrets,
+    ...present(items.userPool),
     items.zone,
     items.automation,
     items.monitoring,
     items.recordings,
+    ...present(items.oldVersions),
+    ...present(items.downloads),
   ];
-  return lines.map(({ item, billed, usd, note }) => ({ item, billed, usd, note }));
+  return lines.map(({ item, billed, usd, note, sources }) => ({ item, billed, usd, note, sources }));
 }

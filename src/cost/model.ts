@@ -4,7 +4,7 @@ import { DEFAULT_ASSUMPTIONS, HOURS_PER_MONTH, SCENARIO_HOURS } from './assumpti
 import { differences } from './differences.js';
 import type { CostEstimate, CostInput } from './estimate.js';
 import { type PricingBasis, priceItems, rateLines } from './line-items.js';
-import { PRICES } from './prices.js';
+import { pricesFor } from './prices.js';
 import { comparison, destroyedMonth, fixedMonth, idleHour, month, round, runningHour } from './scenarios.js';
 
 export * from './assumptions.js';
@@ -15,7 +15,7 @@ export type * from './estimate.js';
  * service (line-items.ts), composed into an hour running, an idle hour and months (scenarios.ts).
  */
 export function estimateCost(input: CostInput): CostEstimate {
-  const prices = input.prices ?? PRICES;
+  const prices = input.prices ?? pricesFor(input.region);
   const ingress = input.ingress ?? 'load-balancer';
   const basis: PricingBasis = {
     input,
@@ -44,16 +44,22 @@ export function estimateCost(input: CostInput): CostEstimate {
   };
 }
 
-/** The estimate for a config's size preset and architecture, with the default assumptions. */
+/** The estimate for a config: its region's prices, size preset, architecture, ingress, sign-in and recorder, with the default assumptions. */
 export function estimateForConfig(config: {
+  readonly region?: string;
   readonly size: SizeName;
   readonly architecture: 'arm64' | 'x86_64';
   readonly ingress: Ingress;
   readonly auth?: 'members' | 'open';
+  readonly signIn?: { readonly google?: unknown; readonly oidc?: readonly { readonly name: string }[] };
   readonly recording?: { readonly enabled: boolean; readonly instanceType: string };
 }): CostEstimate {
   return estimateCost({
+    ...(config.region ? { region: config.region } : {}),
     membersOnly: config.auth === 'members',
+    ...(config.signIn
+      ? { signIn: { google: config.signIn.google !== undefined, oidcProviders: (config.signIn.oidc ?? []).map((p) => p.name) } }
+      : {}),
     ...(config.recording?.enabled ? { recorder: { instanceType: config.recording.instanceType } } : {}),
     size: SIZE_PRESETS[config.size],
     sizeName: config.size,

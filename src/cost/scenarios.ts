@@ -28,17 +28,22 @@ export function idleHour(items: PricedItems): Record<IdleTier, number> {
   return { stopped: lb.hour + lb.addresses, 'powered-down': 0 };
 }
 
-/** What a month costs whatever the platform does (not destroyed): secrets, zone, recordings, automation, monitoring. */
+/**
+ * What a month costs whatever the platform does (not destroyed): secrets, zone, recordings,
+ * automation, monitoring, and with them the user pool's federated users and deleted recordings' old versions.
+ */
 export function fixedMonth(items: PricedItems): number {
-  return items.secrets.usd + items.zone.usd + items.recordings.usd + items.automation.usd + items.monitoring.usd;
+  const stack = items.secrets.usd + items.zone.usd + items.recordings.usd + items.automation.usd + items.monitoring.usd;
+  return stack + (items.userPool?.usd ?? 0) + (items.oldVersions?.usd ?? 0);
 }
 
 /** A month after `destroy`: the recordings kept and the zone. */
 export const destroyedMonth = (items: PricedItems): number => round(items.recordings.usd + items.zone.usd);
 
-/** Internet egress for a month of `hours` running hours, after the free allowance. */
+/** Internet egress for a month of `hours` running hours and the recording downloads, after the shared free allowance. */
 export function egressMonth(items: PricedItems, prices: Prices, hours: number): number {
-  return Math.max(0, items.egress.gbPerHour * hours - prices.dataTransferOut.freeGbMonth) * prices.dataTransferOut.gb;
+  const gb = items.egress.gbPerHour * hours + (items.downloads?.gb ?? 0);
+  return Math.max(0, gb - prices.dataTransferOut.freeGbMonth) * prices.dataTransferOut.gb;
 }
 
 /** A month with `hours` running hours, idle the rest of the time in each tier. */
