@@ -3,7 +3,7 @@ import type { Comparison, ScenarioCost } from './estimate.js';
 import type { PricedItems } from './line-items.js';
 import { type Prices, REQUIREMENTS_TABLE } from './prices.js';
 
-/** The priced items composed into what `plan` shows: an hour running, an idle hour, a month, a recorded hour. */
+// The priced items composed into what `plan` shows: an hour running, an idle hour, a month, a recorded hour.
 
 export const round = (usd: number) => Math.round(usd * 100) / 100;
 
