@@ -90,7 +90,7 @@ describe.skipIf(!PEBBLE)('the ACME client (pebble)', () => {
   const client = (accountKeyPem: string, on = pebble) =>
     new AcmeClient({ directoryUrl: on.directoryUrl, accountKeyPem, ca: on.ca });
 
-  it('finds the same account again for the same key (RFC 8555 §7.3), also from a SEC1 key as acme-client stored it', async () => {
+  it('finds the same account again for the same key (RFC 8555 §7.3), also from a SEC1 PEM key', async () => {
     const sec1 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();
     const first = await client(sec1).account('organizers@community.test');
     expect(first).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/my-account\//);

@@ -255,13 +255,16 @@ describe.skipIf(!available)('the certificate over ACME DNS-01 (pebble)', () => {
     });
   }, 60_000);
 
-  it('keeps using an account key stored by acme-client (SEC1 PEM) for renewals', async () => {
+  it('renews with the account key stored before, as acme-client 5.4 wrote it', async () => {
     const w = world();
-    const sec1 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();
+    // acme-client 5.4.0 src/crypto/index.js createPrivateEcdsaKey: node's generateKeyPair('ec', P-256), PKCS#8 PEM.
+    const before = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     await w.ports.store.save({
       certificatePem: '',
       privateKeyPem: '',
-      accountKeyPem: sec1,
+      accountKeyPem: before,
       host: HOST,
       directoryUrl,
       notAfter: Date.now() + DAY,
@@ -269,7 +272,7 @@ describe.skipIf(!available)('the certificate over ACME DNS-01 (pebble)', () => {
       history: { issued: [], failures: [] },
     });
     expect((await ensureCertificate(w.ports, w.settings())).action).toBe('renewed');
-    expect(w.stored()?.accountKeyPem).toBe(sec1);
+    expect(w.stored()?.accountKeyPem).toBe(before);
     expect(
       new X509Certificate(w.stored()?.certificatePem ?? '').checkPrivateKey(createPrivateKey(w.stored()?.privateKeyPem ?? '')),
     ).toBe(true);
