@@ -98,6 +98,12 @@ describe.skipIf(!PEBBLE)('the ACME client (pebble)', () => {
     expect(await client(newPrivateKeyPem()).account('organizers@community.test')).not.toBe(first);
   });
 
+  it('says which directory URL did not answer as an ACME directory', async () => {
+    const wrong = pebble.directoryUrl.replace(/\/dir$/, '/not-a-directory');
+    const acme = new AcmeClient({ directoryUrl: wrong, accountKeyPem: newPrivateKeyPem(), ca: pebble.ca });
+    await expect(acme.account('organizers@community.test')).rejects.toThrow(`the ACME directory ${wrong} answered 404`);
+  });
+
   it('refuses an account key that is not ECDSA P-256', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
       .privateKey.export({ type: 'pkcs8', format: 'pem' })
