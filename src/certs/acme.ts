@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, type KeyObject, webcrypto } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, FlattenedSign, type JWK } from 'jose';
 import { type AcmeResponse, acmeFetch, retryAfterMs } from './acme-http.js';
 
@@ -45,6 +45,7 @@ export class AcmeClient {
   private nonce: string | undefined;
   private kid: string | undefined;
   private jwk: JWK | undefined;
+  private signingKey: webcrypto.CryptoKey | undefined;
 
   constructor(private readonly options: AcmeClientOptions) {
     this.key = createPrivateKey(options.accountKeyPem);
@@ -76,6 +77,21 @@ export class AcmeClient {
     return this.jwk;
   }
 
+  /**
+   * The account key as a WebCrypto key for jose, imported the same way on Node 20 and 24 (given a
+   * KeyObject, jose converts it with KeyObject.toCryptoKey where that exists, Node 22.10 on).
+   */
+  private async webKey(): Promise<webcrypto.CryptoKey> {
+    this.signingKey ??= await webcrypto.subtle.importKey(
+      'jwk',
+      this.key.export({ format: 'jwk' }),
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['sign'],
+    );
+    return this.signingKey;
+  }
+
   /** §7.2: a fresh nonce from newNonce, when no response has left one. */
   private async freshNonce(): Promise<string> {
     const res = await acmeFetch((await this.dir()).newNonce, { method: 'HEAD', ...this.caOption() });
@@ -95,7 +111,9 @@ export class AcmeClient {
       // §6.2: `jwk` only for newAccount (and revocation by certificate key), `kid` for everything else.
       const identity = this.kid ? { kid: this.kid } : { jwk: await this.publicJwk() };
       const body = payload === undefined ? new Uint8Array() : new TextEncoder().encode(JSON.stringify(payload));
-      const jws = await new FlattenedSign(body).setProtectedHeader({ alg: 'ES256', nonce, url, ...identity }).sign(this.key);
+      const jws = await new FlattenedSign(body)
+        .setProtectedHeader({ alg: 'ES256', nonce, url, ...identity })
+        .sign(await this.webKey());
       const res = await acmeFetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/jose+json', ...(accept ? { accept } : {}) },

@@ -115,7 +115,8 @@ beforeAll(async () => {
   children.push(
     spawn(PEBBLE, ['-config', path.join(dir, 'pebble.json'), '-dnsserver', `127.0.0.1:${dnsPort}`], {
       // No random validation sleeps, no reused authorizations; pebble's default share of rejected
-      // nonces (PEBBLE_WFE_NONCEREJECT unset: 5 %), which the client retries (RFC 8555 §6.5).
+      // nonces (PEBBLE_WFE_NONCEREJECT unset: "Pebble rejects 5% of all valid nonces as invalid", its
+      // README), which the client retries (RFC 8555 §6.5).
       env: { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_AUTHZREUSE: '0' },
       stdio: 'ignore',
     }),
