@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { brandingInitCommand } from '../../src/branding/jitsi-branding.js';
 import { withBandwidthConfig } from '../../src/config/bandwidth.js';
+import { NONCURRENT_VERSION_EXPIRY_DAYS } from '../../src/cost/assumptions.js';
 import {
   SECRET_KEYS,
   STATS_IMAGE,
@@ -324,6 +325,16 @@ describe('recordings bucket', () => {
     expect(bucket.props.LifecycleConfiguration).toMatchObject({
       Rules: [{ Status: 'Enabled', Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] }],
     });
+  });
+
+  it('expires an old version of a recording after the days the cost model bills it, and its delete marker', () => {
+    const [rule] = (bucket.props.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rule).toMatchObject({
+      NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_VERSION_EXPIRY_DAYS },
+      ExpiredObjectDeleteMarker: true,
+    });
+    expect(NONCURRENT_VERSION_EXPIRY_DAYS).toBe(30);
+    expect(rule).not.toHaveProperty('NoncurrentVersionTransitions');
   });
 
   it('denies every request that is not over TLS', () => {
