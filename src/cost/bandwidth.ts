@@ -31,7 +31,7 @@ export const VIDEO_OVERHEAD = 1.1;
 export const OPUS_DEFAULT_BPS = 32_000;
 /** Audio headers: 50 packets a second (20 ms frames) × 66 B of RTP/SRTP/UDP/IPv4, bit/s. */
 export const AUDIO_HEADER_BPS = 50 * 66 * 8;
-/** Today's rule of thumb in the cost model (about 1.5 Mbit/s per receiver), kept for comparison. */
+/** The cost model's earlier rule of thumb (about 1.5 Mbit/s per receiver): plan shows it for comparison only. */
 export const RULE_OF_THUMB_GB_PER_PARTICIPANT_HOUR = 0.675;
 
 /** One modelled situation: what a receiver gets. */
