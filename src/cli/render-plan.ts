@@ -1,4 +1,4 @@
-import { IDLE_TIERS, RECORDER_VOLUME_GB } from '../cost/model.js';
+import { IDLE_TIERS, type MeetupVideo, RECORDER_VOLUME_GB } from '../cost/model.js';
 import type { ModeSummary, PlanReport } from '../plan/report.js';
 import { type Output, table, usd, wrap } from './output.js';
 
@@ -122,12 +122,22 @@ function renderMonthlyCost(report: PlanReport, { out, h, fitted }: Sections): vo
       `Recording (${r.instanceType}): ${r.hourUsd !== undefined ? `a recorded hour adds ${usd(r.hourUsd, 4)}` : 'the instance type has no listed price'} (instance, ${RECORDER_VOLUME_GB} GB volume, public IPv4), nothing while nobody records. The recorder is ready about ${Math.round(r.start.seconds / 60)} min after the meeting (model: ${r.start.range[0]}-${r.start.range[1]} s, not measured yet); a recording lasts at most ${r.maxHours} h.`,
     );
   }
+  renderMeetupVideo(cost.meetupVideo, out);
   out.line();
   fitted(
     ['Price line', 'Billed', 'USD', 'How'],
     cost.rates.map((r) => [r.item, r.billed, usd(r.usd, 4), r.note]),
   );
   out.line();
+}
+
+/** One meetup's video to participants under each bandwidth preset, the configured one marked. */
+function renderMeetupVideo(video: MeetupVideo, out: Output): void {
+  const gb = (value: number) => `${value.toFixed(1)} GB`;
+  const presets = video.presets.map((p) => `${p.preset}${p.configured ? ' (configured)' : ''} ${gb(p.gb)} (${usd(p.usd)})`);
+  out.paragraph(
+    `Video to participants, a ${video.hours}-hour meetup of ${video.participants}: ${presets.join(', ')}; the earlier rule of thumb was ${gb(video.ruleOfThumbGb)}. Dollars apply once the month is past the free ${video.freeGbMonth} GB. Set "bandwidth" in the config to choose.`,
+  );
 }
 
 /** This plan against the cost table of the original requirements, and why they differ. */

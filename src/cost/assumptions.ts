@@ -1,3 +1,6 @@
+import { type BandwidthPreset, DEFAULT_BANDWIDTH_PRESET } from '../config/bandwidth.js';
+import { EGRESS_GB_PER_PARTICIPANT_HOUR, recorderGbPerHour } from './bandwidth.js';
+
 /** Hours in the month the scenarios use: 31 days, so that 744 running hours means "always on". */
 export const HOURS_PER_MONTH = 744;
 /** The usage scenarios of the requirements (running hours per month). */
@@ -11,8 +14,15 @@ export const IDLE_TIERS: readonly IdleTier[] = ['stopped', 'powered-down'];
 export interface Assumptions {
   /** Average people in a running meeting. */
   readonly averageParticipants: number;
-  /** Internet egress per participant-hour (GB): ~1.5 Mbit/s down per participant with the default layout. */
+  /** The config's bandwidth preset (src/config/bandwidth.ts), which decides the two figures below. */
+  readonly bandwidth: BandwidthPreset;
+  /**
+   * Internet egress per participant-hour (GB): what one person receives under the preset, modelled
+   * from the caps and last-N it writes (EGRESS_GB_PER_PARTICIPANT_HOUR, src/cost/bandwidth.ts).
+   */
   readonly egressGbPerParticipantHour: number;
+  /** What the recorder receives from the meeting per hour (GB) under the preset (recorderGbPerHour). */
+  readonly recorderGbPerHour: number;
   /**
    * Bytes through the load balancer per participant-hour (GB), both directions (NLCU): signalling
    * only (the web app, the XMPP websocket); media goes straight to the task.
@@ -44,9 +54,9 @@ export interface Assumptions {
   readonly federatedMonthlyUsers: number;
 }
 
-export const DEFAULT_ASSUMPTIONS: Assumptions = {
+/** The usage figures that do not depend on the bandwidth preset. */
+const USAGE = {
   averageParticipants: 15,
-  egressGbPerParticipantHour: 0.675,
   processedGbPerParticipantHour: 0.02,
   recordingsGb: 10,
   logsGbPerRunningHour: 0.02,
@@ -57,7 +67,22 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   cloudWatchFreeTier: true,
   newRecordingsGbMonth: 5,
   federatedMonthlyUsers: 30,
-};
+} satisfies Omit<Assumptions, 'bandwidth' | 'egressGbPerParticipantHour' | 'recorderGbPerHour'>;
+
+/** The assumptions under a bandwidth preset: its modelled traffic, and the usage figures below. */
+export function assumptionsFor(bandwidth: BandwidthPreset): Assumptions {
+  const { averageParticipants, ...rest } = USAGE;
+  return {
+    averageParticipants,
+    bandwidth,
+    egressGbPerParticipantHour: EGRESS_GB_PER_PARTICIPANT_HOUR[bandwidth],
+    recorderGbPerHour: recorderGbPerHour(bandwidth),
+    ...rest,
+  };
+}
+
+/** The assumptions under the default bandwidth preset (talk). */
+export const DEFAULT_ASSUMPTIONS: Assumptions = assumptionsFor(DEFAULT_BANDWIDTH_PRESET);
 
 /**
  * Metrics from the stats sidecar's lines (billed for the hours they get data: while a task runs).

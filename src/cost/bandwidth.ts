@@ -31,7 +31,7 @@ export const VIDEO_OVERHEAD = 1.1;
 export const OPUS_DEFAULT_BPS = 32_000;
 /** Audio headers: 50 packets a second (20 ms frames) × 66 B of RTP/SRTP/UDP/IPv4, bit/s. */
 export const AUDIO_HEADER_BPS = 50 * 66 * 8;
-/** Today's rule of thumb in the cost model (about 1.5 Mbit/s per receiver), kept for comparison. */
+/** The cost model's earlier rule of thumb (about 1.5 Mbit/s per receiver): plan shows it for comparison only. */
 export const RULE_OF_THUMB_GB_PER_PARTICIPANT_HOUR = 0.675;
 
 /** One modelled situation: what a receiver gets. */
@@ -94,6 +94,39 @@ export function egressGbPerParticipantHour(preset: BandwidthPreset): number {
   return Math.max(...RECEIVE_CASES[preset].map((receive) => gbPerHour(receiveBitsPerSecond(preset, receive))));
 }
 
+/**
+ * What the recorder receives under a preset. Jibri opens the meeting in Chrome with the same
+ * config.js (custom-config.js included, so the preset's last-N and caps apply) and only adds URL
+ * overrides such as config.iAmRecorder=true (jibri JibriSelenium.kt:141-163 at the mirrored HEAD;
+ * the image installs the jibri package). With iAmRecorder the web client keeps stage view
+ * (shouldDisplayTileView in react/features/video-layout/functions.any.ts, read at jitsi-meet commit
+ * 000ebb67). So it receives the stage at the top layer of its 720p window (a camera's top layer, or
+ * the screen share's) and last-N − 1 more videos at the low layer in the filmstrip (counted though
+ * the recorder may hide the filmstrip: an upper bound). Under talk and low-bandwidth that is what a
+ * participant receives; under discussion a participant sees tiles at low and the recorder a large
+ * stage, so it receives more.
+ */
+export function recorderReceiveCases(preset: BandwidthPreset): ReceiveCase[] {
+  const settings = BANDWIDTH_SETTINGS[preset];
+  // Captured at 360p, a camera's top layer is the standard cap (TPCUtils.ts:220-234).
+  const cameraTop = settings.capture.height === 720 ? 'high' : 'standard';
+  const speakersHeard = Math.max(...RECEIVE_CASES[preset].map((receive) => receive.speakersHeard));
+  const filmstrip = settings.lastN - 1;
+  return (['camera', 'slides'] as const).map((stage) => ({
+    name: `recorder, ${stage} on stage`,
+    videos: [
+      { layer: stage === 'camera' ? cameraTop : 'ssHigh', count: 1 },
+      ...(filmstrip > 0 ? [{ layer: 'low' as const, count: filmstrip }] : []),
+    ],
+    speakersHeard,
+  }));
+}
+
+/** The modelled GB an hour the recorder receives from the meeting: the dearest of its cases. */
+export function recorderGbPerHour(preset: BandwidthPreset): number {
+  return Math.max(...recorderReceiveCases(preset).map((receive) => gbPerHour(receiveBitsPerSecond(preset, receive))));
+}
+
 /** Every preset's figure, in preset order. */
 export const EGRESS_GB_PER_PARTICIPANT_HOUR: Readonly<Record<BandwidthPreset, number>> = Object.fromEntries(
   BANDWIDTH_PRESETS.map((preset) => [preset, egressGbPerParticipantHour(preset)]),
@@ -119,4 +152,19 @@ export function meetupEgress(options: {
   }
   const gb = participants * hours * egressGbPerParticipantHour(preset);
   return { preset, gb, usd: gb * usdPerGb };
+}
+
+/** A modelled GB figure as the notes write it (5 decimals, no floating-point tail). */
+export const gbFigure = (gb: number): string => String(Number(gb.toFixed(5)));
+
+/** Where a preset's participant figure comes from, in the words of a price line's note. */
+export function participantFigureSource(preset: BandwidthPreset): string {
+  return `bandwidth preset "${preset}": what one person receives, modelled from the video caps and last-N it sets, src/cost/bandwidth.ts`;
+}
+
+/** Whether the recorder receives what a participant receives under a preset, in the words of a note. */
+export function recorderFigureSource(preset: BandwidthPreset, participant: number, recorder: number): string {
+  return recorder === participant
+    ? `under "${preset}" the recorder receives what a participant does: the same settings, in stage view`
+    : `under "${preset}" more than a participant's ${gbFigure(participant)} GB/h: the recorder keeps stage view, the stage at its top layer plus ${BANDWIDTH_SETTINGS[preset].lastN - 1} small videos, where participants see tiles`;
 }

@@ -1,3 +1,4 @@
+import type { BandwidthPreset } from '../config/bandwidth.js';
 import type { SizePreset } from '../config/presets.js';
 import type { Ingress } from '../control/snapshot.js';
 import type { Assumptions, IdleTier } from './assumptions.js';
@@ -25,6 +26,9 @@ export interface CostInput {
    * OIDC providers' users are Cognito federated users.
    */
   readonly signIn?: { readonly google: boolean; readonly oidcProviders: readonly string[] };
+  /** The bandwidth preset (the default, talk, when unset): its modelled traffic goes into the assumptions. */
+  readonly bandwidth?: BandwidthPreset;
+  /** Replaces the assumptions of the bandwidth preset. */
   readonly assumptions?: Assumptions;
   readonly prices?: Prices;
 }
@@ -81,4 +85,25 @@ export interface CostEstimate {
   readonly comparison: readonly Comparison[];
   /** Why the numbers differ from the requirements' table, one line per cause. */
   readonly differences: readonly string[];
+  /** The video a 2-hour meetup of 15 sends to its participants under each bandwidth preset. */
+  readonly meetupVideo: MeetupVideo;
+}
+
+/** One meetup's video to its participants under every bandwidth preset, the configured one marked. */
+export interface MeetupVideo {
+  readonly participants: number;
+  readonly hours: number;
+  /** Internet egress price per GB once the month is past its free allowance. */
+  readonly usdPerGb: number;
+  readonly freeGbMonth: number;
+  readonly presets: ReadonlyArray<{
+    readonly preset: BandwidthPreset;
+    readonly configured: boolean;
+    readonly gbPerParticipantHour: number;
+    readonly gb: number;
+    /** Dollars once the month is past the free allowance. */
+    readonly usd: number;
+  }>;
+  /** The same meetup under the earlier rule of thumb (0.675 GB per participant-hour), for comparison. */
+  readonly ruleOfThumbGb: number;
 }

@@ -1,9 +1,11 @@
+import { type BandwidthPreset, DEFAULT_BANDWIDTH_PRESET } from '../config/bandwidth.js';
 import { SIZE_PRESETS, type SizeName } from '../config/presets.js';
 import type { Ingress } from '../control/snapshot.js';
-import { DEFAULT_ASSUMPTIONS, HOURS_PER_MONTH, SCENARIO_HOURS } from './assumptions.js';
+import { assumptionsFor, HOURS_PER_MONTH, SCENARIO_HOURS } from './assumptions.js';
 import { differences } from './differences.js';
 import type { CostEstimate, CostInput } from './estimate.js';
 import { type PricingBasis, priceItems, rateLines } from './line-items.js';
+import { meetupVideo } from './meetup-video.js';
 import { pricesFor } from './prices.js';
 import { comparison, destroyedMonth, fixedMonth, idleHour, month, round, runningHour } from './scenarios.js';
 
@@ -19,7 +21,7 @@ export function estimateCost(input: CostInput): CostEstimate {
   const ingress = input.ingress ?? 'load-balancer';
   const basis: PricingBasis = {
     input,
-    assumptions: input.assumptions ?? DEFAULT_ASSUMPTIONS,
+    assumptions: input.assumptions ?? assumptionsFor(input.bandwidth ?? DEFAULT_BANDWIDTH_PRESET),
     prices,
     balanced: ingress === 'load-balancer',
   };
@@ -41,10 +43,14 @@ export function estimateCost(input: CostInput): CostEstimate {
     scenarios,
     comparison: comparison(scenarios),
     differences: differences(basis, items),
+    meetupVideo: meetupVideo(basis.assumptions.bandwidth, prices),
   };
 }
 
-/** The estimate for a config: its region's prices, size preset, architecture, ingress, sign-in and recorder, with the default assumptions. */
+/**
+ * The estimate for a config: its region's prices, size preset, architecture, ingress, sign-in,
+ * recorder and bandwidth preset (talk, the config's default, when unset), with the default usage assumptions.
+ */
 export function estimateForConfig(config: {
   readonly region?: string;
   readonly size: SizeName;
@@ -53,6 +59,7 @@ export function estimateForConfig(config: {
   readonly auth?: 'members' | 'open';
   readonly signIn?: { readonly google?: unknown; readonly oidc?: readonly { readonly name: string }[] };
   readonly recording?: { readonly enabled: boolean; readonly instanceType: string };
+  readonly bandwidth?: BandwidthPreset;
 }): CostEstimate {
   return estimateCost({
     ...(config.region ? { region: config.region } : {}),
@@ -65,5 +72,6 @@ export function estimateForConfig(config: {
     sizeName: config.size,
     architecture: config.architecture,
     ingress: config.ingress,
+    ...(config.bandwidth ? { bandwidth: config.bandwidth } : {}),
   });
 }

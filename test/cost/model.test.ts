@@ -70,10 +70,11 @@ describe('cost model', () => {
 
   it('counts internet egress only beyond the monthly free tier', () => {
     const quiet = medium('arm64', { ...DEFAULT_ASSUMPTIONS, averageParticipants: 1 });
-    expect(quiet.scenarios.find((s) => s.hours === 10)?.breakdown.egress).toBe(0); // 6.75 GB < 100 GB
+    expect(quiet.scenarios.find((s) => s.hours === 10)?.breakdown.egress).toBe(0); // 3.1 GB < 100 GB
     const busy = medium();
     const egress60 = busy.scenarios.find((s) => s.hours === 60)?.breakdown.egress ?? 0;
-    expect(egress60).toBeCloseTo((15 * 0.675 * 60 - 100) * 0.09, 1);
+    // The default preset, talk: 0.31167 GB per participant-hour (src/cost/bandwidth.ts).
+    expect(egress60).toBeCloseTo((15 * 0.31167 * 60 - 100) * 0.09, 1);
   });
 
   it('compares every row with the requirements table and explains the differences', () => {

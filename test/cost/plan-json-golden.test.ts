@@ -37,6 +37,10 @@ const CONFIGS: Record<string, Record<string, string> | undefined> = {
   'open-eu-central-1': {
     'meet.config.json': communityConfig({ region: 'eu-central-1', timeZone: 'Europe/Berlin', auth: 'open' }),
   },
+  // The discussion preset: its figure prices the egress, and the recorder (stage view) receives more than a participant.
+  'discussion-recording': {
+    'meet.config.json': communityConfig({ bandwidth: 'discussion', recording: { enabled: true } }),
+  },
   'large-x86-load-balancer-recording': {
     'meet.config.json': communityConfig({
       size: 'large',

@@ -96,10 +96,45 @@ const US_EAST_1: PublicPrices = {
 };
 const PUBLIC_PRICES: Record<string, PublicPrices> = { 'us-west-2': US_WEST_2, 'us-east-1': US_EAST_1 };
 
-/** The usage the plan states it assumes (pinned, so a changed assumption shows here too). */
-const USAGE = {
+type Preset = 'talk' | 'discussion' | 'low-bandwidth';
+/** kbit/s received for an hour, in decimal GB (what AWS bills). */
+const gbHour = (kbps: number) => (kbps * 1000 * 3600) / 8 / 1e9;
+/** Audio of one speaker heard: Opus at `opus` kbit/s plus 50 packets/s × 66 B of RTP/SRTP/UDP/IPv4 headers. */
+const speaker = (opus: number) => opus + (50 * 66 * 8) / 1000;
+/**
+ * What one person receives an hour under each bandwidth preset, and what the recorder receives,
+ * pinned here from the caps the presets write (src/config/bandwidth.ts: talk high 450, low 100,
+ * ssHigh 400; discussion low 150, high 800, ssHigh 800, last-N 6; low-bandwidth standard 200, ssHigh
+ * 300, Opus 24 kbit/s; kbit/s, each under the stock caps of lib-jitsi-meet tag jitsi-meet_11146,
+ * service/RTC/StandardVideoQualitySettings.ts, which the pinned web image bundles), video × 1.1 for
+ * headers and retransmissions, the dearest situation of each preset:
+ * - talk: the camera on stage at high plus one video at low, 1.5 speakers heard at 32 kbit/s;
+ * - discussion: six tiles at low, 2 speakers; the recorder keeps stage view (jitsi-meet's
+ *   shouldDisplayTileView returns false for iAmRecorder): the stage at high plus five at low;
+ * - low-bandwidth: a screen share at ssHigh, 1.5 speakers at 24 kbit/s.
+ * Under talk and low-bandwidth the recorder receives what a participant does.
+ */
+const TRAFFIC: Record<Preset, { readonly participant: number; readonly recorder: number }> = {
+  talk: {
+    participant: gbHour((450 + 100) * 1.1 + 1.5 * speaker(32)),
+    recorder: gbHour((450 + 100) * 1.1 + 1.5 * speaker(32)),
+  },
+  discussion: {
+    participant: gbHour(6 * 150 * 1.1 + 2 * speaker(32)),
+    recorder: gbHour((800 + 5 * 150) * 1.1 + 2 * speaker(32)),
+  },
+  'low-bandwidth': {
+    participant: gbHour(300 * 1.1 + 1.5 * speaker(24)),
+    recorder: gbHour(300 * 1.1 + 1.5 * speaker(24)),
+  },
+};
+
+/** The usage the plan states it assumes under a preset (pinned, so a changed assumption shows here too). */
+const usage = (bandwidth: Preset) => ({
   averageParticipants: 15,
-  egressGbPerParticipantHour: 0.675,
+  bandwidth,
+  egressGbPerParticipantHour: TRAFFIC[bandwidth].participant,
+  recorderGbPerHour: TRAFFIC[bandwidth].recorder,
   processedGbPerParticipantHour: 0.02,
   recordingsGb: 10,
   logsGbPerRunningHour: 0.02,
@@ -110,7 +145,7 @@ const USAGE = {
   cloudWatchFreeTier: true,
   newRecordingsGbMonth: 5,
   federatedMonthlyUsers: 30,
-};
+});
 const HOURS = 744;
 /** The five metrics from the stats lines (test/infra/monitoring.test.ts ties them to the template). */
 const METRICS = 5;
@@ -124,6 +159,7 @@ interface Config {
   readonly size: 'small' | 'medium' | 'large';
   readonly architecture: 'arm64' | 'x86_64';
   readonly ingress: 'direct' | 'load-balancer';
+  readonly bandwidth?: Preset;
   readonly auth?: 'members' | 'open';
   readonly recording?: { readonly enabled: boolean; readonly instanceType: string };
   readonly signIn?: { readonly allow: string[]; readonly google?: object; readonly oidc?: readonly { readonly name: string }[] };
@@ -144,6 +180,7 @@ interface PlanJson {
       readonly hours: number;
       readonly byTier: { readonly stopped: number; readonly 'powered-down': number };
     }[];
+    readonly meetupVideo: unknown;
   };
 }
 
@@ -153,7 +190,7 @@ const count = (plan: PlanJson, type: string) =>
 /** The figures the plan should give, from the public prices and the quantities. */
 function recompute(config: Config, plan: PlanJson) {
   const p = PUBLIC_PRICES[config.region] as PublicPrices;
-  const u = USAGE;
+  const u = usage(config.bandwidth ?? 'talk');
   const balanced = count(plan, 'AWS::ElasticLoadBalancingV2::LoadBalancer') > 0;
   expect(balanced).toBe(config.ingress === 'load-balancer');
   const alarms = count(plan, 'AWS::CloudWatch::Alarm');
@@ -179,7 +216,7 @@ function recompute(config: Config, plan: PlanJson) {
     ? (p.ec2Hour[config.recording?.instanceType ?? ''] as number) +
       p.publicIpv4Hour +
       (RECORDER_VOLUME_GB * p.gp3GbMonth) / HOURS +
-      u.egressGbPerParticipantHour * 2 * p.publicIpv4TransferGb
+      u.recorderGbPerHour * 2 * p.publicIpv4TransferGb
     : undefined;
   const month = (hours: number, idleHour: number) =>
     fixed +
@@ -196,11 +233,19 @@ const CASES: Record<string, Config> = {
     architecture: 'arm64',
     ingress: 'direct',
   },
-  'us-west-2, small, load balancer, recording on c6a.xlarge, open rooms': {
+  'us-west-2, low-bandwidth preset, direct, medium arm64': {
+    region: 'us-west-2',
+    size: 'medium',
+    architecture: 'arm64',
+    ingress: 'direct',
+    bandwidth: 'low-bandwidth',
+  },
+  'us-west-2, discussion preset, small, load balancer, recording on c6a.xlarge, open rooms': {
     region: 'us-west-2',
     size: 'small',
     architecture: 'arm64',
     ingress: 'load-balancer',
+    bandwidth: 'discussion',
     auth: 'open',
     recording: { enabled: true, instanceType: 'c6a.xlarge' },
   },
@@ -228,6 +273,8 @@ const CASES: Record<string, Config> = {
   },
 };
 
+const pricesOf = (config: Config) => PUBLIC_PRICES[config.region] as PublicPrices;
+
 /** Cents, as the plan rounds its monthly figures. */
 const cents = (usd: number) => Math.round(usd * 100) / 100;
 
@@ -242,7 +289,12 @@ describe('plan against a recomputation from the public price lists', () => {
       const plan = JSON.parse(result.stdout) as PlanJson;
       const { cost } = plan;
       expect(cost.region).toBe(config.region);
-      expect(cost.assumptions).toEqual(USAGE);
+      const assumed = usage(config.bandwidth ?? 'talk');
+      expect(cost.assumptions).toEqual({
+        ...assumed,
+        egressGbPerParticipantHour: expect.closeTo(assumed.egressGbPerParticipantHour, 10),
+        recorderGbPerHour: expect.closeTo(assumed.recorderGbPerHour, 10),
+      });
       const expected = recompute(config, plan);
 
       // The quantities the model prices are the template's: its alarms and secrets (plus the sign-in
@@ -266,6 +318,22 @@ describe('plan against a recomputation from the public price lists', () => {
         expect(s.byTier.stopped, `${s.hours} h, stopped`).toBeCloseTo(cents(expected.month(s.hours, expected.lbIdle)), 2);
         expect(s.byTier['powered-down'], `${s.hours} h, powered down`).toBeCloseTo(cents(expected.month(s.hours, 0)), 2);
       }
+      // A 2-hour meetup of 15 under each preset, the configured one marked, and the old rule of thumb.
+      const configured = config.bandwidth ?? 'talk';
+      expect(cost.meetupVideo).toEqual({
+        participants: 15,
+        hours: 2,
+        usdPerGb: pricesOf(config).internetGb,
+        freeGbMonth: pricesOf(config).freeInternetGbMonth,
+        presets: (['talk', 'discussion', 'low-bandwidth'] as const).map((preset) => ({
+          preset,
+          configured: preset === configured,
+          gbPerParticipantHour: expect.closeTo(TRAFFIC[preset].participant, 10),
+          gb: expect.closeTo(30 * TRAFFIC[preset].participant, 8),
+          usd: expect.closeTo(30 * TRAFFIC[preset].participant * pricesOf(config).internetGb, 8),
+        })),
+        ruleOfThumbGb: expect.closeTo(30 * 0.675, 8),
+      });
       // Every line names the pricing pages its figure comes from.
       for (const rate of cost.rates) {
         expect(rate.sources.length, rate.item).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SIZE_PRESETS } from '../../src/config/presets.js';
 import type { TransitionEvent } from '../../src/control/ports.js';
+import { EGRESS_GB_PER_PARTICIPANT_HOUR, recorderGbPerHour } from '../../src/cost/bandwidth.js';
 import { estimateCost, estimateForConfig, HOURS_PER_MONTH, RECORDER_VOLUME_GB } from '../../src/cost/model.js';
 import { monthToDate } from '../../src/cost/month-to-date.js';
 import { PRICES } from '../../src/cost/prices.js';
@@ -14,7 +15,8 @@ describe('the cost of recording', () => {
   it('prices a recorded hour: the instance, its address, its volume and its traffic with the meeting while it exists', () => {
     const cost = estimateCost({ ...base, recorder: { instanceType: 'c6a.xlarge' } });
     // The meeting's video reaches the recorder over public IPv4: $0.01/GB as it leaves the task and as it arrives.
-    const traffic = 0.675 * 2 * 0.01;
+    // Under the default preset (talk) the recorder receives what a participant does.
+    const traffic = EGRESS_GB_PER_PARTICIPANT_HOUR.talk * 2 * 0.01;
     const expected = 0.153 + PRICES.publicIpv4Hour + (RECORDER_VOLUME_GB * PRICES.ebsGp3GbMonth) / HOURS_PER_MONTH + traffic;
     expect(cost.recordingHourUsd).toBeCloseTo(expected, 6);
     expect(cost.rates.find((r) => r.billed === 'per recording hour')?.item).toBe('Recorder (c6a.xlarge, 40 GB gp3, public IPv4)');
@@ -28,6 +30,27 @@ describe('the cost of recording', () => {
     const sixty = (e: typeof cost) => e.scenarios.find((s) => s.hours === 60)?.breakdown.egress ?? NaN;
     expect(sixty(cost) - sixty(estimateCost(base))).toBeCloseTo(5 * PRICES.dataTransferOut.gb, 2);
     expect(RECORDER_VOLUME_GIB).toBe(RECORDER_VOLUME_GB);
+  });
+
+  it("prices the recorder's traffic by what it receives under the preset: more than a participant under discussion", () => {
+    const hour = (bandwidth: 'talk' | 'discussion' | 'low-bandwidth') =>
+      estimateCost({ ...base, bandwidth, recorder: { instanceType: 'c6a.xlarge' } });
+    const note = (bandwidth: 'talk' | 'discussion' | 'low-bandwidth') =>
+      hour(bandwidth).rates.find((r) => r.billed === 'per recording hour')?.note ?? '';
+    // Stage view: the stage at the 800 kbit/s high cap plus 5 filmstrip videos at 150, against 6 tiles at 150.
+    expect(recorderGbPerHour('discussion')).toBeCloseTo(((1550 * 1.1 + 2 * 58.4) * 1000 * 3600) / 8e9, 10);
+    expect(recorderGbPerHour('discussion')).toBeGreaterThan(EGRESS_GB_PER_PARTICIPANT_HOUR.discussion);
+    expect((hour('discussion').recordingHourUsd ?? 0) - (hour('talk').recordingHourUsd ?? 0)).toBeCloseTo(
+      (recorderGbPerHour('discussion') - EGRESS_GB_PER_PARTICIPANT_HOUR.talk) * 2 * 0.01,
+      10,
+    );
+    expect(note('discussion')).toContain(
+      '0.81981 GB/h from the meeting (under "discussion" more than a participant\'s 0.49806 GB/h',
+    );
+    for (const preset of ['talk', 'low-bandwidth'] as const) {
+      expect(recorderGbPerHour(preset)).toBe(EGRESS_GB_PER_PARTICIPANT_HOUR[preset]);
+      expect(note(preset)).toContain(`under "${preset}" the recorder receives what a participant does`);
+    }
   });
 
   it('says so when the instance type has no listed price, and prices nothing then', () => {

@@ -76,6 +76,12 @@ const CLAIMS: readonly Claim[] = [
     expected: [rate(dir, /^Automation/) === 0 ? PRICES.cloudWatch.alarmMonth : NaN],
   },
   { file: 'docs/guide.md', pattern: /about \$([\d.]+) for a recorded\s+hour/, expected: [recorderHour] },
+  // README.md: the default preset's 2-hour meetup of 15, as plan lists it (cost.meetupVideo).
+  {
+    file: 'README.md',
+    pattern: /shows a 2-hour\s+meetup of 15 under each \([\d.]+ GB, \$([\d.]+) with the default `talk`\)/,
+    expected: [plan.cost.meetupVideo.presets.find((p) => p.preset === 'talk')?.usd ?? NaN],
+  },
   {
     file: 'docs/guide.md',
     pattern: /~\$([\d.]+)\/h for the task, load balancer and addresses \(medium, arm64\), plus egress/,

@@ -1,4 +1,5 @@
 import { HOURS_PER_MONTH, RUNNING_METRICS } from '../assumptions.js';
+import { gbFigure, participantFigureSource } from '../bandwidth.js';
 import { freeTierNote, line, type PricedItem, type PricingBasis } from './line.js';
 
 // The items of a meeting: what a running hour costs, and what the load balancer costs every hour it exists.
@@ -72,7 +73,7 @@ export function internetEgress({ assumptions: a, prices }: PricingBasis): Priced
       'Internet egress (video to participants)',
       'per running hour',
       gbPerHour * prices.dataTransferOut.gb,
-      `${a.averageParticipants} people × ${a.egressGbPerParticipantHour} GB/h × $${prices.dataTransferOut.gb}/GB after ${prices.dataTransferOut.freeGbMonth} GB free each month (account-wide, shared with recording downloads)`,
+      `${a.averageParticipants} people × ${gbFigure(a.egressGbPerParticipantHour)} GB/h (${participantFigureSource(a.bandwidth)}) × $${prices.dataTransferOut.gb}/GB after ${prices.dataTransferOut.freeGbMonth} GB free each month (account-wide, shared with recording downloads)`,
     ),
     gbPerHour,
   };

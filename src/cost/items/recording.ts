@@ -1,4 +1,5 @@
 import { DAYS_PER_MONTH, HOURS_PER_MONTH, NONCURRENT_VERSION_EXPIRY_DAYS, RECORDER_VOLUME_GB } from '../assumptions.js';
+import { gbFigure, recorderFigureSource } from '../bandwidth.js';
 import { line, type PricedItem, type PricingBasis } from './line.js';
 
 // The items of server-side recording: the recorder while it records, downloads, and deleted recordings' old versions.
@@ -11,17 +12,18 @@ export interface RecorderItem {
 
 /**
  * EC2 with EBS and a public IPv4 address: the recorder, which exists only while a meeting records. It
- * joins the meeting through the task's public address, so the meeting's video to it (one participant's
- * worth) is regional data transfer over public IPv4, billed as it leaves the task and as it reaches the recorder.
+ * joins the meeting through the task's public address, so the meeting's video to it (what it receives
+ * under the bandwidth preset: recorderGbPerHour, src/cost/bandwidth.ts) is regional data transfer over
+ * public IPv4, billed as it leaves the task and as it reaches the recorder.
  */
 export function recorder({ input, assumptions: a, prices }: PricingBasis): RecorderItem | undefined {
   if (!input.recorder) return undefined;
   const type = input.recorder.instanceType;
   const instanceHour = prices.ec2Hour[type];
-  const trafficHour = a.egressGbPerParticipantHour * 2 * prices.regionalDataTransferGb;
+  const trafficHour = a.recorderGbPerHour * 2 * prices.regionalDataTransferGb;
   const extras = prices.publicIpv4Hour + (RECORDER_VOLUME_GB * prices.ebsGp3GbMonth) / HOURS_PER_MONTH + trafficHour;
   const hourUsd = instanceHour !== undefined ? instanceHour + extras : undefined;
-  const parts = `$${prices.publicIpv4Hour}/h address + ${RECORDER_VOLUME_GB} GB × $${prices.ebsGp3GbMonth}/GB-month + ${a.egressGbPerParticipantHour} GB/h from the meeting × $${prices.regionalDataTransferGb}/GB each way (public IPv4)`;
+  const parts = `$${prices.publicIpv4Hour}/h address + ${RECORDER_VOLUME_GB} GB × $${prices.ebsGp3GbMonth}/GB-month + ${gbFigure(a.recorderGbPerHour)} GB/h from the meeting (${recorderFigureSource(a.bandwidth, a.egressGbPerParticipantHour, a.recorderGbPerHour)}) × $${prices.regionalDataTransferGb}/GB each way (public IPv4)`;
   const note =
     instanceHour !== undefined
       ? `$${instanceHour}/h instance + ${parts}, only while the recorder exists (0 instances otherwise)`
