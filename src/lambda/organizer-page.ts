@@ -13,6 +13,7 @@ import { OUTPUT_NAMES } from '../control/outputs.js';
 import { type Phase, phase } from '../control/phase.js';
 import { isLive, recorderPending, recorderState, type Snapshot } from '../control/snapshot.js';
 import { modelledStartSeconds } from '../control/start-time.js';
+import type { BandwidthPreset } from '../config/bandwidth.js';
 import { estimateForConfig } from '../cost/model.js';
 import { liveSince, monthStart, monthToDate } from '../cost/month-to-date.js';
 import { DOWNLOAD_LINK_SECONDS, handlePage, type PageDeps, type RecordingView, type StatusView } from '../page/api.js';
@@ -227,6 +228,11 @@ export interface PageCostModel {
   readonly architecture: 'arm64' | 'x86_64';
   readonly ingress: 'direct' | 'load-balancer';
   readonly budgetUsd: number;
+  /** The rest of what `meetctl plan` prices: without them the page priced every stack as us-west-2, talk, no recorder. */
+  readonly region?: string;
+  readonly bandwidth?: BandwidthPreset;
+  readonly recording?: { readonly enabled: boolean; readonly instanceType: string };
+  readonly signIn?: { readonly google?: true; readonly oidc?: readonly { readonly name: string }[] };
 }
 
 /**

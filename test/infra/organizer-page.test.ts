@@ -54,11 +54,14 @@ describe('the organizer page', () => {
     expect(variables[PAGE_ENV.recordings]).toBeUndefined();
     // The example config's time zone: the meetup form's default (a config without one sets none).
     expect(variables[PAGE_ENV.timeZone]).toBe('America/Los_Angeles');
+    // What `meetctl plan` prices, so the page's month to date agrees with it (region, preset, recorder, sign-in).
     expect(JSON.parse(variables[PAGE_ENV.costModel] as string)).toEqual({
       size: 'medium',
       architecture: 'arm64',
       ingress: 'direct',
       budgetUsd: 30,
+      region: 'us-west-2',
+      bandwidth: 'talk',
     });
   });
 });

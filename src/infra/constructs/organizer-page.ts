@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { SESSION_ROW_PREFIX } from '../../aws/page-sessions.js';
 import type { Branding } from '../../branding/jitsi-branding.js';
 import { BRANDING_ENV } from '../../branding/page-branding.js';
-import { PAGE_ENV } from '../../lambda/organizer-page.js';
+import { PAGE_ENV, type PageCostModel } from '../../lambda/organizer-page.js';
 import { RECORDINGS_PREFIX } from '../../recording/recorder.js';
 import type { Automation } from './automation.js';
 import { projectFunction } from './function.js';
@@ -30,12 +30,7 @@ export interface OrganizerPageProps {
   readonly tokenSecret: secretsmanager.ISecret;
   readonly stateTable: dynamodb.ITable;
   /** What the month-to-date estimate needs from the config. */
-  readonly costModel: {
-    readonly size: string;
-    readonly architecture: string;
-    readonly ingress: string;
-    readonly budgetUsd: number;
-  };
+  readonly costModel: PageCostModel;
   /** The group's branding (name, logo, colours, welcome line) on the page. */
   readonly branding?: Branding;
   /** With a recorder: organizers list the recordings and download them through short-lived links. */

@@ -8,6 +8,7 @@ import { OUTPUT_NAMES as OUTPUTS } from '../../control/outputs.js';
 import type { Automation } from '../constructs/automation.js';
 import { JitsiAuth } from '../constructs/jitsi-auth.js';
 import { Members, signInDomainPrefix } from '../constructs/members.js';
+import type { PageCostModel } from '../../lambda/organizer-page.js';
 import { OrganizerPage } from '../constructs/organizer-page.js';
 import type { StackRecording } from './recording.js';
 import type { StackStores } from './stores.js';
@@ -50,12 +51,7 @@ export class MembersAndPage {
       members: this.members,
       tokenSecret: this.jitsiAuth.secret,
       stateTable: props.stores.state.table,
-      costModel: {
-        size: config.size,
-        architecture: config.architecture,
-        ingress: config.ingress,
-        budgetUsd: config.monthlyBudgetUsd,
-      },
+      costModel: pageCostModel(config),
       ...(isBranded(config.branding) ? { branding: config.branding } : {}),
       ...(props.recording ? { recordings: props.stores.recordings.bucket } : {}),
       ...(config.timeZone ? { timeZone: config.timeZone } : {}),
@@ -73,4 +69,25 @@ export class MembersAndPage {
       description: 'Jitsi token secret (ARN only): `meetctl link` signs host links with it',
     });
   }
+}
+
+/** What the page's month-to-date estimate needs from the config: what `meetctl plan` prices (no secrets). */
+export function pageCostModel(config: MeetConfig): PageCostModel {
+  return {
+    size: config.size,
+    architecture: config.architecture,
+    ingress: config.ingress,
+    budgetUsd: config.monthlyBudgetUsd,
+    region: config.region,
+    bandwidth: config.bandwidth,
+    ...(config.recording.enabled ? { recording: { enabled: true, instanceType: config.recording.instanceType } } : {}),
+    ...(config.signIn
+      ? {
+          signIn: {
+            ...(config.signIn.google ? { google: true as const } : {}),
+            ...(config.signIn.oidc ? { oidc: config.signIn.oidc.map((provider) => ({ name: provider.name })) } : {}),
+          },
+        }
+      : {}),
+  };
 }
