@@ -7,13 +7,13 @@ import { JITSI_APP_ID, JITSI_AUDIENCE, JWT_SECRET_KEY } from '../auth/jitsi-sett
 import { cognitoVerifier, type Role } from '../auth/token-exchange.js';
 import type { AutomationDeps } from '../automation/handlers.js';
 import { dynamoSessions } from '../aws/page-sessions.js';
+import type { BandwidthPreset } from '../config/bandwidth.js';
 import type { SizeName } from '../config/presets.js';
 import { observe, withParticipants } from '../control/observe.js';
 import { OUTPUT_NAMES } from '../control/outputs.js';
 import { type Phase, phase } from '../control/phase.js';
 import { isLive, recorderPending, recorderState, type Snapshot } from '../control/snapshot.js';
 import { modelledStartSeconds } from '../control/start-time.js';
-import type { BandwidthPreset } from '../config/bandwidth.js';
 import { estimateForConfig } from '../cost/model.js';
 import { liveSince, monthStart, monthToDate } from '../cost/month-to-date.js';
 import { DOWNLOAD_LINK_SECONDS, handlePage, type PageDeps, type RecordingView, type StatusView } from '../page/api.js';
