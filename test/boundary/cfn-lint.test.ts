@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/schema.js';
-import { FULL_BRANDING } from '../support/branding.js';
 import { configWith, synth, type TemplateJson } from '../support/fixtures.js';
+import { TEMPLATE_VARIANTS, type TemplateVariant } from '../support/template-variants.js';
 import { externalTool, TOOLS } from '../support/tools.js';
 
 // cfn-lint (AWS's CloudFormation linter, with the resource schemas of every region) over every
@@ -15,47 +15,20 @@ import { externalTool, TOOLS } from '../support/tools.js';
 // bucket, which cfn-lint takes like any S3 location.
 const cfnLint = externalTool(TOOLS.cfnLint, 'cfn-lint over every template variant');
 
-const SECRET = (name: string) => `arn:aws:secretsmanager:us-west-2:111122223333:secret:${name}-AbC123`;
-/** Every optional feature of src/config/schema.ts appears in at least one variant. */
-const VARIANTS: Record<string, Partial<ConfigInput>> = {
-  'direct-members': {},
-  'load-balancer-open': { ingress: 'load-balancer', auth: 'open' },
-  'recording-direct': {
-    recording: { enabled: true, maxHours: 12, local: { enabled: false, notifyAllParticipants: false, selfRecording: false } },
-    rotateSecretsMonthly: true,
-  },
-  'recording-load-balancer': { ingress: 'load-balancer', recording: { enabled: true, instanceType: 'c6i.xlarge' } },
+/** Every optional feature of src/config/schema.ts appears in at least one variant; the first is the probe's. */
+const LINTED: TemplateVariant[] = [
+  'direct',
+  'load-balancer-open',
+  'recording-direct-no-local',
+  'recording-load-balancer',
   // The oldest release the schema accepts (behind the load balancer only), and the oldest in direct mode.
-  'oldest-release': { jitsiRelease: 'stable-9584', ingress: 'load-balancer', size: 'small', architecture: 'x86_64' },
-  'oldest-direct-release': { jitsiRelease: 'stable-11146' },
-  'eu-central-1': {
-    region: 'eu-central-1',
-    account: '111122223333',
-    stackName: 'Meet-eu',
-    size: 'large',
-    acmeDirectoryUrl: 'https://acme-staging-v02.api.letsencrypt.org/directory',
-    logRetentionDays: 7,
-    idleStopMinutes: 30,
-    startGraceMinutes: 10,
-    maxRuntimeHours: 8,
-  },
-  'us-east-1-load-balancer-recording': { region: 'us-east-1', ingress: 'load-balancer', recording: { enabled: true } },
-  'branding-sign-in': {
-    branding: FULL_BRANDING,
-    signIn: {
-      allow: ['ana@example.org', '@example.org'],
-      google: { clientId: '123-abc.apps.googleusercontent.com', clientSecretArn: SECRET('google') },
-      oidc: [
-        {
-          name: 'Keycloak',
-          issuerUrl: 'https://id.example.org/realms/community',
-          clientId: 'meet',
-          clientSecretArn: SECRET('kc'),
-        },
-      ],
-    },
-  },
-};
+  'oldest-release',
+  'stable-11146-direct',
+  'eu-central-1',
+  'us-east-1-load-balancer-recording',
+  'branding-sign-in',
+];
+const VARIANTS: Record<string, Partial<ConfigInput>> = Object.fromEntries(LINTED.map((name) => [name, TEMPLATE_VARIANTS[name]]));
 /** A copy of the first variant with one misspelled property: proof that cfn-lint checks what it is given. */
 const PROBE = 'probe-wrong-property';
 

@@ -5,7 +5,7 @@ import { AcmeClient, AcmeProblem, type Authorization, MAX_BAD_NONCE_RETRIES } fr
 import { orderCertificate } from '../../src/certs/acme-order.js';
 import { notAfterOf } from '../../src/certs/certificate.js';
 import { certificationRequest, createCsr, derLength, derOid, newPrivateKeyPem } from '../../src/certs/csr.js';
-import { externalTool } from '../support/tools.js';
+import { externalTool, TOOLS } from '../support/tools.js';
 import { type Pebble, startPebble } from './pebble.js';
 
 // Our own RFC 8555 client and PKCS#10 encoder, checked against independent implementations: OpenSSL
@@ -16,10 +16,7 @@ const OPENSSL = externalTool(
   { name: 'openssl', command: 'openssl', install: 'apt-get install openssl' },
   'the CSR checked by OpenSSL',
 );
-const PEBBLE = externalTool(
-  { name: 'pebble', command: '/usr/bin/pebble', install: 'apt-get install pebble' },
-  'the ACME client against pebble',
-);
+const PEBBLE = externalTool(TOOLS.pebble, 'the ACME client against pebble');
 const HOST = 'meet.community.test';
 
 const pem = (der: Buffer) =>
@@ -77,11 +74,17 @@ describe.skipIf(!PEBBLE)('the ACME client (pebble)', () => {
   let pebble: Pebble;
   let rejecting: Pebble;
   beforeAll(async () => {
-    [pebble, rejecting] = await Promise.all([
-      startPebble(PEBBLE ?? '', { PEBBLE_VA_ALWAYS_VALID: '1', PEBBLE_WFE_NONCEREJECT: '0' }),
+    // Both settle before afterAll runs, so the one that started is stopped when the other fails.
+    const started = await Promise.allSettled([
+      startPebble(PEBBLE ?? '', { env: { PEBBLE_VA_ALWAYS_VALID: '1', PEBBLE_WFE_NONCEREJECT: '0' } }).then((p) => {
+        pebble = p;
+      }),
       // Every nonce rejected: the retries must end.
-      startPebble(PEBBLE ?? '', { PEBBLE_VA_ALWAYS_VALID: '1', PEBBLE_WFE_NONCEREJECT: '100' }),
+      startPebble(PEBBLE ?? '', { env: { PEBBLE_VA_ALWAYS_VALID: '1', PEBBLE_WFE_NONCEREJECT: '100' } }).then((p) => {
+        rejecting = p;
+      }),
     ]);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
   }, 30_000);
   afterAll(() => {
     pebble?.stop();

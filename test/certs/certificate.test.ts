@@ -1,10 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CertificatePorts,
@@ -15,130 +9,41 @@ import {
 } from '../../src/certs/certificate.js';
 import { newPrivateKeyPem } from '../../src/certs/csr.js';
 import type { Clock } from '../../src/control/ports.js';
+import { externalTool, TOOLS } from '../support/tools.js';
+import { type Pebble, startPebble } from './pebble.js';
 
 // The ACME flow for real, against Let's Encrypt's test server pebble and its DNS test server
 // pebble-challtestsrv (Debian's `pebble` package, which .ci/run installs), on 127.0.0.1 only.
-const PEBBLE = '/usr/bin/pebble';
-const CHALLTESTSRV = '/usr/bin/pebble-challtestsrv';
-const available = existsSync(PEBBLE) && existsSync(CHALLTESTSRV);
-if (!available && process.env.CI === 'true') throw new Error('pebble is not installed: .ci/run must apt-get install pebble');
+const SUITE = 'the certificate over ACME DNS-01 (pebble)';
+const PEBBLE = externalTool(TOOLS.pebble, SUITE);
+const CHALLTESTSRV = externalTool(TOOLS.pebbleChalltestsrv, SUITE);
+const available = PEBBLE !== undefined && CHALLTESTSRV !== undefined;
 
 const HOST = 'meet.community.test';
 const VALIDITY_DAYS = 10;
 const DAY = 86_400_000;
-const dir = mkdtempSync(path.join(tmpdir(), 'meetctl-pebble-'));
-const children: ChildProcess[] = [];
+let pebble: Pebble | undefined;
 let directoryUrl = '';
 let management = '';
 let dnsServer = '';
 let ca = '';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string, init?: RequestInit): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      await fetch(url, init);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`${url} never answered`);
-}
-
 beforeAll(async () => {
-  if (!available) return;
-  // Pebble's own HTTPS certificate, made here so the test trusts exactly it.
-  const pems = (await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    extensions: [
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 7, ip: '127.0.0.1' },
-          { type: 2, value: 'localhost' },
-        ],
-      },
-    ],
-  } as never)) as unknown as { private: string; cert: string };
-  ca = pems.cert;
-  writeFileSync(path.join(dir, 'cert.pem'), pems.cert);
-  writeFileSync(path.join(dir, 'key.pem'), pems.private);
-  const [acmePort, acmeManagement, dnsPort, challManagement, httpPort, tlsPort] = await Promise.all(
-    Array.from({ length: 6 }, () => freePort()),
-  );
-  writeFileSync(
-    path.join(dir, 'pebble.json'),
-    JSON.stringify({
-      pebble: {
-        listenAddress: `127.0.0.1:${acmePort}`,
-        managementListenAddress: `127.0.0.1:${acmeManagement}`,
-        certificate: path.join(dir, 'cert.pem'),
-        privateKey: path.join(dir, 'key.pem'),
-        httpPort,
-        tlsPort,
-        ocspResponderURL: '',
-        externalAccountBindingRequired: false,
-        certificateValidityPeriod: VALIDITY_DAYS * 86_400,
-      },
-    }),
-  );
-  children.push(
-    spawn(
-      CHALLTESTSRV,
-      [
-        '-dns01',
-        `127.0.0.1:${dnsPort}`,
-        '-http01',
-        '',
-        '-https01',
-        '',
-        '-tlsalpn01',
-        '',
-        '-management',
-        `127.0.0.1:${challManagement}`,
-      ],
-      {
-        stdio: 'ignore',
-      },
-    ),
-  );
-  children.push(
-    spawn(PEBBLE, ['-config', path.join(dir, 'pebble.json'), '-dnsserver', `127.0.0.1:${dnsPort}`], {
-      // No random validation sleeps, no reused authorizations; pebble's default share of rejected
-      // nonces (PEBBLE_WFE_NONCEREJECT unset: "Pebble rejects 5% of all valid nonces as invalid", its
-      // README), which the client retries (RFC 8555 §6.5).
-      env: { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_AUTHZREUSE: '0' },
-      stdio: 'ignore',
-    }),
-  );
-  management = `http://127.0.0.1:${challManagement}`;
-  dnsServer = `127.0.0.1:${dnsPort}`;
-  directoryUrl = `https://127.0.0.1:${acmePort}/dir`;
-  await waitFor(`${management}/set-default-ipv4`, { method: 'POST', body: JSON.stringify({ ip: '127.0.0.1' }) });
-  for (let i = 0; i < 100; i++) {
-    const https = await import('node:https');
-    const ok = await new Promise<boolean>((resolve) => {
-      https.get(directoryUrl, { ca }, (res) => resolve(res.statusCode === 200)).on('error', () => resolve(false));
-    });
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  if (!PEBBLE || !CHALLTESTSRV) return;
+  pebble = await startPebble(PEBBLE, {
+    // No random validation sleeps, no reused authorizations; pebble's default share of rejected
+    // nonces (PEBBLE_WFE_NONCEREJECT unset: "Pebble rejects 5% of all valid nonces as invalid", its
+    // README), which the client retries (RFC 8555 §6.5).
+    env: { PEBBLE_AUTHZREUSE: '0' },
+    validityDays: VALIDITY_DAYS,
+    challtestsrv: CHALLTESTSRV,
+  });
+  ({ directoryUrl, ca } = pebble);
+  management = pebble.dns?.management ?? '';
+  dnsServer = pebble.dns?.server ?? '';
 }, 30_000);
 
-afterAll(() => {
-  for (const child of children) child.kill();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => pebble?.stop());
 
 /** The Route 53 port as the tests see it: TXT records go into pebble-challtestsrv's DNS. */
 function world(options: { wrongTxt?: boolean; now?: number; checkDns?: boolean } = {}) {
@@ -192,7 +97,7 @@ function world(options: { wrongTxt?: boolean; now?: number; checkDns?: boolean }
   return { ports, settings, alerts, txt, clock, stored: () => stored };
 }
 
-describe.skipIf(!available)('the certificate over ACME DNS-01 (pebble)', () => {
+describe.skipIf(!available)(SUITE, () => {
   it('issues the first certificate for the host through a TXT record at _acme-challenge', async () => {
     const w = world();
     const result = await ensureCertificate(w.ports, w.settings());

@@ -44,6 +44,9 @@ export const TOOLS = {
   cfnLint: { name: 'cfn-lint', command: 'cfn-lint', install: 'pip install cfn-lint' },
   rclone: { name: 'rclone', command: '/usr/bin/rclone', install: 'apt-get install rclone' },
   jq: { name: 'jq', command: 'jq', install: 'apt-get install jq' },
+  /** Let's Encrypt's ACME test server and its DNS test server, both from Debian's `pebble` package. */
+  pebble: { name: 'pebble', command: '/usr/bin/pebble', install: 'apt-get install pebble' },
+  pebbleChalltestsrv: { name: 'pebble-challtestsrv', command: '/usr/bin/pebble-challtestsrv', install: 'apt-get install pebble' },
   busybox: { name: 'busybox', command: '/usr/bin/busybox', install: 'apt-get install busybox' },
   /** The JDK's java.time: an independent time-zone implementation (java runs a single .java source file). */
   java: { name: 'java', command: 'java', install: 'apt-get install openjdk-17-jdk-headless' },
