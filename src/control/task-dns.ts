@@ -12,7 +12,13 @@ import { retryTransient } from './retry.js';
  */
 
 /** Where the meeting host points. */
-export type RecordTarget = { readonly kind: 'task'; readonly ip: string } | { readonly kind: 'asleep' };
+export type RecordTarget =
+  | {
+      readonly kind: 'task';
+      readonly ip: string /** As read from Route 53; a new record gets the adapter's TTL. */;
+      readonly ttl?: number;
+    }
+  | { readonly kind: 'asleep' };
 
 /** The fields of an ECS Task State Change event this function reads. */
 export interface TaskChange {
