@@ -15,6 +15,7 @@ import { GHCR_RELEASE, imageFor, type JitsiRelease, listeningPorts } from '../..
 import type { IngressMode } from '../../config/schema.js';
 import { JIBRI_SECRET_KEYS, type LocalRecording, localRecordingEnv, RECORDING_ENV } from '../../recording/recorder.js';
 import { healthUrls, PROSODY_METRICS_ENV, statsSidecarScript, taskEndpoints } from '../stats-sidecar.js';
+import { SERVING_CONTAINER } from '../../control/task-dns.js';
 import { TLS_ENV, TLS_PROXY_IMAGE, TLS_STOP_TIMEOUT_SECONDS, tlsProxyCommand } from '../tls-proxy.js';
 import { WEB_INGRESS_FILE, WEB_REDIRECT_PORT, webIngressConf } from '../web-ingress.js';
 import { JWT_SECRET_KEY, MEMBERS_ONLY_ENV } from './jitsi-auth.js';
@@ -35,7 +36,7 @@ export const WEB_CONFIG_VOLUME = 'web-config';
 /** Where the init container mounts the volume. */
 export const WEB_CONFIG_MOUNT = '/web-config';
 /** The direct mode's TLS-terminating sidecar. */
-export const TLS_CONTAINER = 'tls';
+export const TLS_CONTAINER = SERVING_CONTAINER;
 export type ContainerName = (typeof CONTAINERS)[number] | typeof TLS_CONTAINER;
 /** The containers of a task in each ingress mode. */
 export const containersFor = (ingress: IngressMode): readonly ContainerName[] =>
