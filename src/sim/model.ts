@@ -38,8 +38,10 @@ export const TIMING = {
   running: TASK_TIMELINE.running,
   healthy: TASK_TIMELINE.healthy,
   targetsHealthy: TARGET_REGISTRATION_SECONDS,
-  dnsSwitched: TASK_TIMELINE.running + DNS_SWITCH_SECONDS,
-  dnsInSync: TASK_TIMELINE.running + DNS_SWITCH_SECONDS + DNS_INSYNC_SECONDS,
+  /** The TLS sidecar RUNNING (direct mode), before the task is. */
+  sidecar: TASK_TIMELINE.sidecar,
+  dnsSwitched: TASK_TIMELINE.sidecar + DNS_SWITCH_SECONDS,
+  dnsInSync: TASK_TIMELINE.sidecar + DNS_SWITCH_SECONDS + DNS_INSYNC_SECONDS,
   draining: 20,
   powerChange: 120,
   delete: 300,

@@ -1,6 +1,7 @@
 import { PortError } from '../control/errors.js';
 import type { ControlPorts } from '../control/ports.js';
 import type { Ingress, TaskSnapshot } from '../control/snapshot.js';
+import { SERVING_CONTAINER } from '../control/task-dns.js';
 import { SECOND, type ServiceContext, SIMULATED_CLUSTER, SIMULATED_SERVICE, TIMING } from './model.js';
 
 export interface SimTask {
@@ -132,11 +133,22 @@ export class SimulatedEcs {
       ...(status !== 'PROVISIONING' ? { privateIp: this.taskPrivateIp(t), eniId: this.taskEni(t) } : {}),
       containers: this.containerNames().map((name) => ({
         name,
-        lastStatus: status === 'STOPPED' ? 'STOPPED' : status === 'RUNNING' ? 'RUNNING' : 'PENDING',
+        lastStatus: this.containerStatus(t, name, status, age),
         health: healthy ? ('HEALTHY' as const) : ('UNKNOWN' as const),
         ...(t.failedContainer === name ? { reason: 'CannotPullContainerError: not found', exitCode: undefined } : {}),
       })),
     };
+  }
+
+  /**
+   * A container's state: the TLS sidecar depends on nothing and runs from TIMING.sidecar while the
+   * task is still PENDING (the DNS function switches on that event); the rest run with the task.
+   */
+  private containerStatus(t: SimTask, name: string, taskStatus: string, age: number): string {
+    if (taskStatus === 'STOPPED') return 'STOPPED';
+    if (taskStatus === 'RUNNING') return 'RUNNING';
+    const sidecarUp = name === SERVING_CONTAINER && !this.ctx.faults.stuckPending && !t.failedContainer && age >= TIMING.sidecar;
+    return sidecarUp && t.stopRequestedAt === undefined ? 'RUNNING' : 'PENDING';
   }
 
   /**
