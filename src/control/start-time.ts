@@ -85,18 +85,19 @@ const SWITCHED = TASK_TIMELINE.sidecar + DNS_SWITCH_SECONDS;
 /** The stages of each mode, in order of when they end (seconds from the start request). */
 export function startStages(ingress: Ingress): StartStage[] {
   if (ingress === 'direct') {
-    const [placed, pulled, ...rest] = shared as [StartStage, StartStage, ...StartStage[]];
+    const [placed, pulled, started, healthy] = shared as [StartStage, StartStage, StartStage, StartStage];
     return [
       placed,
       pulled,
+      started,
       {
         name: 'DNS record switched to the task',
-        seconds: SWITCHED - TASK_TIMELINE.pulled,
+        seconds: SWITCHED - TASK_TIMELINE.running,
         endsAt: SWITCHED,
         source:
           'the TLS sidecar runs (the waking page answers on 443) and the DNS function switches on that container state change event: EventBridge delivers it in about a second, then the public IP and one Route 53 change',
       },
-      ...rest,
+      healthy,
       {
         name: 'endpoints checked at the task address',
         seconds: ENDPOINT_CHECK_SECONDS,
@@ -110,7 +111,7 @@ export function startStages(ingress: Ingress): StartStage[] {
         range: INSYNC_RANGE,
         endsAt: SWITCHED + DNS_INSYNC_SECONDS,
         source:
-          'Route 53 propagates changes to all its servers "generally within 60 seconds" (GetChange, Route 53 API reference); until then a visitor gets the asleep page\'s "starting" state or the waking page',
+          'Route 53 propagates changes to all its servers "generally within 60 seconds" (GetChange, Route 53 API reference); until then a visitor reaches the asleep page or the waking page, never an error',
       },
     ];
   }

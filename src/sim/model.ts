@@ -35,6 +35,7 @@ export const SIMULATED_ASLEEP = { dnsName: 'd-sim0000000.execute-api.us-west-2.a
 /** Timeline of a healthy task, from creation (seconds): the start-time model of src/control/start-time.ts. */
 export const TIMING = {
   pending: TASK_TIMELINE.placed,
+  pulled: TASK_TIMELINE.pulled,
   running: TASK_TIMELINE.running,
   healthy: TASK_TIMELINE.healthy,
   targetsHealthy: TARGET_REGISTRATION_SECONDS,

@@ -125,7 +125,8 @@ export class SimulatedEcs {
       desiredStatus: t.stopRequestedAt !== undefined || t.stoppedAt !== undefined ? 'STOPPED' : 'RUNNING',
       health: healthy ? 'HEALTHY' : 'UNKNOWN',
       createdAt: t.createdAt,
-      ...(startedAt !== undefined ? { startedAt } : {}),
+      ...(status !== 'PROVISIONING' ? { pullStartedAt: t.createdAt + TIMING.pending * SECOND } : {}),
+      ...(startedAt !== undefined ? { pullStoppedAt: t.createdAt + TIMING.pulled * SECOND, startedAt } : {}),
       ...(t.stoppedAt !== undefined ? { stoppedAt: t.stoppedAt } : {}),
       ...(t.stoppedReason
         ? { stoppedReason: t.stoppedReason, stopCode: t.failedContainer ? 'TaskFailedToStart' : 'ServiceSchedulerInitiated' }

@@ -76,6 +76,7 @@ export class SimulatedHostRecord {
         taskArn,
         ip: row.ip,
         inSync: changedAt !== undefined && this.ctx.clock.now() >= changedAt + DNS_INSYNC_SECONDS * SECOND,
+        ...(changedAt !== undefined ? { changeSubmittedAt: changedAt } : {}),
       };
     },
   };

@@ -14,9 +14,9 @@ import { type BandwidthPreset, bandwidthEnvironment, withBandwidthConfig } from 
 import type { SizePreset } from '../../config/presets.js';
 import { GHCR_RELEASE, imageFor, type JitsiRelease, listeningPorts } from '../../config/release.js';
 import type { IngressMode } from '../../config/schema.js';
+import { SERVING_CONTAINER } from '../../control/task-dns.js';
 import { JIBRI_SECRET_KEYS, type LocalRecording, localRecordingEnv, RECORDING_ENV } from '../../recording/recorder.js';
 import { healthUrls, PROSODY_METRICS_ENV, statsSidecarScript, taskEndpoints } from '../stats-sidecar.js';
-import { SERVING_CONTAINER } from '../../control/task-dns.js';
 import { TLS_ENV, TLS_PROXY_IMAGE, TLS_STOP_TIMEOUT_SECONDS, tlsProxyCommand } from '../tls-proxy.js';
 import { WEB_INGRESS_FILE, WEB_REDIRECT_PORT, webIngressConf } from '../web-ingress.js';
 import { JWT_SECRET_KEY, MEMBERS_ONLY_ENV } from './jitsi-auth.js';
