@@ -147,7 +147,8 @@ export class SimulatedEcs {
    */
   private containerStatus(t: SimTask, name: string, taskStatus: string, age: number): string {
     if (taskStatus === 'STOPPED') return 'STOPPED';
-    if (taskStatus === 'RUNNING') return 'RUNNING';
+    // Told to stop, the containers still run until the task stops (the sidecar last: it lingers).
+    if (taskStatus === 'RUNNING' || taskStatus === 'DEACTIVATING') return 'RUNNING';
     const sidecarUp = name === SERVING_CONTAINER && !this.ctx.faults.stuckPending && !t.failedContainer && age >= TIMING.sidecar;
     return sidecarUp && t.stopRequestedAt === undefined ? 'RUNNING' : 'PENDING';
   }
