@@ -207,6 +207,23 @@ describe('direct ingress: DNS follows the task', () => {
     });
   });
 
+  it('lets the asleep page read the one meeting service (it says "starting" while a task is asked for)', () => {
+    const service = resource(json, 'AWS::ECS::Service');
+    const fn = Object.entries(json.Resources).find(
+      ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('Asleep'),
+    ) as [string, { Properties: { Environment: { Variables: Record<string, unknown> }; Role: { 'Fn::GetAtt': [string] } } }];
+    expect(fn[1].Properties.Environment.Variables).toMatchObject({
+      MEETING_SERVICE: { 'Fn::GetAtt': [service.id, 'Name'] },
+      MEETING_CLUSTER: expect.anything(),
+    });
+    const role = fn[1].Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values(json.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties?.Roles as Array<{ Ref: string }>).some((x) => x.Ref === role))
+      .flatMap((r) => (r.Properties?.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement);
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'ecs:DescribeServices', Resource: { Ref: service.id } }));
+    expect(statements.filter((st) => JSON.stringify(st.Action).includes('ecs:'))).toHaveLength(1);
+  });
+
   it("throttles the asleep page's stage (every caller together: HTTP APIs have no per-client limit)", () => {
     expect(resource(json, 'AWS::ApiGatewayV2::Stage', 'Asleep').props.DefaultRouteSettings).toEqual({
       ThrottlingRateLimit: ASLEEP_THROTTLE.rateLimit,
