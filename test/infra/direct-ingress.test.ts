@@ -211,15 +211,25 @@ describe('direct ingress: DNS follows the task', () => {
     const service = resource(json, 'AWS::ECS::Service');
     const fn = Object.entries(json.Resources).find(
       ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('Asleep'),
-    ) as [string, { Properties: { Environment: { Variables: Record<string, unknown> }; Role: { 'Fn::GetAtt': [string] } } }];
+    ) as unknown as [
+      string,
+      { Properties: { Environment: { Variables: Record<string, unknown> }; Role: { 'Fn::GetAtt': [string] } } },
+    ];
     expect(fn[1].Properties.Environment.Variables).toMatchObject({
       MEETING_SERVICE: { 'Fn::GetAtt': [service.id, 'Name'] },
       MEETING_CLUSTER: expect.anything(),
     });
     const role = fn[1].Properties.Role['Fn::GetAtt'][0];
     const statements = Object.values(json.Resources)
-      .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties?.Roles as Array<{ Ref: string }>).some((x) => x.Ref === role))
-      .flatMap((r) => (r.Properties?.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement);
+      .filter(
+        (r) =>
+          r.Type === 'AWS::IAM::Policy' && ((r.Properties?.Roles ?? []) as Array<{ Ref: string }>).some((x) => x.Ref === role),
+      )
+      .flatMap(
+        (r) =>
+          (r.Properties?.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> } | undefined)?.Statement ??
+          [],
+      );
     expect(statements).toContainEqual(expect.objectContaining({ Action: 'ecs:DescribeServices', Resource: { Ref: service.id } }));
     expect(statements.filter((st) => JSON.stringify(st.Action).includes('ecs:'))).toHaveLength(1);
   });
