@@ -20,10 +20,22 @@ export interface AsleepPageInput {
   readonly pageUrl?: string;
   /** The group's branding: its name, logo and colours on the page. */
   readonly branding?: Branding;
+  /** A start is under way (the service asks for a task): say so, and reload sooner. */
+  readonly starting?: boolean;
 }
 
 /** Seconds a browser may wait before asking again (the page is never cached longer). */
 export const ASLEEP_RETRY_SECONDS = 60;
+/**
+ * The same while the server starts: the meeting is up within about a minute and a half, so a visitor
+ * reloading every 10 s loses at most 10 s. 15 visitors are 1.5 requests a second, far under the
+ * stage's throttle (ASLEEP_THROTTLE, src/infra/constructs/asleep-page.ts).
+ */
+export const STARTING_RETRY_SECONDS = 10;
+
+/** Seconds the page asks a browser to wait before it asks again. */
+export const retrySeconds = (input: Pick<AsleepPageInput, 'starting'>): number =>
+  input.starting ? STARTING_RETRY_SECONDS : ASLEEP_RETRY_SECONDS;
 
 /** A meetup time as people in its time zone read it, e.g. "Wednesday 2 December 2026, 18:00 (Europe/Berlin)". */
 export function meetupTime(at: number, timeZone: string): string {
@@ -60,23 +72,26 @@ export function asleepPage(input: AsleepPageInput): string {
 <p class="hint">Members and organizers: <a href="${escapeHtml(input.pageUrl)}">sign in</a> to join, or to start the server.</p>
 `
     : '';
+  const state = input.starting ? 'is starting' : 'is asleep';
+  const card = input.starting
+    ? '<p>The meeting server is starting up for the meetup. This usually takes a minute or two.</p>\n'
+    : `<p>This meeting server runs only during meetups, so that the community pays next to nothing between them.</p>\n${next}\n`;
+  const reload = input.starting ? `every ${STARTING_RETRY_SECONDS} seconds` : 'every minute';
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="${ASLEEP_RETRY_SECONDS}">
-<title>${name} is asleep</title>
+<meta http-equiv="refresh" content="${retrySeconds(input)}">
+<title>${name} ${state}</title>
 <style>${asleepStyle(input.branding)}</style>
 </head>
 <body>
 <main>
-<h1>${logo}${name} is asleep</h1>
+<h1>${logo}${name} ${state}</h1>
 <div class="card">
-<p>This meeting server runs only during meetups, so that the community pays next to nothing between them.</p>
-${next}
-</div>
-<p>Keep this page open: it reloads every minute and opens the meeting as soon as the server is up.</p>
+${card}</div>
+<p>Keep this page open: it reloads ${reload} and opens the meeting as soon as the server is up.</p>
 ${members}</main>
 </body>
 </html>

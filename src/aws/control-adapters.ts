@@ -232,11 +232,18 @@ function taskDnsPort(clients: SdkClients, output: (name: string) => Promise<stri
       const row = await readTaskRow(clients.dynamodb, await output(OUTPUT_NAMES.stateTable), taskArn);
       if (!row) return undefined;
       let inSync = false;
+      let submittedAt: Date | undefined;
       if (row.changeId) {
         const { ChangeInfo } = await clients.route53.send(new GetChangeCommand({ Id: row.changeId }));
         inSync = ChangeInfo?.Status === 'INSYNC';
+        submittedAt = ChangeInfo?.SubmittedAt;
       }
-      return { taskArn, ...(row.ip ? { ip: row.ip } : {}), inSync };
+      return {
+        taskArn,
+        ...(row.ip ? { ip: row.ip } : {}),
+        inSync,
+        ...(submittedAt ? { changeSubmittedAt: submittedAt.getTime() } : {}),
+      };
     },
   };
 }

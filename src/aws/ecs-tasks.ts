@@ -14,6 +14,8 @@ function taskSnapshot(t: Task): TaskSnapshot {
     desiredStatus: t.desiredStatus ?? 'UNKNOWN',
     health: health(t.healthStatus),
     createdAt: t.createdAt?.getTime() ?? 0,
+    ...(t.pullStartedAt ? { pullStartedAt: t.pullStartedAt.getTime() } : {}),
+    ...(t.pullStoppedAt ? { pullStoppedAt: t.pullStoppedAt.getTime() } : {}),
     ...(t.startedAt ? { startedAt: t.startedAt.getTime() } : {}),
     ...(t.stoppedAt ? { stoppedAt: t.stoppedAt.getTime() } : {}),
     ...(t.stopCode ? { stopCode: t.stopCode } : {}),

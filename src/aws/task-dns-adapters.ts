@@ -25,13 +25,22 @@ export interface AsleepTarget {
   readonly hostedZoneId: string;
 }
 
-/** TTL of the meeting host's A record while a task runs: short, since the address changes every start. */
-export const TASK_RECORD_TTL = 60;
+/**
+ * TTL of the meeting host's A record while a task runs. It bounds how long a resolver may keep the
+ * task's address once the task stops, and so how long the TLS sidecar keeps answering after ECS tells
+ * it to stop (TLS_LINGER_SECONDS, src/infra/tls-proxy.ts): 30 s rather than 60 s halves that wait and
+ * the time a visitor who looked the name up just before a stop sees the waking page instead of the
+ * asleep page. Shorter buys little: many resolvers keep an answer at least 30 s whatever the TTL,
+ * and a start never waits on it (the asleep alias's TTL, not this one, is what a visitor holds while
+ * the task starts). Queries cost $0.40 a million: nothing at a meetup's size.
+ */
+export const TASK_RECORD_TTL = 30;
 
 function recordSet(host: string, target: RecordTarget, asleep: AsleepTarget): ResourceRecordSet {
   const Name = normalName(host);
   return target.kind === 'task'
-    ? { Name, Type: 'A', TTL: TASK_RECORD_TTL, ResourceRecords: [{ Value: target.ip }] }
+    ? // A record read back keeps its own TTL (one written by an older release had 60 s): a DELETE must match it exactly.
+      { Name, Type: 'A', TTL: target.ttl ?? TASK_RECORD_TTL, ResourceRecords: [{ Value: target.ip }] }
     : {
         Name,
         Type: 'A',
@@ -61,7 +70,9 @@ export function route53HostRecord(
       if (!set) return undefined;
       if (set.AliasTarget) return { kind: 'asleep' };
       const ip = set.ResourceRecords?.[0]?.Value;
-      return ip ? { kind: 'task', ip } : undefined;
+      if (!ip) return undefined;
+      // A TTL other than this release's (a record written by an older one) is kept for the DELETE.
+      return set.TTL !== undefined && set.TTL !== TASK_RECORD_TTL ? { kind: 'task', ip, ttl: set.TTL } : { kind: 'task', ip };
     },
     async replace(from, to) {
       try {

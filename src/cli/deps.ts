@@ -18,6 +18,8 @@ export interface Deps {
   readonly packageRoot: string;
   readonly readFile: (file: string) => string;
   readonly fileExists: (file: string) => boolean;
+  /** Write a text file (`start --record-timings`). */
+  readonly writeFile: (file: string, text: string) => void;
   /** AWS ports for a region and profile; created only by commands that call AWS. */
   readonly aws: (target: AwsTarget) => AwsPorts;
   readonly runCdk: CdkRunner;

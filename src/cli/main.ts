@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -73,6 +73,7 @@ export function processDeps(): Deps {
     packageRoot: root,
     readFile: (file) => readFileSync(file, 'utf8'),
     fileExists: (file) => existsSync(file),
+    writeFile: (file, text) => writeFileSync(file, text),
     aws: (target) => {
       if (simulated) return simulated.awsPorts(target.domain, target.ingress);
       // Loaded on demand: only commands that talk to AWS pay for it.

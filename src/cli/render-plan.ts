@@ -40,7 +40,8 @@ function renderIngressModes(report: PlanReport, { out, h, fitted }: Sections): v
       hour: (m: ModeSummary) => usd(m.runningHourUsd, 4),
       resources: (m: ModeSummary) => (m.resources !== undefined ? String(m.resources) : '-'),
       lb: (m: ModeSummary) => (m.loadBalancer ? 'Network Load Balancer (TLS 443)' : 'none: TLS in the task, DNS follows it'),
-      start: (m: ModeSummary) => `~${m.start.seconds} s (${m.start.range[0]}-${m.start.range[1]} s)`,
+      start: (m: ModeSummary) =>
+        `~${m.start.seconds} s (${m.start.range[0]}-${m.start.range[1]} s)${m.start.measured ? `, measured (${m.start.measured.starts} starts)` : ''}`,
     };
     fitted(
       ['', name(a), name(b)],
@@ -50,17 +51,23 @@ function renderIngressModes(report: PlanReport, { out, h, fitted }: Sections): v
         ['Running hour', cell.hour(a), cell.hour(b)],
         ['Resources created', cell.resources(a), cell.resources(b)],
         ['Way in', cell.lb(a), cell.lb(b)],
-        ['Stopped -> READY (model)', cell.start(a), cell.start(b)],
+        ['Stopped -> READY', cell.start(a), cell.start(b)],
       ],
     );
     out.paragraph(
-      'Stopped -> READY is a model from the figures below until it is measured on a real account (docs/deploy.md, first-deploy checklist, says how).',
+      'Stopped -> READY is a model from the figures below until it is measured on a real account: `meetctl start --record-timings` records a start, and the plan then shows the median of the last starts (docs/deploy.md, "Measured start times").',
     );
     for (const m of report.modes) {
-      out.line(`${m.ingress}:`);
+      const measured = m.start.measured;
+      out.line(
+        measured
+          ? `${m.ingress}: measured, median of ${measured.starts} start(s), last ${measured.lastMeasuredAt.slice(0, 10)} (${measured.file}); the model says ~${m.start.modelledSeconds} s`
+          : `${m.ingress} (model):`,
+      );
       for (const stage of m.start.stages) {
         const range = stage.range ? ` (${stage.range[0]}-${stage.range[1]} s)` : '';
-        out.paragraph(`${stage.name}: ${stage.seconds} s${range}. ${stage.source}`, '      ', '    - ');
+        const ends = stage.endsAt !== undefined ? `, done at ~${stage.endsAt} s` : '';
+        out.paragraph(`${stage.name}: ${stage.seconds} s${range}${ends}. ${stage.source}`, '      ', '    - ');
       }
     }
   }

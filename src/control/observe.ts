@@ -48,8 +48,9 @@ export async function observe(ports: ControlPorts, options: ObserveOptions): Pro
   ]);
   const live = tasks.some((t) => t.lastStatus === 'RUNNING');
   const ingress = ingressOf(out);
-  // The task that serves (or will): running and not told to stop.
-  const serving = tasks.find((t) => t.lastStatus === 'RUNNING' && t.desiredStatus !== 'STOPPED');
+  // The task that serves (or will): not stopped and not told to stop. The DNS function points the host
+  // at it once its TLS sidecar runs, often before the task is RUNNING.
+  const serving = tasks.find((t) => t.lastStatus !== 'STOPPED' && t.desiredStatus !== 'STOPPED');
   const [taskDns, certificate] = await Promise.all([
     ingress === 'direct' && serving ? ports.taskDns.status(serving.arn) : Promise.resolve(undefined),
     ingress === 'direct' && options.certificate ? ports.certificate.status() : Promise.resolve(undefined),

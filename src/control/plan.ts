@@ -115,12 +115,15 @@ const recorderStop = (forced: boolean): Step[] => [
   step.recorderCapacity(0),
 ];
 
-/** After the task runs: the load balancer's target, or (direct mode) the host record, then the endpoints. */
-const becomeReadyFor = (ingress: Ingress): Step[] => [
-  step.taskRunning(),
-  ingress === 'direct' ? step.hostRecord() : step.targets(),
-  step.endpoints(),
-];
+/**
+ * After the task runs and is healthy: the load balancer's target, then the endpoints through it; or
+ * (direct mode) the endpoints at the task's own address while Route 53 propagates the record the DNS
+ * function switched long before, then the record INSYNC. The checks do not wait for INSYNC.
+ */
+const becomeReadyFor = (ingress: Ingress): Step[] =>
+  ingress === 'direct'
+    ? [step.taskRunning(), step.endpoints(), step.hostRecord()]
+    : [step.taskRunning(), step.targets(), step.endpoints()];
 const startFor = (ingress: Ingress): Step[] => [step.desired(1), ...becomeReadyFor(ingress)];
 const stop = (): Step[] => [step.desired(0), step.stopped()];
 
@@ -291,7 +294,7 @@ export function describeStep(s: Step): string {
     case 'wait-host-record':
       return "wait until the meeting host's DNS record points at the task and Route 53 reports the change INSYNC";
     case 'check-endpoints':
-      return 'check HTTPS, the certificate, the web client config and the XMPP websocket';
+      return "check HTTPS, the certificate, the web client config and the XMPP websocket (direct mode: at the task's own address)";
     case 'wait-tasks-stopped':
       return 'wait until no task is left running';
     case 'delete-stack':

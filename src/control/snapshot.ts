@@ -30,6 +30,9 @@ export interface TaskSnapshot {
   readonly health: Health;
   /** Epoch milliseconds. */
   readonly createdAt: number;
+  /** When Fargate began and finished pulling the task's images (DescribeTasks; for `start` timings). */
+  readonly pullStartedAt?: number;
+  readonly pullStoppedAt?: number;
   readonly startedAt?: number;
   readonly stoppedAt?: number;
   readonly stopCode?: string;
@@ -110,6 +113,8 @@ export interface TaskDnsStatus {
   readonly taskArn: string;
   readonly ip?: string;
   readonly inSync: boolean;
+  /** Epoch ms Route 53 accepted the change (GetChange SubmittedAt), for `start` timings. */
+  readonly changeSubmittedAt?: number;
 }
 
 /**

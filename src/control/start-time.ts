@@ -10,23 +10,41 @@ export interface StartStage {
   /** Seconds, as modelled; `range` when the source gives one. */
   readonly seconds: number;
   readonly range?: readonly [number, number];
+  /** Seconds from the start request when the stage is done, as modelled (stages overlap). */
+  readonly endsAt?: number;
   readonly source: string;
 }
 
-/** Seconds from the start request, shared by both modes. */
+/**
+ * Seconds from the start request, shared by both modes. Direct mode's way in (the DNS switch) starts
+ * from `sidecar`; the task's health from `running`.
+ */
 export const TASK_TIMELINE = {
   /** Fargate places the task and attaches its network interface (PROVISIONING → PENDING). */
   placed: 10,
-  /** All images pulled and the containers started (PENDING → RUNNING). */
-  running: 40,
-  /** prosody healthy, then jicofo and the bridge (the task reports HEALTHY). */
-  healthy: 70,
+  /** Every image of the task pulled (DescribeTasks `pullStoppedAt`): 30 s after placement. */
+  pulled: 40,
+  /** The TLS sidecar (direct mode) RUNNING: it depends on nothing and serves the waking page. */
+  sidecar: 41,
+  /** The Jitsi containers started once the sidecar has (they depend on its START): the task RUNNING. */
+  running: 42,
+  /** prosody, web, jicofo and the bridge answer (20 s) and ECS has seen each check pass (≤ 5 s). */
+  healthy: 67,
 } as const;
 
-/** Seconds after RUNNING until the DNS function has switched the record (event delivery, public IP, one change). */
+/** Seconds from the images' pull starting until it ends, and the range the sources give. */
+const PULL = { seconds: TASK_TIMELINE.pulled - TASK_TIMELINE.placed, range: [20, 60] as [number, number] };
+/** Seconds from the containers' start until the four components answer, and its range. */
+const COMPONENTS = { seconds: 20, range: [10, 60] as [number, number] };
+/** Seconds between start-up checks (src/infra/constructs/jitsi-task.ts, START_UP_CHECK_INTERVAL). */
+export const CHECK_INTERVAL_SECONDS = 5;
+/** Seconds after the sidecar runs until the DNS function has switched the record (event delivery, public IP, one change). */
 export const DNS_SWITCH_SECONDS = 5;
 /** Seconds Route 53 takes to report a change INSYNC. */
 export const DNS_INSYNC_SECONDS = 40;
+const INSYNC_RANGE: [number, number] = [10, 60];
+/** Seconds of the control plane's endpoint checks (HTTPS with SNI at the task's address, config.js, websocket). */
+export const ENDPOINT_CHECK_SECONDS = 5;
 /** Seconds from task creation until the NLB sees a new IP target healthy (mid-range of 70–180 s). */
 export const TARGET_REGISTRATION_SECONDS = 130;
 
@@ -34,40 +52,66 @@ const shared: StartStage[] = [
   {
     name: 'task placed',
     seconds: TASK_TIMELINE.placed,
-    source: 'Fargate provisioning and the task network interface (ECS task lifecycle: PROVISIONING → PENDING)',
+    endsAt: TASK_TIMELINE.placed,
+    source:
+      'Fargate provisioning and the task network interface, about 10 s (ECS task lifecycle: PROVISIONING → PENDING; research/scale-to-zero-anchors.md)',
   },
   {
-    name: 'images pulled, containers started',
-    seconds: TASK_TIMELINE.running - TASK_TIMELINE.placed,
-    range: [20, 60],
-    source: 'four Jitsi image pulls (web, prosody, jicofo, jvb: a few hundred MB together, in parallel) and two small sidecars',
+    name: 'images pulled',
+    seconds: PULL.seconds,
+    range: PULL.range,
+    endsAt: TASK_TIMELINE.pulled,
+    source:
+      'Fargate caches no image: every start pulls web, prosody, jicofo, jvb (two with a JDK) and the small sidecars from ghcr.io and the ECR Public mirror (ECS Developer Guide, Fargate pull behavior); 20-40 s in-region, a minute or more from an internet registry. Modelled as no container starting before every image is pulled.',
+  },
+  {
+    name: 'containers started',
+    seconds: TASK_TIMELINE.running - TASK_TIMELINE.pulled,
+    endsAt: TASK_TIMELINE.running,
+    source:
+      'the TLS sidecar first (no dependency), then prosody, web, jicofo and the bridge together: no HEALTHY chain, jicofo and the bridge retry their XMPP login themselves',
   },
   {
     name: 'containers healthy',
     seconds: TASK_TIMELINE.healthy - TASK_TIMELINE.running,
-    range: [20, 120],
-    source:
-      "prosody's check every 10 s first, then jicofo and the bridge; jicofo's start period allows 120 s but it usually answers within 30 s",
+    range: [COMPONENTS.range[0] + CHECK_INTERVAL_SECONDS, COMPONENTS.range[1] + CHECK_INTERVAL_SECONDS],
+    endsAt: TASK_TIMELINE.healthy,
+    source: `the two JVMs start and log in (jicofo retries every 1 s, the bridge every 5 s) and the bridge joins: modelled ${COMPONENTS.seconds} s, not measured; each start-up check runs every ${CHECK_INTERVAL_SECONDS} s (the ECS minimum) and latches`,
   },
 ];
+
+const SWITCHED = TASK_TIMELINE.sidecar + DNS_SWITCH_SECONDS;
 
 /** The stages of each mode, in order of when they end (seconds from the start request). */
 export function startStages(ingress: Ingress): StartStage[] {
   if (ingress === 'direct') {
+    const [placed, pulled, started, healthy] = shared as [StartStage, StartStage, StartStage, StartStage];
     return [
-      ...shared,
+      placed,
+      pulled,
+      started,
       {
         name: 'DNS record switched to the task',
-        seconds: DNS_SWITCH_SECONDS,
+        seconds: SWITCHED - TASK_TIMELINE.running,
+        endsAt: SWITCHED,
         source:
-          'EventBridge delivers the RUNNING task state change in about a second; the DNS function reads the public IP and makes one change',
+          'the TLS sidecar runs (the waking page answers on 443) and the DNS function switches on that container state change event: EventBridge delivers it in about a second, then the public IP and one Route 53 change',
+      },
+      healthy,
+      {
+        name: 'endpoints checked at the task address',
+        seconds: ENDPOINT_CHECK_SECONDS,
+        endsAt: TASK_TIMELINE.healthy + ENDPOINT_CHECK_SECONDS,
+        source:
+          "HTTPS with the meeting host's name (SNI) at the task's own address, config.js and the XMPP websocket: run while Route 53 propagates",
       },
       {
         name: 'Route 53 change INSYNC',
         seconds: DNS_INSYNC_SECONDS,
-        range: [10, 60],
+        range: INSYNC_RANGE,
+        endsAt: SWITCHED + DNS_INSYNC_SECONDS,
         source:
-          'Route 53 propagates changes to all its servers "generally within 60 seconds" (GetChange, Route 53 API reference)',
+          'Route 53 propagates changes to all its servers "generally within 60 seconds" (GetChange, Route 53 API reference); until then a visitor reaches the asleep page or the waking page, never an error',
       },
     ];
   }
@@ -77,6 +121,7 @@ export function startStages(ingress: Ingress): StartStage[] {
       name: 'NLB target healthy',
       seconds: TARGET_REGISTRATION_SECONDS,
       range: [70, 180],
+      endsAt: TARGET_REGISTRATION_SECONDS,
       source:
         'registering an IP target with a Network Load Balancer takes 70–180 s (AWS re:Post / ELB documentation on target registration)',
     },
@@ -84,23 +129,25 @@ export function startStages(ingress: Ingress): StartStage[] {
 }
 
 /**
- * Modelled seconds from stopped to READY: the task's health and the mode's way in run side by side
- * (DNS starts at RUNNING; the target registers from task creation), plus one endpoint check.
+ * Modelled seconds from stopped to READY, with a range from each stage's range. Direct mode: READY
+ * is when both the record is INSYNC (from the sidecar's start) and the endpoints answered at the
+ * task's address (from health); they run side by side. Load-balancer mode: the target registers
+ * from task creation, side by side with health, then one endpoint check.
  */
 export function modelledStartSeconds(ingress: Ingress): { seconds: number; range: [number, number] } {
-  const checks = 5;
-  if (ingress === 'direct') {
-    const dns = TASK_TIMELINE.running + DNS_SWITCH_SECONDS + DNS_INSYNC_SECONDS;
-    const dnsLow = TASK_TIMELINE.running + DNS_SWITCH_SECONDS + 10;
-    const dnsHigh = TASK_TIMELINE.running + DNS_SWITCH_SECONDS + 60;
-    return {
-      seconds: Math.max(TASK_TIMELINE.healthy, dns) + checks,
-      range: [Math.max(TASK_TIMELINE.healthy, dnsLow) + checks, Math.max(TASK_TIMELINE.healthy + 50, dnsHigh) + checks],
-    };
-  }
+  const at = (pull: number, components: number, insync: number) => {
+    const pulled = TASK_TIMELINE.placed + pull;
+    const healthy = pulled + (TASK_TIMELINE.running - TASK_TIMELINE.pulled) + components + CHECK_INTERVAL_SECONDS;
+    if (ingress === 'direct') {
+      const switched = pulled + (TASK_TIMELINE.sidecar - TASK_TIMELINE.pulled) + DNS_SWITCH_SECONDS;
+      return Math.max(switched + insync, healthy + ENDPOINT_CHECK_SECONDS);
+    }
+    return Math.max(healthy, insync) + ENDPOINT_CHECK_SECONDS;
+  };
+  const way = (i: 0 | 1) => (ingress === 'direct' ? INSYNC_RANGE[i] : ([70, 180][i] ?? 0));
   return {
-    seconds: Math.max(TASK_TIMELINE.healthy, TARGET_REGISTRATION_SECONDS) + checks,
-    range: [Math.max(TASK_TIMELINE.healthy, 70) + checks, Math.max(TASK_TIMELINE.healthy + 50, 180) + checks],
+    seconds: at(PULL.seconds, COMPONENTS.seconds, ingress === 'direct' ? DNS_INSYNC_SECONDS : TARGET_REGISTRATION_SECONDS),
+    range: [at(PULL.range[0], COMPONENTS.range[0], way(0)), at(PULL.range[1], COMPONENTS.range[1], way(1))],
   };
 }
 

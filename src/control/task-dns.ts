@@ -3,8 +3,8 @@ import { retryTransient } from './retry.js';
 
 /**
  * The meeting host's A record follows the task (the no-load-balancer ingress mode): a function on
- * ECS "Task State Change" events points it at the task's public IP once the task runs, and back at
- * the "asleep" endpoint as soon as the task is told to stop (before its network interface, and so
+ * ECS "Task State Change" events points it at the task's public IP once something answers there (the
+ * TLS sidecar runs, usually before the task is RUNNING), and back at the "asleep" endpoint as soon as the task is told to stop (before its network interface, and so
  * its address, is released). Events come at least once and in any order: each task's `version`
  * orders its own events, and every record change is one conditional batch that deletes the exact
  * value it replaces, so a stale event fails instead of overwriting a newer answer. The record is
@@ -12,7 +12,20 @@ import { retryTransient } from './retry.js';
  */
 
 /** Where the meeting host points. */
-export type RecordTarget = { readonly kind: 'task'; readonly ip: string } | { readonly kind: 'asleep' };
+export type RecordTarget =
+  | {
+      readonly kind: 'task';
+      readonly ip: string /** As read from Route 53; a new record gets the adapter's TTL. */;
+      readonly ttl?: number;
+    }
+  | { readonly kind: 'asleep' };
+
+/**
+ * The container that answers the meeting host on 443 in direct mode (the TLS sidecar,
+ * src/infra/constructs/jitsi-task.ts). It depends on no other container, so it runs while the
+ * others still start, and serves the waking page until web answers.
+ */
+export const SERVING_CONTAINER = 'tls';
 
 /** The fields of an ECS Task State Change event this function reads. */
 export interface TaskChange {
@@ -22,6 +35,8 @@ export interface TaskChange {
   /** Increases with every change of this task. */
   readonly version: number;
   readonly eniId?: string;
+  /** The event shows SERVING_CONTAINER RUNNING: something answers on the task's address. */
+  readonly servingContainerRunning?: boolean;
 }
 
 /** The record changed under us (another event won): re-read before deciding again. */
@@ -70,7 +85,7 @@ export interface TaskDnsResult {
   readonly changeId?: string;
 }
 
-/** How long to wait for the public IP after RUNNING (it is usually there at once, sometimes seconds later). */
+/** How long to wait for the public IP once the task answers (it is usually there at once, sometimes seconds later). */
 export const PUBLIC_IP_WAIT_MS = 60_000;
 
 /** Read the fields we need from an EventBridge "ECS Task State Change" event. */
@@ -84,19 +99,31 @@ export function taskChangeOf(event: {
       readonly type: string;
       readonly details?: ReadonlyArray<{ readonly name: string; readonly value: string }>;
     }>;
+    /** Each container's state: ECS sends the event also "whenever a container in the task changes state". */
+    readonly containers?: ReadonlyArray<{ readonly name: string; readonly lastStatus?: string }>;
   };
 }): TaskChange {
   const eni = event.detail.attachments
     ?.find((a) => a.type === 'eni' || a.type === 'ElasticNetworkInterface')
     ?.details?.find((d) => d.name === 'networkInterfaceId')?.value;
+  const serving = event.detail.containers?.some((c) => c.name === SERVING_CONTAINER && c.lastStatus === 'RUNNING');
   return {
     taskArn: event.detail.taskArn,
     lastStatus: event.detail.lastStatus,
     desiredStatus: event.detail.desiredStatus,
     version: event.detail.version,
     ...(eni ? { eniId: eni } : {}),
+    ...(serving ? { servingContainerRunning: true } : {}),
   };
 }
+
+/**
+ * Whether something answers on the task's address: the task RUNNING, or (earlier, while the Jitsi
+ * containers still start) its TLS sidecar RUNNING. Never sooner: a name that resolves to an address
+ * where nothing listens is a browser's "connection refused" page.
+ */
+export const answers = (change: TaskChange): boolean =>
+  change.lastStatus === 'RUNNING' || change.servingContainerRunning === true;
 
 /** Switch the record from whatever it holds now to `to`, unless `keep` says the current value must stay. */
 export async function switchRecord(
@@ -143,9 +170,9 @@ export async function onTaskStateChange(change: TaskChange, ports: TaskDnsPorts)
       current?.kind === 'task' && current.ip === ip ? undefined : 'the record points elsewhere already',
     );
   }
-  if (change.lastStatus !== 'RUNNING') {
+  if (!answers(change)) {
     await retryTransient(ports.clock, () => ports.tasks.put(change.taskArn, change.version, known?.ip));
-    return { action: 'ignored', why: `task is ${change.lastStatus}` };
+    return { action: 'ignored', why: `task is ${change.lastStatus} and its ${SERVING_CONTAINER} container is not running yet` };
   }
   if (!change.eniId) return { action: 'ignored', why: 'the event names no network interface' };
   const ip = await waitForPublicIp(ports, change.eniId);

@@ -22,8 +22,26 @@ export const TLS_PROXY_IMAGE = 'public.ecr.aws/docker/library/nginx:1.28.0';
 export const TLS_ENV = { certificate: 'TLS_CERTIFICATE_PEM', privateKey: 'TLS_PRIVATE_KEY_PEM' } as const;
 /** A websocket (XMPP) stays open for the whole meeting: nginx must not cut it after its default 60 s. */
 export const WEBSOCKET_READ_TIMEOUT_SECONDS = 3600;
+/**
+ * Seconds the waking page asks a browser to wait before it tries again (Retry-After and the page's own
+ * refresh): the sidecar answers from the moment the DNS record points at the task, while web, prosody,
+ * jicofo and the bridge are still starting (docs/architecture.md, "Start sequence").
+ */
+export const WAKING_RETRY_SECONDS = 5;
+/**
+ * Seconds the sidecar keeps answering after ECS tells it to stop. ECS stops it last (every Jitsi
+ * container depends on it, and "for container shutdown it is reversed": ECS API reference,
+ * ContainerDependency); by then the DNS function has pointed the host back at the asleep page, and a
+ * resolver may still hold the task's address for the record's TTL (30 s, src/aws/task-dns-adapters.ts).
+ * Answering the waking page that long means nobody who still resolves to the task is refused.
+ */
+export const TLS_LINGER_SECONDS = 35;
+/** The sidecar's ECS stop timeout: the linger plus nginx's own graceful stop (Fargate allows up to 120 s). */
+export const TLS_STOP_TIMEOUT_SECONDS = TLS_LINGER_SECONDS + 10;
 
 export interface TlsProxyOptions {
+  /** The meeting host, named on the waking page. */
+  readonly host: string;
   /** Where nginx listens for HTTPS and for plain HTTP (redirect only). */
   readonly httpsListen: string;
   readonly httpListen: string;
@@ -38,6 +56,24 @@ export interface TlsProxyOptions {
   readonly embedOrigins?: readonly string[];
 }
 
+/**
+ * What the sidecar answers while web does not (starting, or the task going to sleep): plain words,
+ * no script, and a refresh that opens the meeting once it is up. No double quote, so it fits nginx's
+ * `return 503 "..."` as it is.
+ */
+export function wakingPage(host: string): string {
+  return [
+    '<!doctype html><html lang=en><head><meta charset=utf-8>',
+    '<meta name=viewport content=width=device-width,initial-scale=1>',
+    `<meta http-equiv=refresh content=${WAKING_RETRY_SECONDS}>`,
+    `<title>${host} is starting</title></head><body><main>`,
+    `<h1>${host} is starting</h1>`,
+    '<p>The meeting server is waking up (or going back to sleep). This usually takes less than a minute.</p>',
+    `<p>Keep this page open: it reloads every ${WAKING_RETRY_SECONDS} seconds and opens the meeting as soon as it is ready.</p>`,
+    '</main></body></html>',
+  ].join('');
+}
+
 /** The whole nginx.conf. */
 export function tlsProxyConfig(o: TlsProxyOptions): string {
   const proxied = [
@@ -48,6 +84,10 @@ export function tlsProxyConfig(o: TlsProxyOptions): string {
     'proxy_set_header X-Forwarded-Proto https;',
   ];
   const indent = (lines: string[], n: number) => lines.map((l) => `${' '.repeat(n)}${l}`).join('\n');
+  const securityHeaders = [
+    `add_header Strict-Transport-Security "${HSTS}" always;`,
+    `add_header Content-Security-Policy "${frameAncestors(o.embedOrigins)}" always;`,
+  ];
   return `worker_processes 1;
 pid ${o.pidFile};
 error_log stderr warn;
@@ -74,10 +114,20 @@ http {
     ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;
     ssl_prefer_server_ciphers off;
     ssl_session_cache shared:tls:1m;
-    # At server level and in no location, so every answer carries them (nginx inherits add_header
-    # only into locations that have none of their own).
-    add_header Strict-Transport-Security "${HSTS}" always;
-    add_header Content-Security-Policy "${frameAncestors(o.embedOrigins)}" always;
+    # At server level, so every proxied answer carries them; the waking location has add_header lines
+    # of its own and so repeats them (nginx inherits add_header only into locations that have none).
+${indent(securityHeaders, 4)}
+    # Web not listening yet (502), or answering that it cannot serve (503, 504): the waking page, never
+    # nginx's own error page. Only these codes: web's other answers (a 404) pass through unchanged.
+    proxy_intercept_errors on;
+    error_page 502 503 504 =503 @waking;
+    location @waking {
+${indent(securityHeaders, 6)}
+      add_header Retry-After ${WAKING_RETRY_SECONDS} always;
+      add_header Cache-Control no-store always;
+      default_type "text/html; charset=utf-8";
+      return 503 "${wakingPage(o.host)}";
+    }
     location = /xmpp-websocket {
 ${indent(proxied, 6)}
       proxy_set_header Upgrade $http_upgrade;
@@ -94,26 +144,34 @@ ${indent(proxied, 6)}
 `;
 }
 
+/** What the sidecar serves: the meeting host, web's port and who may frame it. */
+export interface TlsProxySite {
+  readonly host: string;
+  readonly webPort: number;
+  readonly embedOrigins?: readonly string[];
+}
+
 /**
- * The sidecar's container command: write the PEMs and the config, then run nginx in the foreground.
- * `at` moves the files and the ports (tests run the same script in a temp folder on loopback).
+ * The sidecar's container command: write the PEMs and the config, run nginx, and on SIGTERM keep
+ * answering for TLS_LINGER_SECONDS before nginx stops gracefully (SIGQUIT). `at` moves the files, the
+ * ports and the linger (tests run the same script in a temp folder on loopback).
  */
 export function tlsProxyCommand(
-  webPort: number,
-  at: { root?: string; https?: string; http?: string } = {},
-  embedOrigins: readonly string[] = [],
+  site: TlsProxySite,
+  at: { root?: string; https?: string; http?: string; lingerSeconds?: number } = {},
 ): string {
   const root = at.root ?? '';
   const tls = `${root}/etc/nginx/tls`;
   const config = tlsProxyConfig({
+    host: site.host,
     httpsListen: at.https ?? String(HTTPS_PORT),
     httpListen: at.http ?? String(HTTP_PORT),
-    upstream: `127.0.0.1:${webPort}`,
+    upstream: `127.0.0.1:${site.webPort}`,
     certificateFile: `${tls}/certificate.pem`,
     privateKeyFile: `${tls}/private-key.pem`,
     pidFile: `${root}/tmp/nginx.pid`,
     tempDir: `${root}/tmp`,
-    embedOrigins,
+    embedOrigins: site.embedOrigins ?? [],
   });
   return [
     'set -eu',
@@ -123,6 +181,10 @@ export function tlsProxyCommand(
     `printf '%s\\n' "$${TLS_ENV.privateKey}" > ${tls}/private-key.pem`,
     `unset ${TLS_ENV.certificate} ${TLS_ENV.privateKey}`,
     `cat > ${root}/etc/nginx/meet.conf <<'NGINX'\n${config}NGINX`,
-    `exec nginx -c ${root}/etc/nginx/meet.conf -e stderr -g 'daemon off;'`,
+    `nginx -c ${root}/etc/nginx/meet.conf -e stderr -g 'daemon off;' &`,
+    'nginx_pid=$!',
+    // The shell is the container's main process: ECS's SIGTERM reaches it, not nginx.
+    `trap 'sleep ${at.lingerSeconds ?? TLS_LINGER_SECONDS}; kill -QUIT "$nginx_pid"; wait "$nginx_pid" || true; exit 0' TERM`,
+    'wait "$nginx_pid"',
   ].join('\n');
 }

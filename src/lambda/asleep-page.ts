@@ -1,6 +1,7 @@
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import { ASLEEP_RETRY_SECONDS, asleepCsp, asleepPage } from '../asleep/page.js';
+import { asleepCsp, asleepPage, retrySeconds } from '../asleep/page.js';
 import { sdkSchedules } from '../aws/schedules.js';
 import { type NextMeetup, nextMeetup } from '../schedule/next.js';
 import { ttlCache } from '../ttl-cache.js';
@@ -10,6 +11,9 @@ import { required, withBranding } from './required.js';
 /** Environment variables of the asleep page's function. */
 export const ASLEEP_ENV = {
   host: 'MEETING_HOST',
+  /** The meeting's ECS cluster and service (direct mode): a desired count of 1 means a start is under way. */
+  cluster: 'MEETING_CLUSTER',
+  service: 'MEETING_SERVICE',
   scheduleGroup: 'SCHEDULE_GROUP',
   pageUrl: 'PAGE_URL',
   embedOrigins: EMBED_ORIGINS_ENV,
@@ -24,6 +28,35 @@ export const NEXT_MEETUP_CACHE_SECONDS = 60;
 
 type Lookup = { readonly next?: NextMeetup } | { readonly unknown: true };
 let lookup: (() => Promise<Lookup>) | undefined;
+let startingLookup: (() => Promise<boolean>) | undefined;
+
+/** How long a container keeps whether a start is under way: one DescribeServices per container and 5 s. */
+export const STARTING_CACHE_SECONDS = 5;
+
+/**
+ * Whether the meeting's service asks for a task: while the host still points here, that is a start
+ * under way (or the seconds before Route 53 has the switch). Unknown (no service named, or ECS cannot
+ * be read) counts as asleep: the page then says so, which is never wrong for long.
+ */
+function serviceStartingLookup(): () => Promise<boolean> {
+  const cluster = process.env[ASLEEP_ENV.cluster];
+  const service = process.env[ASLEEP_ENV.service];
+  if (!cluster || !service) return async () => false;
+  const ecs = new ECSClient({});
+  return ttlCache(
+    async () => {
+      try {
+        const { services } = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+        return (services?.[0]?.desiredCount ?? 0) > 0;
+      } catch (error) {
+        console.log(JSON.stringify({ message: 'service unreadable', error: (error as Error).name }));
+        return false;
+      }
+    },
+    STARTING_CACHE_SECONDS * 1000,
+    Date.now,
+  );
+}
 
 function nextMeetupLookup(): () => Promise<Lookup> {
   const schedules = sdkSchedules(new SchedulerClient({}));
@@ -53,9 +86,11 @@ export const handler = async (): Promise<APIGatewayProxyResultV2> => {
   const pageUrl = process.env[ASLEEP_ENV.pageUrl] || undefined;
   const { branding } = withBranding();
   lookup ??= nextMeetupLookup();
-  const found = await lookup();
+  startingLookup ??= serviceStartingLookup();
+  const [found, starting] = await Promise.all([lookup(), startingLookup()]);
   const body = asleepPage({
     host,
+    ...(starting ? { starting } : {}),
     ...(pageUrl ? { pageUrl } : {}),
     ...(branding ? { branding } : {}),
     ...('unknown' in found ? { schedulesUnknown: true } : found.next ? { next: found.next } : {}),
@@ -65,7 +100,7 @@ export const handler = async (): Promise<APIGatewayProxyResultV2> => {
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
-      'retry-after': String(ASLEEP_RETRY_SECONDS),
+      'retry-after': String(retrySeconds({ starting })),
       'strict-transport-security': HSTS,
       'content-security-policy': asleepCsp(branding, embedOriginsFromEnv(process.env[ASLEEP_ENV.embedOrigins])),
       'x-content-type-options': 'nosniff',

@@ -9,6 +9,7 @@ import {
   type StartStage,
   startStages,
 } from '../control/start-time.js';
+import type { MeasuredStart } from '../control/start-timings.js';
 import { type CostEstimate, estimateForConfig } from '../cost/model.js';
 import { HTTP_PORT, HTTPS_PORT, JVB_MEDIA_PORT } from '../infra/constructs/ports.js';
 import { countByType, inventory, type Purpose, type TemplateLike } from './inventory.js';
@@ -81,13 +82,24 @@ export interface ModeSummary {
   /** The same month powered down (load-balancer mode only). */
   readonly idleMonthPoweredDownUsd?: number;
   readonly runningHourUsd: number;
-  /** Modelled stopped → READY; not measured on a real account yet. */
+  /**
+   * Stopped → READY: the model, or (the configured mode, once `start --record-timings` recorded starts
+   * of this ingress, release, size and architecture) the median of the last measured starts.
+   */
   readonly start: {
     readonly seconds: number;
     readonly range: readonly [number, number];
     readonly stages: readonly StartStage[];
-    readonly measured: false;
+    readonly measured: false | { readonly starts: number; readonly lastMeasuredAt: string; readonly file: string };
+    /** The model, kept beside a measurement. */
+    readonly modelledSeconds?: number;
   };
+}
+
+/** Recorded starts for the plan: the timings file and what it says for this deployment. */
+export interface MeasuredStartInput {
+  readonly file: string;
+  readonly start: MeasuredStart;
 }
 
 /** What `meetctl plan --json` prints. Documented in docs/reference.md. */
@@ -137,7 +149,12 @@ export interface PlanReport {
  * The plan of a config from its synthesized template; `otherModeTemplate` (the same config in the
  * other ingress mode) adds that mode's resource count to the side-by-side comparison.
  */
-export function buildPlanReport(config: MeetConfig, template: TemplateLike, otherModeTemplate?: TemplateLike): PlanReport {
+export function buildPlanReport(
+  config: MeetConfig,
+  template: TemplateLike,
+  otherModeTemplate?: TemplateLike,
+  measured?: MeasuredStartInput,
+): PlanReport {
   const size = SIZE_PRESETS[config.size];
   const release = parseRelease(config.jitsiRelease);
   const webPort = release?.webPort ?? 8000;
@@ -161,7 +178,10 @@ export function buildPlanReport(config: MeetConfig, template: TemplateLike, othe
       idleMonthUsd: idle?.byTier.stopped ?? 0,
       ...(ingress === 'load-balancer' ? { idleMonthPoweredDownUsd: idle?.byTier['powered-down'] ?? 0 } : {}),
       runningHourUsd: estimate.runningHourUsd,
-      start: { seconds: modelled.seconds, range: modelled.range, stages: startStages(ingress), measured: false },
+      start:
+        measured && ingress === config.ingress
+          ? measuredSummary(measured, modelled.seconds)
+          : { seconds: modelled.seconds, range: modelled.range, stages: startStages(ingress), measured: false },
     };
   };
   const other: Ingress = config.ingress === 'direct' ? 'load-balancer' : 'direct';
@@ -187,6 +207,22 @@ export function buildPlanReport(config: MeetConfig, template: TemplateLike, othe
       config.ingress === 'direct' ? directEndpoints(config.domain, webPort) : loadBalancerEndpoints(config.domain, webPort),
     cost: estimateForConfig(config),
     ...(config.recording.enabled ? { recording: recordingSummary(config) } : {}),
+  };
+}
+
+/** The configured mode's start as measured: the median of the last recorded starts, phase by phase. */
+function measuredSummary({ file, start }: MeasuredStartInput, modelledSeconds: number): ModeSummary['start'] {
+  return {
+    seconds: start.seconds,
+    range: start.range,
+    stages: start.phases.map((p) => ({
+      name: p.name,
+      seconds: p.seconds,
+      endsAt: p.seconds,
+      source: `measured: median of the last ${start.starts} start(s) recorded by \`meetctl start --record-timings\``,
+    })),
+    measured: { starts: start.starts, lastMeasuredAt: start.lastMeasuredAt, file },
+    modelledSeconds,
   };
 }
 

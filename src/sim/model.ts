@@ -35,11 +35,14 @@ export const SIMULATED_ASLEEP = { dnsName: 'd-sim0000000.execute-api.us-west-2.a
 /** Timeline of a healthy task, from creation (seconds): the start-time model of src/control/start-time.ts. */
 export const TIMING = {
   pending: TASK_TIMELINE.placed,
+  pulled: TASK_TIMELINE.pulled,
   running: TASK_TIMELINE.running,
   healthy: TASK_TIMELINE.healthy,
   targetsHealthy: TARGET_REGISTRATION_SECONDS,
-  dnsSwitched: TASK_TIMELINE.running + DNS_SWITCH_SECONDS,
-  dnsInSync: TASK_TIMELINE.running + DNS_SWITCH_SECONDS + DNS_INSYNC_SECONDS,
+  /** The TLS sidecar RUNNING (direct mode), before the task is. */
+  sidecar: TASK_TIMELINE.sidecar,
+  dnsSwitched: TASK_TIMELINE.sidecar + DNS_SWITCH_SECONDS,
+  dnsInSync: TASK_TIMELINE.sidecar + DNS_SWITCH_SECONDS + DNS_INSYNC_SECONDS,
   draining: 20,
   powerChange: 120,
   delete: 300,

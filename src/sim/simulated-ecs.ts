@@ -1,6 +1,7 @@
 import { PortError } from '../control/errors.js';
 import type { ControlPorts } from '../control/ports.js';
 import type { Ingress, TaskSnapshot } from '../control/snapshot.js';
+import { SERVING_CONTAINER } from '../control/task-dns.js';
 import { SECOND, type ServiceContext, SIMULATED_CLUSTER, SIMULATED_SERVICE, TIMING } from './model.js';
 
 export interface SimTask {
@@ -124,7 +125,8 @@ export class SimulatedEcs {
       desiredStatus: t.stopRequestedAt !== undefined || t.stoppedAt !== undefined ? 'STOPPED' : 'RUNNING',
       health: healthy ? 'HEALTHY' : 'UNKNOWN',
       createdAt: t.createdAt,
-      ...(startedAt !== undefined ? { startedAt } : {}),
+      ...(status !== 'PROVISIONING' ? { pullStartedAt: t.createdAt + TIMING.pending * SECOND } : {}),
+      ...(startedAt !== undefined ? { pullStoppedAt: t.createdAt + TIMING.pulled * SECOND, startedAt } : {}),
       ...(t.stoppedAt !== undefined ? { stoppedAt: t.stoppedAt } : {}),
       ...(t.stoppedReason
         ? { stoppedReason: t.stoppedReason, stopCode: t.failedContainer ? 'TaskFailedToStart' : 'ServiceSchedulerInitiated' }
@@ -132,11 +134,23 @@ export class SimulatedEcs {
       ...(status !== 'PROVISIONING' ? { privateIp: this.taskPrivateIp(t), eniId: this.taskEni(t) } : {}),
       containers: this.containerNames().map((name) => ({
         name,
-        lastStatus: status === 'STOPPED' ? 'STOPPED' : status === 'RUNNING' ? 'RUNNING' : 'PENDING',
+        lastStatus: this.containerStatus(t, name, status, age),
         health: healthy ? ('HEALTHY' as const) : ('UNKNOWN' as const),
         ...(t.failedContainer === name ? { reason: 'CannotPullContainerError: not found', exitCode: undefined } : {}),
       })),
     };
+  }
+
+  /**
+   * A container's state: the TLS sidecar depends on nothing and runs from TIMING.sidecar while the
+   * task is still PENDING (the DNS function switches on that event); the rest run with the task.
+   */
+  private containerStatus(t: SimTask, name: string, taskStatus: string, age: number): string {
+    if (taskStatus === 'STOPPED') return 'STOPPED';
+    // Told to stop, the containers still run until the task stops (the sidecar last: it lingers).
+    if (taskStatus === 'RUNNING' || taskStatus === 'DEACTIVATING') return 'RUNNING';
+    const sidecarUp = name === SERVING_CONTAINER && !this.ctx.faults.stuckPending && !t.failedContainer && age >= TIMING.sidecar;
+    return sidecarUp && t.stopRequestedAt === undefined ? 'RUNNING' : 'PENDING';
   }
 
   /**

@@ -1,7 +1,7 @@
 import { PortError } from '../control/errors.js';
 import type { ControlPorts } from '../control/ports.js';
 import type { Ingress, TaskDnsStatus } from '../control/snapshot.js';
-import type { RecordTarget } from '../control/task-dns.js';
+import { type RecordTarget, SERVING_CONTAINER } from '../control/task-dns.js';
 import { DNS_INSYNC_SECONDS, SECOND, type ServiceContext, TIMING } from './model.js';
 import type { SimulatedEcs } from './simulated-ecs.js';
 
@@ -32,16 +32,20 @@ export class SimulatedHostRecord {
   }
 
   /**
-   * The DNS function on each task's events: at RUNNING it records the address and points the host
-   * at it; on the first event that says stop it points the host back at the asleep page, if it still
-   * holds this task's address. Faults make it miss either.
+   * The DNS function on each task's events: once the TLS sidecar runs (a container state change, the
+   * task still PENDING) it records the address and points the host at it; on the first event that
+   * says stop it points the host back at the asleep page, if it still holds this task's address.
+   * Faults make it miss either.
    */
   tick(now: number): void {
     if (this.ingress() !== 'direct') return;
     const faults = this.ctx.faults;
     for (const t of this.ecs.tasks) {
       const switchAt = t.createdAt + TIMING.dnsSwitched * SECOND;
-      if (!t.dnsRunning && this.ecs.lastStatus(t, now) === 'RUNNING' && now >= switchAt && !faults.dnsNeverSwitches) {
+      const sidecarRuns = this.ecs
+        .snapshotTask(t, now)
+        .containers.some((c) => c.name === SERVING_CONTAINER && c.lastStatus === 'RUNNING');
+      if (!t.dnsRunning && sidecarRuns && now >= switchAt && !faults.dnsNeverSwitches) {
         t.dnsRunning = true;
         const ip = this.ecs.taskIp(t);
         const changeId = this.dnsChange(switchAt);
@@ -72,6 +76,7 @@ export class SimulatedHostRecord {
         taskArn,
         ip: row.ip,
         inSync: changedAt !== undefined && this.ctx.clock.now() >= changedAt + DNS_INSYNC_SECONDS * SECOND,
+        ...(changedAt !== undefined ? { changeSubmittedAt: changedAt } : {}),
       };
     },
   };

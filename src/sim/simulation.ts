@@ -5,6 +5,7 @@ import type { AwsPorts, CdkRunner } from '../aws/ports.js';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES } from '../control/outputs.js';
 import type { ControlPorts } from '../control/ports.js';
 import type { Ingress, TaskSnapshot } from '../control/snapshot.js';
+import { SECOND, TIMING } from './model.js';
 import { SimAws, VirtualClock } from './simulated-aws.js';
 
 /** The ingress mode a (validated) config file asks for; the schema's default when it names none. */
@@ -25,8 +26,8 @@ function configured(file: string | undefined): { ingress: Ingress; recorder: boo
 /** One line of a log group. */
 type LogLine = { at: number; stream: string; message: string };
 
-/** A simulated task runs 40 s after it was created (the model's timeline, TIMING in model.ts). */
-const SIM_TASK_RUNNING_MS = 40_000;
+/** When a simulated task runs after it was created (the model's timeline, TIMING in model.ts). */
+const SIM_TASK_RUNNING_MS = TIMING.running * SECOND;
 /** The stats sidecar writes a line a minute (STATS_INTERVAL_SECONDS of the task definition). */
 const STATS_LINE_MS = 60_000;
 

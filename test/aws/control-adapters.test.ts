@@ -291,10 +291,22 @@ describe('direct-mode ports', () => {
     dynamo
       .on(GetItemCommand)
       .resolves({ Item: { ip: { S: '198.51.100.7' }, changeId: { S: '/change/C1' }, version: { N: '3' } } });
-    route53.on(GetChangeCommand).resolvesOnce({ ChangeInfo: { Id: '/change/C1', Status: 'PENDING', SubmittedAt: new Date() } });
-    expect(await direct.taskDns.status('arn:task/A')).toEqual({ taskArn: 'arn:task/A', ip: '198.51.100.7', inSync: false });
-    route53.on(GetChangeCommand).resolves({ ChangeInfo: { Id: '/change/C1', Status: 'INSYNC', SubmittedAt: new Date() } });
-    expect(await direct.taskDns.status('arn:task/A')).toEqual({ taskArn: 'arn:task/A', ip: '198.51.100.7', inSync: true });
+    // SubmittedAt comes along: `start` times the DNS switch by it.
+    const submitted = new Date('2026-12-02T17:45:21Z');
+    route53.on(GetChangeCommand).resolvesOnce({ ChangeInfo: { Id: '/change/C1', Status: 'PENDING', SubmittedAt: submitted } });
+    expect(await direct.taskDns.status('arn:task/A')).toEqual({
+      taskArn: 'arn:task/A',
+      ip: '198.51.100.7',
+      inSync: false,
+      changeSubmittedAt: submitted.getTime(),
+    });
+    route53.on(GetChangeCommand).resolves({ ChangeInfo: { Id: '/change/C1', Status: 'INSYNC', SubmittedAt: submitted } });
+    expect(await direct.taskDns.status('arn:task/A')).toEqual({
+      taskArn: 'arn:task/A',
+      ip: '198.51.100.7',
+      inSync: true,
+      changeSubmittedAt: submitted.getTime(),
+    });
     expect(dynamo.commandCalls(GetItemCommand)[0]?.args[0].input).toMatchObject({
       TableName: 'meet-state',
       Key: { pk: { S: 'TASK#arn:task/A' }, sk: { S: 'TASK' } },

@@ -13,6 +13,7 @@ import {
   ec2PublicIp,
   readTaskRow,
   route53HostRecord,
+  TASK_RECORD_TTL,
 } from '../../src/aws/task-dns-adapters.js';
 import { StaleRecordError } from '../../src/control/task-dns.js';
 import { createStateTable, startDynalite } from '../support/dynalite.js';
@@ -42,6 +43,14 @@ describe('the meeting host record in Route 53', () => {
         MaxItems: 1,
       })
       .resolvesOnce({
+        ResourceRecordSets: [
+          { Name: 'meet.example.org.', Type: 'A', TTL: TASK_RECORD_TTL, ResourceRecords: [{ Value: '198.51.100.7' }] },
+        ],
+        IsTruncated: false,
+        MaxItems: 1,
+      })
+      .resolvesOnce({
+        // Written by an older release with another TTL: kept, so that a DELETE names it exactly.
         ResourceRecordSets: [{ Name: 'meet.example.org.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '198.51.100.7' }] }],
         IsTruncated: false,
         MaxItems: 1,
@@ -53,6 +62,7 @@ describe('the meeting host record in Route 53', () => {
       });
     expect(await record.current()).toEqual({ kind: 'asleep' });
     expect(await record.current()).toEqual({ kind: 'task', ip: '198.51.100.7' });
+    expect(await record.current()).toEqual({ kind: 'task', ip: '198.51.100.7', ttl: 60 });
     expect(await record.current()).toBeUndefined();
   });
 
@@ -70,7 +80,12 @@ describe('the meeting host record in Route 53', () => {
       },
       {
         Action: 'CREATE',
-        ResourceRecordSet: { Name: 'meet.example.org', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '198.51.100.7' }] },
+        ResourceRecordSet: {
+          Name: 'meet.example.org',
+          Type: 'A',
+          TTL: TASK_RECORD_TTL,
+          ResourceRecords: [{ Value: '198.51.100.7' }],
+        },
       },
     ]);
   });

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { route53Zone } from '../../src/aws/route53.js';
-import { route53HostRecord } from '../../src/aws/task-dns-adapters.js';
+import { route53HostRecord, TASK_RECORD_TTL } from '../../src/aws/task-dns-adapters.js';
 import { StaleRecordError } from '../../src/control/task-dns.js';
 import { SimulatedRoute53 } from '../../src/sim/simulated-route53.js';
 import type { TemplateJson } from '../support/fixtures.js';
@@ -102,7 +102,7 @@ describe.each(zones)('the meeting host record in %s', (_name, make) => {
     expect(await host53.current()).toEqual({ kind: 'task', ip: '198.51.100.7' });
     // One A record for the name: the alias is gone, not kept next to the address.
     expect(await names(zone, 'A')).toEqual([
-      expect.objectContaining({ Name: `${host}.`, TTL: 60, ResourceRecords: [{ Value: '198.51.100.7' }] }),
+      expect.objectContaining({ Name: `${host}.`, TTL: TASK_RECORD_TTL, ResourceRecords: [{ Value: '198.51.100.7' }] }),
     ]);
     // The stop: DELETE exactly the address that is there, CREATE the alias.
     await dns.waitInSync(await host53.replace({ kind: 'task', ip: '198.51.100.7' }, { kind: 'asleep' }));
@@ -164,6 +164,47 @@ describe('where moto deviates from AWS', () => {
     await record(m).replace({ kind: 'asleep' }, { kind: 'task', ip: '198.51.100.7' });
     await record(m).replace({ kind: 'task', ip: '198.51.100.99' }, { kind: 'asleep' });
     expect(await record(m).current()).toEqual({ kind: 'asleep' });
+  });
+
+  it('a DELETE names the TTL the record has: one written by an older release (60 s) is switched back to asleep', async () => {
+    // API_Change, DELETE: all the same values, the TTL among them. The task record's TTL went from 60 s
+    // to 30 s; a task running across that deploy still has a 60 s record, read back with its TTL.
+    const zone = await simulatedZone();
+    await zone.client.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zone.zoneId,
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'DELETE',
+              ResourceRecordSet: {
+                Name: `${host}.`,
+                Type: 'A',
+                AliasTarget: {
+                  DNSName: ASLEEP_TARGET.dnsName,
+                  HostedZoneId: ASLEEP_TARGET.hostedZoneId,
+                  EvaluateTargetHealth: false,
+                },
+              },
+            },
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: { Name: host, Type: 'A', TTL: 60, ResourceRecords: [{ Value: '198.51.100.7' }] },
+            },
+          ],
+        },
+      }),
+    );
+    const read = await record(zone).current();
+    expect(read).toEqual({ kind: 'task', ip: '198.51.100.7', ttl: 60 });
+    await record(zone).replace(read, { kind: 'asleep' });
+    expect(await record(zone).current()).toEqual({ kind: 'asleep' });
+    // The control: the same DELETE with this release's TTL does not match.
+    await record(zone).replace({ kind: 'asleep' }, { kind: 'task', ip: '198.51.100.8' });
+    await expect(record(zone).replace({ kind: 'task', ip: '198.51.100.8', ttl: 60 }, { kind: 'asleep' })).rejects.toThrow(
+      StaleRecordError,
+    );
+    expect(TASK_RECORD_TTL).toBe(30);
   });
 
   it('a CREATE fails while a record of the name and type exists (an alias and an address never coexist)', async () => {

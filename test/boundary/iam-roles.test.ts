@@ -1366,7 +1366,7 @@ const table = (ingress: Ingress): Row[] => [
   {
     principal: 'AsleepFunction',
     drive: asleepPage,
-    makes: ['scheduler:ListSchedules', 'scheduler:GetSchedule'],
+    makes: ['scheduler:ListSchedules', 'scheduler:GetSchedule', 'ecs:DescribeServices'],
     never: [n.deleteSchedule, n.otherSchedule, n.scanTable, n.forgeStats],
   },
   {

@@ -99,7 +99,8 @@ describe.skipIf(!moto.available)('the DNS function against moto', () => {
     expect(running).toMatchObject({ action: 'pointed-at-task', why: `the meeting host now points at ${publicIp}` });
     const snapshot = await observe(world.ports, { host: config.domain, now: Date.now() });
     expect(snapshot?.tasks.map((t) => t.lastStatus)).toEqual(['RUNNING']);
-    expect(snapshot?.taskDns).toEqual({ taskArn, ip: publicIp, inSync: true });
+    // With the time Route 53 accepted the change (GetChange SubmittedAt), for `start`'s phase timings.
+    expect(snapshot?.taskDns).toEqual({ taskArn, ip: publicIp, inSync: true, changeSubmittedAt: expect.any(Number) });
 
     // EventBridge delivers at least once: the same event again changes nothing (it is handled again,
     // so that Lambda's retry of a failed attempt does the switch).
@@ -131,7 +132,8 @@ describe.skipIf(!moto.available)("the meeting host's record put right through th
     expect(await hostRecord()).toEqual({ kind: 'task', ip: publicIp });
     // The change is noted on the task's row: the CLI sees the start ready once Route 53 has it.
     const snapshot = await observe(world.ports, { host: config.domain, now: Date.now() });
-    expect(snapshot?.taskDns).toEqual({ taskArn, ip: publicIp, inSync: true });
+    // With the time Route 53 accepted the change (GetChange SubmittedAt), for `start`'s phase timings.
+    expect(snapshot?.taskDns).toEqual({ taskArn, ip: publicIp, inSync: true, changeSubmittedAt: expect.any(Number) });
     expect(await reconcileHost(world.ports, systemClock)).toMatchObject({ action: 'unchanged' });
     // The task stops and the DNS function fails every attempt: the next round takes the name back.
     await world.clients.ecs.send(new StopTaskCommand({ cluster: out('cluster'), task: taskArn, reason: 'desired 0' }));

@@ -369,12 +369,12 @@ describe('Ctrl-C', () => {
 describe('direct ingress mode', () => {
   const direct = (options: { desired?: number } = {}) => new SimAws(new VirtualClock(), { ...options, ingress: 'direct' });
 
-  it('start waits for the host record, then prints the URL', async () => {
+  it('start checks the task address, waits for the host record, then prints the URL', async () => {
     const result = await cli(['start', '--json'], { files, sim: direct() });
     expect(result.code).toBe(ExitCode.ok);
     expect(JSON.parse(result.stdout)).toMatchObject({
       to: 'READY',
-      steps: ['set-desired', 'wait-task-running', 'wait-host-record', 'check-endpoints'],
+      steps: ['set-desired', 'wait-task-running', 'check-endpoints', 'wait-host-record'],
     });
   });
 

@@ -249,12 +249,12 @@ describe('plan: destroying', () => {
 describe('plan: the direct ingress mode', () => {
   const direct = (from: Phase): Snapshot => ({ ...EXAMPLES[from], ingress: 'direct' });
 
-  it('waits for the host record instead of the load balancer', () => {
+  it('checks the endpoints at the task address, then waits for the host record INSYNC (no load balancer)', () => {
     expect(named(plan('running', direct('STOPPED')))).toEqual([
       'desired=1',
       'wait-task-running',
-      'wait-host-record',
       'check-endpoints',
+      'wait-host-record',
     ]);
   });
 
@@ -300,7 +300,7 @@ describe('describeStep', () => {
       ],
       [
         { kind: 'check-endpoints', deadlineSeconds: 1 },
-        'check HTTPS, the certificate, the web client config and the XMPP websocket',
+        "check HTTPS, the certificate, the web client config and the XMPP websocket (direct mode: at the task's own address)",
       ],
       [{ kind: 'wait-tasks-stopped', deadlineSeconds: 1 }, 'wait until no task is left running'],
       [{ kind: 'delete-stack', deadlineSeconds: 1 }, 'delete the stack (the recordings bucket is retained)'],

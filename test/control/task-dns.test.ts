@@ -4,6 +4,7 @@ import { PortError } from '../../src/control/errors.js';
 import {
   onTaskStateChange,
   type RecordTarget,
+  SERVING_CONTAINER,
   StaleRecordError,
   type TaskDnsPorts,
   taskChangeOf,
@@ -11,7 +12,14 @@ import {
 import { VirtualClock } from '../../src/sim/simulated-aws.js';
 
 /** An ECS "Task State Change" event as EventBridge delivers it (trimmed to what matters, real shape). */
-function ecsEvent(o: { task: string; last: string; desired: string; version: number; eni?: string }) {
+function ecsEvent(o: {
+  task: string;
+  last: string;
+  desired: string;
+  version: number;
+  eni?: string;
+  containers?: Array<{ name: string; lastStatus: string }>;
+}) {
   return {
     version: '0',
     id: `e-${o.task}-${o.version}`,
@@ -41,7 +49,7 @@ function ecsEvent(o: { task: string; last: string; desired: string; version: num
           ],
         },
       ],
-      containers: [],
+      containers: o.containers ?? [],
     },
   };
 }
@@ -111,6 +119,51 @@ describe('the meeting host follows the task', () => {
       ip: '198.51.100.7',
       changeId: '/change/C1',
     });
+  });
+
+  it('points at the task as soon as its TLS sidecar runs, while the task is still PENDING, and not before', async () => {
+    const w = world();
+    const starting = [
+      { name: 'prosody', lastStatus: 'PENDING' },
+      { name: 'web', lastStatus: 'PENDING' },
+    ];
+    // The sidecar not running yet (PENDING, or another container RUNNING): nothing answers on 443.
+    for (const [version, tls] of [
+      [1, 'PENDING'],
+      [2, 'STOPPED'],
+    ] as const) {
+      const event = ecsEvent({
+        task: 'A',
+        last: 'PENDING',
+        desired: 'RUNNING',
+        version,
+        eni: 'eni-A',
+        containers: [...starting, { name: 'jvb', lastStatus: 'RUNNING' }, { name: SERVING_CONTAINER, lastStatus: tls }],
+      });
+      const ignored = await w.handle(event);
+      expect(ignored).toMatchObject({
+        action: 'ignored',
+        why: `task is PENDING and its ${SERVING_CONTAINER} container is not running yet`,
+      });
+    }
+    expect(w.record()).toEqual({ kind: 'asleep' });
+    // ECS sends the event "whenever a container in the task changes state": the sidecar RUNNING.
+    const event = ecsEvent({
+      task: 'A',
+      last: 'PENDING',
+      desired: 'RUNNING',
+      version: 3,
+      eni: 'eni-A',
+      containers: [...starting, { name: SERVING_CONTAINER, lastStatus: 'RUNNING' }],
+    });
+    expect(taskChangeOf(event).servingContainerRunning).toBe(true);
+    expect(await w.handle(event)).toMatchObject({ action: 'pointed-at-task', changeId: '/change/C1' });
+    expect(w.record()).toEqual({ kind: 'task', ip: '198.51.100.7' });
+    // The task RUNNING later changes nothing more.
+    expect((await w.handle(ecsEvent({ task: 'A', last: 'RUNNING', desired: 'RUNNING', version: 4, eni: 'eni-A' }))).action).toBe(
+      'unchanged',
+    );
+    expect(w.changes).toHaveLength(1);
   });
 
   it('points back at the asleep page on the first event that says stop, and never deletes the record', async () => {

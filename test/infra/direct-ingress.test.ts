@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { normalName } from '../../src/aws/route53.js';
+import { TASK_RECORD_TTL } from '../../src/aws/task-dns-adapters.js';
 import { challengeName } from '../../src/certs/certificate.js';
 import { ASLEEP_THROTTLE } from '../../src/infra/constructs/asleep-page.js';
 import { TLS_CONTAINER, WEB_CONFIG_CONTAINER } from '../../src/infra/constructs/jitsi-task.js';
 import { CERTIFICATE_KEYS, RENEWAL_CHECK_HOURS } from '../../src/infra/constructs/task-certificate.js';
 import { OUTPUTS } from '../../src/infra/meet-stack.js';
-import { TLS_ENV, TLS_PROXY_IMAGE } from '../../src/infra/tls-proxy.js';
+import { TLS_ENV, TLS_LINGER_SECONDS, TLS_PROXY_IMAGE, TLS_STOP_TIMEOUT_SECONDS } from '../../src/infra/tls-proxy.js';
 import { resource, synth } from '../support/fixtures.js';
 
 // One template for the whole file: the shipped example, whose ingress is the default, direct.
@@ -19,6 +20,7 @@ type Container = {
   PortMappings?: Array<{ ContainerPort: number; Protocol: string }>;
   DependsOn?: Array<{ ContainerName: string; Condition: string }>;
   Command?: string[];
+  StopTimeout?: number;
 };
 const taskDefinition = resource(json, 'AWS::ECS::TaskDefinition');
 const containers = taskDefinition.props.ContainerDefinitions as Container[];
@@ -75,7 +77,19 @@ describe('direct ingress: TLS in the task', () => {
     expect(TLS_PROXY_IMAGE).toMatch(/^public\.ecr\.aws\/.+:\d+\.\d+\.\d+$/);
     expect(tls.Essential).toBe(true);
     expect(tls.PortMappings?.map((p) => `${p.Protocol}/${p.ContainerPort}`).sort()).toEqual(['tcp/443', 'tcp/80']);
-    expect(tls.DependsOn).toEqual([{ ContainerName: 'web', Condition: 'START' }]);
+    // It depends on nothing, so it answers as soon as the task's images are pulled; every Jitsi container
+    // depends on its START, so ECS stops it last ("for container shutdown it is reversed", ContainerDependency).
+    expect(tls.DependsOn).toBeUndefined();
+    for (const name of ['prosody', 'web', 'jicofo', 'jvb']) {
+      expect(container(name).DependsOn, name).toContainEqual({ ContainerName: TLS_CONTAINER, Condition: 'START' });
+    }
+    expect(tls.StopTimeout).toBe(TLS_STOP_TIMEOUT_SECONDS);
+    expect(TLS_STOP_TIMEOUT_SECONDS).toBeGreaterThan(TLS_LINGER_SECONDS);
+    expect(TLS_STOP_TIMEOUT_SECONDS).toBeLessThanOrEqual(120);
+    expect(TLS_LINGER_SECONDS).toBeGreaterThan(TASK_RECORD_TTL);
+    // While web does not answer it serves the waking page (test/infra/tls-proxy.test.ts runs it).
+    expect(tls.Command?.[0]).toContain('error_page 502 503 504 =503 @waking;');
+    expect(tls.Command?.[0]).toContain(`trap 'sleep ${TLS_LINGER_SECONDS};`);
     // It proxies to web's plain HTTP on 127.0.0.1 and keeps the websocket open.
     expect(tls.Command?.[0]).toContain('proxy_pass http://127.0.0.1:8000;');
     expect(tls.Command?.[0]).toContain('proxy_set_header Upgrade $http_upgrade;');
@@ -191,6 +205,33 @@ describe('direct ingress: DNS follows the task', () => {
       DomainName: { Ref: asleepDomain.id },
       Stage: '$default',
     });
+  });
+
+  it('lets the asleep page read the one meeting service (it says "starting" while a task is asked for)', () => {
+    const service = resource(json, 'AWS::ECS::Service');
+    const fn = Object.entries(json.Resources).find(
+      ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('Asleep'),
+    ) as unknown as [
+      string,
+      { Properties: { Environment: { Variables: Record<string, unknown> }; Role: { 'Fn::GetAtt': [string] } } },
+    ];
+    expect(fn[1].Properties.Environment.Variables).toMatchObject({
+      MEETING_SERVICE: { 'Fn::GetAtt': [service.id, 'Name'] },
+      MEETING_CLUSTER: expect.anything(),
+    });
+    const role = fn[1].Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values(json.Resources)
+      .filter(
+        (r) =>
+          r.Type === 'AWS::IAM::Policy' && ((r.Properties?.Roles ?? []) as Array<{ Ref: string }>).some((x) => x.Ref === role),
+      )
+      .flatMap(
+        (r) =>
+          (r.Properties?.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> } | undefined)?.Statement ??
+          [],
+      );
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'ecs:DescribeServices', Resource: { Ref: service.id } }));
+    expect(statements.filter((st) => JSON.stringify(st.Action).includes('ecs:'))).toHaveLength(1);
   });
 
   it("throttles the asleep page's stage (every caller together: HTTP APIs have no per-client limit)", () => {

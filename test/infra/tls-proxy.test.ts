@@ -9,7 +9,13 @@ import { connect } from 'node:tls';
 import { type Browser, chromium } from 'playwright-core';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TLS_ENV, tlsProxyCommand, tlsProxyConfig, WEBSOCKET_READ_TIMEOUT_SECONDS } from '../../src/infra/tls-proxy.js';
+import {
+  TLS_ENV,
+  tlsProxyCommand,
+  tlsProxyConfig,
+  WAKING_RETRY_SECONDS,
+  WEBSOCKET_READ_TIMEOUT_SECONDS,
+} from '../../src/infra/tls-proxy.js';
 
 // The sidecar's own start script and nginx config, run for real with Debian's nginx (which .ci/run
 // installs) on 127.0.0.1, in front of a stand-in for the web container; and the meeting host it
@@ -28,6 +34,7 @@ let upstream: Server;
 let proxy: ChildProcess;
 let ports: { https: number; http: number; web: number };
 let ca = '';
+let pemPair: { private: string; cert: string };
 
 const free = () =>
   new Promise<number>((resolve) => {
@@ -45,6 +52,7 @@ beforeAll(async () => {
     extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: HOST }] }],
   } as never)) as unknown as { private: string; cert: string };
   ca = pems.cert;
+  pemPair = pems;
   ports = { https: await free(), http: await free(), web: await free() };
   // The web container: answers with what it was sent, and accepts the XMPP websocket upgrade.
   upstream = createHttpServer((req, res) => {
@@ -63,7 +71,10 @@ beforeAll(async () => {
     );
   });
   await new Promise<void>((resolve) => upstream.listen(ports.web, '127.0.0.1', () => resolve()));
-  const script = tlsProxyCommand(ports.web, { root, https: `127.0.0.1:${ports.https}`, http: `127.0.0.1:${ports.http}` });
+  const script = tlsProxyCommand(
+    { host: HOST, webPort: ports.web },
+    { root, https: `127.0.0.1:${ports.https}`, http: `127.0.0.1:${ports.http}`, lingerSeconds: 0 },
+  );
   proxy = spawn('sh', ['-c', script], {
     env: { PATH: `/usr/sbin:${process.env.PATH}`, [TLS_ENV.certificate]: pems.cert, [TLS_ENV.privateKey]: pems.private },
     stdio: 'ignore',
@@ -71,16 +82,18 @@ beforeAll(async () => {
   for (let i = 0; i < 100 && !existsSync(path.join(root, 'tmp', 'nginx.pid')); i++) await new Promise((r) => setTimeout(r, 50));
 }, 30_000);
 
-afterAll(() => {
+afterAll(async () => {
+  const exited = proxy ? new Promise((resolve) => proxy.on('exit', resolve)) : undefined;
   proxy?.kill();
+  await exited;
   upstream?.close();
   rmSync(root, { recursive: true, force: true });
 });
 
-function get(pathname: string, headers: Record<string, string> = {}) {
+function get(pathname: string, headers: Record<string, string> = {}, port = ports.https) {
   return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
     const req = httpsRequest(
-      { host: '127.0.0.1', port: ports.https, servername: HOST, path: pathname, ca, headers: { Host: HOST, ...headers } },
+      { host: '127.0.0.1', port, servername: HOST, path: pathname, ca, headers: { Host: HOST, ...headers } },
       (res) => {
         let body = '';
         res.on('data', (c) => (body += String(c)));
@@ -112,6 +125,7 @@ describe.skipIf(!available)('the TLS sidecar (nginx)', () => {
     }
     // The sites listed in embedOrigins, and only those, may frame it.
     const conf = tlsProxyConfig({
+      host: HOST,
       httpsListen: '443',
       httpListen: '80',
       upstream: '127.0.0.1:8000',
@@ -169,11 +183,118 @@ describe.skipIf(!available)('the TLS sidecar (nginx)', () => {
   });
 
   it('keeps the key out of the environment and readable only by its owner', () => {
-    const script = tlsProxyCommand(8000);
+    const script = tlsProxyCommand({ host: HOST, webPort: 8000 });
     expect(script).toContain('umask 077');
     expect(script).toContain(`unset ${TLS_ENV.certificate} ${TLS_ENV.privateKey}`);
-    expect(script.indexOf('unset')).toBeLessThan(script.indexOf('exec nginx'));
+    expect(script.indexOf('unset')).toBeLessThan(script.indexOf('nginx -c'));
   });
+});
+
+/** A second sidecar in its own folder, in front of `webPort` (where nothing may listen yet). */
+async function startSidecar(webPort: number, lingerSeconds: number) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'meetctl-tls-waking-'));
+  const at = { https: await free(), http: await free() };
+  const script = tlsProxyCommand(
+    { host: HOST, webPort },
+    { root: dir, https: `127.0.0.1:${at.https}`, http: `127.0.0.1:${at.http}`, lingerSeconds },
+  );
+  const child = spawn('sh', ['-c', script], {
+    env: { PATH: `/usr/sbin:${process.env.PATH}`, [TLS_ENV.certificate]: pemPair.cert, [TLS_ENV.privateKey]: pemPair.private },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  for (let i = 0; i < 100 && !existsSync(path.join(dir, 'tmp', 'nginx.pid')); i++) await new Promise((r) => setTimeout(r, 50));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { child, https: at.https, exited, stop };
+}
+
+describe.skipIf(!available)('the TLS sidecar while web does not answer (starting, or going to sleep)', () => {
+  let web: Server;
+  let webPort = 0;
+  let webAnswer = 503;
+  let sidecar: Awaited<ReturnType<typeof startSidecar>>;
+
+  beforeAll(async () => {
+    webPort = await free();
+    sidecar = await startSidecar(webPort, 0);
+  }, 30_000);
+  afterAll(async () => {
+    await sidecar?.stop();
+    await new Promise((resolve) => (web ? web.close(resolve) : resolve(undefined)));
+  });
+
+  const expectWaking = (res: { status: number; body: string; headers: Record<string, unknown> }, what: string) => {
+    expect(res.status, what).toBe(503);
+    expect(res.headers['retry-after'], what).toBe(String(WAKING_RETRY_SECONDS));
+    expect(res.headers['cache-control'], what).toBe('no-store');
+    expect(res.headers['content-type'], what).toBe('text/html; charset=utf-8');
+    expect(res.body, what).toContain(`<meta http-equiv=refresh content=${WAKING_RETRY_SECONDS}>`);
+    expect(res.body, what).toContain(`${HOST} is starting`);
+    expect(res.body, what).not.toMatch(/nginx|Bad Gateway/i);
+    // The waking answer keeps the host's security headers.
+    expect(res.headers['strict-transport-security'], what).toBe('max-age=31536000');
+    expect(res.headers['content-security-policy'], what).toBe("frame-ancestors 'none'");
+  };
+
+  it("answers the waking page, never nginx's 502 page, while nothing listens on web's port", async () => {
+    for (const pathname of ['/', '/some-room', '/config.js']) expectWaking(await get(pathname, {}, sidecar.https), pathname);
+    const upgrade = await get(
+      '/xmpp-websocket',
+      {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'bWVldGN0bC10bHMtcHJveHk=',
+      },
+      sidecar.https,
+    );
+    expect(upgrade.status).toBe(503);
+  });
+
+  it('answers the waking page while web itself says 502, 503 or 504, and passes its other answers through', async () => {
+    web = createHttpServer((_req, res) => {
+      res.statusCode = webAnswer;
+      res.end(`web says ${webAnswer}`);
+    });
+    await new Promise<void>((resolve) => web.listen(webPort, '127.0.0.1', () => resolve()));
+    for (const code of [502, 503, 504]) {
+      webAnswer = code;
+      expectWaking(await get('/room', {}, sidecar.https), `web ${code}`);
+    }
+    webAnswer = 404;
+    const notFound = await get('/missing', {}, sidecar.https);
+    expect(notFound).toMatchObject({ status: 404, body: 'web says 404' });
+    webAnswer = 200;
+    expect(await get('/room', {}, sidecar.https)).toMatchObject({ status: 200, body: 'web says 200' });
+  });
+});
+
+describe.skipIf(!available)('the TLS sidecar told to stop', () => {
+  it('keeps answering after SIGTERM for its linger, then nginx stops and the container exits 0', async () => {
+    const sidecar = await startSidecar(await free(), 5);
+    let exitedAt: 'before the answer' | 'after the answer' | undefined;
+    sidecar.exited.then(() => (exitedAt ??= 'before the answer'));
+    sidecar.child.kill('SIGTERM');
+    // After the signal the host still answers (the waking page, web being gone), not "connection refused".
+    const res = await get('/room', {}, sidecar.https);
+    exitedAt ??= 'after the answer';
+    expect(res.status).toBe(503);
+    expect(res.body).toContain('is starting');
+    expect(exitedAt).toBe('after the answer');
+    expect(await sidecar.exited).toBe(0);
+    await sidecar.stop();
+  }, 60_000);
+
+  it('exits 0 once the linger is over (nginx stopped gracefully)', async () => {
+    const sidecar = await startSidecar(await free(), 0);
+    sidecar.child.kill('SIGTERM');
+    expect(await sidecar.exited).toBe(0);
+    await sidecar.stop();
+  }, 30_000);
 });
 
 describe.skipIf(!browserAvailable)('the meeting host in a browser, behind the sidecar', () => {

@@ -1,13 +1,17 @@
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NEXT_MEETUP_CACHE_SECONDS } from '../../src/lambda/asleep-page.js';
+import { STARTING_RETRY_SECONDS } from '../../src/asleep/page.js';
+import { NEXT_MEETUP_CACHE_SECONDS, STARTING_CACHE_SECONDS } from '../../src/lambda/asleep-page.js';
 
 const scheduler = mockClient(SchedulerClient);
+const ecs = mockClient(ECSClient);
 
 beforeEach(() => {
   scheduler.reset();
+  ecs.reset();
   vi.stubEnv('MEETING_HOST', 'meet.community.test');
   vi.stubEnv('SCHEDULE_GROUP', 'Meet-meet-community-test');
 });
@@ -80,5 +84,47 @@ describe('the asleep page function', () => {
       expect(result.body).toContain('could not be looked up');
     }
     expect(scheduler.commandCalls(ListSchedulesCommand)).toHaveLength(1);
+  });
+
+  it('says "starting" and reloads every 10 s while the service asks for a task; asleep again once it does not', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    weekly();
+    vi.stubEnv('MEETING_CLUSTER', 'meet-cluster');
+    vi.stubEnv('MEETING_SERVICE', 'meet-service');
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [{ desiredCount: 1, runningCount: 0 }] })
+      .resolves({ services: [{ desiredCount: 0, runningCount: 0 }] });
+    const starting = await answer();
+    expect(starting.statusCode).toBe(503);
+    expect(starting.headers?.['retry-after']).toBe(String(STARTING_RETRY_SECONDS));
+    expect(starting.body).toContain('meet.community.test is starting');
+    expect(starting.body).toContain(`<meta http-equiv="refresh" content="${STARTING_RETRY_SECONDS}">`);
+    expect(starting.body).toContain('reloads every 10 seconds');
+    expect(ecs.commandCalls(DescribeServicesCommand)[0]?.args[0].input).toEqual({
+      cluster: 'meet-cluster',
+      services: ['meet-service'],
+    });
+    // One read per container and 5 s, however many visitors.
+    await Promise.all(Array.from({ length: 200 }, () => answer()));
+    expect(ecs.commandCalls(DescribeServicesCommand)).toHaveLength(1);
+    vi.setSystemTime(Date.now() + STARTING_CACHE_SECONDS * 1000);
+    const asleep = await answer();
+    expect(asleep.headers?.['retry-after']).toBe('60');
+    expect(asleep.body).toContain('meet.community.test is asleep');
+    expect(ecs.commandCalls(DescribeServicesCommand)).toHaveLength(2);
+  });
+
+  it('says asleep when the service cannot be read, or no service is named', async () => {
+    weekly();
+    expect((await answer()).body).toContain('is asleep');
+    expect(ecs.commandCalls(DescribeServicesCommand)).toHaveLength(0);
+    vi.resetModules();
+    vi.stubEnv('MEETING_CLUSTER', 'meet-cluster');
+    vi.stubEnv('MEETING_SERVICE', 'meet-service');
+    ecs.on(DescribeServicesCommand).rejects(new Error('AccessDenied'));
+    const result = await answer();
+    expect(result.statusCode).toBe(503);
+    expect(result.body).toContain('is asleep');
   });
 });

@@ -104,6 +104,9 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
       throw new Error(`ENOENT: ${file}`);
     },
     fileExists: (file) => path.relative(cwd, file) in files || (file === EXAMPLE_FILE && existsSync(file)),
+    writeFile: (file, text) => {
+      files[path.relative(cwd, file)] = text;
+    },
     aws: (target) => {
       aws.targets.push(target);
       return ports;

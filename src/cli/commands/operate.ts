@@ -2,10 +2,12 @@ import { observe } from '../../control/observe.js';
 import { OUTPUT_NAMES } from '../../control/outputs.js';
 import { phase } from '../../control/phase.js';
 import { describeStep, type Goal, plan } from '../../control/plan.js';
+import type { MeasuredPhase } from '../../control/start-timings.js';
 import { type TransitionOutcome, transition } from '../../control/transition.js';
 import { ExitCode, MeetError } from '../../errors.js';
 import type { Context } from '../context.js';
 import { clockTime, openSession, type Session } from '../session.js';
+import { recordTimings, renderPhases, type StartTiming, startTiming } from './start-timing.js';
 
 export interface OperateOptions {
   readonly force?: boolean;
@@ -13,6 +15,8 @@ export interface OperateOptions {
   readonly deleteRecordings?: boolean;
   /** `start --record`: the recorder starts too. */
   readonly record?: boolean;
+  /** `start --record-timings [file]`: add this start's phases to the timings file (true: the default file). */
+  readonly recordTimings?: string | boolean;
 }
 
 /** What every transition command prints with --json. Documented in docs/reference.md. */
@@ -33,6 +37,8 @@ export interface TransitionJson {
   readonly compensated?: boolean;
   readonly url?: string;
   readonly kept?: readonly string[];
+  /** `start`: each phase with its measured time (docs/deploy.md, "Measured start times"). */
+  readonly phases?: readonly MeasuredPhase[];
 }
 
 /** Print the plan without changing anything (--dry-run). */
@@ -65,10 +71,12 @@ export async function runTransition(
   goal: Goal,
   options: OperateOptions,
   extra: Partial<TransitionJson> = {},
+  timing?: StartTiming,
 ): Promise<number> {
   const { ctx } = session;
   if (ctx.options.dryRun) return dryRun(session, goal, options);
-  const progress = await session.progress();
+  const live = await session.progress();
+  const progress = timing ? { ...live, handle: timing.watch(live.handle) } : live;
   const outcome = await session.guard(`going to ${goal}`, () =>
     transition(
       {
@@ -82,7 +90,8 @@ export async function runTransition(
       session.runtime(progress.handle),
     ).finally(progress.close),
   );
-  return report(session, goal, outcome, extra);
+  const phases = timing ? await timing.finish(outcome) : undefined;
+  return report(session, goal, outcome, { ...extra, ...(phases ? { phases } : {}) });
 }
 
 function report(session: Session, goal: Goal, outcome: TransitionOutcome, extra: Partial<TransitionJson>): number {
@@ -105,6 +114,7 @@ function report(session: Session, goal: Goal, outcome: TransitionOutcome, extra:
         ),
       );
       for (const line of extra.kept ?? []) out.line(`Kept: ${line}`);
+      if (extra.phases) renderPhases(out, extra.phases);
     }
     return ExitCode.ok;
   }
@@ -209,7 +219,15 @@ function printFailure(session: Session, goal: Goal, outcome: TransitionOutcome, 
 
 /** `meetctl start`: until the meeting is really usable. */
 export async function start(ctx: Context, options: OperateOptions): Promise<number> {
-  return runTransition(await openSession(ctx), 'running', options);
+  const session = await openSession(ctx);
+  const timing = startTiming(session);
+  const code = await runTransition(session, 'running', options, {}, timing);
+  if (options.recordTimings !== undefined && options.recordTimings !== false && code === ExitCode.ok && !ctx.options.dryRun) {
+    const { file } = await ctx.loadConfig(Boolean(ctx.deps.simulation));
+    const named = typeof options.recordTimings === 'string' ? options.recordTimings : undefined;
+    recordTimings(session, file, named, timing.phases);
+  }
+  return code;
 }
 
 /** `meetctl stop`: no task left; refuses while people are in a call unless --force. */

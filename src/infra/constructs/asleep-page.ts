@@ -1,6 +1,8 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { Branding } from '../../branding/jitsi-branding.js';
@@ -73,5 +75,17 @@ export class AsleepPage extends Construct {
     });
     this.api = api;
     this.domainName = domainName;
+  }
+
+  /**
+   * Let the page say "starting" while the meeting's service asks for a task: its cluster and service
+   * in the environment, and DescribeServices on that one service.
+   */
+  watchService(service: ecs.FargateService): void {
+    this.function.addEnvironment(ASLEEP_ENV.cluster, service.cluster.clusterName);
+    this.function.addEnvironment(ASLEEP_ENV.service, service.serviceName);
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['ecs:DescribeServices'], resources: [service.serviceArn] }),
+    );
   }
 }

@@ -14,9 +14,10 @@ import { type BandwidthPreset, bandwidthEnvironment, withBandwidthConfig } from 
 import type { SizePreset } from '../../config/presets.js';
 import { GHCR_RELEASE, imageFor, type JitsiRelease, listeningPorts } from '../../config/release.js';
 import type { IngressMode } from '../../config/schema.js';
+import { SERVING_CONTAINER } from '../../control/task-dns.js';
 import { JIBRI_SECRET_KEYS, type LocalRecording, localRecordingEnv, RECORDING_ENV } from '../../recording/recorder.js';
 import { healthUrls, PROSODY_METRICS_ENV, statsSidecarScript, taskEndpoints } from '../stats-sidecar.js';
-import { TLS_ENV, TLS_PROXY_IMAGE, tlsProxyCommand } from '../tls-proxy.js';
+import { TLS_ENV, TLS_PROXY_IMAGE, TLS_STOP_TIMEOUT_SECONDS, tlsProxyCommand } from '../tls-proxy.js';
 import { WEB_INGRESS_FILE, WEB_REDIRECT_PORT, webIngressConf } from '../web-ingress.js';
 import { JWT_SECRET_KEY, MEMBERS_ONLY_ENV } from './jitsi-auth.js';
 import { HTTP_PORT, HTTPS_PORT, JVB_MEDIA_PORT, PROSODY_HTTP_PORT } from './ports.js';
@@ -37,7 +38,7 @@ export const WEB_CONFIG_VOLUME = 'web-config';
 /** Where the init container mounts the volume. */
 export const WEB_CONFIG_MOUNT = '/web-config';
 /** The direct mode's TLS-terminating sidecar. */
-export const TLS_CONTAINER = 'tls';
+export const TLS_CONTAINER = SERVING_CONTAINER;
 export type ContainerName = (typeof CONTAINERS)[number] | typeof TLS_CONTAINER;
 /** The containers of a task in each ingress mode. */
 export const containersFor = (ingress: IngressMode): readonly ContainerName[] =>
@@ -144,14 +145,23 @@ export class JitsiTask extends Construct {
     const web = this.addWeb(health.web);
     const jicofo = this.addJicofo(health.jicofo);
     const jvb = this.addJvb(health.jvb);
-    // Start-up order: the XMPP server first. Jicofo and the bridge log in to it; web proxies to it.
-    // HEALTHY waits for prosody's first passing check (the check latches, see startUpCheck).
-    for (const dependent of [web, jicofo, jvb]) {
-      dependent.addContainerDependencies({ container: prosody, condition: ecs.ContainerDependencyCondition.HEALTHY });
-    }
+    // No start-up order among the four: each starts as soon as the task's images are pulled. Jicofo and
+    // the bridge keep trying to log in to prosody until it answers (jicofo: XmppProvider.kt, "keep
+    // trying to connect to the XMPP server at a fixed 1-second delay", jicofo stable/jitsi-meet_11146;
+    // the bridge: jicoco's MucClient retries connect and login every 5 s, SimpleRetryTask(0, 5000, ...),
+    // jicoco-mucclient MucClient.java), and web's nginx proxies to prosody per request. A HEALTHY chain
+    // would only hold jicofo and the bridge back by prosody's first check (and, with the ECS agent's
+    // default, hold back their image pulls: docs/architecture.md, "Start sequence").
     const stats = this.addStats(jicofo);
     this.containers = { web, prosody, jicofo, jvb, stats };
     this.addWebFilesAndTls(web);
+    // Direct mode: the sidecar starts first and stops last (ECS reverses START dependencies on shutdown).
+    const tls = this.containers.tls;
+    if (tls) {
+      for (const dependent of [prosody, web, jicofo, jvb]) {
+        dependent.addContainerDependencies({ container: tls, condition: ecs.ContainerDependencyCondition.START });
+      }
+    }
     const images = listeningPorts(release);
     assertNoSharedPorts(release, {
       ...images,
@@ -203,7 +213,7 @@ export class JitsiTask extends Construct {
         ...(xmpp ? Object.fromEntries(JIBRI_SECRET_KEYS.map((key) => [key, ecs.Secret.fromSecretsManager(xmpp, key)])) : {}),
         ...(members ? { [JWT_SECRET_KEY]: ecs.Secret.fromSecretsManager(members.tokenSecret, JWT_SECRET_KEY) } : {}),
       },
-      healthCheck: startUpCheck(health, { interval: 10, startPeriod: 20, retries: 6 }),
+      healthCheck: startUpCheck(health, { interval: START_UP_CHECK_INTERVAL, startPeriod: 20, retries: 10 }),
     });
   }
 
@@ -239,7 +249,7 @@ export class JitsiTask extends Construct {
             { containerPort: release.webPort, protocol: ecs.Protocol.TCP, name: 'web' },
             { containerPort: WEB_REDIRECT_PORT, protocol: ecs.Protocol.TCP, name: 'http-redirect' },
           ],
-      healthCheck: startUpCheck(health, { interval: 15, startPeriod: 30, retries: 3 }),
+      healthCheck: startUpCheck(health, { interval: START_UP_CHECK_INTERVAL, startPeriod: 30, retries: 9 }),
     });
   }
 
@@ -257,7 +267,7 @@ export class JitsiTask extends Construct {
       },
       secrets: { JICOFO_AUTH_PASSWORD: this.secret('JICOFO_AUTH_PASSWORD') },
       // Fails with "No operational bridges" until the bridge has joined: the start period covers that.
-      healthCheck: startUpCheck(health, { interval: 30, startPeriod: 120, retries: 5 }),
+      healthCheck: startUpCheck(health, { interval: START_UP_CHECK_INTERVAL, startPeriod: 180, retries: 10 }),
     });
   }
 
@@ -281,7 +291,7 @@ export class JitsiTask extends Construct {
       },
       secrets: { JVB_AUTH_PASSWORD: this.secret('JVB_AUTH_PASSWORD') },
       portMappings: [{ containerPort: JVB_MEDIA_PORT, protocol: ecs.Protocol.UDP, name: 'media' }],
-      healthCheck: startUpCheck(health, { interval: 15, startPeriod: 60, retries: 4 }),
+      healthCheck: startUpCheck(health, { interval: START_UP_CHECK_INTERVAL, startPeriod: 60, retries: 10 }),
     });
   }
 
@@ -321,7 +331,6 @@ export class JitsiTask extends Construct {
         props.tls.certificateSecret,
         release.webPort,
         props.logGroups.tls,
-        web,
         props.embedOrigins,
       );
     }
@@ -363,7 +372,6 @@ export class JitsiTask extends Construct {
     certificateSecret: secretsmanager.ISecret,
     webPort: number,
     logGroup: logs.ILogGroup | undefined,
-    web: ecs.ContainerDefinition,
     embedOrigins: readonly string[] | undefined,
   ): ecs.ContainerDefinition {
     if (!logGroup) throw new Error('the direct mode needs a log group for the tls container');
@@ -372,7 +380,9 @@ export class JitsiTask extends Construct {
       image: ecs.ContainerImage.fromRegistry(TLS_PROXY_IMAGE),
       essential: true,
       entryPoint: ['sh', '-c'],
-      command: [tlsProxyCommand(webPort, {}, embedOrigins)],
+      command: [tlsProxyCommand({ host: this.props.domain, webPort, ...(embedOrigins ? { embedOrigins } : {}) })],
+      // It keeps answering (the waking page) for a resolver's TTL after ECS tells it to stop.
+      stopTimeout: Duration.seconds(TLS_STOP_TIMEOUT_SECONDS),
       secrets: {
         [TLS_ENV.certificate]: ecs.Secret.fromSecretsManager(certificateSecret, CERTIFICATE_KEYS.certificate),
         [TLS_ENV.privateKey]: ecs.Secret.fromSecretsManager(certificateSecret, CERTIFICATE_KEYS.privateKey),
@@ -384,7 +394,6 @@ export class JitsiTask extends Construct {
       memoryReservationMiB: 64,
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: TLS_CONTAINER, logGroup }),
     });
-    tls.addContainerDependencies({ container: web, condition: ecs.ContainerDependencyCondition.START });
     return tls;
   }
 }
@@ -411,6 +420,16 @@ function assertNoSharedPorts(release: JitsiRelease, bound: Record<string, readon
   }
 }
 
+/**
+ * Seconds between a container's start-up checks: the ECS minimum (HealthCheck.interval, 5–300 s). A
+ * check first runs one interval after the container starts (Docker HEALTHCHECK reference), so the
+ * interval is the delay between a component answering and ECS seeing it HEALTHY. The check latches
+ * after its first pass (startUpCheckCommand), so a meeting pays nothing for the short interval but
+ * one `test -e` every 5 s. Retries (ECS allows at most 10) counted after each start period give
+ * about as long as before before a task that never comes up is replaced.
+ */
+export const START_UP_CHECK_INTERVAL = 5;
+
 /** Where a container's start-up check records its first pass (the container's own /tmp; ECS sets no TMPDIR). */
 export const HEALTH_LATCH = `"\${TMPDIR:-/tmp}/meetctl-started"`;
 
@@ -431,7 +450,7 @@ function startUpCheck(url: string, timing: { interval: number; startPeriod: numb
   return {
     command: ['CMD-SHELL', startUpCheckCommand(url)],
     interval: Duration.seconds(timing.interval),
-    timeout: Duration.seconds(5),
+    timeout: Duration.seconds(4),
     startPeriod: Duration.seconds(timing.startPeriod),
     retries: timing.retries,
   };

@@ -74,7 +74,10 @@ export class MeetingDns {
         ? 'Meeting host: the asleep page while stopped; the DNS function points it at the running task'
         : 'Meeting host (exists while powered on)',
     });
-    if (asleep) this.taskDns = this.followTheTask(scope, asleep, props);
+    if (asleep) {
+      this.taskDns = this.followTheTask(scope, asleep, props);
+      asleep.watchService(props.meeting.service);
+    }
     // Only Let's Encrypt over DNS-01 (the direct mode's certificate) and Amazon (ACM) may issue for
     // the meeting host: whoever later holds a released task address cannot get a certificate for it.
     new route53.CaaRecord(scope, 'MeetingCaa', {

@@ -7,6 +7,10 @@ export function register(program: Command, wire: Wire): void {
     .command('start')
     .description('start the meeting server and wait until it is really usable (HTTPS, certificate, config, websocket)')
     .option('--record', 'also start the recorder (server-side recording to S3; "recording.enabled" in the config)')
+    .option(
+      '--record-timings [file]',
+      "add this start's measured phases to a timings file that `meetctl plan` then shows in place of the model (default: meetctl.start-timings.json next to the config)",
+    )
     .addOption(reasonOption())
     .action(wire(operateHandler('start')));
 }

@@ -1,0 +1,121 @@
+import * as path from 'node:path';
+import type { ProgressEvent } from '../../control/execute.js';
+import {
+  type MeasuredPhase,
+  measuredPhases,
+  parseTimingsFile,
+  type StartStamps,
+  type TimingsFile,
+  TimingsFileError,
+  withStart,
+} from '../../control/start-timings.js';
+import type { TransitionOutcome } from '../../control/transition.js';
+import { ExitCode, MeetError } from '../../errors.js';
+import type { Context } from '../context.js';
+import type { Output } from '../output.js';
+import type { Session } from '../session.js';
+
+/** Where `start --record-timings` writes and `plan` reads, next to the config file, unless named. */
+export const DEFAULT_TIMINGS_FILE = 'meetctl.start-timings.json';
+
+/** The timings file's path: `named` (relative to the working folder), else next to the config file. */
+export function timingsPath(ctx: Context, configFile: string, named?: string): string {
+  return named ? path.resolve(ctx.deps.cwd, named) : path.join(path.dirname(configFile), DEFAULT_TIMINGS_FILE);
+}
+
+/** Read and check the timings file; undefined when it does not exist; exit 253 naming the field when it is bad. */
+export function readTimingsFile(ctx: Context, file: string): TimingsFile | undefined {
+  if (!ctx.deps.fileExists(file)) return undefined;
+  try {
+    return parseTimingsFile(ctx.deps.readFile(file));
+  } catch (error) {
+    const field = error instanceof TimingsFileError ? error.field : '(the whole file)';
+    throw new MeetError(
+      `the start timings file ${file} cannot be used: ${field}: ${(error as Error).message}.`,
+      ExitCode.config,
+      `Fix ${field} in ${file}, or delete the file: the next \`meetctl start --record-timings\` writes a new one (docs/deploy.md, "Measured start times").`,
+    );
+  }
+}
+
+/**
+ * Watches a start's progress and, once it is READY, reads the AWS-side time stamps (DescribeTasks,
+ * the Route 53 change) to time each phase.
+ */
+export function startTiming(session: Session) {
+  const doneAt = new Map<number, number>();
+  let phases: MeasuredPhase[] | undefined;
+  return {
+    watch:
+      (handle: (event: ProgressEvent) => void) =>
+      (event: ProgressEvent): void => {
+        if (event.type === 'done') doneAt.set(event.index, session.clock.now());
+        handle(event);
+      },
+    /** The phases of a start that reached READY; undefined for a no-op or a failed start. */
+    async finish(outcome: TransitionOutcome): Promise<MeasuredPhase[] | undefined> {
+      if (outcome.to !== 'READY' || outcome.outcome !== 'done') return undefined;
+      const at = (kind: string) => {
+        const i = outcome.steps.findIndex((s) => s.kind === kind);
+        return i >= 0 ? doneAt.get(i + 1) : undefined;
+      };
+      const requestedAt = outcome.steps.findIndex((s) => s.kind === 'set-desired' && s.count === 1);
+      const requested = requestedAt >= 0 ? doneAt.get(requestedAt + 1) : undefined;
+      if (requested === undefined) return undefined;
+      const snapshot = await session.snapshot().catch(() => undefined);
+      const task = snapshot?.tasks.find((t) => t.lastStatus === 'RUNNING' && t.desiredStatus !== 'STOPPED');
+      const stamps: StartStamps = {
+        requestedAt: requested,
+        ...(task ? { task } : {}),
+        ...(snapshot?.taskDns?.changeSubmittedAt ? { dnsSubmittedAt: snapshot.taskDns.changeSubmittedAt } : {}),
+        stepsDoneAt: Object.fromEntries(
+          (['wait-task-running', 'check-endpoints', 'wait-host-record'] as const).flatMap((k) => {
+            const ms = at(k);
+            return ms === undefined ? [] : [[k, ms]];
+          }),
+        ),
+        readyAt: Math.max(...doneAt.values()),
+      };
+      phases = measuredPhases(stamps);
+      return phases;
+    },
+    get phases() {
+      return phases;
+    },
+  };
+}
+export type StartTiming = ReturnType<typeof startTiming>;
+
+/** The phases, one line each, after READY. */
+export function renderPhases(out: Output, phases: readonly MeasuredPhase[]): void {
+  out.line('Phases (seconds after the start request; aws = AWS time stamp, observed = first poll that saw it):');
+  for (const p of phases) out.line(`  ${p.name.padEnd(19)} ${String(p.seconds).padStart(4)} s  ${p.by}`);
+}
+
+/** `start --record-timings`: add this start to the file that `plan` reads. */
+export function recordTimings(
+  session: Session,
+  configFile: string,
+  named: string | undefined,
+  phases: MeasuredPhase[] | undefined,
+): void {
+  const { ctx, config } = session;
+  const file = timingsPath(ctx, configFile, named);
+  if (!phases) {
+    if (!ctx.options.json) ctx.out.note(`No start timed (the meeting was already READY): nothing written to ${file}.`);
+    return;
+  }
+  const ready = phases.find((p) => p.name === 'READY');
+  const updated = withStart(readTimingsFile(ctx, file), {
+    measuredAt: new Date(session.clock.now()).toISOString(),
+    ingress: config.ingress,
+    jitsiRelease: config.jitsiRelease,
+    size: config.size,
+    architecture: config.architecture,
+    region: config.region,
+    phases: phases.map((p) => ({ name: p.name, seconds: p.seconds, by: p.by })),
+    readySeconds: ready?.seconds ?? 0,
+  });
+  ctx.deps.writeFile(file, `${JSON.stringify(updated, null, 2)}\n`);
+  if (!ctx.options.json) ctx.out.note(`Recorded this start in ${file}; \`meetctl plan\` shows the median of the last starts.`);
+}
