@@ -36,7 +36,7 @@ export class MembersAndPage {
   constructor(scope: Construct, props: MembersAndPageProps) {
     const { config } = props;
     const stackName = Stack.of(scope).stackName;
-    this.jitsiAuth = new JitsiAuth(scope, 'JitsiAuth', { stackName });
+    this.jitsiAuth = new JitsiAuth(scope, 'JitsiAuth', { stackName, passwords: props.stores.internalSecret });
     this.members = new Members(scope, 'Members', {
       domain: config.domain,
       pageOrigin: `https://${pageHost(config.domain)}`,
@@ -48,7 +48,7 @@ export class MembersAndPage {
       zone: props.zone,
       automation: props.automation,
       members: this.members,
-      tokenSecret: this.jitsiAuth.secret,
+      tokenSecret: this.jitsiAuth.stored,
       stateTable: props.stores.state.table,
       costModel: {
         size: config.size,
@@ -69,7 +69,7 @@ export class MembersAndPage {
     new CfnOutput(scope, OUTPUTS.userPoolClient, { value: this.members.client.userPoolClientId });
     new CfnOutput(scope, OUTPUTS.signInUrl, { value: this.members.domain.baseUrl(), description: 'Managed sign-in' });
     new CfnOutput(scope, OUTPUTS.tokenSecret, {
-      value: this.jitsiAuth.secret.secretArn,
+      value: this.jitsiAuth.stored.reference,
       description: 'Jitsi token secret (ARN only): `meetctl link` signs host links with it',
     });
   }
