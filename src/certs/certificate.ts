@@ -1,4 +1,10 @@
+import { X509Certificate } from 'node:crypto';
+import { promises as dnsPromises } from 'node:dns';
 import type { Clock } from '../control/ports.js';
+import { AcmeClient } from './acme.js';
+import { orderCertificate } from './acme-order.js';
+import { createCsr, newPrivateKeyPem } from './csr.js';
+import { verifyTxtRecord } from './dns-check.js';
 
 /**
  * The meeting host's publicly trusted certificate for a task that terminates TLS itself (the
@@ -54,10 +60,12 @@ export interface CertificateSettings {
   /** E-mail when a renewal keeps failing and fewer days than this are left. */
   readonly alertBeforeDays?: number;
   /**
-   * Skip acme-client's own look-up of the TXT record in public DNS before it asks the CA: only for
-   * tests, where no public DNS exists. In production the Route 53 INSYNC wait comes first anyway.
+   * Skip the look-up of the TXT record in DNS before the CA is asked: only for tests that make the
+   * CA see a wrong record. In production the Route 53 INSYNC wait comes first anyway.
    */
   readonly skipChallengeVerification?: boolean;
+  /** DNS servers (`host:port`) for that look-up instead of the system's (tests: pebble-challtestsrv). */
+  readonly dnsServers?: readonly string[];
   /** Extra CA certificate to trust for the directory's HTTPS (tests against pebble). */
   readonly directoryCa?: string;
 }
@@ -145,52 +153,44 @@ function deferred(why: string, left: number | undefined): CertificateResult {
 async function issue(
   ports: CertificatePorts,
   settings: CertificateSettings,
-  accountKeyPem: string | undefined,
+  storedAccountKeyPem: string | undefined,
 ): Promise<Omit<StoredCertificate, 'issuedAt' | 'history'>> {
-  const acme = await acmeClient();
-  if (settings.directoryCa) {
-    const https = await import('node:https');
-    acme.axios.defaults.httpsAgent = new https.Agent({ ca: settings.directoryCa });
-  }
-  const accountKey = accountKeyPem ? Buffer.from(accountKeyPem) : await acme.crypto.createPrivateEcdsaKey();
-  const client = new acme.Client({ directoryUrl: settings.directoryUrl, accountKey });
-  const [privateKey, csr] = await acme.crypto.createCsr({ commonName: settings.host, altNames: [settings.host] });
-  const certificatePem = await client.auto({
-    csr,
+  const accountKeyPem = storedAccountKeyPem ?? newPrivateKeyPem();
+  const client = new AcmeClient({
+    directoryUrl: settings.directoryUrl,
+    accountKeyPem,
+    ...(settings.directoryCa ? { ca: settings.directoryCa } : {}),
+  });
+  const { privateKeyPem, csr } = createCsr(settings.host);
+  const resolver = settings.dnsServers ? dnsResolver(settings.dnsServers) : undefined;
+  const certificatePem = await orderCertificate(client, {
+    host: settings.host,
     email: settings.email,
-    termsOfServiceAgreed: true,
-    challengePriority: ['dns-01'],
-    ...(settings.skipChallengeVerification ? { skipChallengeVerification: true } : {}),
-    challengeCreateFn: async (authz, _challenge, keyAuthorization) => {
-      const name = challengeName(authz.identifier.value);
-      const change = await ports.dns.setTxt(name, keyAuthorization);
-      // The CA must not look before every Route 53 server has the record.
-      await ports.dns.waitInSync(change);
-    },
-    challengeRemoveFn: async (authz, _challenge, keyAuthorization) => {
-      await ports.dns.removeTxt(challengeName(authz.identifier.value), keyAuthorization).catch(() => undefined);
+    csr,
+    recordName: challengeName,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    dns: {
+      create: async (name, value) => {
+        const change = await ports.dns.setTxt(name, value);
+        // The CA must not look before every Route 53 server has the record.
+        await ports.dns.waitInSync(change);
+      },
+      remove: (name, value) => ports.dns.removeTxt(name, value),
+      ...(settings.skipChallengeVerification ? {} : { verify: (name, value) => verifyTxtRecord(name, value, resolver) }),
     },
   });
-  const info = acme.crypto.readCertificateInfo(certificatePem);
-  return {
-    certificatePem,
-    privateKeyPem: privateKey.toString(),
-    accountKeyPem: accountKey.toString(),
-    notAfter: info.notAfter.getTime(),
-  };
+  return { certificatePem, privateKeyPem, accountKeyPem, notAfter: notAfterOf(certificatePem) };
 }
 
-/**
- * acme-client's client, its crypto engine (Node's crypto and @peculiar/x509) and its HTTP instance,
- * each from its own module: the package's index also loads the legacy node-forge engine (`acme.forge`,
- * about 290 KB of the certificate function's bundle) that nothing here uses. The paths are those of
- * acme-client 5.4.0 (pinned; it has no `exports` map), typed in acme-client-modules.d.ts.
- */
-async function acmeClient() {
-  const [client, crypto, axios] = await Promise.all([
-    import('acme-client/src/client.js'),
-    import('acme-client/src/crypto/index.js'),
-    import('acme-client/src/axios.js'),
-  ]);
-  return { Client: client.default, crypto: crypto.default, axios: axios.default };
+function dnsResolver(servers: readonly string[]): dnsPromises.Resolver {
+  const resolver = new dnsPromises.Resolver();
+  resolver.setServers(servers);
+  return resolver;
+}
+
+/** The expiry of the chain's first certificate (the host's), epoch ms. */
+export function notAfterOf(certificatePem: string): number {
+  const notAfter = Date.parse(new X509Certificate(certificatePem).validTo);
+  if (Number.isNaN(notAfter)) throw new Error('the CA returned a certificate without a readable expiry date');
+  return notAfter;
 }

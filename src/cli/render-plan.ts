@@ -2,19 +2,34 @@ import { IDLE_TIERS, RECORDER_VOLUME_GB } from '../cost/model.js';
 import type { ModeSummary, PlanReport } from '../plan/report.js';
 import { type Output, table, usd, wrap } from './output.js';
 
+/** Where the plan's sections write: the output, a bold heading and a table fitted to the output's width. */
+interface Sections {
+  readonly out: Output;
+  readonly h: (text: string) => void;
+  readonly fitted: (headers: readonly string[], rows: ReadonlyArray<readonly string[]>) => void;
+}
+
 /** The human-readable `meetctl plan`, fitted to the output's width. */
 export function renderPlan(report: PlanReport, out: Output): void {
-  const h = (text: string) => out.line(out.style('bold', wrap(text, out.width)));
-  const { cost } = report;
-  const fitted = (headers: readonly string[], rows: ReadonlyArray<readonly string[]>) =>
-    out.line(table(headers, rows, out.width));
-
-  h(`Plan for ${report.domain}: stack ${report.stackName} in ${report.region}`);
+  const sections: Sections = {
+    out,
+    h: (text) => out.line(out.style('bold', wrap(text, out.width))),
+    fitted: (headers, rows) => out.line(table(headers, rows, out.width)),
+  };
+  sections.h(`Plan for ${report.domain}: stack ${report.stackName} in ${report.region}`);
   out.paragraph(
     `Task: ${report.size.name} (${report.size.vcpu} vCPU, ${report.size.memoryMiB / 1024} GiB, ${report.architecture}, about ${report.size.expectedParticipants} people) running ${report.images}`,
   );
   out.line();
+  renderIngressModes(report, sections);
+  renderResources(report, sections);
+  renderEndpoints(report, sections);
+  renderMonthlyCost(report, sections);
+  renderRequirementsComparison(report, sections);
+}
 
+/** The two ingress modes side by side: idle and running cost, resources, way in, start time. */
+function renderIngressModes(report: PlanReport, { out, h, fitted }: Sections): void {
   h('Ingress modes side by side (set "ingress" in the config; `meetctl deploy` switches a deployed stack)');
   const [a, b] = report.modes;
   if (a && b) {
@@ -50,7 +65,10 @@ export function renderPlan(report: PlanReport, out: Output): void {
     }
   }
   out.line();
+}
 
+/** The resources the stack creates, by purpose. */
+function renderResources(report: PlanReport, { out, h }: Sections): void {
   h(
     `What will be created (${report.resources.total} resources${report.resources.removedWhenPoweredDown > 0 ? `; ${report.resources.removedWhenPoweredDown} marked * exist only while powered on` : ''})`,
   );
@@ -61,14 +79,20 @@ export function renderPlan(report: PlanReport, out: Output): void {
     out.paragraph(`${group.purpose.padEnd(30)} ${parts.join(', ')}`, ' '.repeat(33), '  ');
   }
   out.line();
+}
 
+function renderEndpoints(report: PlanReport, { out, h, fitted }: Sections): void {
   h('Public endpoints and ports');
   fitted(
     ['Address', 'Port', 'Protocol', 'Reachable from', 'Purpose'],
     report.endpoints.map((e) => [e.address, String(e.port), e.protocol, e.exposure, e.purpose]),
   );
   out.line();
+}
 
+/** Cost by running hours and idle tier, the recorder's cost, and every price line. */
+function renderMonthlyCost(report: PlanReport, { out, h, fitted }: Sections): void {
+  const { cost } = report;
   h(`Monthly cost (USD, ${cost.region} list prices of ${cost.pricesAsOf}, ${cost.hoursPerMonth}-hour month)`);
   if (report.region !== cost.region) {
     out.paragraph(
@@ -104,7 +128,11 @@ export function renderPlan(report: PlanReport, out: Output): void {
     cost.rates.map((r) => [r.item, r.billed, usd(r.usd, 4), r.note]),
   );
   out.line();
+}
 
+/** This plan against the cost table of the original requirements, and why they differ. */
+function renderRequirementsComparison(report: PlanReport, { out, h, fitted }: Sections): void {
+  const { cost } = report;
   h('Compared with the cost table of the original project requirements (idle as stopped, as they assume)');
   out.paragraph('The original table is reproduced in docs/architecture.md, section "The requirements\' cost table".');
   fitted(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canonicalTimeZone } from '../schedule/time-zone.js';
 import { HTTPS_ORIGIN } from '../web-headers.js';
+import { BANDWIDTH_PRESETS, DEFAULT_BANDWIDTH_PRESET } from './bandwidth.js';
 import { SIZE_NAMES } from './presets.js';
 import { regionProblem, SUPPORTED_REGION_LIST, SUPPORTED_REGIONS } from './regions.js';
 import { DIRECT_INGRESS_MIN_RELEASE, OLDEST_SUPPORTED_RELEASE, parseRelease, RELEASE_TAG_PATTERN } from './release.js';
@@ -104,6 +105,7 @@ export const FIELD_FIXES: Record<string, string> = {
     'set "timeZone" to the IANA time zone your meetups are in, e.g. "Europe/Berlin" or "America/New_York" (`schedule add` and `report` read local times in it; --tz overrides)',
   account: 'set "account" to the 12-digit AWS account id, or remove it to deploy to the account of your SSO profile',
   size: `set "size" to one of ${SIZE_NAMES.join(', ')} (see the size table in docs/guide.md)`,
+  bandwidth: `set "bandwidth" to one of ${BANDWIDTH_PRESETS.join(', ')} (talk is the default: the speaker or the slides large, one more video small; see docs/organizer-guide.md)`,
   architecture: 'set "architecture" to "arm64" (default, cheaper) or "x86_64"',
   jitsiRelease: `set "jitsiRelease" to a pinned docker-jitsi-meet tag such as "stable-11146-2" (never "stable", "latest" or "unstable"; stable-${DIRECT_INGRESS_MIN_RELEASE} or newer, or stable-${OLDEST_SUPPORTED_RELEASE} or newer with "ingress": "load-balancer" and no "branding")`,
   alertEmail: 'set "alertEmail" to the address that receives alerts, e.g. "ops@example.org"',
@@ -198,6 +200,12 @@ export const configSchema = z
       .default('medium')
       .describe(
         'Task size preset: small (2 vCPU, 4 GiB, ~20 people), medium (4 vCPU, 8 GiB, ~50), large (8 vCPU, 16 GiB, ~100).',
+      ),
+    bandwidth: z
+      .enum(BANDWIDTH_PRESETS)
+      .default(DEFAULT_BANDWIDTH_PRESET)
+      .describe(
+        'What video people receive, which decides the data transfer AWS bills. talk (default): the speaker or the slides large, one more video small, everyone else as a picture. discussion: up to six faces in tiles. low-bandwidth: one video at a time at 360p, cameras off on joining.',
       ),
     architecture: z
       .enum(['arm64', 'x86_64'])

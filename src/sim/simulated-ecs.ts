@@ -144,8 +144,9 @@ export class SimulatedEcs {
    * (CONTAINERS and TLS_CONTAINER of src/infra/constructs/jitsi-task.ts; the contract tests compare
    * them with the synthesized template).
    */
+  /** One per container definition of the synthesized task: web-config writes the bandwidth preset's config, always. */
   private containerNames(): string[] {
-    return ['prosody', 'web', 'jicofo', 'jvb', 'stats', ...(this.ingress() === 'direct' ? ['tls'] : [])];
+    return ['prosody', 'web', 'jicofo', 'jvb', 'stats', 'web-config', ...(this.ingress() === 'direct' ? ['tls'] : [])];
   }
 
   readonly port: ControlPorts['service'] = {

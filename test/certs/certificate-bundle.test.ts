@@ -13,8 +13,8 @@ import { FUNCTION_BUNDLING } from '../../src/infra/constructs/function.js';
 import { externalTool } from '../support/tools.js';
 
 // The certificate logic as the Lambda function runs it: src/certs/certificate.ts bundled by esbuild
-// with the functions' own settings (acme-client's modules one by one, @peculiar/x509 from its ES module
-// build), issuing from Let's Encrypt's test server pebble (Debian's package) on 127.0.0.1.
+// with the functions' own settings (jose from its ES module build, node's crypto, http and dns left
+// to the runtime), issuing from Let's Encrypt's test server pebble (Debian's package) on 127.0.0.1.
 // certificate.test.ts runs the whole flow from source with DNS-01 checked; here pebble accepts every
 // challenge (PEBBLE_VA_ALWAYS_VALID), since what is under test is the bundle's account key, signed
 // requests, CSR and HTTP client.

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import {
   MAX_FAILURES_PER_HOUR,
   type StoredCertificate,
 } from '../../src/certs/certificate.js';
+import { newPrivateKeyPem } from '../../src/certs/csr.js';
 import type { Clock } from '../../src/control/ports.js';
 
 // The ACME flow for real, against Let's Encrypt's test server pebble and its DNS test server
@@ -28,6 +30,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'meetctl-pebble-'));
 const children: ChildProcess[] = [];
 let directoryUrl = '';
 let management = '';
+let dnsServer = '';
 let ca = '';
 
 async function freePort(): Promise<number> {
@@ -111,12 +114,15 @@ beforeAll(async () => {
   );
   children.push(
     spawn(PEBBLE, ['-config', path.join(dir, 'pebble.json'), '-dnsserver', `127.0.0.1:${dnsPort}`], {
-      // Deterministic: no random validation sleeps, no bad-nonce injection, no reused authorizations.
-      env: { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' },
+      // No random validation sleeps, no reused authorizations; pebble's default share of rejected
+      // nonces (PEBBLE_WFE_NONCEREJECT unset: "Pebble rejects 5% of all valid nonces as invalid", its
+      // README), which the client retries (RFC 8555 §6.5).
+      env: { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_AUTHZREUSE: '0' },
       stdio: 'ignore',
     }),
   );
   management = `http://127.0.0.1:${challManagement}`;
+  dnsServer = `127.0.0.1:${dnsPort}`;
   directoryUrl = `https://127.0.0.1:${acmePort}/dir`;
   await waitFor(`${management}/set-default-ipv4`, { method: 'POST', body: JSON.stringify({ ip: '127.0.0.1' }) });
   for (let i = 0; i < 100; i++) {
@@ -135,7 +141,7 @@ afterAll(() => {
 });
 
 /** The Route 53 port as the tests see it: TXT records go into pebble-challtestsrv's DNS. */
-function world(options: { wrongTxt?: boolean; now?: number } = {}) {
+function world(options: { wrongTxt?: boolean; now?: number; checkDns?: boolean } = {}) {
   let stored: StoredCertificate | undefined;
   const alerts: string[] = [];
   const txt: string[] = [];
@@ -178,7 +184,9 @@ function world(options: { wrongTxt?: boolean; now?: number } = {}) {
     email: 'organizers@community.test',
     directoryUrl,
     directoryCa: ca,
-    skipChallengeVerification: true,
+    // The TXT record is looked up in pebble-challtestsrv's DNS before the CA is asked; with a wrong
+    // record the look-up is skipped (unless checkDns), so that the CA itself refuses it.
+    ...(options.wrongTxt && !options.checkDns ? { skipChallengeVerification: true } : { dnsServers: [dnsServer] }),
     ...extra,
   });
   return { ports, settings, alerts, txt, clock, stored: () => stored };
@@ -233,6 +241,42 @@ describe.skipIf(!available)('the certificate over ACME DNS-01 (pebble)', () => {
     const failed = await ensureCertificate(w.ports, w.settings());
     expect(failed).toMatchObject({ action: 'failed', alerted: true });
     expect(w.alerts[0]).toContain(`Certificate for ${HOST} could not be issued`);
+    // The CA's own reason (pebble's VA: the record's value is not the key authorization's digest).
+    expect(w.alerts[0]).toMatch(
+      /The ACME issuance failed: the authorization of meet\.community\.test is invalid: Correct value not found for DNS challenge/,
+    );
+  }, 60_000);
+
+  it('does not ask the CA while the record cannot be read in DNS, and says which record', async () => {
+    const w = world({ wrongTxt: true, checkDns: true });
+    const failed = await ensureCertificate(w.ports, w.settings());
+    expect(failed).toMatchObject({
+      action: 'failed',
+      why: `the DNS-01 TXT record _acme-challenge.${HOST} does not hold the key authorization`,
+    });
+  }, 60_000);
+
+  it('renews with the account key stored before, as acme-client 5.4 wrote it', async () => {
+    const w = world();
+    // acme-client 5.4.0 src/crypto/index.js createPrivateEcdsaKey: node's generateKeyPair('ec', P-256), PKCS#8 PEM.
+    const before = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    await w.ports.store.save({
+      certificatePem: '',
+      privateKeyPem: '',
+      accountKeyPem: before,
+      host: HOST,
+      directoryUrl,
+      notAfter: Date.now() + DAY,
+      issuedAt: Date.now() - 60 * DAY,
+      history: { issued: [], failures: [] },
+    });
+    expect((await ensureCertificate(w.ports, w.settings())).action).toBe('renewed');
+    expect(w.stored()?.accountKeyPem).toBe(before);
+    expect(
+      new X509Certificate(w.stored()?.certificatePem ?? '').checkPrivateKey(createPrivateKey(w.stored()?.privateKeyPem ?? '')),
+    ).toBe(true);
   }, 60_000);
 
   it('a renewal that keeps failing alerts at least 14 days before expiry, and backs off after 3 failures an hour', async () => {
@@ -243,8 +287,7 @@ describe.skipIf(!available)('the certificate over ACME DNS-01 (pebble)', () => {
     // ACME account: the CA may reuse an account's still-valid authorization for the name, which would
     // let a renewal pass without the (wrong) TXT record ever being checked.
     const bad = world({ wrongTxt: true, now: valid.notAfter - 13 * DAY });
-    const { crypto: acmeCrypto } = await import('acme-client');
-    await bad.ports.store.save({ ...valid, accountKeyPem: (await acmeCrypto.createPrivateEcdsaKey()).toString() });
+    await bad.ports.store.save({ ...valid, accountKeyPem: newPrivateKeyPem() });
     for (let i = 0; i < MAX_FAILURES_PER_HOUR; i++) {
       expect((await ensureCertificate(bad.ports, bad.settings())).action).toBe('failed');
     }

@@ -117,7 +117,7 @@ describe('meetctl plan', () => {
       /Automation and control plane +[\s\S]*CloudWatch::Alarm[\s\S]*Scheduler::ScheduleGroup[\s\S]*Budgets::Budget/,
     );
     expect(result.stdout).toMatch(
-      /Automation \(idle alarm, runtime guard, schedules, alerts, budget\)\n\s+Billed: per month\n\s+USD: \$0\.1000/,
+      /Automation \(idle alarm, runtime guard, schedules, alerts, budget\)\n\s+Billed: per month\n\s+USD: \$0\.0000/,
     );
     expect(result.stdout).not.toContain('\u001b['); // no colour when not a TTY
     const lines = result.stdout.trimEnd().split('\n');

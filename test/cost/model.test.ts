@@ -31,20 +31,32 @@ describe('cost model', () => {
   it('charges only the fixed monthly parts when powered down and unused', () => {
     const estimate = medium();
     const idle = estimate.scenarios[0];
-    // Secret, zone, recordings, the idle alarm and the three meeting alarms (the dashboard is one of the account's free three).
-    expect(idle?.byTier['powered-down']).toBeCloseTo(0.4 + 0.5 + 10 * 0.023 + 0.1 + 4 * 0.1, 2);
+    // Secret, zone, recordings; the idle alarm and the four meeting alarms are within the account's CloudWatch
+    // free tier (10 alarms), as the dashboard is one of the account's free three.
+    expect(idle?.byTier['powered-down']).toBeCloseTo(0.4 + 0.5 + 10 * 0.023, 2);
+    // An account whose free tier other alarms use up pays $0.10 for each of the five.
+    const paid = medium('arm64', { ...DEFAULT_ASSUMPTIONS, cloudWatchFreeTier: false });
+    expect(paid.scenarios[0]?.byTier['powered-down']).toBeCloseTo(0.4 + 0.5 + 10 * 0.023 + 0.1 + 4 * 0.1, 2);
     // Stopped keeps the NLB and its two Elastic IPs for the whole month.
     expect(idle?.byTier.stopped).toBeCloseTo(estimate.fixedMonthlyUsd + HOURS_PER_MONTH * (0.0225 + 2 * 0.005), 2);
   });
 
   it('prices the automation at near zero while idle', () => {
     const automation = medium().rates.find((r) => r.item.startsWith('Automation'));
-    expect(automation).toMatchObject({ billed: 'per month', usd: 0.1 }); // one alarm; the guard fits the Lambda free tier
+    // One alarm, within CloudWatch's free tier; the guard fits the Lambda free tier.
+    expect(automation).toMatchObject({ billed: 'per month', usd: 0 });
+    expect(automation?.note).toContain("free within the account's free tier (10 alarms a month), else $0.1");
     expect(DEFAULT_ASSUMPTIONS.guardInvocationsMonth).toBe(8928);
     const metrics = medium().rates.find((r) => r.item.startsWith('Meeting metrics'));
     expect(metrics?.billed).toBe('per running hour');
-    expect(metrics?.usd).toBeCloseTo((5 * 0.3) / HOURS_PER_MONTH, 6);
-    expect(medium().rates.find((r) => r.item === 'Dashboard and meeting alarms')?.usd).toBeCloseTo(0.4, 6);
+    expect(metrics?.usd).toBe(0);
+    const beyondFreeTier = medium('arm64', { ...DEFAULT_ASSUMPTIONS, cloudWatchFreeTier: false });
+    expect(beyondFreeTier.rates.find((r) => r.item.startsWith('Meeting metrics'))?.usd).toBeCloseTo(
+      (5 * 0.3) / HOURS_PER_MONTH,
+      6,
+    );
+    expect(medium().rates.find((r) => r.item === 'Dashboard and meeting alarms')?.usd).toBe(0);
+    expect(beyondFreeTier.rates.find((r) => r.item === 'Dashboard and meeting alarms')?.usd).toBeCloseTo(0.4, 6);
     // An account that already has three dashboards pays for the fourth.
     const paid = medium('arm64', { ...DEFAULT_ASSUMPTIONS, dashboardFree: false });
     expect(paid.fixedMonthlyUsd - medium().fixedMonthlyUsd).toBeCloseTo(PRICES.cloudWatch.dashboardMonth, 2);
@@ -84,8 +96,8 @@ describe('cost model', () => {
     expect(direct.idleHourUsd).toEqual({ stopped: 0, 'powered-down': 0 });
     const idleMonth = direct.scenarios.find((s) => s.hours === 0);
     expect(idleMonth?.byTier.stopped).toBe(idleMonth?.byTier['powered-down']);
-    // Two secrets, the zone, 10 GB of recordings, five alarms: about $2.03, of which ~$1.30 is the platform's own.
-    expect(idleMonth?.byTier.stopped).toBeCloseTo(2 * PRICES.secretsManagerSecretMonth + 0.5 + 10 * 0.023 + 0.1 + 4 * 0.1, 2);
+    // Two secrets, the zone, 10 GB of recordings (five alarms within CloudWatch's free tier): about $1.53, of which $0.80 is the platform's own.
+    expect(idleMonth?.byTier.stopped).toBeCloseTo(2 * PRICES.secretsManagerSecretMonth + 0.5 + 10 * 0.023, 2);
     expect(direct.rates.map((r) => r.item).join(' ')).not.toMatch(/Load balancer|NLCU/);
     expect(direct.runningHourUsd).toBeCloseTo(
       balanced.runningHourUsd - PRICES.nlb.hour - 2 * PRICES.publicIpv4Hour - 15 * 0.02 * PRICES.nlb.nlcuHour,
@@ -110,7 +122,13 @@ describe('cost model', () => {
   it("counts the recorder's XMPP passwords, a secret of their own, when server-side recording is on", () => {
     const base = { size: SIZE_PRESETS.medium, sizeName: 'medium', architecture: 'arm64' as const, ingress: 'direct' as const };
     const recording = estimateCost({ ...base, recorder: { instanceType: 'c6a.xlarge' } });
-    expect(recording.fixedMonthlyUsd - estimateCost(base).fixedMonthlyUsd).toBeCloseTo(PRICES.secretsManagerSecretMonth, 6);
+    // Its secret, and the deleted recordings kept as old versions until the noncurrent-version expiry.
+    const oldVersions = recording.rates.find((r) => r.item.startsWith('Deleted recordings kept 30 days'))?.usd ?? NaN;
+    expect(oldVersions).toBeCloseTo(((5 * 30) / 31) * PRICES.s3.standardGbMonth, 6);
+    expect(recording.fixedMonthlyUsd - estimateCost(base).fixedMonthlyUsd).toBeCloseTo(
+      PRICES.secretsManagerSecretMonth + oldVersions,
+      2,
+    );
     expect(recording.rates.find((r) => r.item.startsWith('Secrets Manager'))?.note).toContain("the recorder's XMPP passwords");
   });
 });

@@ -11,16 +11,22 @@ import { configWith, synth } from '../support/fixtures.js';
 const base = { size: SIZE_PRESETS.medium, sizeName: 'medium', architecture: 'arm64' as const, ingress: 'direct' as const };
 
 describe('the cost of recording', () => {
-  it('prices a recorded hour: the instance, its address and its volume while it exists', () => {
+  it('prices a recorded hour: the instance, its address, its volume and its traffic with the meeting while it exists', () => {
     const cost = estimateCost({ ...base, recorder: { instanceType: 'c6a.xlarge' } });
-    const expected = 0.153 + PRICES.publicIpv4Hour + (RECORDER_VOLUME_GB * PRICES.ebsGp3GbMonth) / HOURS_PER_MONTH;
+    // The meeting's video reaches the recorder over public IPv4: $0.01/GB as it leaves the task and as it arrives.
+    const traffic = 0.675 * 2 * 0.01;
+    const expected = 0.153 + PRICES.publicIpv4Hour + (RECORDER_VOLUME_GB * PRICES.ebsGp3GbMonth) / HOURS_PER_MONTH + traffic;
     expect(cost.recordingHourUsd).toBeCloseTo(expected, 6);
     expect(cost.rates.find((r) => r.billed === 'per recording hour')?.item).toBe('Recorder (c6a.xlarge, 40 GB gp3, public IPv4)');
-    // Nothing by the hour while nobody records: the idle month adds only the recorder's own secret.
+    // Nothing by the hour while nobody records: the idle month adds only the recorder's own secret and the
+    // deleted recordings' old versions (their downloads fit the free 100 GB of egress).
     expect(cost.scenarios[0]?.byTier.stopped).toBeCloseTo(
-      (estimateCost(base).scenarios[0]?.byTier.stopped ?? 0) + PRICES.secretsManagerSecretMonth,
+      (estimateCost(base).scenarios[0]?.byTier.stopped ?? 0) + PRICES.secretsManagerSecretMonth + ((5 * 30) / 31) * 0.023,
       2,
     );
+    // Downloads share the free 100 GB with the meetings' video: at 60 running hours they are billed in full.
+    const sixty = (e: typeof cost) => e.scenarios.find((s) => s.hours === 60)?.breakdown.egress ?? NaN;
+    expect(sixty(cost) - sixty(estimateCost(base))).toBeCloseTo(5 * PRICES.dataTransferOut.gb, 2);
     expect(RECORDER_VOLUME_GIB).toBe(RECORDER_VOLUME_GB);
   });
 

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BANDWIDTH_PRESETS } from '../../src/config/bandwidth.js';
 import { EXAMPLE_CONFIG_FILE, parseConfigText } from '../../src/config/load.js';
+import { meetupEgress } from '../../src/cost/bandwidth.js';
 import { type CostEstimate, DEFAULT_ASSUMPTIONS, estimateForConfig } from '../../src/cost/model.js';
 import { PRICES, REQUIREMENTS_TABLE } from '../../src/cost/prices.js';
 import { buildPlanReport, type ModeSummary } from '../../src/plan/report.js';
@@ -60,7 +62,7 @@ const CLAIMS: readonly Claim[] = [
   { file: 'README.md', pattern: /It and its two addresses cost about\s+\$(\d+) a month/, expected: [loadBalancerMonth] },
   {
     file: 'docs/guide.md',
-    pattern: /Stopped costs about \$([\d.]+) a month of its own \(its secrets and five alarms\)/,
+    pattern: /Stopped costs about \$([\d.]+) a month of its own \(its three secrets; its five alarms fit/,
     expected: [direct.idleMonthUsd - zoneAndRecordings(dir)],
   },
   {
@@ -70,8 +72,8 @@ const CLAIMS: readonly Claim[] = [
   },
   {
     file: 'docs/guide.md',
-    pattern: /Together they cost about \$([\d.]+) a month \(the alarm\)/,
-    expected: [rate(dir, /^Automation/)],
+    pattern: /Together they cost nothing within the account's free tiers; their alarm\s+costs \$([\d.]+) a month/,
+    expected: [rate(dir, /^Automation/) === 0 ? PRICES.cloudWatch.alarmMonth : NaN],
   },
   { file: 'docs/guide.md', pattern: /about \$([\d.]+) for a recorded\s+hour/, expected: [recorderHour] },
   {
@@ -86,14 +88,14 @@ const CLAIMS: readonly Claim[] = [
   },
   {
     file: 'docs/guide.md',
-    pattern: /about \$([\d.]+)\/month \(two secrets, zone, 10 GB of recordings, five alarms\)/,
+    pattern: /about \$([\d.]+)\/month \(two secrets, zone, 10 GB of recordings; five alarms in the free tier\)/,
     expected: [balanced.idleMonthPoweredDownUsd ?? NaN],
   },
   { file: 'docs/architecture.md', pattern: /stopped still costs\s+about \$(\d+) a month/, expected: [loadBalancerMonth] },
   {
     file: 'docs/architecture.md',
     pattern:
-      /nothing \(about \$([\d.]+) a month: three secrets and five alarms\)\s+\| the NLB and its two public addresses \(about \$(\d+) a month\)/,
+      /nothing \(about \$([\d.]+) a month: three secrets; alarms in the free tier\)\s+\| the NLB and its two public addresses \(about \$(\d+) a month\)/,
     expected: [direct.idleMonthUsd - zoneAndRecordings(dir), loadBalancerMonth],
   },
   {
@@ -143,6 +145,21 @@ const CLAIMS: readonly Claim[] = [
     pattern: /\| CloudWatch Logs ingestion \| \$([\d.]+)\/GB/,
     expected: [PRICES.cloudWatchLogs.ingestGb],
   },
+  {
+    file: 'docs/architecture.md',
+    pattern: /\| public IPv4\s+\| \$[\d.]+\/h per address; \$([\d.]+)\/GB each way/,
+    expected: [PRICES.regionalDataTransferGb],
+  },
+  {
+    file: 'docs/architecture.md',
+    pattern: /\| CloudWatch\s+\| \$([\d.]+) per alarm-month, \$([\d.]+) per metric-month/,
+    expected: [PRICES.cloudWatch.alarmMonth, PRICES.cloudWatch.metricMonth],
+  },
+  {
+    file: 'docs/architecture.md',
+    pattern: /\| Cognito \(Essentials\)\s+\| \$([\d.]+) per federated/,
+    expected: [PRICES.cognito.mau],
+  },
   // The requirements' own table, as the plan compares itself with it (REQUIREMENTS_TABLE).
   {
     file: 'docs/architecture.md',
@@ -150,6 +167,17 @@ const CLAIMS: readonly Claim[] = [
     expected: [REQUIREMENTS_TABLE.fargateHour, REQUIREMENTS_TABLE.nlbMonthly, REQUIREMENTS_TABLE.fixedMonthly],
   },
   ...REQUIREMENTS_ROWS,
+  // docs/guide.md, "What people see": a 2-hour meetup of 15 under each bandwidth preset (src/cost/bandwidth.ts).
+  ...BANDWIDTH_PRESETS.map((preset) => ({
+    file: 'docs/guide.md',
+    pattern: new RegExp(`\\| \`${preset}\`[^|]*\\|[^|]*\\| [\\d.]+ GB\\s+\\| [\\d.]+ GB, \\$([\\d.]+)\\s+\\|`),
+    expected: [meetupEgress({ preset, participants: 15, hours: 2, usdPerGb: PRICES.dataTransferOut.gb }).usd],
+  })),
+  {
+    file: 'docs/guide.md',
+    pattern: /The dollars are at \$([\d.]+) per GB once the month is past the free 100 GB/,
+    expected: [PRICES.dataTransferOut.gb],
+  },
   {
     file: 'docs/reference.md',
     pattern: /about \$([\d.]+)\/month idle, no power tiers/,

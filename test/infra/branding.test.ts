@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { brandingInitCommand, jitsiBrandingFiles } from '../../src/branding/jitsi-branding.js';
 import { BRANDING_ENV } from '../../src/branding/page-branding.js';
+import { withBandwidthConfig } from '../../src/config/bandwidth.js';
 import {
   STATS_IMAGE,
   TLS_CONTAINER,
@@ -41,7 +42,10 @@ describe('branding in the template', () => {
     expect(init.Image).toBe(STATS_IMAGE);
     expect(STATS_IMAGE).toMatch(/^public\.ecr\.aws\/docker\/library\/busybox:\d+\.\d+\.\d+$/);
     expect(init.Essential).toBe(false);
-    const expected = brandingInitCommand(jitsiBrandingFiles(branding, 'meet.example.org'), WEB_CONFIG_MOUNT);
+    const expected = brandingInitCommand(
+      withBandwidthConfig('talk', jitsiBrandingFiles(branding, 'meet.example.org')),
+      WEB_CONFIG_MOUNT,
+    );
     expect(init.EntryPoint).toEqual(['sh', '-c']);
     expect(init.Command).toEqual([expected.command]);
     expect(env(WEB_CONFIG_CONTAINER)).toEqual(expected.environment);

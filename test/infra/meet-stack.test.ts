@@ -1,6 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { brandingInitCommand } from '../../src/branding/jitsi-branding.js';
+import { withBandwidthConfig } from '../../src/config/bandwidth.js';
+import { NONCURRENT_VERSION_EXPIRY_DAYS } from '../../src/cost/assumptions.js';
 import {
   SECRET_KEYS,
   STATS_IMAGE,
@@ -135,7 +137,10 @@ describe('load balancer', () => {
     expect(redirect.props).toMatchObject({ Port: WEB_REDIRECT_PORT, Protocol: 'TCP', TargetType: 'ip' });
     expect(container('web').PortMappings?.map((p) => p.ContainerPort)).toEqual([8000, WEB_REDIRECT_PORT]);
     const init = container(WEB_CONFIG_CONTAINER) as Container & { Command: string[] };
-    const expected = brandingInitCommand({ [WEB_INGRESS_FILE]: webIngressConf([]) }, WEB_CONFIG_MOUNT);
+    const expected = brandingInitCommand(
+      withBandwidthConfig('talk', { [WEB_INGRESS_FILE]: webIngressConf([]) }),
+      WEB_CONFIG_MOUNT,
+    );
     expect(init.Command).toEqual([expected.command]);
     expect(env(WEB_CONFIG_CONTAINER)).toEqual(expected.environment);
     expect(webIngressConf([])).toContain(`add_header Content-Security-Policy "frame-ancestors 'none'" always;`);
@@ -195,7 +200,8 @@ describe('ECS service and task', () => {
 
   it('has no branding without a "branding" in the config: no branding files or branding URL', () => {
     expect(env('web').DYNAMIC_BRANDING_URL).toBeUndefined();
-    expect(Object.keys(env(WEB_CONFIG_CONTAINER))).toHaveLength(1);
+    // The header file and the bandwidth preset's custom-config.js.
+    expect(Object.keys(env(WEB_CONFIG_CONTAINER))).toHaveLength(2);
   });
 
   it('has the four Jitsi containers, every image pinned to the one release tag, the stats sidecar and the config writer', () => {
@@ -319,6 +325,16 @@ describe('recordings bucket', () => {
     expect(bucket.props.LifecycleConfiguration).toMatchObject({
       Rules: [{ Status: 'Enabled', Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] }],
     });
+  });
+
+  it('expires an old version of a recording after the days the cost model bills it, and its delete marker', () => {
+    const [rule] = (bucket.props.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rule).toMatchObject({
+      NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_VERSION_EXPIRY_DAYS },
+      ExpiredObjectDeleteMarker: true,
+    });
+    expect(NONCURRENT_VERSION_EXPIRY_DAYS).toBe(30);
+    expect(rule).not.toHaveProperty('NoncurrentVersionTransitions');
   });
 
   it('denies every request that is not over TLS', () => {

@@ -57,10 +57,10 @@ describe('inventory', () => {
     const [direct, balanced] = report.modes;
     expect(direct).toMatchObject({ ingress: 'direct', configured: true, resources: 7, loadBalancer: false });
     expect(balanced).toMatchObject({ ingress: 'load-balancer', configured: false, resources: 1, loadBalancer: true });
-    // About $1.70 a month of its own idle (its secrets, five alarms; the dashboard is one of the
-    // account's free three), plus the zone and 10 GB of recordings that both modes pay, plus the
-    // members' token secret: three secrets, $2.43 in all.
-    expect(direct?.idleMonthUsd).toBeCloseTo(3 * 0.4 + 5 * 0.1 + 0.5 + 10 * 0.023, 2);
+    // About $1.20 a month of its own idle (its three secrets, the members' token secret among them; five
+    // alarms within the account's CloudWatch free tier, the dashboard one of the account's free three),
+    // plus the zone and 10 GB of recordings that both modes pay: $1.93 in all.
+    expect(direct?.idleMonthUsd).toBeCloseTo(3 * 0.4 + 0.5 + 10 * 0.023, 2);
     expect(direct?.idleMonthPoweredDownUsd).toBeUndefined();
     // The load balancer and its two addresses bill every hour unless powered down.
     expect((balanced?.idleMonthUsd ?? 0) - (direct?.idleMonthUsd ?? 0)).toBeGreaterThan(20);

@@ -126,3 +126,53 @@ export const WEB_SETTINGS_CONFIG = excerpt({
   569: '    disablePrivateChat: {{ $DISABLE_PRIVATE_CHAT }}',
   570: '};',
 });
+
+/**
+ * web/rootfs/defaults/settings-config.js: the video and audio settings a bandwidth preset sets through
+ * web's variables (resolution, camera off on joining, codec order, the Opus bitrate) and one of the
+ * VIDEOQUALITY_BITRATE_* variables, to show where they land in config.js.
+ */
+export const WEB_VIDEO_SETTINGS_CONFIG = excerpt({
+  1: '{{ $ENABLE_ADAPTIVE_MODE := .Env.ENABLE_ADAPTIVE_MODE | default "true" | toBool -}}',
+  22: '{{ $ENABLE_SIMULCAST := .Env.ENABLE_SIMULCAST | default "true" | toBool -}}',
+  23: '{{ $ENABLE_STEREO := .Env.ENABLE_STEREO | default "false" | toBool -}}',
+  39: '{{ $RESOLUTION := .Env.RESOLUTION | default "720" -}}',
+  40: '{{ $RESOLUTION_MIN := .Env.RESOLUTION_MIN | default "180" -}}',
+  41: '{{ $RESOLUTION_WIDTH := .Env.RESOLUTION_WIDTH | default "1280" -}}',
+  42: '{{ $RESOLUTION_WIDTH_MIN := .Env.RESOLUTION_WIDTH_MIN | default "320" -}}',
+  50: '{{ $START_WITH_VIDEO_MUTED := .Env.START_WITH_VIDEO_MUTED | default "false" | toBool -}}',
+  69: String.raw`{{ $CODEC_ORDER_JVB := .Env.CODEC_ORDER_JVB | default "[\"AV1\", \"VP9\", \"VP8\", \"H264\"]" -}}`,
+  70: String.raw`{{ $CODEC_ORDER_JVB_MOBILE := .Env.CODEC_ORDER_JVB_MOBILE | default "[\"VP8\", \"VP9\", \"H264\", \"AV1\"]" -}}`,
+  81: 'config.resolution = {{ $RESOLUTION }};',
+  82: 'config.constraints = {',
+  83: '    video: {',
+  84: '        height: { ideal: {{ $RESOLUTION }}, max: {{ $RESOLUTION }}, min: {{ $RESOLUTION_MIN }} },',
+  85: '        width: { ideal: {{ $RESOLUTION_WIDTH }}, max: {{ $RESOLUTION_WIDTH }}, min: {{ $RESOLUTION_WIDTH_MIN }}},',
+  86: '    }',
+  87: '};',
+  88: '',
+  89: '{{ if not $ENABLE_SIMULCAST -}}',
+  90: 'config.disableSimulcast = true;',
+  91: '{{ end -}}',
+  93: 'config.startWithVideoMuted = {{ $START_WITH_VIDEO_MUTED }};',
+  119: 'config.audioQuality = {',
+  120: '    stereo: {{ $ENABLE_STEREO }}',
+  121: '};',
+  122: '',
+  123: '{{ if .Env.AUDIO_QUALITY_OPUS_BITRATE -}}',
+  124: "config.audioQuality.opusMaxAverageBitrate = '{{ .Env.AUDIO_QUALITY_OPUS_BITRATE }}';",
+  125: '{{ end -}}',
+  435: 'config.videoQuality = {};',
+  436: 'config.videoQuality.codecPreferenceOrder = {{ $CODEC_ORDER_JVB }};',
+  437: 'config.videoQuality.mobileCodecPreferenceOrder = {{ $CODEC_ORDER_JVB_MOBILE }};',
+  438: 'config.videoQuality.enableAdaptiveMode = {{ $ENABLE_ADAPTIVE_MODE }};',
+  496: 'config.videoQuality.vp8 = {};',
+  497: '',
+  498: '{{ if .Env.VIDEOQUALITY_BITRATE_VP8_LOW }}',
+  499: 'config.videoQuality.vp8.low = {{ .Env.VIDEOQUALITY_BITRATE_VP8_LOW }};',
+  500: '{{ end -}}',
+  501: '',
+  502: '{{ if .Env.VIDEOQUALITY_BITRATE_VP8_STANDARD }}',
+  503: 'config.videoQuality.vp8.standard = {{ .Env.VIDEOQUALITY_BITRATE_VP8_STANDARD }};',
+  504: '{{ end -}}',
+});

@@ -150,39 +150,9 @@ interface Locked {
 }
 
 async function deployLocked(ctx: Context, d: Locked): Promise<number> {
-  const { config, file, account, stack, powerState, options, call, aws, profile, lock, ports } = d;
-  let runningTasks = 0;
-  let desiredCount = 0;
-  const cluster = stack?.outputs[OUTPUTS.cluster];
-  const service = stack?.outputs[OUTPUTS.service];
-  if (cluster && service) {
-    const counts = await call(`reading ECS service ${service}`, () => aws.services.counts(cluster, service));
-    runningTasks = (counts?.running ?? 0) + (counts?.pending ?? 0);
-    desiredCount = Math.min(counts?.desired ?? 0, 1);
-  }
-  if (runningTasks > 0 && !options.force) {
-    throw new MeetError(
-      `${runningTasks} task(s) are running: a meeting may be live, and deploying may replace the task and drop everyone.`,
-      ExitCode.failed,
-      'Wait until the meeting ends (or stop the platform), or pass --force to deploy anyway (the task is replaced, not stopped).',
-    );
-  }
-
-  const cdkArgs = [
-    'deploy',
-    config.stackName,
-    '--app',
-    ctx.deps.cdkAppCommand,
-    '--parameters',
-    `PowerState=${powerState}`,
-    // The live count: CloudFormation applies the template's DesiredCount on every service update.
-    '--parameters',
-    `DesiredCount=${desiredCount}`,
-    '--require-approval',
-    ctx.options.yes ? 'never' : 'broadening',
-    '--no-notices',
-    ...(profile ? ['--profile', profile] : []),
-  ];
+  const { config, account, stack, powerState } = d;
+  const { runningTasks, desiredCount } = await refuseLiveMeeting(d);
+  const cdkArgs = cdkDeployArgs(ctx, d, desiredCount);
   const result: DeployResult = {
     stackName: config.stackName,
     region: config.region,
@@ -206,18 +176,72 @@ async function deployLocked(ctx: Context, d: Locked): Promise<number> {
     return ExitCode.ok;
   }
 
-  if (result.ingress.from && result.ingress.from !== result.ingress.to) {
-    ctx.out.note(
-      `Switching ingress from ${result.ingress.from} to ${result.ingress.to}: ${
-        result.ingress.to === 'direct'
-          ? 'the load balancer goes, the task gets its own certificate (issued during this deploy) and the meeting host points at the asleep page until the next start.'
-          : 'a load balancer comes, the meeting host points at it, and the DNS function, the asleep page and the task certificate go.'
-      } The host may answer from the old place for up to the record's TTL (60 s) after the switch.`,
-    );
-  }
+  noteIngressSwitch(ctx, result.ingress);
   ctx.out.note(
     `${stack ? 'Updating' : 'Creating'} stack ${config.stackName} in ${config.region} (account ${account}), PowerState=${powerState}…`,
   );
+  const code = await runCdkDeploy(ctx, d, cdkArgs);
+  if (code !== 0) throw cdkDeployFailure(code, Boolean(stack));
+  await reportDeployed(ctx, d, result);
+  return ExitCode.ok;
+}
+
+/**
+ * The tasks that run (a meeting may be live) and the service's live desired count (0 or 1). Refuses
+ * while a task runs, unless --force.
+ */
+async function refuseLiveMeeting(d: Locked): Promise<{ runningTasks: number; desiredCount: number }> {
+  const { stack, options, call, aws } = d;
+  let runningTasks = 0;
+  let desiredCount = 0;
+  const cluster = stack?.outputs[OUTPUTS.cluster];
+  const service = stack?.outputs[OUTPUTS.service];
+  if (cluster && service) {
+    const counts = await call(`reading ECS service ${service}`, () => aws.services.counts(cluster, service));
+    runningTasks = (counts?.running ?? 0) + (counts?.pending ?? 0);
+    desiredCount = Math.min(counts?.desired ?? 0, 1);
+  }
+  if (runningTasks > 0 && !options.force) {
+    throw new MeetError(
+      `${runningTasks} task(s) are running: a meeting may be live, and deploying may replace the task and drop everyone.`,
+      ExitCode.failed,
+      'Wait until the meeting ends (or stop the platform), or pass --force to deploy anyway (the task is replaced, not stopped).',
+    );
+  }
+  return { runningTasks, desiredCount };
+}
+
+function cdkDeployArgs(ctx: Context, { config, powerState, profile }: Locked, desiredCount: number): string[] {
+  return [
+    'deploy',
+    config.stackName,
+    '--app',
+    ctx.deps.cdkAppCommand,
+    '--parameters',
+    `PowerState=${powerState}`,
+    // The live count: CloudFormation applies the template's DesiredCount on every service update.
+    '--parameters',
+    `DesiredCount=${desiredCount}`,
+    '--require-approval',
+    ctx.options.yes ? 'never' : 'broadening',
+    '--no-notices',
+    ...(profile ? ['--profile', profile] : []),
+  ];
+}
+
+function noteIngressSwitch(ctx: Context, ingress: DeployResult['ingress']): void {
+  if (!ingress.from || ingress.from === ingress.to) return;
+  ctx.out.note(
+    `Switching ingress from ${ingress.from} to ${ingress.to}: ${
+      ingress.to === 'direct'
+        ? 'the load balancer goes, the task gets its own certificate (issued during this deploy) and the meeting host points at the asleep page until the next start.'
+        : 'a load balancer comes, the meeting host points at it, and the DNS function, the asleep page and the task certificate go.'
+    } The host may answer from the old place for up to the record's TTL (60 s) after the switch.`,
+  );
+}
+
+/** Runs `cdk deploy` under the held lock, with the meeting host's record kept out of CloudFormation's way. */
+async function runCdkDeploy(ctx: Context, { config, file, call, lock, ports }: Locked, cdkArgs: string[]): Promise<number> {
   await lock?.fence();
   if (ports) await putBackHostRecord(ctx, ports, call);
   // Keep the lease alive while cdk runs (minutes); a lost lease is reported after cdk returns.
@@ -231,30 +255,36 @@ async function deployLocked(ctx: Context, d: Locked): Promise<number> {
     .finally(() => clearInterval(heartbeat));
   // Also after a failed (rolled back) deploy: a meeting that runs gets its name back at once.
   if (ports) await followTask(ctx, ports, call);
-  if (code !== 0) {
-    throw new MeetError(
-      stack
-        ? `cdk deploy failed with exit code ${code}; CloudFormation rolls a failed update back to the previous version.`
-        : `cdk deploy failed with exit code ${code}; CloudFormation rolls a failed first deploy back and the stack may be left in ROLLBACK_COMPLETE.`,
-      ExitCode.failed,
-      stack
-        ? 'Read the CloudFormation events printed above; `meetctl deploy --dry-run` shows the command.'
-        : 'Read the CloudFormation events printed above, fix the cause (docs/deploy.md lists the usual ones), delete the rolled-back stack in the CloudFormation console if it is there, then deploy again.',
-    );
-  }
+  return code;
+}
+
+function cdkDeployFailure(code: number, stackExisted: boolean): MeetError {
+  return new MeetError(
+    stackExisted
+      ? `cdk deploy failed with exit code ${code}; CloudFormation rolls a failed update back to the previous version.`
+      : `cdk deploy failed with exit code ${code}; CloudFormation rolls a failed first deploy back and the stack may be left in ROLLBACK_COMPLETE.`,
+    ExitCode.failed,
+    stackExisted
+      ? 'Read the CloudFormation events printed above; `meetctl deploy --dry-run` shows the command.'
+      : 'Read the CloudFormation events printed above, fix the cause (docs/deploy.md lists the usual ones), delete the rolled-back stack in the CloudFormation console if it is there, then deploy again.',
+  );
+}
+
+/** What was deployed, and, for members-only meetings without an organizer, how to create the first one. */
+async function reportDeployed(ctx: Context, { config, powerState, aws, call }: Locked, result: DeployResult): Promise<void> {
   const organizers = config.auth === 'members' ? await organizerCount(ctx, config, aws, call) : undefined;
-  if (ctx.options.json) ctx.out.json({ ...result, deployed: true, ...(organizers !== undefined ? { organizers } : {}) });
-  else {
-    ctx.out.line(
-      `Deployed ${config.stackName}: ${powerState === 'on' ? `https://${config.domain} (stopped; no task runs until started)` : 'powered down (nothing billed by the hour)'}.`,
-    );
-    if (organizers === 0) {
-      ctx.out.line(
-        `Nobody can open a room yet: meetings are members-only ("auth": "members") and there is no organizer. Create your account: meetctl users add YOUR@EMAIL --organizer (Cognito e-mails a temporary password; sign in at https://${pageHost(config.domain)}).`,
-      );
-    }
+  if (ctx.options.json) {
+    ctx.out.json({ ...result, deployed: true, ...(organizers !== undefined ? { organizers } : {}) });
+    return;
   }
-  return ExitCode.ok;
+  ctx.out.line(
+    `Deployed ${config.stackName}: ${powerState === 'on' ? `https://${config.domain} (stopped; no task runs until started)` : 'powered down (nothing billed by the hour)'}.`,
+  );
+  if (organizers === 0) {
+    ctx.out.line(
+      `Nobody can open a room yet: meetings are members-only ("auth": "members") and there is no organizer. Create your account: meetctl users add YOUR@EMAIL --organizer (Cognito e-mails a temporary password; sign in at https://${pageHost(config.domain)}).`,
+    );
+  }
 }
 
 /**

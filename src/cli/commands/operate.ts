@@ -89,7 +89,40 @@ function report(session: Session, goal: Goal, outcome: TransitionOutcome, extra:
   const { out, options } = session.ctx;
   const result = outcome.result;
   const error = result?.error;
-  const json: TransitionJson = {
+  if (options.json) out.json(transitionJson(session, goal, outcome, extra));
+
+  if (outcome.outcome === 'no-op') {
+    if (!options.json) out.line(`Nothing to do: the platform is already ${outcome.from}.`);
+    return ExitCode.ok;
+  }
+  if (!error) {
+    if (!options.json) {
+      const took = result ? ` in ${clockTime(result.elapsedMs)}` : '';
+      out.line(
+        out.style(
+          'green',
+          goal === 'running' ? `READY${took}: https://${session.config.domain}` : `${outcome.to}${took} (was ${outcome.from}).`,
+        ),
+      );
+      for (const line of extra.kept ?? []) out.line(`Kept: ${line}`);
+    }
+    return ExitCode.ok;
+  }
+  return reportFailure(session, goal, outcome, error);
+}
+
+type TransitionFailure = NonNullable<NonNullable<TransitionOutcome['result']>['error']>;
+
+/** The `--json` answer of a transition. */
+function transitionJson(
+  session: Session,
+  goal: Goal,
+  outcome: TransitionOutcome,
+  extra: Partial<TransitionJson>,
+): TransitionJson {
+  const result = outcome.result;
+  const error = result?.error;
+  return {
     goal,
     from: outcome.from,
     to: outcome.to,
@@ -111,26 +144,15 @@ function report(session: Session, goal: Goal, outcome: TransitionOutcome, extra:
     ...(goal === 'running' ? { url: `https://${session.config.domain}` } : {}),
     ...extra,
   };
-  if (options.json) out.json(json);
+}
 
-  if (outcome.outcome === 'no-op') {
-    if (!options.json) out.line(`Nothing to do: the platform is already ${outcome.from}.`);
-    return ExitCode.ok;
-  }
-  if (!error) {
-    if (!options.json) {
-      const took = result ? ` in ${clockTime(result.elapsedMs)}` : '';
-      out.line(
-        out.style(
-          'green',
-          goal === 'running' ? `READY${took}: https://${session.config.domain}` : `${outcome.to}${took} (was ${outcome.from}).`,
-        ),
-      );
-      for (const line of extra.kept ?? []) out.line(`Kept: ${line}`);
-    }
-    return ExitCode.ok;
-  }
-
+/**
+ * A transition that failed or was cancelled: what went wrong (human output only; --json already has it)
+ * and the exit code. A task that could not be stopped again is said loudest: it may still be billing.
+ */
+function reportFailure(session: Session, goal: Goal, outcome: TransitionOutcome, error: TransitionFailure): number {
+  const { out, options } = session.ctx;
+  const result = outcome.result;
   if (error.kind === 'cancelled') {
     if (!options.json) {
       out.error(
@@ -149,21 +171,7 @@ function report(session: Session, goal: Goal, outcome: TransitionOutcome, extra:
     );
     return ExitCode.failed;
   }
-  if (!options.json && error.kind !== 'cancelled') {
-    out.error(
-      `${goal === 'running' ? 'start' : goal} failed at "${result?.failedStep ? describeStep(result.failedStep) : '?'}": ${error.message}`,
-    );
-    if (error.diagnostics.stoppedReason) out.note(`  stop reason: ${error.diagnostics.stoppedReason}`);
-    if (error.diagnostics.container) out.note(`  failing container: ${error.diagnostics.container}`);
-    if (error.diagnostics.logLines?.length) {
-      out.note(`  its last ${error.diagnostics.logLines.length} log lines:`);
-      for (const line of error.diagnostics.logLines) out.note(`    ${line}`);
-    }
-    for (const check of error.diagnostics.checks?.filter((c) => c.status === 'fail') ?? []) {
-      out.note(`  ${check.name}: ${check.detail}${check.hint ? ` (fix: ${check.hint})` : ''}`);
-    }
-    if (result?.compensated === true) out.note(out.style('green', '  The task was stopped again: nothing keeps billing.'));
-  }
+  if (!options.json && error.kind !== 'cancelled') printFailure(session, goal, outcome, error);
   if (result?.compensated === false) {
     const login =
       result.compensationError?.kind === 'credentials'
@@ -178,6 +186,25 @@ function report(session: Session, goal: Goal, outcome: TransitionOutcome, extra:
     return result.compensationError?.kind === 'credentials' ? ExitCode.config : ExitCode.failed;
   }
   return error.kind === 'credentials' ? ExitCode.config : ExitCode.failed;
+}
+
+/** The failed step, its diagnostics (stop reason, container, last log lines, failed checks), the compensation. */
+function printFailure(session: Session, goal: Goal, outcome: TransitionOutcome, error: TransitionFailure): void {
+  const { out } = session.ctx;
+  const result = outcome.result;
+  out.error(
+    `${goal === 'running' ? 'start' : goal} failed at "${result?.failedStep ? describeStep(result.failedStep) : '?'}": ${error.message}`,
+  );
+  if (error.diagnostics.stoppedReason) out.note(`  stop reason: ${error.diagnostics.stoppedReason}`);
+  if (error.diagnostics.container) out.note(`  failing container: ${error.diagnostics.container}`);
+  if (error.diagnostics.logLines?.length) {
+    out.note(`  its last ${error.diagnostics.logLines.length} log lines:`);
+    for (const line of error.diagnostics.logLines) out.note(`    ${line}`);
+  }
+  for (const check of error.diagnostics.checks?.filter((c) => c.status === 'fail') ?? []) {
+    out.note(`  ${check.name}: ${check.detail}${check.hint ? ` (fix: ${check.hint})` : ''}`);
+  }
+  if (result?.compensated === true) out.note(out.style('green', '  The task was stopped again: nothing keeps billing.'));
 }
 
 /** `meetctl start`: until the meeting is really usable. */

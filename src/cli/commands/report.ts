@@ -2,12 +2,12 @@ import { plot } from 'simple-ascii-chart';
 import { logGroupsFrom } from '../../control/observe.js';
 import { estimateForConfig } from '../../cost/model.js';
 import { ExitCode, MeetError } from '../../errors.js';
-import { localTime, meetupsFrom, monthTotals } from '../../report/meetups.js';
+import { localTime, type Meetup, meetupsFrom, monthTotals } from '../../report/meetups.js';
 import { checkTimeZone } from '../../schedule/expression.js';
 import { canonicalTimeZone } from '../../schedule/time-zone.js';
 import type { Context } from '../context.js';
 import { table, usd } from '../output.js';
-import { openSession } from '../session.js';
+import { openSession, type Session } from '../session.js';
 import { parseDuration } from './inspect.js';
 import { inputError } from './schedule.js';
 
@@ -24,6 +24,37 @@ export async function report(ctx: Context, options: { since?: string; tz?: strin
   const timeZone = asked ?? session.config.timeZone ?? computer;
   const whose =
     asked || session.config.timeZone ? '' : ' (this computer\'s time zone: set "timeZone" in the config or pass --tz)';
+  const { meetups, estimate, since } = await readMeetups(session, sinceMs);
+  const months = monthTotals(meetups, timeZone);
+  const totals = {
+    meetups: meetups.length,
+    hours: Math.round(meetups.reduce((s, m) => s + m.hours, 0) * 100) / 100,
+    costUsd: Math.round(meetups.reduce((s, m) => s + m.costUsd, 0) * 100) / 100,
+  };
+  if (ctx.options.json) {
+    ctx.out.json({
+      since: new Date(since).toISOString(),
+      timeZone,
+      meetups: meetups.map((m) => meetupJson(m, timeZone)),
+      months,
+      totals,
+      pricesAsOf: estimate.pricesAsOf,
+    });
+    return ExitCode.ok;
+  }
+  if (meetups.length === 0) {
+    ctx.out.line(`No meetups in the last ${options.since ?? '30d'}.`);
+    return ExitCode.ok;
+  }
+  ctx.out.note(
+    `Times are ${timeZone}${whose}; costs are estimates from list prices of ${estimate.pricesAsOf} (the AWS bill is authoritative).`,
+  );
+  printMeetups(ctx, meetups, months, totals, timeZone);
+  return ExitCode.ok;
+}
+
+/** The meetups of the last `sinceMs` from the event log and the stats lines, priced with the config's estimate. */
+async function readMeetups(session: Session, sinceMs: number) {
   const stack = await session.guard('reading the stack', () => session.ports.stack.describe());
   if (!stack)
     throw new MeetError(`stack ${session.config.stackName} does not exist.`, ExitCode.failed, 'Run `meetctl deploy` first.');
@@ -45,40 +76,31 @@ export async function report(ctx: Context, options: { since?: string; tz?: strin
     },
     { since, now },
   );
-  const months = monthTotals(meetups, timeZone);
-  const totals = {
-    meetups: meetups.length,
-    hours: Math.round(meetups.reduce((s, m) => s + m.hours, 0) * 100) / 100,
-    costUsd: Math.round(meetups.reduce((s, m) => s + m.costUsd, 0) * 100) / 100,
+  return { meetups, estimate, since };
+}
+
+function meetupJson(m: Meetup, timeZone: string) {
+  return {
+    start: new Date(m.start).toISOString(),
+    startLocal: localTime(m.start, timeZone),
+    ...(m.stop !== undefined ? { stop: new Date(m.stop).toISOString() } : { running: true }),
+    startedBy: m.startedBy,
+    ...(m.stoppedBy ? { stoppedBy: m.stoppedBy } : {}),
+    hours: m.hours,
+    ...(m.recorderHours > 0 ? { recorderHours: m.recorderHours } : {}),
+    peakParticipants: m.peakParticipants ?? null,
+    costUsd: m.costUsd,
   };
-  if (ctx.options.json) {
-    ctx.out.json({
-      since: new Date(since).toISOString(),
-      timeZone,
-      meetups: meetups.map((m) => ({
-        start: new Date(m.start).toISOString(),
-        startLocal: localTime(m.start, timeZone),
-        ...(m.stop !== undefined ? { stop: new Date(m.stop).toISOString() } : { running: true }),
-        startedBy: m.startedBy,
-        ...(m.stoppedBy ? { stoppedBy: m.stoppedBy } : {}),
-        hours: m.hours,
-        ...(m.recorderHours > 0 ? { recorderHours: m.recorderHours } : {}),
-        peakParticipants: m.peakParticipants ?? null,
-        costUsd: m.costUsd,
-      })),
-      months,
-      totals,
-      pricesAsOf: estimate.pricesAsOf,
-    });
-    return ExitCode.ok;
-  }
-  if (meetups.length === 0) {
-    ctx.out.line(`No meetups in the last ${options.since ?? '30d'}.`);
-    return ExitCode.ok;
-  }
-  ctx.out.note(
-    `Times are ${timeZone}${whose}; costs are estimates from list prices of ${estimate.pricesAsOf} (the AWS bill is authoritative).`,
-  );
+}
+
+/** The meetups table, the months table, the totals and, from two meetups on, a chart of their hours. */
+function printMeetups(
+  ctx: Context,
+  meetups: readonly Meetup[],
+  months: ReturnType<typeof monthTotals>,
+  totals: { meetups: number; hours: number; costUsd: number },
+  timeZone: string,
+): void {
   ctx.out.line(
     table(
       ['Start', 'Stop', 'Started by', 'Stopped by', 'Peak', 'Hours', 'Cost'],
@@ -117,5 +139,4 @@ export async function report(ctx: Context, options: { since?: string; tz?: strin
       ),
     );
   }
-  return ExitCode.ok;
 }

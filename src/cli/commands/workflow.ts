@@ -55,53 +55,17 @@ export async function testWorkflow(ctx: Context, options: { force?: boolean }): 
   const request = { actor: ctx.deps.actor, reason: 'meetctl test' };
   const phases: TestPhase[] = [];
   try {
-    const started = await timed(session, async () => {
-      const outcome = await transition({ ...request, goal: 'running' }, rt);
-      return outcome.result?.error || outcome.outcome === 'refused'
-        ? { name: 'start', status: 'fail', detail: outcome.result?.error?.message ?? 'refused' }
-        : { name: 'start', status: 'pass', detail: `${outcome.from} → ${outcome.to}` };
-    }).catch((error: Error): TestPhase => ({ name: 'start', status: 'fail', detail: error.message }));
+    const started = await startPhase(session, rt, request);
     phases.push(started);
-    if (started.status === 'pass') {
-      const snapshot = await session.snapshot({ endpoints: true, certificate: true });
-      const layers = healthLayers(snapshot);
-      const failing = layers.filter((l) => l.status === 'fail');
-      phases.push({
-        name: 'health',
-        status: failing.length ? 'fail' : 'pass',
-        detail:
-          failing.map((l) => `${l.layer}: ${l.detail}`).join('; ') ||
-          `${layers.filter((l) => l.status === 'pass').length} layers pass`,
-      });
-      const checks = snapshot.endpoints ?? [];
-      phases.push({ name: 'tls', ...fromChecks(checks, ['certificate']) });
-      phases.push({ name: 'web', ...fromChecks(checks, ['https', 'web-config']) });
-      phases.push({ name: 'websocket', ...fromChecks(checks, ['websocket']) });
-    } else {
+    if (started.status === 'pass') phases.push(...(await checkPhases(session)));
+    else {
       for (const name of ['health', 'tls', 'web', 'websocket'] as const)
         phases.push({ name, status: 'skip', detail: 'the start failed' });
     }
   } finally {
     // Whatever happened above, end stopped.
     progress.close();
-    phases.push(
-      await timed(session, async () => {
-        const outcome = await transition(
-          { ...request, goal: 'stopped', force: true, reason: 'meetctl test: always end stopped' },
-          rt,
-        );
-        const live = (await session.snapshot()).tasks.filter((t) => t.lastStatus !== 'STOPPED').length;
-        return outcome.result?.error || live > 0
-          ? { name: 'stop', status: 'fail', detail: outcome.result?.error?.message ?? `${live} task(s) still live` }
-          : { name: 'stop', status: 'pass', detail: `ended ${outcome.to}` };
-      }).catch(
-        (error: Error): TestPhase => ({
-          name: 'stop',
-          status: 'fail',
-          detail: `${error.message}: THE TASK MAY STILL BE RUNNING; run meetctl stop --force`,
-        }),
-      ),
-    );
+    phases.push(await stopPhase(session, rt, request));
   }
   const ok = phases.every((p) => p.status === 'pass');
   if (ctx.options.json) ctx.out.json({ ok, phases });
@@ -119,4 +83,57 @@ export async function testWorkflow(ctx: Context, options: { force?: boolean }): 
     );
   }
   return ok ? ExitCode.ok : ExitCode.failed;
+}
+
+type Runtime = ReturnType<Session['runtime']>;
+type Request = { readonly actor: string; readonly reason: string };
+
+/** Start until usable; a failed or refused start (or one that throws) fails the phase. */
+function startPhase(session: Session, rt: Runtime, request: Request): Promise<TestPhase> {
+  return timed(session, async () => {
+    const outcome = await transition({ ...request, goal: 'running' }, rt);
+    return outcome.result?.error || outcome.outcome === 'refused'
+      ? { name: 'start', status: 'fail', detail: outcome.result?.error?.message ?? 'refused' }
+      : { name: 'start', status: 'pass', detail: `${outcome.from} → ${outcome.to}` };
+  }).catch((error: Error): TestPhase => ({ name: 'start', status: 'fail', detail: error.message }));
+}
+
+/** Health of every layer, then the TLS, web and websocket endpoint checks of one snapshot. */
+async function checkPhases(session: Session): Promise<TestPhase[]> {
+  const snapshot = await session.snapshot({ endpoints: true, certificate: true });
+  const layers = healthLayers(snapshot);
+  const failing = layers.filter((l) => l.status === 'fail');
+  const checks = snapshot.endpoints ?? [];
+  return [
+    {
+      name: 'health',
+      status: failing.length ? 'fail' : 'pass',
+      detail:
+        failing.map((l) => `${l.layer}: ${l.detail}`).join('; ') ||
+        `${layers.filter((l) => l.status === 'pass').length} layers pass`,
+    },
+    { name: 'tls', ...fromChecks(checks, ['certificate']) },
+    { name: 'web', ...fromChecks(checks, ['https', 'web-config']) },
+    { name: 'websocket', ...fromChecks(checks, ['websocket']) },
+  ];
+}
+
+/** Stop, forced; the phase fails when a task is still live afterwards, loudly when the stop throws. */
+function stopPhase(session: Session, rt: Runtime, request: Request): Promise<TestPhase> {
+  return timed(session, async () => {
+    const outcome = await transition(
+      { ...request, goal: 'stopped', force: true, reason: 'meetctl test: always end stopped' },
+      rt,
+    );
+    const live = (await session.snapshot()).tasks.filter((t) => t.lastStatus !== 'STOPPED').length;
+    return outcome.result?.error || live > 0
+      ? { name: 'stop', status: 'fail', detail: outcome.result?.error?.message ?? `${live} task(s) still live` }
+      : { name: 'stop', status: 'pass', detail: `ended ${outcome.to}` };
+  }).catch(
+    (error: Error): TestPhase => ({
+      name: 'stop',
+      status: 'fail',
+      detail: `${error.message}: THE TASK MAY STILL BE RUNNING; run meetctl stop --force`,
+    }),
+  );
 }

@@ -21,12 +21,12 @@ export interface ProjectFunctionProps {
 /**
  * How esbuild bundles every function (docs/architecture.md, Performance, has the sizes):
  * - minified, for Node.js 24, with the AWS SDK v3 left to the runtime, which ships it;
- * - `module` before `main`: a package that ships an ES module build (@peculiar/x509 and its ASN.1
- *   schemas, under acme-client) is bundled from it, so esbuild drops what is never imported (about
- *   110 KB of the certificate function); esbuild's default for Node prefers the CommonJS `main`;
+ * - `module` before `main`: a package that ships an ES module build without an `exports` map is
+ *   bundled from it, so esbuild drops what is never imported; esbuild's default for Node prefers the
+ *   CommonJS `main` (no bundle of today's changes by it: their packages have `exports` maps);
  * - names kept (about 5% larger): a stack trace in the logs names the functions it went through,
- *   where a minified one says `at a (index.js:1:490)`. No source map: the certificate function's
- *   would be 2.1 MB, and Node's --enable-source-maps reads it on every cold start.
+ *   where a minified one says `at a (index.js:1:490)`. No source map: the organizer page's would be
+ *   0.8 MB, and Node's --enable-source-maps reads it on every cold start.
  */
 export const FUNCTION_BUNDLING = {
   minify: true,

@@ -9,6 +9,7 @@ import {
   isBranded,
   jitsiBrandingFiles,
 } from '../../branding/jitsi-branding.js';
+import { type BandwidthPreset, bandwidthEnvironment, withBandwidthConfig } from '../../config/bandwidth.js';
 import type { SizePreset } from '../../config/presets.js';
 import { GHCR_RELEASE, imageFor, type JitsiRelease, listeningPorts } from '../../config/release.js';
 import type { IngressMode } from '../../config/schema.js';
@@ -26,8 +27,9 @@ export const JITSI_CONTAINERS = ['web', 'prosody', 'jicofo', 'jvb'] as const;
 /** Every container the task has in both ingress modes (also the log stream prefixes and log group keys). */
 export const CONTAINERS = [...JITSI_CONTAINERS, 'stats'] as const;
 /**
- * The init container that writes web's extra config: the branding files (when the config has
- * branding) and, in load-balancer mode, the security headers and HTTP redirect (src/infra/web-ingress.ts).
+ * The init container that writes web's extra config: the bandwidth preset's custom-config.js, the
+ * branding files (when the config has branding) and, in load-balancer mode, the security headers and
+ * HTTP redirect (src/infra/web-ingress.ts).
  */
 export const WEB_CONFIG_CONTAINER = 'web-config';
 /** The task volume it writes to, mounted at web's /config. */
@@ -83,6 +85,8 @@ export interface JitsiTaskProps {
   readonly recording?: { readonly xmppSecret: StoredSecret };
   /** The browser's local recording (web's config.localRecording). */
   readonly localRecording: LocalRecording;
+  /** What video people send and receive: web's variables and custom-config.js (src/config/bandwidth.ts). */
+  readonly bandwidth: BandwidthPreset;
   /** One log group per container (kept while powered down, so they live outside this construct). */
   readonly logGroups: ContainerLogGroups;
   /**
@@ -223,6 +227,7 @@ export class JitsiTask extends Construct {
         ...(members?.tokenAuthUrl ? { TOKEN_AUTH_URL: members.tokenAuthUrl } : {}),
         ...this.recordingEnv('web'),
         ...localRecordingEnv(props.localRecording),
+        ...bandwidthEnvironment(props.bandwidth),
         // settings-config.js at stable-11146-2 writes it to config.dynamicBrandingUrl.
         ...(isBranded(props.branding) ? { DYNAMIC_BRANDING_URL: dynamicBrandingUrl(domain) } : {}),
       },
@@ -303,11 +308,11 @@ export class JitsiTask extends Construct {
   private addWebFilesAndTls(web: ecs.ContainerDefinition): void {
     const { props } = this;
     const { release, domain } = props;
-    const webFiles = {
+    const webFiles = withBandwidthConfig(props.bandwidth, {
       ...(isBranded(props.branding) ? jitsiBrandingFiles(props.branding, domain) : {}),
       // Direct mode: the TLS sidecar sends the headers and redirects; with a load balancer, web does.
       ...(props.tls ? {} : { [WEB_INGRESS_FILE]: webIngressConf(props.embedOrigins) }),
-    };
+    });
     if (Object.keys(webFiles).length > 0) {
       this.containers.webConfig = this.addWebConfig(webFiles, web, props.logGroups.web, release.number >= GHCR_RELEASE);
     }

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { NONCURRENT_VERSION_EXPIRY_DAYS } from '../../cost/assumptions.js';
 
 /** Days after which recordings move to a cheaper storage class. */
 export const RECORDINGS_TRANSITION_DAYS = 30;
@@ -8,7 +9,9 @@ export const RECORDINGS_TRANSITION_DAYS = 30;
 /**
  * Recordings bucket: encrypted, versioned, public access blocked, TLS-only, moved to Infrequent Access
  * after 30 days, and retained when the stack is deleted (recordings are only deleted on an explicit
- * `meetctl destroy --delete-recordings`).
+ * `meetctl destroy --delete-recordings`). A deleted or overwritten recording stays recoverable as an
+ * old version for NONCURRENT_VERSION_EXPIRY_DAYS, then S3 expires it (the cost model bills it for
+ * exactly that long), and the delete marker left behind is removed.
  */
 export class RecordingsBucket extends Construct {
   readonly bucket: s3.Bucket;
@@ -31,12 +34,10 @@ export class RecordingsBucket extends Construct {
               transitionAfter: Duration.days(RECORDINGS_TRANSITION_DAYS),
             },
           ],
-          noncurrentVersionTransitions: [
-            {
-              storageClass: s3.StorageClass.INFREQUENT_ACCESS,
-              transitionAfter: Duration.days(RECORDINGS_TRANSITION_DAYS),
-            },
-          ],
+          // Old versions were kept forever (and billed forever). An old version is not moved to
+          // Infrequent Access first: its 30-day minimum would bill as long as the expiry anyway.
+          noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_EXPIRY_DAYS),
+          expiredObjectDeleteMarker: true,
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
       ],

@@ -88,6 +88,7 @@ function jitsiTask(powered: Construct, props: MeetingTaskProps): JitsiTask {
     secret: stores.internalSecret.stored,
     ...(recorder ? { recording: { xmppSecret: recorder.xmppSecret } } : {}),
     localRecording: config.recording.local,
+    bandwidth: config.bandwidth,
     logGroups: stores.logGroups,
     ...(isBranded(config.branding) ? { branding: config.branding } : {}),
     embedOrigins: config.embedOrigins,
