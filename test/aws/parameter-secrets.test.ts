@@ -19,7 +19,7 @@ const reference = (names: readonly string[]) => names.map(arn).join(',');
 
 let moto: MotoServer;
 let ssm: SSMClient;
-const valueOf = async (name: string) =>
+const storedValue = async (name: string) =>
   (await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }))).Parameter?.Value;
 
 describe.skipIf(!available)(SUITE, () => {
@@ -38,16 +38,16 @@ describe.skipIf(!available)(SUITE, () => {
     it('creates each missing parameter as a SecureString of the standard tier with a generated password', async () => {
       const { Parameters } = await ssm.send(new DescribeParametersCommand({}));
       expect(Parameters?.map((p) => [p.Name, p.Type, p.Tier])).toEqual(INTERNAL.map((n) => [n, 'SecureString', 'Standard']));
-      expect(await valueOf(INTERNAL[0] as string)).toMatch(/^[0-9a-f]{32}$/);
+      expect(await storedValue(INTERNAL[0] as string)).toMatch(/^[0-9a-f]{32}$/);
     });
 
     it('never changes a parameter that exists (a running task may use it), and fills placeholders without a password size', async () => {
-      const before = await valueOf(INTERNAL[0] as string);
+      const before = await storedValue(INTERNAL[0] as string);
       const again = await ensureSecureParameters(ssm, { requestType: 'Update', names: INTERNAL, passwordBytes: 16 });
       expect(again.created).toEqual([]);
-      expect(await valueOf(INTERNAL[0] as string)).toBe(before);
+      expect(await storedValue(INTERNAL[0] as string)).toBe(before);
       await ensureSecureParameters(ssm, { requestType: 'Create', names: CERTIFICATE });
-      expect(await valueOf(CERTIFICATE[0] as string)).toBe(PLACEHOLDER_VALUE);
+      expect(await storedValue(CERTIFICATE[0] as string)).toBe(PLACEHOLDER_VALUE);
     });
 
     it('deletes them all when the stack is deleted', async () => {
@@ -60,7 +60,7 @@ describe.skipIf(!available)(SUITE, () => {
     it('reads a boundary as one JSON object of key → value', async () => {
       const value = JSON.parse(await parameterSecrets(ssm).value(reference(INTERNAL)));
       expect(Object.keys(value)).toEqual(['JICOFO_AUTH_PASSWORD', 'JVB_AUTH_PASSWORD']);
-      expect(value.JVB_AUTH_PASSWORD).toBe(await valueOf(INTERNAL[1] as string));
+      expect(value.JVB_AUTH_PASSWORD).toBe(await storedValue(INTERNAL[1] as string));
     });
 
     it('stages without changing anything stored, and promotes by overwriting each parameter', async () => {
@@ -116,7 +116,7 @@ describe.skipIf(!available)(SUITE, () => {
       await store.save(certificate());
       expect(await store.load()).toEqual(certificate());
       // The task reads the chain and the key as parameters of their own.
-      expect(await valueOf(CERTIFICATE[0] as string)).toBe(pems.cert);
+      expect(await storedValue(CERTIFICATE[0] as string)).toBe(pems.cert);
     });
 
     it('reads a chain whose key does not match it (a save cut short) as no certificate, so it is issued again', async () => {
@@ -135,7 +135,7 @@ describe.skipIf(!available)(SUITE, () => {
       await expect(store.save({ ...certificate(), certificatePem: chain })).rejects.toThrow(
         /certificatePem is \d+ bytes, more than a standard parameter holds \(4096\); use "secretStore": "secrets-manager"/,
       );
-      expect(await valueOf(CERTIFICATE[0] as string)).toBe(PLACEHOLDER_VALUE);
+      expect(await storedValue(CERTIFICATE[0] as string)).toBe(PLACEHOLDER_VALUE);
     });
   });
 });
