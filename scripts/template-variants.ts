@@ -42,6 +42,7 @@ export const VARIANTS: Record<string, Partial<ConfigInput>> = {
   'recording-rotation-direct': { recording: { enabled: true }, rotateSecretsMonthly: true },
   'recording-rotation-load-balancer': { ingress: 'load-balancer', recording: { enabled: true }, rotateSecretsMonthly: true },
   'monthly-rotation': { rotateSecretsMonthly: true },
+  'parameter-store': { secretStore: 'parameter-store', recording: { enabled: true }, rotateSecretsMonthly: true },
   'federated-sign-in': { signIn: SIGN_IN },
   'federated-sign-in-recording-rotation': {
     recording: { enabled: true },

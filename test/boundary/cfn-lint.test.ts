@@ -39,6 +39,12 @@ const VARIANTS: Record<string, Partial<ConfigInput>> = {
     startGraceMinutes: 10,
     maxRuntimeHours: 8,
   },
+  'parameter-store-direct-recording': {
+    secretStore: 'parameter-store',
+    recording: { enabled: true },
+    rotateSecretsMonthly: true,
+  },
+  'parameter-store-load-balancer-open': { secretStore: 'parameter-store', ingress: 'load-balancer', auth: 'open' },
   'us-east-1-load-balancer-recording': { region: 'us-east-1', ingress: 'load-balancer', recording: { enabled: true } },
   'branding-sign-in': {
     branding: FULL_BRANDING,

@@ -37,7 +37,9 @@ async function allowed(role: string, action: string): Promise<string[]> {
 function actionsOf(t: TemplateJson): string[] {
   return Object.values(t.Resources)
     .filter((r) => r.Type === 'AWS::IAM::Policy')
-    .flatMap((r) => (r.Properties?.PolicyDocument as { Statement: Array<{ Action: string | string[] }> }).Statement)
+    .flatMap(
+      (r) => (r.Properties?.PolicyDocument as { Statement: Array<{ Action: string | string[] }> } | undefined)?.Statement ?? [],
+    )
     .flatMap((s) => [s.Action].flat());
 }
 
