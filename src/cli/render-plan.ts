@@ -122,12 +122,36 @@ function renderMonthlyCost(report: PlanReport, { out, h, fitted }: Sections): vo
       `Recording (${r.instanceType}): ${r.hourUsd !== undefined ? `a recorded hour adds ${usd(r.hourUsd, 4)}` : 'the instance type has no listed price'} (instance, ${RECORDER_VOLUME_GB} GB volume, public IPv4), nothing while nobody records. The recorder is ready about ${Math.round(r.start.seconds / 60)} min after the meeting (model: ${r.start.range[0]}-${r.start.range[1]} s, not measured yet); a recording lasts at most ${r.maxHours} h.`,
     );
   }
+  renderOwnIdle(report, { out, h, fitted });
   out.line();
   fitted(
     ['Price line', 'Billed', 'USD', 'How'],
     cost.rates.map((r) => [r.item, r.billed, usd(r.usd, 4), r.note]),
   );
   out.line();
+}
+
+/** Own idle cost (the project's month without meetups, zone and recordings aside) under each secret store. */
+function renderOwnIdle(report: PlanReport, { out, fitted }: Sections): void {
+  const balanced = report.ingress === 'load-balancer';
+  out.line();
+  out.paragraph(
+    "Own idle cost: a month without meetups with every automation on (schedules, the page's wake-up, the idle stop, the runtime guard, the budget), the hosted zone and the recordings aside; the alarms within the account's CloudWatch free tier, as the price lines say.",
+  );
+  fitted(
+    [
+      'Secret store',
+      'Store per month',
+      balanced ? 'Own idle, stopped' : 'Own idle',
+      ...(balanced ? ['Own idle, powered down'] : []),
+    ],
+    report.secretStores.map((s) => [
+      `${s.store}${s.configured ? ' (configured)' : ''}`,
+      usd(s.storeMonthUsd),
+      usd(s.ownIdleMonthUsd),
+      ...(balanced ? [usd(s.ownIdleMonthPoweredDownUsd ?? 0)] : []),
+    ]),
+  );
 }
 
 /** This plan against the cost table of the original requirements, and why they differ. */
