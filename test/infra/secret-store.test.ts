@@ -133,9 +133,11 @@ describe('secretStore: parameter-store', () => {
     for (const [id, r] of Object.entries(json.Resources)) {
       // The VPC's default security group custom resource names no parameter (CDK builds and grants it).
       if (r.Type !== 'AWS::IAM::Role' || id.startsWith('CustomVpcRestrictDefaultSG')) continue;
-      if ((await decide(policiesOfRole(json, id), 'ssm:GetParameters', P.state)) === 'Allowed') readers.push(id);
+      for (const action of ['ssm:GetParameters', 'ssm:GetParameter', 'ssm:GetParameterHistory']) {
+        if ((await decide(policiesOfRole(json, id), action, P.state)) === 'Allowed') readers.push(`${id} ${action}`);
+      }
     }
-    expect(readers).toEqual([roleOfFunction('TaskCertificateFunction')]);
+    expect(readers).toEqual([`${roleOfFunction('TaskCertificateFunction')} ssm:GetParameters`]);
   });
 
   it('grants no KMS statement: the AWS-managed key aws/ssm is used through Parameter Store only', () => {

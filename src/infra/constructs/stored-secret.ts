@@ -69,7 +69,7 @@ export interface ParameterGroupProps {
   readonly passwordBytes?: number;
   /** The custom resource provider of the generator function (InternalSecret). */
   readonly serviceToken: string;
-  /** Allow the generator to create, read and delete these parameters. */
+  /** Allow the generator to create and delete these parameters. */
   readonly grantGenerator: (statement: iam.PolicyStatement) => void;
 }
 
@@ -90,7 +90,8 @@ export function parameterGroup(scope: Construct, id: string, props: ParameterGro
   const arnOf = (name: string) => `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${name}`;
   const resources = names.map(arnOf);
   props.grantGenerator(
-    new iam.PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameters'], resources }),
+    // Create (PutParameter without overwrite) and delete: the generator never reads a value.
+    new iam.PolicyStatement({ actions: ['ssm:PutParameter', 'ssm:DeleteParameters'], resources }),
   );
   const ready = new CustomResource(scope, id, {
     serviceToken: props.serviceToken,

@@ -1,11 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  DeleteParametersCommand,
-  GetParameterCommand,
-  ParameterNotFound,
-  PutParameterCommand,
-  type SSMClient,
-} from '@aws-sdk/client-ssm';
+import { DeleteParametersCommand, ParameterAlreadyExists, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 
 /** What a parameter holds until its writer (the certificate function) fills it: not a PEM, not JSON. */
 export const PLACEHOLDER_VALUE = '-';
@@ -36,22 +30,16 @@ export async function ensureSecureParameters(
   }
   const created: string[] = [];
   for (const name of request.names) {
-    if (await exists(client, name)) continue;
     const value = request.passwordBytes ? generate(request.passwordBytes) : PLACEHOLDER_VALUE;
-    await client.send(
-      new PutParameterCommand({ Name: name, Value: value, Type: 'SecureString', Tier: 'Standard', Overwrite: false }),
-    );
-    created.push(name);
+    try {
+      // Overwrite false: one that exists stays as it is, and the generator never needs to read a value.
+      await client.send(
+        new PutParameterCommand({ Name: name, Value: value, Type: 'SecureString', Tier: 'Standard', Overwrite: false }),
+      );
+      created.push(name);
+    } catch (error) {
+      if (!(error instanceof ParameterAlreadyExists)) throw error;
+    }
   }
   return { created, deleted: [] };
-}
-
-async function exists(client: SSMClient, name: string): Promise<boolean> {
-  try {
-    await client.send(new GetParameterCommand({ Name: name }));
-    return true;
-  } catch (error) {
-    if (error instanceof ParameterNotFound) return false;
-    throw error;
-  }
 }
