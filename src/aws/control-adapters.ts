@@ -16,6 +16,7 @@ import { GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DESIRED_COUNT_PARAMETER, OUTPUT_NAMES, POWER_STATE_PARAMETER } from '../control/outputs.js';
 import { type ControlPorts, type HostRecordPort, wrapPorts } from '../control/ports.js';
 import type { StackSnapshot, StatsSample, TargetSnapshot, TargetState } from '../control/snapshot.js';
@@ -28,7 +29,7 @@ import type { AwsTarget } from './ports.js';
 import { sdkRecorder } from './recorder.js';
 import { sdkRecordings } from './recordings.js';
 import { sdkSchedules } from './schedules.js';
-import { sdkSecrets } from './secrets.js';
+import { storedSecrets } from './secrets.js';
 import { dynamoStateStore } from './state-store.js';
 import { dynamoCertificateStatus, dynamoTaskRows, ec2PublicIp, readTaskRow, route53HostRecord } from './task-dns-adapters.js';
 import { cognitoUsers } from './users.js';
@@ -43,6 +44,7 @@ export interface SdkClients {
   readonly scheduler: SchedulerClient;
   readonly route53: Route53Client;
   readonly secretsmanager: SecretsManagerClient;
+  readonly ssm: SSMClient;
   readonly cognito: CognitoIdentityProviderClient;
   readonly autoscaling: AutoScalingClient;
   readonly ec2: EC2Client;
@@ -62,6 +64,7 @@ export function sdkClients(target: AwsTarget): SdkClients {
     scheduler: new SchedulerClient(config),
     route53: new Route53Client(config),
     secretsmanager: new SecretsManagerClient(config),
+    ssm: new SSMClient(config),
     cognito: new CognitoIdentityProviderClient(config),
     autoscaling: new AutoScalingClient(config),
     ec2: new EC2Client(config),
@@ -136,7 +139,7 @@ function rawControlPorts(clients: SdkClients, stackName: string, endpointOptions
       check: (host, connectTo) => checkEndpoints(host, connectTo ? { ...endpointOptions, connectTo } : endpointOptions),
     },
     users: cognitoUsers(clients.cognito),
-    secrets: sdkSecrets(clients.secretsmanager),
+    secrets: storedSecrets(clients),
     certificate: {
       status: async () => dynamoCertificateStatus(clients.dynamodb, await output(OUTPUT_NAMES.stateTable)).status(),
     },

@@ -6,7 +6,9 @@ import {
   type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { ControlPorts } from '../control/ports.js';
+import { isParameterReference, parameterSecrets } from './parameter-secrets.js';
 
 /**
  * Secrets Manager for the control plane: read a value, and rotate the Secrets Manager way: a new
@@ -43,5 +45,20 @@ export function sdkSecrets(client: SecretsManagerClient): ControlPorts['secrets'
         }),
       );
     },
+  };
+}
+
+/**
+ * The secrets port for either store (config `secretStore`): a Parameter Store reference (parameter
+ * ARNs) goes to Parameter Store, a secret ARN to Secrets Manager. The stack outputs say which.
+ */
+export function storedSecrets(clients: { secretsmanager: SecretsManagerClient; ssm: SSMClient }): ControlPorts['secrets'] {
+  const secrets = sdkSecrets(clients.secretsmanager);
+  const parameters = parameterSecrets(clients.ssm);
+  const pick = (reference: string) => (isParameterReference(reference) ? parameters : secrets);
+  return {
+    value: (reference) => pick(reference).value(reference),
+    stage: (reference, value) => pick(reference).stage(reference, value),
+    promote: (reference, version) => pick(reference).promote(reference, version),
   };
 }

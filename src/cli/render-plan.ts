@@ -130,6 +130,7 @@ function renderMonthlyCost(report: PlanReport, { out, h, fitted }: Sections): vo
     );
   }
   renderMeetupVideo(cost.meetupVideo, out);
+  renderOwnIdle(report, { out, h, fitted });
   out.line();
   fitted(
     ['Price line', 'Billed', 'USD', 'How'],
@@ -144,6 +145,29 @@ function renderMeetupVideo(video: MeetupVideo, out: Output): void {
   const presets = video.presets.map((p) => `${p.preset}${p.configured ? ' (configured)' : ''} ${gb(p.gb)} (${usd(p.usd)})`);
   out.paragraph(
     `Video to participants, a ${video.hours}-hour meetup of ${video.participants}: ${presets.join(', ')}; the earlier rule of thumb was ${gb(video.ruleOfThumbGb)}. Dollars apply once the month is past the free ${video.freeGbMonth} GB. Set "bandwidth" in the config to choose.`,
+  );
+}
+
+/** Own idle cost (the project's month without meetups, zone and recordings aside) under each secret store. */
+function renderOwnIdle(report: PlanReport, { out, fitted }: Sections): void {
+  const balanced = report.ingress === 'load-balancer';
+  out.line();
+  out.paragraph(
+    "Own idle cost: a month without meetups with every automation on (schedules, the page's wake-up, the idle stop, the runtime guard, the budget), the hosted zone and the recordings aside; the alarms within the account's CloudWatch free tier, as the price lines say.",
+  );
+  fitted(
+    [
+      'Secret store',
+      'Store per month',
+      balanced ? 'Own idle, stopped' : 'Own idle',
+      ...(balanced ? ['Own idle, powered down'] : []),
+    ],
+    report.secretStores.map((s) => [
+      `${s.store}${s.configured ? ' (configured)' : ''}`,
+      usd(s.storeMonthUsd),
+      usd(s.ownIdleMonthUsd),
+      ...(balanced ? [usd(s.ownIdleMonthPoweredDownUsd ?? 0)] : []),
+    ]),
   );
 }
 

@@ -12,6 +12,9 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 /** How browsers reach the server (see docs/architecture.md, "Ingress modes"). */
 export const INGRESS_MODES = ['direct', 'load-balancer'] as const;
 export type IngressMode = (typeof INGRESS_MODES)[number];
+/** Where the stack keeps its secrets (config `secretStore`). */
+export const SECRET_STORES = ['secrets-manager', 'parameter-store'] as const;
+export type SecretStoreKind = (typeof SECRET_STORES)[number];
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 
@@ -139,6 +142,8 @@ export const FIELD_FIXES: Record<string, string> = {
   'recording.maxHours': 'set "recording.maxHours" to a whole number of hours from 1 to 12 (default 4)',
   'recording.local':
     'set "recording.local" to { "enabled": true, "notifyAllParticipants": true, "selfRecording": true } (each optional)',
+  secretStore:
+    'set "secretStore" to "secrets-manager" (default: one secret per trust boundary, $0.40 a month each) or "parameter-store" (SSM SecureString parameters, standard tier: no monthly charge)',
   rotateSecretsMonthly:
     'set "rotateSecretsMonthly" to true (a monthly rotation while stopped) or false (default; `meetctl rotate-secrets` by hand)',
   acmeDirectoryUrl:
@@ -403,6 +408,12 @@ export const configSchema = z
       .strict()
       .prefault({})
       .describe('Recording meetings: on the server to S3 (recording.enabled), and in the browser (recording.local).'),
+    secretStore: z
+      .enum(SECRET_STORES)
+      .default('secrets-manager')
+      .describe(
+        "Where the generated passwords, the Jitsi token secret and the direct mode's certificate are kept, one store entry per trust boundary. secrets-manager (default): one Secrets Manager secret each ($0.40 a month per secret). parameter-store: SSM SecureString parameters of the standard tier under /<stackName>/, encrypted with the AWS-managed key aws/ssm (no monthly charge); the same per-component access and rotation.",
+      ),
     rotateSecretsMonthly: z
       .boolean('is not true or false')
       .default(false)

@@ -20,7 +20,7 @@ function directDifferences({ assumptions: a, prices }: PricingBasis, items: Pric
     `No load balancer (ingress "direct"): the requirements' $${REQUIREMENTS_TABLE.nlbMonthly}/month NLB is gone; the task terminates TLS itself and DNS follows it, so a stopped platform bills nothing by the hour.`,
     `Public IPv4 (billed since 2024-02): only the task's address, $${items.taskAddress.usd}/h while running; the requirements omit it.`,
     `Media traffic: internet egress ($${prices.dataTransferOut.gb}/GB after ${prices.dataTransferOut.freeGbMonth} GB free) grows with participants; the requirements omit it. At ${a.averageParticipants} people that is $${items.egress.usd.toFixed(2)} per running hour once the free tier is used.`,
-    `Fixed: ${items.secrets.count} secrets $${items.secrets.usd.toFixed(2)}, the Route 53 zone $${items.zone.usd}, ${a.recordingsGb} GB of recordings $${items.recordings.usd.toFixed(2)} and the automation's alarm $${items.automation.usd.toFixed(2)}${alarmTier(a)}; the requirements count S3 at $0.02 and no zone.`,
+    `Fixed: ${items.secrets.count} secrets $${items.secrets.usd.toFixed(2)}${items.parameters ? ` (${items.parameters.count} SecureString parameters $${items.parameters.usd.toFixed(2)})` : ''}, the Route 53 zone $${items.zone.usd}, ${a.recordingsGb} GB of recordings $${items.recordings.usd.toFixed(2)} and the automation's alarm $${items.automation.usd.toFixed(2)}${alarmTier(a)}; the requirements count S3 at $0.02 and no zone.`,
   ];
 }
 

@@ -14,6 +14,12 @@ export interface CostInput {
    * addresses bill every hour unless powered down.
    */
   readonly ingress?: Ingress;
+  /**
+   * Where the stack keeps its own secrets (config `secretStore`): Secrets Manager (default, billed per
+   * secret and month) or Parameter Store's standard tier (no monthly charge). The sign-in providers'
+   * client secrets stay in Secrets Manager either way.
+   */
+  readonly secretStore?: 'secrets-manager' | 'parameter-store';
   /** Members-only meetings: one more secret (the Jitsi token secret); the user pool is free up to 10,000 monthly users. */
   readonly membersOnly?: boolean;
   readonly size: SizePreset;
@@ -77,6 +83,12 @@ export interface CostEstimate {
   readonly recordingHourUsd?: number;
   /** Cost per idle hour in each tier. */
   readonly idleHourUsd: Record<IdleTier, number>;
+  /**
+   * What the project itself adds in a month without meetups, per idle tier: the month with no running
+   * hour, less the hosted zone and the stored recordings (and their old versions), which `plan` shows
+   * apart.
+   */
+  readonly ownIdleMonthlyUsd: Record<IdleTier, number>;
   /** Fixed monthly cost (any tier but destroyed). */
   readonly fixedMonthlyUsd: number;
   /** Monthly cost once destroyed with recordings kept. */

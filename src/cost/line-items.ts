@@ -10,7 +10,7 @@ import {
   pageRequests,
   taskAddress,
 } from './items/meeting.js';
-import { automation, hostedZone, monitoring, recordingsStorage, secrets, userPool } from './items/monthly.js';
+import { automation, hostedZone, monitoring, recordingsStorage, secrets, secureParameters, userPool } from './items/monthly.js';
 import { oldVersions, type RecorderItem, recorder, recordingDownloads } from './items/recording.js';
 
 export type { PricedItem, PricingBasis } from './items/line.js';
@@ -28,6 +28,7 @@ export interface PricedItems {
   readonly metrics: PricedItem;
   readonly pageRequests?: PricedItem;
   readonly secrets: ReturnType<typeof secrets>;
+  readonly parameters?: NonNullable<ReturnType<typeof secureParameters>>;
   readonly userPool?: PricedItem;
   readonly zone: PricedItem;
   readonly automation: PricedItem;
@@ -44,6 +45,7 @@ function optionalItems(basis: PricingBasis): Partial<PricedItems> {
     recorder: recorder(basis),
     pageRequests: pageRequests(basis),
     userPool: userPool(basis),
+    parameters: secureParameters(basis),
     downloads: recordingDownloads(basis),
     oldVersions: oldVersions(basis),
   };
@@ -81,6 +83,7 @@ export function rateLines(items: PricedItems): RateLine[] {
     ...(items.loadBalancer ? [items.loadBalancer.hour, items.loadBalancer.addresses] : []),
     ...present(items.pageRequests),
     items.secrets,
+    ...present(items.parameters),
     ...present(items.userPool),
     items.zone,
     items.automation,

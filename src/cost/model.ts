@@ -7,7 +7,7 @@ import type { CostEstimate, CostInput } from './estimate.js';
 import { type PricingBasis, priceItems, rateLines } from './line-items.js';
 import { meetupVideo } from './meetup-video.js';
 import { pricesFor } from './prices.js';
-import { comparison, destroyedMonth, fixedMonth, idleHour, month, round, runningHour } from './scenarios.js';
+import { comparison, destroyedMonth, fixedMonth, idleHour, month, ownIdleMonth, round, runningHour } from './scenarios.js';
 
 export * from './assumptions.js';
 export type * from './estimate.js';
@@ -38,6 +38,7 @@ export function estimateCost(input: CostInput): CostEstimate {
     runningHourUsd: runningHour(items),
     ...(recordingHourUsd !== undefined ? { recordingHourUsd } : {}),
     idleHourUsd: idleHour(items),
+    ownIdleMonthlyUsd: ownIdleMonth(items),
     fixedMonthlyUsd: round(fixedMonth(items)),
     destroyedMonthlyUsd: destroyedMonth(items),
     scenarios,
@@ -60,9 +61,11 @@ export function estimateForConfig(config: {
   readonly signIn?: { readonly google?: unknown; readonly oidc?: readonly { readonly name: string }[] };
   readonly recording?: { readonly enabled: boolean; readonly instanceType: string };
   readonly bandwidth?: BandwidthPreset;
+  readonly secretStore?: 'secrets-manager' | 'parameter-store';
 }): CostEstimate {
   return estimateCost({
     ...(config.region ? { region: config.region } : {}),
+    ...(config.secretStore ? { secretStore: config.secretStore } : {}),
     membersOnly: config.auth === 'members',
     ...(config.signIn
       ? { signIn: { google: config.signIn.google !== undefined, oidcProviders: (config.signIn.oidc ?? []).map((p) => p.name) } }

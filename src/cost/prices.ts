@@ -16,6 +16,8 @@ export const PRICES = {
   /** Every public IPv4 address, attached or not (Elastic IPs, the task's public IP). */
   publicIpv4Hour: 0.005,
   secretsManagerSecretMonth: 0.4,
+  /** Parameter Store: a standard-tier parameter has no monthly charge (advanced: $0.05 each); standard-throughput API calls are free. */
+  ssmStandardParameterMonth: 0,
   /** API Gateway HTTP API requests (the direct mode's asleep page), first 300 M a month. */
   httpApiRequestsPerMillion: 1.0,
   route53HostedZoneMonth: 0.5,
@@ -83,6 +85,7 @@ export type PricedService =
   | 'cloudwatch'
   | 'api-gateway'
   | 'secrets-manager'
+  | 'systems-manager'
   | 'route53'
   | 's3'
   | 'lambda'
@@ -115,6 +118,7 @@ export const PRICE_SOURCES: Readonly<Record<PricedService, PriceSource>> = {
   cloudwatch: { page: 'https://aws.amazon.com/cloudwatch/pricing/', offer: 'AmazonCloudWatch' },
   'api-gateway': { page: 'https://aws.amazon.com/api-gateway/pricing/', offer: 'AmazonApiGateway' },
   'secrets-manager': { page: 'https://aws.amazon.com/secrets-manager/pricing/', offer: 'AWSSecretsManager' },
+  'systems-manager': { page: 'https://aws.amazon.com/systems-manager/pricing/', offer: 'AWSSystemsManager' },
   route53: { page: 'https://aws.amazon.com/route53/pricing/', offer: 'AmazonRoute53' },
   s3: { page: 'https://aws.amazon.com/s3/pricing/', offer: 'AmazonS3' },
   lambda: { page: 'https://aws.amazon.com/lambda/pricing/', offer: 'AWSLambda' },

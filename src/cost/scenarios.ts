@@ -33,8 +33,28 @@ export function idleHour(items: PricedItems): Record<IdleTier, number> {
  * automation, monitoring, and with them the user pool's federated users and deleted recordings' old versions.
  */
 export function fixedMonth(items: PricedItems): number {
-  const stack = items.secrets.usd + items.zone.usd + items.recordings.usd + items.automation.usd + items.monitoring.usd;
+  const stack =
+    items.secrets.usd +
+    (items.parameters?.usd ?? 0) +
+    items.zone.usd +
+    items.recordings.usd +
+    items.automation.usd +
+    items.monitoring.usd;
   return stack + (items.userPool?.usd ?? 0) + (items.oldVersions?.usd ?? 0);
+}
+
+/**
+ * What the project itself adds in a month without meetups, per idle tier: everything billed while
+ * nothing runs except the hosted zone and the stored recordings (with their old versions), which are
+ * the community's whatever it runs.
+ */
+export function ownIdleMonth(items: PricedItems): Record<IdleTier, number> {
+  const own = fixedMonth(items) - items.zone.usd - items.recordings.usd - (items.oldVersions?.usd ?? 0);
+  const idle = idleHour(items);
+  return Object.fromEntries(IDLE_TIERS.map((tier) => [tier, round(own + HOURS_PER_MONTH * idle[tier])])) as Record<
+    IdleTier,
+    number
+  >;
 }
 
 /** A month after `destroy`: the recordings kept and the zone. */

@@ -83,9 +83,9 @@ export class MeetStack extends Stack {
       new SecretRotation(this, 'SecretRotation', {
         automation,
         secrets: [
-          stores.internalSecret.secret,
+          stores.internalSecret.stored,
           ...(recording ? [recording.recorder.xmppSecret] : []),
-          ...(members ? [members.jitsiAuth.secret] : []),
+          ...(members ? [members.jitsiAuth.stored] : []),
         ],
       });
     }

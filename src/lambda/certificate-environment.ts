@@ -1,8 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { secretCertificateStore } from '../aws/certificate-store.js';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { parameterCertificateStore, secretCertificateStore } from '../aws/certificate-store.js';
 import { classifiedGroup } from '../aws/errors.js';
+import { isParameterReference } from '../aws/parameter-secrets.js';
 import { route53Zone } from '../aws/route53.js';
 import { dynamoCertificateStatus } from '../aws/task-dns-adapters.js';
 import { LETS_ENCRYPT } from '../certs/certificate.js';
@@ -20,9 +22,7 @@ export function certificateDeps(): CertificateDeps {
   return {
     ports: {
       dns: classifiedGroup(zone),
-      store: classifiedGroup(
-        secretCertificateStore(new SecretsManagerClient({ region }), required(INGRESS_ENV.certificateSecret)),
-      ),
+      store: classifiedGroup(certificateStore(region, required(INGRESS_ENV.certificateSecret))),
       notify: async (subject, message) => {
         await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject.slice(0, 99), Message: message }));
       },
@@ -36,4 +36,11 @@ export function certificateDeps(): CertificateDeps {
     },
     log: (entry) => console.log(JSON.stringify(entry)),
   };
+}
+
+/** The certificate's store: its parameters (`secretStore: "parameter-store"`) or its secret. */
+function certificateStore(region: string, reference: string) {
+  return isParameterReference(reference)
+    ? parameterCertificateStore(new SSMClient({ region }), reference)
+    : secretCertificateStore(new SecretsManagerClient({ region }), reference);
 }

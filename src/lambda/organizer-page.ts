@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { JITSI_APP_ID, JITSI_AUDIENCE, JWT_SECRET_KEY } from '../auth/jitsi-settings.js';
 import { cognitoVerifier, type Role } from '../auth/token-exchange.js';
@@ -72,7 +71,7 @@ function buildPageDeps(): PageDeps {
   const dynamo = new DynamoDBClient({ region });
   const table = required(PAGE_ENV.stateTable);
   const verify = cognitoVerifier(required(PAGE_ENV.userPoolId), required(PAGE_ENV.clientId));
-  const appSecret = jitsiAppSecret(base, new SecretsManagerClient({ region }));
+  const appSecret = jitsiAppSecret(base);
   const control = pageControl(base, new LambdaClient({ region }));
   return {
     schedules: pageSchedules(base),
@@ -97,11 +96,12 @@ function buildPageDeps(): PageDeps {
 }
 
 /** The secret that signs members' Jitsi tokens, read again after SECRET_CACHE_SECONDS (a rotation is picked up). */
-function jitsiAppSecret(base: AutomationDeps, secrets: SecretsManagerClient): () => Promise<string> {
+function jitsiAppSecret(base: AutomationDeps): () => Promise<string> {
   return ttlCache(
     async () => {
-      const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: required(PAGE_ENV.tokenSecretArn) }));
-      const secret = (JSON.parse(SecretString ?? '{}') as Record<string, string>)[JWT_SECRET_KEY];
+      // Either store (config `secretStore`): the reference is a secret ARN or the token parameter's ARN.
+      const value = await base.ports.secrets.value(required(PAGE_ENV.tokenSecretArn));
+      const secret = (JSON.parse(value || '{}') as Record<string, string>)[JWT_SECRET_KEY];
       if (!secret) throw new Error('the Jitsi token secret holds no key');
       return secret;
     },
@@ -231,6 +231,7 @@ export interface PageCostModel {
   /** The rest of what `meetctl plan` prices: without them the page priced every stack as us-west-2, talk, no recorder. */
   readonly region?: string;
   readonly bandwidth?: BandwidthPreset;
+  readonly secretStore?: 'secrets-manager' | 'parameter-store';
   readonly recording?: { readonly enabled: boolean; readonly instanceType: string };
   readonly signIn?: { readonly google?: true; readonly oidc?: readonly { readonly name: string }[] };
 }

@@ -1,6 +1,6 @@
 import { SIZE_PRESETS } from '../config/presets.js';
 import { parseRelease } from '../config/release.js';
-import type { MeetConfig } from '../config/schema.js';
+import { type MeetConfig, SECRET_STORES, type SecretStoreKind } from '../config/schema.js';
 import type { Ingress } from '../control/snapshot.js';
 import {
   modelledRecorderSeconds,
@@ -102,6 +102,21 @@ export interface MeasuredStartInput {
   readonly start: MeasuredStart;
 }
 
+/** One secret store (config `secretStore`), for the side-by-side comparison of own idle cost. */
+export interface SecretStoreSummary {
+  readonly store: SecretStoreKind;
+  /** The store the config asks for. */
+  readonly configured: boolean;
+  /** What the store bills a month: the Secrets Manager secrets (the sign-in providers' included) and the parameters. */
+  readonly storeMonthUsd: number;
+  /**
+   * What the project itself adds in a month without meetups, in the configured ingress mode, idle as
+   * stopped (and powered down, behind a load balancer): the hosted zone and the recordings aside.
+   */
+  readonly ownIdleMonthUsd: number;
+  readonly ownIdleMonthPoweredDownUsd?: number;
+}
+
 /** What `meetctl plan --json` prints. Documented in docs/reference.md. */
 export interface PlanReport {
   readonly ingress: Ingress;
@@ -130,6 +145,8 @@ export interface PlanReport {
     purpose: string;
   }>;
   readonly cost: CostEstimate;
+  /** Both secret stores side by side, the configured one first. */
+  readonly secretStores: readonly SecretStoreSummary[];
   /** Server-side recording, when the config turns it on: what a recorded hour adds and when the recorder is ready. */
   readonly recording?: {
     readonly instanceType: string;
@@ -206,6 +223,7 @@ export function buildPlanReport(
     endpoints:
       config.ingress === 'direct' ? directEndpoints(config.domain, webPort) : loadBalancerEndpoints(config.domain, webPort),
     cost: estimateForConfig(config),
+    secretStores: secretStores(config),
     ...(config.recording.enabled ? { recording: recordingSummary(config) } : {}),
   };
 }
@@ -224,6 +242,24 @@ function measuredSummary({ file, start }: MeasuredStartInput, modelledSeconds: n
     measured: { starts: start.starts, lastMeasuredAt: start.lastMeasuredAt, file },
     modelledSeconds,
   };
+}
+
+/** Own idle cost under each secret store, the configured one first. */
+function secretStores(config: MeetConfig): SecretStoreSummary[] {
+  const stores = [config.secretStore, ...SECRET_STORES.filter((s) => s !== config.secretStore)];
+  return stores.map((store) => {
+    const estimate = estimateForConfig({ ...config, secretStore: store });
+    const storeMonthUsd = estimate.rates
+      .filter((r) => /^(Secrets Manager|Parameter Store)/.test(r.item))
+      .reduce((sum, r) => sum + r.usd, 0);
+    return {
+      store,
+      configured: store === config.secretStore,
+      storeMonthUsd,
+      ownIdleMonthUsd: estimate.ownIdleMonthlyUsd.stopped,
+      ...(config.ingress === 'load-balancer' ? { ownIdleMonthPoweredDownUsd: estimate.ownIdleMonthlyUsd['powered-down'] } : {}),
+    };
+  });
 }
 
 function recordingSummary(config: MeetConfig): NonNullable<PlanReport['recording']> {

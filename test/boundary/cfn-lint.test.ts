@@ -27,6 +27,8 @@ const LINTED: TemplateVariant[] = [
   'eu-central-1',
   'us-east-1-load-balancer-recording',
   'branding-sign-in',
+  'parameter-store',
+  'parameter-store-load-balancer-open',
 ];
 const VARIANTS: Record<string, Partial<ConfigInput>> = Object.fromEntries(LINTED.map((name) => [name, TEMPLATE_VARIANTS[name]]));
 /** A copy of the first variant with one misspelled property: proof that cfn-lint checks what it is given. */

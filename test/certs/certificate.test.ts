@@ -1,5 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STANDARD_PARAMETER_BYTES } from '../../src/aws/certificate-store.js';
 import {
   type CertificatePorts,
   type CertificateSettings,
@@ -109,6 +110,22 @@ describe.skipIf(!available)(SUITE, () => {
     // Pebble's validity period, as configured: about 10 days.
     expect(Math.round(((stored?.notAfter ?? 0) - Date.now()) / DAY)).toBe(VALIDITY_DAYS);
     expect(w.alerts).toEqual([]);
+  }, 60_000);
+
+  it("fits Parameter Store's standard tier: the chain, the ECDSA P-256 key and the bookkeeping are each under 4,096 bytes", async () => {
+    const w = world();
+    await ensureCertificate(w.ports, w.settings());
+    const { certificatePem, privateKeyPem, ...state } = w.stored() as StoredCertificate;
+    const bytes = {
+      chain: Buffer.byteLength(certificatePem),
+      key: Buffer.byteLength(privateKeyPem),
+      state: Buffer.byteLength(JSON.stringify(state)),
+    };
+    console.log(JSON.stringify({ measured: 'pebble certificate parameter sizes (bytes)', ...bytes }));
+    expect(createPrivateKey(privateKeyPem).asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
+    expect(certificatePem.match(/BEGIN CERTIFICATE/g)?.length).toBeGreaterThanOrEqual(2);
+    // ECS injects the chain and the key into variables of their own, so each is a parameter of its own.
+    for (const size of Object.values(bytes)) expect(size).toBeLessThanOrEqual(STANDARD_PARAMETER_BYTES);
   }, 60_000);
 
   it('does nothing when the certificate is not due, and renews it, with the same account, when it is', async () => {

@@ -62,6 +62,11 @@ describe('config', () => {
     ],
     ['architecture', { architecture: 'arm' }, 'architecture is not one of "arm64", "x86_64" (got "arm")'],
     [
+      'secret store',
+      { secretStore: 'ssm' },
+      'secretStore is not one of "secrets-manager", "parameter-store" (got "ssm"). Fix: set "secretStore" to "secrets-manager"',
+    ],
+    [
       'moving tag stable',
       { jitsiRelease: 'stable' },
       'jitsiRelease is not a pinned stable release tag (got "stable"). Fix: set "jitsiRelease" to a pinned',

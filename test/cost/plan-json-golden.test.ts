@@ -14,6 +14,10 @@ const CONFIGS: Record<string, Record<string, string> | undefined> = {
   example: undefined,
   'load-balancer': { 'meet.config.json': communityConfig({ ingress: 'load-balancer' }) },
   recording: { 'meet.config.json': communityConfig({ recording: { enabled: true } }) },
+  // The stack's secrets in Parameter Store: no Secrets Manager line of its own, own idle $0.
+  'parameter-store-recording': {
+    'meet.config.json': communityConfig({ secretStore: 'parameter-store', recording: { enabled: true } }),
+  },
   'members-federated': {
     'meet.config.json': communityConfig({
       auth: 'members',

@@ -52,7 +52,34 @@ const REQUIREMENTS_ROWS = REQUIREMENTS_TABLE.rows.map((row) => ({
   expected: [row.total],
 }));
 
+/** Own idle cost of the example config under a secret store, as `plan` shows it side by side. */
+const ownIdle = (store: 'secrets-manager' | 'parameter-store') =>
+  plan.secretStores.find((s) => s.store === store)?.ownIdleMonthUsd ?? NaN;
+
 const CLAIMS: readonly Claim[] = [
+  { file: 'README.md', pattern: /\$([\d.]+) with\s+`"secretStore": "parameter-store"`/, expected: [ownIdle('parameter-store')] },
+  {
+    file: 'docs/architecture.md',
+    pattern: /Each Secrets Manager secret costs \$([\d.]+) a month/,
+    expected: [PRICES.secretsManagerSecretMonth],
+  },
+  {
+    file: 'docs/deploy.md',
+    pattern: /Secrets Manager at \$([\d.]+) a month per secret/,
+    expected: [PRICES.secretsManagerSecretMonth],
+  },
+  {
+    file: 'docs/deploy.md',
+    pattern: /it comes to \$([\d.]+) a month with `"secretStore": "secrets-manager"`[^$]+\$([\d.]+) with `"parameter-store"`/,
+    expected: [ownIdle('secrets-manager'), ownIdle('parameter-store')],
+  },
+  {
+    file: 'docs/reference.md',
+    pattern: /one Secrets Manager secret each \(\$([\d.]+) a month per secret\)/,
+    expected: [PRICES.secretsManagerSecretMonth],
+  },
+  { file: 'docs/deploy.md', pattern: /beyond it each costs \$([\d.]+) a month/, expected: [PRICES.cloudWatch.alarmMonth] },
+  { file: 'docs/deploy.md', pattern: /Storage, \$([\d.]+) per GB-month/, expected: [PRICES.cloudWatchLogs.storageGbMonth] },
   // The direct mode's stopped month "of its own": the plan's stopped month without the zone and the recordings.
   {
     file: 'README.md',

@@ -44,6 +44,18 @@ describe('cdk-nag AwsSolutions', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
+  it.each(INGRESS_MODES)(
+    'has no unacknowledged finding with Parameter Store secrets, the recorder and the rotation in %s mode',
+    (ingress) => {
+      const { app } = buildApp(
+        configWith({ ingress, secretStore: 'parameter-store', recording: { enabled: true }, rotateSecretsMonthly: true }),
+        { skipBundling: true },
+      );
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      expect(() => app.synth()).not.toThrow();
+    },
+  );
+
   it('is really checking: an unacknowledged bad bucket fails synthesis', () => {
     const app = new App();
     new s3.Bucket(new Stack(app, 'Probe'), 'Unlogged');

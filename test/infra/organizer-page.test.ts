@@ -62,6 +62,7 @@ describe('the organizer page', () => {
       budgetUsd: 30,
       region: 'us-west-2',
       bandwidth: 'talk',
+      secretStore: 'secrets-manager',
     });
   });
 });

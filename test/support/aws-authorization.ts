@@ -99,6 +99,20 @@ const passRoles = (roles: readonly string[], service: string): Authorization[] =
 const execKey = (i: Input): Record<string, string> =>
   typeof i.enableExecuteCommand === 'boolean' ? { 'ecs:enable-execute-command': String(i.enableExecuteCommand) } : {};
 
+/** The parameter ARN of a name (`/a/b`) or an ARN, for each name the request's `key` gives. */
+const parameters =
+  (action: string, key: string): Rule =>
+  (i) =>
+    Promise.all(
+      [i[key]].flat().map(async (name) => {
+        const value = String(name);
+        const resource = value.startsWith('arn:')
+          ? value
+          : await arnOfType('ssm', 'parameter', { ParameterNameWithoutLeadingSlash: value.replace(/^\//, '') });
+        return { action, resource };
+      }),
+    );
+
 const ecs: Record<string, Rule> = {
   DescribeServices: (i) => clusterScoped('ecs:DescribeServices', 'service', i, i.services as string[]),
   // UpdateService carries ecs:task-definition (the definition's ARN) when the request names one.
@@ -253,6 +267,14 @@ const RULES: Record<string, Record<string, Rule>> = {
       secret(`secretsmanager:${op}`),
     ]),
   ),
+  // Parameter Store: each name the request gives is one parameter ARN (Service Authorization Reference,
+  // AWS Systems Manager: GetParameters, GetParameter, PutParameter and DeleteParameters act on "parameter").
+  SSM: {
+    GetParameters: parameters('ssm:GetParameters', 'Names'),
+    GetParameter: parameters('ssm:GetParameter', 'Name'),
+    PutParameter: parameters('ssm:PutParameter', 'Name'),
+    DeleteParameters: parameters('ssm:DeleteParameters', 'Names'),
+  },
   'Auto Scaling': {
     DescribeAutoScalingGroups: everywhere('autoscaling:DescribeAutoScalingGroups'),
     SetDesiredCapacity: (i, facts) =>

@@ -34,6 +34,7 @@ import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-
 import { CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { vi } from 'vitest';
 import type { SdkClients } from '../../src/aws/control-adapters.js';
@@ -77,6 +78,7 @@ export function clientsFor(credentials: Credentials): RoleClients {
     scheduler: new SchedulerClient(config),
     route53: new Route53Client(config),
     secretsmanager: new SecretsManagerClient(config),
+    ssm: new SSMClient(config),
     cognito: new CognitoIdentityProviderClient(config),
     autoscaling: new AutoScalingClient(config),
     sns: new SNSClient(config),

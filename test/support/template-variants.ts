@@ -32,6 +32,8 @@ export const TEMPLATE_VARIANTS = variants({
   'recording-rotation-direct': { recording: { enabled: true }, rotateSecretsMonthly: true },
   'recording-rotation-load-balancer': { ingress: 'load-balancer', recording: { enabled: true }, rotateSecretsMonthly: true },
   'monthly-rotation': { rotateSecretsMonthly: true },
+  'parameter-store': { secretStore: 'parameter-store', recording: { enabled: true }, rotateSecretsMonthly: true },
+  'parameter-store-load-balancer-open': { secretStore: 'parameter-store', ingress: 'load-balancer', auth: 'open' },
   'federated-sign-in': { signIn: SIGN_IN },
   'federated-sign-in-recording-rotation': {
     recording: { enabled: true },

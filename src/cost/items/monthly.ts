@@ -3,14 +3,25 @@ import { freeTierNote, line, type PricedItem, type PricingBasis } from './line.j
 
 // The items billed by the month whatever the platform does: secrets, user pool, zone, automation, monitoring, stored recordings.
 
-/** The secrets the stack creates, by what they hold, and the sign-in providers' client secrets the account keeps. */
-export function secretNames({ input, balanced }: PricingBasis): string[] {
+/**
+ * The stack's own trust boundaries, by what they hold, with how many values each holds (a
+ * Parameter Store parameter holds one; a secret holds them all as JSON keys).
+ */
+export function stackBoundaries({ input, balanced }: PricingBasis): Array<{ name: string; values: number }> {
   return [
-    'the internal passwords',
-    ...(balanced ? [] : ["the task's TLS certificate and key"]),
-    ...(input.membersOnly ? ['the Jitsi token secret'] : []),
-    // Server-side recording: the recorder's XMPP passwords, a secret of their own (it reads no other).
-    ...(input.recorder ? ["the recorder's XMPP passwords"] : []),
+    { name: 'the internal passwords', values: 2 },
+    ...(balanced ? [] : [{ name: "the task's TLS certificate and key", values: 3 }]),
+    ...(input.membersOnly ? [{ name: 'the Jitsi token secret', values: 1 }] : []),
+    // Server-side recording: the recorder's XMPP passwords, a boundary of their own (it reads no other).
+    ...(input.recorder ? [{ name: "the recorder's XMPP passwords", values: 2 }] : []),
+  ];
+}
+
+/** The secrets in Secrets Manager: the stack's (unless in Parameter Store) and the sign-in providers' client secrets the account keeps. */
+export function secretNames(basis: PricingBasis): string[] {
+  const { input } = basis;
+  return [
+    ...(input.secretStore === 'parameter-store' ? [] : stackBoundaries(basis).map((b) => b.name)),
     // External sign-in: each provider's client secret, which you create in Secrets Manager (signIn.*.clientSecretArn).
     ...(input.membersOnly && input.signIn?.google ? ["Google's client secret (yours)"] : []),
     ...(input.membersOnly ? (input.signIn?.oidcProviders ?? []).map((name) => `${name}'s client secret (yours)`) : []),
@@ -20,15 +31,36 @@ export function secretNames({ input, balanced }: PricingBasis): string[] {
 /** Secrets Manager: each secret bills by the month. */
 export function secrets(basis: PricingBasis): PricedItem & { readonly count: number } {
   const names = secretNames(basis);
+  const price = basis.prices.secretsManagerSecretMonth;
   return {
     ...line(
       'secrets-manager',
       names.length === 1 ? 'Secrets Manager secret' : `Secrets Manager secrets (${names.length})`,
       'per month',
-      names.length * basis.prices.secretsManagerSecretMonth,
-      `${names.length} × $${basis.prices.secretsManagerSecretMonth}: ${names.join('; ')}`,
+      names.length * price,
+      names.length > 0
+        ? `${names.length} × $${price}: ${names.join('; ')}`
+        : `none (the stack's secrets are Parameter Store parameters); $${price} per secret-month`,
     ),
     count: names.length,
+  };
+}
+
+/** Parameter Store (`secretStore: "parameter-store"`): the stack's secrets as SecureString parameters of the standard tier. */
+export function secureParameters(basis: PricingBasis): (PricedItem & { readonly count: number }) | undefined {
+  if (basis.input.secretStore !== 'parameter-store') return undefined;
+  const boundaries = stackBoundaries(basis);
+  const count = boundaries.reduce((n, b) => n + b.values, 0);
+  const price = basis.prices.ssmStandardParameterMonth;
+  return {
+    ...line(
+      'systems-manager',
+      `Parameter Store SecureString parameters, standard tier (${count})`,
+      'per month',
+      count * price,
+      `${count} × $${price} (standard tier, key aws/ssm): ${boundaries.map((b) => `${b.name} (${b.values})`).join('; ')}`,
+    ),
+    count,
   };
 }
 

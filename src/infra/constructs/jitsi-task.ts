@@ -1,7 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
   type Branding,
@@ -21,6 +20,7 @@ import { TLS_ENV, TLS_PROXY_IMAGE, TLS_STOP_TIMEOUT_SECONDS, tlsProxyCommand } f
 import { WEB_INGRESS_FILE, WEB_REDIRECT_PORT, webIngressConf } from '../web-ingress.js';
 import { JWT_SECRET_KEY, MEMBERS_ONLY_ENV } from './jitsi-auth.js';
 import { HTTP_PORT, HTTPS_PORT, JVB_MEDIA_PORT, PROSODY_HTTP_PORT } from './ports.js';
+import type { StoredSecret } from './stored-secret.js';
 import { CERTIFICATE_KEYS } from './task-certificate.js';
 
 /** The Jitsi containers of the one task. */
@@ -78,12 +78,12 @@ export interface JitsiTaskProps {
   /** CPU architecture of the task. */
   readonly architecture: 'arm64' | 'x86_64';
   /** Secret holding {@link SECRET_KEYS}. */
-  readonly secret: secretsmanager.ISecret;
+  readonly secret: StoredSecret;
   /**
    * Server-side recording: prosody registers the recorder's XMPP accounts from the recorder's own
    * secret ({@link JIBRI_SECRET_KEYS}), and prosody, jicofo and web turn recording on.
    */
-  readonly recording?: { readonly xmppSecret: secretsmanager.ISecret };
+  readonly recording?: { readonly xmppSecret: StoredSecret };
   /** The browser's local recording (web's config.localRecording). */
   readonly localRecording: LocalRecording;
   /** What video people send and receive: web's variables and custom-config.js (src/config/bandwidth.ts). */
@@ -94,10 +94,10 @@ export interface JitsiTaskProps {
    * Direct mode: the task terminates TLS itself. The secret holds the certificate and key under
    * {@link CERTIFICATE_KEYS}; a sidecar serves 443 (and 80, redirect only) in front of web.
    */
-  readonly tls?: { readonly certificateSecret: secretsmanager.ISecret };
+  readonly tls?: { readonly certificateSecret: StoredSecret };
   /** Members-only meetings: Jitsi token authentication with this secret (see JitsiAuth). */
   readonly membersOnly?: {
-    readonly tokenSecret: secretsmanager.ISecret;
+    readonly tokenSecret: StoredSecret;
     /** Jitsi's `tokenAuthUrl`: where a member who opens a room signs in (`{room}` is replaced). */
     readonly tokenAuthUrl?: string;
   };
@@ -187,7 +187,7 @@ export class JitsiTask extends Construct {
 
   /** A key of the internal passwords secret, injected by ECS. */
   private secret(key: string): ecs.Secret {
-    return ecs.Secret.fromSecretsManager(this.props.secret, key);
+    return this.props.secret.ecsSecret(key);
   }
 
   /** A component's recording settings, when the recorder is on. */
@@ -210,8 +210,8 @@ export class JitsiTask extends Construct {
       secrets: {
         JICOFO_AUTH_PASSWORD: this.secret('JICOFO_AUTH_PASSWORD'),
         JVB_AUTH_PASSWORD: this.secret('JVB_AUTH_PASSWORD'),
-        ...(xmpp ? Object.fromEntries(JIBRI_SECRET_KEYS.map((key) => [key, ecs.Secret.fromSecretsManager(xmpp, key)])) : {}),
-        ...(members ? { [JWT_SECRET_KEY]: ecs.Secret.fromSecretsManager(members.tokenSecret, JWT_SECRET_KEY) } : {}),
+        ...(xmpp ? Object.fromEntries(JIBRI_SECRET_KEYS.map((key) => [key, xmpp.ecsSecret(key)])) : {}),
+        ...(members ? { [JWT_SECRET_KEY]: members.tokenSecret.ecsSecret(JWT_SECRET_KEY) } : {}),
       },
       healthCheck: startUpCheck(health, { interval: START_UP_CHECK_INTERVAL, startPeriod: 20, retries: 10 }),
     });
@@ -369,7 +369,7 @@ export class JitsiTask extends Construct {
    * with the ACME certificate, injected as ECS secrets, and proxies to web on 127.0.0.1.
    */
   private addTlsProxy(
-    certificateSecret: secretsmanager.ISecret,
+    certificateSecret: StoredSecret,
     webPort: number,
     logGroup: logs.ILogGroup | undefined,
     embedOrigins: readonly string[] | undefined,
@@ -384,8 +384,8 @@ export class JitsiTask extends Construct {
       // It keeps answering (the waking page) for a resolver's TTL after ECS tells it to stop.
       stopTimeout: Duration.seconds(TLS_STOP_TIMEOUT_SECONDS),
       secrets: {
-        [TLS_ENV.certificate]: ecs.Secret.fromSecretsManager(certificateSecret, CERTIFICATE_KEYS.certificate),
-        [TLS_ENV.privateKey]: ecs.Secret.fromSecretsManager(certificateSecret, CERTIFICATE_KEYS.privateKey),
+        [TLS_ENV.certificate]: certificateSecret.ecsSecret(CERTIFICATE_KEYS.certificate),
+        [TLS_ENV.privateKey]: certificateSecret.ecsSecret(CERTIFICATE_KEYS.privateKey),
       },
       portMappings: [
         { containerPort: HTTPS_PORT, protocol: ecs.Protocol.TCP, name: 'https' },

@@ -7,7 +7,6 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { SESSION_ROW_PREFIX } from '../../aws/page-sessions.js';
 import type { Branding } from '../../branding/jitsi-branding.js';
@@ -19,6 +18,7 @@ import { projectFunction } from './function.js';
 import type { Members } from './members.js';
 import { logicalId } from './nag.js';
 import { grantScheduleReads, grantScheduleWrites, pageApi } from './page-api.js';
+import type { StoredSecret } from './stored-secret.js';
 
 export interface OrganizerPageProps {
   /** The page's host, e.g. start.meet.example.org. */
@@ -27,7 +27,7 @@ export interface OrganizerPageProps {
   /** The control plane's functions: the page runs starts and stops like them. */
   readonly automation: Automation;
   readonly members: Members;
-  readonly tokenSecret: secretsmanager.ISecret;
+  readonly tokenSecret: StoredSecret;
   readonly stateTable: dynamodb.ITable;
   /** What the month-to-date estimate needs from the config. */
   readonly costModel: PageCostModel;
@@ -80,7 +80,7 @@ export class OrganizerPage extends Construct {
         [PAGE_ENV.userPoolId]: props.members.userPool.userPoolId,
         [PAGE_ENV.clientId]: props.members.client.userPoolClientId,
         [PAGE_ENV.signInBaseUrl]: props.members.domain.baseUrl(),
-        [PAGE_ENV.tokenSecretArn]: props.tokenSecret.secretArn,
+        [PAGE_ENV.tokenSecretArn]: props.tokenSecret.reference,
         [PAGE_ENV.stateTable]: props.stateTable.tableName,
         [PAGE_ENV.costModel]: JSON.stringify(props.costModel),
         ...(props.branding ? { [BRANDING_ENV]: JSON.stringify(props.branding) } : {}),
@@ -99,7 +99,7 @@ export class OrganizerPage extends Construct {
     if (props.recordings) grantRecordingsRead(this.function, props.recordings);
     props.automation.grantControl(this.function);
     for (const statement of [
-      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.tokenSecret.secretArn] }),
+      props.tokenSecret.readStatement(),
       new iam.PolicyStatement({
         actions: ['dynamodb:PutItem'],
         resources: [props.stateTable.tableArn],

@@ -1,4 +1,4 @@
-import { type CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -7,7 +7,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
 import type { JitsiRelease } from '../../config/release.js';
 import { RECORDER_VOLUME_GB } from '../../cost/model.js';
 import { LAUNCHER_ENV } from '../../recording/launcher.js';
@@ -30,6 +30,7 @@ import { projectFunction } from './function.js';
 import type { InternalSecret } from './internal-secret.js';
 import { STATS_IMAGE } from './jitsi-task.js';
 import { logicalId } from './nag.js';
+import { type StoredSecret, secretsManagerSecret } from './stored-secret.js';
 
 /** The IAM path of the recorder's roles (only the recorder launcher may pass them to ECS). */
 export const recorderRolePath = (stackName: string): string => `/meetctl/${stackName}/`;
@@ -92,6 +93,11 @@ const RECORDINGS_VOLUME = 'recordings';
 /** Where the init container prepares that folder. */
 const INIT_RECORDINGS_DIR = '/recordings';
 
+/** The recorder's trust boundary: its execution role (and prosody's) reads these, and nothing else. */
+export const RECORDER_BOUNDARY = 'recorder';
+/** Random bytes of a generated recorder password (32 hex characters). */
+const XMPP_PASSWORD_BYTES = 16;
+
 export interface RecorderProps {
   readonly vpc: ec2.IVpc;
   readonly cluster: ecs.Cluster;
@@ -139,9 +145,9 @@ export class Recorder extends Construct {
    * The recorder's XMPP accounts (Jibri's and the hidden recorder user's passwords), a secret of its
    * own: the recorder's execution role reads this one and no other; prosody reads it to register them.
    */
-  readonly xmppSecret: secretsmanager.Secret;
+  readonly xmppSecret: StoredSecret;
   /** Resources that read {@link xmppSecret} depend on this: every key exists first. */
-  readonly xmppSecretReady: CustomResource;
+  readonly xmppSecretReady: IDependable;
   /**
    * The only principal that may start a recorder task (src/recording/launcher.ts): everyone who
    * records invokes it. It knows the meeting's task family once the stack has it ({@link joins}).
@@ -158,8 +164,11 @@ export class Recorder extends Construct {
     this.taskRole = taskRole;
     this.executionRole = executionRole;
     this.logGroup = props.logGroup;
-    this.xmppSecret = this.createXmppSecret();
-    this.xmppSecretReady = props.passwords.fill(this, 'XmppPasswords', this.xmppSecret, JIBRI_SECRET_KEYS);
+    this.xmppSecret =
+      props.passwords.store === 'parameter-store'
+        ? props.passwords.parameters(this, 'XmppParameters', RECORDER_BOUNDARY, JIBRI_SECRET_KEYS, XMPP_PASSWORD_BYTES)
+        : this.createXmppSecret(props.passwords);
+    this.xmppSecretReady = this.xmppSecret.ready;
     this.taskDefinition = new ecs.Ec2TaskDefinition(this, 'TaskDefinition', {
       networkMode: ecs.NetworkMode.BRIDGE,
       taskRole: this.taskRole,
@@ -263,7 +272,7 @@ export class Recorder extends Construct {
   }
 
   /** The recorder's XMPP passwords, generated at deploy time and rotated only through the control plane. */
-  private createXmppSecret(): secretsmanager.Secret {
+  private createXmppSecret(passwords: InternalSecret): StoredSecret {
     const secret = new secretsmanager.Secret(this, 'XmppSecret', {
       description: "The recorder's XMPP passwords (Jibri's and the recorder user's accounts), generated at deploy time.",
       generateSecretString: {
@@ -279,7 +288,8 @@ export class Recorder extends Construct {
       reason:
         "The passwords log Jibri in to prosody on 5222, which only the recorder's security group reaches. Secrets Manager's own rotation would change them under a running prosody; `meetctl rotate-secrets` (and the optional monthly schedule) rotates them through the control-plane lock, only while nothing runs, and the next start reads them.",
     });
-    return secret;
+    const ready = passwords.fill(this, 'XmppPasswords', secret, JIBRI_SECRET_KEYS);
+    return secretsManagerSecret(secret, ready, (key) => ecs.Secret.fromSecretsManager(secret, key));
   }
 
   /** The meeting's task family: where the launcher finds the XMPP server's address. */
@@ -417,7 +427,7 @@ export class Recorder extends Construct {
 
   /** Jibri itself, after the files are written. */
   private addJibri(props: RecorderProps, init: ecs.ContainerDefinition): ecs.ContainerDefinition {
-    const secret = (key: string) => ecs.Secret.fromSecretsManager(this.xmppSecret, key);
+    const secret = (key: string) => this.xmppSecret.ecsSecret(key);
     const jibri = this.taskDefinition.addContainer(RECORDER_CONTAINERS.jibri, {
       containerName: RECORDER_CONTAINERS.jibri,
       image: ecs.ContainerImage.fromRegistry(`${props.release.imageRepository}/jibri:${props.release.tag}`),
@@ -488,7 +498,7 @@ export class Recorder extends Construct {
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason:
-        'The environment variables are non-secret settings (host name, bucket, paths, the finalize script); the XMPP passwords come from Secrets Manager through `secrets`.',
+        'The environment variables are non-secret settings (host name, bucket, paths, the finalize script); the XMPP passwords come from the secret store through `secrets`.',
     });
     Validations.of(this.autoScalingGroup).acknowledge(
       {

@@ -3,10 +3,10 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { Automation } from './automation.js';
 import { projectFunction } from './function.js';
+import type { StoredSecret } from './stored-secret.js';
 
 /** When the monthly rotation runs: the 1st of the month, 09:00 UTC (meetups are rarely then). */
 export const ROTATION_SCHEDULE = 'cron(0 9 1 * ? *)';
@@ -14,7 +14,7 @@ export const ROTATION_SCHEDULE = 'cron(0 9 1 * ? *)';
 export interface SecretRotationProps {
   readonly automation: Automation;
   /** The secrets it rotates: the internal passwords, the recorder's (with a recorder) and, with members-only meetings, the token secret. */
-  readonly secrets: readonly secretsmanager.ISecret[];
+  readonly secrets: readonly StoredSecret[];
 }
 
 /**
@@ -43,15 +43,13 @@ export class SecretRotation extends Construct {
   }
 }
 
-/** Read the current value, stage a new version, move AWSCURRENT: on these secrets and nothing else. */
-export function grantRotation(secrets: readonly secretsmanager.ISecret[]): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    actions: [
-      'secretsmanager:GetSecretValue',
-      'secretsmanager:DescribeSecret',
-      'secretsmanager:PutSecretValue',
-      'secretsmanager:UpdateSecretVersionStage',
-    ],
-    resources: secrets.map((s) => s.secretArn),
-  });
+/**
+ * Read the current value and write a new one (Secrets Manager: stage a version, move AWSCURRENT;
+ * Parameter Store: overwrite), on these secrets and nothing else: one statement, as every secret of a
+ * stack is in the same store.
+ */
+export function grantRotation(secrets: readonly StoredSecret[]): iam.PolicyStatement {
+  const [first] = secrets;
+  if (!first) throw new Error('grantRotation needs at least one secret');
+  return new iam.PolicyStatement({ actions: first.rotationStatement().actions, resources: secrets.flatMap((s) => s.resources) });
 }

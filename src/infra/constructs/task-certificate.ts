@@ -1,5 +1,6 @@
 import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,12 +10,15 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { CERTIFICATE_PARAMETER_KEYS } from '../../aws/certificate-store.js';
 import { CERTIFICATE_ROW } from '../../aws/task-dns-adapters.js';
 import { challengeName, LETS_ENCRYPT } from '../../certs/certificate.js';
 import { INGRESS_ENV } from '../../lambda/ingress-environment.js';
 import { projectFunction } from './function.js';
+import type { InternalSecret } from './internal-secret.js';
 import { acknowledgeBasicExecutionRole, logicalId } from './nag.js';
 import { recordChangeStatement } from './route53-grants.js';
+import { type StoredSecret, secretsManagerSecret } from './stored-secret.js';
 
 export interface TaskCertificateProps {
   /** The meeting host the certificate names. */
@@ -29,7 +33,12 @@ export interface TaskCertificateProps {
   readonly alerts: sns.ITopic;
   /** The state table: the function reports dates and outcome in its CERTIFICATE row for `meetctl health`. */
   readonly stateTable: dynamodb.ITable;
+  /** The store (config `secretStore`); with Parameter Store its generator creates the certificate's parameters. */
+  readonly passwords: InternalSecret;
 }
+
+/** The certificate's trust boundary: the certificate function writes it, the TLS sidecar's start reads it. */
+export const CERTIFICATE_BOUNDARY = 'certificate';
 
 /** The certificate secret's JSON keys that the task reads (ECS secrets). */
 export const CERTIFICATE_KEYS = { certificate: 'certificatePem', privateKey: 'privateKeyPem' } as const;
@@ -43,7 +52,8 @@ export const RENEWAL_CHECK_HOURS = 24;
  * can start a task. Never issued per start.
  */
 export class TaskCertificate extends Construct {
-  readonly secret: secretsmanager.Secret;
+  /** The certificate, its key and the function's bookkeeping, in the configured store. */
+  readonly stored: StoredSecret;
   readonly function: NodejsFunction;
   /** The first certificate; the task definition depends on it. */
   readonly ready: CustomResource;
@@ -51,16 +61,11 @@ export class TaskCertificate extends Construct {
   constructor(scope: Construct, id: string, props: TaskCertificateProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.secret = new secretsmanager.Secret(this, 'Secret', {
-      description: `TLS certificate and key of ${props.domain} (ACME), and the ACME account key. Written only by the certificate function.`,
-      secretObjectValue: {},
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    Validations.of(this.secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The certificate function renews this secret itself (daily check, 30 days before expiry over ACME); Secrets Manager rotation would add a second, competing writer.',
-    });
+    this.stored =
+      props.passwords.store === 'parameter-store'
+        ? // Chain, key and bookkeeping apart: each within a standard parameter's 4,096 bytes.
+          props.passwords.parameters(this, 'Parameters', CERTIFICATE_BOUNDARY, Object.values(CERTIFICATE_PARAMETER_KEYS))
+        : this.createSecret(props.domain);
 
     this.function = projectFunction(this, 'Function', {
       entry: ['lambda', 'certificate'],
@@ -70,7 +75,7 @@ export class TaskCertificate extends Construct {
       environment: {
         [INGRESS_ENV.host]: props.domain,
         [INGRESS_ENV.hostedZoneId]: props.hostedZoneId,
-        [INGRESS_ENV.certificateSecret]: this.secret.secretArn,
+        [INGRESS_ENV.certificateSecret]: this.stored.reference,
         [INGRESS_ENV.acmeDirectory]: props.directoryUrl ?? LETS_ENCRYPT,
         [INGRESS_ENV.acmeEmail]: props.email,
         [INGRESS_ENV.topicArn]: props.alerts.topicArn,
@@ -85,10 +90,7 @@ export class TaskCertificate extends Construct {
         actions: ['UPSERT', 'DELETE'],
       }),
       new iam.PolicyStatement({ actions: ['route53:GetChange'], resources: [`arn:${stack.partition}:route53:::change/*`] }),
-      new iam.PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
-        resources: [this.secret.secretArn],
-      }),
+      this.stored.writeStatement(),
       new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.alerts.topicArn] }),
       new iam.PolicyStatement({
         actions: ['dynamodb:PutItem'],
@@ -127,5 +129,22 @@ export class TaskCertificate extends Construct {
       // A new host or CA makes CloudFormation run it again (and the function issues for them).
       properties: { Host: props.domain, DirectoryUrl: props.directoryUrl ?? LETS_ENCRYPT },
     });
+    // Parameter Store: the function overwrites parameters the generator created (and deletes with the stack).
+    if (props.passwords.store === 'parameter-store') this.ready.node.addDependency(this.stored.ready);
+  }
+
+  /** Secrets Manager: one secret, created empty (`{}`), written only by the certificate function. */
+  private createSecret(domain: string): StoredSecret {
+    const secret = new secretsmanager.Secret(this, 'Secret', {
+      description: `TLS certificate and key of ${domain} (ACME), and the ACME account key. Written only by the certificate function.`,
+      secretObjectValue: {},
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The certificate function renews this secret itself (daily check, 30 days before expiry over ACME); Secrets Manager rotation would add a second, competing writer.',
+    });
+    return secretsManagerSecret(secret, secret, (key) => ecs.Secret.fromSecretsManager(secret, key));
   }
 }

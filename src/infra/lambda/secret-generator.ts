@@ -1,8 +1,11 @@
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { fillMissingKeys } from './secret-keys.js';
+import { ensureSecureParameters } from './secure-parameters.js';
 
 const client = new SecretsManagerClient({});
+const ssm = new SSMClient({});
 
 /** What the CDK provider framework expects back. Never contains a secret value. */
 interface ProviderResult {
@@ -16,6 +19,7 @@ interface ProviderResult {
  * secret itself is a stack resource. Logs key names, never values.
  */
 export async function handler(event: CloudFormationCustomResourceEvent): Promise<ProviderResult> {
+  if (event.ResourceType === 'Custom::SecureParameters') return secureParameters(event);
   const secretArn = String(event.ResourceProperties.SecretArn);
   const physicalId = `${secretArn}/passwords`;
   if (event.RequestType === 'Delete') return { PhysicalResourceId: physicalId };
@@ -28,4 +32,22 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
   }
   console.log(JSON.stringify({ message: 'internal passwords ensured', added, kept: keys.filter((k) => !added.includes(k)) }));
   return { PhysicalResourceId: physicalId, Data: { Keys: keys.join(',') } };
+}
+
+/**
+ * `secretStore: "parameter-store"`: create the boundary's SecureString parameters (CloudFormation
+ * cannot), and delete them with the stack.
+ */
+async function secureParameters(event: CloudFormationCustomResourceEvent): Promise<ProviderResult> {
+  const names = (event.ResourceProperties.Names as unknown as string[]) ?? [];
+  const bytes = Number(event.ResourceProperties.PasswordBytes ?? 0);
+  const physicalId = names[0]?.replace(/\/[^/]*$/, '') ?? 'parameters';
+  // A replaced group (other names) deletes its old parameters when CloudFormation sends Delete for the old id.
+  const outcome = await ensureSecureParameters(ssm, {
+    requestType: event.RequestType,
+    names,
+    ...(bytes > 0 ? { passwordBytes: bytes } : {}),
+  });
+  console.log(JSON.stringify({ message: 'secure parameters ensured', ...outcome }));
+  return { PhysicalResourceId: physicalId, Data: { Names: names.join(',') } };
 }

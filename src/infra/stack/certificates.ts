@@ -40,6 +40,7 @@ export class StackCertificates {
         ...(config.acmeDirectoryUrl ? { directoryUrl: config.acmeDirectoryUrl } : {}),
         alerts: props.automation.topic,
         stateTable: props.stores.state.table,
+        passwords: props.stores.internalSecret,
       });
     }
   }

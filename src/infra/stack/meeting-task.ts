@@ -85,18 +85,18 @@ function jitsiTask(powered: Construct, props: MeetingTaskProps): JitsiTask {
     release: props.release,
     size: SIZE_PRESETS[config.size],
     architecture: config.architecture,
-    secret: stores.internalSecret.secret,
+    secret: stores.internalSecret.stored,
     ...(recorder ? { recording: { xmppSecret: recorder.xmppSecret } } : {}),
     localRecording: config.recording.local,
     bandwidth: config.bandwidth,
     logGroups: stores.logGroups,
     ...(isBranded(config.branding) ? { branding: config.branding } : {}),
     embedOrigins: config.embedOrigins,
-    ...(taskCertificate ? { tls: { certificateSecret: taskCertificate.secret } } : {}),
+    ...(taskCertificate ? { tls: { certificateSecret: taskCertificate.stored } } : {}),
     ...(members
       ? {
           membersOnly: {
-            tokenSecret: members.jitsiAuth.secret,
+            tokenSecret: members.jitsiAuth.stored,
             // settings-config.js at stable-11146-2 writes it to config.tokenAuthUrl.
             tokenAuthUrl: `https://${pageHost(config.domain)}/auth/room?room={room}`,
           },
@@ -112,7 +112,7 @@ function jitsiTask(powered: Construct, props: MeetingTaskProps): JitsiTask {
   Validations.of(task.taskDefinition).acknowledge({
     id: 'AwsSolutions-ECS2',
     reason:
-      'The environment variables are non-secret settings (host name, ports, heap sizes, feature flags); every password, key and certificate is injected from Secrets Manager through `secrets`.',
+      'The environment variables are non-secret settings (host name, ports, heap sizes, feature flags); every password, key and certificate is injected from the secret store (Secrets Manager or SecureString parameters) through `secrets`.',
   });
   return task;
 }

@@ -37,7 +37,7 @@ export class MembersAndPage {
   constructor(scope: Construct, props: MembersAndPageProps) {
     const { config } = props;
     const stackName = Stack.of(scope).stackName;
-    this.jitsiAuth = new JitsiAuth(scope, 'JitsiAuth', { stackName });
+    this.jitsiAuth = new JitsiAuth(scope, 'JitsiAuth', { stackName, passwords: props.stores.internalSecret });
     this.members = new Members(scope, 'Members', {
       domain: config.domain,
       pageOrigin: `https://${pageHost(config.domain)}`,
@@ -49,7 +49,7 @@ export class MembersAndPage {
       zone: props.zone,
       automation: props.automation,
       members: this.members,
-      tokenSecret: this.jitsiAuth.secret,
+      tokenSecret: this.jitsiAuth.stored,
       stateTable: props.stores.state.table,
       costModel: pageCostModel(config),
       ...(isBranded(config.branding) ? { branding: config.branding } : {}),
@@ -65,7 +65,7 @@ export class MembersAndPage {
     new CfnOutput(scope, OUTPUTS.userPoolClient, { value: this.members.client.userPoolClientId });
     new CfnOutput(scope, OUTPUTS.signInUrl, { value: this.members.domain.baseUrl(), description: 'Managed sign-in' });
     new CfnOutput(scope, OUTPUTS.tokenSecret, {
-      value: this.jitsiAuth.secret.secretArn,
+      value: this.jitsiAuth.stored.reference,
       description: 'Jitsi token secret (ARN only): `meetctl link` signs host links with it',
     });
   }
@@ -80,6 +80,7 @@ export function pageCostModel(config: MeetConfig): PageCostModel {
     budgetUsd: config.monthlyBudgetUsd,
     region: config.region,
     bandwidth: config.bandwidth,
+    secretStore: config.secretStore,
     ...(config.recording.enabled ? { recording: { enabled: true, instanceType: config.recording.instanceType } } : {}),
     ...(config.signIn
       ? {

@@ -24,8 +24,11 @@ export function addStackOutputs(
     description: 'Control-plane lock and meeting window',
   });
   new CfnOutput(scope, OUTPUTS.secret, {
-    value: stores.internalSecret.secret.secretArn,
-    description: 'ARN only; the values never leave Secrets Manager',
+    value: stores.internalSecret.stored.reference,
+    description:
+      config.secretStore === 'parameter-store'
+        ? 'Parameter ARNs only; the values never leave Parameter Store'
+        : 'ARN only; the values never leave Secrets Manager',
   });
   new CfnOutput(scope, OUTPUTS.logGroups, {
     value: Fn.join(

@@ -60,7 +60,7 @@ export class StackRecording {
       description: 'Starts the recorder (organizers may invoke it; nobody else may run the recorder task)',
     });
     new CfnOutput(scope, OUTPUTS.recorderSecret, {
-      value: recorder.xmppSecret.secretArn,
+      value: recorder.xmppSecret.reference,
       description: "The recorder's XMPP passwords (ARN only)",
     });
   }

@@ -15,7 +15,7 @@ import { StateTable } from '../constructs/state-table.js';
 export class StackStores {
   /** Where recordings are uploaded (kept when the stack is deleted). */
   readonly recordings: RecordingsBucket;
-  /** The Jitsi components' internal passwords (Secrets Manager, generated at deploy time). */
+  /** The Jitsi components' internal passwords (in the configured store, generated at deploy time); it also creates the other boundaries' parameters. */
   readonly internalSecret: InternalSecret;
   /** The control plane's lock and meeting window. */
   readonly state: StateTable;
@@ -26,7 +26,7 @@ export class StackStores {
 
   constructor(scope: Construct, config: MeetConfig) {
     this.recordings = new RecordingsBucket(scope, 'Recordings');
-    this.internalSecret = new InternalSecret(scope, 'InternalSecret', { keys: secretKeysFor() });
+    this.internalSecret = new InternalSecret(scope, 'InternalSecret', { keys: secretKeysFor(), store: config.secretStore });
     this.state = new StateTable(scope, 'State');
     this.logGroups = containerLogGroups(
       new Construct(scope, 'Logs'),

@@ -9,6 +9,7 @@ describe("the page's cost model", () => {
   const config = configWith({
     region: 'eu-central-1',
     bandwidth: 'discussion',
+    secretStore: 'parameter-store',
     recording: { enabled: true },
     signIn: {
       allow: ['@example.org'],
@@ -32,6 +33,7 @@ describe("the page's cost model", () => {
     expect(model).toMatchObject({
       region: 'eu-central-1',
       bandwidth: 'discussion',
+      secretStore: 'parameter-store',
       recording: { enabled: true, instanceType: config.recording.instanceType },
       signIn: { google: true, oidc: [{ name: 'Keycloak' }] },
     });
