@@ -56,22 +56,19 @@ import {
   type ObservedCall,
   type Outcome,
 } from '../support/aws-authorization.js';
-import { configWith, ROOT, resource, synth, type TemplateJson } from '../support/fixtures.js';
+import { configWith, resource, synth, type TemplateJson } from '../support/fixtures.js';
 import { ACCOUNT, REGION, resolve, STACK_NAME } from '../support/iam.js';
 import {
   asLambda,
-  buildWorld,
   clientsFor,
+  enforcedMotoWorld,
   type IamWorld,
-  organizerPermissionSet,
   type Principal,
   type RoleClients,
   roleOfFunction,
-  startIamMoto,
   UNRELATED_GROUP,
 } from '../support/moto-iam.js';
-import { type MotoServer, motoAvailable, useMotoInThisProcess } from '../support/moto-server.js';
-import { pinTaskStates } from '../support/moto-world.js';
+import { type MotoServer, motoAvailable } from '../support/moto-server.js';
 import { externalTool, TOOLS } from '../support/tools.js';
 
 /*
@@ -145,24 +142,9 @@ afterAll(() => {
 
 /** A moto world of the template: its roles and the organizers' permission set assumed, then IAM enforced. */
 async function setUp(template: TemplateJson): Promise<void> {
-  moto = await startIamMoto();
-  useMotoInThisProcess(moto);
-  // Tasks stay in the state they are put in (RUNNING until stopped), as in the moto suites.
-  await pinTaskStates(moto);
-  world = await buildWorld(moto, template, ZONE);
-  organizer = await organizerPermissionSet(world, path.join(ROOT, 'docs', 'organizer-policy.json'));
-  const principals = new Map([...world.roles.values(), organizer].map((p) => [p.credentials.accessKeyId, p]));
-  const unverified = async <T>(send: () => Promise<T>): Promise<T> => {
-    await moto.enforceIam(1);
-    try {
-      return await send();
-    } finally {
-      await moto.enforceIam(0);
-    }
-  };
-  layer = { principals, facts: world.facts, calls, unverified };
-  // From here on, every request must be signed by a principal moto knows, and is checked against its policies.
-  await moto.enforceIam(0);
+  // Tasks stay in the state they are put in (RUNNING until stopped), as in the moto suites. From here
+  // on, every request must be signed by a principal moto knows, and is checked against its policies.
+  ({ moto, world, organizer, layer } = await enforcedMotoWorld(template, ZONE, calls));
 }
 
 // ---------------------------------------------------------------------------------------------------

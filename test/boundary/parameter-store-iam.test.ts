@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { GetParametersCommand } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { generate } from 'selfsigned';
@@ -6,20 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referencedParameters } from '../../src/aws/parameter-secrets.js';
 import { OUTPUT_NAMES } from '../../src/control/outputs.js';
 import { installAuthorizationLayer, type Layer, type ObservedCall } from '../support/aws-authorization.js';
-import { configWith, ROOT, resource, synth, type TemplateJson } from '../support/fixtures.js';
+import { configWith, resource, synth, type TemplateJson } from '../support/fixtures.js';
 import { resolve } from '../support/iam.js';
-import {
-  asLambda,
-  buildWorld,
-  clientsFor,
-  type IamWorld,
-  organizerPermissionSet,
-  type Principal,
-  roleOfFunction,
-  startIamMoto,
-} from '../support/moto-iam.js';
-import { type MotoServer, motoAvailable, useMotoInThisProcess } from '../support/moto-server.js';
-import { pinTaskStates } from '../support/moto-world.js';
+import { asLambda, clientsFor, enforcedMotoWorld, type IamWorld, type Principal, roleOfFunction } from '../support/moto-iam.js';
+import { type MotoServer, motoAvailable } from '../support/moto-server.js';
 
 /*
  * `secretStore: "parameter-store"`, IAM as written and enforced: the template's roles in moto (moto
@@ -94,22 +83,7 @@ async function generator(requestType: 'Create' | 'Delete'): Promise<void> {
 
 describe.skipIf(!available)(SUITE, () => {
   beforeAll(async () => {
-    moto = await startIamMoto();
-    useMotoInThisProcess(moto);
-    await pinTaskStates(moto);
-    world = await buildWorld(moto, TEMPLATE, ZONE);
-    organizer = await organizerPermissionSet(world, path.join(ROOT, 'docs', 'organizer-policy.json'));
-    const principals = new Map([...world.roles.values(), organizer].map((p) => [p.credentials.accessKeyId, p]));
-    const unverified = async <T>(send: () => Promise<T>): Promise<T> => {
-      await moto.enforceIam(1);
-      try {
-        return await send();
-      } finally {
-        await moto.enforceIam(0);
-      }
-    };
-    layer = { principals, facts: world.facts, calls, unverified };
-    await moto.enforceIam(0);
+    ({ moto, world, organizer, layer } = await enforcedMotoWorld(TEMPLATE, ZONE, calls));
     // Deploy time: the generator creates every boundary's parameters (CloudFormation cannot).
     await generator('Create');
   }, 180_000);

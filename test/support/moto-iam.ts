@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { AutoScalingClient, CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -39,10 +40,11 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { vi } from 'vitest';
 import type { SdkClients } from '../../src/aws/control-adapters.js';
 import { OUTPUT_NAMES } from '../../src/control/outputs.js';
-import type { PolicyDocument, WorldFacts } from './aws-authorization.js';
-import type { TemplateJson } from './fixtures.js';
+import type { Layer, ObservedCall, PolicyDocument, WorldFacts } from './aws-authorization.js';
+import { ROOT, type TemplateJson } from './fixtures.js';
 import { ACCOUNT, managedPoliciesOfRole, type Naming, policiesOfRole, REGION, resolve, STACK_NAME } from './iam.js';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from './moto-server.js';
+import { MOTO_CREDENTIALS, type MotoServer, startMoto, useMotoInThisProcess } from './moto-server.js';
+import { pinTaskStates } from './moto-world.js';
 
 /**
  * A moto world for proving the template's IAM as written: every resource the roles' calls touch,
@@ -729,4 +731,35 @@ export async function organizerPermissionSet(world: IamWorld, file: string): Pro
   };
   const arn = await createRole(world.moto, { ...role, trust: accountTrust });
   return grantAndAssume(world.moto, { ...role, arn }, [{ name: 'MeetOrganizer', policy: JSON.parse(text) }], []);
+}
+
+/**
+ * A moto world of the template with IAM on: its roles and the organizers' permission set
+ * (docs/organizer-policy.json) assumed, tasks pinned in the state they are put in, this process's SDK
+ * pointed at it, and the authorization layer's inputs (`calls` collects what each principal sent).
+ * Enforcement is left off (`enforceIam(0)`, every request signed by a known principal and checked):
+ * the caller finishes its own set-up and installs the layer.
+ */
+export async function enforcedMotoWorld(
+  template: TemplateJson,
+  zone: Parameters<typeof buildWorld>[2],
+  calls: ObservedCall[],
+): Promise<{ moto: MotoServer; world: IamWorld; organizer: Principal; layer: Layer }> {
+  const moto = await startIamMoto();
+  useMotoInThisProcess(moto);
+  await pinTaskStates(moto);
+  const world = await buildWorld(moto, template, zone);
+  const organizer = await organizerPermissionSet(world, path.join(ROOT, 'docs', 'organizer-policy.json'));
+  const principals = new Map([...world.roles.values(), organizer].map((p) => [p.credentials.accessKeyId, p]));
+  const unverified = async <T>(send: () => Promise<T>): Promise<T> => {
+    await moto.enforceIam(1);
+    try {
+      return await send();
+    } finally {
+      await moto.enforceIam(0);
+    }
+  };
+  const layer: Layer = { principals, facts: world.facts, calls, unverified };
+  await moto.enforceIam(0);
+  return { moto, world, organizer, layer };
 }
