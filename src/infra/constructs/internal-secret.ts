@@ -20,6 +20,31 @@ export interface InternalSecretProps {
 
 /** The internal passwords' trust boundary: the meeting task's execution role reads them. */
 export const INTERNAL_BOUNDARY = 'internal';
+
+/**
+ * A Secrets Manager secret of XMPP passwords: CloudFormation generates the first key (32 characters,
+ * no punctuation), the password generator fills the others. Deleted with the stack. Secrets Manager's
+ * managed rotation stays off (`meetctl rotate-secrets` rotates through the control-plane lock); the
+ * caller says why for its passwords (cdk-nag AwsSolutions-SMG4).
+ */
+export function passwordSecret(
+  scope: Construct,
+  id: string,
+  props: { readonly description: string; readonly firstKey: string | undefined; readonly whyNoManagedRotation: string },
+): secretsmanager.Secret {
+  const secret = new secretsmanager.Secret(scope, id, {
+    description: props.description,
+    generateSecretString: {
+      secretStringTemplate: '{}',
+      generateStringKey: props.firstKey,
+      excludePunctuation: true,
+      passwordLength: 32,
+    },
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: props.whyNoManagedRotation });
+  return secret;
+}
 /** Random bytes of a generated internal password: 32 hex characters, as upstream's gen-passwords.sh. */
 const PASSWORD_BYTES = 16;
 
@@ -58,19 +83,10 @@ export class InternalSecret extends Construct {
   /** Secrets Manager: CloudFormation generates the first key, the generator fills the rest. */
   private createSecret(keys: readonly string[]): StoredSecret {
     const [first, ...rest] = keys;
-    const secret = new secretsmanager.Secret(this, 'Secret', {
+    const secret = passwordSecret(this, 'Secret', {
       description: 'Internal Jitsi passwords (XMPP accounts of jicofo and the bridge), generated at deploy time.',
-      generateSecretString: {
-        secretStringTemplate: '{}',
-        generateStringKey: first,
-        excludePunctuation: true,
-        passwordLength: 32,
-      },
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    Validations.of(secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      firstKey: first,
+      whyNoManagedRotation:
         "The passwords authenticate the meeting task's own containers to prosody on 127.0.0.1 (the recorder's accounts are in a secret of their own). Secrets Manager's own rotation would change them under a running task; `meetctl rotate-secrets` (and the optional monthly schedule) rotates them through the control-plane lock, only while no task runs, and the next start reads them.",
     });
     this.grantFill(secret);

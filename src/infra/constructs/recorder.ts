@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -6,7 +6,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IDependable } from 'constructs';
 import type { JitsiRelease } from '../../config/release.js';
 import { RECORDER_VOLUME_GB } from '../../cost/model.js';
@@ -27,7 +26,7 @@ import {
 } from '../../recording/recorder.js';
 import { writeFilesCommand } from '../../write-files.js';
 import { projectFunction } from './function.js';
-import type { InternalSecret } from './internal-secret.js';
+import { type InternalSecret, passwordSecret } from './internal-secret.js';
 import { STATS_IMAGE } from './jitsi-task.js';
 import { logicalId } from './nag.js';
 import { type StoredSecret, secretsManagerSecret } from './stored-secret.js';
@@ -273,19 +272,10 @@ export class Recorder extends Construct {
 
   /** The recorder's XMPP passwords, generated at deploy time and rotated only through the control plane. */
   private createXmppSecret(passwords: InternalSecret): StoredSecret {
-    const secret = new secretsmanager.Secret(this, 'XmppSecret', {
+    const secret = passwordSecret(this, 'XmppSecret', {
       description: "The recorder's XMPP passwords (Jibri's and the recorder user's accounts), generated at deploy time.",
-      generateSecretString: {
-        secretStringTemplate: '{}',
-        generateStringKey: JIBRI_SECRET_KEYS[0],
-        excludePunctuation: true,
-        passwordLength: 32,
-      },
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    Validations.of(secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      firstKey: JIBRI_SECRET_KEYS[0],
+      whyNoManagedRotation:
         "The passwords log Jibri in to prosody on 5222, which only the recorder's security group reaches. Secrets Manager's own rotation would change them under a running prosody; `meetctl rotate-secrets` (and the optional monthly schedule) rotates them through the control-plane lock, only while nothing runs, and the next start reads them.",
     });
     const ready = passwords.fill(this, 'XmppPasswords', secret, JIBRI_SECRET_KEYS);
