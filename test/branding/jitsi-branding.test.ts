@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -22,6 +21,7 @@ import {
   shade,
 } from '../../src/branding/jitsi-branding.js';
 import { FULL_BRANDING } from '../support/branding.js';
+import { freePort } from '../support/free-port.js';
 
 const HOST = 'meet.ne3d.org';
 const FULL = FULL_BRANDING;
@@ -155,12 +155,7 @@ describe.skipIf(!nginxAvailable)("web's nginx serves the branding from the meeti
   let port = 0;
 
   beforeAll(async () => {
-    port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
+    port = await freePort();
     const config = path.join(root, 'config');
     mkdirSync(config);
     const { command, environment } = brandingInitCommand(jitsiBrandingFiles(FULL, HOST, run), config);

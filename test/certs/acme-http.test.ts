@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { acmeFetch, retryAfterMs } from '../../src/certs/acme-http.js';
-import { freePort } from './pebble.js';
+import { freePort } from '../support/free-port.js';
 
 describe('the ACME HTTP layer', () => {
   it('reads Retry-After as seconds or as an HTTP date (RFC 9110 §10.2.3), which RFC 8555 §8.2 has clients honour', () => {

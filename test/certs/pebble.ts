@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { generate } from 'selfsigned';
+import { freePort } from '../support/free-port.js';
 
 /**
  * Let's Encrypt's ACME test server pebble (Debian's package) on 127.0.0.1, with its own HTTPS
@@ -30,15 +30,6 @@ export interface PebbleOptions {
   readonly validityDays?: number;
   /** The pebble-challtestsrv command: started for DNS-01 when given. */
   readonly challtestsrv?: string;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function answers(url: string, ca: string): Promise<boolean> {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { type AddressInfo, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { connect } from 'node:tls';
@@ -16,6 +16,7 @@ import {
   WAKING_RETRY_SECONDS,
   WEBSOCKET_READ_TIMEOUT_SECONDS,
 } from '../../src/infra/tls-proxy.js';
+import { freePort } from '../support/free-port.js';
 
 // The sidecar's own start script and nginx config, run for real with Debian's nginx (which .ci/run
 // installs) on 127.0.0.1, in front of a stand-in for the web container; and the meeting host it
@@ -36,14 +37,6 @@ let ports: { https: number; http: number; web: number };
 let ca = '';
 let pemPair: { private: string; cert: string };
 
-const free = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
 beforeAll(async () => {
   if (!available) return;
   const pems = (await generate([{ name: 'commonName', value: HOST }], {
@@ -53,7 +46,7 @@ beforeAll(async () => {
   } as never)) as unknown as { private: string; cert: string };
   ca = pems.cert;
   pemPair = pems;
-  ports = { https: await free(), http: await free(), web: await free() };
+  ports = { https: await freePort(), http: await freePort(), web: await freePort() };
   // The web container: answers with what it was sent, and accepts the XMPP websocket upgrade.
   upstream = createHttpServer((req, res) => {
     if (req.url === '/meeting-room') {
@@ -193,7 +186,7 @@ describe.skipIf(!available)('the TLS sidecar (nginx)', () => {
 /** A second sidecar in its own folder, in front of `webPort` (where nothing may listen yet). */
 async function startSidecar(webPort: number, lingerSeconds: number) {
   const dir = mkdtempSync(path.join(tmpdir(), 'meetctl-tls-waking-'));
-  const at = { https: await free(), http: await free() };
+  const at = { https: await freePort(), http: await freePort() };
   const script = tlsProxyCommand(
     { host: HOST, webPort },
     { root: dir, https: `127.0.0.1:${at.https}`, http: `127.0.0.1:${at.http}`, lingerSeconds },
@@ -219,7 +212,7 @@ describe.skipIf(!available)('the TLS sidecar while web does not answer (starting
   let sidecar: Awaited<ReturnType<typeof startSidecar>>;
 
   beforeAll(async () => {
-    webPort = await free();
+    webPort = await freePort();
     sidecar = await startSidecar(webPort, 0);
   }, 30_000);
   afterAll(async () => {
@@ -275,7 +268,7 @@ describe.skipIf(!available)('the TLS sidecar while web does not answer (starting
 
 describe.skipIf(!available)('the TLS sidecar told to stop', () => {
   it('keeps answering after SIGTERM for its linger, then nginx stops and the container exits 0', async () => {
-    const sidecar = await startSidecar(await free(), 5);
+    const sidecar = await startSidecar(await freePort(), 5);
     let exitedAt: 'before the answer' | 'after the answer' | undefined;
     sidecar.exited.then(() => (exitedAt ??= 'before the answer'));
     sidecar.child.kill('SIGTERM');
@@ -290,7 +283,7 @@ describe.skipIf(!available)('the TLS sidecar told to stop', () => {
   }, 60_000);
 
   it('exits 0 once the linger is over (nginx stopped gracefully)', async () => {
-    const sidecar = await startSidecar(await free(), 0);
+    const sidecar = await startSidecar(await freePort(), 0);
     sidecar.child.kill('SIGTERM');
     expect(await sidecar.exited).toBe(0);
     await sidecar.stop();

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_INGRESS_FILE, webIngressConf } from '../../src/infra/web-ingress.js';
+import { freePort } from '../support/free-port.js';
 
 // Load-balancer mode: the file the init container writes as web's custom-meet.conf, run for real in
 // Debian's nginx. The server block around it has the shape of web's at stable-11146-2
@@ -21,17 +21,9 @@ const root = mkdtempSync(path.join(tmpdir(), 'meetctl-web-ingress-'));
 let nginx: ChildProcess;
 let ports: { web: number; redirect: number };
 
-const free = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
 beforeAll(async () => {
   if (!available) return;
-  ports = { web: await free(), redirect: await free() };
+  ports = { web: await freePort(), redirect: await freePort() };
   // nginx's workers may run as another user (when the tests run as root): let them read the files.
   chmodSync(root, 0o755);
   const www = path.join(root, 'www');
