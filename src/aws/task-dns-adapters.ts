@@ -14,7 +14,7 @@ import {
   type Route53Client,
 } from '@aws-sdk/client-route-53';
 import type { CertificateStatus } from '../control/snapshot.js';
-import { type RecordTarget, StaleRecordError, type TaskDnsPorts } from '../control/task-dns.js';
+import { type RecordTarget, StaleRecordError, TASK_RECORD_TTL, type TaskDnsPorts } from '../control/task-dns.js';
 import { normalName } from './route53.js';
 
 /** Where the meeting host points while no task runs: the asleep page's API Gateway domain (an alias). */
@@ -25,16 +25,8 @@ export interface AsleepTarget {
   readonly hostedZoneId: string;
 }
 
-/**
- * TTL of the meeting host's A record while a task runs. It bounds how long a resolver may keep the
- * task's address once the task stops, and so how long the TLS sidecar keeps answering after ECS tells
- * it to stop (TLS_LINGER_SECONDS, src/infra/tls-proxy.ts): 30 s rather than 60 s halves that wait and
- * the time a visitor who looked the name up just before a stop sees the waking page instead of the
- * asleep page. Shorter buys little: many resolvers keep an answer at least 30 s whatever the TTL,
- * and a start never waits on it (the asleep alias's TTL, not this one, is what a visitor holds while
- * the task starts). Queries cost $0.40 a million: nothing at a meetup's size.
- */
-export const TASK_RECORD_TTL = 30;
+/** The task record's TTL, 30 s: why, in src/control/task-dns.ts (pure, so the sidecar's linger and the simulator share it). */
+export { TASK_RECORD_TTL };
 
 function recordSet(host: string, target: RecordTarget, asleep: AsleepTarget): ResourceRecordSet {
   const Name = normalName(host);

@@ -65,13 +65,14 @@ export class Session {
     return snapshot;
   }
 
-  runtime(onProgress: (event: ProgressEvent) => void): Runtime {
+  runtime(onProgress: (event: ProgressEvent) => void, onSnapshot?: Runtime['onSnapshot']): Runtime {
     return {
       ports: this.ports,
       clock: this.clock,
       host: this.config.domain,
       pollMs: POLL_SECONDS * 1000,
       onProgress,
+      ...(onSnapshot ? { onSnapshot } : {}),
       // The first Ctrl-C cancels: a start stops what it started, the lock is released, the event logged.
       cancelled: () => this.ctx.deps.interrupted(),
     };

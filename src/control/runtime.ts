@@ -77,6 +77,8 @@ export interface Runtime {
   /** Milliseconds between polls. */
   readonly pollMs: number;
   readonly onProgress: (event: ProgressEvent) => void;
+  /** Every snapshot a wait observed, with the clock's time (a start's timings read Route 53's INSYNC from them). */
+  readonly onSnapshot?: (snapshot: Snapshot, at: number) => void;
   /** Set by `transition`: the lock held while the steps run. */
   readonly lock?: ExecutionLock;
   /** True once a person asked to cancel (the first Ctrl-C). */
@@ -181,6 +183,7 @@ export async function poll<T>(
   for (;;) {
     try {
       const snapshot = await observe(rt.ports, { host: rt.host, now: rt.clock.now(), endpoints: options.endpoints ?? false });
+      if (snapshot) rt.onSnapshot?.(snapshot, rt.clock.now());
       const result = check(snapshot);
       if ('done' in result) return result.done;
       // Report a change at once, and the same state again at least every 15 s so nobody stares at silence.

@@ -1,4 +1,5 @@
 import type { Ingress } from './snapshot.js';
+import { TASK_RECORD_TTL } from './task-dns.js';
 
 /**
  * A model of stopped → READY, per ingress mode, from sourced figures. It is a model until measured
@@ -16,17 +17,25 @@ export interface StartStage {
 }
 
 /**
- * Seconds from the start request, shared by both modes. Direct mode's way in (the DNS switch) starts
- * from `sidecar`; the task's health from `running`.
+ * How a task's containers start, as the ECS container agent does it (aws/amazon-ecs-agent, the one
+ * public implementation of ECS's task engine; commit 01b0505e08): each container moves on by itself
+ * once its own image is pulled and its own `dependsOn` conditions are met (`DependenciesAreResolved`,
+ * agent/engine/dependencygraph/graph.go), with no wait for the other containers' pulls; and a container
+ * with a `dependsOn` has its image pulled only once the condition is met (`ECS_PULL_DEPENDENT_CONTAINERS_UPFRONT`,
+ * default false, agent/config/config.go and README.md). So nothing depends on the TLS sidecar: every image
+ * is pulled from placement on, and the sidecar's small image lets it answer long before the JDK images
+ * are in. Fargate runs its own build of the agent and documents neither rule; if it held every container
+ * until every image is pulled, the sidecar would start with the others (`FARGATE_PULL_BARRIER`, the
+ * upper end of the range). The first real deploy's recorded start shows which (docs/deploy.md).
  */
 export const TASK_TIMELINE = {
   /** Fargate places the task and attaches its network interface (PROVISIONING → PENDING). */
   placed: 10,
-  /** Every image of the task pulled (DescribeTasks `pullStoppedAt`): 30 s after placement. */
+  /** The TLS sidecar (direct mode) RUNNING: its small image pulled (about 4 s), it depends on nothing and serves the waking page. */
+  sidecar: 14,
+  /** Every image of the task pulled (DescribeTasks `pullStoppedAt`): 30 s after placement, the JDK images last. */
   pulled: 40,
-  /** The TLS sidecar (direct mode) RUNNING: it depends on nothing and serves the waking page. */
-  sidecar: 41,
-  /** The Jitsi containers started once the sidecar has (they depend on its START): the task RUNNING. */
+  /** prosody, web, jicofo and the bridge started: the task RUNNING. */
   running: 42,
   /** prosody, web, jicofo and the bridge answer (20 s) and ECS has seen each check pass (≤ 5 s). */
   healthy: 67,
@@ -34,6 +43,8 @@ export const TASK_TIMELINE = {
 
 /** Seconds from the images' pull starting until it ends, and the range the sources give. */
 const PULL = { seconds: TASK_TIMELINE.pulled - TASK_TIMELINE.placed, range: [20, 60] as [number, number] };
+/** Seconds from placement until the sidecar runs (its own pull and start), and the range. */
+const SIDECAR = { seconds: TASK_TIMELINE.sidecar - TASK_TIMELINE.placed, range: [2, 10] as [number, number] };
 /** Seconds from the containers' start until the four components answer, and its range. */
 const COMPONENTS = { seconds: 20, range: [10, 60] as [number, number] };
 /** Seconds between start-up checks (src/infra/constructs/jitsi-task.ts, START_UP_CHECK_INTERVAL). */
@@ -42,7 +53,18 @@ export const CHECK_INTERVAL_SECONDS = 5;
 export const DNS_SWITCH_SECONDS = 5;
 /** Seconds Route 53 takes to report a change INSYNC. */
 export const DNS_INSYNC_SECONDS = 40;
-const INSYNC_RANGE: [number, number] = [10, 60];
+/** Route 53 propagates a change to all its servers "generally within 60 seconds" (GetChange, Route 53 API reference). */
+export const DNS_INSYNC_MAX_SECONDS = 60;
+const INSYNC_RANGE: [number, number] = [10, DNS_INSYNC_MAX_SECONDS];
+/**
+ * Seconds the TLS sidecar keeps answering after ECS tells the task to stop. The DNS function moves the
+ * record back to the asleep page on that same event, but a resolver can still be handed the task's
+ * address until every Route 53 server has the change (DNS_INSYNC_MAX_SECONDS) and then keep it for the
+ * record's TTL: 60 + 30 = 90 s. The sidecar depends on no container, so ECS stops it together with the
+ * others; after web has gone it serves the waking page, so nobody who still resolves to the task is
+ * refused. (Fargate allows a container at most 120 s to stop.)
+ */
+export const SIDECAR_LINGER_SECONDS = DNS_INSYNC_MAX_SECONDS + TASK_RECORD_TTL;
 /** Seconds of the control plane's endpoint checks (HTTPS with SNI at the task's address, config.js, websocket). */
 export const ENDPOINT_CHECK_SECONDS = 5;
 /** Seconds from task creation until the NLB sees a new IP target healthy (mid-range of 70–180 s). */
@@ -62,14 +84,14 @@ const shared: StartStage[] = [
     range: PULL.range,
     endsAt: TASK_TIMELINE.pulled,
     source:
-      'Fargate caches no image: every start pulls web, prosody, jicofo, jvb (two with a JDK) and the small sidecars from ghcr.io and the ECR Public mirror (ECS Developer Guide, Fargate pull behavior); 20-40 s in-region, a minute or more from an internet registry. Modelled as no container starting before every image is pulled.',
+      "Fargate caches no image: every start pulls web, prosody, jicofo, jvb (two with a JDK) and the small sidecars from ghcr.io and the ECR Public mirror (ECS Developer Guide, Fargate pull behavior); 20-40 s in-region, a minute or more from an internet registry. All from placement on: no container depends on another one's start, so the ECS agent pulls none later (ECS_PULL_DEPENDENT_CONTAINERS_UPFRONT, default false)",
   },
   {
     name: 'containers started',
     seconds: TASK_TIMELINE.running - TASK_TIMELINE.pulled,
     endsAt: TASK_TIMELINE.running,
     source:
-      'the TLS sidecar first (no dependency), then prosody, web, jicofo and the bridge together: no HEALTHY chain, jicofo and the bridge retry their XMPP login themselves',
+      'prosody, web, jicofo and the bridge together as their images are in: no HEALTHY chain, jicofo and the bridge retry their XMPP login themselves',
   },
   {
     name: 'containers healthy',
@@ -88,23 +110,22 @@ export function startStages(ingress: Ingress): StartStage[] {
     const [placed, pulled, started, healthy] = shared as [StartStage, StartStage, StartStage, StartStage];
     return [
       placed,
-      pulled,
-      started,
+      {
+        name: 'TLS sidecar answering (waking page)',
+        seconds: SIDECAR.seconds,
+        range: SIDECAR.range,
+        endsAt: TASK_TIMELINE.sidecar,
+        source: `its image (nginx on Alpine, a small fraction of a JDK image) pulled and started while the others still pull: the ECS agent starts a container once its own image is in and it depends on nothing (aws/amazon-ecs-agent, DependenciesAreResolved). Not documented for Fargate: if Fargate waited for every image, this would come after the pull and READY at about ${startSecondsWithPullBarrier()} s`,
+      },
       {
         name: 'DNS record switched to the task',
-        seconds: SWITCHED - TASK_TIMELINE.running,
+        seconds: DNS_SWITCH_SECONDS,
         endsAt: SWITCHED,
         source:
-          'the TLS sidecar runs (the waking page answers on 443) and the DNS function switches on that container state change event: EventBridge delivers it in about a second, then the public IP and one Route 53 change',
+          'the DNS function switches on the container state change event that shows the sidecar running: EventBridge delivers it in about a second, then the public IP and one Route 53 change',
       },
-      healthy,
-      {
-        name: 'endpoints checked at the task address',
-        seconds: ENDPOINT_CHECK_SECONDS,
-        endsAt: TASK_TIMELINE.healthy + ENDPOINT_CHECK_SECONDS,
-        source:
-          "HTTPS with the meeting host's name (SNI) at the task's own address, config.js and the XMPP websocket: run while Route 53 propagates",
-      },
+      pulled,
+      started,
       {
         name: 'Route 53 change INSYNC',
         seconds: DNS_INSYNC_SECONDS,
@@ -112,6 +133,14 @@ export function startStages(ingress: Ingress): StartStage[] {
         endsAt: SWITCHED + DNS_INSYNC_SECONDS,
         source:
           'Route 53 propagates changes to all its servers "generally within 60 seconds" (GetChange, Route 53 API reference); until then a visitor reaches the asleep page or the waking page, never an error',
+      },
+      healthy,
+      {
+        name: 'endpoints checked at the task address',
+        seconds: ENDPOINT_CHECK_SECONDS,
+        endsAt: TASK_TIMELINE.healthy + ENDPOINT_CHECK_SECONDS,
+        source:
+          "HTTPS with the meeting host's name (SNI) at the task's own address, config.js and the XMPP websocket: the last stage, so the image pull and the components' start bound READY, not DNS",
       },
     ];
   }
@@ -128,27 +157,69 @@ export function startStages(ingress: Ingress): StartStage[] {
   ];
 }
 
+/** One start's seconds to READY, from its stages' durations (seconds). */
+interface StartCase {
+  readonly pull: number;
+  readonly sidecar: number;
+  readonly components: number;
+  readonly way: number;
+  /** Fargate holds every container until every image is pulled (not documented either way). */
+  readonly barrier: boolean;
+}
+
+function readyAt(ingress: Ingress, c: StartCase): number {
+  const pulled = TASK_TIMELINE.placed + c.pull;
+  const healthy = pulled + (TASK_TIMELINE.running - TASK_TIMELINE.pulled) + c.components + CHECK_INTERVAL_SECONDS;
+  if (ingress !== 'direct') return Math.max(healthy, c.way) + ENDPOINT_CHECK_SECONDS;
+  const sidecar = c.barrier ? pulled + 1 : TASK_TIMELINE.placed + c.sidecar;
+  return Math.max(sidecar + DNS_SWITCH_SECONDS + c.way, healthy + ENDPOINT_CHECK_SECONDS);
+}
+
 /**
  * Modelled seconds from stopped to READY, with a range from each stage's range. Direct mode: READY
  * is when both the record is INSYNC (from the sidecar's start) and the endpoints answered at the
- * task's address (from health); they run side by side. Load-balancer mode: the target registers
- * from task creation, side by side with health, then one endpoint check.
+ * task's address (from health); they run side by side. The range's upper end also assumes Fargate
+ * starts no container before every image is pulled. Load-balancer mode: the target registers from
+ * task creation, side by side with health, then one endpoint check.
  */
 export function modelledStartSeconds(ingress: Ingress): { seconds: number; range: [number, number] } {
-  const at = (pull: number, components: number, insync: number) => {
-    const pulled = TASK_TIMELINE.placed + pull;
-    const healthy = pulled + (TASK_TIMELINE.running - TASK_TIMELINE.pulled) + components + CHECK_INTERVAL_SECONDS;
-    if (ingress === 'direct') {
-      const switched = pulled + (TASK_TIMELINE.sidecar - TASK_TIMELINE.pulled) + DNS_SWITCH_SECONDS;
-      return Math.max(switched + insync, healthy + ENDPOINT_CHECK_SECONDS);
-    }
-    return Math.max(healthy, insync) + ENDPOINT_CHECK_SECONDS;
-  };
   const way = (i: 0 | 1) => (ingress === 'direct' ? INSYNC_RANGE[i] : ([70, 180][i] ?? 0));
   return {
-    seconds: at(PULL.seconds, COMPONENTS.seconds, ingress === 'direct' ? DNS_INSYNC_SECONDS : TARGET_REGISTRATION_SECONDS),
-    range: [at(PULL.range[0], COMPONENTS.range[0], way(0)), at(PULL.range[1], COMPONENTS.range[1], way(1))],
+    seconds: readyAt(ingress, {
+      pull: PULL.seconds,
+      sidecar: SIDECAR.seconds,
+      components: COMPONENTS.seconds,
+      way: ingress === 'direct' ? DNS_INSYNC_SECONDS : TARGET_REGISTRATION_SECONDS,
+      barrier: false,
+    }),
+    range: [
+      readyAt(ingress, {
+        pull: PULL.range[0],
+        sidecar: SIDECAR.range[0],
+        components: COMPONENTS.range[0],
+        way: way(0),
+        barrier: false,
+      }),
+      readyAt(ingress, {
+        pull: PULL.range[1],
+        sidecar: SIDECAR.range[1],
+        components: COMPONENTS.range[1],
+        way: way(1),
+        barrier: true,
+      }),
+    ],
   };
+}
+
+/** Modelled seconds to READY if Fargate started no container before every image of the task is pulled. */
+function startSecondsWithPullBarrier(): number {
+  return readyAt('direct', {
+    pull: PULL.seconds,
+    sidecar: SIDECAR.seconds,
+    components: COMPONENTS.seconds,
+    way: DNS_INSYNC_SECONDS,
+    barrier: true,
+  });
 }
 
 /**

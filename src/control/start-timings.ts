@@ -36,6 +36,8 @@ export interface StartStamps {
   readonly task?: Pick<TaskSnapshot, 'pullStartedAt' | 'pullStoppedAt' | 'startedAt'>;
   /** Direct mode: when Route 53 accepted the DNS function's change (GetChange SubmittedAt). */
   readonly dnsSubmittedAt?: number;
+  /** Direct mode: the first poll of any step that saw the task's record INSYNC (the waits run in another order). */
+  readonly inSyncSeenAt?: number;
   /** When each step of the start was seen done (the control plane's polls). */
   readonly stepsDoneAt: Readonly<Partial<Record<'wait-task-running' | 'check-endpoints' | 'wait-host-record', number>>>;
   readonly readyAt: number;
@@ -51,7 +53,7 @@ export function measuredPhases(s: StartStamps): MeasuredPhase[] {
     'DNS switched': { ms: s.dnsSubmittedAt, by: 'aws' },
     healthy: { ms: s.stepsDoneAt['wait-task-running'], by: 'observed' },
     checks: { ms: s.stepsDoneAt['check-endpoints'], by: 'observed' },
-    INSYNC: { ms: s.stepsDoneAt['wait-host-record'], by: 'observed' },
+    INSYNC: { ms: s.inSyncSeenAt ?? s.stepsDoneAt['wait-host-record'], by: 'observed' },
     READY: { ms: s.readyAt, by: 'observed' },
   };
   return START_PHASES.flatMap((name) => {

@@ -27,6 +27,18 @@ export type RecordTarget =
  */
 export const SERVING_CONTAINER = 'tls';
 
+/**
+ * TTL of the meeting host's A record while a task runs. It bounds how long a resolver may keep the
+ * task's address once the record has moved away, and so, with Route 53's propagation, how long the
+ * TLS sidecar keeps answering after ECS tells it to stop (SIDECAR_LINGER_SECONDS,
+ * src/control/start-time.ts): 30 s rather than 60 s shortens that wait and the time a visitor who
+ * looked the name up just before a stop sees the waking page instead of the asleep page. Shorter buys
+ * little: many resolvers keep an answer at least 30 s whatever the TTL, and a start never waits on it
+ * (the asleep alias's TTL, not this one, is what a visitor holds while the task starts). Queries cost
+ * $0.40 a million: nothing at a meetup's size.
+ */
+export const TASK_RECORD_TTL = 30;
+
 /** The fields of an ECS Task State Change event this function reads. */
 export interface TaskChange {
   readonly taskArn: string;

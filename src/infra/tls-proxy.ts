@@ -1,3 +1,4 @@
+import { SIDECAR_LINGER_SECONDS } from '../control/start-time.js';
 import { frameAncestors, HSTS } from '../web-headers.js';
 
 /**
@@ -15,9 +16,12 @@ import { HTTP_PORT, HTTPS_PORT } from './constructs/ports.js';
 
 /**
  * The Docker official nginx image (multi-arch: amd64 and arm64) from its public ECR mirror, the same
- * registry as the stats sidecar's busybox, pinned to a stable release.
+ * registry as the stats sidecar's busybox, pinned to a stable release. The Alpine variant: the sidecar
+ * is the first container to answer in a start, and its pull is all it waits for (docs/architecture.md,
+ * "Start sequence"); its command needs only a POSIX shell, nginx and busybox's sleep and kill (the
+ * tests run it under busybox sh).
  */
-export const TLS_PROXY_IMAGE = 'public.ecr.aws/docker/library/nginx:1.28.0';
+export const TLS_PROXY_IMAGE = 'public.ecr.aws/docker/library/nginx:1.28.0-alpine';
 /** Environment variables that carry the PEMs into the sidecar (ECS secrets). */
 export const TLS_ENV = { certificate: 'TLS_CERTIFICATE_PEM', privateKey: 'TLS_PRIVATE_KEY_PEM' } as const;
 /** A websocket (XMPP) stays open for the whole meeting: nginx must not cut it after its default 60 s. */
@@ -29,13 +33,11 @@ export const WEBSOCKET_READ_TIMEOUT_SECONDS = 3600;
  */
 export const WAKING_RETRY_SECONDS = 5;
 /**
- * Seconds the sidecar keeps answering after ECS tells it to stop. ECS stops it last (every Jitsi
- * container depends on it, and "for container shutdown it is reversed": ECS API reference,
- * ContainerDependency); by then the DNS function has pointed the host back at the asleep page, and a
- * resolver may still hold the task's address for the record's TTL (30 s, src/aws/task-dns-adapters.ts).
- * Answering the waking page that long means nobody who still resolves to the task is refused.
+ * Seconds the sidecar keeps answering after ECS tells it to stop: long enough for Route 53 to have
+ * moved the record back everywhere and for a resolver's cached answer to expire
+ * (SIDECAR_LINGER_SECONDS, src/control/start-time.ts). Nobody who still resolves to the task is refused.
  */
-export const TLS_LINGER_SECONDS = 35;
+export const TLS_LINGER_SECONDS = SIDECAR_LINGER_SECONDS;
 /** The sidecar's ECS stop timeout: the linger plus nginx's own graceful stop (Fargate allows up to 120 s). */
 export const TLS_STOP_TIMEOUT_SECONDS = TLS_LINGER_SECONDS + 10;
 

@@ -3,6 +3,7 @@ import {
   DNS_INSYNC_SECONDS,
   DNS_SWITCH_SECONDS,
   RECORDER_TIMELINE,
+  SIDECAR_LINGER_SECONDS,
   TARGET_REGISTRATION_SECONDS,
   TASK_TIMELINE,
 } from '../control/start-time.js';
@@ -43,7 +44,10 @@ export const TIMING = {
   sidecar: TASK_TIMELINE.sidecar,
   dnsSwitched: TASK_TIMELINE.sidecar + DNS_SWITCH_SECONDS,
   dnsInSync: TASK_TIMELINE.sidecar + DNS_SWITCH_SECONDS + DNS_INSYNC_SECONDS,
+  /** Told to stop, the Jitsi containers are gone after this many seconds (load-balancer mode: the task too). */
   draining: 20,
+  /** Direct mode: the TLS sidecar answers through its linger, then nginx quits; then the task stops. */
+  sidecarStopped: SIDECAR_LINGER_SECONDS + 2,
   powerChange: 120,
   delete: 300,
 };

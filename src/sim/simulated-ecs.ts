@@ -80,8 +80,9 @@ export class SimulatedEcs {
     const faults = this.ctx.faults;
     for (const task of this.tasks) {
       if (task.stoppedAt !== undefined) continue;
-      if (task.stopRequestedAt !== undefined && now >= task.stopRequestedAt + TIMING.draining * SECOND) {
-        task.stoppedAt = task.stopRequestedAt + TIMING.draining * SECOND;
+      const stopping = (this.ingress() === 'direct' ? TIMING.sidecarStopped : TIMING.draining) * SECOND;
+      if (task.stopRequestedAt !== undefined && now >= task.stopRequestedAt + stopping) {
+        task.stoppedAt = task.stopRequestedAt + stopping;
         task.stoppedReason ??= 'Scaling activity initiated by (deployment ecs-svc/123)';
       } else if (faults.imagePullError && now >= task.createdAt + 30 * SECOND) {
         task.stoppedAt = task.createdAt + 30 * SECOND;
@@ -144,10 +145,14 @@ export class SimulatedEcs {
   /**
    * A container's state: the TLS sidecar depends on nothing and runs from TIMING.sidecar while the
    * task is still PENDING (the DNS function switches on that event); the rest run with the task.
+   * Told to stop, every container gets the signal at once: the Jitsi ones are gone after
+   * TIMING.draining, the sidecar answers until the task stops (its linger).
    */
   private containerStatus(t: SimTask, name: string, taskStatus: string, age: number): string {
     if (taskStatus === 'STOPPED') return 'STOPPED';
-    // Told to stop, the containers still run until the task stops (the sidecar last: it lingers).
+    if (taskStatus === 'DEACTIVATING' && name !== SERVING_CONTAINER && t.stopRequestedAt !== undefined) {
+      return t.createdAt + age * SECOND >= t.stopRequestedAt + TIMING.draining * SECOND ? 'STOPPED' : 'RUNNING';
+    }
     if (taskStatus === 'RUNNING' || taskStatus === 'DEACTIVATING') return 'RUNNING';
     const sidecarUp = name === SERVING_CONTAINER && !this.ctx.faults.stuckPending && !t.failedContainer && age >= TIMING.sidecar;
     return sidecarUp && t.stopRequestedAt === undefined ? 'RUNNING' : 'PENDING';

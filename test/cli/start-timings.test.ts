@@ -33,8 +33,10 @@ describe('meetctl start: each phase with its measured time', () => {
       expect(at[name]?.seconds, name).toBeGreaterThanOrEqual(model);
       expect(at[name]?.seconds, name).toBeLessThanOrEqual(model + 5);
     }
-    expect((at.checks?.seconds ?? 0) < (at.INSYNC?.seconds ?? 0)).toBe(true);
-    expect(at.READY?.seconds).toBe(at.INSYNC?.seconds);
+    // Route 53 had the record everywhere while the task was still getting healthy (the sidecar answered
+    // first): seen by the polls of the earlier waits, so READY is the checks, not INSYNC.
+    expect((at.INSYNC?.seconds ?? Number.NaN) < (at.healthy?.seconds ?? 0)).toBe(true);
+    expect(at.READY?.seconds).toBe(at.checks?.seconds);
     expect(at.READY?.seconds).toBeLessThanOrEqual(modelledStartSeconds('direct').seconds + 5);
   });
 

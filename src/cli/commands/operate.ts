@@ -87,7 +87,7 @@ export async function runTransition(
         ...(options.deleteRecordings ? { deleteRecordings: true } : {}),
         ...(options.record ? { record: true } : {}),
       },
-      session.runtime(progress.handle),
+      session.runtime(progress.handle, timing?.observe),
     ).finally(progress.close),
   );
   const phases = timing ? await timing.finish(outcome) : undefined;

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { ProgressEvent } from '../../control/execute.js';
+import type { Snapshot } from '../../control/snapshot.js';
 import {
   type MeasuredPhase,
   measuredPhases,
@@ -44,8 +45,13 @@ export function readTimingsFile(ctx: Context, file: string): TimingsFile | undef
  */
 export function startTiming(session: Session) {
   const doneAt = new Map<number, number>();
+  let inSyncSeenAt: number | undefined;
   let phases: MeasuredPhase[] | undefined;
   return {
+    /** Each snapshot a wait took: the first that shows the task's record INSYNC times that phase. */
+    observe: (snapshot: Snapshot, at: number): void => {
+      if (inSyncSeenAt === undefined && snapshot.taskDns?.ip && snapshot.taskDns.inSync) inSyncSeenAt = at;
+    },
     watch:
       (handle: (event: ProgressEvent) => void) =>
       (event: ProgressEvent): void => {
@@ -68,6 +74,7 @@ export function startTiming(session: Session) {
         requestedAt: requested,
         ...(task ? { task } : {}),
         ...(snapshot?.taskDns?.changeSubmittedAt ? { dnsSubmittedAt: snapshot.taskDns.changeSubmittedAt } : {}),
+        ...(inSyncSeenAt !== undefined ? { inSyncSeenAt } : {}),
         stepsDoneAt: Object.fromEntries(
           (['wait-task-running', 'check-endpoints', 'wait-host-record'] as const).flatMap((k) => {
             const ms = at(k);

@@ -145,7 +145,7 @@ export class JitsiTask extends Construct {
     const web = this.addWeb(health.web);
     const jicofo = this.addJicofo(health.jicofo);
     const jvb = this.addJvb(health.jvb);
-    // No start-up order among the four: each starts as soon as the task's images are pulled. Jicofo and
+    // No start-up order among the four: each starts as soon as its own image is pulled. Jicofo and
     // the bridge keep trying to log in to prosody until it answers (jicofo: XmppProvider.kt, "keep
     // trying to connect to the XMPP server at a fixed 1-second delay", jicofo stable/jitsi-meet_11146;
     // the bridge: jicoco's MucClient retries connect and login every 5 s, SimpleRetryTask(0, 5000, ...),
@@ -155,13 +155,12 @@ export class JitsiTask extends Construct {
     const stats = this.addStats(jicofo);
     this.containers = { web, prosody, jicofo, jvb, stats };
     this.addWebFilesAndTls(web);
-    // Direct mode: the sidecar starts first and stops last (ECS reverses START dependencies on shutdown).
-    const tls = this.containers.tls;
-    if (tls) {
-      for (const dependent of [prosody, web, jicofo, jvb]) {
-        dependent.addContainerDependencies({ container: tls, condition: ecs.ContainerDependencyCondition.START });
-      }
-    }
+    // Direct mode: nothing depends on the TLS sidecar. It has the smallest image and no dependency, so
+    // it answers first; a START dependency on it would also hold back the Jitsi images' pulls (the ECS
+    // agent pulls a dependent container's image only once its condition is met:
+    // ECS_PULL_DEPENDENT_CONTAINERS_UPFRONT, default false, aws/amazon-ecs-agent agent/config/config.go).
+    // On stop ECS signals every container at once; the sidecar lingers (TLS_LINGER_SECONDS) and serves
+    // the waking page once web has gone.
     const images = listeningPorts(release);
     assertNoSharedPorts(release, {
       ...images,
