@@ -15,6 +15,13 @@ export type SimRecorderTask = {
 };
 type PendingUpload = { key: string; at: number; seconds: number };
 
+/** JSON has no Infinity (it writes null): an upload that never ends (the uploadHangs fault) is saved as 'never'. */
+const NEVER = 'never';
+const toSaved = (at: number | undefined): number | typeof NEVER | null =>
+  at === Number.POSITIVE_INFINITY ? NEVER : (at ?? null);
+const fromSaved = (saved: unknown): number | undefined =>
+  saved === NEVER ? Number.POSITIVE_INFINITY : typeof saved === 'number' ? saved : undefined;
+
 /**
  * Server-side recording: the recorder's Auto Scaling group (desired capacity, its one instance and
  * that instance's disk), the recorder's ECS tasks on it, the launcher function (Lambda), Jibri's
@@ -279,8 +286,8 @@ export class SimulatedRecorder {
       capacityAt: this.capacityAt,
       tasks: this.tasks,
       recordingSince: this.recordingSince ?? null,
-      uploadingUntil: this.uploadingUntil ?? null,
-      pendingUpload: this.pendingUpload ?? null,
+      uploadingUntil: toSaved(this.uploadingUntil),
+      pendingUpload: this.pendingUpload ? { ...this.pendingUpload, at: toSaved(this.pendingUpload.at) } : null,
       disk: this.disk,
       uploaderRoundAt: this.uploaderRoundAt ?? null,
     };
@@ -293,8 +300,9 @@ export class SimulatedRecorder {
     this.capacityAt = Number(recorder.capacityAt) || 0;
     this.tasks = (recorder.tasks as SimRecorderTask[]) ?? [];
     this.recordingSince = (recorder.recordingSince as number | null) ?? undefined;
-    this.uploadingUntil = (recorder.uploadingUntil as number | null) ?? undefined;
-    this.pendingUpload = (recorder.pendingUpload as PendingUpload | null) ?? undefined;
+    this.uploadingUntil = fromSaved(recorder.uploadingUntil);
+    const pending = recorder.pendingUpload as (Omit<PendingUpload, 'at'> & { at: unknown }) | null | undefined;
+    this.pendingUpload = pending ? { ...pending, at: fromSaved(pending.at) ?? Number.POSITIVE_INFINITY } : undefined;
     this.disk = (recorder.disk as SimulatedRecorder['disk']) ?? [];
     this.uploaderRoundAt = (recorder.uploaderRoundAt as number | null) ?? undefined;
   }

@@ -87,6 +87,26 @@ describe('a simulated world saved and restored', () => {
     );
   });
 
+  it('restores an upload that never ends (the uploadHangs fault) as never ending, not as done', async () => {
+    const clock = new VirtualClock();
+    const sim = new SimAws(clock, { ...options, desired: 1, faults: { uploadHangs: true } });
+    clock.t += 5 * MINUTE;
+    await sim.ports.recorder.setCapacity('meet-recorder-group', 1);
+    clock.t += RECORDER_TIMELINE.instance * 1000;
+    await sim.ports.recorder.launch('meet-recorder-launcher');
+    clock.t += RECORDER_TIMELINE.running * 1000;
+    sim.startRecording();
+    clock.t += 10 * MINUTE;
+    sim.stopRecording();
+    const before = await sim.ports.recorder.status('/meet/recorder', 0);
+    const saved = json(sim);
+    expect(saved).toMatchObject({ recorder: { uploadingUntil: 'never', pendingUpload: { at: 'never' } } });
+    const restored = new SimAws(new VirtualClock(clock.now()), { ...options, faults: { uploadHangs: true } });
+    restored.restore(saved);
+    expect(json(restored)).toEqual(saved);
+    expect(await restored.ports.recorder.status('/meet/recorder', 0)).toEqual(before);
+  });
+
   it('restores a stack mid-change: a power-down under way, then a delete under way', async () => {
     for (const change of ['power-down', 'delete'] as const) {
       const clock = new VirtualClock();
