@@ -238,7 +238,8 @@ for (const ingress of ['direct', 'load-balancer']) {
   );
   const seconds = Math.round((clock.now() - begin) / 1000);
   const model = modelledStartSeconds(ingress);
-  const target = ingress === 'direct' ? 90 : undefined;
+  // Issue 23: stopped -> READY within 60 s in the model for direct mode (not met: docs/architecture.md, "Stopped -> READY, modelled").
+  const target = ingress === 'direct' ? 60 : undefined;
   starts.push([
     ingress,
     outcome.to === 'READY' ? `${seconds} s` : `not READY (${outcome.to})`,
