@@ -25,8 +25,12 @@ interface PublicPrices {
   readonly internetGb: number;
   readonly freeInternetGbMonth: number;
   readonly publicIpv4TransferGb: number;
-  /** https://aws.amazon.com/cloudwatch/pricing/: logs ingestion per GB; alarms, custom metrics; free tier 10 alarms, 10 metrics. */
+  /**
+   * https://aws.amazon.com/cloudwatch/pricing/: logs ingestion per GB and storage per GB-month; alarms,
+   * custom metrics; free tier 10 alarms, 10 metrics.
+   */
   readonly logsIngestGb: number;
+  readonly logsStorageGbMonth: number;
   readonly alarmMonth: number;
   readonly metricMonth: number;
   readonly freeAlarms: number;
@@ -62,6 +66,7 @@ const US_WEST_2: PublicPrices = {
   freeInternetGbMonth: 100,
   publicIpv4TransferGb: 0.01,
   logsIngestGb: 0.5,
+  logsStorageGbMonth: 0.03,
   alarmMonth: 0.1,
   metricMonth: 0.3,
   freeAlarms: 10,
@@ -82,6 +87,7 @@ const US_EAST_1: PublicPrices = {
   freeInternetGbMonth: 100,
   publicIpv4TransferGb: 0.01,
   logsIngestGb: 0.5,
+  logsStorageGbMonth: 0.03,
   alarmMonth: 0.1,
   metricMonth: 0.3,
   freeAlarms: 10,
@@ -141,6 +147,7 @@ const usage = (bandwidth: Preset) => ({
   loadBalancerAddresses: 2,
   guardInvocationsMonth: 8928,
   guardSeconds: 1,
+  guardLogBytesPerRun: 700,
   dashboardFree: true,
   cloudWatchFreeTier: true,
   newRecordingsGbMonth: 5,
@@ -153,6 +160,10 @@ const METRICS = 5;
 const RECORDER_VOLUME_GB = 40;
 /** Days a deleted recording stays as a noncurrent version (the bucket's noncurrent-version expiry). */
 const NONCURRENT_DAYS = 30;
+/** Days the containers' logs are kept unless the config says (its `logRetentionDays` default). */
+const LOG_RETENTION_DEFAULT = 30;
+/** Days the runtime guard's log group keeps its lines (test/cost/idle-resources.test.ts reads it from the template). */
+const GUARD_LOG_DAYS = 90;
 
 interface Config {
   readonly region: string;
@@ -160,6 +171,7 @@ interface Config {
   readonly architecture: 'arm64' | 'x86_64';
   readonly ingress: 'direct' | 'load-balancer';
   readonly bandwidth?: Preset;
+  readonly logRetentionDays?: 7 | 30 | 90;
   readonly auth?: 'members' | 'open';
   readonly recording?: { readonly enabled: boolean; readonly instanceType: string };
   readonly signIn?: { readonly allow: string[]; readonly google?: object; readonly oidc?: readonly { readonly name: string }[] };
@@ -203,12 +215,19 @@ function recompute(config: Config, plan: PlanJson) {
   const nlcu = balanced ? ((u.averageParticipants * u.processedGbPerParticipantHour) / p.nlb.gbPerNlcu) * p.nlb.nlcuHour : 0;
   const metrics = METRICS <= p.freeMetrics ? 0 : (METRICS * p.metricMonth) / HOURS;
   const egressGbHour = u.averageParticipants * u.egressGbPerParticipantHour;
-  const runningBeforeEgress = task + p.publicIpv4Hour + lbIdle + nlcu + u.logsGbPerRunningHour * p.logsIngestGb + metrics;
+  // Each running hour's logs are ingested, then stored for the retention (GB-months over a 31-day month).
+  const logsKept = u.logsGbPerRunningHour * ((config.logRetentionDays ?? LOG_RETENTION_DEFAULT) / (HOURS / 24));
+  const logs = u.logsGbPerRunningHour * p.logsIngestGb + logsKept * p.logsStorageGbMonth;
+  const runningBeforeEgress = task + p.publicIpv4Hour + lbIdle + nlcu + logs + metrics;
+  // The guard's lines of every round, ingested and kept GUARD_LOG_DAYS.
+  const guardLogGb = (u.guardInvocationsMonth * u.guardLogBytesPerRun) / 1e9;
+  const guardLogs = guardLogGb * p.logsIngestGb + guardLogGb * (GUARD_LOG_DAYS / (HOURS / 24)) * p.logsStorageGbMonth;
   const federated = (config.signIn?.oidc?.length ?? 0) > 0 ? u.federatedMonthlyUsers : 0;
   const fixed =
     secrets * p.secretMonth +
     p.zoneMonth +
     u.recordingsGb * p.s3StandardGbMonth +
+    guardLogs +
     (alarms <= p.freeAlarms ? 0 : alarms * p.alarmMonth) +
     (config.auth !== 'open' ? Math.max(0, federated - p.federatedFreeMau) * p.mau : 0) +
     (recording ? ((u.newRecordingsGbMonth * NONCURRENT_DAYS) / (HOURS / 24)) * p.s3StandardGbMonth : 0);
@@ -233,12 +252,13 @@ const CASES: Record<string, Config> = {
     architecture: 'arm64',
     ingress: 'direct',
   },
-  'us-west-2, low-bandwidth preset, direct, medium arm64': {
+  'us-west-2, low-bandwidth preset, direct, medium arm64, logs kept 90 days': {
     region: 'us-west-2',
     size: 'medium',
     architecture: 'arm64',
     ingress: 'direct',
     bandwidth: 'low-bandwidth',
+    logRetentionDays: 90,
   },
   'us-west-2, discussion preset, small, load balancer, recording on c6a.xlarge, open rooms': {
     region: 'us-west-2',
