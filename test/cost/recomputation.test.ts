@@ -101,6 +101,11 @@ const US_EAST_1: PublicPrices = {
   mau: 0.015,
 };
 const PUBLIC_PRICES: Record<string, PublicPrices> = { 'us-west-2': US_WEST_2, 'us-east-1': US_EAST_1 };
+/**
+ * The region whose prices a plan uses: its own, or us-west-2's for a region without a table here
+ * (src/cost/prices.ts has none for it either; `plan` then says so in a note).
+ */
+const pricedAs = (region: string) => (region in PUBLIC_PRICES ? region : 'us-west-2');
 
 type Preset = 'talk' | 'discussion' | 'low-bandwidth';
 /** kbit/s received for an hour, in decimal GB (what AWS bills). */
@@ -201,7 +206,7 @@ const count = (plan: PlanJson, type: string) =>
 
 /** The figures the plan should give, from the public prices and the quantities. */
 function recompute(config: Config, plan: PlanJson) {
-  const p = PUBLIC_PRICES[config.region] as PublicPrices;
+  const p = PUBLIC_PRICES[pricedAs(config.region)] as PublicPrices;
   const u = usage(config.bandwidth ?? 'talk');
   const balanced = count(plan, 'AWS::ElasticLoadBalancingV2::LoadBalancer') > 0;
   expect(balanced).toBe(config.ingress === 'load-balancer');
@@ -269,6 +274,14 @@ const CASES: Record<string, Config> = {
     auth: 'open',
     recording: { enabled: true, instanceType: 'c6a.xlarge' },
   },
+  // A region without a price table: priced with us-west-2's list prices (the plan says so, below).
+  'eu-central-1, no price table of its own, direct, small arm64, logs kept 7 days': {
+    region: 'eu-central-1',
+    size: 'small',
+    architecture: 'arm64',
+    ingress: 'direct',
+    logRetentionDays: 7,
+  },
   'us-east-1, large x86, load balancer, recording on m6i.xlarge, Google and OIDC sign-in': {
     region: 'us-east-1',
     size: 'large',
@@ -293,7 +306,8 @@ const CASES: Record<string, Config> = {
   },
 };
 
-const pricesOf = (config: Config) => PUBLIC_PRICES[config.region] as PublicPrices;
+const pricesOf = (config: Config) => PUBLIC_PRICES[pricedAs(config.region)] as PublicPrices;
+const TIME_ZONES: Record<string, string> = { 'us-east-1': 'America/New_York', 'eu-central-1': 'Europe/Berlin' };
 
 /** Cents, as the plan rounds its monthly figures. */
 const cents = (usd: number) => Math.round(usd * 100) / 100;
@@ -301,14 +315,14 @@ const cents = (usd: number) => Math.round(usd * 100) / 100;
 describe('plan against a recomputation from the public price lists', () => {
   for (const [name, config] of Object.entries(CASES)) {
     it(name, async () => {
-      const timeZone = config.region === 'us-east-1' ? { timeZone: 'America/New_York' } : {};
+      const timeZone = TIME_ZONES[config.region] ? { timeZone: TIME_ZONES[config.region] } : {};
       const result = await cli(['plan', '--json'], {
         files: { 'meet.config.json': communityConfig({ ...config, ...timeZone }) },
       });
       expect(result.code, result.stderr).toBe(ExitCode.ok);
       const plan = JSON.parse(result.stdout) as PlanJson;
       const { cost } = plan;
-      expect(cost.region).toBe(config.region);
+      expect(cost.region).toBe(pricedAs(config.region));
       const assumed = usage(config.bandwidth ?? 'talk');
       expect(cost.assumptions).toEqual({
         ...assumed,
@@ -360,6 +374,11 @@ describe('plan against a recomputation from the public price lists', () => {
         for (const source of rate.sources)
           expect(source, rate.item).toMatch(/^https:\/\/aws\.amazon\.com\/[a-z0-9-]+\/pricing\//);
       }
+      // Priced with another region's list: the text plan says whose prices they are, and only then.
+      const text = await cli(['plan'], { files: { 'meet.config.json': communityConfig({ ...config, ...timeZone }) } });
+      const note = `Note: these are ${pricedAs(config.region)} prices; ${config.region} is priced differently`;
+      if (pricedAs(config.region) === config.region) expect(text.stdout).not.toContain('Note: these are');
+      else expect(text.stdout.replace(/\s+/g, ' ')).toContain(note);
     });
   }
 });
