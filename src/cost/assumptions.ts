@@ -37,6 +37,11 @@ export interface Assumptions {
   /** Runtime-guard invocations a month (every 5 minutes) and their duration (s) at 256 MB. */
   readonly guardInvocationsMonth: number;
   readonly guardSeconds: number;
+  /**
+   * Bytes one guard run logs while nothing runs: its own lines and Lambda's START, END and REPORT
+   * lines, as the Node.js runtime writes them (test/cost/idle-resources.test.ts measures them).
+   */
+  readonly guardLogBytesPerRun: number;
   /** The dashboard is one of the account's first three, which CloudWatch does not bill. */
   readonly dashboardFree: boolean;
   /**
@@ -63,6 +68,7 @@ const USAGE = {
   loadBalancerAddresses: 2,
   guardInvocationsMonth: (31 * 24 * 60) / 5,
   guardSeconds: 1,
+  guardLogBytesPerRun: 700,
   dashboardFree: true,
   cloudWatchFreeTier: true,
   newRecordingsGbMonth: 5,
@@ -102,3 +108,14 @@ export const RECORDER_VOLUME_GB = 40;
 export const NONCURRENT_VERSION_EXPIRY_DAYS = 30;
 /** Days in the 744-hour month (GB-months of storage are pro rata by day). */
 export const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
+
+/**
+ * Days the containers' logs are kept when the config does not say (its `logRetentionDays` default,
+ * src/config/schema.ts; test/cost/logs-storage.test.ts checks they agree). `plan` prices the config's own.
+ */
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+/**
+ * Days the functions' log groups keep what they logged (src/infra/constructs/function.ts's default,
+ * the runtime guard's among them; test/cost/idle-resources.test.ts reads it from the template).
+ */
+export const FUNCTION_LOG_RETENTION_DAYS = 90;

@@ -20,6 +20,11 @@ export interface CostInput {
    * client secrets stay in Secrets Manager either way.
    */
   readonly secretStore?: 'secrets-manager' | 'parameter-store';
+  /**
+   * Days the containers' (and the recorder's) log groups keep their logs (config `logRetentionDays`,
+   * which the stack sets on them): what a running hour's logs cost to store. The config's default when unset.
+   */
+  readonly logRetentionDays?: number;
   /** Members-only meetings: one more secret (the Jitsi token secret); the user pool is free up to 10,000 monthly users. */
   readonly membersOnly?: boolean;
   readonly size: SizePreset;
@@ -74,7 +79,7 @@ export interface CostEstimate {
   readonly hoursPerMonth: number;
   readonly assumptions: Assumptions;
   readonly rates: readonly RateLine[];
-  /** Cost per running hour (task, its address, load balancer, its addresses, NLCU, egress after the free tier, logs). */
+  /** Cost per running hour (task, its address, load balancer, its addresses, NLCU, egress after the free tier, logs and their storage). */
   readonly runningHourUsd: number;
   /**
    * With a recorder: what one more hour with the recorder costs (instance, its volume, its address),

@@ -1,5 +1,6 @@
 import type { RateLine } from './estimate.js';
 import type { PricedItem, PricingBasis } from './items/line.js';
+import { automationLogs, logsStorage } from './items/logs.js';
 import {
   fargateTask,
   internetEgress,
@@ -25,6 +26,7 @@ export interface PricedItems {
   readonly recorder?: RecorderItem;
   readonly egress: ReturnType<typeof internetEgress>;
   readonly logs: PricedItem;
+  readonly logsStorage: ReturnType<typeof logsStorage>;
   readonly metrics: PricedItem;
   readonly pageRequests?: PricedItem;
   readonly secrets: ReturnType<typeof secrets>;
@@ -32,6 +34,7 @@ export interface PricedItems {
   readonly userPool?: PricedItem;
   readonly zone: PricedItem;
   readonly automation: PricedItem;
+  readonly automationLogs: ReturnType<typeof automationLogs>;
   readonly monitoring: PricedItem;
   readonly recordings: PricedItem;
   readonly downloads?: NonNullable<ReturnType<typeof recordingDownloads>>;
@@ -58,10 +61,12 @@ export function priceItems(basis: PricingBasis): PricedItems {
     taskAddress: taskAddress(basis),
     egress: internetEgress(basis),
     logs: logsIngestion(basis),
+    logsStorage: logsStorage(basis),
     metrics: meetingMetrics(basis),
     secrets: secrets(basis),
     zone: hostedZone(basis),
     automation: automation(basis),
+    automationLogs: automationLogs(basis),
     monitoring: monitoring(basis),
     recordings: recordingsStorage(basis),
     ...optionalItems(basis),
@@ -79,6 +84,7 @@ export function rateLines(items: PricedItems): RateLine[] {
     ...present(items.recorder?.line),
     items.egress,
     items.logs,
+    items.logsStorage,
     items.metrics,
     ...(items.loadBalancer ? [items.loadBalancer.hour, items.loadBalancer.addresses] : []),
     ...present(items.pageRequests),
@@ -87,6 +93,7 @@ export function rateLines(items: PricedItems): RateLine[] {
     ...present(items.userPool),
     items.zone,
     items.automation,
+    items.automationLogs,
     items.monitoring,
     items.recordings,
     ...present(items.oldVersions),

@@ -50,7 +50,7 @@ export function estimateCost(input: CostInput): CostEstimate {
 
 /**
  * The estimate for a config: its region's prices, size preset, architecture, ingress, sign-in,
- * recorder and bandwidth preset (talk, the config's default, when unset), with the default usage assumptions.
+ * recorder, log retention and bandwidth preset (talk, the config's default, when unset), with the default usage assumptions.
  */
 export function estimateForConfig(config: {
   readonly region?: string;
@@ -62,10 +62,12 @@ export function estimateForConfig(config: {
   readonly recording?: { readonly enabled: boolean; readonly instanceType: string };
   readonly bandwidth?: BandwidthPreset;
   readonly secretStore?: 'secrets-manager' | 'parameter-store';
+  readonly logRetentionDays?: number;
 }): CostEstimate {
   return estimateCost({
     ...(config.region ? { region: config.region } : {}),
     ...(config.secretStore ? { secretStore: config.secretStore } : {}),
+    ...(config.logRetentionDays !== undefined ? { logRetentionDays: config.logRetentionDays } : {}),
     membersOnly: config.auth === 'members',
     ...(config.signIn
       ? { signIn: { google: config.signIn.google !== undefined, oidcProviders: (config.signIn.oidc ?? []).map((p) => p.name) } }

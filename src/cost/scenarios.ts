@@ -16,7 +16,12 @@ export function loadBalancerRates(items: PricedItems): { hour: number; addresses
 /** A running hour, except egress, whose first 100 GB a month are free. */
 export function runningHourBeforeEgress(items: PricedItems): number {
   const lb = loadBalancerRates(items);
-  return items.task.usd + items.taskAddress.usd + lb.hour + lb.addresses + lb.capacity + items.logs.usd + items.metrics.usd;
+  return items.task.usd + items.taskAddress.usd + lb.hour + lb.addresses + lb.capacity + meetingLogsHour(items);
+}
+
+/** A running hour's logs: ingested, stored for their retention, and the metrics drawn from them. */
+function meetingLogsHour(items: PricedItems): number {
+  return items.logs.usd + items.logsStorage.usd + items.metrics.usd;
 }
 
 /** A running hour once the month's free egress is used up. */
@@ -30,7 +35,7 @@ export function idleHour(items: PricedItems): Record<IdleTier, number> {
 
 /**
  * What a month costs whatever the platform does (not destroyed): secrets, zone, recordings,
- * automation, monitoring, and with them the user pool's federated users and deleted recordings' old versions.
+ * automation and its logs, monitoring, and with them the user pool's federated users and deleted recordings' old versions.
  */
 export function fixedMonth(items: PricedItems): number {
   const stack =
@@ -39,6 +44,7 @@ export function fixedMonth(items: PricedItems): number {
     items.zone.usd +
     items.recordings.usd +
     items.automation.usd +
+    items.automationLogs.usd +
     items.monitoring.usd;
   return stack + (items.userPool?.usd ?? 0) + (items.oldVersions?.usd ?? 0);
 }
@@ -87,7 +93,7 @@ export function month(items: PricedItems, prices: Prices, hours: number): Scenar
       loadBalancer: round(HOURS_PER_MONTH * lb.hour + hours * lb.capacity),
       publicIps: round(HOURS_PER_MONTH * lb.addresses + hours * items.taskAddress.usd),
       egress: round(egress),
-      logs: round(hours * (items.logs.usd + items.metrics.usd)),
+      logs: round(hours * meetingLogsHour(items)),
     },
   };
 }

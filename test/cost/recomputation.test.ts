@@ -25,8 +25,12 @@ interface PublicPrices {
   readonly internetGb: number;
   readonly freeInternetGbMonth: number;
   readonly publicIpv4TransferGb: number;
-  /** https://aws.amazon.com/cloudwatch/pricing/: logs ingestion per GB; alarms, custom metrics; free tier 10 alarms, 10 metrics. */
+  /**
+   * https://aws.amazon.com/cloudwatch/pricing/: logs ingestion per GB and storage per GB-month; alarms,
+   * custom metrics; free tier 10 alarms, 10 metrics.
+   */
   readonly logsIngestGb: number;
+  readonly logsStorageGbMonth: number;
   readonly alarmMonth: number;
   readonly metricMonth: number;
   readonly freeAlarms: number;
@@ -62,6 +66,7 @@ const US_WEST_2: PublicPrices = {
   freeInternetGbMonth: 100,
   publicIpv4TransferGb: 0.01,
   logsIngestGb: 0.5,
+  logsStorageGbMonth: 0.03,
   alarmMonth: 0.1,
   metricMonth: 0.3,
   freeAlarms: 10,
@@ -82,6 +87,7 @@ const US_EAST_1: PublicPrices = {
   freeInternetGbMonth: 100,
   publicIpv4TransferGb: 0.01,
   logsIngestGb: 0.5,
+  logsStorageGbMonth: 0.03,
   alarmMonth: 0.1,
   metricMonth: 0.3,
   freeAlarms: 10,
@@ -95,6 +101,11 @@ const US_EAST_1: PublicPrices = {
   mau: 0.015,
 };
 const PUBLIC_PRICES: Record<string, PublicPrices> = { 'us-west-2': US_WEST_2, 'us-east-1': US_EAST_1 };
+/**
+ * The region whose prices a plan uses: its own, or us-west-2's for a region without a table here
+ * (src/cost/prices.ts has none for it either; `plan` then says so in a note).
+ */
+const pricedAs = (region: string) => (region in PUBLIC_PRICES ? region : 'us-west-2');
 
 type Preset = 'talk' | 'discussion' | 'low-bandwidth';
 /** kbit/s received for an hour, in decimal GB (what AWS bills). */
@@ -141,6 +152,7 @@ const usage = (bandwidth: Preset) => ({
   loadBalancerAddresses: 2,
   guardInvocationsMonth: 8928,
   guardSeconds: 1,
+  guardLogBytesPerRun: 700,
   dashboardFree: true,
   cloudWatchFreeTier: true,
   newRecordingsGbMonth: 5,
@@ -153,6 +165,10 @@ const METRICS = 5;
 const RECORDER_VOLUME_GB = 40;
 /** Days a deleted recording stays as a noncurrent version (the bucket's noncurrent-version expiry). */
 const NONCURRENT_DAYS = 30;
+/** Days the containers' logs are kept unless the config says (its `logRetentionDays` default). */
+const LOG_RETENTION_DEFAULT = 30;
+/** Days the runtime guard's log group keeps its lines (test/cost/idle-resources.test.ts reads it from the template). */
+const GUARD_LOG_DAYS = 90;
 
 interface Config {
   readonly region: string;
@@ -160,6 +176,7 @@ interface Config {
   readonly architecture: 'arm64' | 'x86_64';
   readonly ingress: 'direct' | 'load-balancer';
   readonly bandwidth?: Preset;
+  readonly logRetentionDays?: 7 | 30 | 90;
   readonly auth?: 'members' | 'open';
   readonly recording?: { readonly enabled: boolean; readonly instanceType: string };
   readonly signIn?: { readonly allow: string[]; readonly google?: object; readonly oidc?: readonly { readonly name: string }[] };
@@ -189,7 +206,7 @@ const count = (plan: PlanJson, type: string) =>
 
 /** The figures the plan should give, from the public prices and the quantities. */
 function recompute(config: Config, plan: PlanJson) {
-  const p = PUBLIC_PRICES[config.region] as PublicPrices;
+  const p = PUBLIC_PRICES[pricedAs(config.region)] as PublicPrices;
   const u = usage(config.bandwidth ?? 'talk');
   const balanced = count(plan, 'AWS::ElasticLoadBalancingV2::LoadBalancer') > 0;
   expect(balanced).toBe(config.ingress === 'load-balancer');
@@ -203,12 +220,19 @@ function recompute(config: Config, plan: PlanJson) {
   const nlcu = balanced ? ((u.averageParticipants * u.processedGbPerParticipantHour) / p.nlb.gbPerNlcu) * p.nlb.nlcuHour : 0;
   const metrics = METRICS <= p.freeMetrics ? 0 : (METRICS * p.metricMonth) / HOURS;
   const egressGbHour = u.averageParticipants * u.egressGbPerParticipantHour;
-  const runningBeforeEgress = task + p.publicIpv4Hour + lbIdle + nlcu + u.logsGbPerRunningHour * p.logsIngestGb + metrics;
+  // Each running hour's logs are ingested, then stored for the retention (GB-months over a 31-day month).
+  const logsKept = u.logsGbPerRunningHour * ((config.logRetentionDays ?? LOG_RETENTION_DEFAULT) / (HOURS / 24));
+  const logs = u.logsGbPerRunningHour * p.logsIngestGb + logsKept * p.logsStorageGbMonth;
+  const runningBeforeEgress = task + p.publicIpv4Hour + lbIdle + nlcu + logs + metrics;
+  // The guard's lines of every round, ingested and kept GUARD_LOG_DAYS.
+  const guardLogGb = (u.guardInvocationsMonth * u.guardLogBytesPerRun) / 1e9;
+  const guardLogs = guardLogGb * p.logsIngestGb + guardLogGb * (GUARD_LOG_DAYS / (HOURS / 24)) * p.logsStorageGbMonth;
   const federated = (config.signIn?.oidc?.length ?? 0) > 0 ? u.federatedMonthlyUsers : 0;
   const fixed =
     secrets * p.secretMonth +
     p.zoneMonth +
     u.recordingsGb * p.s3StandardGbMonth +
+    guardLogs +
     (alarms <= p.freeAlarms ? 0 : alarms * p.alarmMonth) +
     (config.auth !== 'open' ? Math.max(0, federated - p.federatedFreeMau) * p.mau : 0) +
     (recording ? ((u.newRecordingsGbMonth * NONCURRENT_DAYS) / (HOURS / 24)) * p.s3StandardGbMonth : 0);
@@ -233,12 +257,13 @@ const CASES: Record<string, Config> = {
     architecture: 'arm64',
     ingress: 'direct',
   },
-  'us-west-2, low-bandwidth preset, direct, medium arm64': {
+  'us-west-2, low-bandwidth preset, direct, medium arm64, logs kept 90 days': {
     region: 'us-west-2',
     size: 'medium',
     architecture: 'arm64',
     ingress: 'direct',
     bandwidth: 'low-bandwidth',
+    logRetentionDays: 90,
   },
   'us-west-2, discussion preset, small, load balancer, recording on c6a.xlarge, open rooms': {
     region: 'us-west-2',
@@ -248,6 +273,14 @@ const CASES: Record<string, Config> = {
     bandwidth: 'discussion',
     auth: 'open',
     recording: { enabled: true, instanceType: 'c6a.xlarge' },
+  },
+  // A region without a price table: priced with us-west-2's list prices (the plan says so, below).
+  'eu-central-1, no price table of its own, direct, small arm64, logs kept 7 days': {
+    region: 'eu-central-1',
+    size: 'small',
+    architecture: 'arm64',
+    ingress: 'direct',
+    logRetentionDays: 7,
   },
   'us-east-1, large x86, load balancer, recording on m6i.xlarge, Google and OIDC sign-in': {
     region: 'us-east-1',
@@ -273,7 +306,8 @@ const CASES: Record<string, Config> = {
   },
 };
 
-const pricesOf = (config: Config) => PUBLIC_PRICES[config.region] as PublicPrices;
+const pricesOf = (config: Config) => PUBLIC_PRICES[pricedAs(config.region)] as PublicPrices;
+const TIME_ZONES: Record<string, string> = { 'us-east-1': 'America/New_York', 'eu-central-1': 'Europe/Berlin' };
 
 /** Cents, as the plan rounds its monthly figures. */
 const cents = (usd: number) => Math.round(usd * 100) / 100;
@@ -281,14 +315,14 @@ const cents = (usd: number) => Math.round(usd * 100) / 100;
 describe('plan against a recomputation from the public price lists', () => {
   for (const [name, config] of Object.entries(CASES)) {
     it(name, async () => {
-      const timeZone = config.region === 'us-east-1' ? { timeZone: 'America/New_York' } : {};
+      const timeZone = TIME_ZONES[config.region] ? { timeZone: TIME_ZONES[config.region] } : {};
       const result = await cli(['plan', '--json'], {
         files: { 'meet.config.json': communityConfig({ ...config, ...timeZone }) },
       });
       expect(result.code, result.stderr).toBe(ExitCode.ok);
       const plan = JSON.parse(result.stdout) as PlanJson;
       const { cost } = plan;
-      expect(cost.region).toBe(config.region);
+      expect(cost.region).toBe(pricedAs(config.region));
       const assumed = usage(config.bandwidth ?? 'talk');
       expect(cost.assumptions).toEqual({
         ...assumed,
@@ -340,6 +374,11 @@ describe('plan against a recomputation from the public price lists', () => {
         for (const source of rate.sources)
           expect(source, rate.item).toMatch(/^https:\/\/aws\.amazon\.com\/[a-z0-9-]+\/pricing\//);
       }
+      // Priced with another region's list: the text plan says whose prices they are, and only then.
+      const text = await cli(['plan'], { files: { 'meet.config.json': communityConfig({ ...config, ...timeZone }) } });
+      const note = `Note: these are ${pricedAs(config.region)} prices; ${config.region} is priced differently`;
+      if (pricedAs(config.region) === config.region) expect(text.stdout).not.toContain('Note: these are');
+      else expect(text.stdout.replace(/\s+/g, ' ')).toContain(note);
     });
   }
 });

@@ -79,7 +79,16 @@ const CLAIMS: readonly Claim[] = [
     expected: [PRICES.secretsManagerSecretMonth],
   },
   { file: 'docs/deploy.md', pattern: /beyond it each costs \$([\d.]+) a month/, expected: [PRICES.cloudWatch.alarmMonth] },
-  { file: 'docs/deploy.md', pattern: /Storage, \$([\d.]+) per GB-month/, expected: [PRICES.cloudWatchLogs.storageGbMonth] },
+  {
+    file: 'docs/deploy.md',
+    pattern: /stored for `logRetentionDays` at \$([\d.]+) per GB-month[^$]+\(20 MB kept 30 days is \$([\d.]+)\)/,
+    expected: [PRICES.cloudWatchLogs.storageGbMonth, rate(dir, /^CloudWatch Logs storage \(meeting logs kept 30 days\)/)],
+  },
+  {
+    file: 'docs/deploy.md',
+    pattern: /keeps it 90 days: \$([\d.]+) a month, within the \$([\d.]+) above/,
+    expected: [rate(dir, /^CloudWatch Logs of the runtime guard/), ownIdle('secrets-manager')],
+  },
   // The direct mode's stopped month "of its own": the plan's stopped month without the zone and the recordings.
   {
     file: 'README.md',
@@ -175,8 +184,8 @@ const CLAIMS: readonly Claim[] = [
   },
   {
     file: 'docs/architecture.md',
-    pattern: /\| CloudWatch Logs ingestion \| \$([\d.]+)\/GB/,
-    expected: [PRICES.cloudWatchLogs.ingestGb],
+    pattern: /\| CloudWatch Logs\s+\| \$([\d.]+)\/GB ingested, \$([\d.]+) per GB-month stored/,
+    expected: [PRICES.cloudWatchLogs.ingestGb, PRICES.cloudWatchLogs.storageGbMonth],
   },
   {
     file: 'docs/architecture.md',

@@ -106,12 +106,18 @@ export function meetingMetrics({ assumptions: a, prices }: PricingBasis): Priced
   );
 }
 
-/** Direct mode only: the HTTP API in front of the asleep page (and the organizer page), per request. */
+/**
+ * The HTTP API, per request: in direct mode the asleep page (and the organizer page), behind the
+ * load balancer the organizer page of members-only meetings; open rooms behind one have neither.
+ */
 export function pageRequests({ input, prices, balanced }: PricingBasis): PricedItem | undefined {
-  if (balanced) return undefined;
+  if (balanced && !input.membersOnly) return undefined;
+  const pages = balanced
+    ? 'Organizer page (HTTP API, function)'
+    : `Asleep page${input.membersOnly ? ' and organizer page' : ''} (HTTP API, functions), DNS and certificate functions`;
   return line(
     ['api-gateway', 'lambda'],
-    `Asleep page${input.membersOnly ? ' and organizer page' : ''} (HTTP API, functions), DNS and certificate functions`,
+    pages,
     'per request',
     prices.httpApiRequestsPerMillion / 1_000_000,
     `$${prices.httpApiRequestsPerMillion} per million requests (pennies a month for a community); the functions run within the Lambda free tier`,
