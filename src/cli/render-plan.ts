@@ -103,7 +103,7 @@ function renderMonthlyCost(report: PlanReport, { out, h, fitted }: Sections): vo
   h(`Monthly cost (USD, ${cost.region} list prices of ${cost.pricesAsOf}, ${cost.hoursPerMonth}-hour month)`);
   if (report.region !== cost.region) {
     out.paragraph(
-      `Note: these are ${cost.region} prices; ${report.region} is priced differently (often 5-20% higher). Check the AWS pricing pages for ${report.region} before you rely on the numbers.`,
+      `Note: these are ${cost.region} prices; ${report.region} may be priced differently. Check the AWS pricing pages for ${report.region} before you rely on the numbers.`,
     );
   }
   if (cost.ingress === 'direct') {

@@ -234,6 +234,8 @@ export interface PageCostModel {
   readonly secretStore?: 'secrets-manager' | 'parameter-store';
   readonly recording?: { readonly enabled: boolean; readonly instanceType: string };
   readonly signIn?: { readonly google?: true; readonly oidc?: readonly { readonly name: string }[] };
+  /** Days the meeting's logs are kept (config `logRetentionDays`): plan prices their storage. */
+  readonly logRetentionDays?: number;
 }
 
 /**

@@ -63,6 +63,7 @@ describe('the organizer page', () => {
       region: 'us-west-2',
       bandwidth: 'talk',
       secretStore: 'secrets-manager',
+      logRetentionDays: 30,
     });
   });
 });

@@ -113,7 +113,7 @@ export function automation({ assumptions: a, prices }: PricingBasis): PricedItem
     'Automation (idle alarm, runtime guard, schedules, alerts, budget)',
     'per month',
     monthly,
-    `idle alarm ${a.cloudWatchFreeTier ? `free within the account's free tier (${cw.freeAlarms} alarms a month), else $${cw.alarmMonth}` : `$${cw.alarmMonth}`}; ${a.guardInvocationsMonth} guard runs (${guardGbSeconds} GB-s) within the Lambda free tier; Scheduler, SNS e-mail, DynamoDB on-demand and the first two budgets cost nothing at this volume`,
+    `idle alarm ${a.cloudWatchFreeTier ? `free within the account's free tier (${cw.freeAlarms} alarms a month), else $${cw.alarmMonth}` : `$${cw.alarmMonth}`}; ${a.guardInvocationsMonth} guard runs (${guardGbSeconds} GB-s) within the Lambda free tier; Scheduler, SNS e-mail and the first two budgets cost nothing at this volume; the guard's DynamoDB on-demand reads (no free tier for on-demand requests) come to under a cent`,
   );
 }
 

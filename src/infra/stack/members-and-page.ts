@@ -81,6 +81,7 @@ export function pageCostModel(config: MeetConfig): PageCostModel {
     region: config.region,
     bandwidth: config.bandwidth,
     secretStore: config.secretStore,
+    logRetentionDays: config.logRetentionDays,
     ...(config.recording.enabled ? { recording: { enabled: true, instanceType: config.recording.instanceType } } : {}),
     ...(config.signIn
       ? {

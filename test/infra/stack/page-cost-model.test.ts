@@ -10,6 +10,7 @@ describe("the page's cost model", () => {
     region: 'eu-central-1',
     bandwidth: 'discussion',
     secretStore: 'parameter-store',
+    logRetentionDays: 7,
     recording: { enabled: true },
     signIn: {
       allow: ['@example.org'],
@@ -34,6 +35,7 @@ describe("the page's cost model", () => {
       region: 'eu-central-1',
       bandwidth: 'discussion',
       secretStore: 'parameter-store',
+      logRetentionDays: 7,
       recording: { enabled: true, instanceType: config.recording.instanceType },
       signIn: { google: true, oidc: [{ name: 'Keycloak' }] },
     });
