@@ -71,16 +71,14 @@ export const NGINX_MAX_QUOTED_BYTES = 4094;
 
 /**
  * `text` as the inside of an nginx double-quoted string, read back byte for byte: nginx's config
- * reader turns `\"`, `\\`, `\n`, `\r` and `\t` back into the character (ngx_conf_read_token), and a new
- * line as `\n` also keeps the sidecar's here-document from ending early. `$` has no escape in nginx
- * (a complex value starts a variable there), so text with one is a bug of the caller.
+ * reader turns `\"`, `\\` and `\n` back into the character (ngx_conf_read_token) and keeps every other
+ * byte, a tab or a carriage return too. A new line goes as `\n` so that no line of the sidecar's
+ * here-document can end it early. `$` has no escape in nginx (a complex value starts a variable
+ * there), so text with one is a bug of the caller.
  */
 export function nginxQuoted(text: string, what: string): string {
   if (text.includes('$')) throw new Error(`the TLS sidecar's ${what} contains "$", which nginx would read as a variable`);
-  const quoted = text.replace(
-    /[\\"\n\r\t]/g,
-    (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] as string,
-  );
+  const quoted = text.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
   const bytes = Buffer.byteLength(quoted);
   if (bytes > NGINX_MAX_QUOTED_BYTES)
     throw new Error(

@@ -376,6 +376,38 @@ describe.skipIf(!available)('the waking page as nginx serves it', () => {
     expect(() => nginxQuoted('"'.repeat(NGINX_MAX_QUOTED_BYTES / 2 + 1), 'page')).toThrow(/4096 bytes/);
   });
 
+  it('hands nginx any text without "$" back byte for byte: quotes, backslashes, escapes, new lines, tabs and UTF-8', async () => {
+    const text = 'a\\b "c" \'d\' {e}; \\n \\" \\\\ end\\\nnew line\ttab\rcr é 😀\n';
+    const dir = mkdtempSync(path.join(tmpdir(), 'meetctl-nginx-quoted-'));
+    const port = await freePort();
+    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir};`).join(' ');
+    writeFileSync(
+      path.join(dir, 'test.conf'),
+      `pid ${dir}/nginx.pid;\nevents {}\nhttp { access_log off; ${temp} server { listen 127.0.0.1:${port}; location / { default_type text/plain; return 200 "${nginxQuoted(text, 'text')}"; } } }\n`,
+    );
+    const nginx = spawn(NGINX, ['-c', path.join(dir, 'test.conf'), '-e', 'stderr', '-p', dir, '-g', 'daemon off;'], {
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => nginx.on('exit', resolve));
+    try {
+      for (let i = 0; i < 100 && !existsSync(path.join(dir, 'nginx.pid')); i++) await new Promise((r) => setTimeout(r, 50));
+      const body = await new Promise<Buffer>((resolve, reject) => {
+        httpRequest({ host: '127.0.0.1', port, path: '/' }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(body.equals(Buffer.from(text))).toBe(true);
+    } finally {
+      nginx.kill('SIGQUIT');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it('refuses text with "$", which nginx would read as a variable', () => {
     expect(() => nginxQuoted('a $host b', 'waking page')).toThrow(`the TLS sidecar's waking page contains "$"`);
   });
