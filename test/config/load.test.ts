@@ -217,7 +217,10 @@ describe('federated sign-in config', () => {
       ]);
     }
     // One problem for an address that is none at all, not two.
-    expect(problemsFor({ branding: { logoUrl: 'nonsense' } })).toEqual([expect.stringMatching(/not an https:\/\/ URL/)]);
+    expect(problemsFor({ branding: { logoUrl: 'nonsense', websiteUrl: 'x'.repeat(301) } })).toEqual([
+      expect.stringMatching(/^branding\.logoUrl is not an https:\/\/ URL/),
+      expect.stringMatching(/^branding\.websiteUrl is not an https:\/\/ URL/),
+    ]);
   });
 });
 
