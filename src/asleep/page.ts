@@ -54,8 +54,11 @@ export function meetupTime(at: number, timeZone: string): string {
 
 const STYLE =
   'body{font-family:system-ui,sans-serif;margin:0;line-height:1.5;color:#222;background:#f6f6f4}main{max-width:36rem;margin:0 auto;padding:3rem 1rem}h1{font-size:1.6rem;display:flex;align-items:center;gap:.6rem;margin:0 0 1rem}.card{background:#fff;border:1px solid #ddd;border-radius:.6rem;padding:.6rem 1.2rem;margin:0 0 1rem}.hint{color:#555}';
-/** The page's one style element: its own rules and the group's colours. */
-const asleepStyle = (branding: Branding | undefined) => `${STYLE}${brandStyle(branding)}`;
+/**
+ * The page's one style element: its own rules and the group's colours. The TLS sidecar's waking page
+ * (src/asleep/waking-page.ts) uses the same, so a start looks the same from the first page to the last.
+ */
+export const asleepStyle = (branding: Branding | undefined) => `${STYLE}${brandStyle(branding)}`;
 
 /** The whole HTML document. Every value from outside (names, the sign-in address) is escaped. */
 export function asleepPage(input: AsleepPageInput): string {
@@ -103,7 +106,12 @@ ${members}</main>
  * at all, and framed only by the embed origins (none by default).
  */
 export function asleepCsp(branding: Branding | undefined, embedOrigins: readonly string[] = []): string {
-  const style = `'sha256-${createHash('sha256').update(asleepStyle(branding)).digest('base64')}'`;
+  return onePageCsp(asleepStyle(branding), branding, embedOrigins);
+}
+
+/** The same policy for any page of ours with exactly one style element, `style`, and the group's logo. */
+export function onePageCsp(styleText: string, branding: Branding | undefined, embedOrigins: readonly string[] = []): string {
+  const style = `'sha256-${createHash('sha256').update(styleText).digest('base64')}'`;
   const logo = logoOrigin(branding);
   return [
     "default-src 'none'",

@@ -18,6 +18,19 @@ export type SecretStoreKind = (typeof SECRET_STORES)[number];
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 
+/**
+ * The longest logo or website address the config accepts: the TLS sidecar's waking page, logo address
+ * included, must fit nginx's buffer, and the task definition (which carries both) ECS's size limit.
+ */
+export const BRANDING_URL_MAX_LENGTH = 300;
+/** True when `url` is an https address on a host name (HTTPS_ORIGIN); false for anything else. */
+function isOnHostName(url: string): boolean {
+  try {
+    return HTTPS_ORIGIN.test(new URL(url).origin);
+  } catch {
+    return false;
+  }
+}
 /** One line of text: no control characters (a new line would break the pages' headings). */
 const ONE_LINE = /^[^\p{Cc}\u2028\u2029]*$/u;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
@@ -129,9 +142,8 @@ export const FIELD_FIXES: Record<string, string> = {
   embedOrigins:
     'set "embedOrigins" to the https:// origins of the websites that show the meeting in a frame, e.g. ["https://example.org"] (no path), or remove it',
   'branding.appName': 'set "branding.appName" to the name people see, 1 to 40 characters on one line, e.g. "AWS User Group Meet"',
-  'branding.logoUrl':
-    'set "branding.logoUrl" to an https:// address of a PNG or SVG logo, e.g. on the group\'s website, or remove it',
-  'branding.websiteUrl': 'set "branding.websiteUrl" to the https:// address the logo links to, or remove it',
+  'branding.logoUrl': `set "branding.logoUrl" to an https:// address of a PNG or SVG logo of at most ${BRANDING_URL_MAX_LENGTH} characters on a host name, e.g. on the group's website, or remove it`,
+  'branding.websiteUrl': `set "branding.websiteUrl" to the https:// address the logo links to, at most ${BRANDING_URL_MAX_LENGTH} characters, or remove it`,
   'branding.primaryColor': 'set "branding.primaryColor" to a colour as #rrggbb, e.g. "#ff9900"',
   'branding.backgroundColor': 'set "branding.backgroundColor" to a colour as #rrggbb, e.g. "#232f3e"',
   'branding.welcomeText':
@@ -315,11 +327,17 @@ export const configSchema = z
           .optional()
           .describe('Name in the browser tab and on the welcome, organizer and asleep pages (Jitsi: APP_NAME).'),
         logoUrl: z
-          .url({ protocol: /^https$/, error: 'is not an https:// URL' })
+          .url({ protocol: /^https$/, error: 'is not an https:// URL', abort: true })
+          // The TLS sidecar's nginx reads its waking page, logo address included, as one string of
+          // at most 4094 bytes (NGINX_MAX_QUOTED_BYTES): 300 characters leave room for every name.
+          .max(BRANDING_URL_MAX_LENGTH, `is longer than ${BRANDING_URL_MAX_LENGTH} characters`)
+          // The pages' CSP names the logo's origin as a source: a host name, which nginx also reads as it is.
+          .refine(isOnHostName, 'is not on a host name (letters, digits, dots, hyphens)')
           .optional()
           .describe('https:// address of the logo shown in meetings and on the pages (Jitsi: logoImageUrl).'),
         websiteUrl: z
-          .url({ protocol: /^https$/, error: 'is not an https:// URL' })
+          .url({ protocol: /^https$/, error: 'is not an https:// URL', abort: true })
+          .max(BRANDING_URL_MAX_LENGTH, `is longer than ${BRANDING_URL_MAX_LENGTH} characters`)
           .optional()
           .describe("Where the logo links to, e.g. the group's website (Jitsi: logoClickUrl)."),
         primaryColor: z

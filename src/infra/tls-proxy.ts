@@ -1,3 +1,5 @@
+import { wakingCsp, wakingPage } from '../asleep/waking-page.js';
+import type { Branding } from '../branding/jitsi-branding.js';
 import { SIDECAR_LINGER_SECONDS } from '../control/start-time.js';
 import { frameAncestors, HSTS } from '../web-headers.js';
 
@@ -56,24 +58,35 @@ export interface TlsProxyOptions {
   readonly tempDir: string;
   /** Sites allowed to show the meeting in a frame (config `embedOrigins`); none by default. */
   readonly embedOrigins?: readonly string[];
+  /** The group's branding (config `branding`): the waking page's name, logo and colours. */
+  readonly branding?: Branding | undefined;
 }
 
 /**
- * What the sidecar answers while web does not (starting, or the task going to sleep): plain words,
- * no script, and a refresh that opens the meeting once it is up. No double quote, so it fits nginx's
- * `return 503 "..."` as it is.
+ * nginx reads a config file through a buffer of NGX_CONF_BUFFER = 4096 bytes (nginx/nginx,
+ * src/core/ngx_conf_file.c), and one token must fit in it: a longer quoted string stops nginx with
+ * "too long parameter", and the essential sidecar with it. Measured with Debian's nginx
+ * (test/infra/tls-proxy.test.ts): the text between the quotes may have at most 4094 bytes, wherever
+ * the string starts in the file.
  */
-export function wakingPage(host: string): string {
-  return [
-    '<!doctype html><html lang=en><head><meta charset=utf-8>',
-    '<meta name=viewport content=width=device-width,initial-scale=1>',
-    `<meta http-equiv=refresh content=${WAKING_RETRY_SECONDS}>`,
-    `<title>${host} is starting</title></head><body><main>`,
-    `<h1>${host} is starting</h1>`,
-    '<p>The meeting server is waking up (or going back to sleep). This usually takes less than a minute.</p>',
-    `<p>Keep this page open: it reloads every ${WAKING_RETRY_SECONDS} seconds and opens the meeting as soon as it is ready.</p>`,
-    '</main></body></html>',
-  ].join('');
+export const NGINX_MAX_QUOTED_BYTES = 4094;
+
+/**
+ * `text` as the inside of an nginx double-quoted string, read back byte for byte: nginx's config
+ * reader turns `\"`, `\\` and `\n` back into the character (ngx_conf_read_token) and keeps every other
+ * byte, a tab or a carriage return too. A new line goes as `\n` so that no line of the sidecar's
+ * here-document can end it early. `$` has no escape in nginx (a complex value starts a variable
+ * there), so text with one is a bug of the caller.
+ */
+export function nginxQuoted(text: string, what: string): string {
+  if (text.includes('$')) throw new Error(`the TLS sidecar's ${what} contains "$", which nginx would read as a variable`);
+  const quoted = text.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+  const bytes = Buffer.byteLength(quoted);
+  if (bytes > NGINX_MAX_QUOTED_BYTES)
+    throw new Error(
+      `the TLS sidecar's ${what} has ${bytes} bytes in nginx.conf, more than nginx reads in one string (${NGINX_MAX_QUOTED_BYTES})`,
+    );
+  return quoted;
 }
 
 /** The whole nginx.conf. */
@@ -90,6 +103,12 @@ export function tlsProxyConfig(o: TlsProxyOptions): string {
     `add_header Strict-Transport-Security "${HSTS}" always;`,
     `add_header Content-Security-Policy "${frameAncestors(o.embedOrigins)}" always;`,
   ];
+  // The waking page is ours: its own CSP (its one style, the logo, no script) on that answer alone.
+  const wakingHeaders = [
+    `add_header Strict-Transport-Security "${HSTS}" always;`,
+    `add_header Content-Security-Policy "${nginxQuoted(wakingCsp(o.branding, o.embedOrigins), 'waking page CSP')}" always;`,
+  ];
+  const page = wakingPage({ host: o.host, branding: o.branding, retrySeconds: WAKING_RETRY_SECONDS });
   return `worker_processes 1;
 pid ${o.pidFile};
 error_log stderr warn;
@@ -117,18 +136,18 @@ http {
     ssl_prefer_server_ciphers off;
     ssl_session_cache shared:tls:1m;
     # At server level, so every proxied answer carries them; the waking location has add_header lines
-    # of its own and so repeats them (nginx inherits add_header only into locations that have none).
+    # of its own and so sends its own (nginx inherits add_header only into locations that have none).
 ${indent(securityHeaders, 4)}
     # Web not listening yet (502), or answering that it cannot serve (503, 504): the waking page, never
     # nginx's own error page. Only these codes: web's other answers (a 404) pass through unchanged.
     proxy_intercept_errors on;
     error_page 502 503 504 =503 @waking;
     location @waking {
-${indent(securityHeaders, 6)}
+${indent(wakingHeaders, 6)}
       add_header Retry-After ${WAKING_RETRY_SECONDS} always;
       add_header Cache-Control no-store always;
       default_type "text/html; charset=utf-8";
-      return 503 "${wakingPage(o.host)}";
+      return 503 "${nginxQuoted(page, 'waking page')}";
     }
     location = /xmpp-websocket {
 ${indent(proxied, 6)}
@@ -151,6 +170,7 @@ export interface TlsProxySite {
   readonly host: string;
   readonly webPort: number;
   readonly embedOrigins?: readonly string[];
+  readonly branding?: Branding | undefined;
 }
 
 /**
@@ -174,6 +194,7 @@ export function tlsProxyCommand(
     pidFile: `${root}/tmp/nginx.pid`,
     tempDir: `${root}/tmp`,
     embedOrigins: site.embedOrigins ?? [],
+    branding: site.branding,
   });
   return [
     'set -eu',

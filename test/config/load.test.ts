@@ -193,6 +193,35 @@ describe('federated sign-in config', () => {
     expect(problemsFor({ branding: { appName: 'x'.repeat(41) } })[0]).toMatch(/branding\.appName .*longer than 40/);
     expect(problemsFor({ branding: { colour: '#fff' } })[0]).toMatch(/branding/);
   });
+
+  it("refuses a logo or website address nginx's one string or the CSP could not carry, naming the limit", () => {
+    // 300 characters fit the TLS sidecar's waking page (test/infra/tls-proxy.test.ts serves the longest).
+    const at = (prefix: string, length: number) => `${prefix}${'x'.repeat(length - prefix.length)}`;
+    const longest = { logoUrl: at('https://ne3d.org/', 300), websiteUrl: at('https://ne3d.org/', 300) };
+    expect(configWith({ branding: longest }).branding).toEqual(longest);
+    expect(configWith({ branding: { logoUrl: 'https://logo.ne3d.org:8443/a.svg' } }).branding?.logoUrl).toBe(
+      'https://logo.ne3d.org:8443/a.svg',
+    );
+    const tooLong = problemsFor({
+      branding: { logoUrl: at('https://ne3d.org/', 301), websiteUrl: at('https://ne3d.org/', 301) },
+    });
+    expect(tooLong).toHaveLength(2);
+    expect(tooLong[0]).toMatch(
+      /^branding\.logoUrl is longer than 300 characters .*Fix: set "branding\.logoUrl" to .* at most 300 characters/,
+    );
+    expect(tooLong[1]).toMatch(/^branding\.websiteUrl is longer than 300 characters .*Fix: .*at most 300 characters/);
+    // A host nginx would read as a variable ($) or the end of a string ("), or that no CSP source names.
+    for (const logoUrl of ['https://a$b.ne3d.org/logo.svg', 'https://a"b.ne3d.org/logo.svg', 'https://localhost/logo.svg']) {
+      expect(problemsFor({ branding: { logoUrl } }), logoUrl).toEqual([
+        expect.stringMatching(/^branding\.logoUrl is not on a host name \(letters, digits, dots, hyphens\) .*Fix: /),
+      ]);
+    }
+    // One problem for an address that is none at all, not two.
+    expect(problemsFor({ branding: { logoUrl: 'nonsense', websiteUrl: 'x'.repeat(301) } })).toEqual([
+      expect.stringMatching(/^branding\.logoUrl is not an https:\/\/ URL/),
+      expect.stringMatching(/^branding\.websiteUrl is not an https:\/\/ URL/),
+    ]);
+  });
 });
 
 describe('timeZone and fields read only in one ingress mode', () => {

@@ -21,6 +21,9 @@ const STATES = [
   'meetup-error',
   'asleep',
   'asleep-no-meetup',
+  // The TLS sidecar's waking page (test/infra/tls-proxy.test.ts), with and without branding.
+  'waking',
+  'waking-unbranded',
 ];
 
 /** Width and height of a PNG, from its IHDR chunk (PNG specification, 11.2.2: bytes 16-23). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { wakingCsp, wakingPage } from '../../src/asleep/waking-page.js';
 import { brandingInitCommand, jitsiBrandingFiles } from '../../src/branding/jitsi-branding.js';
 import { BRANDING_ENV } from '../../src/branding/page-branding.js';
 import { withBandwidthConfig } from '../../src/config/bandwidth.js';
@@ -9,6 +10,7 @@ import {
   WEB_CONFIG_MOUNT,
   WEB_CONFIG_VOLUME,
 } from '../../src/infra/constructs/jitsi-task.js';
+import { nginxQuoted, tlsProxyCommand, WAKING_RETRY_SECONDS } from '../../src/infra/tls-proxy.js';
 import { EMBED_ORIGINS_ENV } from '../../src/web-headers.js';
 import { FULL_BRANDING } from '../support/branding.js';
 import { configWith, resource, synth } from '../support/fixtures.js';
@@ -68,6 +70,16 @@ describe('branding in the template', () => {
     for (const fn of ['OrganizerPageFunction', 'AsleepFunction']) {
       expect(JSON.parse(functionEnv(fn)[BRANDING_ENV] as string)).toEqual(branding);
     }
+  });
+
+  it("gives the TLS sidecar's waking page the group's name, logo and colours, and a CSP of its own for that page", () => {
+    const tls = container(TLS_CONTAINER) as Container & { Command: string[] };
+    expect(tls.Command).toEqual([tlsProxyCommand({ host: 'meet.example.org', webPort: 8000, embedOrigins: EMBED, branding })]);
+    const page = wakingPage({ host: 'meet.example.org', branding, retrySeconds: WAKING_RETRY_SECONDS });
+    expect(page).toContain('NE3D Blender Meet is starting');
+    expect(tls.Command[0]).toContain(`return 503 "${nginxQuoted(page, 'page')}";`);
+    expect(tls.Command[0]).toContain(`add_header Content-Security-Policy "${wakingCsp(branding, EMBED)}" always;`);
+    expect(wakingCsp(branding, EMBED)).toContain('img-src https://ne3d.org;');
   });
 
   it("lets the group's website frame the meeting host, in the sidecar and on the asleep page, and nobody else", () => {

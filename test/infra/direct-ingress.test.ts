@@ -119,6 +119,13 @@ describe('direct ingress: TLS in the task', () => {
     expect(certificateSecret.props.SecretString).toBe('{}');
   });
 
+  it('names the host on the waking page when the config has no branding (test/infra/tls-proxy.test.ts serves it)', () => {
+    const command = container(TLS_CONTAINER).Command?.[0];
+    expect(command).toContain('<title>meet.example.org is starting</title>');
+    expect(command).toContain('<h1>meet.example.org is starting</h1>');
+    expect(command).not.toContain('<img');
+  });
+
   it('keeps web on plain HTTP behind the sidecar, with no port of its own on the task', () => {
     expect(env('web').DISABLE_HTTPS).toBe('1');
     expect(env('web').ENABLE_LETSENCRYPT).toBe('0');

@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createServer as createHttpsServer, type Server as HttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -9,14 +9,22 @@ import { connect } from 'node:tls';
 import { type Browser, chromium } from 'playwright-core';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wakingCsp, wakingPage } from '../../src/asleep/waking-page.js';
+import type { Branding } from '../../src/branding/jitsi-branding.js';
+import { BRANDING_URL_MAX_LENGTH } from '../../src/config/schema.js';
 import {
+  NGINX_MAX_QUOTED_BYTES,
+  nginxQuoted,
   TLS_ENV,
   tlsProxyCommand,
   tlsProxyConfig,
   WAKING_RETRY_SECONDS,
   WEBSOCKET_READ_TIMEOUT_SECONDS,
 } from '../../src/infra/tls-proxy.js';
+import { frameAncestors } from '../../src/web-headers.js';
+import { configWith, ROOT } from '../support/fixtures.js';
 import { freePort } from '../support/free-port.js';
+import { writeScreenshot } from '../support/screenshots.js';
 
 // The sidecar's own start script and nginx config, run for real with Debian's nginx (which .ci/run
 // installs) on 127.0.0.1, in front of a stand-in for the web container; and the meeting host it
@@ -183,12 +191,15 @@ describe.skipIf(!available)('the TLS sidecar (nginx)', () => {
   });
 });
 
-/** A second sidecar in its own folder, in front of `webPort` (where nothing may listen yet). */
-async function startSidecar(webPort: number, lingerSeconds: number) {
+/**
+ * A second sidecar in its own folder, in front of `webPort` (where nothing may listen yet), for the
+ * meeting host `site.host` (HOST unless given) with the group's branding, if any.
+ */
+async function startSidecar(webPort: number, lingerSeconds: number, site: { host?: string; branding?: Branding } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'meetctl-tls-waking-'));
   const at = { https: await freePort(), http: await freePort() };
   const script = tlsProxyCommand(
-    { host: HOST, webPort },
+    { host: site.host ?? HOST, webPort, ...(site.branding ? { branding: site.branding } : {}) },
     { root: dir, https: `127.0.0.1:${at.https}`, http: `127.0.0.1:${at.http}`, lingerSeconds },
   );
   const child = spawn('sh', ['-c', script], {
@@ -225,12 +236,15 @@ describe.skipIf(!available)('the TLS sidecar while web does not answer (starting
     expect(res.headers['retry-after'], what).toBe(String(WAKING_RETRY_SECONDS));
     expect(res.headers['cache-control'], what).toBe('no-store');
     expect(res.headers['content-type'], what).toBe('text/html; charset=utf-8');
-    expect(res.body, what).toContain(`<meta http-equiv=refresh content=${WAKING_RETRY_SECONDS}>`);
+    // Byte for byte the page we generate, with the host's name (no branding here).
+    expect(res.body, what).toBe(wakingPage({ host: HOST, retrySeconds: WAKING_RETRY_SECONDS }));
+    expect(res.body, what).toContain(`<meta http-equiv="refresh" content="${WAKING_RETRY_SECONDS}">`);
     expect(res.body, what).toContain(`${HOST} is starting`);
     expect(res.body, what).not.toMatch(/nginx|Bad Gateway/i);
-    // The waking answer keeps the host's security headers.
+    // The waking answer keeps the host's HSTS, and has a CSP of its own that still frames it nowhere.
     expect(res.headers['strict-transport-security'], what).toBe('max-age=31536000');
-    expect(res.headers['content-security-policy'], what).toBe("frame-ancestors 'none'");
+    expect(res.headers['content-security-policy'], what).toBe(wakingCsp(undefined));
+    expect(res.headers['content-security-policy'], what).toContain("frame-ancestors 'none'");
   };
 
   it("answers the waking page, never nginx's 502 page, while nothing listens on web's port", async () => {
@@ -266,6 +280,139 @@ describe.skipIf(!available)('the TLS sidecar while web does not answer (starting
   });
 });
 
+/** The longest host name the config accepts (253 characters), inside example.org. */
+const LONGEST_HOST = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(49), 'example.org'].join('.');
+/** The longest logo address the config accepts, of the character that grows most as HTML ("): `&quot;`. */
+const WORST_LOGO_URL = `https://logo.ne3d.org/${'"'.repeat(BRANDING_URL_MAX_LENGTH - 'https://logo.ne3d.org/'.length)}`;
+
+// Each page as the config gives it; the served body must be exactly what wakingPage generates.
+const PAGES: readonly { what: string; host?: string; branding?: Branding }[] = [
+  { what: 'no branding: the host' },
+  {
+    what: "a name and a logo address with nginx's special characters",
+    branding: {
+      appName: 'A$b "c" {d}; \\e',
+      logoUrl: 'https://logo.ne3d.org/$host\\x\'y&z{1};.svg?q="$1"',
+      primaryColor: '#e87d0d',
+      backgroundColor: '#232323',
+    },
+  },
+  // The config refuses a new line in a name; the sidecar must still not break on one (nor end its
+  // here-document early on a line that reads NGINX).
+  { what: 'a name with new lines, a tab and a line NGINX', branding: { appName: 'x\nNGINX\n\\n\ty\r' } },
+  {
+    what: 'the longest name and logo address the config accepts',
+    branding: { appName: '"'.repeat(40), logoUrl: WORST_LOGO_URL },
+  },
+  {
+    what: 'the longest host the config accepts, and the longest logo address',
+    host: LONGEST_HOST,
+    branding: { logoUrl: WORST_LOGO_URL },
+  },
+];
+
+describe.skipIf(!available)('the waking page as nginx serves it', () => {
+  it('serves every page byte for byte as generated, with its own CSP, nothing of the config read as nginx syntax', async () => {
+    for (const { what, host, branding } of PAGES) {
+      const sidecar = await startSidecar(await freePort(), 0, { ...(host ? { host } : {}), ...(branding ? { branding } : {}) });
+      try {
+        const res = await get('/room', {}, sidecar.https);
+        expect(res.status, what).toBe(503);
+        expect(res.body, what).toBe(wakingPage({ host: host ?? HOST, branding, retrySeconds: WAKING_RETRY_SECONDS }));
+        expect(res.headers['content-security-policy'], what).toBe(wakingCsp(branding));
+        expect(res.headers['strict-transport-security'], what).toBe('max-age=31536000');
+      } finally {
+        await sidecar.stop();
+      }
+    }
+    // The pages above are what the config can give: it accepts each of them.
+    expect(configWith({ domain: LONGEST_HOST, branding: { logoUrl: WORST_LOGO_URL } }).domain).toBe(LONGEST_HOST);
+    expect(configWith({ branding: { appName: '"'.repeat(40), logoUrl: WORST_LOGO_URL } }).branding?.appName).toHaveLength(40);
+  }, 60_000);
+
+  it("keeps the proxied meeting's headers as they are: the waking page's CSP is on the waking page alone", async () => {
+    const branding = { appName: 'NE3D Blender Meet', logoUrl: 'https://logo.ne3d.org/logo.svg' };
+    const webPort = await freePort();
+    const sidecar = await startSidecar(webPort, 0, { branding });
+    const web = createHttpServer((_req, res) => res.end('the meeting'));
+    try {
+      expect((await get('/room', {}, sidecar.https)).headers['content-security-policy']).toBe(wakingCsp(branding));
+      await new Promise<void>((resolve) => web.listen(webPort, '127.0.0.1', () => resolve()));
+      const meeting = await get('/room', {}, sidecar.https);
+      expect(meeting).toMatchObject({ status: 200, body: 'the meeting' });
+      expect(meeting.headers['content-security-policy']).toBe(frameAncestors([]));
+      expect(meeting.headers['strict-transport-security']).toBe('max-age=31536000');
+    } finally {
+      await sidecar.stop();
+      await new Promise((resolve) => web.close(resolve));
+    }
+  }, 30_000);
+
+  it(`reads at most ${NGINX_MAX_QUOTED_BYTES} bytes between a string's quotes, wherever it starts, and the sidecar refuses more`, () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'meetctl-nginx-buffer-'));
+    try {
+      const loads = (padding: number, bytes: number) => {
+        const file = path.join(dir, 'test.conf');
+        writeFileSync(
+          file,
+          `${'#'.repeat(padding)}\npid ${dir}/nginx.pid;\nevents {}\nhttp { server { listen 127.0.0.1:1; location / { return 503 "${'a'.repeat(bytes)}"; } } }\n`,
+        );
+        const run = spawnSync(NGINX, ['-t', '-q', '-c', file, '-e', 'stderr', '-p', dir], { encoding: 'utf8' });
+        return run.status === 0 ? 'loads' : run.stderr.includes('too long parameter') ? 'too long' : run.stderr;
+      };
+      for (const padding of [0, 1000, 4000, 4090]) {
+        expect(loads(padding, NGINX_MAX_QUOTED_BYTES), `after ${padding} bytes`).toBe('loads');
+        expect(loads(padding, NGINX_MAX_QUOTED_BYTES + 1), `after ${padding} bytes`).toBe('too long');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(nginxQuoted('a'.repeat(NGINX_MAX_QUOTED_BYTES), 'page')).toHaveLength(NGINX_MAX_QUOTED_BYTES);
+    expect(() => nginxQuoted('a'.repeat(NGINX_MAX_QUOTED_BYTES + 1), 'waking page')).toThrow(
+      /waking page has 4095 bytes in nginx.conf, more than nginx reads in one string \(4094\)/,
+    );
+    // Counted as nginx reads them: bytes after escaping (é is two, a quote two with its backslash).
+    expect(() => nginxQuoted(`${'é'.repeat(NGINX_MAX_QUOTED_BYTES / 2)}"`, 'page')).toThrow(/4096 bytes/);
+    expect(() => nginxQuoted('"'.repeat(NGINX_MAX_QUOTED_BYTES / 2 + 1), 'page')).toThrow(/4096 bytes/);
+  });
+
+  it('hands nginx any text without "$" back byte for byte: quotes, backslashes, escapes, new lines, tabs and UTF-8', async () => {
+    const text = 'a\\b "c" \'d\' {e}; \\n \\" \\\\ end\\\nnew line\ttab\rcr é 😀\n';
+    const dir = mkdtempSync(path.join(tmpdir(), 'meetctl-nginx-quoted-'));
+    const port = await freePort();
+    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir};`).join(' ');
+    writeFileSync(
+      path.join(dir, 'test.conf'),
+      `pid ${dir}/nginx.pid;\nevents {}\nhttp { access_log off; ${temp} server { listen 127.0.0.1:${port}; location / { default_type text/plain; return 200 "${nginxQuoted(text, 'text')}"; } } }\n`,
+    );
+    const nginx = spawn(NGINX, ['-c', path.join(dir, 'test.conf'), '-e', 'stderr', '-p', dir, '-g', 'daemon off;'], {
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => nginx.on('exit', resolve));
+    try {
+      for (let i = 0; i < 100 && !existsSync(path.join(dir, 'nginx.pid')); i++) await new Promise((r) => setTimeout(r, 50));
+      const body = await new Promise<Buffer>((resolve, reject) => {
+        httpRequest({ host: '127.0.0.1', port, path: '/' }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(body.equals(Buffer.from(text))).toBe(true);
+    } finally {
+      nginx.kill('SIGQUIT');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('refuses text with "$", which nginx would read as a variable', () => {
+    expect(() => nginxQuoted('a $host b', 'waking page')).toThrow(`the TLS sidecar's waking page contains "$"`);
+  });
+});
+
 describe.skipIf(!available)('the TLS sidecar told to stop', () => {
   it('keeps answering after SIGTERM for its linger, then nginx stops and the container exits 0', async () => {
     const sidecar = await startSidecar(await freePort(), 5);
@@ -290,17 +437,36 @@ describe.skipIf(!available)('the TLS sidecar told to stop', () => {
   }, 30_000);
 });
 
+/** The group's website, where its logo lives (another https origin than the meeting host). */
+const LOGO_HOST = 'logo.community.test';
+const LOGO_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40" width="40" height="40"><circle cx="20" cy="20" r="19" fill="#232323"/><circle cx="20" cy="20" r="12" fill="#e87d0d"/><circle cx="20" cy="20" r="5" fill="#fff"/></svg>';
+/** Screenshots for the docs, beside the asleep page's (test/page/asleep-browser.test.ts). */
+const SHOTS = path.join(ROOT, 'docs', 'images');
+const SIZES = [
+  ['desktop', { width: 1280, height: 800 }],
+  ['phone', { width: 390, height: 844 }],
+] as const;
+
 describe.skipIf(!browserAvailable)('the meeting host in a browser, behind the sidecar', () => {
   let browser: Browser;
   let elsewhere: Server;
   let elsewhereOrigin = '';
+  let logoSite: HttpsServer;
+  let logoOrigin = '';
 
   beforeAll(async () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', `--host-resolver-rules=MAP ${HOST} 127.0.0.1`],
+      args: ['--no-sandbox', `--host-resolver-rules=MAP ${HOST} 127.0.0.1, MAP ${LOGO_HOST} 127.0.0.1`],
     });
+    logoSite = createHttpsServer({ key: pemPair.private, cert: pemPair.cert }, (req, res) => {
+      if (req.url !== '/logo.svg') return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(LOGO_SVG);
+    });
+    await new Promise<void>((resolve) => logoSite.listen(0, '127.0.0.1', () => resolve()));
+    logoOrigin = `https://${LOGO_HOST}:${(logoSite.address() as AddressInfo).port}`;
     // Another site: a page that frames whatever it is given.
     elsewhere = createHttpServer((req, res) => {
       const src = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('src') ?? '';
@@ -314,7 +480,90 @@ describe.skipIf(!browserAvailable)('the meeting host in a browser, behind the si
   afterAll(async () => {
     await browser?.close();
     await new Promise((resolve) => elsewhere?.close(resolve));
+    await new Promise((resolve) => logoSite?.close(resolve));
   });
+
+  const NE3D = { appName: 'NE3D Blender Meet', primaryColor: '#e87d0d', backgroundColor: '#232323' };
+  /** Opens the meeting link on a sidecar whose web does not answer; CSP complaints are collected. */
+  const openWaking = async (https: number, viewport: { width: number; height: number }) => {
+    const context = await browser.newContext({ viewport, ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text());
+    });
+    const first = await page.goto(`https://${HOST}:${https}/weekly`);
+    return { context, page, violations, status: first?.status() };
+  };
+
+  it("shows the waking page in the asleep page's look: the group's name, logo and colours, or the host", async () => {
+    const branded = { ...NE3D, logoUrl: `${logoOrigin}/logo.svg` };
+    for (const [shot, branding] of [
+      ['waking', branded],
+      ['waking-unbranded', undefined],
+    ] as const) {
+      const sidecar = await startSidecar(await freePort(), 0, branding ? { branding } : {});
+      try {
+        for (const [size, viewport] of SIZES) {
+          const { context, page, violations, status } = await openWaking(sidecar.https, viewport);
+          const what = `${shot} ${size}`;
+          expect(status, what).toBe(503);
+          const name = branding ? 'NE3D Blender Meet' : HOST;
+          await expect(page.title(), what).resolves.toBe(`${name} is starting`);
+          // biome-ignore lint/performance/useDomNodeTextContent: only the visible text counts here
+          const text = await page.locator('body').innerText();
+          expect(text, what).toContain(`${name} is starting`);
+          expect(text, what).toContain(
+            `Keep this page open: it reloads by itself every ${WAKING_RETRY_SECONDS} seconds and opens the meeting as soon as the server is up.`,
+          );
+          // Plain words for guests: nothing of a terminal or of the machinery.
+          expect(text, what).not.toMatch(/meetctl|nginx|`|--|50[234]|Bad Gateway/);
+          const h1 = page.locator('h1');
+          const colour = await h1.evaluate(
+            (e) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(e).color,
+          );
+          // The style ran under the page's CSP: the group's colour, or the page's own dark grey.
+          expect(colour, what).toBe(branding ? 'rgb(232, 125, 13)' : 'rgb(34, 34, 34)');
+          if (branding) {
+            const logo = page.locator('h1 img');
+            await logo.evaluate((img) => (img as unknown as { decode(): Promise<void> }).decode());
+            await expect(logo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).resolves.toBe(40);
+          }
+          expect(violations, what).toEqual([]);
+          writeScreenshot(
+            path.join(SHOTS, `${shot}-${size}.png`),
+            await page.screenshot({ caret: 'hide', animations: 'disabled' }),
+          );
+          await context.close();
+        }
+      } finally {
+        await sidecar.stop();
+      }
+    }
+  }, 60_000);
+
+  it('reloads by itself and opens the meeting once web answers, at the same address', async () => {
+    const webPort = await freePort();
+    const sidecar = await startSidecar(webPort, 0, { branding: NE3D });
+    const web = createHttpServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<title>Jitsi Meet</title><p>meeting ${req.url}</p>`);
+    });
+    try {
+      const { context, page } = await openWaking(sidecar.https, SIZES[0][1]);
+      await expect(page.title()).resolves.toBe('NE3D Blender Meet is starting');
+      await new Promise<void>((resolve) => web.listen(webPort, '127.0.0.1', () => resolve()));
+      // Nobody touches the page: its own refresh brings the meeting.
+      await page.waitForFunction(
+        () => (globalThis as unknown as { document: { title: string } }).document.title === 'Jitsi Meet',
+      );
+      expect(page.url()).toBe(`https://${HOST}:${sidecar.https}/weekly`);
+      await expect(page.locator('p').textContent()).resolves.toBe('meeting /weekly');
+      await context.close();
+    } finally {
+      await sidecar.stop();
+      await new Promise((resolve) => web.close(resolve));
+    }
+  }, 60_000);
 
   it('refuses to show the meeting in a frame on another site, which the web container alone would allow', async () => {
     const context = await browser.newContext({ ignoreHTTPSErrors: true });

@@ -16,7 +16,7 @@ import type { IngressMode } from '../../config/schema.js';
 import { SERVING_CONTAINER } from '../../control/task-dns.js';
 import { JIBRI_SECRET_KEYS, type LocalRecording, localRecordingEnv, RECORDING_ENV } from '../../recording/recorder.js';
 import { healthUrls, PROSODY_METRICS_ENV, statsSidecarScript, taskEndpoints } from '../stats-sidecar.js';
-import { TLS_ENV, TLS_PROXY_IMAGE, TLS_STOP_TIMEOUT_SECONDS, tlsProxyCommand } from '../tls-proxy.js';
+import { TLS_ENV, TLS_PROXY_IMAGE, TLS_STOP_TIMEOUT_SECONDS, type TlsProxySite, tlsProxyCommand } from '../tls-proxy.js';
 import { WEB_INGRESS_FILE, WEB_REDIRECT_PORT, webIngressConf } from '../web-ingress.js';
 import { JWT_SECRET_KEY, MEMBERS_ONLY_ENV } from './jitsi-auth.js';
 import { HTTP_PORT, HTTPS_PORT, JVB_MEDIA_PORT, PROSODY_HTTP_PORT } from './ports.js';
@@ -326,12 +326,13 @@ export class JitsiTask extends Construct {
       this.containers.webConfig = this.addWebConfig(webFiles, web, props.logGroups.web, release.number >= GHCR_RELEASE);
     }
     if (props.tls) {
-      this.containers.tls = this.addTlsProxy(
-        props.tls.certificateSecret,
-        release.webPort,
-        props.logGroups.tls,
-        props.embedOrigins,
-      );
+      this.containers.tls = this.addTlsProxy(props.tls.certificateSecret, props.logGroups.tls, {
+        host: domain,
+        webPort: release.webPort,
+        ...(props.embedOrigins ? { embedOrigins: props.embedOrigins } : {}),
+        // The waking page looks like the asleep page: the group's name, logo and colours.
+        ...(isBranded(props.branding) ? { branding: props.branding } : {}),
+      });
     }
   }
 
@@ -369,9 +370,8 @@ export class JitsiTask extends Construct {
    */
   private addTlsProxy(
     certificateSecret: StoredSecret,
-    webPort: number,
     logGroup: logs.ILogGroup | undefined,
-    embedOrigins: readonly string[] | undefined,
+    site: TlsProxySite,
   ): ecs.ContainerDefinition {
     if (!logGroup) throw new Error('the direct mode needs a log group for the tls container');
     const tls = this.taskDefinition.addContainer(TLS_CONTAINER, {
@@ -379,7 +379,7 @@ export class JitsiTask extends Construct {
       image: ecs.ContainerImage.fromRegistry(TLS_PROXY_IMAGE),
       essential: true,
       entryPoint: ['sh', '-c'],
-      command: [tlsProxyCommand({ host: this.props.domain, webPort, ...(embedOrigins ? { embedOrigins } : {}) })],
+      command: [tlsProxyCommand(site)],
       // It keeps answering (the waking page) for a resolver's TTL after ECS tells it to stop.
       stopTimeout: Duration.seconds(TLS_STOP_TIMEOUT_SECONDS),
       secrets: {
