@@ -47,7 +47,7 @@ export function wakingPage(input: WakingPageInput): string {
 <h1>${logo}${name} is starting</h1>
 <div class="card">
 <p>The meeting server is waking up. This usually takes less than a minute.</p>
-<p class="hint">Right after a meetup it may be going back to sleep instead: this page then says so.</p>
+<p class="hint">Right after a meetup it may be going back to sleep instead: then, within two minutes, this page shows that it is asleep.</p>
 </div>
 <p>Keep this page open: it reloads by itself every ${input.retrySeconds} seconds and opens the meeting as soon as the server is up. There is nothing else to do.</p>
 </main>
