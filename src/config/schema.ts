@@ -86,6 +86,12 @@ export function recorderTypeProblem(type: string): string | undefined {
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/**
+ * The longest meeting host: the organizer page lives at `start.<domain>` (pageHost, src/auth/jitsi-settings.ts)
+ * behind an ACM certificate, whose first domain name "cannot exceed 64 octets, including periods" (ACM API
+ * reference, RequestCertificate DomainName). 64 - "start.".length = 58.
+ */
+export const MAX_DOMAIN_LENGTH = 64 - 'start.'.length;
 
 /** The oldest release whose Jibri records on this platform: rootless, no added capability, fixed after stable-11146. */
 export const RECORDER_MIN_TAG = 'stable-11146-1';
@@ -108,7 +114,7 @@ export function directIngressRelease(tag: string): boolean {
  * How to fix each field, shown with every error on it. Keys are top-level (or dotted) field paths.
  */
 export const FIELD_FIXES: Record<string, string> = {
-  domain: 'set "domain" to the meeting host name in lower case, e.g. "meet.example.org"; it must be inside hostedZone.name',
+  domain: `set "domain" to the meeting host name in lower case, at most ${MAX_DOMAIN_LENGTH} characters, e.g. "meet.example.org"; it must be inside hostedZone.name`,
   hostedZone: 'set "hostedZone" to { "id": "Z…", "name": "example.org" } from the Route 53 console',
   'hostedZone.id':
     'set "hostedZone.id" to the public hosted zone id from Route 53 (starts with Z, e.g. "Z0123456789ABCDEFGHIJ"; `aws route53 list-hosted-zones` shows it)',
@@ -168,6 +174,10 @@ export const configSchema = z
     domain: z
       .string()
       .regex(HOSTNAME, 'is not a lower-case host name')
+      .max(
+        MAX_DOMAIN_LENGTH,
+        `is longer than ${MAX_DOMAIN_LENGTH} characters: the organizer page's start.<domain> must fit a certificate's 64`,
+      )
       .describe('Host name people open, e.g. meet.example.org. A record in hostedZone is created for it.'),
     hostedZone: z
       .object({

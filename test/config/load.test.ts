@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig, parseConfigText } from '../../src/config/load.js';
 import { SIZE_PRESETS } from '../../src/config/presets.js';
 import { parseRelease } from '../../src/config/release.js';
-import { configJsonSchema } from '../../src/config/schema.js';
+import { configJsonSchema, MAX_DOMAIN_LENGTH } from '../../src/config/schema.js';
 import { ConfigError, ExitCode } from '../../src/errors.js';
-import { configWith, EXAMPLE_FILE, exampleConfig, ROOT } from '../support/fixtures.js';
+import { configWith, EXAMPLE_FILE, exampleConfig, ROOT, synth } from '../support/fixtures.js';
 
 const example = JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8')) as Record<string, unknown>;
 const problemsFor = (changes: Record<string, unknown>, drop: string[] = []): string[] => {
@@ -48,6 +48,11 @@ describe('config', () => {
       'domain is not a lower-case host name (got "Meet.Example.org"). Fix: set "domain"',
     ],
     ['domain outside the zone', { domain: 'meet.other.org' }, 'domain is not inside hostedZone.name (got "meet.other.org")'],
+    [
+      'domain too long for start.<domain> in a certificate',
+      { domain: `${'a'.repeat(59 - '.example.org'.length)}.example.org` },
+      "domain is longer than 58 characters: the organizer page's start.<domain> must fit a certificate's 64",
+    ],
     [
       'hosted zone id',
       { hostedZone: { id: 'abc', name: 'example.org' } },
@@ -107,6 +112,13 @@ describe('config', () => {
     expect(error.exitCode).toBe(ExitCode.config);
     expect(error.problems[0]).toContain('the file is not valid JSON');
   });
+
+  it('accepts the longest domain it allows, and the stack synthesizes with it (start.<domain> is 64 characters)', () => {
+    const domain = `${'a'.repeat(MAX_DOMAIN_LENGTH - '.example.org'.length)}.example.org`;
+    expect(domain).toHaveLength(MAX_DOMAIN_LENGTH);
+    const config = configWith({ domain, recording: { enabled: true }, auth: 'members' });
+    expect(() => synth(config)).not.toThrow();
+  }, 120_000);
 
   it('ships a JSON Schema file that matches the schema (regenerate with `meetctl config schema`)', () => {
     const shipped = JSON.parse(readFileSync(path.join(ROOT, 'meet.config.schema.json'), 'utf8')) as unknown;
