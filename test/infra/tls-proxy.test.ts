@@ -11,7 +11,7 @@ import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wakingCsp, wakingPage } from '../../src/asleep/waking-page.js';
 import type { Branding } from '../../src/branding/jitsi-branding.js';
-import { BRANDING_URL_MAX_LENGTH } from '../../src/config/schema.js';
+import { BRANDING_URL_MAX_LENGTH, MAX_DOMAIN_LENGTH } from '../../src/config/schema.js';
 import {
   NGINX_MAX_QUOTED_BYTES,
   nginxQuoted,
@@ -280,8 +280,8 @@ describe.skipIf(!available)('the TLS sidecar while web does not answer (starting
   });
 });
 
-/** The longest host name the config accepts (253 characters), inside example.org. */
-const LONGEST_HOST = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(49), 'example.org'].join('.');
+/** The longest host name the config accepts (MAX_DOMAIN_LENGTH characters), inside example.org. */
+const LONGEST_HOST = `${'a'.repeat(MAX_DOMAIN_LENGTH - '.example.org'.length)}.example.org`;
 /** The longest logo address the config accepts, of the character that grows most as HTML ("): `&quot;`. */
 const WORST_LOGO_URL = `https://logo.ne3d.org/${'"'.repeat(BRANDING_URL_MAX_LENGTH - 'https://logo.ne3d.org/'.length)}`;
 
