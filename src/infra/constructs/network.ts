@@ -1,4 +1,6 @@
+import { type CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { IngressMode } from '../../config/schema.js';
 import { WEB_REDIRECT_PORT } from '../web-ingress.js';
@@ -36,6 +38,7 @@ export class Network extends Construct {
       subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
       restrictDefaultSecurityGroup: true,
     });
+    this.logDefaultSecurityGroupFunction();
 
     this.taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: this.vpc,
@@ -75,5 +78,23 @@ export class Network extends Construct {
       ec2.Port.udp(JVB_MEDIA_PORT),
       'Media (RTP over UDP) from participants, straight to the bridge',
     );
+  }
+
+  /**
+   * CDK's function that empties the VPC's default security group (restrictDefaultSecurityGroup) would log
+   * to /aws/lambda/<its name>, a group Lambda creates on its first run with no retention and that a
+   * destroy leaves behind. It logs to a group of the stack's instead (Lambda's LoggingConfig.LogGroup),
+   * kept a month like the other deploy-time helpers' logs and deleted with the stack. A new name, so a
+   * stack whose function already created the default group updates without a name clash.
+   */
+  private logDefaultSecurityGroupFunction(): void {
+    const provider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+    const handler = provider?.node.tryFindChild('Handler') as CfnResource | undefined;
+    if (!handler) throw new Error("CDK's default-security-group function was not found: its log group cannot be set");
+    const group = new logs.LogGroup(this, 'DefaultSecurityGroupFunctionLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    handler.addPropertyOverride('LoggingConfig', { LogGroup: group.logGroupName });
   }
 }
