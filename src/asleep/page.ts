@@ -80,22 +80,35 @@ export function asleepPage(input: AsleepPageInput): string {
     ? '<p>The meeting server is starting up for the meetup. This usually takes a minute or two.</p>\n'
     : `<p>This meeting server runs only during meetups, so that the community pays next to nothing between them.</p>\n${next}\n`;
   const reload = input.starting ? `every ${STARTING_RETRY_SECONDS} seconds` : 'every minute';
+  return reloadingPage({
+    refreshSeconds: retrySeconds(input),
+    title: `${name} ${state}`,
+    style: asleepStyle(input.branding),
+    main: `<h1>${logo}${name} ${state}</h1>
+<div class="card">
+${card}</div>
+<p>Keep this page open: it reloads ${reload} and opens the meeting as soon as the server is up.</p>
+${members}`,
+  });
+}
+
+/**
+ * The document the asleep and the waking page share: it reloads itself, has one style element and
+ * no script. Every value is already escaped HTML.
+ */
+export function reloadingPage(p: { refreshSeconds: number; title: string; style: string; main: string }): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="${retrySeconds(input)}">
-<title>${name} ${state}</title>
-<style>${asleepStyle(input.branding)}</style>
+<meta http-equiv="refresh" content="${p.refreshSeconds}">
+<title>${p.title}</title>
+<style>${p.style}</style>
 </head>
 <body>
 <main>
-<h1>${logo}${name} ${state}</h1>
-<div class="card">
-${card}</div>
-<p>Keep this page open: it reloads ${reload} and opens the meeting as soon as the server is up.</p>
-${members}</main>
+${p.main}</main>
 </body>
 </html>
 `;

@@ -1,7 +1,7 @@
 import type { Branding } from '../branding/jitsi-branding.js';
 import { brandLogo } from '../branding/page-branding.js';
 import { escapeHtml } from '../web-escape.js';
-import { asleepStyle, onePageCsp } from './page.js';
+import { asleepStyle, onePageCsp, reloadingPage } from './page.js';
 
 /**
  * The page the direct mode's TLS sidecar answers while the web container does not (the task is
@@ -33,27 +33,18 @@ export const wakingStyle = (branding: Branding | undefined): string => asleepSty
 export function wakingPage(input: WakingPageInput): string {
   const name = nginxSafeHtml(escapeHtml(input.branding?.appName ?? input.host));
   const logo = nginxSafeHtml(brandLogo(input.branding));
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="${input.retrySeconds}">
-<title>${name} is starting</title>
-<style>${wakingStyle(input.branding)}</style>
-</head>
-<body>
-<main>
-<h1>${logo}${name} is starting</h1>
+  return reloadingPage({
+    refreshSeconds: input.retrySeconds,
+    title: `${name} is starting`,
+    style: wakingStyle(input.branding),
+    main: `<h1>${logo}${name} is starting</h1>
 <div class="card">
 <p>The meeting server is waking up. This usually takes less than a minute.</p>
 <p class="hint">Right after a meetup it may be going back to sleep instead: then, within two minutes, this page shows that it is asleep.</p>
 </div>
 <p>Keep this page open: it reloads by itself every ${input.retrySeconds} seconds and opens the meeting as soon as the server is up. There is nothing else to do.</p>
-</main>
-</body>
-</html>
-`;
+`,
+  });
 }
 
 /**
