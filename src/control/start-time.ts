@@ -69,6 +69,7 @@ export const SIDECAR_LINGER_SECONDS = DNS_INSYNC_MAX_SECONDS + TASK_RECORD_TTL;
 export const ENDPOINT_CHECK_SECONDS = 5;
 /** Seconds from task creation until the NLB sees a new IP target healthy (mid-range of 70–180 s). */
 export const TARGET_REGISTRATION_SECONDS = 130;
+const TARGET_REGISTRATION_RANGE: [number, number] = [70, 180];
 
 const shared: StartStage[] = [
   {
@@ -149,7 +150,7 @@ export function startStages(ingress: Ingress): StartStage[] {
     {
       name: 'NLB target healthy',
       seconds: TARGET_REGISTRATION_SECONDS,
-      range: [70, 180],
+      range: TARGET_REGISTRATION_RANGE,
       endsAt: TARGET_REGISTRATION_SECONDS,
       source:
         'registering an IP target with a Network Load Balancer takes 70–180 s (AWS re:Post / ELB documentation on target registration)',
@@ -157,21 +158,36 @@ export function startStages(ingress: Ingress): StartStage[] {
   ];
 }
 
-/** One start's seconds to READY, from its stages' durations (seconds). */
+/** The durations (seconds) of the stages that bound READY in one modelled start. */
 interface StartCase {
   readonly pull: number;
   readonly sidecar: number;
   readonly components: number;
+  /** Route 53's INSYNC (direct) or the NLB target's registration (load-balancer). */
   readonly way: number;
-  /** Fargate holds every container until every image is pulled (not documented either way). */
-  readonly barrier: boolean;
 }
 
-function readyAt(ingress: Ingress, c: StartCase): number {
+/** Each stage at its modelled duration. */
+const midpoint = (ingress: Ingress): StartCase => ({
+  pull: PULL.seconds,
+  sidecar: SIDECAR.seconds,
+  components: COMPONENTS.seconds,
+  way: ingress === 'direct' ? DNS_INSYNC_SECONDS : TARGET_REGISTRATION_SECONDS,
+});
+/** Each stage at the low (0) or high (1) end of its range. */
+const rangeEnd = (ingress: Ingress, i: 0 | 1): StartCase => ({
+  pull: PULL.range[i],
+  sidecar: SIDECAR.range[i],
+  components: COMPONENTS.range[i],
+  way: (ingress === 'direct' ? INSYNC_RANGE : TARGET_REGISTRATION_RANGE)[i],
+});
+
+/** Seconds to READY; `pullBarrier`: Fargate holds every container until every image is pulled (not documented either way). */
+function readyAt(ingress: Ingress, c: StartCase, pullBarrier: boolean): number {
   const pulled = TASK_TIMELINE.placed + c.pull;
   const healthy = pulled + (TASK_TIMELINE.running - TASK_TIMELINE.pulled) + c.components + CHECK_INTERVAL_SECONDS;
   if (ingress !== 'direct') return Math.max(healthy, c.way) + ENDPOINT_CHECK_SECONDS;
-  const sidecar = c.barrier ? pulled + 1 : TASK_TIMELINE.placed + c.sidecar;
+  const sidecar = pullBarrier ? pulled + 1 : TASK_TIMELINE.placed + c.sidecar;
   return Math.max(sidecar + DNS_SWITCH_SECONDS + c.way, healthy + ENDPOINT_CHECK_SECONDS);
 }
 
@@ -183,43 +199,15 @@ function readyAt(ingress: Ingress, c: StartCase): number {
  * task creation, side by side with health, then one endpoint check.
  */
 export function modelledStartSeconds(ingress: Ingress): { seconds: number; range: [number, number] } {
-  const way = (i: 0 | 1) => (ingress === 'direct' ? INSYNC_RANGE[i] : ([70, 180][i] ?? 0));
   return {
-    seconds: readyAt(ingress, {
-      pull: PULL.seconds,
-      sidecar: SIDECAR.seconds,
-      components: COMPONENTS.seconds,
-      way: ingress === 'direct' ? DNS_INSYNC_SECONDS : TARGET_REGISTRATION_SECONDS,
-      barrier: false,
-    }),
-    range: [
-      readyAt(ingress, {
-        pull: PULL.range[0],
-        sidecar: SIDECAR.range[0],
-        components: COMPONENTS.range[0],
-        way: way(0),
-        barrier: false,
-      }),
-      readyAt(ingress, {
-        pull: PULL.range[1],
-        sidecar: SIDECAR.range[1],
-        components: COMPONENTS.range[1],
-        way: way(1),
-        barrier: true,
-      }),
-    ],
+    seconds: readyAt(ingress, midpoint(ingress), false),
+    range: [readyAt(ingress, rangeEnd(ingress, 0), false), readyAt(ingress, rangeEnd(ingress, 1), true)],
   };
 }
 
 /** Modelled seconds to READY if Fargate started no container before every image of the task is pulled. */
 function startSecondsWithPullBarrier(): number {
-  return readyAt('direct', {
-    pull: PULL.seconds,
-    sidecar: SIDECAR.seconds,
-    components: COMPONENTS.seconds,
-    way: DNS_INSYNC_SECONDS,
-    barrier: true,
-  });
+  return readyAt('direct', midpoint('direct'), true);
 }
 
 /**
