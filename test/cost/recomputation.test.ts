@@ -55,8 +55,7 @@ interface PublicPrices {
 
 /**
  * List prices of us-west-2 (US West, Oregon) and us-east-1 (US East, N. Virginia), read from the pages
- * above (and the price summaries in /work/shared/research/scale-to-zero-anchors.md §3.5): for every
- * item here the two regions have the same price, written out once per region.
+ * above (and the price summaries in /work/shared/research/scale-to-zero-anchors.md §3.5).
  */
 const US_WEST_2: PublicPrices = {
   fargate: { x86_64: { vcpuHour: 0.04048, gbHour: 0.004445 }, arm64: { vcpuHour: 0.03238, gbHour: 0.00356 } },
@@ -79,27 +78,8 @@ const US_WEST_2: PublicPrices = {
   federatedFreeMau: 50,
   mau: 0.015,
 };
-const US_EAST_1: PublicPrices = {
-  fargate: { x86_64: { vcpuHour: 0.04048, gbHour: 0.004445 }, arm64: { vcpuHour: 0.03238, gbHour: 0.00356 } },
-  publicIpv4Hour: 0.005,
-  nlb: { hour: 0.0225, nlcuHour: 0.006, gbPerNlcu: 1 },
-  internetGb: 0.09,
-  freeInternetGbMonth: 100,
-  publicIpv4TransferGb: 0.01,
-  logsIngestGb: 0.5,
-  logsStorageGbMonth: 0.03,
-  alarmMonth: 0.1,
-  metricMonth: 0.3,
-  freeAlarms: 10,
-  freeMetrics: 10,
-  secretMonth: 0.4,
-  zoneMonth: 0.5,
-  s3StandardGbMonth: 0.023,
-  gp3GbMonth: 0.08,
-  ec2Hour: { 'c6a.xlarge': 0.153, 'm6i.xlarge': 0.192 },
-  federatedFreeMau: 50,
-  mau: 0.015,
-};
+/** us-east-1's list price for every item above is us-west-2's (the same pages with that region chosen). */
+const US_EAST_1: PublicPrices = { ...US_WEST_2 };
 const PUBLIC_PRICES: Record<string, PublicPrices> = { 'us-west-2': US_WEST_2, 'us-east-1': US_EAST_1 };
 /**
  * The region whose prices a plan uses: its own, or us-west-2's for a region without a table here

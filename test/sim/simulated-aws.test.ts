@@ -6,13 +6,8 @@ const MINUTE = 60_000;
 const options = { ingress: 'direct', recorder: true, stackName: 'Meet-meet-x-org', domain: 'meet.x.org' } as const;
 const json = (sim: SimAws) => JSON.parse(JSON.stringify(sim.toJSON())) as Record<string, unknown>;
 
-/** A world in which every simulated service holds something that is not its default. */
-async function aWorldWithEveryService(clock: VirtualClock): Promise<SimAws> {
-  const sim = new SimAws(clock, { ...options, desired: 1, participants: 2 });
-  // The meeting runs and the DNS function pointed the host at it.
-  clock.t += 5 * MINUTE;
-  sim.participants = 5;
-  // The recorder's instance registers, its task runs next to the meeting, a recording is made and its upload starts.
+/** The recorder's instance registers, its task runs next to the meeting, a recording is made and its upload starts. */
+async function recordTenMinutes(sim: SimAws, clock: VirtualClock): Promise<void> {
   await sim.ports.recorder.setCapacity('meet-recorder-group', 1);
   clock.t += RECORDER_TIMELINE.instance * 1000;
   await sim.ports.recorder.launch('meet-recorder-launcher');
@@ -20,6 +15,15 @@ async function aWorldWithEveryService(clock: VirtualClock): Promise<SimAws> {
   sim.startRecording();
   clock.t += 10 * MINUTE;
   sim.stopRecording();
+}
+
+/** A world in which every simulated service holds something that is not its default. */
+async function aWorldWithEveryService(clock: VirtualClock): Promise<SimAws> {
+  const sim = new SimAws(clock, { ...options, desired: 1, participants: 2 });
+  // The meeting runs and the DNS function pointed the host at it.
+  clock.t += 5 * MINUTE;
+  sim.participants = 5;
+  await recordTenMinutes(sim, clock);
   sim.objects.set('recordings/2026-12-03/room/room.mp4', { body: 'video', at: clock.now() });
   sim.logLines.push({ group: '/meet/web', at: clock.now(), stream: 'web/web/task1', message: 'hello' });
   await sim.ports.users.add('pool', { email: 'ana@example.org', name: 'Ana' });
@@ -91,13 +95,7 @@ describe('a simulated world saved and restored', () => {
     const clock = new VirtualClock();
     const sim = new SimAws(clock, { ...options, desired: 1, faults: { uploadHangs: true } });
     clock.t += 5 * MINUTE;
-    await sim.ports.recorder.setCapacity('meet-recorder-group', 1);
-    clock.t += RECORDER_TIMELINE.instance * 1000;
-    await sim.ports.recorder.launch('meet-recorder-launcher');
-    clock.t += RECORDER_TIMELINE.running * 1000;
-    sim.startRecording();
-    clock.t += 10 * MINUTE;
-    sim.stopRecording();
+    await recordTenMinutes(sim, clock);
     const before = await sim.ports.recorder.status('/meet/recorder', 0);
     const saved = json(sim);
     expect(saved).toMatchObject({ recorder: { uploadingUntil: 'never', pendingUpload: { at: 'never' } } });
