@@ -344,13 +344,6 @@ export class SimAws {
   set hostRecordTarget(value: RecordTarget | undefined) {
     this.route53.hostRecordTarget = value;
   }
-  /** Direct mode: the DNS function's task rows (the newest event version, the address, the change noted). */
-  get dnsRows(): Record<string, { version: number; ip?: string; changeId?: string }> {
-    return this.route53.dnsRows;
-  }
-  set dnsRows(value: Record<string, { version: number; ip?: string; changeId?: string }>) {
-    this.route53.dnsRows = value;
-  }
   /** The recorder (server-side recording): the group's desired capacity, its instance, tasks and Jibri's state. */
   get recorderEnabled(): boolean {
     return this.recorder.enabled;
@@ -369,34 +362,6 @@ export class SimAws {
   }
   set recorderTasks(value: SimRecorderTask[]) {
     this.recorder.tasks = value;
-  }
-  /** A recording in progress since this time (a person pressed Record), until the meeting ends. */
-  get recordingSince(): number | undefined {
-    return this.recorder.recordingSince;
-  }
-  set recordingSince(value: number | undefined) {
-    this.recorder.recordingSince = value;
-  }
-  /** The finalize script uploads until this time. */
-  get uploadingUntil(): number | undefined {
-    return this.recorder.uploadingUntil;
-  }
-  set uploadingUntil(value: number | undefined) {
-    this.recorder.uploadingUntil = value;
-  }
-  /** Recordings on the recorder instance's disk that S3 has not confirmed, with their markers. */
-  get recorderDisk(): SimulatedRecorder['disk'] {
-    return this.recorder.disk;
-  }
-  set recorderDisk(value: SimulatedRecorder['disk']) {
-    this.recorder.disk = value;
-  }
-  /** Recordings made: each ends up as an object in the bucket. */
-  get recordingCounter(): number {
-    return this.recorder.recordingCounter;
-  }
-  set recordingCounter(value: number) {
-    this.recorder.recordingCounter = value;
   }
   /** Recordings lost: the recorder's instance went while a recording waited on its disk (must stay 0). */
   get lostRecordings(): number {
