@@ -8,6 +8,8 @@ import { DIRECT_INGRESS_MIN_RELEASE, OLDEST_SUPPORTED_RELEASE, parseRelease, REL
 
 /** Retention values CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731] as const;
+/** Days the container logs are kept when the config does not say (`logRetentionDays`). */
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
 
 /** How browsers reach the server (see docs/architecture.md, "Ingress modes"). */
 export const INGRESS_MODES = ['direct', 'load-balancer'] as const;
@@ -251,7 +253,7 @@ export const configSchema = z
         LOG_RETENTION_DAYS.map((d) => z.literal(d)),
         'is not a retention CloudWatch Logs accepts',
       )
-      .default(30)
+      .default(DEFAULT_LOG_RETENTION_DAYS)
       .describe('Days the container logs are kept.'),
     stackName: z
       .string()

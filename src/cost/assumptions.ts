@@ -108,14 +108,8 @@ export const RECORDER_VOLUME_GB = 40;
 export const NONCURRENT_VERSION_EXPIRY_DAYS = 30;
 /** Days in the 744-hour month (GB-months of storage are pro rata by day). */
 export const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
-
 /**
- * Days the containers' logs are kept when the config does not say (its `logRetentionDays` default,
- * src/config/schema.ts; test/cost/logs-storage.test.ts checks they agree). `plan` prices the config's own.
- */
-export const DEFAULT_LOG_RETENTION_DAYS = 30;
-/**
- * Days the functions' log groups keep what they logged (src/infra/constructs/function.ts's default,
- * the runtime guard's among them; test/cost/idle-resources.test.ts reads it from the template).
+ * Days the functions' log groups keep what they logged (src/infra/constructs/function.ts uses it as
+ * its default, the runtime guard's among them; test/cost/idle-resources.test.ts reads it from the template).
  */
 export const FUNCTION_LOG_RETENTION_DAYS = 90;

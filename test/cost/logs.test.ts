@@ -2,8 +2,8 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { runtimeGuard } from '../../src/automation/handlers.js';
 import { SIZE_PRESETS } from '../../src/config/presets.js';
-import { configSchema } from '../../src/config/schema.js';
-import { DEFAULT_ASSUMPTIONS, DEFAULT_LOG_RETENTION_DAYS, estimateCost, estimateForConfig } from '../../src/cost/model.js';
+import { configSchema, DEFAULT_LOG_RETENTION_DAYS } from '../../src/config/schema.js';
+import { DEFAULT_ASSUMPTIONS, estimateCost, estimateForConfig } from '../../src/cost/model.js';
 import { automationWorld } from '../support/automation.js';
 import { configWith } from '../support/fixtures.js';
 

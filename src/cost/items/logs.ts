@@ -1,4 +1,5 @@
-import { DAYS_PER_MONTH, DEFAULT_LOG_RETENTION_DAYS, FUNCTION_LOG_RETENTION_DAYS } from '../assumptions.js';
+import { DEFAULT_LOG_RETENTION_DAYS } from '../../config/schema.js';
+import { DAYS_PER_MONTH, FUNCTION_LOG_RETENTION_DAYS } from '../assumptions.js';
 import { line, type PricedItem, type PricingBasis } from './line.js';
 
 // CloudWatch Logs that bill while nothing runs: what meetings logged, kept for its retention, and

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { FUNCTION_LOG_RETENTION_DAYS } from '../../cost/model.js';
 import { bundlingRoot, sourceEntry } from './entry.js';
 
 export interface ProjectFunctionProps {
@@ -45,7 +46,8 @@ export const FUNCTION_BUNDLING = {
  */
 export function projectFunction(scope: Construct, id: string, props: ProjectFunctionProps): NodejsFunction {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
-    retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+    // What `plan` prices the runtime guard's stored logs at (the one function that logs while stopped).
+    retention: props.logRetention ?? (FUNCTION_LOG_RETENTION_DAYS as logs.RetentionDays),
     removalPolicy: RemovalPolicy.DESTROY,
   });
   const fn = new NodejsFunction(scope, id, {
