@@ -178,7 +178,7 @@ export const configSchema = z
       .regex(HOSTNAME, 'is not a lower-case host name')
       .max(
         MAX_DOMAIN_LENGTH,
-        `is longer than ${MAX_DOMAIN_LENGTH} characters: the organizer page's start.<domain> must fit a certificate's 64`,
+        `is longer than ${MAX_DOMAIN_LENGTH} characters: the organizer page's start.<domain> must fit a certificate's 64-character limit`,
       )
       .describe('Host name people open, e.g. meet.example.org. A record in hostedZone is created for it.'),
     hostedZone: z

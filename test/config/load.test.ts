@@ -51,7 +51,7 @@ describe('config', () => {
     [
       'domain too long for start.<domain> in a certificate',
       { domain: `${'a'.repeat(59 - '.example.org'.length)}.example.org` },
-      "domain is longer than 58 characters: the organizer page's start.<domain> must fit a certificate's 64",
+      "domain is longer than 58 characters: the organizer page's start.<domain> must fit a certificate's 64-character limit",
     ],
     [
       'hosted zone id',
