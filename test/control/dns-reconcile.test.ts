@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifiedGroup } from '../../src/aws/errors.js';
-import { reconcileHostRecord, restoreAsleep, type ServiceTask } from '../../src/control/dns-reconcile.js';
+import { reconcileHostRecord, restoreAsleep, type ServiceTask, servingTask } from '../../src/control/dns-reconcile.js';
 import { type RecordTarget, StaleRecordError, type TaskDnsPorts } from '../../src/control/task-dns.js';
 import { VirtualClock } from '../../src/sim/simulated-aws.js';
 
@@ -126,6 +126,105 @@ describe('the runtime guard reconciles the meeting host with the service', () =>
   });
 });
 
+describe('which task the meeting host follows', () => {
+  it('only a task that runs and is not told to stop: a starting task, a stopping task and a task without an interface are passed over', async () => {
+    const passedOver = [
+      task('P', 'PENDING', 'RUNNING', 'eni-A'),
+      task('S', 'RUNNING', 'STOPPED', 'eni-A'),
+      task('N', 'RUNNING', 'RUNNING'),
+    ];
+    for (const t of passedOver) {
+      const w = world({ kind: 'asleep' });
+      expect(await reconcileHostRecord([t], w.ports, serving)).toMatchObject({ action: 'unchanged', was: { kind: 'asleep' } });
+      expect(w.changes).toEqual([]);
+    }
+    const running = task('A', 'RUNNING', 'RUNNING', 'eni-A');
+    expect(servingTask([...passedOver, running])).toBe(running);
+    expect(servingTask(passedOver)).toBeUndefined();
+  });
+
+  it('tells what the record held before it pointed the host at the running task', async () => {
+    const w = world({ kind: 'asleep' });
+    const result = await reconcileHostRecord([task('A', 'RUNNING', 'RUNNING', 'eni-A')], w.ports, serving);
+    expect(result).toMatchObject({ action: 'pointed-at-task', was: { kind: 'asleep' } });
+  });
+
+  it('a running task without a public address yet: the record is left alone, and the next round looks again', async () => {
+    const w = world({ kind: 'asleep' });
+    const result = await reconcileHostRecord([task('C', 'RUNNING', 'RUNNING', 'eni-C')], w.ports, serving);
+    expect(result).toEqual({
+      action: 'unchanged',
+      why: 'the running task has no public address on eni-C yet',
+      was: { kind: 'asleep' },
+    });
+    expect(w.changes).toEqual([]);
+  });
+
+  it("notes the change on the version the task's row already has (a row at version 5 is not set back to 0)", async () => {
+    const w = world({ kind: 'asleep' });
+    const a = task('A', 'RUNNING', 'RUNNING', 'eni-A');
+    w.rows.set(a.arn, { version: 5 });
+    await reconcileHostRecord([a], w.ports, serving);
+    expect(w.rows.get(a.arn)).toEqual({ version: 5, ip: '198.51.100.7', changeId: '/change/C1' });
+  });
+
+  it('a failure other than a lost race is not swallowed: the guard reports it', async () => {
+    const w = world({ kind: 'task', ip: '203.0.113.9' });
+    (w.ports.record as { replace: TaskDnsPorts['record']['replace'] }).replace = async () => {
+      throw new Error('AccessDenied: not authorized to perform route53:ChangeResourceRecordSets');
+    };
+    await expect(reconcileHostRecord([], w.ports, serving)).rejects.toThrow(/AccessDenied/);
+  });
+});
+
+describe('the undo after the task stopped serving meanwhile is conditional', () => {
+  it('leaves a record the DNS function has moved to another address since', async () => {
+    const w = world({ kind: 'asleep' });
+    const result = await reconcileHostRecord([task('A', 'RUNNING', 'RUNNING', 'eni-A')], w.ports, async () => {
+      w.set({ kind: 'task', ip: '203.0.113.9' });
+      return false;
+    });
+    expect(result).toMatchObject({ action: 'unchanged', why: 'the record points elsewhere already' });
+    expect(w.record()).toEqual({ kind: 'task', ip: '203.0.113.9' });
+  });
+
+  it('leaves a record that is gone since (the next round creates the asleep page) without failing', async () => {
+    const w = world({ kind: 'asleep' });
+    const result = await reconcileHostRecord([task('A', 'RUNNING', 'RUNNING', 'eni-A')], w.ports, async () => {
+      w.set(undefined as unknown as RecordTarget);
+      return false;
+    });
+    expect(result).toMatchObject({ action: 'unchanged', why: 'the record points elsewhere already' });
+    expect(w.record()).toBeUndefined();
+  });
+});
+
+describe('no task serves: only a live task keeps its address in the record', () => {
+  const held = { kind: 'task', ip: '198.51.100.7' } as const;
+
+  it('the address a stopped or stopping task recorded goes back to the asleep page', async () => {
+    const done = [
+      task('A', 'STOPPED', 'STOPPED', 'eni-A'),
+      task('A', 'RUNNING', 'STOPPED', 'eni-A'),
+      task('A', 'DEPROVISIONING', 'STOPPED', 'eni-A'),
+      task('A', 'STOPPED', 'RUNNING', 'eni-A'),
+    ];
+    for (const t of done) {
+      const w = world(held);
+      w.rows.set(t.arn, { version: 4, ip: held.ip });
+      expect(await reconcileHostRecord([t], w.ports, serving)).toMatchObject({ action: 'pointed-asleep', was: held });
+      expect(w.changes).toEqual([{ from: held, to: { kind: 'asleep' } }]);
+    }
+  });
+
+  it('a starting task with no row yet claims no address', async () => {
+    const w = world(held);
+    const result = await reconcileHostRecord([task('B', 'PROVISIONING', 'RUNNING', 'eni-B')], w.ports, serving);
+    expect(result.action).toBe('pointed-asleep');
+    expect(w.record()).toEqual({ kind: 'asleep' });
+  });
+});
+
 describe('deploy and destroy put back what CloudFormation created', () => {
   it('an address goes back to the asleep page, whatever runs', async () => {
     const w = world({ kind: 'task', ip: '198.51.100.7' });
@@ -133,9 +232,21 @@ describe('deploy and destroy put back what CloudFormation created', () => {
     expect(w.changes).toEqual([{ from: { kind: 'task', ip: '198.51.100.7' }, to: { kind: 'asleep' } }]);
   });
 
-  it('the asleep page stays as it is', async () => {
+  it('the asleep page stays as it is, and the result says what the record held', async () => {
     const w = world({ kind: 'asleep' });
-    expect((await restoreAsleep(w.ports)).action).toBe('unchanged');
+    expect(await restoreAsleep(w.ports)).toEqual({
+      action: 'unchanged',
+      why: 'the record is the asleep page',
+      was: { kind: 'asleep' },
+    });
     expect(w.changes).toEqual([]);
+  });
+
+  it('no A record at all: the asleep page is created, and nothing is said to have been there', async () => {
+    const w = world(undefined);
+    const result = await restoreAsleep(w.ports);
+    expect(result.action).toBe('pointed-asleep');
+    expect(result).not.toHaveProperty('was');
+    expect(w.changes).toEqual([{ to: { kind: 'asleep' } }]);
   });
 });
