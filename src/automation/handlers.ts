@@ -105,9 +105,9 @@ export function scheduledStart(deps: AutomationDeps) {
         },
         runtime(deps),
       );
-      if (outcome.steps.length === 0) return report(deps, { action: 'none', why: `already ${outcome.from}: no second start` });
-      // Stryker disable next-line OptionalChaining: a transition that ran steps always has a result
+      // First: a transition aborted before any step (its lock lost) has no steps, and started nothing.
       if (outcome.result?.error) return alert(deps, 'failed', outcome.result.error.message, input);
+      if (outcome.steps.length === 0) return report(deps, { action: 'none', why: `already ${outcome.from}: no second start` });
       return report(deps, { action: 'started', why: `schedule "${input.schedule}": desired count 1 (was ${outcome.from})` });
     } catch (error) {
       if (error instanceof RefusedError) {

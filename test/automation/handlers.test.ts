@@ -285,6 +285,37 @@ describe('scheduled start: every way it can leave the meetup without a server is
   });
 });
 
+describe('scheduled start: a lock lost before any step', () => {
+  it('alerts, and never calls it "no second start"', async () => {
+    const w = world();
+    let locked = false;
+    const deps = withPorts(w, (p) => ({
+      state: {
+        ...p.state,
+        acquire: async (request) => {
+          const taken = await p.state.acquire(request);
+          locked ||= taken.acquired;
+          return taken;
+        },
+        // Another actor took the lock over while the calls below were throttled.
+        heartbeat: async () => false,
+      },
+      service: {
+        ...p.service,
+        describe: async (cluster, service) => {
+          if (locked) throw new PortError('transient', 'ThrottlingException', 'Rate exceeded');
+          return p.service.describe(cluster, service);
+        },
+      },
+    }));
+    const result = await scheduledStart(deps)(scheduleInput);
+    expect(result).toEqual({ action: 'failed', why: expect.stringContaining('the lock was taken over by another actor') });
+    expect(w.alerts.map((a) => a.subject)).toEqual(['Scheduled start "rgc3-december" did not start the server']);
+    expect(w.sim.desiredCalls).toEqual([]);
+    expect(w.sim.state.log.at(-1)).toMatchObject({ actor: 'schedule:rgc3-december', outcome: 'aborted' });
+  });
+});
+
 describe('idle stop: the stop under the lock', () => {
   it('waits for a live holder that then lets go, and stops', async () => {
     const w = world({ desired: 1, participants: 0 });
