@@ -61,7 +61,6 @@ export const runtime = (deps: AutomationDeps) => {
     host: deps.host,
     pollMs: 5000,
     onProgress: () => {},
-    // Stryker disable next-line ConditionalExpression: without remainingMs the deadline is NaN, which no time exceeds (runtime.ts `pause` compares with >)
     ...(remaining !== undefined ? { deadline: deps.clock.now() + remaining - TIMEOUT_MARGIN_MS } : {}),
   };
 };
@@ -278,7 +277,6 @@ async function stopIf(deps: AutomationDeps, actor: string, decide: Decide): Prom
       runtime(deps),
     );
     if (outcome.declined) return report(deps, { action: 'none', why: `re-checked under the lock: ${outcome.declined}` });
-    // Stryker disable next-line OptionalChaining: a stop decided under the lock always has steps (a task, a failed start or a live recorder), so a result
     if (outcome.result?.error?.kind === 'kept') {
       // The meeting stopped; the recorder stays on purpose, with a recording that is not in S3 yet.
       await deps.notify(
@@ -297,7 +295,7 @@ async function stopIf(deps: AutomationDeps, actor: string, decide: Decide): Prom
       );
       return report(deps, { action: 'failed', why: outcome.result.error.message });
     }
-    // Stryker disable next-line ConditionalExpression,ObjectLiteral: no rule decides to stop a platform whose stop plan is empty; kept in case one ever does
+    // Stryker disable next-line ObjectLiteral: no rule decides to stop a platform whose stop plan is empty; kept in case one ever does
     if (outcome.outcome === 'no-op') return report(deps, { action: 'none', why: 'already stopped' });
     await deps.notify(
       actor === 'idle-stop' ? 'Meeting server stopped: idle' : 'Meeting server stopped by the runtime guard',
