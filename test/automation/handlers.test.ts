@@ -1,6 +1,17 @@
 import type { CloudWatchAlarmEvent, ScheduledEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { idleStop, runtimeGuard, scheduledStart } from '../../src/automation/handlers.js';
+import {
+  checkEndpointsInCall,
+  idleStop,
+  runtimeGuard,
+  scheduledRotation,
+  scheduledStart,
+} from '../../src/automation/handlers.js';
+import { PortError } from '../../src/control/errors.js';
+import { observe } from '../../src/control/observe.js';
+import { phase } from '../../src/control/phase.js';
+import { transition } from '../../src/control/transition.js';
+import type { Faults } from '../../src/sim/simulated-aws.js';
 import { automationWorld } from '../support/automation.js';
 
 const MINUTE = 60_000;
@@ -206,5 +217,407 @@ describe('runtime guard (scheduled rule)', () => {
     const { deps, alerts } = world();
     expect(await runtimeGuard(deps)(guardEvent)).toEqual({ action: 'none', why: 'no task is running' });
     expect(alerts).toHaveLength(0);
+  });
+});
+
+// The rules of each handler, one by one (mutation testing: each test fails when its rule breaks).
+// Ports are plain objects: a test swaps one function to make AWS answer what the case needs.
+type World = ReturnType<typeof world>;
+type Ports = World['deps']['ports'];
+const withPorts = (w: World, change: (ports: Ports) => Partial<Ports>) => ({
+  ...w.deps,
+  ports: { ...w.deps.ports, ...change(w.deps.ports) },
+});
+/** The stack is gone (destroyed, or never deployed). */
+const noStack = (w: World) => withPorts(w, (p) => ({ stack: { ...p.stack, describe: async () => undefined } }));
+/** The function's role may not write the lock table: an AWS error that is no refusal. */
+const lockDenied = new PortError('other', 'AccessDeniedException', 'not authorized to perform dynamodb:PutItem');
+const lockTableDenied = (w: World) =>
+  withPorts(w, (p) => ({
+    state: {
+      ...p.state,
+      acquire: async () => {
+        throw lockDenied;
+      },
+    },
+  }));
+const entries = (logs: Array<Record<string, unknown>>, message: string) => logs.filter((l) => l.message === message);
+
+describe('scheduled start: every way it can leave the meetup without a server is reported', () => {
+  it('alerts when the stack does not exist', async () => {
+    const w = world();
+    const result = await scheduledStart(noStack(w))(scheduleInput);
+    expect(result).toEqual({ action: 'failed', why: 'the stack does not exist' });
+    expect(w.alerts).toEqual([
+      {
+        subject: 'Scheduled start "rgc3-december" did not start the server',
+        message: expect.stringMatching(/^the stack does not exist\.\nThe meetup in 15 minutes may find no server/),
+      },
+    ]);
+  });
+
+  it('refuses (and alerts) to restart a DEGRADED task with people in the call: a refusal that names no lock holder', async () => {
+    const w = world({ desired: 1, participants: 2, faults: { targetNeverHealthy: true } });
+    const result = await scheduledStart(w.deps)(scheduleInput);
+    expect(result).toEqual({
+      action: 'refused',
+      why: '2 people are in a call right now. The scheduled start did not run',
+    });
+    expect(w.alerts).toHaveLength(1);
+    expect(w.sim.desiredCalls).toEqual([]);
+  });
+
+  it('alerts an AWS error as a failure, not as a refusal', async () => {
+    const w = world();
+    const result = await scheduledStart(lockTableDenied(w))(scheduleInput);
+    expect(result).toEqual({ action: 'failed', why: 'not authorized to perform dynamodb:PutItem' });
+    expect(w.alerts[0]?.message).toMatch(/^not authorized to perform dynamodb:PutItem\./);
+    expect(w.sim.desiredCalls).toEqual([]);
+  });
+
+  it("waits out a short deploy within the Lambda's remaining time, then starts", async () => {
+    const w = world();
+    w.sim.faults.stackBusyUntil = w.clock.now() + 2 * MINUTE;
+    w.sim.stackStatus = 'UPDATE_IN_PROGRESS';
+    const result = await scheduledStart({ ...w.deps, remainingMs: () => 15 * MINUTE })(scheduleInput);
+    expect(result).toEqual({ action: 'started', why: 'schedule "rgc3-december": desired count 1 (was STOPPED)' });
+    expect(w.sim.desired).toBe(1);
+  });
+});
+
+describe('scheduled start: a lock lost before any step', () => {
+  it('alerts, and never calls it "no second start"', async () => {
+    const w = world();
+    let locked = false;
+    const deps = withPorts(w, (p) => ({
+      state: {
+        ...p.state,
+        acquire: async (request) => {
+          const taken = await p.state.acquire(request);
+          locked ||= taken.acquired;
+          return taken;
+        },
+        // Another actor took the lock over while the calls below were throttled.
+        heartbeat: async () => false,
+      },
+      service: {
+        ...p.service,
+        describe: async (cluster, service) => {
+          if (locked) throw new PortError('transient', 'ThrottlingException', 'Rate exceeded');
+          return p.service.describe(cluster, service);
+        },
+      },
+    }));
+    const result = await scheduledStart(deps)(scheduleInput);
+    expect(result).toEqual({ action: 'failed', why: expect.stringContaining('the lock was taken over by another actor') });
+    expect(w.alerts.map((a) => a.subject)).toEqual(['Scheduled start "rgc3-december" did not start the server']);
+    expect(w.sim.desiredCalls).toEqual([]);
+    expect(w.sim.state.log.at(-1)).toMatchObject({ actor: 'schedule:rgc3-december', outcome: 'aborted' });
+  });
+});
+
+describe('idle stop: the stop under the lock', () => {
+  it('waits for a live holder that then lets go, and stops', async () => {
+    const w = world({ desired: 1, participants: 0 });
+    w.sim.state.hold('cli:ana@laptop', 'status: look', { token: 'other' });
+    const releaseAt = w.clock.now() + 30_000;
+    const clock = {
+      now: () => w.clock.now(),
+      sleep: async (ms: number) => {
+        await w.clock.sleep(ms);
+        if (w.clock.now() >= releaseAt) await w.sim.state.release('other');
+      },
+    };
+    const result = await idleStop({ ...w.deps, clock })(alarmEvent());
+    expect(result).toEqual({ action: 'stopped', why: 'nobody in a call for 15 minutes' });
+    expect(w.sim.liveTasks()).toBe(0);
+  });
+
+  it('never ends a recording: nobody in the call but a recording running is refused', async () => {
+    const w = automationWorld({ ingress: 'direct', recorder: true });
+    await transition({ goal: 'running', record: true, actor: 'cli:ana', reason: 'meetup' }, w.rt);
+    w.sim.startRecording();
+    w.sim.participants = 0;
+    await w.clock.sleep(60 * MINUTE);
+    const result = await idleStop(w.deps)(alarmEvent());
+    expect(result).toEqual({
+      action: 'refused',
+      why: 'a recording is running: stopping the meeting ends it. The next round decides again.',
+    });
+    expect(w.sim.liveTasks()).toBe(1);
+    expect(w.alerts).toEqual([]);
+  });
+
+  it('says in its own words that the recorder is kept, with the reason of the stop and of the keeping', async () => {
+    const w = automationWorld({ ingress: 'direct', recorder: true, faults: { uploadFails: 'rclone: AccessDenied' } });
+    await transition({ goal: 'running', record: true, actor: 'cli:ana', reason: 'meetup' }, w.rt);
+    w.sim.startRecording();
+    await w.clock.sleep(10 * MINUTE);
+    w.sim.stopRecording();
+    await w.clock.sleep(5 * MINUTE);
+    w.sim.participants = 0;
+    await w.clock.sleep(20 * MINUTE);
+    const result = await idleStop(w.deps)(alarmEvent());
+    expect(result.action).toBe('stopped');
+    expect(result.why).toMatch(/^nobody in a call for 15 minutes; /);
+    expect(w.alerts).toHaveLength(1);
+    expect(w.alerts[0]?.subject).toBe('Meeting server stopped: idle; the recorder is kept');
+    expect(w.alerts[0]?.message).toMatch(/^Stopped Meet-meet-ne3d-org: nobody was in a call for 15 minutes .*\n./);
+    expect(w.sim.recorderCapacity).toBe(1);
+  });
+
+  it('alerts when the stop itself fails, with the reason it stopped and the error', async () => {
+    const w = world({ desired: 1, participants: 0 });
+    const denied = new PortError('other', 'AccessDeniedException', 'not authorized to perform ecs:UpdateService');
+    const deps = withPorts(w, (p) => ({
+      service: {
+        ...p.service,
+        setDesired: async () => {
+          throw denied;
+        },
+      },
+    }));
+    const result = await idleStop(deps)(alarmEvent());
+    expect(result.action).toBe('failed');
+    expect(result.why).toContain('not authorized to perform ecs:UpdateService');
+    expect(w.alerts).toHaveLength(1);
+    expect(w.alerts[0]?.subject).toBe('idle-stop: stop failed');
+    expect(w.alerts[0]?.message).toMatch(
+      /^Stopped Meet-meet-ne3d-org: nobody was in a call .*\nBut the stop failed: .*ecs:UpdateService/,
+    );
+    expect(w.sim.liveTasks()).toBe(1);
+  });
+
+  it('lets an AWS error through (a failed invocation), never calling it a refusal', async () => {
+    const w = world({ desired: 1, participants: 0 });
+    await expect(idleStop(lockTableDenied(w))(alarmEvent())).rejects.toBe(lockDenied);
+    expect(w.sim.liveTasks()).toBe(1);
+  });
+});
+
+describe('runtime guard: one round', () => {
+  it('does nothing, and logs no failure, when the stack does not exist', async () => {
+    const w = automationWorld({ ingress: 'direct', recorder: true });
+    expect(await runtimeGuard(noStack(w))(guardEvent)).toEqual({ action: 'none', why: 'the stack does not exist' });
+    expect(w.logs).toEqual([{ message: 'decision', action: 'none', why: 'the stack does not exist' }]);
+    expect(w.alerts).toEqual([]);
+  });
+
+  it('ends the round when its stop was refused: no endpoint check after it', async () => {
+    const w = world({ desired: 1, participants: 1 });
+    await w.clock.sleep(4 * 3_600_000);
+    w.sim.state.hold('cli:ana@laptop', 'status: look', { token: 'other' });
+    const result = await runtimeGuard(w.deps)(guardEvent);
+    expect(result.action).toBe('refused');
+    expect(entries(w.logs, 'endpoint-check')).toEqual([]);
+    // Without the lock holder the same round checks the endpoints of the call.
+    const free = world({ desired: 1, participants: 1 });
+    await free.clock.sleep(2 * MINUTE);
+    expect((await runtimeGuard(free.deps)(guardEvent)).action).toBe('none');
+    expect(entries(free.logs, 'endpoint-check')).toHaveLength(1);
+  });
+
+  it('logs no host record in load-balancer mode', async () => {
+    const w = world({ desired: 1 });
+    await runtimeGuard(w.deps)(guardEvent);
+    expect(entries(w.logs, 'host-record')).toEqual([]);
+  });
+
+  it('puts the host record right and e-mails what it held: a released address, the asleep page, or nothing', async () => {
+    const missed = automationWorld({ ingress: 'direct', faults: { dnsMissesStop: true } });
+    await transition({ goal: 'running', actor: 'cli:ana', reason: 'test' }, missed.rt);
+    const held = missed.sim.hostRecordTarget;
+    if (held?.kind !== 'task') throw new Error('the start did not point the host at the task');
+    await transition({ goal: 'stopped', actor: 'cli:ana', reason: 'test', force: true }, missed.rt);
+    await runtimeGuard(missed.deps)(guardEvent);
+    expect(missed.alerts).toEqual([
+      {
+        subject: 'The meeting address was put right by the runtime guard',
+        message: expect.stringMatching(new RegExp(`^The meeting host's DNS record held the address ${held.ip}, which`)),
+      },
+    ]);
+    await missed.clock.sleep(5 * MINUTE);
+    await runtimeGuard(missed.deps)(guardEvent);
+    expect(missed.alerts).toHaveLength(1);
+
+    const never = automationWorld({ ingress: 'direct', faults: { dnsNeverSwitches: true } });
+    await scheduledStart(never.deps)(scheduleInput);
+    await never.clock.sleep(3 * MINUTE);
+    await runtimeGuard(never.deps)(guardEvent);
+    expect(never.alerts.map((a) => a.message)).toEqual([
+      expect.stringMatching(/^The meeting host's DNS record held asleep, which/),
+    ]);
+
+    const missing = automationWorld({ ingress: 'direct' });
+    missing.sim.hostRecordTarget = undefined;
+    await runtimeGuard(missing.deps)(guardEvent);
+    expect(missing.sim.hostRecordTarget).toEqual({ kind: 'asleep' });
+    expect(missing.alerts.map((a) => a.message)).toEqual([
+      expect.stringMatching(/^The meeting host's DNS record held nothing, which/),
+    ]);
+  });
+
+  it('logs a host record it could not read, and goes on with the round', async () => {
+    const w = automationWorld({ ingress: 'direct', desired: 1, participants: 0 });
+    await w.clock.sleep(2 * MINUTE);
+    const deps = withPorts(w, (p) => ({
+      hostRecord: {
+        ...p.hostRecord,
+        current: async () => {
+          throw new Error('Route 53 is unreachable');
+        },
+      },
+    }));
+    const result = await runtimeGuard(deps)(guardEvent);
+    expect(entries(w.logs, 'host-record')).toEqual([
+      { message: 'host-record', action: 'failed', why: 'Route 53 is unreachable' },
+    ]);
+    expect(result).toEqual({ action: 'stopped', why: 'nobody in a call for 15 minutes' });
+  });
+
+  it('logs how many recordings wait on the recorder when it alerts about them', async () => {
+    const w = automationWorld({ ingress: 'direct', recorder: true, faults: { uploadFails: 'rclone: AccessDenied' } });
+    await transition({ goal: 'running', record: true, actor: 'cli:ana', reason: 'meetup' }, w.rt);
+    w.sim.startRecording();
+    await w.clock.sleep(30 * MINUTE);
+    w.sim.participants = 0;
+    await transition({ goal: 'stopped', actor: 'cli:ana', reason: 'done', force: true }, w.rt);
+    await runtimeGuard(w.deps)(guardEvent);
+    expect(entries(w.logs, 'recording-pending')).toEqual([{ message: 'recording-pending', pending: 1 }]);
+  });
+});
+
+describe('runtime guard: the recorder a scheduled meetup asked for', () => {
+  const recording = async (faults: Faults = {}) => {
+    const w = automationWorld({ ingress: 'direct', recorder: true, faults });
+    await scheduledStart(w.deps)({ ...scheduleInput, record: true });
+    await w.clock.sleep(5 * MINUTE);
+    return w;
+  };
+
+  it('decides again under the lock: a schedule that no longer records gets no recorder', async () => {
+    const w = await recording();
+    const window = await w.sim.state.window();
+    const deps = withPorts(w, (p) => ({
+      state: {
+        ...p.state,
+        acquire: async (request) => {
+          const taken = await p.state.acquire(request);
+          // While the guard took the lock, the organizer turned the recording off.
+          if (taken.acquired && window)
+            await w.sim.state.setWindow({ schedule: window.schedule, from: window.from, until: window.until });
+          return taken;
+        },
+      },
+    }));
+    const result = await runtimeGuard(deps)(guardEvent);
+    expect(result).toEqual({ action: 'none', why: 're-checked under the lock: no scheduled recording' });
+    expect(w.sim.recorderCapacity).toBe(0);
+  });
+
+  it('alerts when the recorder does not start', async () => {
+    const w = await recording({ recorderNeverRegisters: true });
+    const result = await runtimeGuard(w.deps)(guardEvent);
+    expect(result.action).toBe('failed');
+    expect(w.alerts).toEqual([
+      {
+        subject: 'runtime-guard: the recorder did not start',
+        message: expect.stringMatching(/^schedule "rgc3-december" asked for the recorder, but: ./),
+      },
+    ]);
+    expect(result.why).toBe(w.alerts[0]?.message.split(', but: ')[1]);
+  });
+
+  it('leaves it to the next round while someone else holds the lock', async () => {
+    const w = await recording();
+    w.sim.state.hold('cli:ana@laptop', 'status: look', { token: 'other' });
+    const result = await runtimeGuard(w.deps)(guardEvent);
+    expect(result).toEqual({ action: 'refused', why: expect.stringMatching(/ The next round decides again\.$/) });
+    expect(w.sim.recorderCapacity).toBe(0);
+  });
+
+  it('lets an AWS error through, never calling it a refusal', async () => {
+    const w = await recording();
+    await expect(runtimeGuard(lockTableDenied(w))(guardEvent)).rejects.toBe(lockDenied);
+  });
+});
+
+describe('the endpoint check during a call', () => {
+  const inCall = async (options: Parameters<typeof world>[0]) => {
+    const w = world({ desired: 1, ...options });
+    w.sim.participants = 3;
+    await w.clock.sleep(2 * MINUTE);
+    return w;
+  };
+
+  it('logs exactly the failing checks, and 0 when none fails', async () => {
+    const bad = await inCall({ faults: { wrongCertificate: true } });
+    await checkEndpointsInCall(bad.deps);
+    expect(bad.logs).toEqual([
+      {
+        message: 'endpoint-check',
+        participants: 3,
+        failing: 1,
+        failingInCall: 1,
+        checks: ['certificate: certificate is for other.example.org, not meet.ne3d.org'],
+      },
+    ]);
+    const good = await inCall({});
+    await checkEndpointsInCall(good.deps);
+    expect(good.logs).toEqual([{ message: 'endpoint-check', participants: 3, failing: 0, failingInCall: 0 }]);
+  });
+
+  it('checks a DEGRADED meeting too', async () => {
+    const w = await inCall({ faults: { targetNeverHealthy: true } });
+    await checkEndpointsInCall(w.deps);
+    expect(w.logs).toEqual([
+      { message: 'endpoint-check', participants: 3, failing: 1, failingInCall: 1, checks: ['https: connection refused'] },
+    ]);
+  });
+
+  it('checks nothing while the meeting is still starting, even with people counted', async () => {
+    const w = world({ faults: { wrongCertificate: true } });
+    w.sim.participants = 3;
+    await w.sim.ports.service.setDesired('meet-cluster', 'meet-service', 1);
+    // RUNNING at 42 s, a stats line from 102 s, the load balancer's target healthy at 130 s.
+    await w.clock.sleep(110_000);
+    const starting = await observe(w.sim.ports, { host: w.deps.host, now: w.clock.now(), participants: true });
+    expect(starting && phase(starting)).toBe('STARTING');
+    expect(starting?.participants).toBe(3);
+    await checkEndpointsInCall(w.deps);
+    expect(w.logs).toEqual([]);
+  });
+
+  it('logs no failure when the stack is deleted between its two reads', async () => {
+    const w = await inCall({ faults: { wrongCertificate: true } });
+    let reads = 0;
+    const deps = withPorts(w, (p) => ({
+      stack: { ...p.stack, describe: async () => (reads++ === 0 ? p.stack.describe() : undefined) },
+    }));
+    await checkEndpointsInCall(deps);
+    expect(w.logs).toEqual([{ message: 'endpoint-check', participants: 3, failing: 0, failingInCall: 0 }]);
+  });
+});
+
+describe('the monthly rotation, when it cannot run', () => {
+  it('alerts a failed rotation with its error', async () => {
+    const w = world({ faults: { rotationFailsAt: 'stage' } });
+    const result = await scheduledRotation(w.deps)(guardEvent);
+    expect(result).toEqual({
+      action: 'failed',
+      why: 'staging failed (Secrets Manager failed to store the value); no secret changed',
+    });
+    expect(w.alerts).toEqual([
+      {
+        subject: 'Secret rotation failed',
+        message: expect.stringMatching(/^staging failed \(Secrets Manager failed to store the value\); no secret changed\nRun/),
+      },
+    ]);
+  });
+
+  it('lets an error that is no refusal through (no stack to rotate)', async () => {
+    const w = world();
+    await expect(scheduledRotation(noStack(w))(guardEvent)).rejects.toThrow('the stack is not deployed.');
+    expect(w.alerts).toEqual([]);
   });
 });
