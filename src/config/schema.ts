@@ -2,14 +2,13 @@ import { z } from 'zod';
 import { canonicalTimeZone } from '../schedule/time-zone.js';
 import { HTTPS_ORIGIN } from '../web-headers.js';
 import { BANDWIDTH_PRESETS, DEFAULT_BANDWIDTH_PRESET } from './bandwidth.js';
+/** Retention values CloudWatch Logs accepts (days). */
+import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from './log-retention.js';
 import { SIZE_NAMES } from './presets.js';
 import { regionProblem, SUPPORTED_REGION_LIST, SUPPORTED_REGIONS } from './regions.js';
 import { DIRECT_INGRESS_MIN_RELEASE, OLDEST_SUPPORTED_RELEASE, parseRelease, RELEASE_TAG_PATTERN } from './release.js';
 
-/** Retention values CloudWatch Logs accepts (days). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731] as const;
-/** Days the container logs are kept when the config does not say (`logRetentionDays`). */
-export const DEFAULT_LOG_RETENTION_DAYS = 30;
+export { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS };
 
 /** How browsers reach the server (see docs/architecture.md, "Ingress modes"). */
 export const INGRESS_MODES = ['direct', 'load-balancer'] as const;

@@ -1,4 +1,4 @@
-import { DEFAULT_LOG_RETENTION_DAYS } from '../../config/schema.js';
+import { DEFAULT_LOG_RETENTION_DAYS } from '../../config/log-retention.js';
 import { DAYS_PER_MONTH, FUNCTION_LOG_RETENTION_DAYS } from '../assumptions.js';
 import { line, type PricedItem, type PricingBasis } from './line.js';
 
