@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { classifiedGroup } from '../../src/aws/errors.js';
 import { reconcileHostRecord, restoreAsleep, type ServiceTask, servingTask } from '../../src/control/dns-reconcile.js';
-import { type RecordTarget, StaleRecordError, type TaskDnsPorts } from '../../src/control/task-dns.js';
+import type { RecordTarget, TaskDnsPorts } from '../../src/control/task-dns.js';
 import { VirtualClock } from '../../src/sim/simulated-aws.js';
+import { memoryHostRecord } from '../support/host-record-memory.js';
 
 /**
  * The record, put right by someone other than the DNS function (the runtime guard, deploy, destroy):
@@ -10,37 +11,15 @@ import { VirtualClock } from '../../src/sim/simulated-aws.js';
  * contracts as test/control/task-dns.test.ts (the adapters are checked against dynalite and moto).
  */
 function world(record: RecordTarget | undefined) {
-  let held = record;
-  const changes: Array<{ from?: RecordTarget; to: RecordTarget }> = [];
-  const rows = new Map<string, { version: number; ip?: string; changeId?: string }>();
+  const memory = memoryHostRecord(record);
   const ips: Record<string, string> = { 'eni-A': '198.51.100.7', 'eni-B': '203.0.113.9' };
   const ports: TaskDnsPorts = {
     publicIp: async (eni) => ips[eni],
-    record: classifiedGroup({
-      current: async () => held,
-      replace: async (from: RecordTarget | undefined, to: RecordTarget) => {
-        if (JSON.stringify(from) !== JSON.stringify(held)) throw new StaleRecordError();
-        held = to;
-        changes.push({ ...(from ? { from } : {}), to });
-        return `/change/C${changes.length}`;
-      },
-    }),
-    tasks: {
-      get: async (arn) => rows.get(arn),
-      put: async (arn, version, ip) => {
-        const known = rows.get(arn);
-        if (known && known.version > version) return false;
-        rows.set(arn, { ...known, version, ...(ip ? { ip } : {}) });
-        return true;
-      },
-      noteChange: async (arn, version, changeId) => {
-        const known = rows.get(arn);
-        if (known?.version === version) rows.set(arn, { ...known, changeId });
-      },
-    },
+    record: classifiedGroup({ current: memory.current, replace: memory.replace }),
+    tasks: { get: async (arn) => memory.rows.get(arn), put: memory.putRow, noteChange: memory.noteChange },
     clock: new VirtualClock(),
   };
-  return { ports, changes, rows, record: () => held, set: (r: RecordTarget) => (held = r) };
+  return { ports, changes: memory.changes, rows: memory.rows, record: memory.record, set: memory.set };
 }
 
 const task = (id: string, last: string, desired: string, eni?: string): ServiceTask => ({

@@ -3,8 +3,9 @@ import { namesHostRecord, reconcileHost, restoreHost } from '../../src/control/h
 import { OUTPUT_NAMES } from '../../src/control/outputs.js';
 import type { ControlPorts, HostRecordPort } from '../../src/control/ports.js';
 import type { StackSnapshot, TaskSnapshot } from '../../src/control/snapshot.js';
-import { type RecordTarget, StaleRecordError } from '../../src/control/task-dns.js';
+import type { RecordTarget } from '../../src/control/task-dns.js';
 import { VirtualClock } from '../../src/sim/simulated-aws.js';
+import { memoryHostRecord } from '../support/host-record-memory.js';
 import { task } from '../support/snapshots.js';
 
 /**
@@ -39,9 +40,7 @@ function world(options: {
   record?: RecordTarget;
   taskLists?: TaskSnapshot[][];
 }) {
-  let held = options.record;
-  const changes: Array<{ from?: RecordTarget; to: RecordTarget }> = [];
-  const rows = new Map<string, { version: number; ip?: string; changeId?: string }>();
+  const memory = memoryHostRecord(options.record);
   const taskCalls: Array<[string, string]> = [];
   const recordCalls: string[] = [];
   const lists = options.taskLists ?? [[]];
@@ -54,27 +53,16 @@ function world(options: {
   const hostRecord: HostRecordPort = {
     current: async () => {
       recordCalls.push('current');
-      return held;
+      return memory.current();
     },
     replace: async (from, to) => {
       recordCalls.push('replace');
-      if (JSON.stringify(from) !== JSON.stringify(held)) throw new StaleRecordError();
-      held = to;
-      changes.push({ ...(from ? { from } : {}), to });
-      return `/change/C${changes.length}`;
+      return memory.replace(from, to);
     },
     publicIp: async (eniId) => ENI_IPS[eniId],
-    taskRow: async (arn) => rows.get(arn),
-    putTaskRow: async (arn, version, ip) => {
-      const known = rows.get(arn);
-      if (known && known.version > version) return false;
-      rows.set(arn, { ...known, version, ...(ip ? { ip } : {}) });
-      return true;
-    },
-    noteChange: async (arn, version, changeId) => {
-      const known = rows.get(arn);
-      if (known?.version === version) rows.set(arn, { ...known, changeId });
-    },
+    taskRow: async (arn) => memory.rows.get(arn),
+    putTaskRow: memory.putRow,
+    noteChange: memory.noteChange,
   };
   // Only the ports host-record.ts may use; any other port it reached would be undefined and fail the test.
   const ports = {
@@ -87,7 +75,15 @@ function world(options: {
     },
     hostRecord,
   } as unknown as ControlPorts;
-  return { ports, clock: new VirtualClock(), changes, rows, taskCalls, recordCalls, record: () => held };
+  return {
+    ports,
+    clock: new VirtualClock(),
+    changes: memory.changes,
+    rows: memory.rows,
+    taskCalls,
+    recordCalls,
+    record: memory.record,
+  };
 }
 
 describe('namesHostRecord: a direct-mode stack whose outputs name its record', () => {

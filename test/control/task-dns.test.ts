@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { classifiedGroup } from '../../src/aws/errors.js';
 import { PortError } from '../../src/control/errors.js';
-import {
-  onTaskStateChange,
-  type RecordTarget,
-  SERVING_CONTAINER,
-  StaleRecordError,
-  type TaskDnsPorts,
-  taskChangeOf,
-} from '../../src/control/task-dns.js';
+import { onTaskStateChange, SERVING_CONTAINER, type TaskDnsPorts, taskChangeOf } from '../../src/control/task-dns.js';
 import { VirtualClock } from '../../src/sim/simulated-aws.js';
+import { memoryHostRecord } from '../support/host-record-memory.js';
 
 /** An ECS "Task State Change" event as EventBridge delivers it (trimmed to what matters, real shape). */
 function ecsEvent(o: {
@@ -58,47 +52,28 @@ function ecsEvent(o: {
 function world(options: { ipVisibleAfterMs?: number; throttleFirst?: number } = {}) {
   const clock = new VirtualClock();
   const start = clock.now();
-  let record: RecordTarget | undefined = { kind: 'asleep' };
-  const changes: Array<{ from?: RecordTarget; to: RecordTarget }> = [];
-  const tasks = new Map<string, { version: number; ip?: string; changeId?: string }>();
-  let changeCount = 0;
+  const memory = memoryHostRecord({ kind: 'asleep' });
   const ips: Record<string, string> = { 'eni-A': '198.51.100.7', 'eni-B': '203.0.113.9' };
   let throttles = options.throttleFirst ?? 0;
   const ports: TaskDnsPorts = {
     publicIp: async (eni) => (clock.now() - start >= (options.ipVisibleAfterMs ?? 0) ? ips[eni] : undefined),
     record: {
-      current: async () => record,
+      current: memory.current,
       replace: async (from, to) => {
         if (throttles > 0) {
           throttles -= 1;
           throw new PortError('transient', 'Throttling', 'Rate exceeded');
         }
-        if (JSON.stringify(from) !== JSON.stringify(record)) throw new StaleRecordError();
-        record = to;
-        changes.push({ ...(from ? { from } : {}), to });
-        changeCount += 1;
-        return `/change/C${changeCount}`;
+        return memory.replace(from, to);
       },
     },
-    tasks: {
-      get: async (arn) => tasks.get(arn),
-      // The row's contract (src/aws/task-dns-adapters.ts, checked on dynalite): newer or the same
-      // version is recorded, an older one is not, and the change noted on the row stays.
-      put: async (arn, version, ip) => {
-        const known = tasks.get(arn);
-        if (known && known.version > version) return false;
-        tasks.set(arn, { ...known, version, ...(ip ? { ip } : {}) });
-        return true;
-      },
-      noteChange: async (arn, version, changeId) => {
-        const known = tasks.get(arn);
-        if (known?.version === version) tasks.set(arn, { ...known, changeId });
-      },
-    },
+    // The row's contract (src/aws/task-dns-adapters.ts, checked on dynalite): newer or the same
+    // version is recorded, an older one is not, and the change noted on the row stays.
+    tasks: { get: async (arn) => memory.rows.get(arn), put: memory.putRow, noteChange: memory.noteChange },
     clock,
   };
   const handle = (e: ReturnType<typeof ecsEvent>) => onTaskStateChange(taskChangeOf(e), ports);
-  return { ports, handle, changes, record: () => record, clock, start, tasks };
+  return { ports, handle, changes: memory.changes, record: memory.record, clock, start, tasks: memory.rows };
 }
 
 describe('the meeting host follows the task', () => {
