@@ -91,7 +91,7 @@ const step = {
   taskRunning: (): Step => ({ kind: 'wait-task-running', deadlineSeconds: DEADLINES.taskRunning }),
   targets: (): Step => ({ kind: 'wait-targets-healthy', deadlineSeconds: DEADLINES.targetsHealthy }),
   hostRecord: (): Step => ({ kind: 'wait-host-record', deadlineSeconds: DEADLINES.hostRecord }),
-  endpoints: (): Step => ({ kind: 'check-endpoints', deadlineSeconds: DEADLINES.endpoints }),
+  endpoints: (deadlineSeconds: number = DEADLINES.endpoints): Step => ({ kind: 'check-endpoints', deadlineSeconds }),
   stopped: (): Step => ({ kind: 'wait-tasks-stopped', deadlineSeconds: DEADLINES.tasksStopped }),
   deleteStack: (): Step => ({ kind: 'delete-stack', deadlineSeconds: DEADLINES.deleteStack }),
   deleteRecordings: (): Step => ({ kind: 'delete-recordings', deadlineSeconds: DEADLINES.deleteRecordings }),
@@ -116,13 +116,15 @@ const recorderStop = (forced: boolean): Step[] => [
 ];
 
 /**
- * After the task runs and is healthy: the load balancer's target, then the endpoints through it; or
- * (direct mode) the endpoints at the task's own address while Route 53 propagates the record the DNS
- * function switched long before, then the record INSYNC. The checks do not wait for INSYNC.
+ * Load-balancer mode: once the task runs and is healthy, the load balancer's target, then the
+ * endpoints through it. Direct mode: the endpoints at the task's own address from the moment it has
+ * one (web and prosody answer long before the two JVMs are up, so the checks run while they start;
+ * their deadline covers the images' pull), then the task healthy, then the record INSYNC, which
+ * Route 53 has usually reached by then: the task's own start bounds READY.
  */
 const becomeReadyFor = (ingress: Ingress): Step[] =>
   ingress === 'direct'
-    ? [step.taskRunning(), step.endpoints(), step.hostRecord()]
+    ? [step.endpoints(DEADLINES.taskRunning), step.taskRunning(), step.hostRecord()]
     : [step.taskRunning(), step.targets(), step.endpoints()];
 const startFor = (ingress: Ingress): Step[] => [step.desired(1), ...becomeReadyFor(ingress)];
 const stop = (): Step[] => [step.desired(0), step.stopped()];

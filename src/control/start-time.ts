@@ -33,22 +33,50 @@ export const TASK_TIMELINE = {
   placed: 10,
   /** The TLS sidecar (direct mode) RUNNING: its small image pulled (about 4 s), it depends on nothing and serves the waking page. */
   sidecar: 14,
-  /** Every image of the task pulled (DescribeTasks `pullStoppedAt`): 30 s after placement, the JDK images last. */
-  pulled: 40,
+  /** Every image of the task pulled (DescribeTasks `pullStoppedAt`): 55 s after placement, the JDK images last. */
+  pulled: 65,
   /** prosody, web, jicofo and the bridge started: the task RUNNING. */
-  running: 42,
-  /** prosody, web, jicofo and the bridge answer (20 s) and ECS has seen each check pass (≤ 5 s). */
-  healthy: 67,
+  running: 67,
+  /**
+   * web (nginx) and prosody answer through the sidecar: their start scripts template the config and
+   * start nginx and prosody, no JVM (modelled, not measured; 3 s after the task is RUNNING).
+   */
+  answering: 70,
+  /**
+   * jicofo sees the bridge (10 s), the next start-up check passes (3 s) and the ECS agent has reported
+   * the containers' health (10 s): DescribeTasks shows the task HEALTHY.
+   */
+  healthy: 90,
 } as const;
 
-/** Seconds from the images' pull starting until it ends, and the range the sources give. */
-const PULL = { seconds: TASK_TIMELINE.pulled - TASK_TIMELINE.placed, range: [20, 60] as [number, number] };
+/**
+ * Seconds from the images' pull starting until it ends, and the range. No registry is reachable from
+ * here, so the images' sizes are estimated (jicofo and jvb about 250-300 MB each, sharing their
+ * base-java layers; web and prosody 60-150 MB; 0.5-1 GB in all). Others measured a Fargate task of one
+ * 413 MB image at 53-62 s from creation to start (elasticscale.com, "Reduce AWS Fargate pull times with
+ * SOCI", 2024) and one of 250 MB at about 60 s (aws/containers-roadmap#696): 5-10 MB/s.
+ */
+const PULL = { seconds: TASK_TIMELINE.pulled - TASK_TIMELINE.placed, range: [30, 100] as [number, number] };
 /** Seconds from placement until the sidecar runs (its own pull and start), and the range. */
 const SIDECAR = { seconds: TASK_TIMELINE.sidecar - TASK_TIMELINE.placed, range: [2, 10] as [number, number] };
-/** Seconds from the containers' start until the four components answer, and its range. */
-const COMPONENTS = { seconds: 20, range: [10, 60] as [number, number] };
+/**
+ * Seconds from the containers' start until jicofo sees the bridge, and its range. Timestamped logs
+ * others posted show 1.3-6.6 s from the first JVM line to jicofo adding the bridge on ordinary hosts
+ * (docker-jitsi-meet issues #2078, #795, #1965, #929) and 10-16 s to reach XMPP or REST on slow ones
+ * (#1818, jitsi-meet #15079); none on Fargate, where two JVMs, prosody and nginx share two vCPUs.
+ */
+const COMPONENTS = { seconds: 10, range: [5, 30] as [number, number] };
 /** Seconds between start-up checks (src/infra/constructs/jitsi-task.ts, START_UP_CHECK_INTERVAL). */
 export const CHECK_INTERVAL_SECONDS = 5;
+/** Seconds until the next start-up check sees a component answer: 0 to one interval, 2.5 s on average. */
+const CHECK_SEEN = { seconds: 3, range: [0, CHECK_INTERVAL_SECONDS] as [number, number] };
+/**
+ * Seconds until DescribeTasks shows a container's new health. The ECS agent does not send a health
+ * change as a state change: it goes to ECS with the metrics, every 20 s (aws/amazon-ecs-agent @
+ * 8dfceca6: agent/engine/docker_task_engine.go, agent/stats/engine.go `publishHealth`,
+ * DefaultContainerMetricsPublishInterval in agent/config/config.go). Fargate runs its own build of it.
+ */
+const HEALTH_REPORTED = { seconds: 10, range: [0, 20] as [number, number] };
 /** Seconds after the sidecar runs until the DNS function has switched the record (event delivery, public IP, one change). */
 export const DNS_SWITCH_SECONDS = 5;
 /** Seconds Route 53 takes to report a change INSYNC. */
@@ -71,6 +99,12 @@ export const ENDPOINT_CHECK_SECONDS = 5;
 export const TARGET_REGISTRATION_SECONDS = 130;
 const TARGET_REGISTRATION_RANGE: [number, number] = [70, 180];
 
+/** Seconds from the containers' start until DescribeTasks shows the task HEALTHY: the midpoint, or one end of the range. */
+function healthyAfterStart(at: 'midpoint' | 'range', i: 0 | 1 = 0): number {
+  const pick = (x: { seconds: number; range: [number, number] }) => (at === 'midpoint' ? x.seconds : x.range[i]);
+  return pick(COMPONENTS) + pick(CHECK_SEEN) + pick(HEALTH_REPORTED);
+}
+
 const shared: StartStage[] = [
   {
     name: 'task placed',
@@ -85,7 +119,7 @@ const shared: StartStage[] = [
     range: PULL.range,
     endsAt: TASK_TIMELINE.pulled,
     source:
-      "Fargate caches no image: every start pulls web, prosody, jicofo, jvb (two with a JDK) and the small sidecars from ghcr.io and the ECR Public mirror (ECS Developer Guide, Fargate pull behavior); 20-40 s in-region, a minute or more from an internet registry. All from placement on: no container depends on another one's start, so the ECS agent pulls none later (ECS_PULL_DEPENDENT_CONTAINERS_UPFRONT, default false)",
+      "Fargate caches no image: every start pulls web, prosody, jicofo, jvb (two with a JDK) and the small sidecars from ghcr.io and the ECR Public mirror (ECS Developer Guide, Fargate pull behavior), about 0.5-1 GB (estimated: no registry is reachable offline). Others measured 53-62 s from creation to start for one 413 MB image and about 60 s for 250 MB: 5-10 MB/s. All from placement on: no container depends on another one's start, so the ECS agent pulls none later (ECS_PULL_DEPENDENT_CONTAINERS_UPFRONT, default false)",
   },
   {
     name: 'containers started',
@@ -97,9 +131,9 @@ const shared: StartStage[] = [
   {
     name: 'containers healthy',
     seconds: TASK_TIMELINE.healthy - TASK_TIMELINE.running,
-    range: [COMPONENTS.range[0] + CHECK_INTERVAL_SECONDS, COMPONENTS.range[1] + CHECK_INTERVAL_SECONDS],
+    range: [healthyAfterStart('range', 0), healthyAfterStart('range', 1)],
     endsAt: TASK_TIMELINE.healthy,
-    source: `the two JVMs start and log in (jicofo retries every 1 s, the bridge every 5 s) and the bridge joins: modelled ${COMPONENTS.seconds} s, not measured; each start-up check runs every ${CHECK_INTERVAL_SECONDS} s (the ECS minimum) and latches`,
+    source: `the two JVMs start and log in (jicofo retries every 1 s, the bridge every 5 s) and jicofo sees the bridge: ${COMPONENTS.seconds} s (${COMPONENTS.range[0]}-${COMPONENTS.range[1]}), from logs others posted, none on Fargate; the next start-up check (every ${CHECK_INTERVAL_SECONDS} s, the ECS minimum; latches) ${CHECK_SEEN.seconds} s; the ECS agent reports health with its metrics every 20 s, ${HEALTH_REPORTED.seconds} s`,
   },
 ];
 
@@ -107,6 +141,11 @@ const SWITCHED = TASK_TIMELINE.sidecar + DNS_SWITCH_SECONDS;
 
 /** The stages of each mode, in order of when they end (seconds from the start request). */
 export function startStages(ingress: Ingress): StartStage[] {
+  // Stable: stages that end together keep the order they are listed in.
+  return stagesOf(ingress).sort((a, b) => (a.endsAt ?? 0) - (b.endsAt ?? 0));
+}
+
+function stagesOf(ingress: Ingress): StartStage[] {
   if (ingress === 'direct') {
     const [placed, pulled, started, healthy] = shared as [StartStage, StartStage, StartStage, StartStage];
     return [
@@ -128,6 +167,12 @@ export function startStages(ingress: Ingress): StartStage[] {
       pulled,
       started,
       {
+        name: 'endpoints checked at the task address',
+        seconds: ENDPOINT_CHECK_SECONDS,
+        endsAt: TASK_TIMELINE.answering + ENDPOINT_CHECK_SECONDS,
+        source: `HTTPS with the meeting host's name (SNI) at the task's own address, config.js and the XMPP websocket, polled from the moment the task has an address: they pass once web and prosody answer (${TASK_TIMELINE.answering - TASK_TIMELINE.running} s after the task runs, modelled), while the two JVMs still start`,
+      },
+      {
         name: 'Route 53 change INSYNC',
         seconds: DNS_INSYNC_SECONDS,
         range: INSYNC_RANGE,
@@ -135,13 +180,9 @@ export function startStages(ingress: Ingress): StartStage[] {
         source:
           'Route 53 propagates changes to all its servers "generally within 60 seconds" (GetChange, Route 53 API reference); until then a visitor reaches the asleep page or the waking page, never an error',
       },
-      healthy,
       {
-        name: 'endpoints checked at the task address',
-        seconds: ENDPOINT_CHECK_SECONDS,
-        endsAt: TASK_TIMELINE.healthy + ENDPOINT_CHECK_SECONDS,
-        source:
-          "HTTPS with the meeting host's name (SNI) at the task's own address, config.js and the XMPP websocket: the last stage, so the image pull and the components' start bound READY, not DNS",
+        ...healthy,
+        source: `${healthy.source}. The last stage: the task's own start, the image pull above all, bounds READY, not DNS and not the checks`,
       },
     ];
   }
@@ -162,6 +203,7 @@ export function startStages(ingress: Ingress): StartStage[] {
 interface StartCase {
   readonly pull: number;
   readonly sidecar: number;
+  /** From the containers' start until DescribeTasks shows the task HEALTHY. */
   readonly components: number;
   /** Route 53's INSYNC (direct) or the NLB target's registration (load-balancer). */
   readonly way: number;
@@ -171,30 +213,31 @@ interface StartCase {
 const midpoint = (ingress: Ingress): StartCase => ({
   pull: PULL.seconds,
   sidecar: SIDECAR.seconds,
-  components: COMPONENTS.seconds,
+  components: healthyAfterStart('midpoint'),
   way: ingress === 'direct' ? DNS_INSYNC_SECONDS : TARGET_REGISTRATION_SECONDS,
 });
 /** Each stage at the low (0) or high (1) end of its range. */
 const rangeEnd = (ingress: Ingress, i: 0 | 1): StartCase => ({
   pull: PULL.range[i],
   sidecar: SIDECAR.range[i],
-  components: COMPONENTS.range[i],
+  components: healthyAfterStart('range', i),
   way: (ingress === 'direct' ? INSYNC_RANGE : TARGET_REGISTRATION_RANGE)[i],
 });
 
 /** Seconds to READY; `pullBarrier`: Fargate holds every container until every image is pulled (not documented either way). */
 function readyAt(ingress: Ingress, c: StartCase, pullBarrier: boolean): number {
   const pulled = TASK_TIMELINE.placed + c.pull;
-  const healthy = pulled + (TASK_TIMELINE.running - TASK_TIMELINE.pulled) + c.components + CHECK_INTERVAL_SECONDS;
+  const healthy = pulled + (TASK_TIMELINE.running - TASK_TIMELINE.pulled) + c.components;
   if (ingress !== 'direct') return Math.max(healthy, c.way) + ENDPOINT_CHECK_SECONDS;
   const sidecar = pullBarrier ? pulled + 1 : TASK_TIMELINE.placed + c.sidecar;
-  return Math.max(sidecar + DNS_SWITCH_SECONDS + c.way, healthy + ENDPOINT_CHECK_SECONDS);
+  const checked = pulled + (TASK_TIMELINE.answering - TASK_TIMELINE.pulled) + ENDPOINT_CHECK_SECONDS;
+  return Math.max(sidecar + DNS_SWITCH_SECONDS + c.way, checked, healthy);
 }
 
 /**
  * Modelled seconds from stopped to READY, with a range from each stage's range. Direct mode: READY
- * is when both the record is INSYNC (from the sidecar's start) and the endpoints answered at the
- * task's address (from health); they run side by side. The range's upper end also assumes Fargate
+ * is when the record is INSYNC (from the sidecar's start), the endpoints answered at the task's
+ * address (from web's start) and the task is healthy; the three run side by side. The range's upper end also assumes Fargate
  * starts no container before every image is pulled. Load-balancer mode: the target registers from
  * task creation, side by side with health, then one endpoint check.
  */

@@ -7,17 +7,24 @@ import type { Ingress, TaskSnapshot } from './snapshot.js';
  * Pure: the CLI gathers the stamps and reads and writes the file.
  */
 
-/** The phases of a start, in the order they usually end. */
+/**
+ * The phases of a start, in the order they usually end in direct mode (src/control/start-time.ts). A
+ * start's phases are shown in the order they really ended (a load-balancer start checks after health).
+ */
 export const START_PHASES = [
   'task placed',
+  'DNS switched',
   'images pulled',
   'containers started',
-  'DNS switched',
-  'healthy',
   'checks',
   'INSYNC',
+  'healthy',
   'READY',
 ] as const;
+
+/** In the order they ended; phases that ended in the same second keep START_PHASES' order. */
+const inOrderEnded = <P extends { readonly name: StartPhaseName; readonly seconds: number }>(phases: P[]): P[] =>
+  phases.sort((a, b) => a.seconds - b.seconds || START_PHASES.indexOf(a.name) - START_PHASES.indexOf(b.name));
 export type StartPhaseName = (typeof START_PHASES)[number];
 
 /** One phase: when it ended (seconds after the start request) and who says so. */
@@ -43,7 +50,7 @@ export interface StartStamps {
   readonly readyAt: number;
 }
 
-/** The phases a start's stamps show, in order of START_PHASES; those without a stamp are left out. */
+/** The phases a start's stamps show, in the order they ended; those without a stamp are left out. */
 export function measuredPhases(s: StartStamps): MeasuredPhase[] {
   const at: Record<StartPhaseName, { ms: number | undefined; by: MeasuredPhase['by'] }> = {
     // The pull begins once Fargate has placed the task and attached its network interface.
@@ -56,10 +63,12 @@ export function measuredPhases(s: StartStamps): MeasuredPhase[] {
     INSYNC: { ms: s.inSyncSeenAt ?? s.stepsDoneAt['wait-host-record'], by: 'observed' },
     READY: { ms: s.readyAt, by: 'observed' },
   };
-  return START_PHASES.flatMap((name) => {
-    const { ms, by } = at[name];
-    return ms === undefined ? [] : [{ name, seconds: Math.max(0, Math.round((ms - s.requestedAt) / 1000)), by }];
-  });
+  return inOrderEnded(
+    START_PHASES.flatMap((name) => {
+      const { ms, by } = at[name];
+      return ms === undefined ? [] : [{ name, seconds: Math.max(0, Math.round((ms - s.requestedAt) / 1000)), by }];
+    }),
+  );
 }
 
 /** What a recorded start was: the deployment it ran on. A measurement only counts for the same one. */
@@ -155,10 +164,12 @@ export function measuredStart(file: TimingsFile, deployment: Deployment): Measur
   const last = file.starts.filter((s) => matches(s, deployment)).slice(-MEDIAN_OF);
   if (last.length === 0) return undefined;
   const ready = last.map((s) => s.readySeconds);
-  const phases = START_PHASES.flatMap((name) => {
-    const seen = last.flatMap((s) => s.phases.filter((p) => p.name === name).map((p) => p.seconds));
-    return seen.length > 0 ? [{ name, seconds: median(seen) }] : [];
-  });
+  const phases = inOrderEnded(
+    START_PHASES.flatMap((name) => {
+      const seen = last.flatMap((s) => s.phases.filter((p) => p.name === name).map((p) => p.seconds));
+      return seen.length > 0 ? [{ name, seconds: median(seen) }] : [];
+    }),
+  );
   return {
     seconds: median(ready),
     range: [Math.min(...ready), Math.max(...ready)],

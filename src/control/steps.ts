@@ -64,6 +64,7 @@ async function pollWhileTaskLives(
   ready: (snapshot: Snapshot) => { done: true } | { waiting: string },
   onDeadline: (lastWaiting: string) => StepFailure,
   progress: (detail: string) => void,
+  options: { endpoints?: boolean } = {},
 ): Promise<void> {
   let stopped: { task: TaskSnapshot; snapshot: Snapshot } | undefined;
   await poll(
@@ -79,7 +80,7 @@ async function pollWhileTaskLives(
       }
       return ready(s);
     },
-    { onDeadline },
+    { ...options, onDeadline },
     progress,
   );
   if (stopped) {
@@ -197,27 +198,41 @@ const waitHostRecord = whileTaskLives<'wait-host-record'>(
   (step, w) => `the meeting host's DNS record did not follow the task within ${step.deadlineSeconds / 60} min (${w})`,
 );
 
+/**
+ * Poll the endpoint checks until every one passes; fail fast when the task stops on its own. In direct
+ * mode this runs while the task starts: until the DNS function has the task's address there is nothing
+ * to check, and until web answers the sidecar serves the waking page.
+ */
 async function checkEndpoints(
   step: Extract<Step, { kind: 'check-endpoints' }>,
-  { rt, stepStart, progress }: StepContext,
+  { rt, memory, stepStart, progress }: StepContext,
 ): Promise<void> {
   let lastChecks: readonly CheckResult[] = [];
-  await poll(
+  await pollWhileTaskLives(
     rt,
     step,
+    memory,
     stepStart,
     (s) => {
-      lastChecks = s?.endpoints ?? [];
+      lastChecks = s.endpoints ?? [];
       const failing = lastChecks.filter((c) => c.status === 'fail');
       if (lastChecks.length > 0 && failing.length === 0) return { done: true };
-      return { waiting: failing.map((c) => `${c.name}: ${c.detail}`).join('; ') || 'no task to check' };
+      if (lastChecks.length === 0) return { waiting: startingTask(s) ?? 'no task to check' };
+      const checks = failing.map((c) => `${c.name}: ${c.detail}`).join('; ');
+      const task = startingTask(s);
+      return { waiting: task ? `${task}; ${checks}` : checks };
     },
-    {
-      endpoints: true,
-      onDeadline: (w) => new StepFailure(`the meeting is not usable: ${w}`, 'deadline', { checks: lastChecks }),
-    },
+    (w) => new StepFailure(`the meeting is not usable: ${w}`, 'deadline', { checks: lastChecks }),
     progress,
+    { endpoints: true },
   );
+}
+
+/** While the task is not yet RUNNING: its state, e.g. "task PENDING" (the images being pulled). */
+function startingTask(s: Snapshot): string | undefined {
+  const task = s.tasks.find((t) => isLive(t) && t.desiredStatus !== 'STOPPED');
+  if (!task) return 'waiting for ECS to place the task';
+  return task.lastStatus === 'RUNNING' ? undefined : `task ${task.lastStatus}`;
 }
 
 async function waitTasksStopped(

@@ -38,6 +38,8 @@ export const TIMING = {
   pending: TASK_TIMELINE.placed,
   pulled: TASK_TIMELINE.pulled,
   running: TASK_TIMELINE.running,
+  /** Direct mode: web and prosody answer at the task's address (the endpoint checks pass). */
+  answering: TASK_TIMELINE.answering,
   healthy: TASK_TIMELINE.healthy,
   targetsHealthy: TARGET_REGISTRATION_SECONDS,
   /** The TLS sidecar RUNNING (direct mode), before the task is. */

@@ -34,14 +34,18 @@ export class SimulatedIngress {
       });
   }
 
-  /** The meeting host answers: a healthy task at `connectTo` (direct), or a healthy target (load balancer). */
+  /**
+   * The meeting host answers: a healthy target (load balancer), or (direct) a task at `connectTo`
+   * whose web and prosody answer (TIMING.answering, before the JVMs are healthy).
+   */
   private answers(now: number, connectTo: string | undefined): boolean {
     if (this.ingress() !== 'direct') return this.targetStates(now).some((t) => t.state === 'healthy');
     return this.ecs.tasks.some(
       (t) =>
         t.stoppedAt === undefined &&
         t.stopRequestedAt === undefined &&
-        this.ecs.snapshotTask(t, now).health === 'HEALTHY' &&
+        this.ecs.lastStatus(t, now) === 'RUNNING' &&
+        now - t.createdAt >= TIMING.answering * SECOND &&
         connectTo === this.ecs.taskIp(t),
     );
   }

@@ -63,8 +63,10 @@ describe('automatic decisions are made again under the lock', () => {
   it('an idle stop that waited does not stop when people joined meanwhile', async () => {
     const { sim, deps, clock } = world({ desired: 1, participants: 0 });
     sim.state.hold('cli:ana@laptop', 'stopped: test', { alive: false });
+    // People join right after the first look; the stats sidecar writes a line a minute, so one shows
+    // them before the dead holder's 60 s lease has run out and the stop re-checks under the lock.
     clock.hooks.push({
-      at: clock.now() + 10_000,
+      at: clock.now() + 1_000,
       run: () => {
         sim.participants = 3;
       },
@@ -173,7 +175,8 @@ describe('an unknown participant count is not zero', () => {
     // The task has run an hour with no line: the guard's alert window is the first 5 minutes past 15.
     const fresh = world({ participants: 0, faults: { statsSilent: true } });
     await scheduledStart(fresh.deps)({ schedule: 'w', leadMinutes: 0, windowMinutes: 1 });
-    await fresh.clock.sleep(16 * MINUTE);
+    // 17 minutes after the start: silent for 15-16 minutes since the task started running.
+    await fresh.clock.sleep(17 * MINUTE);
     await runtimeGuard(fresh.deps)(tick);
     expect(fresh.alerts.join('\n')).toContain('stats sidecar has written nothing');
   });

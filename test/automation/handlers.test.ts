@@ -11,6 +11,7 @@ import { PortError } from '../../src/control/errors.js';
 import { observe } from '../../src/control/observe.js';
 import { phase } from '../../src/control/phase.js';
 import { transition } from '../../src/control/transition.js';
+import { TIMING } from '../../src/sim/model.js';
 import type { Faults } from '../../src/sim/simulated-aws.js';
 import { automationWorld } from '../support/automation.js';
 
@@ -579,8 +580,10 @@ describe('the endpoint check during a call', () => {
     const w = world({ faults: { wrongCertificate: true } });
     w.sim.participants = 3;
     await w.sim.ports.service.setDesired('meet-cluster', 'meet-service', 1);
-    // RUNNING at 42 s, a stats line from 102 s, the load balancer's target healthy at 130 s.
-    await w.clock.sleep(110_000);
+    // A stats line a minute after RUNNING, before the load balancer's target is healthy.
+    const firstLine = TIMING.running + 60;
+    expect(firstLine).toBeLessThan(TIMING.targetsHealthy);
+    await w.clock.sleep((firstLine + 1) * 1000);
     const starting = await observe(w.sim.ports, { host: w.deps.host, now: w.clock.now(), participants: true });
     expect(starting && phase(starting)).toBe('STARTING');
     expect(starting?.participants).toBe(3);

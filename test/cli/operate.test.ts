@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
+import { TIMING } from '../../src/sim/model.js';
 import { type Faults, SIMULATED_TOKEN_SECRET_ARN, SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { cli, communityConfig } from '../support/cli.js';
 
@@ -341,7 +342,9 @@ describe('meetctl status, health, test, logs, history, cost', () => {
   it('cost shows month-to-date hours and the budget', async () => {
     const result = await cli(['cost'], { files, sim: sim({ desired: 1 }) });
     expect(result.code).toBe(ExitCode.ok);
-    expect(result.stdout).toMatch(/running +0\.99 /); // the task started 59 minutes ago
+    // The simulated task was created an hour ago and started (RUNNING) TIMING.running seconds later.
+    const hours = ((3600 - TIMING.running) / 3600).toFixed(2);
+    expect(result.stdout).toMatch(new RegExp(`running +${hours.replace('.', '\\.')} `));
     expect(result.stdout).toContain('of the $30.00 budget');
   });
 
@@ -374,7 +377,7 @@ describe('direct ingress mode', () => {
     expect(result.code).toBe(ExitCode.ok);
     expect(JSON.parse(result.stdout)).toMatchObject({
       to: 'READY',
-      steps: ['set-desired', 'wait-task-running', 'check-endpoints', 'wait-host-record'],
+      steps: ['set-desired', 'check-endpoints', 'wait-task-running', 'wait-host-record'],
     });
   });
 

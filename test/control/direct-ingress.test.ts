@@ -35,7 +35,7 @@ describe('direct mode: a start', () => {
     const { sim, run, clock, start, checks, progress } = setup();
     const outcome = await run('running');
     expect(outcome).toMatchObject({ from: 'STOPPED', to: 'READY', outcome: 'done' });
-    expect(outcome.steps.map((s) => s.kind)).toEqual(['set-desired', 'wait-task-running', 'check-endpoints', 'wait-host-record']);
+    expect(outcome.steps.map((s) => s.kind)).toEqual(['set-desired', 'check-endpoints', 'wait-task-running', 'wait-host-record']);
     const seconds = (clock.now() - start) / 1000;
     // The sidecar answered first, so Route 53 had the record everywhere before the task was healthy:
     // the image pull and the components' start bound READY, not DNS.
@@ -43,11 +43,18 @@ describe('direct mode: a start', () => {
     expect(seconds).toBeGreaterThanOrEqual(TIMING.healthy);
     // The model, plus at most one poll (5 s) of the control plane.
     expect(seconds).toBeLessThanOrEqual(modelledStartSeconds('direct').seconds + 5);
-    const checked = progress.find((e) => e.type === 'done' && e.index === 3);
+    // The checks passed once web and prosody answered, while the JVMs were still starting.
+    const checked = progress.find((e) => e.type === 'done' && e.index === 2);
     expect(checked?.description).toContain('XMPP websocket');
-    // INSYNC had come already: the last step found it done at its first look, within one poll.
+    expect(checked?.elapsedMs).toBeLessThan(TIMING.healthy * 1000);
+    expect(checked?.elapsedMs).toBeGreaterThanOrEqual(TIMING.answering * 1000);
+    // While the images are pulled, the wait says so (nothing is checked before the task runs).
+    const waits = progress.filter((e) => e.type === 'waiting' && e.index === 2).map((e) => e.detail);
+    expect(waits).toContain('task PENDING');
+    // Healthy, then INSYNC had come already: the last step found it done at its first look, within one poll.
+    const healthy = progress.find((e) => e.type === 'done' && e.index === 3);
     const insync = progress.find((e) => e.type === 'done' && e.index === 4);
-    expect((insync?.elapsedMs ?? Number.NaN) - (checked?.elapsedMs ?? 0)).toBeLessThanOrEqual(5_000);
+    expect((insync?.elapsedMs ?? Number.NaN) - (healthy?.elapsedMs ?? 0)).toBeLessThanOrEqual(5_000);
     // Straight at the task, with the meeting host as SNI and Host: no resolver cache involved.
     const ip = sim.taskIp(sim.tasks[0] as { arn: string });
     expect(checks.at(-1)).toEqual({ host: 'meet.ne3d.org', connectTo: ip });
@@ -60,6 +67,16 @@ describe('direct mode: a start', () => {
     expect(outcome.outcome).toBe('failed');
     expect(outcome.result?.failedStep?.kind).toBe('check-endpoints');
     expect(outcome.result?.error?.message).toContain('the task has no public address in the record yet');
+    expect(sim.liveTasks()).toBe(0);
+  });
+
+  it('fails fast when the task stops while its endpoints are checked (an image that cannot be pulled)', async () => {
+    const { sim, run, clock, start } = setup({ faults: { imagePullError: true } });
+    const outcome = await run('running');
+    expect(outcome.result?.failedStep?.kind).toBe('check-endpoints');
+    expect(outcome.result?.error?.message).toContain('the task stopped: CannotPullContainerError');
+    expect(outcome.result?.error?.diagnostics).toMatchObject({ container: 'jvb' });
+    expect((clock.now() - start) / 1000).toBeLessThan(120); // fast, not the 8-minute deadline
     expect(sim.liveTasks()).toBe(0);
   });
 
@@ -108,8 +125,8 @@ describe('direct mode: phase', () => {
   it('plans a start with the DNS step instead of the target step', () => {
     expect(plan('running', snapshot({ ingress: 'direct' })).map((s) => s.kind)).toEqual([
       'set-desired',
-      'wait-task-running',
       'check-endpoints',
+      'wait-task-running',
       'wait-host-record',
     ]);
     expect(plan('running', snapshot()).map((s) => s.kind)).toContain('wait-targets-healthy');

@@ -249,13 +249,19 @@ describe('plan: destroying', () => {
 describe('plan: the direct ingress mode', () => {
   const direct = (from: Phase): Snapshot => ({ ...EXAMPLES[from], ingress: 'direct' });
 
-  it('checks the endpoints at the task address, then waits for the host record INSYNC (no load balancer)', () => {
+  it('checks the endpoints at the task address while the task starts, then health, then the host record INSYNC (no load balancer)', () => {
     expect(named(plan('running', direct('STOPPED')))).toEqual([
       'desired=1',
-      'wait-task-running',
       'check-endpoints',
+      'wait-task-running',
       'wait-host-record',
     ]);
+    // The checks start with the task, so their deadline covers the images' pull like the health wait's.
+    const checks = plan('running', direct('STOPPED')).find((s) => s.kind === 'check-endpoints');
+    expect(checks?.deadlineSeconds).toBe(DEADLINES.taskRunning);
+    expect(plan('running', EXAMPLES.STOPPED).find((s) => s.kind === 'check-endpoints')?.deadlineSeconds).toBe(
+      DEADLINES.endpoints,
+    );
   });
 
   it('has no power tiers, and says what to do instead', () => {

@@ -46,6 +46,28 @@ describe('a start timed from its stamps', () => {
     ]);
   });
 
+  it('lists the phases in the order they ended: a direct start checks while the JVMs start, before health', () => {
+    const t0 = 1_000_000;
+    const phases = measuredPhases({
+      requestedAt: t0,
+      task: { pullStartedAt: t0 + 10_000, pullStoppedAt: t0 + 60_000, startedAt: t0 + 62_000 },
+      dnsSubmittedAt: t0 + 19_000,
+      inSyncSeenAt: t0 + 60_000,
+      stepsDoneAt: { 'check-endpoints': t0 + 70_000, 'wait-task-running': t0 + 90_000, 'wait-host-record': t0 + 90_000 },
+      readyAt: t0 + 90_000,
+    });
+    expect(phases.map((p) => `${p.name} ${p.seconds}`)).toEqual([
+      'task placed 10',
+      'DNS switched 19',
+      'images pulled 60',
+      'INSYNC 60',
+      'containers started 62',
+      'checks 70',
+      'healthy 90',
+      'READY 90',
+    ]);
+  });
+
   it('leaves out what has no stamp (load-balancer mode: no DNS change) and never goes below 0', () => {
     const phases = measuredPhases({ requestedAt: 10_000, task: { startedAt: 9_000 }, stepsDoneAt: {}, readyAt: 70_000 });
     expect(phases).toEqual([
@@ -114,6 +136,17 @@ describe('the measured start that plan shows', () => {
       lastMeasuredAt: start(88).measuredAt,
     });
     expect(measuredStart({ schema: 1, starts: others }, deployment)).toBeUndefined();
+  });
+
+  it('shows the medians in the order they ended (a load-balancer start checks after health)', () => {
+    const lb = { ...deployment, ingress: 'load-balancer' } as const;
+    const phases: RecordedStart['phases'] = [
+      { name: 'healthy', seconds: 75, by: 'observed' },
+      { name: 'checks', seconds: 140, by: 'observed' },
+      { name: 'READY', seconds: 140, by: 'observed' },
+    ];
+    const measured = measuredStart({ schema: 1, starts: [start(140, { ...lb, phases })] }, lb);
+    expect(measured?.phases.map((p) => p.name)).toEqual(['healthy', 'checks', 'READY']);
   });
 
   it('median: the middle value, the lower middle of an even count', () => {

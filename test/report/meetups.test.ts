@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TransitionEvent } from '../../src/control/ports.js';
 import { localMonth, localTime, type Meetup, meetupsFrom, monthTotals } from '../../src/report/meetups.js';
+import { TIMING } from '../../src/sim/model.js';
 import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { cli, communityConfig } from '../support/cli.js';
 import { ROOT } from '../support/fixtures.js';
@@ -144,8 +145,8 @@ describe('three start/stop cycles', () => {
       await sim.clock.sleep(minutes * 60_000);
       expect((await cli(['stop', '--force'], { files, sim })).code).toBe(0);
       const task = sim.tasks.at(-1);
-      // The task ran from RUNNING (40 s after it was created) until it stopped.
-      runs.push(((task?.stoppedAt ?? 0) - (startedAt + 40_000)) / 3_600_000);
+      // The task ran from RUNNING (TIMING.running after it was created) until it stopped.
+      runs.push(((task?.stoppedAt ?? 0) - (startedAt + TIMING.running * 1000)) / 3_600_000);
     }
     const report = JSON.parse((await cli(['report', '--tz', 'UTC', '--json'], { files, sim })).stdout);
     expect(report.meetups.map((m: { startedBy: string }) => m.startedBy)).toEqual([
