@@ -249,7 +249,7 @@ export function modelledStartSeconds(ingress: Ingress): { seconds: number; range
 }
 
 /** Modelled seconds to READY if Fargate started no container before every image of the task is pulled. */
-function startSecondsWithPullBarrier(): number {
+export function startSecondsWithPullBarrier(): number {
   return readyAt('direct', midpoint('direct'), true);
 }
 
