@@ -72,7 +72,16 @@ export const taskEndpoints = (webPort: number): StatsEndpoints => ({
   webPort,
 });
 
-/** The health endpoint of each component (the same the start-up health checks use). */
+/**
+ * jicofo's `/stats`: the sidecar's people line carries it whole, and jicofo's start-up health check
+ * reads the bridge selector's operational bridge count in it (src/infra/constructs/jitsi-task.ts).
+ */
+export const jicofoStatsUrl = (ports: StatsEndpoints): string => `http://127.0.0.1:${ports.jicofoPort}/stats`;
+
+/**
+ * The health endpoint of each component, for the sidecar's health lines. The start-up health checks
+ * of web, prosody and the bridge use the same; jicofo's reads {@link jicofoStatsUrl} instead.
+ */
 export function healthUrls(ports: StatsEndpoints): Record<(typeof HEALTH_COMPONENTS)[number], string> {
   return {
     web: `http://127.0.0.1:${ports.webPort}/`,
@@ -121,7 +130,7 @@ export function statsSidecarScript(
 while true; do
   g=$(${get} http://127.0.0.1:${ports.prosodyPort}/metrics 2>/dev/null | awk '${guestsAwk()}')
   case "$g" in ''|*[!0-9]*) g=null ;; esac
-  s=$(${get} http://127.0.0.1:${ports.jicofoPort}/stats 2>/dev/null | tr -d '\\n')
+  s=$(${get} ${jicofoStatsUrl(ports)} 2>/dev/null | tr -d '\\n')
   case "$s" in
     "{"*"}") echo "{\\"type\\":\\"${STATS_LINE.people}\\",\\"ok\\":true,\\"stats\\":$s,\\"guests\\":$g}" ;;
     *) echo "{\\"type\\":\\"${STATS_LINE.people}\\",\\"ok\\":false,\\"stats\\":null,\\"guests\\":$g}" ;;

@@ -69,7 +69,8 @@ const CLAIMS: readonly Claim[] = [
   },
   {
     file: 'docs/architecture.md',
-    pattern: /still start \(about (\d+) s\)\. Then it waits for the task `HEALTHY` \(jicofo sees the bridge, about (\d+) s\)/,
+    pattern:
+      /still start \(about (\d+) s\)\. Then it waits for the task `HEALTHY` \(jicofo's start-up check passes once\s+jicofo counts the bridge that has joined, about (\d+) s\)/,
     expected: [doneAt('endpoints checked at the task address'), doneAt('containers healthy')],
   },
   {

@@ -4,6 +4,7 @@ import { brandingInitCommand } from '../../src/branding/jitsi-branding.js';
 import { withBandwidthConfig } from '../../src/config/bandwidth.js';
 import { NONCURRENT_VERSION_EXPIRY_DAYS } from '../../src/cost/assumptions.js';
 import {
+  JICOFO_HAS_OPERATIONAL_BRIDGE,
   SECRET_KEYS,
   STATS_IMAGE,
   startUpCheckCommand,
@@ -246,7 +247,7 @@ describe('ECS service and task', () => {
     expect(container('web').HealthCheck?.Command).toEqual(['CMD-SHELL', startUpCheckCommand('http://127.0.0.1:8000/')]);
     expect(container('jicofo').HealthCheck?.Command).toEqual([
       'CMD-SHELL',
-      startUpCheckCommand('http://127.0.0.1:8888/about/health'),
+      startUpCheckCommand('http://127.0.0.1:8888/stats', JICOFO_HAS_OPERATIONAL_BRIDGE),
     ]);
     expect(container('jvb').HealthCheck?.Command).toEqual([
       'CMD-SHELL',
@@ -258,6 +259,51 @@ describe('ECS service and task', () => {
     for (const name of ['prosody', 'web', 'jicofo', 'jvb']) {
       expect(container(name).DependsOn ?? [], name).not.toContainEqual(expect.objectContaining({ ContainerName: 'prosody' }));
     }
+  });
+
+  it("holds jicofo's HEALTHY until its /stats counts an operational bridge", () => {
+    // jicofo's /about/health passes before its first check (jitsi-task.ts, JICOFO_HAS_OPERATIONAL_BRIDGE);
+    // test/infra/health-checks.test.ts runs this command against bodies shaped as jicofo writes them.
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: Match.arrayWith([
+        Match.objectLike({
+          Name: 'jicofo',
+          HealthCheck: Match.exact({
+            Command: [
+              'CMD-SHELL',
+              `[ -e "\${TMPDIR:-/tmp}/meetctl-started" ] || { curl -fsS --max-time 4 http://127.0.0.1:8888/stats` +
+                ` | grep -Eq '"bridge_selector":[{][^}]*"operational_bridge_count":[1-9]' || exit 1;` +
+                ` touch "\${TMPDIR:-/tmp}/meetctl-started" 2>/dev/null; true; }`,
+            ],
+            Interval: 5,
+            Timeout: 4,
+            StartPeriod: 180,
+            Retries: 10,
+          }),
+        }),
+        // The bridge's own check stays on its /about/health, with its own start period.
+        Match.objectLike({
+          Name: 'jvb',
+          HealthCheck: Match.exact({
+            Command: ['CMD-SHELL', startUpCheckCommand('http://127.0.0.1:8080/about/health')],
+            Interval: 5,
+            Timeout: 4,
+            StartPeriod: 60,
+            Retries: 10,
+          }),
+        }),
+      ]),
+    });
+    // The sidecar's people line reads the same endpoint.
+    const stats = container('stats') as Container & { Command: string[] };
+    expect(stats.Command[0]).toContain('wget -q -O - http://127.0.0.1:8888/stats ');
+  });
+
+  it('negative: jicofo is not judged by /about/health, nor by a count of 0', () => {
+    const command = container('jicofo').HealthCheck?.Command[1] ?? '';
+    expect(command).not.toContain('/about/health');
+    expect(command).not.toContain('-o /dev/null');
+    expect(command).not.toMatch(/operational_bridge_count":\[0/);
   });
 
   it('has no token authentication when auth is open', () => {

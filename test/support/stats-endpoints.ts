@@ -9,8 +9,11 @@ import type { StatsEndpoints } from '../../src/infra/stats-sidecar.js';
 /**
  * jicofo's GET /stats at stable/jitsi-meet_11146: `JicofoServices.getStats()` merges
  * `FocusManager.stats` (total_participants … participants, visitors, conference_sizes, endpoint_pairs,
- * jibri) with bridge_selector, jigasi, threads, jingle, version and the health result, and
- * `Application.kt` answers `json.toString()`: one compact line.
+ * jibri, queues: one entry per packet queue, jitsi-utils `QueueStatistics.getStatistics`, none here)
+ * with bridge_selector (`BridgeSelector.stats`: its five counts, in this order), jibri_detector and
+ * sip_jibri_detector (`JibriDetectorMetrics.appendStats`), jigasi, threads, jingle, version and the
+ * health result, and `Application.kt` answers `json.toString()`: one compact line, keys in insertion
+ * order (Jackson's ObjectNode), which `JSON.stringify` of this object reproduces.
  */
 export const JICOFO_STATS = {
   total_participants: 41,
@@ -32,7 +35,16 @@ export const JICOFO_STATS = {
     recording_active: 0,
     sip_call_active: 0,
   },
-  bridge_selector: { bridge_count: 1, operational_bridge_count: 1, in_shutdown_bridge_count: 0 },
+  queues: {},
+  bridge_selector: {
+    bridge_count: 1,
+    operational_bridge_count: 1,
+    in_shutdown_bridge_count: 0,
+    lost_bridges: 0,
+    bridge_version_count: 1,
+  },
+  jibri_detector: { count: 0, available: 0 },
+  sip_jibri_detector: { count: 0, available: 0 },
   jigasi: { sip_call_failures: 0 },
   threads: 71,
   jingle: { sent: {}, received: {} },

@@ -48,6 +48,8 @@ export const TOOLS = {
   pebble: { name: 'pebble', command: '/usr/bin/pebble', install: 'apt-get install pebble' },
   pebbleChalltestsrv: { name: 'pebble-challtestsrv', command: '/usr/bin/pebble-challtestsrv', install: 'apt-get install pebble' },
   busybox: { name: 'busybox', command: '/usr/bin/busybox', install: 'apt-get install busybox' },
+  /** The curl the container health checks call (the Jitsi images install Debian's curl). */
+  curl: { name: 'curl', command: '/usr/bin/curl', install: 'apt-get install curl' },
   /** The JDK's java.time: an independent time-zone implementation (java runs a single .java source file). */
   java: { name: 'java', command: 'java', install: 'apt-get install openjdk-17-jdk-headless' },
 } as const satisfies Record<string, ExternalTool>;

@@ -15,7 +15,7 @@ import { GHCR_RELEASE, imageFor, type JitsiRelease, listeningPorts } from '../..
 import type { IngressMode } from '../../config/schema.js';
 import { SERVING_CONTAINER } from '../../control/task-dns.js';
 import { JIBRI_SECRET_KEYS, type LocalRecording, localRecordingEnv, RECORDING_ENV } from '../../recording/recorder.js';
-import { healthUrls, PROSODY_METRICS_ENV, statsSidecarScript, taskEndpoints } from '../stats-sidecar.js';
+import { healthUrls, jicofoStatsUrl, PROSODY_METRICS_ENV, statsSidecarScript, taskEndpoints } from '../stats-sidecar.js';
 import { TLS_ENV, TLS_PROXY_IMAGE, TLS_STOP_TIMEOUT_SECONDS, type TlsProxySite, tlsProxyCommand } from '../tls-proxy.js';
 import { WEB_INGRESS_FILE, WEB_REDIRECT_PORT, webIngressConf } from '../web-ingress.js';
 import { JWT_SECRET_KEY, MEMBERS_ONLY_ENV } from './jitsi-auth.js';
@@ -140,10 +140,11 @@ export class JitsiTask extends Construct {
       },
     });
     // The task role has no permission at all: the recorder (its own task) writes the recordings.
-    const health = healthUrls(taskEndpoints(release.webPort));
+    const endpoints = taskEndpoints(release.webPort);
+    const health = healthUrls(endpoints);
     const prosody = this.addProsody(health.prosody);
     const web = this.addWeb(health.web);
-    const jicofo = this.addJicofo(health.jicofo);
+    const jicofo = this.addJicofo(jicofoStatsUrl(endpoints));
     const jvb = this.addJvb(health.jvb);
     // No start-up order among the four: each starts as soon as its own image is pulled. Jicofo and
     // the bridge keep trying to log in to prosody until it answers (jicofo: XmppProvider.kt, "keep
@@ -252,21 +253,28 @@ export class JitsiTask extends Construct {
     });
   }
 
-  /** The conference focus. */
-  private addJicofo(health: string): ecs.ContainerDefinition {
+  /** The conference focus; its start-up check passes once it has a bridge to put a conference on. */
+  private addJicofo(stats: string): ecs.ContainerDefinition {
     const { size, membersOnly: members } = this.props;
     return this.addJitsiContainer('jicofo', {
       environment: {
         ...COMMON_ENV,
         XMPP_SERVER: '127.0.0.1',
+        // /about/health, which the stats sidecar's health lines read once the meeting runs.
         JICOFO_ENABLE_HEALTH_CHECKS: '1',
         JICOFO_MAX_MEMORY: `${size.jicofoHeapMiB}m`,
         ...(members ? MEMBERS_ONLY_ENV.jicofo : {}),
         ...this.recordingEnv('jicofo'),
       },
       secrets: { JICOFO_AUTH_PASSWORD: this.secret('JICOFO_AUTH_PASSWORD') },
-      // Fails with "No operational bridges" until the bridge has joined: the start period covers that.
-      healthCheck: startUpCheck(health, { interval: START_UP_CHECK_INTERVAL, startPeriod: 180, retries: 10 }),
+      // Fails until jicofo counts an operational bridge (JICOFO_HAS_OPERATIONAL_BRIDGE). Its window,
+      // 180 s + 10 × 5 s, outlasts the bridge's own (60 s + 10 × 5 s): a bridge that comes up late but
+      // within its window, and then joins (it retries its XMPP login every 5 s), is still waited for.
+      healthCheck: startUpCheck(
+        stats,
+        { interval: START_UP_CHECK_INTERVAL, startPeriod: 180, retries: 10 },
+        JICOFO_HAS_OPERATIONAL_BRIDGE,
+      ),
     });
   }
 
@@ -290,6 +298,10 @@ export class JitsiTask extends Construct {
       },
       secrets: { JVB_AUTH_PASSWORD: this.secret('JVB_AUTH_PASSWORD') },
       portMappings: [{ containerPort: JVB_MEDIA_PORT, protocol: ecs.Protocol.UDP, name: 'media' }],
+      // Proves only that the bridge's private REST server is up: /about/health answers 200 before the
+      // bridge's first real check, which runs one minute later and never looks at its XMPP login
+      // (jicoco HealthChecker, jvb JvbHealthChecker.kt and reference.conf `interval = 1 minute`,
+      // stable/jitsi-meet_11146). That the bridge has joined is what jicofo's check proves.
       healthCheck: startUpCheck(health, { interval: START_UP_CHECK_INTERVAL, startPeriod: 60, retries: 10 }),
     });
   }
@@ -433,21 +445,60 @@ export const START_UP_CHECK_INTERVAL = 5;
 export const HEALTH_LATCH = `"\${TMPDIR:-/tmp}/meetctl-started"`;
 
 /**
- * The shell command of a start-up health check: it passes once the URL answers, and from then on
- * always. ECS stops and replaces a service task whose essential container turns UNHEALTHY (ECS API
+ * The shell command of a start-up health check: it passes once the URL answers with a 2xx status (and,
+ * with `bodyMatches`, a body in which that extended regular expression, single-quoted, matches), and
+ * from then on always. ECS stops and replaces a service task whose essential container turns UNHEALTHY (ECS API
  * reference, HealthCheck: "For tasks that are part of a service, if the task reports as unhealthy then
  * the task will be stopped and the service scheduler will replace it"), which would drop everyone in
  * the call after one transient failure of a few minutes. The check still gates start-up (HEALTHY
  * dependencies, a task that never becomes healthy is replaced, `meetctl start` waits for HEALTHY);
  * once a container has been healthy, the stats sidecar watches it and an alarm e-mails the organizer.
  */
-export function startUpCheckCommand(url: string): string {
-  return `[ -e ${HEALTH_LATCH} ] || { curl -fsS -o /dev/null --max-time 4 ${url} || exit 1; touch ${HEALTH_LATCH} 2>/dev/null; true; }`;
+export function startUpCheckCommand(url: string, bodyMatches?: string): string {
+  const probe =
+    bodyMatches === undefined
+      ? `curl -fsS -o /dev/null --max-time 4 ${url}`
+      : `curl -fsS --max-time 4 ${url} | grep -Eq '${bodyMatches}'`;
+  return `[ -e ${HEALTH_LATCH} ] || { ${probe} || exit 1; touch ${HEALTH_LATCH} 2>/dev/null; true; }`;
 }
 
-function startUpCheck(url: string, timing: { interval: number; startPeriod: number; retries: number }): ecs.HealthCheck {
+/**
+ * What jicofo's `/stats` must contain before its start-up check passes: a non-zero
+ * `operational_bridge_count` inside the `bridge_selector` object (grep -E, in the body that curl -f
+ * got with a 2xx status). Jicofo's own /about/health cannot gate the start: jicoco's HealthChecker
+ * starts with a passing result and first checks one interval (10 s) later
+ * (jicoco-health-checker HealthChecker.kt, jicofo reference.conf `health.interval`), so it answers
+ * 200 before any bridge has joined. Upstream facts, jicofo tag stable/jitsi-meet_11146 (docker-jitsi-meet
+ * stable-11146-2):
+ * - GET /stats is always routed when the REST server runs (ktor/Application.kt `stats()`), and the
+ *   server runs by default on 127.0.0.1:8888 (reference.conf `jicofo.rest`); docker's
+ *   jicofo/rootfs/defaults/jicofo.conf only moves it to 0.0.0.0 with JICOFO_ENABLE_REST, which the
+ *   task does not set.
+ * - The body is `getStats().toString()` (Application.kt `respondJson`; jackson.version 2.19.0 in
+ *   pom.xml): `JsonNode.toString()` writes with jackson-databind's default writer, no pretty printer
+ *   (InternalNodeMapper, since 2.10), so one line without whitespace, keys in insertion order. From
+ *   stable/jitsi-meet_9584 to _11031 it is json-simple 1.1.1's `toJSONString()`, also one line
+ *   without whitespace (keys in any order, which the pattern does not depend on).
+ * - `bridge_selector` is `BridgeSelector.stats` (JicofoServices.kt `getStats`): only numbers, so its
+ *   object holds no `}` before its end, and `[^}]*` cannot reach into another section
+ *   (jicofo-selector BridgeSelector.kt: bridge_count, operational_bridge_count,
+ *   in_shutdown_bridge_count, lost_bridges, bridge_version_count; at every tag from 9584 on).
+ * - `operational_bridge_count` counts the bridges jicofo has seen join its bridge brewery room
+ *   (BridgeMucDetector → BridgeSelector.addJvbAddress) and not marked failed (BridgeSelector
+ *   `updateMetrics`, `isOperational`, true for a new bridge in Bridge.kt, false after a failed
+ *   allocation); getStats runs that update before it answers, so the count is current. The jicofo
+ *   image runs the check with Debian's /bin/sh, curl (docker-jitsi-meet base/Dockerfile) and grep
+ *   (Essential in Debian); it has no jq.
+ */
+export const JICOFO_HAS_OPERATIONAL_BRIDGE = '"bridge_selector":[{][^}]*"operational_bridge_count":[1-9]';
+
+function startUpCheck(
+  url: string,
+  timing: { interval: number; startPeriod: number; retries: number },
+  bodyMatches?: string,
+): ecs.HealthCheck {
   return {
-    command: ['CMD-SHELL', startUpCheckCommand(url)],
+    command: ['CMD-SHELL', startUpCheckCommand(url, bodyMatches)],
     interval: Duration.seconds(timing.interval),
     timeout: Duration.seconds(4),
     startPeriod: Duration.seconds(timing.startPeriod),
