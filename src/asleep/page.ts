@@ -27,7 +27,7 @@ export interface AsleepPageInput {
 /** Seconds a browser may wait before asking again (the page is never cached longer). */
 export const ASLEEP_RETRY_SECONDS = 60;
 /**
- * The same while the server starts: the meeting is up in a little over a minute, so a visitor
+ * The same while the server starts: the meeting is up in about a minute and a half, so a visitor
  * reloading every 10 s loses at most 10 s. 15 visitors are 1.5 requests a second, far under the
  * stage's throttle (ASLEEP_THROTTLE, src/infra/constructs/asleep-page.ts).
  */

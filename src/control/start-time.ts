@@ -33,37 +33,40 @@ export const TASK_TIMELINE = {
   placed: 10,
   /** The TLS sidecar (direct mode) RUNNING: its small image pulled (about 4 s), it depends on nothing and serves the waking page. */
   sidecar: 14,
-  /** Every image of the task pulled (DescribeTasks `pullStoppedAt`): 55 s after placement, the JDK images last. */
-  pulled: 65,
+  /** Every image of the task pulled (DescribeTasks `pullStoppedAt`): 60 s after placement, the JDK images last. */
+  pulled: 70,
   /** prosody, web, jicofo and the bridge started: the task RUNNING. */
-  running: 67,
+  running: 72,
   /**
    * web (nginx) and prosody answer through the sidecar: their start scripts template the config and
    * start nginx and prosody, no JVM (modelled, not measured; 3 s after the task is RUNNING).
    */
-  answering: 70,
+  answering: 75,
   /**
    * jicofo sees the bridge (10 s), the next start-up check passes (3 s) and the ECS agent has reported
    * the containers' health (10 s): DescribeTasks shows the task HEALTHY.
    */
-  healthy: 90,
+  healthy: 95,
 } as const;
 
 /**
  * Seconds from the images' pull starting until it ends, and the range. No registry is reachable from
  * here, so the images' sizes are estimated (jicofo and jvb about 250-300 MB each, sharing their
- * base-java layers; web and prosody 60-150 MB; 0.5-1 GB in all). Others measured a Fargate task of one
- * 413 MB image at 53-62 s from creation to start (elasticscale.com, "Reduce AWS Fargate pull times with
- * SOCI", 2024) and one of 250 MB at about 60 s (aws/containers-roadmap#696): 5-10 MB/s.
+ * base-java layers; web and prosody 60-150 MB; 0.5-1 GB in all). What others measured on Fargate, each
+ * including placement: a 250 MB image in about a minute (aws/containers-roadmap#358), a 413 MB image in
+ * 53-62 s (elasticscale.com, "Reduce AWS Fargate pull times with SOCI", 2024), about 70 s PENDING for
+ * 900 MB from same-region ECR (aws/containers-roadmap#696): 5-13 MB/s once placed. About 0.6 GB at
+ * 10 MB/s is 60 s; 0.5 GB at 13 MB/s is 40 s, 1 GB at 5 MB/s 200 s.
  */
-const PULL = { seconds: TASK_TIMELINE.pulled - TASK_TIMELINE.placed, range: [30, 100] as [number, number] };
+const PULL = { seconds: TASK_TIMELINE.pulled - TASK_TIMELINE.placed, range: [40, 200] as [number, number] };
 /** Seconds from placement until the sidecar runs (its own pull and start), and the range. */
 const SIDECAR = { seconds: TASK_TIMELINE.sidecar - TASK_TIMELINE.placed, range: [2, 10] as [number, number] };
 /**
  * Seconds from the containers' start until jicofo sees the bridge, and its range. Timestamped logs
  * others posted show 1.3-6.6 s from the first JVM line to jicofo adding the bridge on ordinary hosts
  * (docker-jitsi-meet issues #2078, #795, #1965, #929) and 10-16 s to reach XMPP or REST on slow ones
- * (#1818, jitsi-meet #15079); none on Fargate, where two JVMs, prosody and nginx share two vCPUs.
+ * (#1818, jitsi-meet #15079); none on Fargate, where two JVMs, prosody and nginx start at once on the
+ * task's vCPUs.
  */
 const COMPONENTS = { seconds: 10, range: [5, 30] as [number, number] };
 /** Seconds between start-up checks (src/infra/constructs/jitsi-task.ts, START_UP_CHECK_INTERVAL). */
@@ -79,8 +82,11 @@ const CHECK_SEEN = { seconds: 3, range: [0, CHECK_INTERVAL_SECONDS] as [number, 
 const HEALTH_REPORTED = { seconds: 10, range: [0, 20] as [number, number] };
 /** Seconds after the sidecar runs until the DNS function has switched the record (event delivery, public IP, one change). */
 export const DNS_SWITCH_SECONDS = 5;
-/** Seconds Route 53 takes to report a change INSYNC. */
-export const DNS_INSYNC_SECONDS = 40;
+/**
+ * Seconds Route 53 takes to report a change INSYNC: modelled at the documented bound, since AWS gives
+ * no typical time (and the range's low end of 10 s is not documented either).
+ */
+export const DNS_INSYNC_SECONDS = 60;
 /** Route 53 propagates a change to all its servers "generally within 60 seconds" (GetChange, Route 53 API reference). */
 export const DNS_INSYNC_MAX_SECONDS = 60;
 const INSYNC_RANGE: [number, number] = [10, DNS_INSYNC_MAX_SECONDS];
@@ -95,9 +101,16 @@ const INSYNC_RANGE: [number, number] = [10, DNS_INSYNC_MAX_SECONDS];
 export const SIDECAR_LINGER_SECONDS = DNS_INSYNC_MAX_SECONDS + TASK_RECORD_TTL;
 /** Seconds of the control plane's endpoint checks (HTTPS with SNI at the task's address, config.js, websocket). */
 export const ENDPOINT_CHECK_SECONDS = 5;
-/** Seconds from task creation until the NLB sees a new IP target healthy (mid-range of 70–180 s). */
+/**
+ * Seconds from task creation until the NLB sees a new IP target healthy: a new target waits 70-180 s
+ * before its first health check (aws/containers-roadmap#469, kubernetes-sigs/aws-load-balancer-controller#1834),
+ * 125 s mid-range, then needs one passing check ("For newly registered targets, only one successful
+ * health check is required", ECS Developer Guide, load balancer health check parameters), half the
+ * 10 s interval on average. Counted from task creation: AWS does not document when ECS registers the
+ * task's address.
+ */
 export const TARGET_REGISTRATION_SECONDS = 130;
-const TARGET_REGISTRATION_RANGE: [number, number] = [70, 180];
+const TARGET_REGISTRATION_RANGE: [number, number] = [70, 190];
 
 /** Seconds from the containers' start until DescribeTasks shows the task HEALTHY: the midpoint, or one end of the range. */
 function healthyAfterStart(at: 'midpoint' | 'range', i: 0 | 1 = 0): number {
@@ -111,7 +124,7 @@ const shared: StartStage[] = [
     seconds: TASK_TIMELINE.placed,
     endsAt: TASK_TIMELINE.placed,
     source:
-      'Fargate provisioning and the task network interface, about 10 s (ECS task lifecycle: PROVISIONING → PENDING; research/scale-to-zero-anchors.md)',
+      'Fargate provisioning and the task network interface (ECS task lifecycle: PROVISIONING → PENDING): "ENI attachment latency: < 10 seconds per task (normal)" (cloudkeeper.com, Amazon ECS network bottlenecks)',
   },
   {
     name: 'images pulled',
@@ -119,7 +132,7 @@ const shared: StartStage[] = [
     range: PULL.range,
     endsAt: TASK_TIMELINE.pulled,
     source:
-      "Fargate caches no image: every start pulls web, prosody, jicofo, jvb (two with a JDK) and the small sidecars from ghcr.io and the ECR Public mirror (ECS Developer Guide, Fargate pull behavior), about 0.5-1 GB (estimated: no registry is reachable offline). Others measured 53-62 s from creation to start for one 413 MB image and about 60 s for 250 MB: 5-10 MB/s. All from placement on: no container depends on another one's start, so the ECS agent pulls none later (ECS_PULL_DEPENDENT_CONTAINERS_UPFRONT, default false)",
+      "Fargate caches no image: every start pulls web, prosody, jicofo, jvb (two with a JDK) and the small sidecars from ghcr.io and the ECR Public mirror (ECS Developer Guide, Fargate pull behavior), about 0.5-1 GB (estimated: no registry is reachable offline), at the 5-13 MB/s others measured on Fargate (aws/containers-roadmap#358 and #696, elasticscale.com). All from placement on: no container depends on another one's start, so the ECS agent pulls none later (ECS_PULL_DEPENDENT_CONTAINERS_UPFRONT, default false)",
   },
   {
     name: 'containers started',
@@ -178,7 +191,7 @@ function stagesOf(ingress: Ingress): StartStage[] {
         range: INSYNC_RANGE,
         endsAt: SWITCHED + DNS_INSYNC_SECONDS,
         source:
-          'Route 53 propagates changes to all its servers "generally within 60 seconds" (GetChange, Route 53 API reference); until then a visitor reaches the asleep page or the waking page, never an error',
+          'Route 53 propagates changes to all its servers "generally within 60 seconds" (GetChange, Route 53 API reference), modelled at that bound since AWS gives no typical time; until then a visitor reaches the asleep page or the waking page, never an error',
       },
       {
         ...healthy,
@@ -194,7 +207,13 @@ function stagesOf(ingress: Ingress): StartStage[] {
       range: TARGET_REGISTRATION_RANGE,
       endsAt: TARGET_REGISTRATION_SECONDS,
       source:
-        'registering an IP target with a Network Load Balancer takes 70–180 s (AWS re:Post / ELB documentation on target registration)',
+        'a new IP target waits 70-180 s before its first health check (aws/containers-roadmap#469, aws-load-balancer-controller#1834), then needs one passing check (ECS Developer Guide, load balancer health check parameters), every 10 s; counted from task creation (AWS does not document when ECS registers the address)',
+    },
+    {
+      name: 'endpoints checked through the load balancer',
+      seconds: ENDPOINT_CHECK_SECONDS,
+      endsAt: TARGET_REGISTRATION_SECONDS + ENDPOINT_CHECK_SECONDS,
+      source: "HTTPS at the meeting host's name through the load balancer, config.js and the XMPP websocket",
     },
   ];
 }

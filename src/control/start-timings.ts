@@ -22,9 +22,8 @@ export const START_PHASES = [
   'READY',
 ] as const;
 
-/** In the order they ended; phases that ended in the same second keep START_PHASES' order. */
-const inOrderEnded = <P extends { readonly name: StartPhaseName; readonly seconds: number }>(phases: P[]): P[] =>
-  phases.sort((a, b) => a.seconds - b.seconds || START_PHASES.indexOf(a.name) - START_PHASES.indexOf(b.name));
+/** Phases listed in START_PHASES' order, in the order they ended (a stable sort: ties keep that order). */
+const inOrderEnded = <P extends { readonly seconds: number }>(phases: P[]): P[] => phases.sort((a, b) => a.seconds - b.seconds);
 export type StartPhaseName = (typeof START_PHASES)[number];
 
 /** One phase: when it ended (seconds after the start request) and who says so. */

@@ -32,7 +32,7 @@ export class SimulatedRoute53 {
 
   constructor(
     private readonly clock: Pick<Clock, 'now'> = { now: () => Date.now() },
-    /** Seconds from a change until GetChange says INSYNC (Route 53: "usually within 60 seconds"). */
+    /** Seconds from a change until GetChange says INSYNC (Route 53: "generally within 60 seconds"). */
     private readonly syncSeconds = 0,
   ) {}
 

@@ -9,7 +9,7 @@ import {
 } from '../../src/automation/handlers.js';
 import { PortError } from '../../src/control/errors.js';
 import { observe } from '../../src/control/observe.js';
-import { phase } from '../../src/control/phase.js';
+import { phase, TARGET_GRACE_SECONDS } from '../../src/control/phase.js';
 import { transition } from '../../src/control/transition.js';
 import { TIMING } from '../../src/sim/model.js';
 import type { Faults } from '../../src/sim/simulated-aws.js';
@@ -577,12 +577,13 @@ describe('the endpoint check during a call', () => {
   });
 
   it('checks nothing while the meeting is still starting, even with people counted', async () => {
-    const w = world({ faults: { wrongCertificate: true } });
+    // The load balancer never sees the target healthy: STARTING until its grace period has passed.
+    const w = world({ faults: { wrongCertificate: true, targetNeverHealthy: true } });
     w.sim.participants = 3;
     await w.sim.ports.service.setDesired('meet-cluster', 'meet-service', 1);
-    // A stats line a minute after RUNNING, before the load balancer's target is healthy.
+    // A stats line a minute after RUNNING, within the grace period.
     const firstLine = TIMING.running + 60;
-    expect(firstLine).toBeLessThan(TIMING.targetsHealthy);
+    expect(firstLine).toBeLessThan(TARGET_GRACE_SECONDS);
     await w.clock.sleep((firstLine + 1) * 1000);
     const starting = await observe(w.sim.ports, { host: w.deps.host, now: w.clock.now(), participants: true });
     expect(starting && phase(starting)).toBe('STARTING');

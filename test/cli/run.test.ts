@@ -111,7 +111,7 @@ describe('meetctl plan', () => {
     expect(result.stdout).toContain('Ingress modes side by side');
     expect(result.stdout).toContain('direct (configured)');
     expect(result.stdout).toContain('Network Load Balancer (TLS 443)');
-    expect(result.stdout).toMatch(/Route 53 change INSYNC: 40 s/);
+    expect(result.stdout).toMatch(/Route 53 change INSYNC: 60 s/);
     expect(result.stdout).toContain('a model from the figures below until it is measured');
     expect(result.stdout).toMatch(
       /Automation and control plane +[\s\S]*CloudWatch::Alarm[\s\S]*Scheduler::ScheduleGroup[\s\S]*Budgets::Budget/,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProgressEvent, Runtime } from '../../src/control/execute.js';
 import { phase } from '../../src/control/phase.js';
-import { PlanError, plan } from '../../src/control/plan.js';
+import { DEADLINES, PlanError, plan } from '../../src/control/plan.js';
 import type { CheckResult } from '../../src/control/snapshot.js';
 import { modelledStartSeconds } from '../../src/control/start-time.js';
 import { type TransitionRequest, transition } from '../../src/control/transition.js';
@@ -59,6 +59,20 @@ describe('direct mode: a start', () => {
     const ip = sim.taskIp(sim.tasks[0] as { arn: string });
     expect(checks.at(-1)).toEqual({ host: 'meet.ne3d.org', connectTo: ip });
     expect(checks.every((c) => c.connectTo === ip)).toBe(true);
+  });
+
+  it('names the failing check once the task runs, and fails at the deadline with it', async () => {
+    const { run, progress, clock, start } = setup({ faults: { wrongCertificate: true } });
+    const outcome = await run('running');
+    expect(outcome.result?.failedStep?.kind).toBe('check-endpoints');
+    expect(outcome.result?.error?.message).toBe(
+      'the meeting is not usable: certificate: certificate is for other.example.org, not meet.ne3d.org',
+    );
+    // The step's deadline covers the images' pull: the same as the wait for health.
+    expect((clock.now() - start) / 1000).toBeGreaterThanOrEqual(DEADLINES.taskRunning);
+    const waits = progress.filter((e) => e.type === 'waiting' && e.index === 2).map((e) => e.detail);
+    expect(waits.slice(0, 2)).toEqual(['task PROVISIONING', 'task PENDING']);
+    expect(waits.at(-1)).toBe('certificate: certificate is for other.example.org, not meet.ne3d.org');
   });
 
   it('fails when the record never follows the task (the checks find no address), and stops the task again', async () => {
