@@ -1,7 +1,7 @@
 import type { CloudWatchAlarmEvent, ScheduledEvent } from 'aws-lambda';
 import { reconcileHost } from '../control/host-record.js';
 import { observe } from '../control/observe.js';
-import { phase } from '../control/phase.js';
+import { meetingPhase, phase } from '../control/phase.js';
 import type { Clock, ControlPorts } from '../control/ports.js';
 import { listed, rotateSecrets } from '../control/rotation.js';
 import type { Snapshot } from '../control/snapshot.js';
@@ -152,7 +152,8 @@ export function runtimeGuard(deps: AutomationDeps) {
   return async (_event: ScheduledEvent): Promise<HandlerResult> => {
     await reconcileRecord(deps);
     await alertPending(deps);
-    const stopped = await stopIf(deps, 'runtime-guard', decideGuard);
+    // On a broken stack the guard reads since when, for its one alert about it.
+    const stopped = await stopIf(deps, 'runtime-guard', decideGuard, { statusSince: true });
     if (stopped.action !== 'none') return stopped;
     await checkEndpointsInCall(deps);
     return (await startRecorderIf(deps)) ?? stopped;
@@ -197,7 +198,8 @@ async function alertPending(deps: AutomationDeps): Promise<void> {
 export async function checkEndpointsInCall(deps: AutomationDeps): Promise<void> {
   const snapshot = await observe(deps.ports, { host: deps.host, now: deps.clock.now(), participants: true });
   if (!snapshot || (snapshot.participants ?? 0) === 0) return;
-  const current = phase(snapshot);
+  // A meeting on a stack CloudFormation left broken is checked too: people are in it.
+  const current = meetingPhase(snapshot);
   if (current !== 'READY' && current !== 'DEGRADED') return;
   const checked = await observe(deps.ports, { host: deps.host, now: deps.clock.now(), endpoints: true });
   // Stryker disable next-line ArrayDeclaration: an element that is no check result is never a failing one
@@ -258,8 +260,13 @@ async function decideOn(deps: AutomationDeps, decide: Decide, snapshot: Snapshot
  * again on the snapshot taken under it: the window, the participants and the phase may have changed
  * while we waited. Only the guard's run bound may end a call with people in it (`force`).
  */
-async function stopIf(deps: AutomationDeps, actor: string, decide: Decide): Promise<HandlerResult> {
-  const snapshot = await observe(deps.ports, { host: deps.host, now: deps.clock.now(), participants: true });
+async function stopIf(
+  deps: AutomationDeps,
+  actor: string,
+  decide: Decide,
+  read: { statusSince?: boolean } = {},
+): Promise<HandlerResult> {
+  const snapshot = await observe(deps.ports, { host: deps.host, now: deps.clock.now(), participants: true, ...read });
   if (!snapshot) return report(deps, { action: 'none', why: 'the stack does not exist' });
   const first = await decideOn(deps, decide, snapshot);
   if (!first.act) {

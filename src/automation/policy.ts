@@ -1,5 +1,5 @@
 import { emptySince, lastStatsAt, lobbyWait } from '../control/participants.js';
-import { phase } from '../control/phase.js';
+import { meetingPhase, type Phase, phase, STACK_REPAIR_HINT, stackBroken } from '../control/phase.js';
 import type { MeetingWindow } from '../control/ports.js';
 import {
   isLive,
@@ -101,7 +101,7 @@ export function decideIdleStop(snapshot: Snapshot, window: MeetingWindow | undef
   return {
     act: true,
     why: `nobody in a call for ${settings.idleStopMinutes} minutes`,
-    alert: `Stopped ${snapshot.stack.name}: nobody was in a call for ${settings.idleStopMinutes} minutes (task running since ${iso(since)} UTC).${lobby}`,
+    alert: `Stopped ${snapshot.stack.name}: nobody was in a call for ${settings.idleStopMinutes} minutes (task running since ${iso(since)} UTC).${lobby}${repairNote(snapshot)}`,
   };
 }
 
@@ -109,17 +109,24 @@ export function decideIdleStop(snapshot: Snapshot, window: MeetingWindow | undef
  * What the runtime guard does on its 5-minute round: stop a start that failed or never became
  * ready, stop a run past its bound (the maximum runtime, or a scheduled window's end plus an hour,
  * whichever is later: the only rule that ends a call with people in it), apply the idle rule, and
- * alert when the stats of a running platform have been silent for 15 minutes. Each stop alerts.
+ * alert when the stats of a running platform have been silent for 15 minutes, and once when a task
+ * runs on a stack CloudFormation left broken. Each stop alerts. On a broken stack the rules read the
+ * meeting's own phase (`meetingPhase`), and a stop alert says the stack still needs repair.
  */
 export function decideGuard(snapshot: Snapshot, window: MeetingWindow | undefined, settings: AutomationSettings): Decision {
   const now = snapshot.at;
-  const current = phase(snapshot);
-  if (current === 'FAILED' && snapshot.service && snapshot.service.desired > 0) {
-    const stopped = snapshot.tasks.find((t) => !isLive(t) && t.stoppedReason);
+  // On a stack CloudFormation left broken the meeting's own service and tasks decide: a meeting that
+  // runs on is no failed start, and its bound and the idle rule still end it.
+  const current = meetingPhase(snapshot);
+  const repair = repairNote(snapshot);
+  // FAILED with a service: it wants a task, none lives, and one stopped by itself with a reason lately.
+  if (current === 'FAILED' && snapshot.service) {
+    // Stryker disable next-line OptionalChaining: meetingPhase is FAILED with a service only when such a task is there
+    const reason = snapshot.tasks.find((t) => !isLive(t) && t.stoppedReason)?.stoppedReason ?? 'the task keeps stopping';
     return {
       act: true,
       why: 'the start failed',
-      alert: `A start of ${snapshot.stack.name} failed and was stopped: ${stopped?.stoppedReason ?? 'the task keeps stopping'}. Run \`meetctl logs\` for details.`,
+      alert: `A start of ${snapshot.stack.name} failed and was stopped: ${reason}. Run \`meetctl logs\` for details.${repair}`,
     };
   }
   const task = runningTask(snapshot);
@@ -130,7 +137,7 @@ export function decideGuard(snapshot: Snapshot, window: MeetingWindow | undefine
     return {
       act: true,
       why: `not ready ${START_DEADLINE_MINUTES} minutes after the start`,
-      alert: `${snapshot.stack.name} did not become ready within ${START_DEADLINE_MINUTES} minutes (task ${task.lastStatus}); it was stopped. Run \`meetctl health\` after the next start.`,
+      alert: `${snapshot.stack.name} did not become ready within ${START_DEADLINE_MINUTES} minutes (task ${task.lastStatus}); it was stopped. Run \`meetctl health\` after the next start.${repair}`,
     };
   }
   const since = task.startedAt ?? task.createdAt;
@@ -141,23 +148,60 @@ export function decideGuard(snapshot: Snapshot, window: MeetingWindow | undefine
       act: true,
       force: true,
       why: `ran ${hours.toFixed(1)} h, past ${bound.what}`,
-      alert: `${snapshot.stack.name} ran ${hours.toFixed(1)} hours, past ${bound.what}${snapshot.participants ? `; ${snapshot.participants} people were still connected` : ''}. The runtime guard stopped it.`,
+      alert: `${snapshot.stack.name} ran ${hours.toFixed(1)} hours, past ${bound.what}${snapshot.participants ? `; ${snapshot.participants} people were still connected` : ''}. The runtime guard stopped it.${repair}`,
     };
   }
   const idle = decideIdleStop(snapshot, window, settings);
   if (idle.act) return idle;
+  const silent = statsSilent(snapshot, current, since, bound.until);
+  const why = silent?.why ?? `running ${hours.toFixed(1)} h, within limits (${idle.why})`;
+  const alerts = [silent?.alert, brokenStackAlert(snapshot, task, bound.until, settings)].filter((a) => a !== undefined);
+  return alerts.length > 0 ? { act: false, why, alert: alerts.join('\n\n') } : { act: false, why };
+}
+
+/**
+ * The stats of a READY or DEGRADED meeting silent for 15 to 20 minutes: one alert, in the guard's
+ * round that first sees it (the idle stop cannot tell whether anyone is in a call).
+ */
+function statsSilent(
+  snapshot: Snapshot,
+  current: Phase,
+  since: number,
+  until: number,
+): { why: string; alert: string } | undefined {
+  if (current !== 'READY' && current !== 'DEGRADED') return undefined;
   const statsAt = lastStatsAt(snapshot.stats) ?? since;
-  const silentMinutes = (now - statsAt) / MINUTE;
-  if (current === 'READY' || current === 'DEGRADED') {
-    if (silentMinutes >= STATS_SILENT_ALERT_MINUTES && silentMinutes < STATS_SILENT_ALERT_MINUTES + 5) {
-      return {
-        act: false,
-        why: `no stats for ${Math.floor(silentMinutes)} minutes`,
-        alert: `${snapshot.stack.name} is running but its stats sidecar has written nothing for ${Math.floor(silentMinutes)} minutes, so the idle stop cannot tell whether anyone is in a call. The runtime guard still stops it at ${iso(bound.until)} UTC. Check \`meetctl logs --container stats\`.`,
-      };
-    }
-  }
-  return { act: false, why: `running ${hours.toFixed(1)} h, within limits (${idle.why})` };
+  const silentMinutes = (snapshot.at - statsAt) / MINUTE;
+  if (silentMinutes < STATS_SILENT_ALERT_MINUTES || silentMinutes >= STATS_SILENT_ALERT_MINUTES + 5) return undefined;
+  return {
+    why: `no stats for ${Math.floor(silentMinutes)} minutes`,
+    alert: `${snapshot.stack.name} is running but its stats sidecar has written nothing for ${Math.floor(silentMinutes)} minutes, so the idle stop cannot tell whether anyone is in a call. The runtime guard still stops it at ${iso(until)} UTC. Check \`meetctl logs --container stats\`.`,
+  };
+}
+
+/** A sentence for a stop alert on a broken stack: the next start needs the repair first. */
+function repairNote(snapshot: Snapshot): string {
+  if (!stackBroken(snapshot)) return '';
+  return ` The stack is still ${snapshot.stack.status}: nothing can start it until a person repairs it. ${STACK_REPAIR_HINT}`;
+}
+
+/**
+ * A meeting task running on a stack CloudFormation left broken: one alert, in the guard's round that
+ * first sees both, counted from the later of the moment the stack took its status (the stack's own
+ * event, read only for the guard) and the task's creation. No state is kept: the round window does it.
+ */
+function brokenStackAlert(
+  snapshot: Snapshot,
+  task: TaskSnapshot,
+  until: number,
+  settings: AutomationSettings,
+): string | undefined {
+  if (!stackBroken(snapshot)) return undefined;
+  const since = Math.max(snapshot.stack.statusSince ?? 0, task.createdAt);
+  const minutes = (snapshot.at - since) / MINUTE;
+  if (minutes < 0 || minutes >= GUARD_ROUND_MINUTES) return undefined;
+  const { name, status } = snapshot.stack;
+  return `Stack ${name} is ${status}: CloudFormation needs a person to repair it, while a meeting task runs (task created ${iso(task.createdAt)} UTC). The meeting goes on: the runtime guard still stops it at ${iso(until)} UTC (its run bound) or once nobody has been in a call for ${settings.idleStopMinutes} minutes, and \`meetctl stop\` works. Until the repair nothing can start or power the platform: \`meetctl start\`, scheduled starts and a recorder a schedule asks for are refused. ${STACK_REPAIR_HINT} This is sent once.`;
 }
 
 /**
@@ -224,6 +268,9 @@ export function decidePendingAlert(snapshot: Snapshot): string | undefined {
 export function decideRecorderStart(snapshot: Snapshot, window: MeetingWindow | undefined): Decision {
   if (!windowActive(window, snapshot.at) || !window.record) return { act: false, why: 'no scheduled recording' };
   if (!snapshot.recorder) return { act: false, why: 'the stack has no recorder' };
+  // A start of the recorder is a `running` plan, which a broken stack refuses: the guard's alert says so.
+  if (stackBroken(snapshot))
+    return { act: false, why: `the stack is ${snapshot.stack.status}: CloudFormation needs a person to repair it` };
   if (phase(snapshot) !== 'READY') return { act: false, why: `the meeting is ${phase(snapshot)}` };
   const state = recorderState(snapshot);
   // A recorder kept only for a recording on its disk has no task: a new one records (and uploads that too).

@@ -2,6 +2,7 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import {
   CloudFormationClient,
   DeleteStackCommand,
+  DescribeStackEventsCommand,
   DescribeStacksCommand,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
@@ -91,6 +92,24 @@ export async function describeStack(client: CloudFormationClient, stackName: str
   }
 }
 
+/**
+ * When the stack took its current status: the Timestamp of the stack's own newest event with it.
+ * DescribeStackEvents "returns all stack related events for a specified stack in reverse
+ * chronological order" (CloudFormation API Reference); the stack's own events are those of type
+ * AWS::CloudFormation::Stack whose logical id is the stack's name. The first page has the newest.
+ */
+export async function stackStatusSince(
+  client: CloudFormationClient,
+  stackName: string,
+  status: string,
+): Promise<number | undefined> {
+  const { StackEvents } = await client.send(new DescribeStackEventsCommand({ StackName: stackName }));
+  const own = StackEvents?.find(
+    (e) => e.ResourceType === 'AWS::CloudFormation::Stack' && e.LogicalResourceId === stackName && e.ResourceStatus === status,
+  );
+  return own?.Timestamp?.getTime();
+}
+
 /** Task counts of an ECS service, or undefined when it does not exist (or is INACTIVE). */
 export async function describeService(
   client: ECSClient,
@@ -169,6 +188,7 @@ function stackOutputs(clients: SdkClients, stackName: string): (name: string) =>
 function stackPort(clients: SdkClients, stackName: string): ControlPorts['stack'] {
   return {
     describe: () => describeStack(clients.cloudformation, stackName),
+    statusSince: (status) => stackStatusSince(clients.cloudformation, stackName, status),
     async setPower(power) {
       const { Stacks } = await clients.cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
       const fixed = [POWER_STATE_PARAMETER, DESIRED_COUNT_PARAMETER];

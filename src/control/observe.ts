@@ -1,7 +1,8 @@
 import { OUTPUT_NAMES } from './outputs.js';
 import { freshCount, STATS_HISTORY_MS } from './participants.js';
+import { stackBroken } from './phase.js';
 import type { ControlPorts } from './ports.js';
-import { type CheckResult, type Ingress, isLive, type RecorderSnapshot, type Snapshot } from './snapshot.js';
+import { type CheckResult, type Ingress, isLive, type RecorderSnapshot, type Snapshot, type StackSnapshot } from './snapshot.js';
 
 export interface ObserveOptions {
   /** Public host name, for the endpoint checks. */
@@ -12,6 +13,8 @@ export interface ObserveOptions {
   readonly participants?: boolean;
   /** Direct mode: read the certificate function's last report (days left). */
   readonly certificate?: boolean;
+  /** On a broken stack, read since when CloudFormation has left it so (the runtime guard's alert). */
+  readonly statusSince?: boolean;
   readonly now: number;
 }
 
@@ -33,8 +36,9 @@ export function ingressOf(outputs: Readonly<Record<string, string>>): Ingress {
 
 /** Read the world into a snapshot; undefined when the stack does not exist. */
 export async function observe(ports: ControlPorts, options: ObserveOptions): Promise<Snapshot | undefined> {
-  const stack = await ports.stack.describe();
-  if (!stack) return undefined;
+  const described = await ports.stack.describe();
+  if (!described) return undefined;
+  const stack = await withStatusSince(ports, described, options);
   const out = stack.outputs;
   const cluster = out[OUTPUT_NAMES.cluster];
   const serviceName = out[OUTPUT_NAMES.service];
@@ -88,6 +92,13 @@ export async function observe(ports: ControlPorts, options: ObserveOptions): Pro
     options.participants ? withParticipants(ports, snapshot) : Promise.resolve(snapshot),
   ]);
   return { ...withStats, ...(endpoints ? { endpoints } : {}) };
+}
+
+/** The stack with `statusSince` when asked for and the stack is broken (one more call, only then). */
+async function withStatusSince(ports: ControlPorts, stack: StackSnapshot, options: ObserveOptions): Promise<StackSnapshot> {
+  if (!options.statusSince || !stackBroken({ stack })) return stack;
+  const since = await ports.stack.statusSince(stack.status);
+  return since === undefined ? stack : { ...stack, statusSince: since };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { phase } from './phase.js';
+import { meetingPhase } from './phase.js';
 import type { Snapshot, StatsSample } from './snapshot.js';
 
 /** A stats line older than this says nothing about now (the sidecar writes one a minute). */
@@ -18,7 +18,8 @@ export function freshCount(samples: readonly StatsSample[], now: number): number
  * how many are in it). Unknown is never treated as zero.
  */
 export function knownParticipants(snapshot: Snapshot): number | 'none' | 'unknown' {
-  const current = phase(snapshot);
+  // A meeting runs on a stack CloudFormation left broken too: its service and tasks say so.
+  const current = meetingPhase(snapshot);
   if (current !== 'READY' && current !== 'DEGRADED') return 'none';
   if (snapshot.participants === undefined) return 'unknown';
   return snapshot.participants === 0 ? 'none' : snapshot.participants;

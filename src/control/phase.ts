@@ -26,9 +26,13 @@ export const RECENT_FAILURE_SECONDS = 600;
 export const stackBusy = (snapshot: Snapshot): boolean => /_IN_PROGRESS$/.test(snapshot.stack.status);
 
 /** True when CloudFormation left the stack in a state only a person can repair. */
-export const stackBroken = (snapshot: Snapshot): boolean =>
+export const stackBroken = (snapshot: Pick<Snapshot, 'stack'>): boolean =>
   // Stryker disable next-line Regex: every CloudFormation stack status that contains _FAILED ends with it
   /_FAILED$/.test(snapshot.stack.status) || ['ROLLBACK_COMPLETE', 'DELETE_COMPLETE'].includes(snapshot.stack.status);
+
+/** What a person does about a broken stack (the runtime guard's alerts, `meetctl stop`'s note). */
+export const STACK_REPAIR_HINT =
+  'Open the stack in the CloudFormation console and read its failed events. For UPDATE_ROLLBACK_FAILED, fix their cause and choose Stack actions > Continue update rollback; otherwise (or if that fails) run `meetctl destroy` and `meetctl deploy` again (recordings are kept).';
 
 /**
  * Whether browsers can reach the running task: the load balancer sees its web target healthy, or (direct
@@ -49,6 +53,22 @@ export function phase(snapshot: Snapshot): Phase {
     // A deploy that keeps the power state: the tasks tell where we are.
   }
   if (stack.powerState === 'off') return 'POWERED_DOWN';
+  return servicePhase(snapshot);
+}
+
+/**
+ * Where the meeting is: `phase()`, except on a stack CloudFormation left broken, where `phase()` says
+ * FAILED whatever the meeting does. There the service and its tasks tell a meeting that runs on the
+ * resources the stack still has from a start that failed (what the runtime guard, the idle stop and a
+ * stop's people check need to know).
+ */
+export function meetingPhase(snapshot: Snapshot): Phase {
+  return stackBroken(snapshot) ? servicePhase(snapshot) : phase(snapshot);
+}
+
+/** The phase the service and its tasks alone say, whatever CloudFormation's state; FAILED without a service. */
+function servicePhase(snapshot: Snapshot): Phase {
+  const { service } = snapshot;
   if (!service) return 'FAILED';
 
   const live = snapshot.tasks.filter(isLive);

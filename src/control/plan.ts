@@ -1,4 +1,4 @@
-import { type Phase, phase, stackBroken, stackBusy } from './phase.js';
+import { meetingPhase, type Phase, phase, stackBroken, stackBusy } from './phase.js';
 import { type Ingress, liveRecorderTask, type PowerState, recorderLive, type Snapshot } from './snapshot.js';
 
 /**
@@ -196,6 +196,7 @@ function platformPlan(goal: Goal, snapshot: Snapshot | undefined, options: PlanO
     ];
   }
   if (stackBroken(snapshot)) {
+    if (goal === 'stopped') return stopOnBrokenStack(snapshot);
     throw new PlanError(
       `stack ${snapshot.stack.name} is ${snapshot.stack.status}; CloudFormation needs a person to repair it.`,
       'Open the stack in the CloudFormation console, read the failed events and fix them (or `meetctl destroy` and deploy again).',
@@ -212,6 +213,16 @@ function platformPlan(goal: Goal, snapshot: Snapshot | undefined, options: PlanO
   const wait = stackBusy(snapshot) ? [step.waitStable()] : [];
   const settled = settledPhase(current);
   return [...wait, ...fromSettled(goal, settled, snapshot.ingress)];
+}
+
+/**
+ * A stop on a stack CloudFormation left broken: the service and the recorder's group it created are
+ * still there, and ECS (desired count) and Auto Scaling stop what runs on them without CloudFormation.
+ * The stop steps of whatever is live, as the service and its tasks say (`meetingPhase`), never a power
+ * change (that is a stack update); nothing without a service. `withRecorder` adds a live recorder.
+ */
+function stopOnBrokenStack(snapshot: Snapshot): Step[] {
+  return snapshot.service ? fromSettled('stopped', meetingPhase(snapshot), snapshot.ingress) : [];
 }
 
 function fromSettled(goal: Exclude<Goal, 'destroyed'>, from: Phase, ingress: Ingress): Step[] {

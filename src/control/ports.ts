@@ -21,6 +21,11 @@ export interface ControlPorts {
   readonly stack: {
     /** The stack, or undefined when it does not exist. */
     describe(): Promise<StackSnapshot | undefined>;
+    /**
+     * When CloudFormation put the stack in its current status `status`: the Timestamp (epoch ms) of the
+     * stack's own newest event with it (DescribeStackEvents), or undefined when none is among them.
+     */
+    statusSince(status: string): Promise<number | undefined>;
     /** Flip the PowerState parameter on the previous template. Returns when CloudFormation accepted it. */
     setPower(power: PowerState): Promise<void>;
     /** Start deleting the stack. */

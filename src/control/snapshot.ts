@@ -79,6 +79,11 @@ export interface StackSnapshot {
   readonly status: string;
   readonly powerState: PowerState;
   readonly outputs: Readonly<Record<string, string>>;
+  /**
+   * Epoch ms CloudFormation put the stack in `status` (the Timestamp of the stack's own newest event
+   * with that status). Read only when asked for (the runtime guard) and the stack is broken.
+   */
+  readonly statusSince?: number;
 }
 
 export interface CheckResult {

@@ -21,6 +21,11 @@ export interface Faults {
   stackBusyUntil?: number;
   /** A power change fails and CloudFormation rolls it back. */
   powerChangeFails?: boolean;
+  /**
+   * Every stack update (a deploy, a power change) fails and so does its rollback: the stack is left
+   * UPDATE_ROLLBACK_FAILED, with the resources it had, until a person continues the rollback.
+   */
+  updateRollbackFails?: boolean;
   /** The stats sidecar writes nothing (jicofo does not answer). */
   statsSilent?: boolean;
   /** Direct mode: the DNS function never points the host at the task (e.g. it lacks permission). */

@@ -379,6 +379,7 @@ export class SimAws {
       power: stack.power,
       ingress: stack.ingress,
       stackStatus: stack.stackStatus,
+      stackStatusSince: stack.statusSince,
       stackChangeUntil: stack.stackChangeUntil,
       pendingPower: stack.pendingPower,
       deletingUntil: stack.deletingUntil,
@@ -412,6 +413,7 @@ export class SimAws {
     stack.power = get('power', stack.power);
     stack.ingress = get('ingress', stack.ingress);
     stack.stackStatus = get('stackStatus', stack.stackStatus);
+    stack.statusSince = get('stackStatusSince', stack.statusSince);
     stack.stackChangeUntil = get('stackChangeUntil', stack.stackChangeUntil);
     stack.pendingPower = get<PowerState | undefined>('pendingPower', undefined);
     stack.deletingUntil = get<number | undefined>('deletingUntil', undefined);

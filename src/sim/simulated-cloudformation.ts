@@ -30,11 +30,13 @@ export interface StackResources {
 /**
  * CloudFormation: one stack with a PowerState parameter, deployed, updated (a power change, a
  * deploy) and deleted on the virtual clock; powering down deletes the ECS service (faults:
- * `stackBusyUntil`, `powerChangeFails`).
+ * `stackBusyUntil`, `powerChangeFails`, `updateRollbackFails`).
  */
 export class SimulatedCloudFormation {
   power: PowerState;
-  stackStatus = 'CREATE_COMPLETE';
+  private status = 'CREATE_COMPLETE';
+  /** When the stack took its status: the Timestamp of its own newest event (DescribeStackEvents). */
+  statusSince = 0;
   stackChangeUntil = 0;
   pendingPower?: PowerState;
   deletingUntil?: number;
@@ -55,7 +57,23 @@ export class SimulatedCloudFormation {
   ) {
     this.power = options.power;
     this.ingress = options.ingress;
+    this.statusSince = ctx.clock.now();
     if (ctx.faults.stackBusyUntil) this.stackStatus = 'UPDATE_IN_PROGRESS';
+  }
+
+  get stackStatus(): string {
+    return this.status;
+  }
+  /** A status set from outside (a test, a restore) took effect now. */
+  set stackStatus(value: string) {
+    this.enter(value, this.ctx.clock.now());
+  }
+
+  /** The stack takes `status` at `at`; CloudFormation records a stack event only for a change. */
+  private enter(status: string, at: number): void {
+    if (status === this.status) return;
+    this.status = status;
+    this.statusSince = at;
   }
 
   /** Advance the stack to `now`: updates and rollbacks finish, a delete ends, the service follows the power. */
@@ -77,22 +95,41 @@ export class SimulatedCloudFormation {
 
   private advanceUpdate(now: number): void {
     const faults = this.ctx.faults;
-    if (faults.stackBusyUntil && now < faults.stackBusyUntil) this.stackStatus = 'UPDATE_IN_PROGRESS';
-    else if (this.stackStatus === 'UPDATE_IN_PROGRESS' && now >= this.stackChangeUntil) {
-      if (this.pendingPower && faults.powerChangeFails) {
-        this.stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+    if (faults.stackBusyUntil && now < faults.stackBusyUntil) {
+      this.stackStatus = 'UPDATE_IN_PROGRESS';
+      return;
+    }
+    if (this.stackStatus === 'UPDATE_IN_PROGRESS' && now >= this.stackChangeUntil) {
+      const ended = this.stackChangeUntil;
+      if ((this.pendingPower && faults.powerChangeFails) || faults.updateRollbackFails) {
+        this.enter('UPDATE_ROLLBACK_IN_PROGRESS', ended);
         this.pendingPower = undefined;
-        this.stackChangeUntil = now + 60 * SECOND;
+        this.stackChangeUntil = ended + 60 * SECOND;
       } else {
-        this.stackStatus = 'UPDATE_COMPLETE';
+        this.enter('UPDATE_COMPLETE', ended);
         if (this.pendingPower) {
           this.power = this.pendingPower;
           this.pendingPower = undefined;
         }
       }
-    } else if (this.stackStatus === 'UPDATE_ROLLBACK_IN_PROGRESS' && now >= this.stackChangeUntil) {
-      this.stackStatus = 'UPDATE_ROLLBACK_COMPLETE';
     }
+    // The rollback may have ended too by now (the world advances on each call, not on each second).
+    if (this.stackStatus === 'UPDATE_ROLLBACK_IN_PROGRESS' && now >= this.stackChangeUntil) {
+      this.enter(faults.updateRollbackFails ? 'UPDATE_ROLLBACK_FAILED' : 'UPDATE_ROLLBACK_COMPLETE', this.stackChangeUntil);
+    }
+  }
+
+  /**
+   * ContinueUpdateRollback, once a person fixed what the rollback failed on: the stack rolls back to
+   * UPDATE_ROLLBACK_COMPLETE and can be updated again (CloudFormation API Reference).
+   */
+  continueUpdateRollback(): void {
+    if (this.stackStatus !== 'UPDATE_ROLLBACK_FAILED') {
+      throw new PortError('other', 'ValidationError', `Stack is in ${this.stackStatus} state and can not be rolled back.`);
+    }
+    this.ctx.faults.updateRollbackFails = false;
+    this.stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+    this.stackChangeUntil = this.ctx.clock.now() + 60 * SECOND;
   }
 
   private advanceDelete(now: number): void {
@@ -100,7 +137,7 @@ export class SimulatedCloudFormation {
     // CloudFormation deletes the meeting host's record by the values it created (the asleep alias):
     // a record that names an address instead fails the delete.
     if (this.ingress === 'direct' && this.resources.hostRecord.hostRecordTarget?.kind !== 'asleep') {
-      this.stackStatus = 'DELETE_FAILED';
+      this.enter('DELETE_FAILED', this.deletingUntil);
       this.deletingUntil = undefined;
     } else this.deleted = true;
   }
@@ -112,9 +149,7 @@ export class SimulatedCloudFormation {
    */
   async deploy(desiredCount: number, options: { changesTaskDefinition?: boolean; ingress?: Ingress } = {}): Promise<void> {
     this.ctx.call();
-    if (this.stackStatus.endsWith('_IN_PROGRESS')) {
-      throw new PortError('other', 'ValidationError', `Stack is in ${this.stackStatus} state and can not be updated.`);
-    }
+    this.refuseUpdate();
     this.ctx.mutation('deploy');
     const now = this.ctx.clock.now();
     this.deploys.push({ at: now, desiredCount });
@@ -138,6 +173,16 @@ export class SimulatedCloudFormation {
       if (options.changesTaskDefinition ?? true) ecs.stopAll(now);
     }
     this.ctx.tick(now);
+  }
+
+  /**
+   * UpdateStack refuses a stack that is changing, and one whose rollback failed: only
+   * ContinueUpdateRollback (or a delete) moves it on (CloudFormation API Reference, ContinueUpdateRollback).
+   */
+  private refuseUpdate(): void {
+    if (this.stackStatus.endsWith('_IN_PROGRESS') || this.stackStatus === 'UPDATE_ROLLBACK_FAILED') {
+      throw new PortError('other', 'ValidationError', `Stack is in ${this.stackStatus} state and can not be updated.`);
+    }
   }
 
   /** A first deploy (or one after a destroy): the stack is created, with a new bucket if the old one was deleted. */
@@ -206,11 +251,13 @@ export class SimulatedCloudFormation {
       const status = this.deletingUntil !== undefined ? 'DELETE_IN_PROGRESS' : this.stackStatus;
       return { name: this.stackName, status, powerState: this.pendingPower ?? this.power, outputs: this.outputs() };
     },
+    statusSince: async (status) => {
+      this.ctx.call();
+      return !this.deleted && this.deletingUntil === undefined && status === this.stackStatus ? this.statusSince : undefined;
+    },
     setPower: async (power) => {
       this.ctx.call();
-      if (this.stackStatus.endsWith('_IN_PROGRESS')) {
-        throw new PortError('other', 'ValidationError', `Stack is in ${this.stackStatus} state and can not be updated.`);
-      }
+      this.refuseUpdate();
       if (this.ingress === 'direct' && power === 'off') {
         // The direct-mode template allows only "on".
         throw new PortError('other', 'ValidationError', "Parameter 'PowerState' must be one of AllowedValues");

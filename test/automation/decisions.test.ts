@@ -282,3 +282,84 @@ describe('guests waiting in the lobby for a late host', () => {
     expect(decideIdleStop({ ...unknownGuests, stats }, undefined, settings).act).toBe(true);
   });
 });
+
+describe('a stack CloudFormation left broken while a meeting runs (UPDATE_ROLLBACK_FAILED)', () => {
+  /** A meeting with 3 people started through the CLI, then a deploy whose update and rollback both fail. */
+  async function brokenDuringMeeting() {
+    const w = world({ participants: 3, faults: { updateRollbackFails: true } });
+    const rt = { ports: w.sim.ports, clock: w.clock, host: 'meet.ne3d.org', pollMs: 5000, onProgress: () => {} };
+    expect((await transition({ goal: 'running', actor: 'cli', reason: 'meetup' }, rt)).to).toBe('READY');
+    // A deploy that leaves the task definition alone: the task runs on through the update and its rollback.
+    await w.sim.cloudFormation.deploy(1, { changesTaskDefinition: false });
+    await w.clock.sleep(5 * MINUTE);
+    expect((await w.sim.ports.stack.describe())?.status).toBe('UPDATE_ROLLBACK_FAILED');
+    return { ...w, rt };
+  }
+
+  it('the meeting runs on, the guard throws nothing round after round and e-mails once; the idle stop works after people leave', async () => {
+    const { sim, deps, clock, alerts, rt } = await brokenDuringMeeting();
+    const rounds: string[] = [];
+    for (let round = 0; round < 24; round++) {
+      rounds.push((await runtimeGuard(deps)(tick)).action);
+      await clock.sleep(5 * MINUTE);
+    }
+    expect(new Set(rounds)).toEqual(new Set(['none']));
+    expect(sim.liveTasks()).toBe(1);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatch(/^runtime-guard: attention needed: Stack Meet-meet-ne3d-org is UPDATE_ROLLBACK_FAILED/);
+    expect(alerts[0]).toContain('Continue update rollback');
+    // The idle-stop alarm (a stale one, with people still in the call) decides and throws nothing either.
+    expect(await idleStop(deps)(alarm)).toEqual({ action: 'none', why: '3 people are in a call' });
+    // Nothing can start it: a start is refused with the message people read today.
+    await expect(transition({ goal: 'running', actor: 'cli', reason: 'again' }, rt)).rejects.toThrow(
+      'stack Meet-meet-ne3d-org is UPDATE_ROLLBACK_FAILED; CloudFormation needs a person to repair it.',
+    );
+
+    sim.participants = 0;
+    const left = clock.now();
+    let stoppedAt: number | undefined;
+    while (stoppedAt === undefined && clock.now() - left < 60 * MINUTE) {
+      await clock.sleep(5 * MINUTE);
+      const round = clock.now();
+      if ((await runtimeGuard(deps)(tick)).action === 'stopped') stoppedAt = round;
+    }
+    expect(((stoppedAt ?? Infinity) - left) / MINUTE).toBeLessThanOrEqual(settings.idleStopMinutes + 5);
+    expect(sim.liveTasks()).toBe(0);
+    expect(sim.desired).toBe(0);
+    expect(alerts).toHaveLength(2);
+    expect(alerts[1]).toMatch(/^Meeting server stopped by the runtime guard: Stopped Meet-meet-ne3d-org: nobody was in a call/);
+    expect(alerts[1]).toContain('The stack is still UPDATE_ROLLBACK_FAILED');
+    // The stack is as broken as before; the next rounds have nothing to do and say nothing.
+    expect(sim.stackStatus).toBe('UPDATE_ROLLBACK_FAILED');
+    await clock.sleep(5 * MINUTE);
+    expect(await runtimeGuard(deps)(tick)).toEqual({ action: 'none', why: 'no task is running' });
+    expect(alerts).toHaveLength(2);
+
+    // The repair the alert names: continue the rollback; then the platform starts again.
+    sim.cloudFormation.continueUpdateRollback();
+    await clock.sleep(2 * MINUTE);
+    expect((await sim.ports.stack.describe())?.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect((await transition({ goal: 'running', actor: 'cli', reason: 'repaired' }, rt)).to).toBe('READY');
+  });
+
+  it("the idle-stop alarm's function stops it once nobody is in a call", async () => {
+    const { sim, deps, clock } = await brokenDuringMeeting();
+    sim.participants = 0;
+    await clock.sleep((settings.idleStopMinutes + 1) * MINUTE);
+    expect(await idleStop(deps)(alarm)).toEqual({ action: 'stopped', why: 'nobody in a call for 15 minutes' });
+    expect(sim.liveTasks()).toBe(0);
+  });
+
+  it('the run bound still ends it, people or not', async () => {
+    const { sim, deps, clock, alerts } = await brokenDuringMeeting();
+    const begin = clock.now();
+    let result = await runtimeGuard(deps)(tick);
+    while (result.action === 'none' && clock.now() - begin < 5 * 60 * MINUTE) {
+      await clock.sleep(5 * MINUTE);
+      result = await runtimeGuard(deps)(tick);
+    }
+    expect(result).toMatchObject({ action: 'stopped', why: expect.stringContaining('past the 4 h maximum') });
+    expect(sim.liveTasks()).toBe(0);
+    expect(alerts.at(-1)).toContain('3 people were still connected');
+  });
+});

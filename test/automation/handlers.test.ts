@@ -576,6 +576,15 @@ describe('the endpoint check during a call', () => {
     ]);
   });
 
+  it('checks a meeting that runs on a stack CloudFormation left broken (its phase says FAILED)', async () => {
+    const w = await inCall({ faults: { wrongCertificate: true } });
+    w.sim.stackStatus = 'UPDATE_ROLLBACK_FAILED';
+    await checkEndpointsInCall(w.deps);
+    expect(w.logs).toEqual([
+      expect.objectContaining({ message: 'endpoint-check', participants: 3, failing: 1, failingInCall: 1 }),
+    ]);
+  });
+
   it('checks nothing while the meeting is still starting, even with people counted', async () => {
     // The load balancer never sees the target healthy: STARTING until its grace period has passed.
     const w = world({ faults: { wrongCertificate: true, targetNeverHealthy: true } });

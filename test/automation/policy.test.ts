@@ -8,6 +8,7 @@ import {
   START_DEADLINE_MINUTES,
   windowActive,
 } from '../../src/automation/policy.js';
+import { STACK_REPAIR_HINT } from '../../src/control/phase.js';
 import type { MeetingWindow } from '../../src/control/ports.js';
 import type { RecorderSnapshot, Snapshot, StatsSample, TaskSnapshot } from '../../src/control/snapshot.js';
 import type { PendingRecording } from '../../src/recording/recorder.js';
@@ -157,14 +158,6 @@ describe('the runtime guard', () => {
     });
   });
 
-  it('says the task keeps stopping when no stopped task gives a reason', () => {
-    const broken = snapshot({ stack: { ...snapshot().stack, status: 'UPDATE_ROLLBACK_FAILED' }, service });
-    expect(decideGuard(broken, undefined, settings)).toMatchObject({
-      act: true,
-      alert: 'A start of Meet-meet-ne3d-org failed and was stopped: the task keeps stopping. Run `meetctl logs` for details.',
-    });
-  });
-
   it('leaves a FAILED stack alone when the service wants no task', () => {
     const broken = snapshot({ stack: { ...snapshot().stack, status: 'UPDATE_ROLLBACK_FAILED' } });
     expect(decideGuard(broken, undefined, settings)).toEqual({ act: false, why: 'no task is running' });
@@ -230,6 +223,117 @@ describe('the runtime guard', () => {
       tasks: [task({ lastStatus: 'PENDING', startedAt: undefined, createdAt: NOW - 16 * MINUTE })],
     });
     expect(decideGuard(starting, undefined, settings).alert).toBeUndefined();
+  });
+});
+
+describe('the runtime guard on a stack CloudFormation left broken', () => {
+  const REPAIR = ` The stack is still UPDATE_ROLLBACK_FAILED: nothing can start it until a person repairs it. ${STACK_REPAIR_HINT}`;
+  /** The snapshot on a stack that has been UPDATE_ROLLBACK_FAILED since `brokeAgo` minutes (unknown: undefined). */
+  const broken = (s: Snapshot, brokeAgo: number | undefined = 60): Snapshot => ({
+    ...s,
+    stack: {
+      ...s.stack,
+      status: 'UPDATE_ROLLBACK_FAILED',
+      ...(brokeAgo !== undefined ? { statusSince: NOW - brokeAgo * MINUTE } : {}),
+    },
+  });
+
+  it('lets a healthy meeting run on: no failed start, no stop, no alert once the first round has passed', () => {
+    expect(decideGuard(broken(ready(60, lines(30, 3))), undefined, settings)).toEqual({
+      act: false,
+      why: 'running 1.0 h, within limits (3 people are in a call)',
+    });
+    // The service wants a task and none runs, none stopped with a reason: ECS is placing one, no failed start.
+    expect(decideGuard(broken(snapshot({ service })), undefined, settings)).toEqual({ act: false, why: 'no task is running' });
+  });
+
+  it('still stops a start that failed by itself, one not ready after the deadline, a run past its bound and an idle one, saying the stack needs repair', () => {
+    const failed = broken(
+      snapshot({
+        service: { desired: 1, running: 0, pending: 0 },
+        tasks: [task({ lastStatus: 'STOPPED', stoppedAt: NOW - 20_000, stoppedReason: 'CannotPullContainerError: not found' })],
+      }),
+    );
+    expect(decideGuard(failed, undefined, settings)).toEqual({
+      act: true,
+      why: 'the start failed',
+      alert: `A start of Meet-meet-ne3d-org failed and was stopped: CannotPullContainerError: not found. Run \`meetctl logs\` for details.${REPAIR}`,
+    });
+    const pending = broken(
+      snapshot({
+        service,
+        tasks: [task({ lastStatus: 'PENDING', health: 'UNKNOWN', startedAt: undefined, createdAt: NOW - 21 * MINUTE })],
+      }),
+    );
+    expect(decideGuard(pending, undefined, settings)).toEqual({
+      act: true,
+      why: 'not ready 20 minutes after the start',
+      alert: `Meet-meet-ne3d-org did not become ready within 20 minutes (task PENDING); it was stopped. Run \`meetctl health\` after the next start.${REPAIR}`,
+    });
+    const past = { ...broken(ready(4 * 60, lines(5, 3))), at: NOW + 1 };
+    expect(decideGuard(past, undefined, settings)).toEqual({
+      act: true,
+      force: true,
+      why: 'ran 4.0 h, past the 4 h maximum outside a scheduled window',
+      alert: `Meet-meet-ne3d-org ran 4.0 hours, past the 4 h maximum outside a scheduled window; 3 people were still connected. The runtime guard stopped it.${REPAIR}`,
+    });
+    const idle = {
+      act: true,
+      why: 'nobody in a call for 15 minutes',
+      alert: `Stopped Meet-meet-ne3d-org: nobody was in a call for 15 minutes (task running since 2026-12-03 17:00 UTC).${REPAIR}`,
+    };
+    expect(decideGuard(broken(ready(60, lines(30))), undefined, settings)).toEqual(idle);
+    expect(decideIdleStop(broken(ready(60, lines(30))), undefined, settings)).toEqual(idle);
+  });
+
+  it('alerts once: in the round that first sees the stack broken with a task running, counted from the later of the two', () => {
+    const alertOf = (s: Snapshot) => decideGuard(s, undefined, settings).alert;
+    const meeting = ready(60, lines(30, 3));
+    expect(decideGuard(broken(meeting, 0), undefined, settings)).toEqual({
+      act: false,
+      why: 'running 1.0 h, within limits (3 people are in a call)',
+      alert: `Stack Meet-meet-ne3d-org is UPDATE_ROLLBACK_FAILED: CloudFormation needs a person to repair it, while a meeting task runs (task created 2026-12-03 16:59 UTC). The meeting goes on: the runtime guard still stops it at 2026-12-03 21:00 UTC (its run bound) or once nobody has been in a call for 15 minutes, and \`meetctl stop\` works. Until the repair nothing can start or power the platform: \`meetctl start\`, scheduled starts and a recorder a schedule asks for are refused. ${STACK_REPAIR_HINT} This is sent once.`,
+    });
+    // The stack broke while the task ran: from the stack's event, for one round of 5 minutes.
+    expect(alertOf(broken(meeting, 4.99))).toBeDefined();
+    expect(alertOf(broken(meeting, 5))).toBeUndefined();
+    expect(alertOf(broken(meeting, -0.01))).toBeUndefined();
+    // The task came after the stack broke (or when is unknown): from the task's creation.
+    const newTask = (createdAgo: number) =>
+      ready(60, lines(30, 3), { tasks: [startedAgo(60, { createdAt: NOW - createdAgo * MINUTE })] });
+    expect(alertOf(broken(newTask(4.99), 60))).toBeDefined();
+    expect(alertOf(broken(newTask(5), 60))).toBeUndefined();
+    expect(alertOf(broken(newTask(0), undefined))).toBeDefined();
+    expect(alertOf(broken(newTask(5), undefined))).toBeUndefined();
+    // Not on a stack that is fine, nor without a running task.
+    expect(alertOf({ ...meeting, stack: { ...meeting.stack, statusSince: NOW } })).toBeUndefined();
+    expect(alertOf(broken(snapshot(), 0))).toBeUndefined();
+  });
+
+  it('keeps the stats-silent alert, and sends both in the round they are both due', () => {
+    const silent = broken(ready(60, [{ at: NOW - 15 * MINUTE, participants: 0 }], { participants: undefined }), 2);
+    const decision = decideGuard(silent, undefined, settings);
+    expect(decision.why).toBe('no stats for 15 minutes');
+    const [stats, stack, more] = (decision.alert ?? '').split('\n\n');
+    expect(stats).toMatch(/^Meet-meet-ne3d-org is running but its stats sidecar has written nothing for 15 minutes/);
+    expect(stack).toMatch(/^Stack Meet-meet-ne3d-org is UPDATE_ROLLBACK_FAILED/);
+    expect(more).toBeUndefined();
+    expect(
+      decideGuard(
+        broken(ready(60, [{ at: NOW - 15 * MINUTE, participants: 0 }], { participants: undefined })),
+        undefined,
+        settings,
+      ),
+    ).toMatchObject({ why: 'no stats for 15 minutes', alert: expect.stringMatching(/^Meet-meet-ne3d-org is running but/) });
+  });
+
+  it('never starts the recorder a schedule asked for: that needs a start the stack refuses', () => {
+    const recording = window(NOW - 10 * MINUTE, NOW + HOUR, { record: true });
+    const withRecorder = broken(ready(30, lines(5), { recorder: { desiredCapacity: 0, instances: 0, tasks: [], pending: [] } }));
+    expect(decideRecorderStart(withRecorder, recording)).toEqual({
+      act: false,
+      why: 'the stack is UPDATE_ROLLBACK_FAILED: CloudFormation needs a person to repair it',
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import {
   CloudFormationClient,
   DeleteStackCommand,
+  DescribeStackEventsCommand,
   DescribeStacksCommand,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
@@ -98,6 +99,43 @@ describe('stack port', () => {
       .on(DescribeStacksCommand)
       .rejects(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' }));
     expect(await ports.stack.describe().catch((e: unknown) => e)).toMatchObject({ kind: 'credentials' });
+  });
+
+  it("reads when the stack took its status from the stack's own newest event with it, not a resource's", async () => {
+    const event = (LogicalResourceId: string, ResourceType: string, ResourceStatus: string, at: string) => ({
+      StackId: 'arn:aws:cloudformation:us-west-2:1:stack/Meet/x',
+      EventId: `${LogicalResourceId}-${at}`,
+      StackName: 'Meet',
+      LogicalResourceId,
+      ResourceType,
+      ResourceStatus: ResourceStatus as 'UPDATE_FAILED',
+      Timestamp: new Date(at),
+    });
+    // Newest first, as DescribeStackEvents answers.
+    cfn.on(DescribeStackEventsCommand, { StackName: 'Meet' }).resolves({
+      StackEvents: [
+        event('Service', 'AWS::ECS::Service', 'UPDATE_ROLLBACK_FAILED', '2026-12-03T18:40:00Z'),
+        event('Meet', 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_FAILED', '2026-12-03T18:39:00Z'),
+        event('Nested', 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_FAILED', '2026-12-03T18:38:30Z'),
+        event('Service', 'AWS::ECS::Service', 'UPDATE_FAILED', '2026-12-03T18:38:00Z'),
+        event('Meet', 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_FAILED', '2026-11-20T10:00:00Z'),
+        event('Meet', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', '2026-12-03T18:00:00Z'),
+      ],
+    });
+    expect(await ports.stack.statusSince('UPDATE_ROLLBACK_FAILED')).toBe(Date.parse('2026-12-03T18:39:00Z'));
+    expect(await ports.stack.statusSince('UPDATE_IN_PROGRESS')).toBe(Date.parse('2026-12-03T18:00:00Z'));
+    expect(await ports.stack.statusSince('DELETE_FAILED')).toBeUndefined();
+    // A resource that happens to share the stack's name is not the stack, nor is a nested stack.
+    cfn.on(DescribeStackEventsCommand, { StackName: 'Meet' }).resolves({
+      StackEvents: [
+        event('Meet', 'AWS::Logs::LogGroup', 'DELETE_FAILED', '2026-12-03T18:40:00Z'),
+        event('Nested', 'AWS::CloudFormation::Stack', 'DELETE_FAILED', '2026-12-03T18:39:30Z'),
+        event('Meet', 'AWS::CloudFormation::Stack', 'DELETE_FAILED', '2026-12-03T18:39:00Z'),
+      ],
+    });
+    expect(await ports.stack.statusSince('DELETE_FAILED')).toBe(Date.parse('2026-12-03T18:39:00Z'));
+    cfn.on(DescribeStackEventsCommand).resolves({});
+    expect(await ports.stack.statusSince('UPDATE_ROLLBACK_FAILED')).toBeUndefined();
   });
 
   it('deletes the stack', async () => {

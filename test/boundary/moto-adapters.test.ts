@@ -156,8 +156,21 @@ describe.skipIf(!moto.available)("the meeting host's record put right through th
 });
 
 describe.skipIf(!moto.available)('the control ports against moto', () => {
+  const built = { from: 0, by: 0 };
   beforeAll(async () => {
+    built.from = Date.now();
     await freshWorld();
+    built.by = Date.now();
+  });
+
+  it("read when the stack took its status from its own event in moto's DescribeStackEvents (the runtime guard's alert)", async () => {
+    const status = (await world.ports.stack.describe())?.status ?? '';
+    expect(status).toMatch(/_COMPLETE$/);
+    const since = await world.ports.stack.statusSince(status);
+    // moto stamps the event when it creates the stack (to the millisecond; 1 s of slack for the clock read).
+    expect(since).toBeGreaterThanOrEqual(built.from - 1000);
+    expect(since).toBeLessThanOrEqual(built.by + 1000);
+    expect(await world.ports.stack.statusSince('UPDATE_ROLLBACK_FAILED')).toBeUndefined();
   });
 
   it('tail and read container logs, and read the participants from the stats lines', async () => {

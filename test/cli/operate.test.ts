@@ -109,6 +109,46 @@ describe('meetctl stop, power-down, power-up, destroy', () => {
     expect(aws.state.log.at(-1)).toMatchObject({ reason: 'meetup over', outcome: 'done' });
   });
 
+  it('stops a meeting on a stack CloudFormation left broken, says the stack still needs repair, and start still refuses', async () => {
+    const aws = sim({ desired: 1, participants: 2 });
+    aws.stackStatus = 'UPDATE_ROLLBACK_FAILED';
+    // People in the call count as on any stack: no stop without --force.
+    const refused = await cli(['stop'], { files, sim: aws });
+    expect(refused.code).toBe(ExitCode.failed);
+    expect(refused.stderr).toContain('2 people are in a call right now');
+    expect(aws.liveTasks()).toBe(1);
+
+    const stopped = await cli(['stop', '--force'], { files, sim: aws });
+    expect(stopped.code).toBe(ExitCode.ok);
+    expect(stopped.stdout).toMatch(/^Stopped in \d+:\d\d: no task is running\.$/m);
+    expect(stopped.stderr).toContain(
+      'note: stack Meet-meet-ne3d-org is still UPDATE_ROLLBACK_FAILED: CloudFormation needs a person to repair it before the next start.',
+    );
+    expect(stopped.stderr).toContain('Stack actions > Continue update rollback');
+    expect(aws.liveTasks()).toBe(0);
+    expect(aws.stackStatus).toBe('UPDATE_ROLLBACK_FAILED');
+
+    const again = await cli(['stop', '--json'], { files, sim: aws });
+    expect(again.code).toBe(ExitCode.ok);
+    expect(JSON.parse(again.stdout)).toEqual({
+      goal: 'stopped',
+      from: 'FAILED',
+      to: 'FAILED',
+      outcome: 'no-op',
+      steps: [],
+      repair: { stackStatus: 'UPDATE_ROLLBACK_FAILED', hint: expect.stringContaining('Continue update rollback') },
+    });
+    expect((await cli(['stop'], { files, sim: aws })).stdout).toBe('Nothing to stop: no task is running.\n');
+
+    // Starting needs the repair first: the refusal and its exit code are what they were.
+    const start = await cli(['start'], { files, sim: aws });
+    expect(start.code).toBe(ExitCode.failed);
+    expect(start.stderr).toContain(
+      'error: stack Meet-meet-ne3d-org is UPDATE_ROLLBACK_FAILED; CloudFormation needs a person to repair it.',
+    );
+    expect(aws.liveTasks()).toBe(0);
+  });
+
   it('treats stop on a powered-down platform as done', async () => {
     const result = await cli(['stop'], { files, sim: sim({ power: 'off' }) });
     expect(result.code).toBe(ExitCode.ok);

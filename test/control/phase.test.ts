@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PHASES, phase, RECENT_FAILURE_SECONDS, TARGET_GRACE_SECONDS } from '../../src/control/phase.js';
+import { meetingPhase, PHASES, phase, RECENT_FAILURE_SECONDS, TARGET_GRACE_SECONDS } from '../../src/control/phase.js';
 import { EXAMPLES, NOW, snapshot, task } from '../support/snapshots.js';
 
 describe('phase', () => {
@@ -52,6 +52,30 @@ describe('phase', () => {
 
   it('calls a stack being deleted POWERING_DOWN', () => {
     expect(phase(snapshot({ stack: { ...snapshot().stack, status: 'DELETE_IN_PROGRESS' } }))).toBe('POWERING_DOWN');
+  });
+});
+
+describe('meetingPhase: where the meeting is, also on a stack CloudFormation left broken', () => {
+  const broken = (from: (typeof PHASES)[number], status = 'UPDATE_ROLLBACK_FAILED') => ({
+    ...EXAMPLES[from],
+    stack: { ...EXAMPLES[from].stack, status },
+  });
+
+  it('is the phase wherever the stack is not broken', () => {
+    for (const from of PHASES) expect(meetingPhase(EXAMPLES[from]), from).toBe(phase(EXAMPLES[from]));
+  });
+
+  it('reads the service and its tasks on a broken stack, where the phase says FAILED', () => {
+    for (const from of ['READY', 'STARTING', 'DEGRADED', 'STOPPED', 'STOPPING', 'FAILED'] as const) {
+      for (const status of ['UPDATE_ROLLBACK_FAILED', 'DELETE_FAILED', 'ROLLBACK_COMPLETE']) {
+        expect(phase(broken(from, status))).toBe('FAILED');
+        expect(meetingPhase(broken(from, status)), `${from} ${status}`).toBe(from);
+      }
+    }
+    // Without a service nothing runs: FAILED; a PowerState of off changes nothing while the service runs.
+    expect(meetingPhase(broken('POWERED_DOWN', 'ROLLBACK_COMPLETE'))).toBe('FAILED');
+    const saysOff = broken('READY');
+    expect(meetingPhase({ ...saysOff, stack: { ...saysOff.stack, powerState: 'off' } })).toBe('READY');
   });
 });
 

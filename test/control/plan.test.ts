@@ -102,12 +102,8 @@ describe('plan', () => {
     expect(plan('stopped', deploying).map((s) => s.kind)).toEqual(['wait-stack-stable', 'set-desired', 'wait-tasks-stopped']);
   });
 
-  it('refuses a stack CloudFormation left broken, and a stack that is not deployed', () => {
-    const broken = snapshot({ stack: { ...snapshot().stack, status: 'UPDATE_ROLLBACK_FAILED' } });
-    for (const goal of GOALS.filter((g) => g !== 'destroyed')) {
-      expect(() => plan(goal, broken)).toThrow(PlanError);
-      expect(() => plan(goal, undefined)).toThrow('not deployed');
-    }
+  it('refuses a stack that is not deployed', () => {
+    for (const goal of GOALS.filter((g) => g !== 'destroyed')) expect(() => plan(goal, undefined)).toThrow('not deployed');
   });
 
   it('gives every step a positive deadline and a description', () => {
@@ -225,6 +221,76 @@ describe('plan: the recorder around the meeting', () => {
     expect(() => plan('running', EXAMPLES.STOPPED, { record: true })).toThrow(
       'the deployed stack has no recorder: server-side recording is off.',
     );
+  });
+});
+
+describe('plan: a stack CloudFormation left broken', () => {
+  const BROKEN = ['UPDATE_ROLLBACK_FAILED', 'DELETE_FAILED', 'CREATE_FAILED', 'ROLLBACK_COMPLETE'];
+  const broken = (s: Snapshot, status = 'UPDATE_ROLLBACK_FAILED'): Snapshot => ({ ...s, stack: { ...s.stack, status } });
+
+  it('refuses every goal but stopped and destroyed, with the message people read today: powering needs a stack update', () => {
+    for (const status of BROKEN) {
+      for (const goal of ['running', 'powered-up', 'powered-down'] as const) {
+        for (const from of ['READY', 'STOPPED'] as const) {
+          let refusal: unknown;
+          try {
+            plan(goal, broken(EXAMPLES[from], status));
+          } catch (error) {
+            refusal = error;
+          }
+          expect(refusal).toBeInstanceOf(PlanError);
+          expect((refusal as PlanError).message).toBe(
+            `stack Meet-meet-ne3d-org is ${status}; CloudFormation needs a person to repair it.`,
+          );
+        }
+      }
+    }
+  });
+
+  it('stops whatever the service still runs, with ECS alone (no power change, no waiting for CloudFormation)', () => {
+    for (const status of BROKEN) {
+      expect(named(plan('stopped', broken(EXAMPLES.READY, status)))).toEqual(['desired=0', 'wait-tasks-stopped']);
+    }
+    // The service wants a task (a start, a failed start, a sick task): desired 0 first.
+    for (const from of ['STARTING', 'DEGRADED', 'FAILED'] as const) {
+      expect(named(plan('stopped', broken(EXAMPLES[from])))).toEqual(['desired=0', 'wait-tasks-stopped']);
+    }
+    // Desired 0 already, a task still stopping: only the wait.
+    expect(named(plan('stopped', broken(EXAMPLES.STOPPING)))).toEqual(['wait-tasks-stopped']);
+    // A power-down that failed its rollback may say PowerState off while the service still runs a task.
+    const saysOff = broken({ ...EXAMPLES.READY, stack: { ...EXAMPLES.READY.stack, powerState: 'off' } });
+    expect(named(plan('stopped', saysOff))).toEqual(['desired=0', 'wait-tasks-stopped']);
+  });
+
+  it('is empty when nothing is live: no task and desired 0, or no service at all', () => {
+    expect(plan('stopped', broken(EXAMPLES.STOPPED))).toEqual([]);
+    expect(plan('stopped', broken(EXAMPLES.POWERED_DOWN, 'ROLLBACK_COMPLETE'))).toEqual([]);
+    // A service CloudFormation lost from the outputs cannot be reached: nothing to stop through it.
+    expect(plan('stopped', broken({ ...EXAMPLES.READY, service: undefined } as Snapshot))).toEqual([]);
+  });
+
+  it('removes a live recorder as a normal stop does: after the meeting task, or alone', () => {
+    expect(named(plan('stopped', broken(withRecorder('READY', 'task'))))).toEqual([
+      'desired=0',
+      'wait-tasks-stopped',
+      ...TEARDOWN,
+    ]);
+    expect(named(plan('stopped', broken(withRecorder('STOPPED', 'instance'))))).toEqual(TEARDOWN);
+    expect(named(plan('stopped', broken(withRecorder('READY', 'task')), { force: true }))).toEqual([
+      'desired=0',
+      'wait-tasks-stopped',
+      'recorder-idle (forced)',
+      'stop-recorder',
+      'recorder=0',
+    ]);
+  });
+
+  it('destroys as before: the stop first, then the delete', () => {
+    expect(named(plan('destroyed', broken(EXAMPLES.READY, 'DELETE_FAILED')))).toEqual([
+      'desired=0',
+      'wait-tasks-stopped',
+      'delete-stack',
+    ]);
   });
 });
 

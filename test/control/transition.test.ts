@@ -128,6 +128,11 @@ describe('what a transition plans and refuses, as pure rules', () => {
     });
     expect(peopleRefusal({ ...EXAMPLES.READY, participants: 3 })?.message).toBe('3 people are in a call right now.');
     expect(peopleRefusal(EXAMPLES.READY)?.detail).toBe('participant count unknown');
+    // A meeting runs on a stack CloudFormation left broken too (its phase says FAILED): same refusals.
+    const broken = { ...EXAMPLES.READY, stack: { ...EXAMPLES.READY.stack, status: 'UPDATE_ROLLBACK_FAILED' } };
+    expect(peopleRefusal({ ...broken, participants: 3 })?.message).toBe('3 people are in a call right now.');
+    expect(peopleRefusal(broken)?.detail).toBe('participant count unknown');
+    expect(peopleRefusal({ ...broken, tasks: [], service: { desired: 0, running: 0, pending: 0 } })).toBeUndefined();
     const recording: Snapshot = {
       ...EXAMPLES.READY,
       recorder: {

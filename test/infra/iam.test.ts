@@ -212,6 +212,15 @@ describe('automation function roles', () => {
     });
   }
 
+  it("only the runtime guard reads this stack's events (when a broken stack broke, for its one alert)", async () => {
+    const otherStack = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/Other/4a2c9f10-0000-11f1-a000-0a1b2c3d4e5f`;
+    await expectAll(roleOf('RuntimeGuard'), [['cloudformation:DescribeStackEvents', STACK_ID]], 'Allowed');
+    await expectAll(roleOf('RuntimeGuard'), [['cloudformation:DescribeStackEvents', otherStack]], 'ImplicitlyDenied');
+    for (const name of ['ScheduledStart', 'IdleStop']) {
+      await expectAll(roleOf(name), [['cloudformation:DescribeStackEvents', STACK_ID]], 'ImplicitlyDenied');
+    }
+  });
+
   it("no function forces the idle alarm back (a deferred idle stop is the guard's job)", async () => {
     const alarm = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:Meet-meet-example-org-idle`;
     for (const name of ['ScheduledStart', 'IdleStop', 'RuntimeGuard']) {

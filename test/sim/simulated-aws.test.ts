@@ -122,4 +122,23 @@ describe('a simulated world saved and restored', () => {
       expect(await restored.ports.stack.describe()).toEqual(await sim.ports.stack.describe());
     }
   });
+
+  it('restores a stack whose update rollback failed, with the time it broke (the stack event the guard reads)', async () => {
+    const clock = new VirtualClock();
+    const sim = new SimAws(clock, { desired: 1, faults: { updateRollbackFails: true } });
+    await sim.cloudFormation.deploy(1, { changesTaskDefinition: false });
+    clock.t += 10 * MINUTE;
+    expect((await sim.ports.stack.describe())?.status).toBe('UPDATE_ROLLBACK_FAILED');
+    // The update took TIMING.powerChange seconds, its rollback 60 s more: the event is from then, not from now.
+    const brokeAt = clock.now() - 10 * MINUTE + 180_000;
+    expect(await sim.ports.stack.statusSince('UPDATE_ROLLBACK_FAILED')).toBe(brokeAt);
+    expect(await sim.ports.stack.statusSince('UPDATE_COMPLETE')).toBeUndefined();
+    const saved = json(sim);
+    const restored = new SimAws(new VirtualClock(clock.now()), { faults: { updateRollbackFails: true } });
+    restored.restore(saved);
+    expect(json(restored)).toEqual(saved);
+    expect(await restored.ports.stack.statusSince('UPDATE_ROLLBACK_FAILED')).toBe(brokeAt);
+    // CloudFormation refuses to update it until the rollback is continued.
+    await expect(restored.ports.stack.setPower('off')).rejects.toThrow('UPDATE_ROLLBACK_FAILED state and can not be updated');
+  });
 });

@@ -1,6 +1,6 @@
 import { observe } from '../../control/observe.js';
 import { OUTPUT_NAMES } from '../../control/outputs.js';
-import { phase } from '../../control/phase.js';
+import { phase, STACK_REPAIR_HINT, stackBroken } from '../../control/phase.js';
 import { describeStep, type Goal, plan } from '../../control/plan.js';
 import type { MeasuredPhase } from '../../control/start-timings.js';
 import { type TransitionOutcome, transition } from '../../control/transition.js';
@@ -39,6 +39,8 @@ export interface TransitionJson {
   readonly kept?: readonly string[];
   /** `start`: each phase with its measured time (docs/deploy.md, "Measured start times"). */
   readonly phases?: readonly MeasuredPhase[];
+  /** `stop` on a stack CloudFormation left broken: it still needs a person, and how to repair it. */
+  readonly repair?: { readonly stackStatus: string; readonly hint: string };
 }
 
 /** Print the plan without changing anything (--dry-run). */
@@ -100,6 +102,7 @@ function report(session: Session, goal: Goal, outcome: TransitionOutcome, extra:
   const error = result?.error;
   if (options.json) out.json(transitionJson(session, goal, outcome, extra));
 
+  if (extra.repair && !error) return reportRepair(session, outcome, extra.repair);
   if (outcome.outcome === 'no-op') {
     if (!options.json) out.line(`Nothing to do: the platform is already ${outcome.from}.`);
     return ExitCode.ok;
@@ -119,6 +122,27 @@ function report(session: Session, goal: Goal, outcome: TransitionOutcome, extra:
     return ExitCode.ok;
   }
   return reportFailure(session, goal, outcome, error);
+}
+
+/**
+ * A stop on a broken stack that worked (or had nothing to stop): the phase says FAILED either way, so
+ * the result says what is true (no task runs) and that the stack still needs a person.
+ */
+function reportRepair(session: Session, outcome: TransitionOutcome, repair: NonNullable<TransitionJson['repair']>): number {
+  const { out, options } = session.ctx;
+  if (options.json) return ExitCode.ok;
+  const took = outcome.result ? ` in ${clockTime(outcome.result.elapsedMs)}` : '';
+  out.line(
+    out.style(
+      'green',
+      outcome.outcome === 'no-op' ? 'Nothing to stop: no task is running.' : `Stopped${took}: no task is running.`,
+    ),
+  );
+  out.note(
+    `${out.style('yellow', 'note:')} stack ${session.config.stackName} is still ${repair.stackStatus}: CloudFormation needs a person to repair it before the next start.`,
+  );
+  out.note(`${out.style('dim', 'hint:')} ${repair.hint}`);
+  return ExitCode.ok;
 }
 
 type TransitionFailure = NonNullable<NonNullable<TransitionOutcome['result']>['error']>;
@@ -240,7 +264,9 @@ export async function stop(ctx: Context, options: OperateOptions): Promise<numbe
     else ctx.out.line(`Nothing to do: the platform is ${current}; no task can run.`);
     return ExitCode.ok;
   }
-  return runTransition(session, 'stopped', options);
+  // A broken stack still stops (ECS and Auto Scaling, no CloudFormation); the answer says it needs repair.
+  const repair = stackBroken(snapshot) ? { repair: { stackStatus: snapshot.stack.status, hint: STACK_REPAIR_HINT } } : {};
+  return runTransition(session, 'stopped', options, repair);
 }
 
 /** `meetctl power-down`: nothing billed by the hour. */

@@ -100,6 +100,10 @@ export class Automation extends Construct {
       'Stops runs past the maximum and failed starts, and alerts',
       Duration.minutes(10),
     );
+    // The guard alone reads the stack's events: once the stack is broken, when it broke (its one alert about it).
+    this.runtimeGuard.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackEvents'], resources: [stack.stackId] }),
+    );
     this.idleAlarm = this.addIdleAlarm(participants);
     new events.Rule(this, 'RuntimeGuardSchedule', {
       description: 'Runs the runtime guard',
