@@ -60,6 +60,24 @@ const STYLE =
  */
 export const asleepStyle = (branding: Branding | undefined) => `${STYLE}${brandStyle(branding)}`;
 
+/**
+ * How long a start takes, in the words the asleep page's starting card and the waking page both use
+ * ("This usually takes …"), and the seconds those words claim. test/asleep/waking-page.test.ts holds
+ * them to the start model (src/control/start-time.ts): a model that leaves less or more fails it.
+ */
+export const START_TAKES = { words: 'a minute or two', seconds: [60, 120] } as const;
+
+/**
+ * Members-only meetings (the organizer page exists): guests need no account and wait in the lobby,
+ * members and organizers sign in at `pageUrl`. The asleep page and the TLS sidecar's waking page
+ * (src/asleep/waking-page.ts) say it in these same words. `pageUrl` is escaped here.
+ */
+export function membersLines(pageUrl: string): string {
+  return `<p>Guests need no account: once the server is up, you wait in the lobby until a member or the host is in.</p>
+<p class="hint">Members and organizers: <a href="${escapeHtml(pageUrl)}">sign in</a> to join, or to start the server.</p>
+`;
+}
+
 /** The whole HTML document. Every value from outside (names, the sign-in address) is escaped. */
 export function asleepPage(input: AsleepPageInput): string {
   const next = input.next
@@ -69,15 +87,10 @@ export function asleepPage(input: AsleepPageInput): string {
       : '<p>No meetup is scheduled right now. The server wakes up when an organizer starts it.</p>';
   const name = escapeHtml(input.branding?.appName ?? input.host);
   const logo = brandLogo(input.branding);
-  // Members-only meetings (the sign-in page exists): guests wait for a member or host, members sign in.
-  const members = input.pageUrl
-    ? `<p>Guests need no account: once the server is up, you wait in the lobby until a member or the host is in.</p>
-<p class="hint">Members and organizers: <a href="${escapeHtml(input.pageUrl)}">sign in</a> to join, or to start the server.</p>
-`
-    : '';
+  const members = input.pageUrl ? membersLines(input.pageUrl) : '';
   const state = input.starting ? 'is starting' : 'is asleep';
   const card = input.starting
-    ? '<p>The meeting server is starting up for the meetup. This usually takes a minute or two.</p>\n'
+    ? `<p>The meeting server is starting up for the meetup. This usually takes ${START_TAKES.words}.</p>\n`
     : `<p>This meeting server runs only during meetups, so that the community pays next to nothing between them.</p>\n${next}\n`;
   const reload = input.starting ? `every ${STARTING_RETRY_SECONDS} seconds` : 'every minute';
   return reloadingPage({

@@ -1,7 +1,7 @@
 import type { Branding } from '../branding/jitsi-branding.js';
 import { brandLogo } from '../branding/page-branding.js';
 import { escapeHtml } from '../web-escape.js';
-import { asleepStyle, onePageCsp, reloadingPage } from './page.js';
+import { asleepStyle, membersLines, onePageCsp, reloadingPage, START_TAKES } from './page.js';
 
 /**
  * The page the direct mode's TLS sidecar answers while the web container does not (the task is
@@ -16,6 +16,11 @@ export interface WakingPageInput {
   readonly branding?: Branding | undefined;
   /** Seconds between the page's own reloads (the sidecar's Retry-After says the same). */
   readonly retrySeconds: number;
+  /**
+   * Members-only meetings: the organizer page, where members sign in (and organizers start). The page
+   * then tells guests and members what the asleep page tells them (membersLines).
+   */
+  readonly pageUrl?: string | undefined;
 }
 
 /**
@@ -33,17 +38,20 @@ export const wakingStyle = (branding: Branding | undefined): string => asleepSty
 export function wakingPage(input: WakingPageInput): string {
   const name = nginxSafeHtml(escapeHtml(input.branding?.appName ?? input.host));
   const logo = nginxSafeHtml(brandLogo(input.branding));
+  const members = input.pageUrl ? nginxSafeHtml(membersLines(input.pageUrl)) : '';
+  // Members-only: members have something to do (sign in), so the page does not say there is nothing.
+  const nothingElse = members ? '' : ' There is nothing else to do.';
   return reloadingPage({
     refreshSeconds: input.retrySeconds,
     title: `${name} is starting`,
     style: wakingStyle(input.branding),
     main: `<h1>${logo}${name} is starting</h1>
 <div class="card">
-<p>The meeting server is waking up. This usually takes less than a minute.</p>
+<p>The meeting server is waking up. This usually takes ${START_TAKES.words}.</p>
 <p class="hint">Right after a meetup it may be going back to sleep instead: then, within two minutes, this page shows that it is asleep.</p>
 </div>
-<p>Keep this page open: it reloads by itself every ${input.retrySeconds} seconds and opens the meeting as soon as the server is up. There is nothing else to do.</p>
-`,
+<p>Keep this page open: it reloads by itself every ${input.retrySeconds} seconds and opens the meeting as soon as the server is up.${nothingElse}</p>
+${members}`,
   });
 }
 

@@ -10,6 +10,8 @@ export const tokenSecretName = (stackName: string): string => `${stackName}-jits
 export const GROUPS = { organizers: 'organizers', members: 'members' } as const;
 /** The organizer page's host: `start.<meeting host>` (inside the same zone). */
 export const pageHost = (domain: string): string => `start.${domain}`;
+/** The organizer page's address, where members sign in: the asleep and the waking page link to it. */
+export const pageUrl = (domain: string): string => `https://${pageHost(domain)}/`;
 
 /**
  * Who holds a Jitsi token: an organizer or a member (signed in on the organizer page), or whoever

@@ -60,6 +60,8 @@ export interface TlsProxyOptions {
   readonly embedOrigins?: readonly string[];
   /** The group's branding (config `branding`): the waking page's name, logo and colours. */
   readonly branding?: Branding | undefined;
+  /** Members-only meetings: the organizer page, which the waking page links members to for signing in. */
+  readonly pageUrl?: string | undefined;
 }
 
 /**
@@ -108,7 +110,7 @@ export function tlsProxyConfig(o: TlsProxyOptions): string {
     `add_header Strict-Transport-Security "${HSTS}" always;`,
     `add_header Content-Security-Policy "${nginxQuoted(wakingCsp(o.branding, o.embedOrigins), 'waking page CSP')}" always;`,
   ];
-  const page = wakingPage({ host: o.host, branding: o.branding, retrySeconds: WAKING_RETRY_SECONDS });
+  const page = wakingPage({ host: o.host, branding: o.branding, retrySeconds: WAKING_RETRY_SECONDS, pageUrl: o.pageUrl });
   return `worker_processes 1;
 pid ${o.pidFile};
 error_log stderr warn;
@@ -171,6 +173,8 @@ export interface TlsProxySite {
   readonly webPort: number;
   readonly embedOrigins?: readonly string[];
   readonly branding?: Branding | undefined;
+  /** Members-only meetings: the organizer page's address (its sign-in), named on the waking page. */
+  readonly pageUrl?: string | undefined;
 }
 
 /**
@@ -195,6 +199,7 @@ export function tlsProxyCommand(
     tempDir: `${root}/tmp`,
     embedOrigins: site.embedOrigins ?? [],
     branding: site.branding,
+    pageUrl: site.pageUrl,
   });
   return [
     'set -eu',

@@ -74,8 +74,12 @@ describe('branding in the template', () => {
 
   it("gives the TLS sidecar's waking page the group's name, logo and colours, and a CSP of its own for that page", () => {
     const tls = container(TLS_CONTAINER) as Container & { Command: string[] };
-    expect(tls.Command).toEqual([tlsProxyCommand({ host: 'meet.example.org', webPort: 8000, embedOrigins: EMBED, branding })]);
-    const page = wakingPage({ host: 'meet.example.org', branding, retrySeconds: WAKING_RETRY_SECONDS });
+    // Members-only (the example's auth): the page also links members to the organizer page.
+    const pageUrl = 'https://start.meet.example.org/';
+    expect(tls.Command).toEqual([
+      tlsProxyCommand({ host: 'meet.example.org', webPort: 8000, embedOrigins: EMBED, branding, pageUrl }),
+    ]);
+    const page = wakingPage({ host: 'meet.example.org', branding, retrySeconds: WAKING_RETRY_SECONDS, pageUrl });
     expect(page).toContain('NE3D Blender Meet is starting');
     expect(tls.Command[0]).toContain(`return 503 "${nginxQuoted(page, 'page')}";`);
     expect(tls.Command[0]).toContain(`add_header Content-Security-Policy "${wakingCsp(branding, EMBED)}" always;`);

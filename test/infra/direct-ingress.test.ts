@@ -1,3 +1,4 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { normalName } from '../../src/aws/route53.js';
 import { TASK_RECORD_TTL } from '../../src/aws/task-dns-adapters.js';
@@ -7,7 +8,8 @@ import { TLS_CONTAINER, WEB_CONFIG_CONTAINER } from '../../src/infra/constructs/
 import { CERTIFICATE_KEYS, RENEWAL_CHECK_HOURS } from '../../src/infra/constructs/task-certificate.js';
 import { OUTPUTS } from '../../src/infra/meet-stack.js';
 import { TLS_ENV, TLS_LINGER_SECONDS, TLS_PROXY_IMAGE, TLS_STOP_TIMEOUT_SECONDS } from '../../src/infra/tls-proxy.js';
-import { resource, synth } from '../support/fixtures.js';
+import { ASLEEP_ENV } from '../../src/lambda/asleep-page.js';
+import { configWith, resource, synth } from '../support/fixtures.js';
 
 // One template for the whole file: the shipped example, whose ingress is the default, direct.
 const { template, json } = synth();
@@ -124,6 +126,37 @@ describe('direct ingress: TLS in the task', () => {
     expect(command).toContain('<title>meet.example.org is starting</title>');
     expect(command).toContain('<h1>meet.example.org is starting</h1>');
     expect(command).not.toContain('<img');
+  });
+
+  it('links members to the organizer page on the waking page, as the asleep page does, only when meetings are members-only', () => {
+    /** The task definition whose TLS sidecar's command matches `pattern` (its nginx.conf, quotes escaped). */
+    const sidecarSays = (pattern: string) => ({
+      ContainerDefinitions: Match.arrayWith([
+        Match.objectLike({ Name: TLS_CONTAINER, Command: [Match.stringLikeRegexp(pattern)] }),
+      ]),
+    });
+    /** A function with the organizer page's address in its environment (the asleep page's: PAGE_URL). */
+    const pageUrlIs = (url: unknown) => ({ Environment: { Variables: Match.objectLike({ [ASLEEP_ENV.pageUrl]: url }) } });
+    // The example's auth is members: the asleep page's function and the sidecar name the same address.
+    const signIn = 'https://start.meet.example.org/';
+    template.hasResourceProperties('AWS::Lambda::Function', pageUrlIs(signIn));
+    template.hasResourceProperties(
+      'AWS::ECS::TaskDefinition',
+      sidecarSays('Guests need no account: once the server is up, you wait in the lobby until a member or the host is in\\.'),
+    );
+    template.hasResourceProperties(
+      'AWS::ECS::TaskDefinition',
+      sidecarSays(`Members and organizers: <a href=\\\\"${signIn.replace(/\./g, '\\.')}\\\\">sign in</a> to join`),
+    );
+    // Open meetings: neither page has a sign-in to point at, nor a lobby to explain.
+    const open = synth(configWith({ auth: 'open' })).template;
+    open.hasResourceProperties('AWS::ECS::TaskDefinition', sidecarSays('<h1>meet\\.example\\.org is starting</h1>'));
+    open.resourcePropertiesCountIs(
+      'AWS::ECS::TaskDefinition',
+      sidecarSays('start\\.meet\\.example\\.org|sign in|Guests need no account'),
+      0,
+    );
+    open.resourcePropertiesCountIs('AWS::Lambda::Function', pageUrlIs(Match.anyValue()), 0);
   });
 
   it('keeps web on plain HTTP behind the sidecar, with no port of its own on the task', () => {

@@ -9,7 +9,9 @@ import { connect } from 'node:tls';
 import { type Browser, chromium } from 'playwright-core';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { membersLines } from '../../src/asleep/page.js';
 import { wakingCsp, wakingPage } from '../../src/asleep/waking-page.js';
+import { pageUrl } from '../../src/auth/jitsi-settings.js';
 import type { Branding } from '../../src/branding/jitsi-branding.js';
 import { BRANDING_URL_MAX_LENGTH, MAX_DOMAIN_LENGTH } from '../../src/config/schema.js';
 import {
@@ -191,15 +193,27 @@ describe.skipIf(!available)('the TLS sidecar (nginx)', () => {
   });
 });
 
+/** What a test sidecar serves: the meeting host (HOST unless given), the branding and the sign-in address, if any. */
+interface TestSite {
+  readonly host?: string;
+  readonly branding?: Branding;
+  readonly pageUrl?: string;
+}
+
 /**
- * A second sidecar in its own folder, in front of `webPort` (where nothing may listen yet), for the
- * meeting host `site.host` (HOST unless given) with the group's branding, if any.
+ * A second sidecar in its own folder, in front of `webPort` (where nothing may listen yet), for
+ * `site` (members-only when it has a `pageUrl`).
  */
-async function startSidecar(webPort: number, lingerSeconds: number, site: { host?: string; branding?: Branding } = {}) {
+async function startSidecar(webPort: number, lingerSeconds: number, site: TestSite = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'meetctl-tls-waking-'));
   const at = { https: await freePort(), http: await freePort() };
   const script = tlsProxyCommand(
-    { host: site.host ?? HOST, webPort, ...(site.branding ? { branding: site.branding } : {}) },
+    {
+      host: site.host ?? HOST,
+      webPort,
+      ...(site.branding ? { branding: site.branding } : {}),
+      ...(site.pageUrl ? { pageUrl: site.pageUrl } : {}),
+    },
     { root: dir, https: `127.0.0.1:${at.https}`, http: `127.0.0.1:${at.http}`, lingerSeconds },
   );
   const child = spawn('sh', ['-c', script], {
@@ -285,9 +299,13 @@ const LONGEST_HOST = `${'a'.repeat(MAX_DOMAIN_LENGTH - '.example.org'.length)}.e
 /** The longest logo address the config accepts, of the character that grows most as HTML ("): `&quot;`. */
 const WORST_LOGO_URL = `https://logo.ne3d.org/${'"'.repeat(BRANDING_URL_MAX_LENGTH - 'https://logo.ne3d.org/'.length)}`;
 
+/** Every branding field the waking page shows, each at its longest, of the characters that grow most. */
+const WORST_BRANDING = { appName: '"'.repeat(40), logoUrl: WORST_LOGO_URL, primaryColor: '#e87d0d', backgroundColor: '#232323' };
+
 // Each page as the config gives it; the served body must be exactly what wakingPage generates.
-const PAGES: readonly { what: string; host?: string; branding?: Branding }[] = [
+const PAGES: readonly ({ what: string } & TestSite)[] = [
   { what: 'no branding: the host' },
+  { what: 'members-only: the lines for guests and members, with the sign-in link', pageUrl: pageUrl(HOST) },
   {
     what: "a name and a logo address with nginx's special characters",
     branding: {
@@ -309,16 +327,27 @@ const PAGES: readonly { what: string; host?: string; branding?: Branding }[] = [
     host: LONGEST_HOST,
     branding: { logoUrl: WORST_LOGO_URL },
   },
+  // The largest page: the host is not shown beside a name, but the sign-in address is start.<host>.
+  {
+    what: 'members-only on the longest host, with the longest name and logo address and both colours',
+    host: LONGEST_HOST,
+    branding: WORST_BRANDING,
+    pageUrl: pageUrl(LONGEST_HOST),
+  },
 ];
 
 describe.skipIf(!available)('the waking page as nginx serves it', () => {
   it('serves every page byte for byte as generated, with its own CSP, nothing of the config read as nginx syntax', async () => {
-    for (const { what, host, branding } of PAGES) {
-      const sidecar = await startSidecar(await freePort(), 0, { ...(host ? { host } : {}), ...(branding ? { branding } : {}) });
+    for (const { what, ...site } of PAGES) {
+      const { host, branding } = site;
+      const sidecar = await startSidecar(await freePort(), 0, site);
       try {
         const res = await get('/room', {}, sidecar.https);
         expect(res.status, what).toBe(503);
-        expect(res.body, what).toBe(wakingPage({ host: host ?? HOST, branding, retrySeconds: WAKING_RETRY_SECONDS }));
+        const page = wakingPage({ host: host ?? HOST, branding, retrySeconds: WAKING_RETRY_SECONDS, pageUrl: site.pageUrl });
+        expect(res.body, what).toBe(page);
+        // Members-only: the asleep page's own lines (a host name has no "$" or "\\": as they are).
+        if (site.pageUrl) expect(res.body, what).toContain(membersLines(site.pageUrl));
         expect(res.headers['content-security-policy'], what).toBe(wakingCsp(branding));
         expect(res.headers['strict-transport-security'], what).toBe('max-age=31536000');
       } finally {
@@ -328,6 +357,15 @@ describe.skipIf(!available)('the waking page as nginx serves it', () => {
     // The pages above are what the config can give: it accepts each of them.
     expect(configWith({ domain: LONGEST_HOST, branding: { logoUrl: WORST_LOGO_URL } }).domain).toBe(LONGEST_HOST);
     expect(configWith({ branding: { appName: '"'.repeat(40), logoUrl: WORST_LOGO_URL } }).branding?.appName).toHaveLength(40);
+    const worst = configWith({ domain: LONGEST_HOST, branding: WORST_BRANDING });
+    expect([worst.auth, worst.ingress, worst.branding]).toEqual(['members', 'direct', WORST_BRANDING]);
+    // It is the largest of them as nginx reads it, and still fits one string.
+    const quoted = PAGES.map(({ host, branding, pageUrl }) =>
+      Buffer.byteLength(
+        nginxQuoted(wakingPage({ host: host ?? HOST, branding, retrySeconds: WAKING_RETRY_SECONDS, pageUrl }), 'waking page'),
+      ),
+    );
+    expect(Math.max(...quoted)).toBe(quoted.at(-1));
   }, 60_000);
 
   it("keeps the proxied meeting's headers as they are: the waking page's CSP is on the waking page alone", async () => {
@@ -496,13 +534,15 @@ describe.skipIf(!browserAvailable)('the meeting host in a browser, behind the si
     return { context, page, violations, status: first?.status() };
   };
 
-  it("shows the waking page in the asleep page's look: the group's name, logo and colours, or the host", async () => {
+  it("shows the waking page in the asleep page's look: the group's name, logo and colours, or the host, and the lines for guests and members", async () => {
     const branded = { ...NE3D, logoUrl: `${logoOrigin}/logo.svg` };
+    // Members-only, as the organizer guide's readers run it (docs/organizer-guide.md shows both).
+    const signIn = pageUrl(HOST);
     for (const [shot, branding] of [
       ['waking', branded],
       ['waking-unbranded', undefined],
     ] as const) {
-      const sidecar = await startSidecar(await freePort(), 0, branding ? { branding } : {});
+      const sidecar = await startSidecar(await freePort(), 0, { ...(branding ? { branding } : {}), pageUrl: signIn });
       try {
         for (const [size, viewport] of SIZES) {
           const { context, page, violations, status } = await openWaking(sidecar.https, viewport);
@@ -516,6 +556,12 @@ describe.skipIf(!browserAvailable)('the meeting host in a browser, behind the si
           expect(text, what).toContain(
             `Keep this page open: it reloads by itself every ${WAKING_RETRY_SECONDS} seconds and opens the meeting as soon as the server is up.`,
           );
+          // What the asleep page says to guests and members, with the same sign-in link.
+          expect(text, what).toContain(
+            'Guests need no account: once the server is up, you wait in the lobby until a member or the host is in.',
+          );
+          expect(text, what).toContain('Members and organizers: sign in to join, or to start the server.');
+          await expect(page.getByRole('link', { name: 'sign in' }).getAttribute('href'), what).resolves.toBe(signIn);
           // Plain words for guests: nothing of a terminal or of the machinery.
           expect(text, what).not.toMatch(/meetctl|nginx|`|--|50[234]|Bad Gateway/);
           const h1 = page.locator('h1');

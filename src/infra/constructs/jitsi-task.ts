@@ -100,6 +100,8 @@ export interface JitsiTaskProps {
     readonly tokenSecret: StoredSecret;
     /** Jitsi's `tokenAuthUrl`: where a member who opens a room signs in (`{room}` is replaced). */
     readonly tokenAuthUrl?: string;
+    /** The organizer page's address: the direct mode's waking page links members to it to sign in. */
+    readonly pageUrl?: string;
   };
   /**
    * The group's branding for the web client: an init container writes custom-interface_config.js,
@@ -344,6 +346,8 @@ export class JitsiTask extends Construct {
         ...(props.embedOrigins ? { embedOrigins: props.embedOrigins } : {}),
         // The waking page looks like the asleep page: the group's name, logo and colours.
         ...(isBranded(props.branding) ? { branding: props.branding } : {}),
+        // Members-only: it tells guests and members what the asleep page tells them, with the same sign-in link.
+        ...(props.membersOnly?.pageUrl ? { pageUrl: props.membersOnly.pageUrl } : {}),
       });
     }
   }

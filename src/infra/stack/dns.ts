@@ -2,7 +2,7 @@ import { CfnOutput } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import type { Construct } from 'constructs';
-import { pageHost } from '../../auth/jitsi-settings.js';
+import { pageUrl } from '../../auth/jitsi-settings.js';
 import { isBranded } from '../../branding/jitsi-branding.js';
 import type { MeetConfig } from '../../config/schema.js';
 import { OUTPUT_NAMES as OUTPUTS } from '../../control/outputs.js';
@@ -121,7 +121,7 @@ function asleepPage(scope: Construct, props: MeetingDnsProps): AsleepPage {
     domain: config.domain,
     certificate: props.certificates.certificate,
     scheduleGroupName: props.automation.scheduleGroup.name as string,
-    ...(config.auth === 'members' ? { pageUrl: `https://${pageHost(config.domain)}/` } : {}),
+    ...(config.auth === 'members' ? { pageUrl: pageUrl(config.domain) } : {}),
     ...(isBranded(config.branding) ? { branding: config.branding } : {}),
     embedOrigins: config.embedOrigins,
   });

@@ -1,7 +1,7 @@
 import { CfnParameter, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
-import { pageHost } from '../../auth/jitsi-settings.js';
+import { pageHost, pageUrl } from '../../auth/jitsi-settings.js';
 import { isBranded } from '../../branding/jitsi-branding.js';
 import { SIZE_PRESETS } from '../../config/presets.js';
 import type { JitsiRelease } from '../../config/release.js';
@@ -99,6 +99,8 @@ function jitsiTask(powered: Construct, props: MeetingTaskProps): JitsiTask {
             tokenSecret: members.jitsiAuth.stored,
             // settings-config.js at stable-11146-2 writes it to config.tokenAuthUrl.
             tokenAuthUrl: `https://${pageHost(config.domain)}/auth/room?room={room}`,
+            // The waking page links members to it, as the asleep page does (src/infra/stack/dns.ts).
+            pageUrl: pageUrl(config.domain),
           },
         }
       : {}),
