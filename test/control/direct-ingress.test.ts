@@ -61,6 +61,16 @@ describe('direct mode: a start', () => {
     expect(checks.every((c) => c.connectTo === ip)).toBe(true);
   });
 
+  it("a start right after a stop reports the new task's state, not the stopped one's", async () => {
+    const { run, progress } = setup({ desired: 1 });
+    expect((await run('stopped')).to).toBe('STOPPED');
+    progress.length = 0;
+    expect((await run('running')).to).toBe('READY');
+    const waits = progress.filter((e) => e.type === 'waiting' && e.index === 2).map((e) => e.detail);
+    expect(waits[0]).toBe('task PROVISIONING');
+    expect(waits.filter((w) => /STOPPED|DEACTIVATING|STOPPING/.test(w ?? ''))).toEqual([]);
+  });
+
   it('names the failing check once the task runs, and fails at the deadline with it', async () => {
     const { run, progress, clock, start } = setup({ faults: { wrongCertificate: true } });
     const outcome = await run('running');
