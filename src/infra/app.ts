@@ -1,6 +1,7 @@
 import { App, type AppProps } from 'aws-cdk-lib';
 import featureFlags from 'aws-cdk-lib/recommended-feature-flags.json';
 import type { MeetConfig } from '../config/schema.js';
+import type { TimingsFile } from '../control/start-timings.js';
 import { MeetStack } from './meet-stack.js';
 
 export interface BuildAppOptions {
@@ -10,6 +11,11 @@ export interface BuildAppOptions {
   readonly outdir?: string;
   /** Extra context (the CDK CLI passes its own through the environment). */
   readonly context?: Record<string, unknown>;
+  /**
+   * The starts `meetctl start --record-timings` kept next to the config (bin/app.ts reads the file):
+   * the organizer page shows their median when they match the deployment, else the model.
+   */
+  readonly startTimings?: TimingsFile;
 }
 
 /**
@@ -24,6 +30,7 @@ export function buildApp(config: MeetConfig, options: BuildAppOptions = {}): { a
   const app = new App(props);
   const stack = new MeetStack(app, config.stackName, {
     config,
+    ...(options.startTimings ? { startTimings: options.startTimings } : {}),
     env: { region: config.region },
     description: `On-demand Jitsi Meet for ${config.domain} (meetctl)`,
     tags: { 'meetctl:domain': config.domain },

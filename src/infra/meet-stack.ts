@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { parseRelease } from '../config/release.js';
 import type { MeetConfig } from '../config/schema.js';
 import { OUTPUT_NAMES } from '../control/outputs.js';
+import type { TimingsFile } from '../control/start-timings.js';
 import { PowerSwitch } from './constructs/power-switch.js';
 import { SecretRotation } from './constructs/secret-rotation.js';
 import { stackAutomation } from './stack/automation.js';
@@ -23,6 +24,8 @@ export { HEALTH_CHECK_GRACE_SECONDS } from './stack/meeting-task.js';
 export interface MeetStackProps extends StackProps {
   /** Validated configuration. */
   readonly config: MeetConfig;
+  /** Recorded starts (the timings file next to the config): the organizer page's expected start when they match. */
+  readonly startTimings?: TimingsFile;
 }
 
 /** Names of the stack outputs that `meetctl` reads (shared with the control-plane core). */
@@ -56,7 +59,14 @@ export class MeetStack extends Stack {
     const certificates = new StackCertificates(this, { config, zone, automation, stores });
     const members =
       config.auth === 'members'
-        ? new MembersAndPage(this, { config, zone, automation, stores, ...(recording ? { recording } : {}) })
+        ? new MembersAndPage(this, {
+            config,
+            zone,
+            automation,
+            stores,
+            ...(recording ? { recording } : {}),
+            ...(props.startTimings ? { startTimings: props.startTimings } : {}),
+          })
         : undefined;
 
     // Billed by the hour in load-balancer mode, and there only while PowerState is on. In direct mode

@@ -40,6 +40,11 @@ export const PAGE_ENV = {
   recordings: 'RECORDINGS',
   /** The config's `timeZone` (absent when it has none): the meetup form's default, the zone of the page's times. */
   timeZone: 'TIME_ZONE',
+  /**
+   * Whole seconds, the median of the recorded starts that match the deployment, when the deploy found
+   * any (docs/deploy.md, "Measured start times"); absent: the page shows the model.
+   */
+  measuredStart: 'MEASURED_START_SECONDS',
 } as const;
 
 /** Seconds between two starts asked for on the page. */
@@ -139,7 +144,11 @@ function pageSchedules(base: AutomationDeps): PageDeps['schedules'] {
  * handed to this same function as an asynchronous page action (the page answers 202 at once).
  */
 function pageControl(base: AutomationDeps, lambda: LambdaClient): PageDeps['control'] {
-  const status = pageStatus(base, JSON.parse(required(PAGE_ENV.costModel)) as PageCostModel);
+  const status = pageStatus(
+    base,
+    JSON.parse(required(PAGE_ENV.costModel)) as PageCostModel,
+    measuredStartSeconds(process.env[PAGE_ENV.measuredStart]),
+  );
   const statusOf: Record<Role, () => Promise<StatusView>> = {
     organizer: ttlCache(
       () => status('organizer'),
@@ -238,12 +247,22 @@ export interface PageCostModel {
   readonly logRetentionDays?: number;
 }
 
+/** MEASURED_START_SECONDS as seconds: a whole number above 0, else undefined (the page shows the model). */
+export function measuredStartSeconds(value: string | undefined): number | undefined {
+  const seconds = Number(value);
+  return value && Number.isInteger(seconds) && seconds > 0 ? seconds : undefined;
+}
+
 /**
- * What the page shows each role: the phase (with the start's progress) and the next meetup;
- * organizers also people, recent starts and stops in plain words, the month's cost, the recorder
- * and any recording not in S3 yet.
+ * What the page shows each role: the phase (with the start's progress against `measuredStart`, else
+ * the model) and the next meetup; organizers also people, recent starts and stops in plain words, the
+ * month's cost, the recorder and any recording not in S3 yet.
  */
-export function pageStatus(base: AutomationDeps, model: PageCostModel): (role: Role) => Promise<StatusView> {
+export function pageStatus(
+  base: AutomationDeps,
+  model: PageCostModel,
+  measuredStart?: number,
+): (role: Role) => Promise<StatusView> {
   const estimate = estimateForConfig({ ...model, auth: 'members' });
   /** What organizers see beyond the status: recent starts and stops, and the month's cost so far. */
   const organizerView = async (current: Phase, snapshot: Snapshot, now: number) => {
@@ -270,7 +289,7 @@ export function pageStatus(base: AutomationDeps, model: PageCostModel): (role: R
     const organizer = role === 'organizer' ? await organizerView(current, snapshot, now) : {};
     return {
       phase: current,
-      ...(current === 'STARTING' ? { starting: startProgress(snapshot, now) } : {}),
+      ...(current === 'STARTING' ? { starting: startProgress(snapshot, now, measuredStart) } : {}),
       ...(snapshot.participants !== undefined ? { participants: snapshot.participants } : {}),
       ...(next ? { nextMeetup: { name: next.name, at: new Date(next.meetupAt).toISOString(), timeZone: next.timeZone } } : {}),
       ...organizer,
@@ -278,13 +297,18 @@ export function pageStatus(base: AutomationDeps, model: PageCostModel): (role: R
   };
 }
 
-/** How far a start is: since its task was created (0 before there is one), against the plan's model. */
-function startProgress(snapshot: Snapshot, now: number): NonNullable<StatusView['starting']> {
+/**
+ * How far a start is: since its task was created (0 before there is one), against the measured
+ * start the deploy found, else the plan's model.
+ */
+function startProgress(snapshot: Snapshot, now: number, measured: number | undefined): NonNullable<StatusView['starting']> {
   const created = snapshot.tasks.filter(isLive).map((t) => t.createdAt);
   const since = created.length > 0 ? Math.min(...created) : now;
   return {
     seconds: Math.max(0, Math.floor((now - since) / 1000)),
-    expectedSeconds: modelledStartSeconds(snapshot.ingress).seconds,
+    ...(measured !== undefined
+      ? { expectedSeconds: measured, expectedFrom: 'measured' as const }
+      : { expectedSeconds: modelledStartSeconds(snapshot.ingress).seconds, expectedFrom: 'model' as const }),
   };
 }
 

@@ -30,8 +30,15 @@ export { CALLBACK, pkceChallenge } from './sign-in.js';
 export interface StatusView {
   readonly phase: string;
   readonly participants?: number;
-  /** While STARTING: seconds since the start began, and how long a start usually takes (the plan's model). */
-  readonly starting?: { readonly seconds: number; readonly expectedSeconds: number };
+  /**
+   * While STARTING: seconds since the start began, and how long a start usually takes: the median of
+   * the recorded starts the deploy found (`measured`), else the plan's model.
+   */
+  readonly starting?: {
+    readonly seconds: number;
+    readonly expectedSeconds: number;
+    readonly expectedFrom: 'measured' | 'model';
+  };
   /** The soonest scheduled meetup, with the time zone it is planned in. */
   readonly nextMeetup?: { readonly name: string; readonly at: string; readonly timeZone: string };
   /** Organizers only: recent starts and stops, in plain words (src/page/history-words.ts). */

@@ -65,6 +65,7 @@ const RECORDER = {
 let note = { text: '', phase: '' };
 let startingSince = 0;
 let expected = 90;
+let expectedFrom = 'model';
 let recordingsAt = 0;
 function sentence(text) { return text ? text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?…]$/.test(text) ? '' : '.') : ''; }
 function say(id, text) { $(id).textContent = sentence(text); show(id, Boolean(text)); }
@@ -83,7 +84,7 @@ function tick() {
   $('bar').max = expected;
   $('bar').value = Math.min(seconds, expected);
   $('elapsed').textContent = seconds <= expected
-    ? clock(seconds) + ' so far; a start takes about ' + clock(expected) + '.'
+    ? clock(seconds) + ' so far; a start takes about ' + clock(expected) + (expectedFrom === 'measured' ? ' (measured)' : ' (estimated)') + '.'
     : clock(seconds) + ' so far: longer than usual. It keeps trying for a few more minutes.';
 }
 async function loadRecordings() {
@@ -109,7 +110,7 @@ function showPhase(status) {
   $('people').textContent = status.participants === undefined ? '' : status.participants === 1 ? '1 person in a call.' : status.participants + ' people in a call.';
   const starting = status.phase === 'STARTING' && status.starting;
   show('progress', Boolean(starting));
-  if (starting) { expected = status.starting.expectedSeconds; startingSince = Date.now() - status.starting.seconds * 1000; tick(); }
+  if (starting) { expected = status.starting.expectedSeconds; expectedFrom = status.starting.expectedFrom; startingSince = Date.now() - status.starting.seconds * 1000; tick(); }
   else startingSince = 0;
   say('next', status.nextMeetup ? 'Next meetup: ' + when(status.nextMeetup.at, status.nextMeetup.timeZone) + ', ' + status.nextMeetup.name + '.' : '');
   if (note.text && note.phase !== status.phase) act('', '');

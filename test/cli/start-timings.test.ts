@@ -3,7 +3,7 @@ import { modelledStartSeconds, TASK_TIMELINE } from '../../src/control/start-tim
 import { START_PHASES } from '../../src/control/start-timings.js';
 import { ExitCode } from '../../src/errors.js';
 import { SimAws, TIMING, VirtualClock } from '../../src/sim/simulated-aws.js';
-import { cli, communityConfig } from '../support/cli.js';
+import { cli, communityConfig, fakeAws } from '../support/cli.js';
 
 // `meetctl start` times each phase of a start (AWS stamps from DescribeTasks and the Route 53 change,
 // the rest from the control plane's polls); `--record-timings` keeps them, and `plan` shows the
@@ -110,5 +110,43 @@ describe('meetctl start --record-timings, and plan', () => {
     const start = await cli(['start', '--record-timings'], { files, sim: direct() });
     expect(start.code).toBe(ExitCode.config);
     expect(files[TIMINGS]).toBe('{ not json');
+  });
+});
+
+describe('meetctl deploy and the timings file: the organizer page gets the measured start', () => {
+  it('a bad timings file stops the deploy before AWS or cdk: exit 253, naming the file, the field and the fix', async () => {
+    const files: Record<string, string> = { 'meet.config.json': config };
+    await cli(['start', '--record-timings'], { files, sim: direct() });
+    const bad = JSON.parse(files[TIMINGS] as string);
+    bad.starts[0].size = '';
+    files[TIMINGS] = JSON.stringify(bad);
+    const aws = fakeAws();
+    for (const argv of [
+      ['deploy', '--yes'],
+      ['deploy', '--dry-run'],
+    ]) {
+      const deploy = await cli(argv, { files, aws });
+      expect(deploy.code, argv.join(' ')).toBe(ExitCode.config);
+      expect(deploy.stderr).toContain(`the start timings file /work/community/${TIMINGS} cannot be used: starts[0].size`);
+      expect(deploy.stderr).toContain('delete the file');
+      expect(deploy.stderr).not.toMatch(/\n\s+at /);
+      expect(deploy.cdkCalls).toHaveLength(0);
+    }
+    // Not even the identity check ran.
+    expect(aws.targets).toEqual([]);
+  });
+
+  it('says which start time the page will show: the measured median, or the model when no start matches', async () => {
+    const files: Record<string, string> = { 'meet.config.json': config };
+    await cli(['start', '--record-timings'], { files, sim: direct() });
+    const ready = (JSON.parse(files[TIMINGS] as string) as { starts: Array<{ readySeconds: number }> }).starts[0]?.readySeconds;
+    const measured = await cli(['deploy', '--yes'], { files, aws: fakeAws() });
+    expect(measured.code, measured.stderr).toBe(ExitCode.ok);
+    expect(measured.stderr).toContain(`The organizer page shows a start of about ${ready} s, measured`);
+    expect(measured.cdkCalls).toHaveLength(1);
+    files[TIMINGS] = (files[TIMINGS] as string).replace(/"size": "[^"]+"/, '"size": "large"');
+    const model = await cli(['deploy', '--yes'], { files, aws: fakeAws() });
+    expect(model.code, model.stderr).toBe(ExitCode.ok);
+    expect(model.stderr).toContain('the organizer page shows the modelled start time');
   });
 });

@@ -1,8 +1,11 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { EXPIRES_AT } from '../../src/aws/page-sessions.js';
+import type { RecordedStart, TimingsFile } from '../../src/control/start-timings.js';
+import { buildApp } from '../../src/infra/app.js';
 import { PAGE_THROTTLE } from '../../src/infra/constructs/organizer-page.js';
 import { PAGE_ENV } from '../../src/lambda/organizer-page.js';
-import { resource, synth } from '../support/fixtures.js';
+import { exampleConfig, resource, synth } from '../support/fixtures.js';
 import { ACCOUNT, arnOf, decide, policiesOfRole, REGION } from '../support/iam.js';
 
 // One template for the whole file: the shipped example (direct ingress, members-only meetings).
@@ -48,10 +51,11 @@ describe('the organizer page', () => {
     expect(fn.props).toMatchObject({ FunctionName: 'Meet-meet-example-org-organizer-page', Timeout: 900, Runtime: 'nodejs24.x' });
     const variables = (fn.props.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables[PAGE_ENV.origin]).toBe('https://start.meet.example.org');
-    // Every variable, but the recordings switch, which only a stack with a recorder has (recorder.test.ts).
-    for (const name of Object.values(PAGE_ENV).filter((n) => n !== PAGE_ENV.recordings))
-      expect(variables[name], name).toBeDefined();
-    expect(variables[PAGE_ENV.recordings]).toBeUndefined();
+    // Every variable, but the recordings switch, which only a stack with a recorder has (recorder.test.ts),
+    // and the measured start, which only a deploy with matching recorded starts has (below).
+    const optional: string[] = [PAGE_ENV.recordings, PAGE_ENV.measuredStart];
+    for (const name of Object.values(PAGE_ENV).filter((n) => !optional.includes(n))) expect(variables[name], name).toBeDefined();
+    for (const name of optional) expect(variables[name], name).toBeUndefined();
     // The example config's time zone: the meetup form's default (a config without one sets none).
     expect(variables[PAGE_ENV.timeZone]).toBe('America/Los_Angeles');
     // What `meetctl plan` prices, so the page's month to date agrees with it (region, preset, recorder, sign-in).
@@ -65,6 +69,53 @@ describe('the organizer page', () => {
       secretStore: 'secrets-manager',
       logRetentionDays: 30,
     });
+  });
+});
+
+describe("the page's expected start: measured when the deploy found matching recorded starts", () => {
+  const config = exampleConfig();
+  /** A start recorded on the example's deployment (direct, stable-11146-2, medium, arm64), or as changed. */
+  const start = (readySeconds: number, changes: Partial<RecordedStart> = {}): RecordedStart => ({
+    measuredAt: '2026-12-02T17:45:00.000Z',
+    ingress: config.ingress,
+    jitsiRelease: config.jitsiRelease,
+    size: config.size,
+    architecture: config.architecture,
+    region: config.region,
+    phases: [{ name: 'READY', seconds: readySeconds, by: 'observed' }],
+    readySeconds,
+    ...changes,
+  });
+  const pageVariables = (startTimings: TimingsFile) =>
+    Template.fromStack(buildApp(config, { skipBundling: true, startTimings }).stack);
+  const withVariable = (value: unknown) => ({
+    FunctionName: 'Meet-meet-example-org-organizer-page',
+    Environment: { Variables: Match.objectLike({ [PAGE_ENV.measuredStart]: value }) },
+  });
+
+  it('sets the median of the matching starts only, whatever the other starts in the file took', () => {
+    const template = pageVariables({
+      schema: 1,
+      starts: [
+        start(300, { size: 'large' }),
+        start(78),
+        start(250, { jitsiRelease: 'stable-9584' }),
+        start(84),
+        start(80),
+        start(400, { ingress: 'load-balancer' }),
+        start(350, { architecture: 'x86_64' }),
+      ],
+    });
+    // 78, 84, 80: the median is 80 s; with the other deployments' starts it would be 250 s.
+    template.hasResourceProperties('AWS::Lambda::Function', withVariable('80'));
+  });
+
+  it('leaves the model when the starts are of another size or release (no variable)', () => {
+    const template = pageVariables({
+      schema: 1,
+      starts: [start(80, { size: 'large' }), start(82, { jitsiRelease: 'stable-9584' })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', withVariable(Match.absent()));
   });
 });
 

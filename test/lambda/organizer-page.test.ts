@@ -1,3 +1,4 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
@@ -5,6 +6,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -13,7 +15,8 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { JWT_SECRET_KEY } from '../../src/auth/jitsi-settings.js';
 import { verifyJitsiToken } from '../../src/auth/jitsi-token.js';
-import { SECRET_CACHE_SECONDS } from '../../src/lambda/organizer-page.js';
+import { modelledStartSeconds } from '../../src/control/start-time.js';
+import { measuredStartSeconds, PAGE_ENV, SECRET_CACHE_SECONDS } from '../../src/lambda/organizer-page.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../src/page/api.js';
 import { sessionKey } from '../../src/page/session.js';
 import { CLIENT, ISSUER, POOL } from '../support/cognito.js';
@@ -234,5 +237,81 @@ describe('the organizer page function', () => {
     expect(lambda.calls()).toHaveLength(0);
     // Only the session was read; no rate-limit row written.
     expect(dynamo.calls().map((c) => c.args[0].constructor.name)).toEqual(['GetItemCommand']);
+  });
+});
+
+describe("the page's expected start: the measured one the deploy set, else the model", () => {
+  const cloudformation = mockClient(CloudFormationClient);
+  const ecs = mockClient(ECSClient);
+  afterAll(() => {
+    cloudformation.restore();
+    ecs.restore();
+  });
+
+  /**
+   * A member's status, in a fresh container (the page reads its environment once per container), while
+   * ECS places the task that a start asked for 30 s ago.
+   */
+  async function startingStatus(measured: string | undefined) {
+    cloudformation.reset();
+    ecs.reset();
+    cloudformation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: ENVIRONMENT.STACK_NAME,
+          StackStatus: 'UPDATE_COMPLETE',
+          CreationTime: new Date(),
+          Outputs: [
+            { OutputKey: 'ClusterName', OutputValue: 'meet' },
+            { OutputKey: 'ServiceName', OutputValue: 'meet-service' },
+          ],
+        },
+      ],
+    });
+    ecs.on(DescribeServicesCommand).resolves({
+      services: [{ status: 'ACTIVE', desiredCount: 1, runningCount: 0, pendingCount: 1 }],
+    });
+    ecs
+      .on(ListTasksCommand, { desiredStatus: 'RUNNING' })
+      .resolves({ taskArns: ['arn:aws:ecs:us-west-2:111122223333:task/meet/t1'] });
+    ecs.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: [] });
+    ecs.on(DescribeTasksCommand).resolves({
+      tasks: [
+        {
+          taskArn: 'arn:aws:ecs:us-west-2:111122223333:task/meet/t1',
+          lastStatus: 'PROVISIONING',
+          desiredStatus: 'RUNNING',
+          createdAt: new Date(Date.now() - 30_000),
+        },
+      ],
+    });
+    vi.stubEnv(PAGE_ENV.measuredStart, measured);
+    vi.resetModules();
+    const { handler } = await import('../../src/lambda/organizer-page.js');
+    const answer = (await handler(
+      event('GET', '/api/status', { token: await sign(['members']) }),
+    )) as APIGatewayProxyStructuredResultV2;
+    expect(answer.statusCode, answer.body).toBe(200);
+    return JSON.parse(answer.body ?? '{}') as { phase: string; starting?: Record<string, unknown> };
+  }
+
+  it('shows the measured median from MEASURED_START_SECONDS, marked measured', async () => {
+    const status = await startingStatus('81');
+    expect(status.phase).toBe('STARTING');
+    expect(status.starting).toMatchObject({ expectedSeconds: 81, expectedFrom: 'measured' });
+    expect(status.starting?.seconds).toBeGreaterThanOrEqual(30);
+  });
+
+  it('takes only whole seconds above 0 (anything else shows the model)', () => {
+    expect(measuredStartSeconds('81')).toBe(81);
+    for (const value of [undefined, '', '0', '-80', '80.5', 'soon']) expect(measuredStartSeconds(value), value).toBeUndefined();
+  });
+
+  it('shows the model, marked so, without the variable', async () => {
+    const status = await startingStatus(undefined);
+    expect(status.starting).toMatchObject({
+      expectedSeconds: modelledStartSeconds('load-balancer').seconds,
+      expectedFrom: 'model',
+    });
   });
 });

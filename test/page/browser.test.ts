@@ -63,6 +63,8 @@ let signingInAs = '';
 const sessions = new Map<string, StoredSession>();
 /** The config's `timeZone` the page function was deployed with (none: the config has none). */
 let configTimeZone: string | undefined = 'America/New_York';
+/** The measured start the deploy gave the page function (none: the page shows the model). */
+let measuredStart: number | undefined;
 
 beforeAll(async () => {
   if (!available) return;
@@ -80,7 +82,9 @@ beforeAll(async () => {
   sim.participants = 0;
   clock.t += 20 * 60_000;
   await run('stopped', 'idle-stop');
-  const status = pageStatus(world.deps, { size: 'medium', architecture: 'arm64', ingress: 'direct', budgetUsd: 30 });
+  const costModel = { size: 'medium', architecture: 'arm64', ingress: 'direct', budgetUsd: 30 } as const;
+  const modelled = pageStatus(world.deps, costModel);
+  const measured = (seconds: number) => pageStatus(world.deps, costModel, seconds);
   let random = 0;
   const deps = (): PageDeps => ({
     origin,
@@ -89,7 +93,7 @@ beforeAll(async () => {
     ...(configTimeZone ? { timeZone: configTimeZone } : {}),
     verify,
     control: {
-      status,
+      status: (role) => (measuredStart === undefined ? modelled : measured(measuredStart))(role),
       // The browser test drives time itself: ask for the task, and let the test move the clock.
       dispatch: async (goal, _actor, options) => {
         if (options?.record) startsWithRecord += 1;
@@ -360,15 +364,26 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
       const page = organizerPages[size];
       await shows(page, 'STARTING');
       await expect(page.locator('#progress').isVisible()).resolves.toBe(true);
-      // The usual time is the model's (src/control/start-time.ts), as m:ss.
+      // The usual time is the model's (src/control/start-time.ts), as m:ss, and said to be an estimate.
       const usual = modelledStartSeconds('direct').seconds;
       const usualText = `${Math.floor(usual / 60)}:${String(usual % 60).padStart(2, '0')}`;
       await expect(page.locator('#elapsed').textContent()).resolves.toMatch(
-        new RegExp(`^0:3\\d so far; a start takes about ${usualText}\\.$`),
+        new RegExp(`^0:3\\d so far; a start takes about ${usualText} \\(estimated\\)\\.$`),
       );
       await expect(page.locator('#action-note').isVisible()).resolves.toBe(false);
       await shoot(page, 'starting', size);
     }
+    // Deployed with recorded starts that match (MEASURED_START_SECONDS): their median, said to be measured.
+    measuredStart = 80;
+    for (const size of SIZES) {
+      const page = organizerPages[size];
+      await shows(page, 'STARTING');
+      await expect(page.locator('#elapsed').textContent()).resolves.toMatch(
+        /^0:3\d so far; a start takes about 1:20 \(measured\)\.$/,
+      );
+      expect(await visibleText(page)).not.toMatch(/MEASURED|median|meetctl|timings/);
+    }
+    measuredStart = undefined;
     // Minutes later in the simulated AWS: the task is healthy and the host record in sync.
     sim.participants = 12;
     clock.t += 120_000;

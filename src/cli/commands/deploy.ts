@@ -8,8 +8,10 @@ import { ingressOf } from '../../control/observe.js';
 import { OUTPUT_NAMES as OUTPUTS } from '../../control/outputs.js';
 import type { ControlPorts } from '../../control/ports.js';
 import type { Ingress, PowerState } from '../../control/snapshot.js';
+import { measuredStart } from '../../control/start-timings.js';
 import { ExitCode, MeetError } from '../../errors.js';
 import type { Context } from '../context.js';
+import { readTimingsFile, timingsPath } from './start-timing.js';
 
 export interface DeployOptions {
   /** Deploy even while tasks run (they will be replaced). */
@@ -47,6 +49,7 @@ export async function deploy(ctx: Context, options: DeployOptions): Promise<numb
       'Copy meet.config.example.json to meet.config.json, set your domain, hosted zone, alert e-mail and budget, then deploy.',
     );
   }
+  noteStartTimings(ctx, config, file);
   const profile = ctx.profile;
   if (!ctx.deps.simulation) await ctx.deps.checkProfile(profile);
   const aws = ctx.deps.aws({ region: config.region, domain: config.domain, ...(profile ? { profile } : {}) });
@@ -101,6 +104,23 @@ export async function deploy(ctx: Context, options: DeployOptions): Promise<numb
   } finally {
     await lock?.release().catch(() => undefined);
   }
+}
+
+/**
+ * The CDK app (bin/app.ts) gives the organizer page the measured start from the timings file next to
+ * the config, as `plan` shows it: a file it cannot read stops the deploy here (exit 253, naming the
+ * field), before anything in AWS is asked or changed; otherwise say which figure the page will show.
+ */
+function noteStartTimings(ctx: Context, config: MeetConfig, file: string): void {
+  const timingsFile = timingsPath(ctx, file);
+  const timings = readTimingsFile(ctx.deps, timingsFile);
+  if (!timings || ctx.options.json) return;
+  const start = measuredStart(timings, config);
+  ctx.out.note(
+    start
+      ? `The organizer page shows a start of about ${start.seconds} s, measured: the median of the last ${start.starts} matching start(s) in ${timingsFile}.`
+      : `${timingsFile} has no start of this ingress, release, size and architecture: the organizer page shows the modelled start time.`,
+  );
 }
 
 function controlPortsOf(ctx: Context, config: MeetConfig, stackName: string): ControlPorts {

@@ -17,7 +17,7 @@ export async function plan(ctx: Context): Promise<number> {
   const other = config.ingress === 'direct' ? 'load-balancer' : 'direct';
   // Starts recorded by `start --record-timings` for this deployment replace the model (docs/deploy.md).
   const timingsFile = timingsPath(ctx, file);
-  const timings = readTimingsFile(ctx, timingsFile);
+  const timings = readTimingsFile(ctx.deps, timingsFile);
   const start = timings ? measuredStart(timings, config) : undefined;
   if (timings && !start && !ctx.options.json) {
     ctx.out.note(

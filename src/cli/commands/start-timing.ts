@@ -13,6 +13,7 @@ import {
 import type { TransitionOutcome } from '../../control/transition.js';
 import { ExitCode, MeetError } from '../../errors.js';
 import type { Context } from '../context.js';
+import type { Deps } from '../deps.js';
 import type { Output } from '../output.js';
 import type { Session } from '../session.js';
 
@@ -24,11 +25,14 @@ export function timingsPath(ctx: Context, configFile: string, named?: string): s
   return named ? path.resolve(ctx.deps.cwd, named) : path.join(path.dirname(configFile), DEFAULT_TIMINGS_FILE);
 }
 
-/** Read and check the timings file; undefined when it does not exist; exit 253 naming the field when it is bad. */
-export function readTimingsFile(ctx: Context, file: string): TimingsFile | undefined {
-  if (!ctx.deps.fileExists(file)) return undefined;
+/**
+ * Read and check the timings file; undefined when it does not exist; exit 253 naming the field when it
+ * is bad. `plan`, `start --record-timings`, `deploy` and the CDK app (bin/app.ts, with Node's files) read it.
+ */
+export function readTimingsFile(files: Pick<Deps, 'fileExists' | 'readFile'>, file: string): TimingsFile | undefined {
+  if (!files.fileExists(file)) return undefined;
   try {
-    return parseTimingsFile(ctx.deps.readFile(file));
+    return parseTimingsFile(files.readFile(file));
   } catch (error) {
     const field = error instanceof TimingsFileError ? error.field : '(the whole file)';
     throw new MeetError(
@@ -113,7 +117,7 @@ export function recordTimings(
     return;
   }
   const ready = phases.find((p) => p.name === 'READY');
-  const updated = withStart(readTimingsFile(ctx, file), {
+  const updated = withStart(readTimingsFile(ctx.deps, file), {
     measuredAt: new Date(session.clock.now()).toISOString(),
     ingress: config.ingress,
     jitsiRelease: config.jitsiRelease,

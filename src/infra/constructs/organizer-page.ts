@@ -37,6 +37,11 @@ export interface OrganizerPageProps {
   readonly recordings?: s3.IBucket;
   /** The config's `timeZone`: the meetup form's default and the zone of the page's times. */
   readonly timeZone?: string;
+  /**
+   * The median of the recorded starts that match the deployment (src/control/start-timings.ts): the
+   * page shows it as the expected start, marked measured. Without it, the page shows the model.
+   */
+  readonly measuredStartSeconds?: number;
 }
 
 /** The state table row the page's start rate limit writes. */
@@ -86,6 +91,7 @@ export class OrganizerPage extends Construct {
         ...(props.branding ? { [BRANDING_ENV]: JSON.stringify(props.branding) } : {}),
         ...(props.recordings ? { [PAGE_ENV.recordings]: 'on' } : {}),
         ...(props.timeZone ? { [PAGE_ENV.timeZone]: props.timeZone } : {}),
+        ...(props.measuredStartSeconds !== undefined ? { [PAGE_ENV.measuredStart]: String(props.measuredStartSeconds) } : {}),
       },
     });
   }

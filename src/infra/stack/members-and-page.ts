@@ -5,6 +5,7 @@ import { pageHost } from '../../auth/jitsi-settings.js';
 import { isBranded } from '../../branding/jitsi-branding.js';
 import type { MeetConfig } from '../../config/schema.js';
 import { OUTPUT_NAMES as OUTPUTS } from '../../control/outputs.js';
+import { measuredStart, type TimingsFile } from '../../control/start-timings.js';
 import type { PageCostModel } from '../../lambda/organizer-page.js';
 import type { Automation } from '../constructs/automation.js';
 import { JitsiAuth } from '../constructs/jitsi-auth.js';
@@ -20,6 +21,8 @@ export interface MembersAndPageProps {
   readonly stores: StackStores;
   /** The recorder, when recording is on: the page then lists and shares recordings. */
   readonly recording?: StackRecording;
+  /** Recorded starts: the page shows the median of those that match the deployment (as `meetctl plan` does). */
+  readonly startTimings?: TimingsFile;
 }
 
 /**
@@ -44,6 +47,8 @@ export class MembersAndPage {
       signInDomainPrefix: signInDomainPrefix(stackName),
       ...(config.signIn ? { signIn: config.signIn } : {}),
     });
+    // The same rule as `meetctl plan`: starts of this ingress, release, size and architecture, else the model.
+    const measured = props.startTimings ? measuredStart(props.startTimings, config) : undefined;
     this.page = new OrganizerPage(scope, 'OrganizerPage', {
       host: pageHost(config.domain),
       zone: props.zone,
@@ -55,6 +60,7 @@ export class MembersAndPage {
       ...(isBranded(config.branding) ? { branding: config.branding } : {}),
       ...(props.recording ? { recordings: props.stores.recordings.bucket } : {}),
       ...(config.timeZone ? { timeZone: config.timeZone } : {}),
+      ...(measured ? { measuredStartSeconds: measured.seconds } : {}),
     });
     this.addOutputs(scope, config);
   }
