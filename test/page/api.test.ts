@@ -15,7 +15,7 @@ import {
   type StoredSession,
 } from '../../src/page/api.js';
 import { sessionKey } from '../../src/page/session.js';
-import { START_NEEDS_REPAIR } from '../../src/page/start-refusal.js';
+import { START_NEEDS_REPAIR, START_REFUSED } from '../../src/page/start-refusal.js';
 import { clientThrottle, PAGE_LIMITS } from '../../src/page/throttle.js';
 import { runPageAction } from '../../src/page/worker.js';
 import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
@@ -60,9 +60,9 @@ function sessionFor(idToken: string): string {
   return id;
 }
 
-function world() {
+function world(options: ConstructorParameters<typeof SimAws>[1] = { ingress: 'direct', recorder: true }) {
   const clock = new VirtualClock();
-  const sim = new SimAws(clock, { ingress: 'direct', recorder: true });
+  const sim = new SimAws(clock, options);
   const running: Array<Promise<{ outcome: string; detail?: string }>> = [];
   let lastStart = Number.NEGATIVE_INFINITY;
   let randoms = 0;
@@ -871,6 +871,15 @@ describe('the organizer page API on a stack CloudFormation left for a person to 
     w.sim.stackStatus = 'UPDATE_IN_PROGRESS';
     expect((await statusOf(w, await organizer())).repair).toBeUndefined();
     expect((await ask(w, await organizer(), 'start')).status).toBe(202);
+  });
+
+  it('the start is checked as the action will run it: with the recorder when Record is ticked', async () => {
+    // The page function believes in a recorder the stack does not have: the plan refuses that start.
+    const w = world({ ingress: 'direct' });
+    const ana = await organizer();
+    const refused = await ask(w, ana, 'start', '{"record":true}', withRecorder(w));
+    expect([refused.status, JSON.parse(refused.body).error]).toEqual([409, START_REFUSED]);
+    expect((await ask(w, ana, 'start', '{}', withRecorder(w))).status).toBe(202);
   });
 
   it('a start the plan refuses under the lock (the stack broke after the page checked) is answered, not thrown for a retry', async () => {

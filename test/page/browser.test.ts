@@ -350,6 +350,7 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
       await expect(page.locator('#guest-link').textContent()).resolves.toBe('https://meet.ne3d.org/meetup');
       await expect(page.getByRole('button', { name: 'Join' }).isDisabled()).resolves.toBe(true);
       await expect(page.locator('#join-hint').textContent()).resolves.toBe('Join opens when the meeting server is ready.');
+      await expect(page.getByRole('button', { name: 'Stop' }).isDisabled()).resolves.toBe(true);
       const text = await visibleText(page);
       expect(text).not.toMatch(/meetctl|--|STOPPED|UTC/);
       await shoot(page, 'stopped', size);
@@ -387,6 +388,8 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
       expect(await visibleText(page)).not.toMatch(/Starting|minute and a half|a start takes/);
       await expect(page.locator('#people').textContent()).resolves.toBe('12 people in a call.');
       await expect(page.getByRole('button', { name: 'Join' }).isEnabled()).resolves.toBe(true);
+      // A meeting runs (and no recorder): Stop is there for it.
+      await expect(page.getByRole('button', { name: 'Stop' }).isEnabled()).resolves.toBe(true);
       await shoot(page, 'ready', size);
     }
   }, 60_000);
@@ -675,6 +678,11 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
       await expect(page.getByRole('button', { name: 'Start' }).isDisabled()).resolves.toBe(true);
       await expect(page.getByRole('button', { name: 'Stop' }).isDisabled()).resolves.toBe(true);
       await page.locator('#history li', { hasText: /: ana@ne3d\.org stopped the server\.$/ }).waitFor();
+      // Once its instance is gone, the recorder is off, without the hint to tick Record (nothing starts).
+      clock.t += 5 * 60_000;
+      await shows(page, 'STOPPED');
+      await page.locator('#recorder[data-recorder="off"]').waitFor();
+      await expect(page.locator('#recorder').textContent()).resolves.toBe('The recorder is off.');
     } finally {
       // The repair, for whatever runs after.
       sim.cloudFormation.continueUpdateRollback();
