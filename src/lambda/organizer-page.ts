@@ -10,13 +10,14 @@ import type { BandwidthPreset } from '../config/bandwidth.js';
 import type { SizeName } from '../config/presets.js';
 import { observe, withParticipants } from '../control/observe.js';
 import { OUTPUT_NAMES } from '../control/outputs.js';
-import { type Phase, phase } from '../control/phase.js';
+import { meetingPhase, type Phase, stackBroken } from '../control/phase.js';
 import { isLive, recorderPending, recorderState, type Snapshot } from '../control/snapshot.js';
 import { modelledStartSeconds } from '../control/start-time.js';
 import { estimateForConfig } from '../cost/model.js';
 import { liveSince, monthStart, monthToDate } from '../cost/month-to-date.js';
 import { DOWNLOAD_LINK_SECONDS, handlePage, type PageDeps, type RecordingView, type StatusView } from '../page/api.js';
 import { historyText } from '../page/history-words.js';
+import { startRefusal } from '../page/start-refusal.js';
 import { clientThrottle } from '../page/throttle.js';
 import { isPageAction, type PageAction, runPageAction } from '../page/worker.js';
 import { metadataOf, recordingsFrom } from '../recording/catalog.js';
@@ -163,6 +164,7 @@ function pageControl(base: AutomationDeps, lambda: LambdaClient): PageDeps['cont
   };
   return {
     status: (role) => statusOf[role](),
+    startRefusal: pageStartRefusal(base),
     async dispatch(goal, actor, options) {
       const action: PageAction = { action: 'transition', goal, actor, ...(options?.record ? { record: true } : {}) };
       await lambda.send(
@@ -174,6 +176,14 @@ function pageControl(base: AutomationDeps, lambda: LambdaClient): PageDeps['cont
       );
     },
   };
+}
+
+/**
+ * Why a start asked for on the page cannot work, from the plan on a fresh snapshot (not the cached
+ * status: the plan decides on what AWS says now), in plain words; undefined when it can.
+ */
+export function pageStartRefusal(base: AutomationDeps): PageDeps['control']['startRefusal'] {
+  return async (options) => startRefusal(await observe(base.ports, { host: base.host, now: base.clock.now() }), options);
 }
 
 /** The start's rate limit: a conditional write of the RATE row (one start a minute, across containers). */
@@ -256,7 +266,8 @@ export function measuredStartSeconds(value: string | undefined): number | undefi
 /**
  * What the page shows each role: the phase (with the start's progress against `measuredStart`, else
  * the model) and the next meetup; organizers also people, recent starts and stops in plain words, the
- * month's cost, the recorder and any recording not in S3 yet.
+ * month's cost, the recorder and any recording not in S3 yet. On a stack CloudFormation left broken,
+ * the meeting's phase and that the setup needs repair (organizers: with the stack's status).
  */
 export function pageStatus(
   base: AutomationDeps,
@@ -285,7 +296,8 @@ export function pageStatus(
     const snapshot = role === 'organizer' ? await withParticipants(base.ports, observed) : observed;
     const group = snapshot.stack.outputs[OUTPUT_NAMES.scheduleGroup];
     const next = group ? nextMeetup(await base.ports.schedules.list(group), now) : undefined;
-    const current = phase(snapshot);
+    // On a stack left for a person to repair, the meeting's own phase (a meeting may run on there).
+    const current = meetingPhase(snapshot);
     const organizer = role === 'organizer' ? await organizerView(current, snapshot, now) : {};
     return {
       phase: current,
@@ -293,6 +305,7 @@ export function pageStatus(
       ...(snapshot.participants !== undefined ? { participants: snapshot.participants } : {}),
       ...(next ? { nextMeetup: { name: next.name, at: new Date(next.meetupAt).toISOString(), timeZone: next.timeZone } } : {}),
       ...organizer,
+      ...(stackBroken(snapshot) ? { repair: role === 'organizer' ? { stackStatus: snapshot.stack.status } : {} } : {}),
     };
   };
 }

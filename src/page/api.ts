@@ -46,6 +46,12 @@ export interface StatusView {
   readonly monthToDate?: { readonly costUsd: number; readonly budgetUsd: number };
   /** Organizers, when the stack has a recorder: where it is (off, starting, ready, recording, uploading, pending, stopping). */
   readonly recorder?: string;
+  /**
+   * Present while CloudFormation has left the stack for a person to repair (`stackBroken`): `phase` is
+   * then the meeting's own (`meetingPhase`), Start is refused and Stop works. Organizers also get the
+   * stack's status, for the person who set the server up.
+   */
+  readonly repair?: { readonly stackStatus?: string };
   /** Organizers: recordings on the recorder that S3 has not confirmed yet (it keeps them and tries again). */
   readonly pendingRecordings?: ReadonlyArray<{
     readonly file: string;
@@ -76,6 +82,11 @@ export interface PageDeps {
   readonly verify: (idToken: string) => Promise<CognitoIdentity>;
   readonly control: {
     status(role: Role): Promise<StatusView>;
+    /**
+     * Why a start cannot work now, in plain words (src/page/start-refusal.ts: the control plane's plan
+     * on a fresh snapshot), or undefined; a start is asked for only when there is none.
+     */
+    startRefusal(options?: { readonly record?: boolean }): Promise<string | undefined>;
     /** Ask the control plane for a goal and return at once; the outcome lands in the event log. */
     dispatch(goal: 'running' | 'stopped', actor: string, options?: { readonly record?: boolean }): Promise<void>;
   };
@@ -234,6 +245,9 @@ async function powerRoute(request: PageRequest, deps: PageDeps, start: boolean):
   if (record && !deps.recordings) {
     return problem(400, 'this server has no recorder: the person who set it up can turn recording on');
   }
+  // A start the plan refuses (a stack left for a person to repair) is said now, and spends no start.
+  const refused = start ? await deps.control.startRefusal(record ? { record: true } : {}) : undefined;
+  if (refused) return problem(409, refused);
   if (start && !(await deps.rateLimit('start', deps.now()))) {
     return problem(429, 'a start was asked for less than a minute ago; the page shows its progress');
   }

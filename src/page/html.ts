@@ -12,6 +12,9 @@ import { escapeHtml } from '../web-escape.js';
  * - organizers: Start and Stop beside the state (a progress bar while starting), the recorder in
  *   plain words, the recordings, the meetups with a form whose errors sit beside their field, the
  *   recent starts and stops, and the month's cost.
+ * On a stack CloudFormation left for a person to repair (`repair` in the status), everyone sees the
+ * meeting's own state and that the setup needs repair; organizers also the stack's status in a
+ * details line, Start off with the reason, and Stop while a meeting or a recorder runs.
  * Times are shown with their time zone: a meetup's in its own, the rest in the config's `timeZone`
  * (`data-time-zone` on the body) or, without one, the browser's, named. The script is allowed by its
  * hash in the Content-Security-Policy; nothing else may run.
@@ -53,6 +56,12 @@ const PHASES = {
   FAILED: ['Not working', 'The last start did not work. An organizer can press Start to try again.'],
   ABSENT: ['Not set up', 'There is no meeting server here yet.'],
 };
+/** On a stack that needs repair nothing starts: what PHASES promises about a start is left out. */
+const REPAIR_PHASES = {
+  STOPPED: ['Asleep', 'The meeting server is asleep, so it costs next to nothing.'],
+  FAILED: ['Not working', 'The meeting server is not running.'],
+};
+const REPAIR_NOTICE = "The meeting server's setup needs repair, and only the person who set it up can do it: tell them. Until then the server cannot start, also not for a planned meetup. A meeting that runs now goes on, and still stops by itself once everyone has left.";
 const RECORDER = {
   off: 'The recorder is off. To record a meeting, tick Record before you press Start.',
   starting: 'The recorder is starting; it takes about three minutes. Press Start recording in the meeting once this says it is ready.',
@@ -103,10 +112,12 @@ async function loadRecordings() {
   });
 }
 function showPhase(status) {
-  const words = PHASES[status.phase] || [status.phase, ''];
+  const words = (status.repair && REPAIR_PHASES[status.phase]) || PHASES[status.phase] || [status.phase, ''];
   $('phase').textContent = words[0];
   $('phase').dataset.phase = status.phase;
   $('phase-detail').textContent = words[1];
+  say('repair', status.repair ? REPAIR_NOTICE : '');
+  say('repair-detail', status.repair && status.repair.stackStatus ? 'Details for the person who set it up: the stack status is ' + status.repair.stackStatus : '');
   $('people').textContent = status.participants === undefined ? '' : status.participants === 1 ? '1 person in a call.' : status.participants + ' people in a call.';
   const starting = status.phase === 'STARTING' && status.starting;
   show('progress', Boolean(starting));
@@ -122,7 +133,8 @@ function showRecorder(status) {
   const recorder = status.recorder !== undefined;
   show('record-wrap', recorder);
   show('meetup-record-wrap', recorder);
-  say('recorder', recorder ? (RECORDER[status.recorder] || status.recorder) : '');
+  const off = status.repair && status.recorder === 'off' ? 'The recorder is off.' : '';
+  say('recorder', recorder ? (off || RECORDER[status.recorder] || status.recorder) : '');
   $('recorder').dataset.recorder = status.recorder || '';
   const pending = status.pendingRecordings || [];
   show('pending', pending.length > 0);
@@ -134,8 +146,13 @@ function showRecorder(status) {
   if (recorder && Date.now() - recordingsAt > 30000) { recordingsAt = Date.now(); loadRecordings(); }
 }
 function showOrganizer(status) {
-  $('start').disabled = !['STOPPED', 'FAILED', 'DEGRADED'].includes(status.phase);
-  $('stop').disabled = !['READY', 'STARTING', 'DEGRADED'].includes(status.phase);
+  const repair = Boolean(status.repair);
+  $('start').disabled = repair || !['STOPPED', 'FAILED', 'DEGRADED'].includes(status.phase);
+  $('record').disabled = repair;
+  say('start-hint', repair ? 'Start is off until the person who set up the server repairs its setup.' : '');
+  // Stop ends whatever runs: the meeting, or a recorder left on without one.
+  const meeting = ['READY', 'STARTING', 'DEGRADED'].includes(status.phase);
+  $('stop').disabled = !meeting && !['starting', 'ready', 'recording', 'uploading'].includes(status.recorder);
   showRecorder(status);
   list('meetups', status.schedules || [], (m) => {
     const item = document.createElement('li');
@@ -274,6 +291,7 @@ input[aria-invalid=true]{border-color:#a11;outline:2px solid #a11}
 progress{width:100%;height:1rem}
 #recorder[data-recorder=recording]{color:#a11;font-weight:600}
 #pending{border-left:.3rem solid #e0a100;padding-left:.8rem}
+#repair{border-left:.3rem solid #a11;padding-left:.8rem}#repair-detail{margin-top:0}
 ul{padding-left:1.2rem;margin:.4rem 0}li{margin:.3rem 0}
 #history{font-size:.95rem}
 footer{max-width:40rem;margin:0 auto 2rem;padding:0 1rem}
@@ -343,10 +361,12 @@ ${brandHeading(host, branding)}
 <div class="card" id="state">
 <p><strong id="phase">…</strong> <span id="people"></span></p>
 <p id="phase-detail"></p>
+<p id="repair" hidden></p><p id="repair-detail" class="hint" hidden></p>
 <div id="progress" hidden><progress id="bar" max="90" value="0"></progress><p id="elapsed"></p></div>
 <p id="next" hidden></p>
 <div id="organizer" hidden>
 <div class="row"><button id="start" type="button">Start</button><label id="record-wrap" class="check" hidden><input id="record" type="checkbox"> Record</label><button id="stop" type="button">Stop</button></div>
+<p id="start-hint" class="hint" hidden></p>
 <p id="action-note" class="note" role="status" hidden></p>
 <p id="recorder" hidden></p>
 <div id="pending" hidden><p><strong>A recording is not in S3 (the recordings storage) yet.</strong> Nothing is lost: the recorder keeps it on its disk and tries the upload again every 5 minutes by itself, and the organizers got an e-mail with the reason. The recorder keeps running (and costing) until the recording is saved.</p><ul id="pending-list"></ul></div>

@@ -30,7 +30,7 @@ beforeAll(async () => {
   deps = {
     origin: ORIGIN,
     verify,
-    control: { status: unused, dispatch: unused },
+    control: { status: unused, startRefusal: unused, dispatch: unused },
     schedules: { list: unused, add: unused, remove: unused },
     rateLimit: unused,
     tokens: {

@@ -19,6 +19,8 @@ const STATES = [
   'recording',
   'pending-recording',
   'meetup-error',
+  // A meeting on a stack CloudFormation left for a person to repair (test/page/browser.test.ts).
+  'broken-stack',
   'asleep',
   'asleep-no-meetup',
   // The TLS sidecar's waking page (test/infra/tls-proxy.test.ts), with and without branding.

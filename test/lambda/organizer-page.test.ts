@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, type StackStatus } from '@aws-sdk/client-cloudformation';
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
@@ -19,10 +19,12 @@ import { modelledStartSeconds } from '../../src/control/start-time.js';
 import { measuredStartSeconds, PAGE_ENV, SECRET_CACHE_SECONDS } from '../../src/lambda/organizer-page.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../src/page/api.js';
 import { sessionKey } from '../../src/page/session.js';
+import { START_NEEDS_REPAIR } from '../../src/page/start-refusal.js';
 import { CLIENT, ISSUER, POOL } from '../support/cognito.js';
 
 // The page function's own wiring, with the SDK clients mocked: the environment it reads, the
-// DynamoDB rate limit and session rows, the asynchronous self-invocation for start and stop, the
+// DynamoDB rate limit and session rows, the start checked against the plan on the stack CloudFormation
+// describes, the asynchronous self-invocation for start and stop, the
 // token secret read at most every few minutes, and the API Gateway event shape (cookies array, base64
 // bodies, the source address). Cognito's keys are a local key pair handed to aws-jwt-verify's cache,
 // so nothing is fetched.
@@ -44,6 +46,11 @@ vi.mock('aws-jwt-verify', async (original) => {
 const dynamo = mockClient(DynamoDBClient);
 const lambda = mockClient(LambdaClient);
 const secrets = mockClient(SecretsManagerClient);
+const cloudFormation = mockClient(CloudFormationClient);
+/** The stack as DescribeStacks answers (no outputs: no service the plan would have to stop first). */
+const stackIn = (status: StackStatus) => ({
+  Stacks: [{ StackName: 'Meet-meet-community-test', StackStatus: status, CreationTime: new Date(0), Outputs: [] }],
+});
 const ORIGIN = 'https://start.meet.community.test';
 const APP_SECRET = 'an-app-secret-of-at-least-32-bytes-long!';
 const FUNCTION = 'Meet-page-function';
@@ -92,6 +99,8 @@ beforeEach(() => {
   dynamo.reset();
   lambda.reset();
   secrets.reset();
+  cloudFormation.reset();
+  cloudFormation.on(DescribeStacksCommand).resolves(stackIn('UPDATE_COMPLETE'));
   secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ [JWT_SECRET_KEY]: APP_SECRET }) });
   lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
 });
@@ -133,6 +142,7 @@ const noAwsCalls = () => {
   expect(dynamo.calls()).toHaveLength(0);
   expect(lambda.calls()).toHaveLength(0);
   expect(secrets.calls()).toHaveLength(0);
+  expect(cloudFormation.calls()).toHaveLength(0);
 };
 
 describe('the organizer page function', () => {
@@ -231,6 +241,21 @@ describe('the organizer page function', () => {
     expect(lambda.calls()).toHaveLength(0);
   });
 
+  it('refuses a start on a stack CloudFormation left for a person to repair: 409 in plain words, no start spent, nothing invoked', async () => {
+    cloudFormation.on(DescribeStacksCommand).resolves(stackIn('UPDATE_ROLLBACK_FAILED'));
+    const token = await sign(['organizers', 'members']);
+    const refused = await call(event('POST', '/api/start', { token, body: '{}' }));
+    expect([refused.statusCode, JSON.parse(refused.body ?? '{}')]).toEqual([409, { error: START_NEEDS_REPAIR }]);
+    expect(cloudFormation.commandCalls(DescribeStacksCommand)[0]?.args[0].input).toEqual({
+      StackName: 'Meet-meet-community-test',
+    });
+    expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(0);
+    expect(lambda.calls()).toHaveLength(0);
+    // A stop is asked for as anywhere: the control plane stops what runs there.
+    expect((await call(event('POST', '/api/stop', { token, body: '{}' }))).statusCode).toBe(202);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
+  });
+
   it('lets a member neither start nor stop', async () => {
     const token = await sign(['members']);
     expect((await call(event('POST', '/api/stop', { token, body: '{}' }))).statusCode).toBe(403);
@@ -241,10 +266,10 @@ describe('the organizer page function', () => {
 });
 
 describe("the page's expected start: the measured one the deploy set, else the model", () => {
-  const cloudformation = mockClient(CloudFormationClient);
+  // The file's one CloudFormation mock: a second mockClient of the same client would replace it.
+  const cloudformation = cloudFormation;
   const ecs = mockClient(ECSClient);
   afterAll(() => {
-    cloudformation.restore();
     ecs.restore();
   });
 

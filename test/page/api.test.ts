@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyJitsiToken } from '../../src/auth/jitsi-token.js';
+import type { AutomationDeps } from '../../src/automation/handlers.js';
 import { brandingFromEnv, brandStyle } from '../../src/branding/page-branding.js';
-import { transition } from '../../src/control/transition.js';
-import { pageStatus } from '../../src/lambda/organizer-page.js';
+import { pageStartRefusal, pageStatus } from '../../src/lambda/organizer-page.js';
 import {
   CSRF_HEADER,
   handlePage,
@@ -15,7 +15,9 @@ import {
   type StoredSession,
 } from '../../src/page/api.js';
 import { sessionKey } from '../../src/page/session.js';
+import { START_NEEDS_REPAIR, START_REFUSED } from '../../src/page/start-refusal.js';
 import { clientThrottle, PAGE_LIMITS } from '../../src/page/throttle.js';
+import { runPageAction } from '../../src/page/worker.js';
 import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { CLIENT, localCognito } from '../support/cognito.js';
 import { simSchedules } from '../support/page.js';
@@ -58,36 +60,35 @@ function sessionFor(idToken: string): string {
   return id;
 }
 
-function world() {
+function world(options: ConstructorParameters<typeof SimAws>[1] = { ingress: 'direct', recorder: true }) {
   const clock = new VirtualClock();
-  const sim = new SimAws(clock, { ingress: 'direct', recorder: true });
-  const running: Array<Promise<unknown>> = [];
+  const sim = new SimAws(clock, options);
+  const running: Array<Promise<{ outcome: string; detail?: string }>> = [];
   let lastStart = Number.NEGATIVE_INFINITY;
   let randoms = 0;
   const codes = new Map<string, string>();
   const exchanged: Array<{ code: string; verifier: string; redirectUri: string }> = [];
   const revoked: string[] = [];
-  const rt = { ports: sim.ports, clock, host: 'meet.ne3d.org', pollMs: 5000, onProgress: () => {} };
+  const base: AutomationDeps = {
+    ports: sim.ports,
+    clock,
+    host: 'meet.ne3d.org',
+    settings: { idleStopMinutes: 15, startGraceMinutes: 20, maxRuntimeHours: 4 },
+    notify: async () => {},
+    log: () => {},
+  };
   const dispatched: Array<{ goal: string; actor: string; record?: boolean }> = [];
   const deps: PageDeps = {
     origin: ORIGIN,
     verify,
     control: {
-      // The page function's own status builder, over the simulated AWS.
-      status: pageStatus(
-        {
-          ports: sim.ports,
-          clock,
-          host: 'meet.ne3d.org',
-          settings: { idleStopMinutes: 15, startGraceMinutes: 20, maxRuntimeHours: 4 },
-          notify: async () => {},
-          log: () => {},
-        },
-        { size: 'medium', architecture: 'arm64', ingress: 'direct', budgetUsd: 30 },
-      ),
+      // The page function's own status builder and start check, over the simulated AWS.
+      status: pageStatus(base, { size: 'medium', architecture: 'arm64', ingress: 'direct', budgetUsd: 30 }),
+      startRefusal: pageStartRefusal(base),
+      // The page function's own asynchronous action: the control plane's transition, its refusals answered.
       dispatch: async (goal, actor, options) => {
         dispatched.push({ goal, actor, ...(options?.record ? { record: true } : {}) });
-        running.push(transition({ goal, actor, reason: 'organizer page', ...(options?.record ? { record: true } : {}) }, rt));
+        running.push(runPageAction(base, { action: 'transition', goal, actor, ...(options?.record ? { record: true } : {}) }));
       },
     },
     schedules: simSchedules(sim),
@@ -117,7 +118,7 @@ function world() {
     host: 'meet.ne3d.org',
     now: () => clock.now(),
   };
-  return { sim, clock, deps, codes, exchanged, revoked, dispatched, settle: () => Promise.all(running.splice(0)) };
+  return { sim, clock, base, deps, codes, exchanged, revoked, dispatched, settle: () => Promise.all(running.splice(0)) };
 }
 
 const request = (
@@ -729,5 +730,165 @@ describe('the organizer page API', () => {
       error: expect.stringMatching(/^the room name contains "\/", which Jitsi removes from meeting links/),
     });
     expect((await room('weekly')).status).toBe(401);
+  });
+});
+
+describe('the organizer page API on a stack CloudFormation left for a person to repair', () => {
+  const organizer = () => sign({ sub: 'u1', email: 'ana@ne3d.org', 'cognito:groups': ['organizers', 'members'] });
+  const member = () => sign({ sub: 'u2', email: 'bo@ne3d.org', 'cognito:groups': ['members'] });
+  const statusOf = async (w: ReturnType<typeof world>, token: string) =>
+    JSON.parse((await handlePage(request('GET', '/api/status', { token }), w.deps)).body);
+  const ask = (w: ReturnType<typeof world>, token: string, what: 'start' | 'stop', body = '{}', deps = w.deps) =>
+    handlePage(request('POST', `/api/${what}`, { token, ...fromPage, body }), deps);
+  const withRecorder = (w: ReturnType<typeof world>): PageDeps => ({ ...w.deps, recordings: { list: async () => [] } });
+  /**
+   * A deploy whose update fails and whose rollback fails too (the simulator's `updateRollbackFails`):
+   * the stack is left UPDATE_ROLLBACK_FAILED with the service and tasks it had.
+   */
+  async function breakStack(w: ReturnType<typeof world>, desired: 0 | 1): Promise<void> {
+    w.sim.faults.updateRollbackFails = true;
+    await w.sim.deploy(desired, { changesTaskDefinition: false });
+    await w.clock.sleep(5 * 60_000);
+    expect((await w.sim.ports.stack.describe())?.status).toBe('UPDATE_ROLLBACK_FAILED');
+  }
+
+  it('a running meeting: its own phase and the repair for everyone, Start refused in plain words, Stop stops the task', async () => {
+    const w = world();
+    const [ana, bo] = [await organizer(), await member()];
+    expect((await ask(w, ana, 'start')).status).toBe(202);
+    expect(await w.settle()).toEqual([{ outcome: 'done' }]);
+    await breakStack(w, 1);
+    // The meeting runs on: organizers and members see it ready (members join), and that the setup needs repair.
+    expect(await statusOf(w, ana)).toMatchObject({ phase: 'READY', repair: { stackStatus: 'UPDATE_ROLLBACK_FAILED' } });
+    const seen = await statusOf(w, bo);
+    expect(seen).toMatchObject({ phase: 'READY' });
+    // Members get no stack status: it is for the person who set the server up.
+    expect(seen.repair).toEqual({});
+    // Start is refused now, in the organizers' words, and nothing is asked of the control plane.
+    for (const body of ['{}', '{"record":true}']) {
+      const refused = await ask(w, ana, 'start', body, withRecorder(w));
+      expect(refused.status, body).toBe(409);
+      expect(JSON.parse(refused.body)).toEqual({ error: START_NEEDS_REPAIR });
+    }
+    expect(START_NEEDS_REPAIR).not.toMatch(/CloudFormation|stack|meetctl|`|--/);
+    expect(w.dispatched).toHaveLength(1);
+    // Stop goes through the control plane and ends the task; the stack stays as broken as it was.
+    expect((await ask(w, ana, 'stop')).status).toBe(202);
+    expect(await w.settle()).toEqual([{ outcome: 'done' }]);
+    expect(w.sim.liveTasks()).toBe(0);
+    expect(w.sim.desired).toBe(0);
+    expect(w.sim.stackStatus).toBe('UPDATE_ROLLBACK_FAILED');
+    const after = await statusOf(w, ana);
+    expect(after).toMatchObject({ phase: 'STOPPED', repair: { stackStatus: 'UPDATE_ROLLBACK_FAILED' } });
+    expect(after.history.at(-1)).toEqual({ at: expect.any(String), text: 'ana@ne3d.org stopped the server' });
+  });
+
+  it('stopped: asleep with the repair; every start refused (none spends the minute) until the repair, then one starts', async () => {
+    const w = world();
+    const ana = await organizer();
+    await breakStack(w, 0);
+    const changes = w.sim.mutations.length;
+    expect(await statusOf(w, ana)).toMatchObject({ phase: 'STOPPED', repair: { stackStatus: 'UPDATE_ROLLBACK_FAILED' } });
+    // Two in the same minute: both refused for the repair, not the second as a start asked for already.
+    expect((await ask(w, ana, 'start')).status).toBe(409);
+    expect((await ask(w, ana, 'start')).status).toBe(409);
+    expect(w.dispatched).toEqual([]);
+    expect(w.sim.mutations).toHaveLength(changes);
+    // A stop has nothing to do, and says so in the log.
+    expect((await ask(w, ana, 'stop')).status).toBe(202);
+    expect(await w.settle()).toEqual([{ outcome: 'no-op' }]);
+    // The repair the guard's e-mail names; then Start works again and the notice goes.
+    w.sim.cloudFormation.continueUpdateRollback();
+    await w.clock.sleep(2 * 60_000);
+    expect((await ask(w, ana, 'start')).status).toBe(202);
+    expect(await w.settle()).toEqual([{ outcome: 'done' }]);
+    const repaired = await statusOf(w, ana);
+    expect(repaired.phase).toBe('READY');
+    expect(repaired.repair).toBeUndefined();
+  });
+
+  it('with the recorder: Stop ends the meeting and removes the recorder, as on a healthy stack', async () => {
+    const w = world();
+    const ana = await organizer();
+    expect((await ask(w, ana, 'start', '{"record":true}', withRecorder(w))).status).toBe(202);
+    expect(await w.settle()).toEqual([{ outcome: 'done' }]);
+    await breakStack(w, 1);
+    expect(await statusOf(w, ana)).toMatchObject({ phase: 'READY', recorder: 'ready', repair: {} });
+    expect(w.sim.recorderCapacity).toBe(1);
+    expect((await ask(w, ana, 'stop')).status).toBe(202);
+    expect(await w.settle()).toEqual([{ outcome: 'done' }]);
+    expect(w.sim.liveTasks()).toBe(0);
+    expect(w.sim.recorderCapacity).toBe(0);
+    expect(w.sim.recorderTasks.every((t) => t.stoppedAt !== undefined)).toBe(true);
+    // Once Auto Scaling has ended its instance.
+    await w.clock.sleep(5 * 60_000);
+    expect(await statusOf(w, ana)).toMatchObject({ phase: 'STOPPED', recorder: 'off', repair: {} });
+  });
+
+  it('a recorder left on without a meeting: Stop removes it', async () => {
+    const w = world();
+    const ana = await organizer();
+    expect((await ask(w, ana, 'start', '{"record":true}', withRecorder(w))).status).toBe(202);
+    await w.settle();
+    await breakStack(w, 1);
+    // The meeting's task went (ECS alone, as the idle stop would if the recorder's teardown had failed).
+    await w.sim.ports.service.setDesired('meet-cluster', 'meet-service', 0);
+    await w.clock.sleep(2 * 60_000);
+    expect(await statusOf(w, ana)).toMatchObject({ phase: 'STOPPED', recorder: 'ready', repair: {} });
+    expect((await ask(w, ana, 'stop')).status).toBe(202);
+    expect(await w.settle()).toEqual([{ outcome: 'done' }]);
+    expect(w.sim.recorderCapacity).toBe(0);
+    await w.clock.sleep(5 * 60_000);
+    expect(await statusOf(w, ana)).toMatchObject({ phase: 'STOPPED', recorder: 'off' });
+  });
+
+  it('people in a call: the stop is refused under the lock as anywhere, and Recently says so', async () => {
+    const w = world();
+    const ana = await organizer();
+    expect((await ask(w, ana, 'start')).status).toBe(202);
+    await w.settle();
+    w.sim.participants = 4;
+    await breakStack(w, 1);
+    expect((await ask(w, ana, 'stop')).status).toBe(202);
+    expect(await w.settle()).toEqual([{ outcome: 'refused', detail: '4 people are in a call right now.' }]);
+    expect(w.sim.liveTasks()).toBe(1);
+    expect((await statusOf(w, ana)).history.at(-1).text).toBe(
+      'ana@ne3d.org asked to stop the server: refused, to protect a meeting or a recording',
+    );
+  });
+
+  it('every status CloudFormation leaves for a person: the repair shown, the start refused', async () => {
+    for (const stackStatus of ['UPDATE_ROLLBACK_FAILED', 'ROLLBACK_COMPLETE', 'DELETE_FAILED', 'ROLLBACK_FAILED']) {
+      const w = world();
+      const ana = await organizer();
+      w.sim.stackStatus = stackStatus;
+      expect(await statusOf(w, ana), stackStatus).toMatchObject({ phase: 'STOPPED', repair: { stackStatus } });
+      const refused = await ask(w, ana, 'start');
+      expect([refused.status, JSON.parse(refused.body).error], stackStatus).toEqual([409, START_NEEDS_REPAIR]);
+    }
+    // A stack CloudFormation is only changing is no repair: the start waits for it instead.
+    const w = world();
+    w.sim.stackStatus = 'UPDATE_IN_PROGRESS';
+    expect((await statusOf(w, await organizer())).repair).toBeUndefined();
+    expect((await ask(w, await organizer(), 'start')).status).toBe(202);
+  });
+
+  it('the start is checked as the action will run it: with the recorder when Record is ticked', async () => {
+    // The page function believes in a recorder the stack does not have: the plan refuses that start.
+    const w = world({ ingress: 'direct' });
+    const ana = await organizer();
+    const refused = await ask(w, ana, 'start', '{"record":true}', withRecorder(w));
+    expect([refused.status, JSON.parse(refused.body).error]).toEqual([409, START_REFUSED]);
+    expect((await ask(w, ana, 'start', '{}', withRecorder(w))).status).toBe(202);
+  });
+
+  it('a start the plan refuses under the lock (the stack broke after the page checked) is answered, not thrown for a retry', async () => {
+    const w = world();
+    await breakStack(w, 0);
+    expect(await runPageAction(w.base, { action: 'transition', goal: 'running', actor: 'page:ana@ne3d.org' })).toEqual({
+      outcome: 'refused',
+      detail: 'stack Meet-meet-ne3d-org is UPDATE_ROLLBACK_FAILED; CloudFormation needs a person to repair it.',
+    });
+    expect(w.sim.desired).toBe(0);
   });
 });

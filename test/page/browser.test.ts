@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyJitsiToken } from '../../src/auth/jitsi-token.js';
 import { modelledStartSeconds } from '../../src/control/start-time.js';
 import { type TransitionRequest, transition } from '../../src/control/transition.js';
-import { pageStatus } from '../../src/lambda/organizer-page.js';
+import { pageStartRefusal, pageStatus } from '../../src/lambda/organizer-page.js';
 import { handlePage, type PageDeps, type StoredSession } from '../../src/page/api.js';
+import { runPageAction } from '../../src/page/worker.js';
 import { meetupSchedule } from '../../src/schedule/meetup.js';
 import { automationWorld } from '../support/automation.js';
 import { CLIENT, localCognito } from '../support/cognito.js';
@@ -20,8 +21,9 @@ import { decodePng, differentPixels, writeScreenshot } from '../support/screensh
 // page's handler is served on 127.0.0.1 against the simulated AWS, with the page function's own
 // status builder (pageStatus), a locally generated key stands in for Cognito's, and a fake managed
 // login sends the browser straight back with a code. One evening, in order: signed out, stopped,
-// starting, ready, recording, a recording that S3 has not got yet, the meetup form; each state is
-// photographed at desktop and phone width into docs/images, which docs/organizer-guide.md shows.
+// starting, ready, recording, a recording that S3 has not got yet, the meetup form, and a meeting on a
+// stack CloudFormation left for a person to repair; each state is photographed at desktop and phone
+// width into docs/images, which docs/organizer-guide.md shows.
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 if (!available && process.env.CI === 'true') throw new Error('chromium is not installed: .ci/run must apt-get install chromium');
@@ -57,6 +59,8 @@ const run = (goal: TransitionRequest['goal'], actor: string, extra: Partial<Tran
   transition({ goal, actor, reason: 'browser test', ...extra }, rt);
 /** Starts asked for with the Record box ticked. */
 let startsWithRecord = 0;
+/** What the control plane answered the stops asked for on the page. */
+const stops: Array<{ outcome: string; detail?: string }> = [];
 /** The ID token the fake managed login hands out next (who "signs in"). */
 let signingInAs = '';
 /** The page's server-side sessions (the state table's rows in Lambda). */
@@ -94,10 +98,13 @@ beforeAll(async () => {
     verify,
     control: {
       status: (role) => (measuredStart === undefined ? modelled : measured(measuredStart))(role),
-      // The browser test drives time itself: ask for the task, and let the test move the clock.
-      dispatch: async (goal, _actor, options) => {
+      startRefusal: pageStartRefusal(world.deps),
+      // The browser test drives a start's time itself: ask for the task, and let the test move the clock.
+      // A stop runs as the page function runs it, through the control plane (its waits are virtual).
+      dispatch: async (goal, actor, options) => {
         if (options?.record) startsWithRecord += 1;
-        await sim.ports.service.setDesired('meet-cluster', 'meet-service', goal === 'running' ? 1 : 0);
+        if (goal === 'stopped') stops.push(await runPageAction(world.deps, { action: 'transition', goal, actor }));
+        else await sim.ports.service.setDesired('meet-cluster', 'meet-service', 1);
       },
     },
     recordings: {
@@ -347,6 +354,7 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
       await expect(page.locator('#guest-link').textContent()).resolves.toBe('https://meet.ne3d.org/meetup');
       await expect(page.getByRole('button', { name: 'Join' }).isDisabled()).resolves.toBe(true);
       await expect(page.locator('#join-hint').textContent()).resolves.toBe('Join opens when the meeting server is ready.');
+      await expect(page.getByRole('button', { name: 'Stop' }).isDisabled()).resolves.toBe(true);
       const text = await visibleText(page);
       expect(text).not.toMatch(/meetctl|--|STOPPED|UTC/);
       await shoot(page, 'stopped', size);
@@ -395,6 +403,8 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
       expect(await visibleText(page)).not.toMatch(/Starting|minute and a half|a start takes/);
       await expect(page.locator('#people').textContent()).resolves.toBe('12 people in a call.');
       await expect(page.getByRole('button', { name: 'Join' }).isEnabled()).resolves.toBe(true);
+      // A meeting runs (and no recorder): Stop is there for it.
+      await expect(page.getByRole('button', { name: 'Stop' }).isEnabled()).resolves.toBe(true);
       await shoot(page, 'ready', size);
     }
   }, 60_000);
@@ -614,4 +624,110 @@ describe.skipIf(!available)('the organizer page in a browser', () => {
     await page.waitForURL(/meet\.ne3d\.org\/weekly\?jwt=/);
     expect(meetings).toHaveLength(1);
   }, 30_000);
+  it('a stack left for a person to repair: the meeting runs on, the notice, Start off with the reason, Stop through the control plane', async () => {
+    // A recorded meeting starts; then a deploy fails and so does its rollback (the stack is UPDATE_ROLLBACK_FAILED).
+    clock.t += 10 * 60_000;
+    expect((await run('stopped', 'cli:ana', { force: true })).outcome).not.toBe('aborted');
+    expect((await run('running', 'schedule:weekly', { record: true })).outcome).toBe('done');
+    sim.participants = 6;
+    sim.faults.updateRollbackFails = true;
+    await sim.deploy(1, { changesTaskDefinition: false });
+    clock.t += 5 * 60_000;
+    expect((await sim.ports.stack.describe())?.status).toBe('UPDATE_ROLLBACK_FAILED');
+    // Signed in afresh: the evening's sign-ins (an hour each) would end while the stop's waits move the clock.
+    const pages = {} as Record<Size, Page>;
+    try {
+      for (const size of SIZES) {
+        const page = await open('organizer', size);
+        pages[size] = page;
+        await shows(page, 'READY');
+        await expect(page.locator('#phase').textContent()).resolves.toBe('Ready');
+        await expect(page.locator('#people').textContent()).resolves.toBe('6 people in a call.');
+        await expect(page.locator('#recorder').textContent()).resolves.toBe(
+          'The recorder is ready: press Start recording in the meeting.',
+        );
+        await expect(page.locator('#repair').textContent()).resolves.toMatch(
+          /^The meeting server's setup needs repair, and only the person who set it up can do it: tell them\. Until then the server cannot start/,
+        );
+        await expect(page.locator('#repair-detail').textContent()).resolves.toBe(
+          'Details for the person who set it up: the stack status is UPDATE_ROLLBACK_FAILED.',
+        );
+        await expect(page.getByRole('button', { name: 'Start' }).isDisabled()).resolves.toBe(true);
+        await expect(page.getByLabel('Record', { exact: true }).isDisabled()).resolves.toBe(true);
+        await expect(page.locator('#start-hint').textContent()).resolves.toBe(
+          'Start is off until the person who set up the server repairs its setup.',
+        );
+        await expect(page.getByRole('button', { name: 'Stop' }).isEnabled()).resolves.toBe(true);
+        await expect(page.getByRole('button', { name: 'Join' }).isEnabled()).resolves.toBe(true);
+        // The stack's status is the one word of CloudFormation's, in the details line for the person who set it up.
+        expect((await visibleText(page)).replace('UPDATE_ROLLBACK_FAILED', '')).not.toMatch(
+          /meetctl|--|CloudFormation|[A-Z]{3,}_[A-Z]/,
+        );
+        await shoot(page, 'broken-stack', size);
+      }
+      // A member sees the meeting (and joins it) and the notice, without the details line.
+      const memberPage = await open('member', 'desktop');
+      await shows(memberPage, 'READY');
+      await expect(memberPage.locator('#repair').isVisible()).resolves.toBe(true);
+      await expect(memberPage.locator('#repair-detail').isVisible()).resolves.toBe(false);
+      await expect(memberPage.getByRole('button', { name: 'Join' }).isEnabled()).resolves.toBe(true);
+      // Everyone left; the organizer presses Stop and confirms, as on a healthy stack.
+      sim.participants = 0;
+      clock.t += 3 * 60_000;
+      const page = pages.desktop;
+      const asked: string[] = [];
+      page.once('dialog', (dialog) => {
+        asked.push(dialog.message());
+        void dialog.accept();
+      });
+      await page.getByRole('button', { name: 'Stop' }).click();
+      await shows(page, 'STOPPED');
+      expect(asked).toEqual(['Stop the meeting server? Everyone in a call is dropped.']);
+      expect(stops).toEqual([{ outcome: 'done' }]);
+      expect(sim.liveTasks()).toBe(0);
+      expect(sim.recorderCapacity).toBe(0);
+      await expect(page.locator('#phase-detail').textContent()).resolves.toBe(
+        'The meeting server is asleep, so it costs next to nothing.',
+      );
+      await expect(page.locator('#repair').isVisible()).resolves.toBe(true);
+      await expect(page.getByRole('button', { name: 'Start' }).isDisabled()).resolves.toBe(true);
+      await expect(page.getByRole('button', { name: 'Stop' }).isDisabled()).resolves.toBe(true);
+      await page.locator('#history li', { hasText: /: ana@ne3d\.org stopped the server\.$/ }).waitFor();
+      // Once its instance is gone, the recorder is off, without the hint to tick Record (nothing starts).
+      clock.t += 5 * 60_000;
+      await shows(page, 'STOPPED');
+      await page.locator('#recorder[data-recorder="off"]').waitFor();
+      await expect(page.locator('#recorder').textContent()).resolves.toBe('The recorder is off.');
+    } finally {
+      // The repair, for whatever runs after.
+      sim.cloudFormation.continueUpdateRollback();
+      clock.t += 2 * 60_000;
+    }
+    // Repaired (in a new sign-in: this evening's hour is over): no notice, and Start is back.
+    const repaired = await open('organizer', 'desktop');
+    await shows(repaired, 'STOPPED');
+    await expect(repaired.locator('#repair').isVisible()).resolves.toBe(false);
+    await expect(repaired.locator('#start-hint').isVisible()).resolves.toBe(false);
+    await expect(repaired.getByRole('button', { name: 'Start' }).isEnabled()).resolves.toBe(true);
+  }, 90_000);
+
+  it('a recorder left on without a meeting: Stop is there for it, and removes it', async () => {
+    expect((await run('running', 'schedule:weekly', { record: true })).outcome).toBe('done');
+    // The meeting's task ends by ECS alone; the recorder stays up.
+    await sim.ports.service.setDesired('meet-cluster', 'meet-service', 0);
+    clock.t += 2 * 60_000;
+    const page = await open('organizer', 'desktop');
+    await shows(page, 'STOPPED');
+    await page.locator('#recorder[data-recorder="ready"]').waitFor();
+    await expect(page.getByRole('button', { name: 'Stop' }).isEnabled()).resolves.toBe(true);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => stops.length, { timeout: 10_000 }).toBe(2);
+    expect(stops[1]).toEqual({ outcome: 'done' });
+    expect(sim.recorderCapacity).toBe(0);
+    clock.t += 5 * 60_000;
+    await shows(page, 'STOPPED');
+    await page.locator('#recorder[data-recorder="off"]').waitFor();
+    await expect(page.getByRole('button', { name: 'Stop' }).isDisabled()).resolves.toBe(true);
+  }, 60_000);
 });
