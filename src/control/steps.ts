@@ -162,18 +162,20 @@ function whileTaskLives<K extends Step['kind']>(
     pollWhileTaskLives(rt, step, memory, stepStart, ready, (w) => new StepFailure(onDeadline(step, w), 'deadline'), progress);
 }
 
+/** The task this start asked for: live and not told to stop. */
+const startedTask = (s: Snapshot): TaskSnapshot | undefined => s.tasks.find((t) => isLive(t) && t.desiredStatus !== 'STOPPED');
+
+/** Where a task that is not RUNNING yet stands, e.g. "task PENDING" (its images being pulled). */
+const notRunning = (task: TaskSnapshot | undefined): string =>
+  task ? `task ${task.lastStatus}` : 'waiting for ECS to place the task';
+
 const waitTaskRunning = whileTaskLives<'wait-task-running'>(
   (s) => {
-    const task = s.tasks.find((t) => isLive(t) && t.desiredStatus !== 'STOPPED');
+    const task = startedTask(s);
     if (task?.lastStatus === 'RUNNING' && task.health === 'HEALTHY') return { done: true };
-    if (!task) return { waiting: 'waiting for ECS to place the task' };
+    if (task?.lastStatus !== 'RUNNING') return { waiting: notRunning(task) };
     const unhealthy = task.containers.filter((c) => c.health !== 'HEALTHY').map((c) => `${c.name} ${c.health.toLowerCase()}`);
-    return {
-      waiting:
-        task.lastStatus === 'RUNNING'
-          ? `task running; containers: ${unhealthy.join(', ') || 'checking'}`
-          : `task ${task.lastStatus}`,
-    };
+    return { waiting: `task running; containers: ${unhealthy.join(', ') || 'checking'}` };
   },
   (step, w) => `the task did not become healthy within ${step.deadlineSeconds / 60} min (last: ${w})`,
 );
@@ -217,22 +219,14 @@ async function checkEndpoints(
       lastChecks = s.endpoints ?? [];
       const failing = lastChecks.filter((c) => c.status === 'fail');
       if (lastChecks.length > 0 && failing.length === 0) return { done: true };
-      if (lastChecks.length === 0) return { waiting: startingTask(s) ?? 'no task to check' };
-      const checks = failing.map((c) => `${c.name}: ${c.detail}`).join('; ');
-      const task = startingTask(s);
-      return { waiting: task ? `${task}; ${checks}` : checks };
+      const task = startedTask(s);
+      const state = task?.lastStatus === 'RUNNING' ? [] : [notRunning(task)];
+      return { waiting: [...state, ...failing.map((c) => `${c.name}: ${c.detail}`)].join('; ') || 'no task to check' };
     },
     (w) => new StepFailure(`the meeting is not usable: ${w}`, 'deadline', { checks: lastChecks }),
     progress,
     { endpoints: true },
   );
-}
-
-/** While the task is not yet RUNNING: its state, e.g. "task PENDING" (the images being pulled). */
-function startingTask(s: Snapshot): string | undefined {
-  const task = s.tasks.find((t) => isLive(t) && t.desiredStatus !== 'STOPPED');
-  if (!task) return 'waiting for ECS to place the task';
-  return task.lastStatus === 'RUNNING' ? undefined : `task ${task.lastStatus}`;
 }
 
 async function waitTasksStopped(
