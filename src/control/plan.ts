@@ -1,4 +1,4 @@
-import { meetingPhase, type Phase, phase, stackBroken, stackBusy } from './phase.js';
+import { meetingPhase, type Phase, phase, STACK_REPAIR_HINT, stackBroken, stackBusy } from './phase.js';
 import { type Ingress, liveRecorderTask, type PowerState, recorderLive, type Snapshot } from './snapshot.js';
 
 /**
@@ -199,7 +199,7 @@ function platformPlan(goal: Goal, snapshot: Snapshot | undefined, options: PlanO
     if (goal === 'stopped') return stopOnBrokenStack(snapshot);
     throw new PlanError(
       `stack ${snapshot.stack.name} is ${snapshot.stack.status}; CloudFormation needs a person to repair it.`,
-      'Open the stack in the CloudFormation console, read the failed events and fix them (or `meetctl destroy` and deploy again).',
+      STACK_REPAIR_HINT,
     );
   }
   if (snapshot.ingress === 'direct' && (goal === 'powered-down' || goal === 'powered-up')) {
