@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import {
   DNS_INSYNC_SECONDS,
   DNS_SWITCH_SECONDS,
+  directStartBudget,
+  directStartSecondsWith,
   modelledStartSeconds,
+  START_TARGET_SECONDS,
   startSecondsWithPullBarrier,
   startStages,
   TASK_TIMELINE,
@@ -82,13 +85,32 @@ const CLAIMS: readonly Claim[] = [
   {
     file: 'docs/architecture.md',
     pattern:
-      /placement \((\d+) s\) \+ the image pull\s+\((\d+) s\) \+ the containers' start \((\d+) s\) \+ jicofo seeing the bridge, one check and ECS's report \((\d+) s\)/,
+      /placement \((\d+) s\) \+ the image pull\s+\((\d+) s\) \+ the containers'\s+start \((\d+) s\) \+ jicofo seeing the bridge, one check and ECS's report \((\d+) s\)/,
     expected: [
       TASK_TIMELINE.placed,
       TASK_TIMELINE.pulled - TASK_TIMELINE.placed,
       TASK_TIMELINE.running - TASK_TIMELINE.pulled,
       TASK_TIMELINE.healthy - TASK_TIMELINE.running,
     ],
+  },
+  {
+    file: 'docs/architecture.md',
+    pattern:
+      /\*\*the images pulled within (\d+) s of placement\*\* \(the model has (\d+) s\)[\s\S]*?\*\*Route 53 `INSYNC` within (\d+) s of the switch\*\* \(modelled at its documented bound, (\d+) s\)[\s\S]*?about (\d+) s in: with no pull at all, propagation at\s+its bound would still put READY at about (\d+) s/,
+    expected: [
+      directStartBudget().pull,
+      TASK_TIMELINE.pulled - TASK_TIMELINE.placed,
+      directStartBudget().insync,
+      DNS_INSYNC_SECONDS,
+      doneAt('DNS record switched to the task'),
+      directStartSecondsWith({ pull: 0, insync: DNS_INSYNC_SECONDS }),
+    ],
+  },
+  {
+    file: 'docs/deploy.md',
+    pattern:
+      /READY within (\d+) s in direct mode[\s\S]*?`images pulled` within (\d+) s of `task placed` and `INSYNC` within (\d+) s\s+of `DNS switched`/,
+    expected: [START_TARGET_SECONDS, directStartBudget().pull, directStartBudget().insync],
   },
 ];
 
