@@ -165,9 +165,14 @@ function whileTaskLives<K extends Step['kind']>(
 /** The task this start asked for: live and not told to stop. */
 const startedTask = (s: Snapshot): TaskSnapshot | undefined => s.tasks.find((t) => isLive(t) && t.desiredStatus !== 'STOPPED');
 
+const NOT_PLACED = 'waiting for ECS to place the task';
+
 /** Where a task that is not RUNNING yet stands, e.g. "task PENDING" (its images being pulled). */
-const notRunning = (task: TaskSnapshot | undefined): string =>
-  task ? `task ${task.lastStatus}` : 'waiting for ECS to place the task';
+const notRunning = (task: TaskSnapshot | undefined): string => (task ? `task ${task.lastStatus}` : NOT_PLACED);
+
+/** A start whose service got no task at all before the step's deadline: what the person can do. */
+const noTaskPlaced = (step: Step): string =>
+  `ECS placed no task within ${step.deadlineSeconds / 60} min: Fargate may have no capacity for the task's size and architecture right now (the service's events in the ECS console say "unable to place a task"); try again later`;
 
 const waitTaskRunning = whileTaskLives<'wait-task-running'>(
   (s) => {
@@ -177,7 +182,10 @@ const waitTaskRunning = whileTaskLives<'wait-task-running'>(
     const unhealthy = task.containers.filter((c) => c.health !== 'HEALTHY').map((c) => `${c.name} ${c.health.toLowerCase()}`);
     return { waiting: `task running; containers: ${unhealthy.join(', ') || 'checking'}` };
   },
-  (step, w) => `the task did not become healthy within ${step.deadlineSeconds / 60} min (last: ${w})`,
+  (step, w) =>
+    w === NOT_PLACED
+      ? noTaskPlaced(step)
+      : `the task did not become healthy within ${step.deadlineSeconds / 60} min (last: ${w})`,
 );
 
 const waitTargetsHealthy = whileTaskLives<'wait-targets-healthy'>(
@@ -210,6 +218,7 @@ async function checkEndpoints(
   { rt, memory, stepStart, progress }: StepContext,
 ): Promise<void> {
   let lastChecks: readonly CheckResult[] = [];
+  let placed = false;
   await pollWhileTaskLives(
     rt,
     step,
@@ -220,10 +229,14 @@ async function checkEndpoints(
       const failing = lastChecks.filter((c) => c.status === 'fail');
       if (lastChecks.length > 0 && failing.length === 0) return { done: true };
       const task = startedTask(s);
+      placed ||= task !== undefined;
       const state = task?.lastStatus === 'RUNNING' ? [] : [notRunning(task)];
       return { waiting: [...state, ...failing.map((c) => `${c.name}: ${c.detail}`)].join('; ') || 'no task to check' };
     },
-    (w) => new StepFailure(`the meeting is not usable: ${w}`, 'deadline', { checks: lastChecks }),
+    (w) =>
+      placed
+        ? new StepFailure(`the meeting is not usable: ${w}`, 'deadline', { checks: lastChecks })
+        : new StepFailure(noTaskPlaced(step), 'deadline'),
     progress,
     { endpoints: true },
   );

@@ -5,6 +5,11 @@ import type { Clock } from '../control/ports.js';
 export interface Faults {
   /** Tasks never leave PENDING. */
   stuckPending?: boolean;
+  /**
+   * Fargate has no capacity for the task: the service scheduler creates none while it lasts (ECS keeps
+   * trying, and the service's events say "Capacity is unavailable at this time").
+   */
+  noCapacity?: boolean;
   /** Tasks stop 30 s after creation: the jvb image cannot be pulled. */
   imagePullError?: boolean;
   /** The load balancer never sees the targets healthy. */

@@ -18,7 +18,7 @@ export interface SimTask {
 
 /**
  * ECS: the meeting's service, which reconciles its desired count into tasks that walk through their
- * lifecycle on the virtual clock (faults: `stuckPending`, `imagePullError`).
+ * lifecycle on the virtual clock (faults: `noCapacity`, `stuckPending`, `imagePullError`).
  */
 export class SimulatedEcs {
   /** The service exists (CloudFormation deletes it when the stack powers down). */
@@ -96,7 +96,8 @@ export class SimulatedEcs {
     if (this.serviceExists) {
       const live = this.tasks.filter((t) => t.stoppedAt === undefined && t.stopRequestedAt === undefined);
       if (live.length > this.desired) for (const t of live.slice(this.desired)) t.stopRequestedAt = now;
-      if (live.length < this.desired && now - this.lastFailureAt >= 60 * SECOND) this.addTask(now);
+      const placeable = !faults.noCapacity && now - this.lastFailureAt >= 60 * SECOND;
+      if (live.length < this.desired && placeable) this.addTask(now);
     }
     this.maxLive = Math.max(this.maxLive, this.tasks.filter((t) => t.stoppedAt === undefined).length);
   }

@@ -104,6 +104,22 @@ describe('direct mode: a start', () => {
     expect(sim.liveTasks()).toBe(0);
   });
 
+  it('waits for ECS to place the task, says so, and sets the service back to 0 when it never does', async () => {
+    const { sim, run, progress, clock, start } = setup({ faults: { noCapacity: true } });
+    const outcome = await run('running');
+    expect(outcome.outcome).toBe('failed');
+    expect(outcome.result?.failedStep?.kind).toBe('check-endpoints');
+    expect(outcome.result?.error?.message).toBe(
+      `ECS placed no task within ${DEADLINES.taskRunning / 60} min: Fargate may have no capacity for the task's size and architecture right now (the service's events in the ECS console say "unable to place a task"); try again later`,
+    );
+    const waits = progress.filter((e) => e.type === 'waiting' && e.index === 2).map((e) => e.detail);
+    expect(new Set(waits)).toEqual(new Set(['waiting for ECS to place the task']));
+    expect((clock.now() - start) / 1000).toBeGreaterThanOrEqual(DEADLINES.taskRunning);
+    // Nothing left to bill later: a service left at 1 would place the task once capacity returns.
+    expect(sim.desiredCalls.map((c) => c.count)).toEqual([1, 0]);
+    expect(sim.tasks).toEqual([]);
+  });
+
   it('stops like the other mode', async () => {
     const { sim, run } = setup({ desired: 1 });
     const outcome = await run('stopped');

@@ -81,6 +81,16 @@ describe('a start that cannot become healthy ends stopped and says why', () => {
     expect(sim.state.log.at(-1)).toMatchObject({ outcome: 'failed', goal: 'running' });
   });
 
+  it('no Fargate capacity: no task is ever placed; says so at the deadline and sets the service back to 0', async () => {
+    const { sim, run } = setup({ faults: { noCapacity: true } });
+    const outcome = await run('running');
+    expect(outcome.result?.failedStep?.kind).toBe('wait-task-running');
+    expect(outcome.result?.error?.message).toMatch(/^ECS placed no task within 8 min: Fargate may have no capacity/);
+    expect(outcome.result?.compensated).toBe(true);
+    expect(sim.desired).toBe(0);
+    expect(sim.tasks).toEqual([]);
+  });
+
   it("image pull error: fails fast with the stop reason and the failing container's last log lines", async () => {
     const { sim, run, clock, start } = setup({ faults: { imagePullError: true } });
     const outcome = await run('running');
