@@ -78,9 +78,12 @@ export function containerLines(
 export const SIMULATED_ACCOUNT = '111122223333';
 
 /** Where the simulated world of one stack is kept between commands. */
-export function simulationFile(stackName: string, dir = path.join(tmpdir(), 'meetctl-simulation')): string {
+export function simulationFile(stackName: string, dir = SIMULATION_DIR): string {
   return path.join(dir, `${stackName.replace(/[^A-Za-z0-9-]/g, '-')}.json`);
 }
+
+/** Where the simulated worlds are kept unless MEETCTL_SIMULATE_DIR says otherwise. */
+const SIMULATION_DIR = path.join(tmpdir(), 'meetctl-simulation');
 
 /**
  * The simulated AWS behind `MEETCTL_SIMULATE=1`: one world per stack name, kept in a state file under
@@ -94,6 +97,16 @@ export class Simulation {
   private readonly worlds = new Map<string, { sim: SimAws; file: string }>();
 
   constructor(private readonly dir?: string) {}
+
+  /**
+   * A file of the simulation's own, next to its worlds: what a simulated run writes in place of a file
+   * a real run would keep next to the config (the recorded start times), so no real one is touched.
+   */
+  ownFile(name: string): string {
+    const dir = this.dir ?? SIMULATION_DIR;
+    mkdirSync(dir, { recursive: true });
+    return path.join(dir, name);
+  }
 
   /**
    * The world of a stack: loaded from its file, or a fresh one (deployed in the config's ingress mode,

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,25 @@ describe('meetctl as a process', () => {
     });
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ account: '111122223333', deployed: true });
+  }, 60_000);
+
+  it('a simulated start records its times in the simulation, never next to the config where a real plan reads them', () => {
+    const run = (args: string[], withEnv: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, [tsx, bin, '-c', 'good.json', ...args], { cwd: away, env: withEnv, encoding: 'utf8' });
+    const started = run(['start', '--record-timings'], env);
+    expect(started.status, started.stderr).toBe(0);
+    expect(existsSync(path.join(env.MEETCTL_SIMULATE_DIR, 'meetctl.start-timings.json'))).toBe(true);
+    expect(existsSync(path.join(away, 'meetctl.start-timings.json'))).toBe(false);
+    // The real plan shows the model; the simulated one the simulated start.
+    const { MEETCTL_SIMULATE: _ignored, ...plain } = env;
+    const modes = (args: NodeJS.ProcessEnv) =>
+      (
+        JSON.parse(run(['plan', '--json'], args).stdout) as {
+          modes: Array<{ configured: boolean; start: { measured: unknown } }>;
+        }
+      ).modes;
+    expect(modes(plain).find((m) => m.configured)?.start.measured).toBe(false);
+    expect(modes(env).find((m) => m.configured)?.start.measured).toMatchObject({ starts: 1 });
   }, 60_000);
 
   it('ends quietly when the reader of its output goes away (EPIPE)', async () => {

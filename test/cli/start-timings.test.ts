@@ -77,7 +77,24 @@ describe('meetctl start --record-timings, and plan', () => {
     // The other ingress mode was never measured: its model stays.
     expect(other?.start.measured).toBe(false);
     const text = await cli(['plan'], { files });
-    expect(text.stdout).toContain('direct: measured, median of 3 start(s)');
+    expect(text.stdout).toContain('direct: measured, median of 3 starts');
+  });
+
+  it('a named file in a folder that does not exist: exit 2 before anything starts', async () => {
+    const files: Record<string, string> = { 'meet.config.json': config };
+    const sim = direct();
+    const result = await cli(['start', '--record-timings', 'nowhere/timings.json'], { files, sim });
+    expect(result.code).toBe(ExitCode.usage);
+    expect(result.stderr).toContain('--record-timings: the folder of /work/community/nowhere/timings.json does not exist');
+    expect(sim.mutations).toEqual([]);
+  });
+
+  it('a named file elsewhere: says that plan reads only the one next to the config', async () => {
+    const files: Record<string, string> = { 'meet.config.json': config };
+    const result = await cli(['start', '--record-timings', 'timings.json'], { files, sim: direct() });
+    expect(result.stderr).toContain(
+      `Recorded this start in /work/community/timings.json. \`meetctl plan\` reads only /work/community/${TIMINGS}: copy the file there`,
+    );
   });
 
   it('a start of another release does not count for this one: the model, and a note why', async () => {

@@ -103,7 +103,12 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
       if (file === EXAMPLE_FILE) return readFileSync(file, 'utf8');
       throw new Error(`ENOENT: ${file}`);
     },
-    fileExists: (file) => path.relative(cwd, file) in files || (file === EXAMPLE_FILE && existsSync(file)),
+    // The working folder exists, as does every file given (and so its folder).
+    fileExists: (file) =>
+      file === cwd ||
+      path.relative(cwd, file) in files ||
+      Object.keys(files).some((f) => path.dirname(path.resolve(cwd, f)) === file) ||
+      (file === EXAMPLE_FILE && existsSync(file)),
     writeFile: (file, text) => {
       files[path.relative(cwd, file)] = text;
     },

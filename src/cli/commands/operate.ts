@@ -7,7 +7,7 @@ import { type TransitionOutcome, transition } from '../../control/transition.js'
 import { ExitCode, MeetError } from '../../errors.js';
 import type { Context } from '../context.js';
 import { clockTime, openSession, type Session } from '../session.js';
-import { recordTimings, renderPhases, type StartTiming, startTiming } from './start-timing.js';
+import { recordTimings, renderPhases, type StartTiming, startTiming, timingsFileBeforeStart } from './start-timing.js';
 
 export interface OperateOptions {
   readonly force?: boolean;
@@ -244,13 +244,15 @@ function printFailure(session: Session, goal: Goal, outcome: TransitionOutcome, 
 /** `meetctl start`: until the meeting is really usable. */
 export async function start(ctx: Context, options: OperateOptions): Promise<number> {
   const session = await openSession(ctx);
+  const record = options.recordTimings !== undefined && options.recordTimings !== false && !ctx.options.dryRun;
+  const named = typeof options.recordTimings === 'string' ? options.recordTimings : undefined;
+  // The file is checked before anything starts: a typo in FILE or a bad file changes nothing.
+  const timingsFile = record
+    ? timingsFileBeforeStart(ctx, (await ctx.loadConfig(Boolean(ctx.deps.simulation))).file, named)
+    : undefined;
   const timing = startTiming(session);
   const code = await runTransition(session, 'running', options, {}, timing);
-  if (options.recordTimings !== undefined && options.recordTimings !== false && code === ExitCode.ok && !ctx.options.dryRun) {
-    const { file } = await ctx.loadConfig(Boolean(ctx.deps.simulation));
-    const named = typeof options.recordTimings === 'string' ? options.recordTimings : undefined;
-    recordTimings(session, file, named, timing.phases);
-  }
+  if (timingsFile !== undefined && code === ExitCode.ok) recordTimings(session, timingsFile, timing.phases);
   return code;
 }
 

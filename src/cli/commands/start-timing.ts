@@ -20,9 +20,14 @@ import type { Session } from '../session.js';
 /** Where `start --record-timings` writes and `plan` reads, next to the config file, unless named. */
 export const DEFAULT_TIMINGS_FILE = 'meetctl.start-timings.json';
 
-/** The timings file's path: `named` (relative to the working folder), else next to the config file. */
+/**
+ * The timings file's path: `named` (relative to the working folder), else next to the config file.
+ * Under MEETCTL_SIMULATE=1 the default is the simulation's own file instead: simulated starts take the
+ * model's times, and must never show as measured in a real `plan` or on the organizer page.
+ */
 export function timingsPath(ctx: Context, configFile: string, named?: string): string {
-  return named ? path.resolve(ctx.deps.cwd, named) : path.join(path.dirname(configFile), DEFAULT_TIMINGS_FILE);
+  if (named) return path.resolve(ctx.deps.cwd, named);
+  return ctx.deps.simulation?.ownFile(DEFAULT_TIMINGS_FILE) ?? path.join(path.dirname(configFile), DEFAULT_TIMINGS_FILE);
 }
 
 /**
@@ -103,15 +108,35 @@ export function renderPhases(out: Output, phases: readonly MeasuredPhase[]): voi
   for (const p of phases) out.line(`  ${p.name.padEnd(19)} ${String(p.seconds).padStart(4)} s  ${p.by}`);
 }
 
+/**
+ * Before a start with `--record-timings`: the file it will write, read and checked now (a bad file is
+ * exit 253 before anything changes), in a folder that exists (else exit 2, naming the argument).
+ */
+export function timingsFileBeforeStart(
+  ctx: Context,
+  configFile: string,
+  named: string | undefined,
+): { readonly file: string; readonly planReads: string } {
+  const file = timingsPath(ctx, configFile, named);
+  // Only a named file can be in a missing folder: the default one is next to the config, or the simulation's own.
+  if (named && !ctx.deps.fileExists(path.dirname(file))) {
+    throw new MeetError(
+      `--record-timings: the folder of ${file} does not exist`,
+      ExitCode.usage,
+      'name a file in a folder that exists, or leave FILE out to write next to the config',
+    );
+  }
+  readTimingsFile(ctx.deps, file);
+  return { file, planReads: timingsPath(ctx, configFile) };
+}
+
 /** `start --record-timings`: add this start to the file that `plan` reads. */
 export function recordTimings(
   session: Session,
-  configFile: string,
-  named: string | undefined,
+  { file, planReads }: { readonly file: string; readonly planReads: string },
   phases: MeasuredPhase[] | undefined,
 ): void {
   const { ctx, config } = session;
-  const file = timingsPath(ctx, configFile, named);
   if (!phases) {
     if (!ctx.options.json) ctx.out.note(`No start timed (the meeting was already READY): nothing written to ${file}.`);
     return;
@@ -127,6 +152,19 @@ export function recordTimings(
     phases: phases.map((p) => ({ name: p.name, seconds: p.seconds, by: p.by })),
     readySeconds: ready?.seconds ?? 0,
   });
-  ctx.deps.writeFile(file, `${JSON.stringify(updated, null, 2)}\n`);
-  if (!ctx.options.json) ctx.out.note(`Recorded this start in ${file}; \`meetctl plan\` shows the median of the last starts.`);
+  try {
+    ctx.deps.writeFile(file, `${JSON.stringify(updated, null, 2)}\n`);
+  } catch (error) {
+    throw new MeetError(
+      `the meeting is READY, but this start's times could not be written to ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      ExitCode.failed,
+      "free the disk or fix the file's permissions; the next `meetctl start --record-timings` records again",
+    );
+  }
+  if (ctx.options.json) return;
+  ctx.out.note(
+    file === planReads
+      ? `Recorded this start in ${file}; \`meetctl plan\` shows the median of the last starts.`
+      : `Recorded this start in ${file}. \`meetctl plan\` reads only ${planReads}: copy the file there to have it show the measured start.`,
+  );
 }
