@@ -40,8 +40,7 @@ function renderIngressModes(report: PlanReport, { out, h, fitted }: Sections): v
       hour: (m: ModeSummary) => usd(m.runningHourUsd, 4),
       resources: (m: ModeSummary) => (m.resources !== undefined ? String(m.resources) : '-'),
       lb: (m: ModeSummary) => (m.loadBalancer ? 'Network Load Balancer (TLS 443)' : 'none: TLS in the task, DNS follows it'),
-      start: (m: ModeSummary) =>
-        `~${m.start.seconds} s (${m.start.range[0]}-${m.start.range[1]} s)${m.start.measured ? `, measured (${m.start.measured.starts} starts)` : ''}`,
+      start: (m: ModeSummary) => startCell(m.start),
     };
     fitted(
       ['', name(a), name(b)],
@@ -55,19 +54,23 @@ function renderIngressModes(report: PlanReport, { out, h, fitted }: Sections): v
       ],
     );
     out.paragraph(
-      'Stopped -> READY is a model from the figures below until it is measured on a real account: `meetctl start --record-timings` records a start, and the plan then shows the median of the last starts (docs/deploy.md, "Measured start times").',
+      report.modes.some((m) => m.start.measured)
+        ? 'Stopped -> READY (until people can join) is measured for the deployed mode, from the starts `meetctl start --record-timings` recorded, and a model for the other (docs/deploy.md, "Measured start times").'
+        : 'Stopped -> READY (until people can join) is a model from the figures below until it is measured on a real account: `meetctl start --record-timings` records a start, and the plan then shows the median of the last starts (docs/deploy.md, "Measured start times").',
     );
     for (const m of report.modes) {
       const measured = m.start.measured;
       out.line(
         measured
-          ? `${m.ingress}: measured, median of ${measured.starts} start(s), last ${measured.lastMeasuredAt.slice(0, 10)} (${measured.file}); the model says ~${m.start.modelledSeconds} s`
+          ? `${m.ingress}: measured, median of ${plural(measured.starts, 'start')}, last ${measured.lastMeasuredAt.slice(0, 10)} (${measured.file}); the model says ~${m.start.modelledSeconds} s`
           : `${m.ingress} (model):`,
       );
       for (const stage of m.start.stages) {
         const range = stage.range ? ` (${stage.range[0]}-${stage.range[1]} s)` : '';
         const ends = stage.endsAt !== undefined ? `, done at ~${stage.endsAt} s` : '';
-        out.paragraph(`${stage.name}: ${stage.seconds} s${range}${ends}. ${stage.source}`, '      ', '    - ');
+        // A measured phase is when it ended, not how long it took (phases overlap).
+        const text = measured ? `done at ${stage.endsAt ?? stage.seconds} s` : `${stage.seconds} s${range}${ends}`;
+        out.paragraph(`${stage.name}: ${text}. ${stage.source}`, '      ', '    - ');
       }
     }
   }
@@ -192,4 +195,14 @@ function renderRequirementsComparison(report: PlanReport, { out, h, fitted }: Se
   out.paragraph(
     `${cost.ingress === 'direct' ? 'Between meetings the platform is stopped (nothing billed by the hour).' : `Tiers: ${IDLE_TIERS.join(' / ')} between meetings.`} Nothing here needed AWS credentials. To deploy it, follow docs/deploy.md (it ends with \`meetctl deploy\`).`,
   );
+}
+
+/** "1 start", "3 starts". */
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The start cell: the model with its range, or the measured median (with the range of the starts, from two on). */
+function startCell(start: ModeSummary['start']): string {
+  if (!start.measured) return `~${start.seconds} s (${start.range[0]}-${start.range[1]} s)`;
+  const range = start.measured.starts > 1 ? ` (${start.range[0]}-${start.range[1]} s)` : '';
+  return `~${start.seconds} s${range}, measured (${plural(start.measured.starts, 'start')})`;
 }

@@ -84,7 +84,10 @@ const HEALTH_REPORTED = { seconds: 10, range: [0, 20] as [number, number] };
 export const DNS_SWITCH_SECONDS = 5;
 /**
  * Seconds Route 53 takes to report a change INSYNC: modelled at the documented bound, since AWS gives
- * no typical time (and the range's low end of 10 s is not documented either).
+ * no typical time. Others' reports: "usually it takes couple of seconds (10-30)" (a review comment in
+ * openshift/verification-tests#1630, the range's low end), and "around ~60s-120s" (libdns/route53#14),
+ * seen through aws-sdk-go's ResourceRecordSetsChanged waiter, which looks only every 30 s (libdns/route53
+ * client.go, WaitUntilResourceRecordSetsChangedWithContext; the control plane looks every 5 s).
  */
 export const DNS_INSYNC_SECONDS = 60;
 /** Route 53 propagates a change to all its servers "generally within 60 seconds" (GetChange, Route 53 API reference). */
@@ -191,11 +194,11 @@ function stagesOf(ingress: Ingress): StartStage[] {
         range: INSYNC_RANGE,
         endsAt: SWITCHED + DNS_INSYNC_SECONDS,
         source:
-          'Route 53 propagates changes to all its servers "generally within 60 seconds" (GetChange, Route 53 API reference), modelled at that bound since AWS gives no typical time; until then a visitor reaches the asleep page or the waking page, never an error',
+          'Route 53 propagates changes to all its servers "generally within 60 seconds" (GetChange, Route 53 API reference), modelled at that bound since AWS gives no typical time (others report 10-30 s, openshift/verification-tests#1630, and 60-120 s through a waiter that looks every 30 s, libdns/route53#14); until then a visitor reaches the asleep page or the waking page, never an error',
       },
       {
         ...healthy,
-        source: `${healthy.source}. The last stage: the task's own start, the image pull above all, bounds READY, not DNS and not the checks`,
+        source: `${healthy.source}. The last stage at these figures: the task's own start, the image pull above all, bounds READY. With a pull under ${pullBelowWhichDnsBounds()} s, Route 53's propagation would (done at ~${SWITCHED + DNS_INSYNC_SECONDS} s). READY within ${START_TARGET_SECONDS} s would need the pull within ${directStartBudget().pull} s and the propagation within ${directStartBudget().insync} s`,
       },
     ];
   }
@@ -295,6 +298,12 @@ export function directStartBudget(target: number = START_TARGET_SECONDS): { pull
     pull: target - TASK_TIMELINE.placed - afterPull,
     insync: target - (TASK_TIMELINE.placed + m.sidecar + DNS_SWITCH_SECONDS),
   };
+}
+
+/** The image pull (seconds) below which Route 53's propagation, not the task's start, bounds a direct start. */
+export function pullBelowWhichDnsBounds(): number {
+  const m = midpoint('direct');
+  return SWITCHED + m.way - (TASK_TIMELINE.placed + (TASK_TIMELINE.running - TASK_TIMELINE.pulled) + m.components);
 }
 
 /** Modelled seconds to READY if Fargate started no container before every image of the task is pulled. */

@@ -237,7 +237,7 @@ function measuredSummary({ file, start }: MeasuredStartInput, modelledSeconds: n
       name: p.name,
       seconds: p.seconds,
       endsAt: p.seconds,
-      source: `measured: median of the last ${start.starts} start(s) recorded by \`meetctl start --record-timings\``,
+      source: `measured: median of the last ${start.starts === 1 ? 'start' : `${start.starts} starts`} recorded by \`meetctl start --record-timings\``,
     })),
     measured: { starts: start.starts, lastMeasuredAt: start.lastMeasuredAt, file },
     modelledSeconds,

@@ -2,10 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   DNS_INSYNC_SECONDS,
+  DNS_SWITCH_SECONDS,
   directStartBudget,
   directStartSecondsWith,
   modelledStartSeconds,
+  pullBelowWhichDnsBounds,
   START_TARGET_SECONDS,
+  startStages,
   TASK_TIMELINE,
 } from '../../src/control/start-time.js';
 
@@ -49,5 +52,24 @@ describe('what a direct start within the target would need', () => {
     expect(budget.insync).toBeLessThan(DNS_INSYNC_SECONDS);
     // With no pull at all, propagation alone keeps the modelled start past the target.
     expect(directStartSecondsWith({ pull: 0, insync: DNS_INSYNC_SECONDS })).toBeGreaterThan(START_TARGET_SECONDS);
+  });
+});
+
+describe('which stage bounds a direct start', () => {
+  const dnsDone = TASK_TIMELINE.sidecar + DNS_SWITCH_SECONDS + DNS_INSYNC_SECONDS;
+
+  it('is Route 53 below the pull it names, and the pull from there on', () => {
+    const bound = pullBelowWhichDnsBounds();
+    for (const pull of [0, bound - 1, bound])
+      expect(directStartSecondsWith({ pull, insync: DNS_INSYNC_SECONDS }), `pull ${pull}`).toBe(dnsDone);
+    expect(directStartSecondsWith({ pull: bound + 1, insync: DNS_INSYNC_SECONDS })).toBe(dnsDone + 1);
+  });
+
+  it("says so in the last stage's source, with the model's own figures", () => {
+    const last = startStages('direct').at(-1);
+    const budget = directStartBudget();
+    expect(last?.source).toContain(
+      `With a pull under ${pullBelowWhichDnsBounds()} s, Route 53's propagation would (done at ~${dnsDone} s). READY within ${START_TARGET_SECONDS} s would need the pull within ${budget.pull} s and the propagation within ${budget.insync} s`,
+    );
   });
 });
