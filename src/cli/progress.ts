@@ -7,9 +7,9 @@ export function clockTime(ms: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-/** `[2/4 1:05 | step 0:35 of 8:00]`: where we are, the elapsed time and the step's deadline. */
+/** `[2/4 1:05 | step 0:35, limit 8:00]`: where we are, the elapsed time and the step's time limit (its deadline, not how long it takes). */
 export function progressPrefix(event: ProgressEvent, stepElapsedMs = event.stepElapsedMs): string {
-  const deadline = event.deadlineSeconds ? ` of ${clockTime(event.deadlineSeconds * 1000)}` : '';
+  const deadline = event.deadlineSeconds ? `, limit ${clockTime(event.deadlineSeconds * 1000)}` : '';
   return `[${event.index}/${event.total} ${clockTime(event.elapsedMs)} | step ${clockTime(stepElapsedMs)}${deadline}]`;
 }
 

@@ -42,7 +42,8 @@ export type Step =
   | { readonly kind: 'wait-task-running'; readonly deadlineSeconds: number }
   | { readonly kind: 'wait-targets-healthy'; readonly deadlineSeconds: number }
   | { readonly kind: 'wait-host-record'; readonly deadlineSeconds: number }
-  | { readonly kind: 'check-endpoints'; readonly deadlineSeconds: number }
+  /** `at`: the task's own address with the meeting host as SNI (direct), or the meeting host through the load balancer. */
+  | { readonly kind: 'check-endpoints'; readonly at: 'task' | 'load-balancer'; readonly deadlineSeconds: number }
   | { readonly kind: 'wait-tasks-stopped'; readonly deadlineSeconds: number }
   | { readonly kind: 'delete-stack'; readonly deadlineSeconds: number }
   | { readonly kind: 'delete-recordings'; readonly deadlineSeconds: number }
@@ -91,7 +92,11 @@ const step = {
   taskRunning: (): Step => ({ kind: 'wait-task-running', deadlineSeconds: DEADLINES.taskRunning }),
   targets: (): Step => ({ kind: 'wait-targets-healthy', deadlineSeconds: DEADLINES.targetsHealthy }),
   hostRecord: (): Step => ({ kind: 'wait-host-record', deadlineSeconds: DEADLINES.hostRecord }),
-  endpoints: (deadlineSeconds: number = DEADLINES.endpoints): Step => ({ kind: 'check-endpoints', deadlineSeconds }),
+  endpoints: (at: 'task' | 'load-balancer', deadlineSeconds: number = DEADLINES.endpoints): Step => ({
+    kind: 'check-endpoints',
+    at,
+    deadlineSeconds,
+  }),
   stopped: (): Step => ({ kind: 'wait-tasks-stopped', deadlineSeconds: DEADLINES.tasksStopped }),
   deleteStack: (): Step => ({ kind: 'delete-stack', deadlineSeconds: DEADLINES.deleteStack }),
   deleteRecordings: (): Step => ({ kind: 'delete-recordings', deadlineSeconds: DEADLINES.deleteRecordings }),
@@ -124,8 +129,8 @@ const recorderStop = (forced: boolean): Step[] => [
  */
 const becomeReadyFor = (ingress: Ingress): Step[] =>
   ingress === 'direct'
-    ? [step.endpoints(DEADLINES.taskRunning), step.taskRunning(), step.hostRecord()]
-    : [step.taskRunning(), step.targets(), step.endpoints()];
+    ? [step.endpoints('task', DEADLINES.taskRunning), step.taskRunning(), step.hostRecord()]
+    : [step.taskRunning(), step.targets(), step.endpoints('load-balancer')];
 const startFor = (ingress: Ingress): Step[] => [step.desired(1), ...becomeReadyFor(ingress)];
 const stop = (): Step[] => [step.desired(0), step.stopped()];
 
@@ -307,7 +312,7 @@ export function describeStep(s: Step): string {
     case 'wait-host-record':
       return "wait until the meeting host's DNS record points at the task and Route 53 reports the change INSYNC";
     case 'check-endpoints':
-      return "check HTTPS, the certificate, the web client config and the XMPP websocket (direct mode: at the task's own address)";
+      return `check HTTPS, the certificate, the web client config and the XMPP websocket ${s.at === 'task' ? "at the task's own address" : 'through the load balancer'}`;
     case 'wait-tasks-stopped':
       return 'wait until no task is left running';
     case 'delete-stack':

@@ -174,13 +174,28 @@ const notRunning = (task: TaskSnapshot | undefined): string => (task ? `task ${t
 const noTaskPlaced = (step: Step): string =>
   `ECS placed no task within ${step.deadlineSeconds / 60} min: Fargate may have no capacity for the task's size and architecture right now (the service's events in the ECS console say "unable to place a task"); try again later`;
 
+/**
+ * Which containers' start-up checks passed, and which failed. The rest are not named: ECS shows a
+ * container with no health check as UNKNOWN for good (API_HealthCheck: "UNKNOWN - … there's no
+ * container health check defined"), the same as one whose check has not passed yet, and the ECS
+ * agent reports only containers that have one (HealthStatusShouldBeReported, agent/stats/engine.go).
+ */
+export function startUpChecks(task: TaskSnapshot): string {
+  const named = (health: string) => task.containers.filter((c) => c.health === health).map((c) => c.name);
+  const passed = named('HEALTHY');
+  const failed = named('UNHEALTHY');
+  return [
+    passed.length > 0 ? `start-up checks passed: ${passed.join(', ')}` : 'no start-up check passed yet',
+    ...(failed.length > 0 ? [`failing: ${failed.join(', ')}`] : []),
+  ].join('; ');
+}
+
 const waitTaskRunning = whileTaskLives<'wait-task-running'>(
   (s) => {
     const task = startedTask(s);
     if (task?.lastStatus === 'RUNNING' && task.health === 'HEALTHY') return { done: true };
     if (task?.lastStatus !== 'RUNNING') return { waiting: notRunning(task) };
-    const unhealthy = task.containers.filter((c) => c.health !== 'HEALTHY').map((c) => `${c.name} ${c.health.toLowerCase()}`);
-    return { waiting: `task running; containers: ${unhealthy.join(', ') || 'checking'}` };
+    return { waiting: `task running; ${startUpChecks(task)}` };
   },
   (step, w) =>
     w === NOT_PLACED

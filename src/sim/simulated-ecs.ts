@@ -4,6 +4,9 @@ import type { Ingress, TaskSnapshot } from '../control/snapshot.js';
 import { SERVING_CONTAINER } from '../control/task-dns.js';
 import { SECOND, type ServiceContext, SIMULATED_CLUSTER, SIMULATED_SERVICE, TIMING } from './model.js';
 
+/** The meeting task's containers with a start-up check (src/infra/constructs/jitsi-task.ts); the others have none. */
+export const CHECKED_CONTAINERS: readonly string[] = ['prosody', 'web', 'jicofo', 'jvb'];
+
 export interface SimTask {
   arn: string;
   createdAt: number;
@@ -137,7 +140,8 @@ export class SimulatedEcs {
       containers: this.containerNames().map((name) => ({
         name,
         lastStatus: this.containerStatus(t, name, status, age),
-        health: healthy ? ('HEALTHY' as const) : ('UNKNOWN' as const),
+        // A container without a health check stays UNKNOWN (API_HealthCheck); the task's health is its checked ones'.
+        health: healthy && CHECKED_CONTAINERS.includes(name) ? ('HEALTHY' as const) : ('UNKNOWN' as const),
         ...(t.failedContainer === name ? { reason: 'CannotPullContainerError: not found', exitCode: undefined } : {}),
       })),
     };

@@ -16,7 +16,7 @@ describe('meetctl start', () => {
     const result = await cli(['start'], { files, sim: aws });
     const waits = result.stderr.split('\n').filter((l) => l.includes('| step') && l.includes('task PENDING'));
     const seconds = waits.map((l) => {
-      const [m, sec] = (/\| step (\d+):(\d\d) of 8:00\]/.exec(l) ?? []).slice(1).map(Number);
+      const [m, sec] = (/\| step (\d+):(\d\d), limit 8:00\]/.exec(l) ?? []).slice(1).map(Number);
       return (m ?? 0) * 60 + (sec ?? 0);
     });
     expect(seconds.length).toBeGreaterThan(20);
@@ -28,8 +28,8 @@ describe('meetctl start', () => {
     const result = await cli(['start'], { files, sim: aws });
     expect(result.code).toBe(ExitCode.ok);
     expect(result.stdout).toMatch(/READY in \d+:\d\d: https:\/\/meet\.ne3d\.org/);
-    expect(result.stderr).toMatch(/\[1\/4 0:00 \| step 0:00 of 1:00\] start one task/);
-    expect(result.stderr).toMatch(/\[4\/4 \d+:\d\d \| step 0:00 of 4:00\] check HTTPS, the certificate/);
+    expect(result.stderr).toMatch(/\[1\/4 0:00 \| step 0:00, limit 1:00\] start one task/);
+    expect(result.stderr).toMatch(/\[4\/4 \d+:\d\d \| step 0:00, limit 4:00\] check HTTPS, the certificate/);
     expect(result.stderr).toContain('task PENDING');
     expect(aws.liveTasks()).toBe(1);
   });
@@ -543,8 +543,8 @@ describe('progress on a terminal', () => {
     // ora's frames: the cursor goes back to the line start and the line is cleared before each redraw.
     expect(result.stderr).toContain('\u001b[1G');
     const plain = stripVTControlCharacters(result.stderr);
-    expect(plain).toMatch(/⠋ \[1\/4 0:00 \| step 0:00 of 1:00\] start one task/);
-    expect(plain).toMatch(/✔ \[1\/4 0:00 \| step 0:00 of 1:00\] start one task/);
+    expect(plain).toMatch(/⠋ \[1\/4 0:00 \| step 0:00, limit 1:00\] start one task/);
+    expect(plain).toMatch(/✔ \[1\/4 0:00 \| step 0:00, limit 1:00\] start one task/);
     // Not the plain lines a pipe gets.
     expect(result.stderr).not.toContain('   done\n');
     expect(result.stdout).toMatch(/READY in/);

@@ -51,6 +51,10 @@ describe('direct mode: a start', () => {
     // While the images are pulled, the wait says so (nothing is checked before the task runs).
     const waits = progress.filter((e) => e.type === 'waiting' && e.index === 2).map((e) => e.detail);
     expect(waits).toContain('task PENDING');
+    // Then the JVMs start: the wait for health says no check passed yet, never lists the sidecars.
+    const healthWaits = progress.filter((e) => e.type === 'waiting' && e.index === 3).map((e) => e.detail);
+    expect(healthWaits.length).toBeGreaterThan(0);
+    expect(new Set(healthWaits)).toEqual(new Set(['task running; no start-up check passed yet']));
     // Healthy, then INSYNC had come already: the last step found it done at its first look, within one poll.
     const healthy = progress.find((e) => e.type === 'done' && e.index === 3);
     const insync = progress.find((e) => e.type === 'done' && e.index === 4);
@@ -170,5 +174,10 @@ describe('direct mode: phase', () => {
       'wait-host-record',
     ]);
     expect(plan('running', snapshot()).map((s) => s.kind)).toContain('wait-targets-healthy');
+    // The checks say where they look: the task's own address, or the load balancer.
+    const checks = (ingress: 'direct' | 'load-balancer') =>
+      plan('running', snapshot({ ingress })).find((s) => s.kind === 'check-endpoints');
+    expect(checks('direct')).toMatchObject({ at: 'task' });
+    expect(checks('load-balancer')).toMatchObject({ at: 'load-balancer' });
   });
 });

@@ -371,8 +371,12 @@ describe('describeStep', () => {
         "wait until the meeting host's DNS record points at the task and Route 53 reports the change INSYNC",
       ],
       [
-        { kind: 'check-endpoints', deadlineSeconds: 1 },
-        "check HTTPS, the certificate, the web client config and the XMPP websocket (direct mode: at the task's own address)",
+        { kind: 'check-endpoints', at: 'task', deadlineSeconds: 1 },
+        "check HTTPS, the certificate, the web client config and the XMPP websocket at the task's own address",
+      ],
+      [
+        { kind: 'check-endpoints', at: 'load-balancer', deadlineSeconds: 1 },
+        'check HTTPS, the certificate, the web client config and the XMPP websocket through the load balancer',
       ],
       [{ kind: 'wait-tasks-stopped', deadlineSeconds: 1 }, 'wait until no task is left running'],
       [{ kind: 'delete-stack', deadlineSeconds: 1 }, 'delete the stack (the recordings bucket is retained)'],
