@@ -68,7 +68,7 @@ const EXPECTED: Array<{ command: string; code: number; says: RegExp[] }> = [
   },
   { command: 'schedule list', code: ExitCode.ok, says: [/next-meetup +on \d{4}-\d\d-\d\d at 17:45 +America\/Los_Angeles/] },
   { command: 'history', code: ExitCode.ok, says: [/running +STOPPED → READY +done/, /stopped +READY → READY +refused/] },
-  { command: 'report', code: ExitCode.ok, says: [/In all: 1 meetups/] },
+  { command: 'report', code: ExitCode.ok, says: [/In all: 1 meetup, /] },
   { command: 'simulate reset', code: ExitCode.ok, says: [/Forgot the simulated Meet-meet-example-org/] },
 ];
 

@@ -123,7 +123,7 @@ function printMeetups(
     ),
   );
   ctx.out.line(
-    `In all: ${totals.meetups} meetups, ${totals.hours} hours, about ${usd(totals.costUsd)} for the running hours (fixed costs not included).`,
+    `In all: ${totals.meetups} ${totals.meetups === 1 ? 'meetup' : 'meetups'}, ${totals.hours} ${totals.hours === 1 ? 'hour' : 'hours'}, about ${usd(totals.costUsd)} for the running hours (fixed costs not included).`,
   );
   if (meetups.length > 1) {
     ctx.out.line();
