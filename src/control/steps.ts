@@ -7,6 +7,8 @@ import type { Step } from './plan.js';
 import { type Diagnostics, mutate, observeNow, poll, type Runtime, StepFailure } from './runtime.js';
 import type { CheckResult, Snapshot, TaskSnapshot } from './snapshot.js';
 import { isLive, liveRecorderTask, recorderBusy, recorderPending } from './snapshot.js';
+import { SIDECAR_LINGER_SECONDS } from './start-time.js';
+import { SERVING_CONTAINER } from './task-dns.js';
 
 /** Lines of the failing container's log shown with a failed start. */
 export const LOG_LINES_ON_FAILURE = 20;
@@ -257,6 +259,13 @@ async function checkEndpoints(
   );
 }
 
+/** Direct mode, stopping: every container but the TLS sidecar has stopped. */
+const onlySidecarLeft = (t: TaskSnapshot): boolean =>
+  t.containers.some((c) => c.name === SERVING_CONTAINER && c.lastStatus !== 'STOPPED') &&
+  t.containers.every((c) => c.name === SERVING_CONTAINER || c.lastStatus === 'STOPPED');
+
+const SIDECAR_LINGERS = `the meeting has ended; its TLS sidecar shows the waking page for up to ${SIDECAR_LINGER_SECONDS} s more, until every DNS answer points at the asleep page, so nobody is refused`;
+
 async function waitTasksStopped(
   step: Extract<Step, { kind: 'wait-tasks-stopped' }>,
   { rt, stepStart, progress }: StepContext,
@@ -267,9 +276,9 @@ async function waitTasksStopped(
     stepStart,
     (s) => {
       const live = s?.tasks.filter(isLive) ?? [];
-      return live.length === 0
-        ? { done: true }
-        : { waiting: `${live.length} task(s) ${live.map((t) => t.lastStatus).join(', ')}` };
+      if (live.length === 0) return { done: true };
+      const states = `${live.length === 1 ? 'task' : `${live.length} tasks`} ${live.map((t) => t.lastStatus).join(', ')}`;
+      return { waiting: s?.ingress === 'direct' && live.every(onlySidecarLeft) ? `${states}: ${SIDECAR_LINGERS}` : states };
     },
     { onDeadline: (w) => new StepFailure(`tasks did not stop within ${step.deadlineSeconds / 60} min (${w})`, 'deadline') },
     progress,

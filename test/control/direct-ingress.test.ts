@@ -3,7 +3,7 @@ import type { ProgressEvent, Runtime } from '../../src/control/execute.js';
 import { phase } from '../../src/control/phase.js';
 import { DEADLINES, PlanError, plan } from '../../src/control/plan.js';
 import type { CheckResult } from '../../src/control/snapshot.js';
-import { modelledStartSeconds } from '../../src/control/start-time.js';
+import { modelledStartSeconds, SIDECAR_LINGER_SECONDS } from '../../src/control/start-time.js';
 import { type TransitionRequest, transition } from '../../src/control/transition.js';
 import { type Faults, SimAws, TIMING, VirtualClock } from '../../src/sim/simulated-aws.js';
 import { EXAMPLES, snapshot, task } from '../support/snapshots.js';
@@ -124,11 +124,15 @@ describe('direct mode: a start', () => {
     expect(sim.tasks).toEqual([]);
   });
 
-  it('stops like the other mode', async () => {
-    const { sim, run } = setup({ desired: 1 });
+  it('stops like the other mode, and says why the last 90 s are the sidecar lingering', async () => {
+    const { sim, run, progress } = setup({ desired: 1 });
     const outcome = await run('stopped');
     expect(outcome).toMatchObject({ to: 'STOPPED', outcome: 'done' });
     expect(sim.liveTasks()).toBe(0);
+    const waits = progress.filter((e) => e.type === 'waiting').map((e) => e.detail ?? '');
+    expect(waits).toContain(
+      `task DEACTIVATING: the meeting has ended; its TLS sidecar shows the waking page for up to ${SIDECAR_LINGER_SECONDS} s more, until every DNS answer points at the asleep page, so nobody is refused`,
+    );
   });
 });
 
