@@ -89,6 +89,15 @@ describe('meetctl start --record-timings, and plan', () => {
     expect(sim.mutations).toEqual([]);
   });
 
+  it('a bad timings file stops the start before anything starts: exit 253', async () => {
+    const files: Record<string, string> = { 'meet.config.json': config, [TIMINGS]: '{"schema": 1, "starts": [{}]}' };
+    const sim = direct();
+    const result = await cli(['start', '--record-timings'], { files, sim });
+    expect(result.code).toBe(ExitCode.config);
+    expect(result.stderr).toContain(TIMINGS);
+    expect(sim.mutations).toEqual([]);
+  });
+
   it('a named file elsewhere: says that plan reads only the one next to the config', async () => {
     const files: Record<string, string> = { 'meet.config.json': config };
     const result = await cli(['start', '--record-timings', 'timings.json'], { files, sim: direct() });
