@@ -115,7 +115,10 @@ describe('config', () => {
     for (const field of fields) {
       const raw: Record<string, unknown> = structuredClone(example);
       let parent = raw;
-      for (const key of field.slice(0, -1)) parent = (parent[key] ??= {}) as Record<string, unknown>;
+      for (const key of field.slice(0, -1)) {
+        parent[key] ??= {};
+        parent = parent[key] as Record<string, unknown>;
+      }
       parent[field.at(-1) as string] = [[]];
       const problem = problemsFor(raw).find((p) => p.startsWith(field.join('.')));
       expect(problem, field.join('.')).toMatch(/ Fix: set "|Fix: list the addresses|Fix: set each "/);
