@@ -43,6 +43,7 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     });
 
   for (const register of COMMANDS) register(program, wire);
+  refuseRepeatedValues(program);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -77,4 +78,25 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     if (deps.env.MEETCTL_DEBUG && error instanceof Error && error.stack) deps.stderr.write(`${error.stack}\n`);
     return failure.exitCode;
   }
+}
+
+/**
+ * An option that takes a value, given twice (`--at "tomorrow 18:00" --at "today 19:00"`), is a usage
+ * error naming it: Commander would keep the last one silently. Flags (`--force`) may repeat.
+ */
+function refuseRepeatedValues(command: Command): void {
+  for (const option of command.options) {
+    if (!(option.required || option.optional)) continue;
+    let given = false;
+    command.on(`option:${option.name()}`, () => {
+      if (given) {
+        command.error(`error: option '${option.flags}' was given more than once; give it once.`, {
+          exitCode: ExitCode.usage,
+          code: 'meetctl.repeatedOption',
+        });
+      }
+      given = true;
+    });
+  }
+  for (const sub of command.commands) refuseRepeatedValues(sub);
 }
