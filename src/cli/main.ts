@@ -43,7 +43,8 @@ function who(): string {
 function simulation() {
   if (process.env.MEETCTL_SIMULATE !== '1') return undefined;
   const { Simulation } = require('../sim/simulation.js') as typeof import('../sim/simulation.js');
-  return new Simulation(process.env.MEETCTL_SIMULATE_DIR);
+  // Empty is unset: an empty folder name would keep the worlds in the working folder.
+  return new Simulation(process.env.MEETCTL_SIMULATE_DIR || undefined);
 }
 
 /** Wait in real time, waking at once on Ctrl-C. */

@@ -5,6 +5,7 @@ import { COMMANDS } from './command-list.js';
 import type { Wire } from './command-wiring.js';
 import { Context, type GlobalOptions } from './context.js';
 import type { Deps } from './deps.js';
+import { checkEnvironment } from './environment.js';
 import { regionCode } from './option-parsers.js';
 
 /**
@@ -21,6 +22,7 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     async (...action: [...Args, Command]) => {
       const command = action.at(-1) as Command;
       context = new Context(deps, command.optsWithGlobals<GlobalOptions>());
+      checkEnvironment(deps);
       exitCode = await handler(context, ...(action.slice(0, -1) as Args));
     };
 
