@@ -45,7 +45,7 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     });
 
   for (const register of COMMANDS) register(program, wire);
-  refuseRepeatedValues(program);
+  checkOptionValues(program);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -83,22 +83,22 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
 }
 
 /**
- * An option that takes a value, given twice (`--at "tomorrow 18:00" --at "today 19:00"`), is a usage
- * error naming it: Commander would keep the last one silently. Flags (`--force`) may repeat.
+ * Usage errors naming the option, for what Commander accepts silently: an option that takes a value
+ * given twice (`--at "tomorrow 18:00" --at "today 19:00"`: it would keep the last), or given an
+ * empty value (`--day ""` would list every day, as if it were left out). Flags (`--force`) may repeat.
  */
-function refuseRepeatedValues(command: Command): void {
+function checkOptionValues(command: Command): void {
   for (const option of command.options) {
     if (!(option.required || option.optional)) continue;
     let given = false;
-    command.on(`option:${option.name()}`, () => {
-      if (given) {
-        command.error(`error: option '${option.flags}' was given more than once; give it once.`, {
-          exitCode: ExitCode.usage,
-          code: 'meetctl.repeatedOption',
-        });
-      }
+    command.on(`option:${option.name()}`, (value: unknown) => {
+      const refuse = (problem: string) =>
+        command.error(`error: option '${option.flags}' ${problem}`, { exitCode: ExitCode.usage, code: 'meetctl.optionValue' });
+      if (given) refuse('was given more than once; give it once.');
+      if (typeof value === 'string' && value.trim() === '')
+        refuse('was given an empty value; give one, or leave the option out.');
       given = true;
     });
   }
-  for (const sub of command.commands) refuseRepeatedValues(sub);
+  for (const sub of command.commands) checkOptionValues(sub);
 }

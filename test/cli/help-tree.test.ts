@@ -87,6 +87,7 @@ const COMMAND_LINES: readonly (readonly string[])[] = [
   ['logs', '--since', '3654d'], // parseDuration
   ['link', 'weekly', '--hours', '0.5'], // under the token's hour (was exit 255)
   ['schedule', 'add', 'x', '--at', 'tomorrow 18:00', '--at', 'today 19:00'], // a value option given twice
+  ['recordings', 'list', '--day', ''], // an empty value (was: every day, as if left out)
 ];
 
 describe('the command tree', () => {
