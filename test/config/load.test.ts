@@ -126,6 +126,22 @@ describe('config', () => {
     }
   });
 
+  it('names a file that is not UTF-8 (saved as UTF-16 by Notepad, or Latin-1) as such, with the fix', () => {
+    const utf16 = Buffer.from(`\uFEFF${JSON.stringify(example)}`, 'utf16le').toString('utf8');
+    const latin1 = Buffer.from(JSON.stringify({ ...example, branding: { appName: 'Café' } }), 'latin1').toString('utf8');
+    // Without its byte-order mark, UTF-16 of plain ASCII is valid UTF-8 with a NUL after each character.
+    const utf16Bare = Buffer.from(JSON.stringify(example), 'utf16le').toString('utf8');
+    for (const text of [utf16, utf16Bare, latin1]) {
+      expect(() => parseConfigText(text, 'meet.config.json')).toThrow(
+        expect.objectContaining({
+          problems: [
+            'the file is not UTF-8 text (an editor may have saved it as UTF-16 or another encoding). Fix: save it as UTF-8',
+          ],
+        }),
+      );
+    }
+  });
+
   it('reports invalid JSON as a config error with exit code 253', () => {
     const error = (() => {
       try {
