@@ -77,6 +77,11 @@ export class Context {
       if (code === 'EISDIR' || /EISDIR/.test(String(error))) {
         throw new ConfigError(file, ['is a directory, not a file. Fix: point --config at the JSON file itself']);
       }
+      if (code === 'EFBIG') {
+        throw new ConfigError(file, [
+          `is ${error instanceof Error ? error.message : 'too large'}, not a config of a few kB. Fix: point --config at the JSON config file`,
+        ]);
+      }
       throw new ConfigError(file, [
         `the file cannot be read (${error instanceof Error ? error.message : String(error)}). Fix: check its permissions`,
       ]);

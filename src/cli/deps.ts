@@ -20,6 +20,11 @@ export interface Deps {
   readonly fileExists: (file: string) => boolean;
   /** Write a text file (`start --record-timings`). */
   readonly writeFile: (file: string, text: string) => void;
+  /**
+   * Why `file` could not be written (an error code such as EACCES), checked before a change whose
+   * result goes there; undefined when it can. Writes nothing that stays.
+   */
+  readonly writeProblem: (file: string) => string | undefined;
   /** AWS ports for a region and profile; created only by commands that call AWS. */
   readonly aws: (target: AwsTarget) => AwsPorts;
   readonly runCdk: CdkRunner;

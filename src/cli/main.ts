@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -8,6 +8,7 @@ import { systemClock } from '../control/ports.js';
 import { ExitCode } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import type { CdkRunner, Deps } from './deps.js';
+import { readTextFile, writeProblem } from './file-access.js';
 import { run } from './run.js';
 
 /** Run the pinned `cdk` CLI of this package with inherited terminal I/O. */
@@ -42,7 +43,8 @@ function who(): string {
 function simulation() {
   if (process.env.MEETCTL_SIMULATE !== '1') return undefined;
   const { Simulation } = require('../sim/simulation.js') as typeof import('../sim/simulation.js');
-  return new Simulation(process.env.MEETCTL_SIMULATE_DIR);
+  // Empty is unset: an empty folder name would keep the worlds in the working folder.
+  return new Simulation(process.env.MEETCTL_SIMULATE_DIR || undefined);
 }
 
 /** Wait in real time, waking at once on Ctrl-C. */
@@ -71,9 +73,10 @@ export function processDeps(): Deps {
     env: process.env,
     cwd: process.cwd(),
     packageRoot: root,
-    readFile: (file) => readFileSync(file, 'utf8'),
+    readFile: readTextFile,
     fileExists: (file) => existsSync(file),
     writeFile: (file, text) => writeFileSync(file, text),
+    writeProblem,
     aws: (target) => {
       if (simulated) return simulated.awsPorts(target.domain, target.ingress);
       // Loaded on demand: only commands that talk to AWS pay for it.

@@ -5,6 +5,7 @@ import { COMMANDS } from './command-list.js';
 import type { Wire } from './command-wiring.js';
 import { Context, type GlobalOptions } from './context.js';
 import type { Deps } from './deps.js';
+import { checkEnvironment } from './environment.js';
 import { regionCode } from './option-parsers.js';
 
 /**
@@ -21,6 +22,7 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     async (...action: [...Args, Command]) => {
       const command = action.at(-1) as Command;
       context = new Context(deps, command.optsWithGlobals<GlobalOptions>());
+      checkEnvironment(deps);
       exitCode = await handler(context, ...(action.slice(0, -1) as Args));
     };
 
@@ -43,6 +45,7 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     });
 
   for (const register of COMMANDS) register(program, wire);
+  checkOptionValues(program);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -77,4 +80,25 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     if (deps.env.MEETCTL_DEBUG && error instanceof Error && error.stack) deps.stderr.write(`${error.stack}\n`);
     return failure.exitCode;
   }
+}
+
+/**
+ * Usage errors naming the option, for what Commander accepts silently: an option that takes a value
+ * given twice (`--at "tomorrow 18:00" --at "today 19:00"`: it would keep the last), or given an
+ * empty value (`--day ""` would list every day, as if it were left out). Flags (`--force`) may repeat.
+ */
+function checkOptionValues(command: Command): void {
+  for (const option of command.options) {
+    if (!(option.required || option.optional)) continue;
+    let given = false;
+    command.on(`option:${option.name()}`, (value: unknown) => {
+      const refuse = (problem: string) =>
+        command.error(`error: option '${option.flags}' ${problem}`, { exitCode: ExitCode.usage, code: 'meetctl.optionValue' });
+      if (given) refuse('was given more than once; give it once.');
+      if (typeof value === 'string' && value.trim() === '')
+        refuse('was given an empty value; give one, or leave the option out.');
+      given = true;
+    });
+  }
+  for (const sub of command.commands) checkOptionValues(sub);
 }

@@ -24,6 +24,12 @@ export function parseConfigText(text: string, file: string): MeetConfig {
       'the file is empty. Fix: copy meet.config.example.json to it and set your domain, hosted zone, alert e-mail and budget',
     ]);
   }
+  // Read as UTF-8, other encodings show as replacement characters (or NULs: UTF-16, Notepad's "Unicode").
+  if (body.includes('\uFFFD') || body.includes('\u0000')) {
+    throw new ConfigError(file, [
+      'the file is not UTF-8 text (an editor may have saved it as UTF-16 or another encoding). Fix: save it as UTF-8',
+    ]);
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(body);

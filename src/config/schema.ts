@@ -138,6 +138,9 @@ export const FIELD_FIXES: Record<string, string> = {
   maxRuntimeHours: 'set "maxRuntimeHours" to a number of hours from 1 to 24 (default 4)',
   ingress:
     'set "ingress" to "direct" (default: no load balancer, about $1.70/month idle) or "load-balancer" (TLS 443 on a Network Load Balancer, about $23/month idle)',
+  $schema: 'set "$schema" to the path of meet.config.schema.json, e.g. "./meet.config.schema.json", or remove it',
+  signIn:
+    'set "signIn" to an object with "allow" and "google" and/or "oidc", e.g. { "allow": ["@example.org"], "google": { … } }, or remove it',
   'signIn.allow':
     'list the addresses ("ana@example.org") or whole domains ("@example.org") that may sign in through Google or OIDC',
   'signIn.google':
@@ -155,6 +158,8 @@ export const FIELD_FIXES: Record<string, string> = {
   'branding.backgroundColor': 'set "branding.backgroundColor" to a colour as #rrggbb, e.g. "#232f3e"',
   'branding.welcomeText':
     'set "branding.welcomeText" to one line of at most 200 characters, e.g. "Monthly meetups of the Portland AWS User Group"',
+  recording:
+    'set "recording" to an object, e.g. { "enabled": true } for server-side recording (a bare true or false is not one), or remove it',
   'recording.enabled': 'set "recording.enabled" to true (a recorder starts with `meetctl start --record`) or false (default)',
   'recording.instanceType':
     'set "recording.instanceType" to an x86_64 EC2 instance type with at least 4 vCPU and 8 GiB, e.g. "c6a.xlarge" (default), "c6i.xlarge" or "m6a.xlarge", or remove it',

@@ -22,7 +22,7 @@ function subcommandsIn(help: string): string[] {
 }
 
 function section(argv: readonly string[], result: { code: number; stdout: string; stderr: string }): string {
-  const args = argv.map((arg) => (/[\s"]/.test(arg) ? JSON.stringify(arg) : arg)).join(' ');
+  const args = argv.map((arg) => (arg === '' || /[\s"]/.test(arg) ? JSON.stringify(arg) : arg)).join(' ');
   return [
     `$ meetctl ${args}`.trimEnd(),
     `exit ${result.code}`,
@@ -78,6 +78,16 @@ const COMMAND_LINES: readonly (readonly string[])[] = [
   ['status', '--interval', '0'], // positiveInt
   ['history', '--days', '1.5'], // positiveInt
   ['deploy', '--power', 'maybe'], // choices
+  // values that reached past the checks once (bad-input sweep): each an exit 2 naming the option
+  ['simulate', 'people', ''], // nonNegativeInt: blank is not 0
+  ['history', '--days', '9999999999999'], // daysBack (was exit 255: no date that far back)
+  ['status', '--interval', '3000000'], // watchSeconds (a longer Node timer fires at once)
+  ['stop', '--reason', 'two\nlines'], // reasonText
+  ['report', '--since', '99999999999d', '--json'], // parseDuration (was exit 255)
+  ['logs', '--since', '3654d'], // parseDuration
+  ['link', 'weekly', '--hours', '0.5'], // under the token's hour (was exit 255)
+  ['schedule', 'add', 'x', '--at', 'tomorrow 18:00', '--at', 'today 19:00'], // a value option given twice
+  ['recordings', 'list', '--day', ''], // an empty value (was: every day, as if left out)
 ];
 
 describe('the command tree', () => {

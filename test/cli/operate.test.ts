@@ -486,6 +486,21 @@ describe('meetctl link', () => {
 });
 
 describe('meetctl users', () => {
+  it("refuses an address longer than Cognito's 128-character user name before any call (exit 2, not an AWS error)", async () => {
+    // AdminCreateUser's Username: "Length Constraints: Minimum length of 1. Maximum length of 128."
+    // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html)
+    const aws = sim();
+    const longest = `${'a'.repeat(128 - '@ne3d.org'.length)}@ne3d.org`;
+    const tooLong = `a${longest}`;
+    const refused = await cli(['users', 'add', tooLong, '--json'], { files, sim: aws });
+    expect(refused.code).toBe(ExitCode.usage);
+    expect(JSON.parse(refused.stdout).error.message).toBe(
+      "the e-mail address is 129 characters long; a member's address is their Cognito user name, at most 128.",
+    );
+    expect(aws.mutations).toEqual([]);
+    expect((await cli(['users', 'add', longest], { files, sim: aws })).code).toBe(ExitCode.ok);
+  });
+
   it('adds a member (and an organizer), lists them with their groups, promotes, demotes and removes', async () => {
     const aws = sim();
     const add = await cli(['users', 'add', 'Ana@Example.org', '--name', 'Ana', '--organizer'], { files, sim: aws });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,33 @@ describe('meetctl as a process', () => {
       ).modes;
     expect(modes(plain).find((m) => m.configured)?.start.measured).toBe(false);
     expect(modes(env).find((m) => m.configured)?.start.measured).toMatchObject({ starts: 1 });
+  }, 60_000);
+
+  it('a MEETCTL_SIMULATE_DIR where nothing can be saved: exit 2 naming it before the start, no stack trace', () => {
+    // Was: the start ran, then saving the world threw from main() with a stack trace and exit 1.
+    const result = spawnSync(process.execPath, [tsx, bin, '-c', 'good.json', 'start'], {
+      cwd: away,
+      env: { ...env, MEETCTL_SIMULATE_DIR: path.join(away, 'good.json') },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      `error: MEETCTL_SIMULATE_DIR: the simulated AWS cannot be kept in ${path.join(away, 'good.json')} (EEXIST); nothing was run.\n` +
+        'hint: Point MEETCTL_SIMULATE_DIR at a folder you can write to (it is created if missing), or unset it to use the temp folder.\n',
+    );
+    expect(result.stdout).toBe('');
+  }, 60_000);
+
+  it('an empty MEETCTL_SIMULATE_DIR is unset: the world goes to the temp folder, not the working folder', () => {
+    const result = spawnSync(process.execPath, [tsx, bin, '-c', 'good.json', 'status', '--json'], {
+      cwd: away,
+      // The temp folder of this test, not the machine's.
+      env: { ...env, MEETCTL_SIMULATE_DIR: '', TMPDIR: path.join(away, 'tmp') },
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(readdirSync(away).filter((name) => name.startsWith('Meet-'))).toEqual([]);
+    expect(readdirSync(path.join(away, 'tmp', 'meetctl-simulation'))).toEqual(['Meet-meet-example-org.json']);
   }, 60_000);
 
   it('ends quietly when the reader of its output goes away (EPIPE)', async () => {

@@ -66,6 +66,16 @@ describe('meetctl recordings', () => {
     expect(missing.stderr).toContain('meetctl recordings list');
   });
 
+  it('an empty recording name is a usage error before any call, for download and delete', async () => {
+    for (const command of ['download', 'delete']) {
+      const sim = world();
+      const result = await cli(['recordings', command, ' ', '--yes'], { files, sim });
+      expect(result.code, command).toBe(ExitCode.usage);
+      expect(result.stderr, command).toContain('error: the recording to name is empty.');
+      expect(sim.calls, command).toBe(0);
+    }
+  });
+
   it('deletes a recording and its metadata only after the file name is typed', async () => {
     const sim = world();
     const key = 'recordings/2026-12-03/weekly/weekly_2026-12-03-18-00-05.mp4';

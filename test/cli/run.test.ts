@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { StackState } from '../../src/aws/ports.js';
+import { MAX_READ_BYTES, readTextFile } from '../../src/cli/file-access.js';
 import { ExitCode } from '../../src/errors.js';
 import { OUTPUTS } from '../../src/infra/meet-stack.js';
 import { SimAws, VirtualClock } from '../../src/sim/simulated-aws.js';
@@ -430,6 +431,23 @@ describe('configs that are not what they seem', () => {
     });
     expect(result.code).toBe(ExitCode.config);
     expect(result.stderr).toContain('is a directory, not a file');
+  });
+
+  it('an endless or huge file (--config /dev/zero) is named as too large, not read until Node aborts', async () => {
+    // The error the process's reader really throws on /dev/zero.
+    const endless = (() => {
+      try {
+        readTextFile('/dev/zero');
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error('/dev/zero was read to its end');
+    })();
+    const result = await cli(['config', 'validate', '--config', 'zero'], { files: { zero: '' }, readError: endless });
+    expect(result.code).toBe(ExitCode.config);
+    expect(result.stderr).toContain(
+      `zero is not valid:\n  - is larger than ${MAX_READ_BYTES} bytes, not a config of a few kB. Fix: point --config at the JSON config file`,
+    );
   });
 });
 

@@ -97,7 +97,7 @@ describe('meetctl schedule', () => {
       [['schedule', 'add', 'x', '--at', '12/10/2026 18:00'], 'is not a date and time meetctl reads'],
       [['schedule', 'add', 'x', '--at', 'someday 18:00'], 'is not a date and time meetctl reads'],
       [['schedule', 'add', 'x', '--at', 'tomorrow 25:00'], 'is not a real time'],
-      [['schedule', 'add', 'x', '--at', ''], '--at is empty'],
+      [['schedule', 'add', 'x', '--at', ''], "option '--at <local-time>' was given an empty value"],
       [['schedule', 'remove', ''], 'schedule name "" is not valid'],
       [['schedule', 'add', 'x', '--at', '2026-12-10T18:00', '--tz', 'Nowhere/City'], 'is not a time zone'],
       [['schedule', 'add', 'x', '--at', '2020-01-01T18:00'], 'is in the past'],

@@ -98,6 +98,17 @@ describe('meetctl start --record-timings, and plan', () => {
     expect(sim.mutations).toEqual([]);
   });
 
+  it('a file that cannot be written (/sys, a read-only disk): exit 2 before anything starts', async () => {
+    const files: Record<string, string> = { 'meet.config.json': config };
+    const sim = direct();
+    const result = await cli(['start', '--record-timings', '--json'], { files, sim, writeError: 'EACCES' });
+    expect(result.code).toBe(ExitCode.usage);
+    expect(JSON.parse(result.stdout).error.message).toBe(
+      `--record-timings: /work/community/${TIMINGS} cannot be written (EACCES); nothing was started`,
+    );
+    expect(sim.mutations).toEqual([]);
+  });
+
   it('a named file elsewhere: says that plan reads only the one next to the config', async () => {
     const files: Record<string, string> = { 'meet.config.json': config };
     const result = await cli(['start', '--record-timings', 'timings.json'], { files, sim: direct() });

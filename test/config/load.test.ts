@@ -99,6 +99,49 @@ describe('config', () => {
     expect(problems.find((p) => p.startsWith('alertEmail'))).toContain('alertEmail is missing. Fix:');
   });
 
+  it("names a fix of its own for a wrong type at every field of the schema, never the parser's wording", () => {
+    // Every property of the JSON Schema, nested ones too; a whole object given as a number is the wrong type.
+    const fields: string[][] = [];
+    const walk = (schema: Record<string, unknown>, at: string[]): void => {
+      for (const [key, child] of Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+        fields.push([...at, key]);
+        walk(child, [...at, key]);
+      }
+    };
+    walk(configJsonSchema() as Record<string, unknown>, []);
+    expect(fields.map((f) => f.join('.'))).toEqual(
+      expect.arrayContaining(['recording', 'signIn', '$schema', 'recording.enabled']),
+    );
+    for (const field of fields) {
+      const raw: Record<string, unknown> = structuredClone(example);
+      let parent = raw;
+      for (const key of field.slice(0, -1)) {
+        parent[key] ??= {};
+        parent = parent[key] as Record<string, unknown>;
+      }
+      parent[field.at(-1) as string] = [[]];
+      const problem = problemsFor(raw).find((p) => p.startsWith(field.join('.')));
+      expect(problem, field.join('.')).toMatch(/ Fix: set "|Fix: list the addresses|Fix: set each "/);
+      expect(problem, field.join('.')).not.toContain('Invalid input');
+    }
+  });
+
+  it('names a file that is not UTF-8 (saved as UTF-16 by Notepad, or Latin-1) as such, with the fix', () => {
+    const utf16 = Buffer.from(`\uFEFF${JSON.stringify(example)}`, 'utf16le').toString('utf8');
+    const latin1 = Buffer.from(JSON.stringify({ ...example, branding: { appName: 'Café' } }), 'latin1').toString('utf8');
+    // Without its byte-order mark, UTF-16 of plain ASCII is valid UTF-8 with a NUL after each character.
+    const utf16Bare = Buffer.from(JSON.stringify(example), 'utf16le').toString('utf8');
+    for (const text of [utf16, utf16Bare, latin1]) {
+      expect(() => parseConfigText(text, 'meet.config.json')).toThrow(
+        expect.objectContaining({
+          problems: [
+            'the file is not UTF-8 text (an editor may have saved it as UTF-16 or another encoding). Fix: save it as UTF-8',
+          ],
+        }),
+      );
+    }
+  });
+
   it('reports invalid JSON as a config error with exit code 253', () => {
     const error = (() => {
       try {

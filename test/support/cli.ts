@@ -42,6 +42,8 @@ export interface CliOptions {
   answer?: string;
   /** readFile throws this (a directory, a file without permission). */
   readError?: Error;
+  /** Every file is unwritable with this error code (EACCES, EROFS). */
+  writeError?: string;
   /** Ctrl-C after this many checks of `interrupted()` (ends --watch / --follow). */
   interruptAfter?: number;
   /** stderr is a terminal this wide (stdout stays a pipe): progress is drawn live there. */
@@ -110,8 +112,10 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
       Object.keys(files).some((f) => path.dirname(path.resolve(cwd, f)) === file) ||
       (file === EXAMPLE_FILE && existsSync(file)),
     writeFile: (file, text) => {
+      if (options.writeError) throw Object.assign(new Error(options.writeError), { code: options.writeError });
       files[path.relative(cwd, file)] = text;
     },
+    writeProblem: () => options.writeError,
     aws: (target) => {
       aws.targets.push(target);
       return ports;

@@ -18,6 +18,7 @@ import { liveSince, type MonthToDate, monthStart, monthToDate } from '../../cost
 import { ExitCode, MeetError } from '../../errors.js';
 import { type PendingRecording, RECORDER_CONTAINERS } from '../../recording/recorder.js';
 import type { Context } from '../context.js';
+import { MAX_DAYS_BACK } from '../option-parsers.js';
 import { table, usd } from '../output.js';
 import { openSession, type Session } from '../session.js';
 
@@ -549,5 +550,12 @@ export function parseDuration(text: string): number {
   if (!match)
     throw new MeetError(`--since "${text}" is not a duration.`, ExitCode.usage, 'Use a number and a unit: 30s, 10m, 2h or 1d.');
   const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
+  const ms = Number(match[1]) * unit;
+  if (ms > MAX_DAYS_BACK * 86_400_000)
+    throw new MeetError(
+      `--since "${text}" is too far back.`,
+      ExitCode.usage,
+      `Give at most ${MAX_DAYS_BACK}d: the event log keeps ten years, container logs at most "logRetentionDays".`,
+    );
+  return ms;
 }

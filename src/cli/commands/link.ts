@@ -43,7 +43,7 @@ export async function link(ctx: Context, input: string, options: { hours: number
     );
   }
   const { room } = roomName;
-  if (!(options.hours > 0 && options.hours <= MAX_LINK_HOURS)) {
+  if (!(options.hours >= 1 && options.hours <= MAX_LINK_HOURS)) {
     throw new MeetError(
       `--hours ${options.hours} is out of range.`,
       ExitCode.usage,

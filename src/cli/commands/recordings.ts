@@ -70,6 +70,17 @@ async function catalog(session: Session, bucket: string, day?: string): Promise<
   return recordingsFrom(objects);
 }
 
+/** An empty RECORDING argument is a usage error before any call, not "there is no recording named ." */
+function checkName(name: string): void {
+  if (name.trim() === '') {
+    throw new MeetError(
+      'the recording to name is empty.',
+      ExitCode.usage,
+      '`meetctl recordings list` shows each recording with its key; give the key or the file name.',
+    );
+  }
+}
+
 /** The one recording a name means, or an error that says how to name it. */
 function pick(recordings: readonly Recording[], name: string): Recording {
   const found = findRecording(recordings, name);
@@ -157,6 +168,7 @@ function downloadTarget(cwd: string, to: string | undefined, file: string): stri
 
 /** `meetctl recordings download KEY|FILE [--to PATH]`: never overwrites a file. */
 export async function recordingsDownload(ctx: Context, name: string, options: { to?: string }): Promise<number> {
+  checkName(name);
   const session = await openSession(ctx);
   const bucket = await bucketOf(session);
   const recording = pick(await catalog(session, bucket), name);
@@ -188,6 +200,7 @@ export async function recordingsDownload(ctx: Context, name: string, options: { 
 
 /** `meetctl recordings delete KEY|FILE`: asks you to type the file name (or --yes); removes every version. */
 export async function recordingsDelete(ctx: Context, name: string): Promise<number> {
+  checkName(name);
   const session = await openSession(ctx);
   const bucket = await bucketOf(session);
   const recording = pick(await catalog(session, bucket), name);

@@ -110,7 +110,8 @@ export function renderPhases(out: Output, phases: readonly MeasuredPhase[]): voi
 
 /**
  * Before a start with `--record-timings`: the file it will write, read and checked now (a bad file is
- * exit 253 before anything changes), in a folder that exists (else exit 2, naming the argument).
+ * exit 253 before anything changes), in a folder that exists and can be written (else exit 2, naming
+ * the argument): a start must not reach READY only to fail writing its times.
  */
 export function timingsFileBeforeStart(
   ctx: Context,
@@ -127,6 +128,14 @@ export function timingsFileBeforeStart(
     );
   }
   readTimingsFile(ctx.deps, file);
+  const problem = ctx.deps.writeProblem(file);
+  if (problem) {
+    throw new MeetError(
+      `--record-timings: ${file} cannot be written (${problem}); nothing was started`,
+      ExitCode.usage,
+      'name a file in a folder you can write to (--record-timings FILE), or start without --record-timings',
+    );
+  }
   return { file, planReads: timingsPath(ctx, configFile) };
 }
 

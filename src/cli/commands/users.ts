@@ -8,9 +8,18 @@ import { membersOnlyOutput } from './members-only.js';
 import { confirm } from './operate.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The address is the Cognito user name: AdminCreateUser takes 1 to 128 characters (its API reference). */
+const MAX_EMAIL_LENGTH = 128;
 
 function checkEmail(email: string): string {
   const normal = email.trim().toLowerCase();
+  if (normal.length > MAX_EMAIL_LENGTH) {
+    throw new MeetError(
+      `the e-mail address is ${normal.length} characters long; a member's address is their Cognito user name, at most ${MAX_EMAIL_LENGTH}.`,
+      ExitCode.usage,
+      'Give a shorter address the member can sign in with.',
+    );
+  }
   if (!EMAIL.test(normal)) {
     throw new MeetError(
       `"${email}" is not an e-mail address.`,
