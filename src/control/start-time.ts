@@ -357,7 +357,9 @@ export function modelledRecorderSeconds(): { seconds: number; range: [number, nu
   return {
     seconds: stages.reduce((sum, s) => sum + s.seconds, 0),
     range: [
+      // Stryker disable next-line OptionalChaining: every recorder stage has a range
       stages.reduce((sum, s) => sum + (s.range?.[0] ?? s.seconds), 0),
+      // Stryker disable next-line OptionalChaining: as above
       stages.reduce((sum, s) => sum + (s.range?.[1] ?? s.seconds), 0),
     ],
   };

@@ -216,6 +216,16 @@ describe('plan: the recorder around the meeting', () => {
       'check-endpoints',
       ...START,
     ]);
+    // A recorder still live from the last meeting (uploading) never joined the new meeting task: a start
+    // records with one of its own. A meeting still starting keeps the recorder it has: no second one.
+    expect(named(plan('running', withRecorder('STOPPED', 'task'), { record: true }))).toEqual([
+      ...named(plan('running', EXAMPLES.STOPPED)),
+      ...START,
+    ]);
+    expect(named(plan('running', withRecorder('STARTING', 'task'), { record: true }))).toEqual(
+      named(plan('running', EXAMPLES.STARTING)),
+    );
+    expect(plan('running', EXAMPLES.STARTING).length).toBeGreaterThan(0);
     // Only a start records.
     expect(named(plan('stopped', withRecorder('STOPPED', 'off'), { record: true }))).toEqual([]);
     expect(() => plan('running', EXAMPLES.STOPPED, { record: true })).toThrow(

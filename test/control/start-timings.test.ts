@@ -68,6 +68,16 @@ describe('a start timed from its stamps', () => {
     ]);
   });
 
+  it('times a start whose task AWS no longer describes from the polls alone', () => {
+    const t0 = 1_000_000;
+    const phases = measuredPhases({
+      requestedAt: t0,
+      stepsDoneAt: { 'check-endpoints': t0 + 70_000, 'wait-task-running': t0 + 90_000 },
+      readyAt: t0 + 90_000,
+    });
+    expect(phases.map((p) => `${p.name} ${p.seconds}`)).toEqual(['checks 70', 'healthy 90', 'READY 90']);
+  });
+
   it('leaves out what has no stamp (load-balancer mode: no DNS change) and never goes below 0', () => {
     const phases = measuredPhases({ requestedAt: 10_000, task: { startedAt: 9_000 }, stepsDoneAt: {}, readyAt: 70_000 });
     expect(phases).toEqual([
@@ -107,6 +117,11 @@ describe('the timings file', () => {
     const badPhase = { ...start(80), phases: [{ name: 'warming', seconds: 3, by: 'aws' }] };
     expect(field(JSON.stringify({ schema: 1, starts: [badPhase] }))).toBe('starts[0].phases[0].name');
     expect(() => parseTimingsFile('{')).toThrow(TimingsFileError);
+  });
+
+  it('says what is wrong: a file cut short is not JSON; a bad field gets the reason the schema gives', () => {
+    expect(() => parseTimingsFile('{"schema": 1, "starts": [')).toThrow(/^it is not JSON \(/);
+    expect(() => parseTimingsFile(JSON.stringify({ schema: 2, starts: [] }))).toThrow('expected 1');
   });
 });
 

@@ -346,6 +346,18 @@ describe('a transition, end to end on the simulator', () => {
     const destroy = world({ desired: 1, participants: 0 });
     const gone = await destroy.run('destroyed');
     expect(gone).toMatchObject({ outcome: 'done', to: 'ABSENT' });
+    // Also when the read after the delete fails (credentials expired during it): the delete said it is gone.
+    const expiring = world({ desired: 1, participants: 0 });
+    const stack = expiring.sim.ports.stack;
+    const describe = stack.describe.bind(stack);
+    let deleted = false;
+    stack.describe = async () => {
+      if (deleted) throw new Error('ExpiredTokenException');
+      const described = await describe();
+      deleted = described === undefined;
+      return described;
+    };
+    expect(await expiring.run('destroyed')).toMatchObject({ from: 'READY', outcome: 'done', to: 'ABSENT' });
     const { run, sim, clock } = world({ recorder: true });
     await run('running', { record: true });
     clock.t += 30 * MINUTE;

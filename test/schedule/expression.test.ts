@@ -57,6 +57,13 @@ describe('nothing is silently corrected', () => {
     expect(oneOff('2028-02-29T18:00', 'UTC', 15, NOW).expression).toBe('at(2028-02-29T17:45:00)');
   });
 
+  it('refuses a time with more around it, never picking out the part it reads', () => {
+    // "next thursday" is not "thursday" (the next one after today), and a date with more after it is a typo.
+    for (const at of ['next thursday 18:00', 'thursday 18:00 pm', 'on 2026-12-03T18:00', '2026-12-03T18:00 CET']) {
+      expect(() => oneOff(at, 'UTC', 15, NOW), at).toThrow('is not a date and time meetctl reads');
+    }
+  });
+
   it('refuses cron fields out of range and a cron without exactly one "?"', () => {
     expect(() => recurring('99 18 ? * WED *', 15)).toThrow('minutes "99" (0-59)');
     expect(() => recurring('0 24 ? * WED *', 15)).toThrow('hours "24" (0-23)');
