@@ -65,6 +65,16 @@ export class RefusedError extends Error {
 }
 
 const phaseOf = (snapshot: Snapshot | undefined): Phase | 'ABSENT' => (snapshot ? phase(snapshot) : 'ABSENT');
+
+/** The phase a plan that ran to its end has reached: its last steps waited for exactly this. */
+function reached(goal: Goal, startOnly: boolean): Phase | 'ABSENT' {
+  if (goal === 'destroyed') return 'ABSENT';
+  // startOnly ends at "desired count 1": the task is on its way, not READY.
+  if (goal === 'running') return startOnly ? 'STARTING' : 'READY';
+  if (goal === 'powered-down') return 'POWERED_DOWN';
+  // stopped; and powered-up, which has steps only from a platform powered down (or on its way).
+  return 'STOPPED';
+}
 // Stryker disable next-line ArrayDeclaration: each of these plans sets desired 0 whenever a call could be running (restartsTask)
 const stoppingGoals: readonly Goal[] = ['stopped', 'powered-down', 'destroyed'];
 
@@ -258,7 +268,9 @@ async function underLock(
   const result = await execute(steps, request.goal, rt, before);
   // From here on nothing may hide the result: observing and logging are best effort.
   const after = await observe(ports, { host: rt.host, now: clock.now() }).catch(() => first);
-  const to = request.goal === 'destroyed' && result.ok ? 'ABSENT' : phaseOf(after);
+  // A plan that ran to its end reached its goal (its last steps waited for it), also when the read
+  // after it fails or still lists a stack CloudFormation is deleting; a failed one ends where it is seen.
+  const to = result.ok ? reached(request.goal, request.startOnly === true) : phaseOf(after);
   const startedTask = after?.tasks.find((t) => t.lastStatus === 'RUNNING' && t.startedAt !== undefined);
   const minutes = runningMinutesEnded(before, after);
   // Stryker disable next-line ArrayDeclaration: an element that is no task is never a STOPPED one

@@ -342,6 +342,62 @@ describe('a transition, end to end on the simulator', () => {
     expect(outcome.event.runningMinutes).toBeGreaterThan(59);
   });
 
+  it('says the phase its steps reached when the read after them fails, not the phase before', async () => {
+    for (const [goal, from, to, desired, power] of [
+      ['stopped', 'READY', 'STOPPED', 1, 'on'],
+      ['running', 'STOPPED', 'READY', 0, 'on'],
+      ['powered-down', 'STOPPED', 'POWERED_DOWN', 0, 'on'],
+      ['powered-up', 'POWERED_DOWN', 'STOPPED', 0, 'off'],
+    ] as const) {
+      const clock = new VirtualClock();
+      const sim = new SimAws(clock, { desired, participants: 0, power });
+      let stepsDone = false;
+      const rt: Runtime = {
+        ports: sim.ports,
+        clock,
+        host: 'meet.ne3d.org',
+        pollMs: 5000,
+        onProgress: (e) => {
+          stepsDone ||= e.type === 'done' && e.index === e.total;
+        },
+      };
+      const describe = sim.ports.stack.describe.bind(sim.ports.stack);
+      sim.ports.stack.describe = async () => {
+        if (stepsDone) throw new Error('ExpiredTokenException');
+        return describe();
+      };
+      const outcome = await transition({ goal, actor: 'cli:ana@laptop', reason: 'test' }, rt);
+      expect(outcome, goal).toMatchObject({ from, to, outcome: 'done' });
+    }
+  });
+
+  it('a start that only asks for the task (startOnly) ends STARTING, read or not', async () => {
+    const { run } = world({ desired: 0 });
+    expect(await run('running', { startOnly: true })).toMatchObject({ from: 'STOPPED', to: 'STARTING', outcome: 'done' });
+    const failing = world({ desired: 0 });
+    const describe = failing.sim.ports.stack.describe.bind(failing.sim.ports.stack);
+    let desiredSet = false;
+    const setDesired = failing.sim.ports.service.setDesired.bind(failing.sim.ports.service);
+    failing.sim.ports.service.setDesired = async (...args) => {
+      await setDesired(...args);
+      desiredSet = true;
+    };
+    failing.sim.ports.stack.describe = async () => {
+      if (desiredSet) throw new Error('ExpiredTokenException');
+      return describe();
+    };
+    expect(await failing.run('running', { startOnly: true })).toMatchObject({ to: 'STARTING', outcome: 'done' });
+  });
+
+  it('says the phase it observed after steps that failed, not the goal', async () => {
+    const { run } = world({ faults: { stuckPending: true } });
+    const outcome = await run('running');
+    expect(outcome.outcome).toBe('failed');
+    // The failed start stopped its task again: never READY.
+    expect(outcome.to).not.toBe('READY');
+    expect(['STOPPED', 'STOPPING']).toContain(outcome.to);
+  });
+
   it('says ABSENT after a destroy, and the minutes of the recorder a stop ended', async () => {
     const destroy = world({ desired: 1, participants: 0 });
     const gone = await destroy.run('destroyed');
