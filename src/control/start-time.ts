@@ -248,12 +248,25 @@ const rangeEnd = (ingress: Ingress, i: 0 | 1): StartCase => ({
 
 /** Seconds to READY; `pullBarrier`: Fargate holds every container until every image is pulled (not documented either way). */
 function readyAt(ingress: Ingress, c: StartCase, pullBarrier: boolean): number {
+  if (ingress !== 'direct') return Math.max(healthyAt(c), c.way) + ENDPOINT_CHECK_SECONDS;
+  const { dns, task } = directStartParts(c, pullBarrier);
+  return Math.max(dns, task);
+}
+
+/** When DescribeTasks shows the task HEALTHY (seconds from the start request). */
+const healthyAt = (c: StartCase): number =>
+  TASK_TIMELINE.placed + c.pull + (TASK_TIMELINE.running - TASK_TIMELINE.pulled) + c.components;
+
+/**
+ * The two sides of a direct start, each done at (seconds from the start request): `dns`, Route 53
+ * INSYNC after the switch the sidecar's start allows; `task`, the endpoint checks passed at the task's
+ * address and the task healthy. READY is the later.
+ */
+function directStartParts(c: StartCase, pullBarrier: boolean): { dns: number; task: number } {
   const pulled = TASK_TIMELINE.placed + c.pull;
-  const healthy = pulled + (TASK_TIMELINE.running - TASK_TIMELINE.pulled) + c.components;
-  if (ingress !== 'direct') return Math.max(healthy, c.way) + ENDPOINT_CHECK_SECONDS;
   const sidecar = pullBarrier ? pulled + 1 : TASK_TIMELINE.placed + c.sidecar;
   const checked = pulled + (TASK_TIMELINE.answering - TASK_TIMELINE.pulled) + ENDPOINT_CHECK_SECONDS;
-  return Math.max(sidecar + DNS_SWITCH_SECONDS + c.way, checked, healthy);
+  return { dns: sidecar + DNS_SWITCH_SECONDS + c.way, task: Math.max(checked, healthyAt(c)) };
 }
 
 /**
@@ -289,21 +302,15 @@ export function directStartSecondsWith(seconds: { readonly pull: number; readonl
  * waits only for the sidecar.
  */
 export function directStartBudget(target: number = START_TARGET_SECONDS): { pull: number; insync: number } {
-  const m = midpoint('direct');
-  const afterPull = Math.max(
-    TASK_TIMELINE.running - TASK_TIMELINE.pulled + m.components,
-    TASK_TIMELINE.answering - TASK_TIMELINE.pulled + ENDPOINT_CHECK_SECONDS,
-  );
-  return {
-    pull: target - TASK_TIMELINE.placed - afterPull,
-    insync: target - (TASK_TIMELINE.placed + m.sidecar + DNS_SWITCH_SECONDS),
-  };
+  // Each side grows second for second with its own stage: what it comes to without that stage is its fixed part.
+  const { dns, task } = directStartParts({ ...midpoint('direct'), pull: 0, way: 0 }, false);
+  return { pull: target - task, insync: target - dns };
 }
 
 /** The image pull (seconds) below which Route 53's propagation, not the task's start, bounds a direct start. */
 export function pullBelowWhichDnsBounds(): number {
-  const m = midpoint('direct');
-  return SWITCHED + m.way - (TASK_TIMELINE.placed + (TASK_TIMELINE.running - TASK_TIMELINE.pulled) + m.components);
+  const { dns, task } = directStartParts({ ...midpoint('direct'), pull: 0 }, false);
+  return dns - task;
 }
 
 /** Modelled seconds to READY if Fargate started no container before every image of the task is pulled. */
