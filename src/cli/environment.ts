@@ -1,5 +1,6 @@
 import { ExitCode, MeetError } from '../errors.js';
 import type { Deps } from './deps.js';
+import { folderProblem } from './file-access.js';
 
 /** The values of MEETCTL_SIMULATE that mean something: 1 simulates, 0 or empty uses your AWS account. */
 const SIMULATE_VALUES = ['1', '0', ''];
@@ -18,10 +19,11 @@ export function checkEnvironment(deps: Pick<Deps, 'env' | 'simulation'>): void {
       'Set MEETCTL_SIMULATE=1 to try meetctl against the simulated AWS, or unset it to use your AWS account.',
     );
   }
-  const problem = deps.simulation?.storageProblem();
+  const folder = deps.simulation?.folder;
+  const problem = folder === undefined ? undefined : folderProblem(folder);
   if (problem) {
     throw new MeetError(
-      `MEETCTL_SIMULATE_DIR: the simulated AWS cannot be kept in ${deps.simulation?.folder} (${problem}); nothing was run.`,
+      `MEETCTL_SIMULATE_DIR: the simulated AWS cannot be kept in ${folder} (${problem}); nothing was run.`,
       ExitCode.usage,
       'Point MEETCTL_SIMULATE_DIR at a folder you can write to (it is created if missing), or unset it to use the temp folder.',
     );

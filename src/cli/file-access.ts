@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -45,4 +45,17 @@ export function writeProblem(file: string): string | undefined {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code ?? String(error);
   }
+}
+
+/**
+ * Why files cannot be made in `folder` (an error code such as EEXIST, ENOTDIR or EACCES), or
+ * undefined: it is created if missing, then tried as `writeProblem` tries a new file.
+ */
+export function folderProblem(folder: string): string | undefined {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? String(error);
+  }
+  return writeProblem(path.join(folder, `.meetctl-folder-check-${process.pid}`));
 }

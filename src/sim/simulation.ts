@@ -104,30 +104,12 @@ export class Simulation {
   }
 
   /**
-   * Why the worlds cannot be kept in the folder (an error code such as ENOTDIR or EACCES), or undefined
-   * when they can: it is created if missing and a scratch file written and removed, before any command
-   * changes a world it could then not save.
-   */
-  storageProblem(): string | undefined {
-    const scratch = path.join(this.folder, `.meetctl-write-check-${process.pid}`);
-    try {
-      mkdirSync(this.folder, { recursive: true });
-      writeFileSync(scratch, '');
-      rmSync(scratch);
-      return undefined;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code ?? String(error);
-    }
-  }
-
-  /**
    * A file of the simulation's own, next to its worlds: what a simulated run writes in place of a file
    * a real run would keep next to the config (the recorded start times), so no real one is touched.
    */
   ownFile(name: string): string {
-    const dir = this.dir ?? SIMULATION_DIR;
-    mkdirSync(dir, { recursive: true });
-    return path.join(dir, name);
+    mkdirSync(this.folder, { recursive: true });
+    return path.join(this.folder, name);
   }
 
   /**

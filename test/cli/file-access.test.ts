@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readTextFile, writeProblem } from '../../src/cli/file-access.js';
+import { folderProblem, readTextFile, writeProblem } from '../../src/cli/file-access.js';
 
 // The real file system: what `--config` and `start --record-timings` meet on a user's machine.
 const dir = mkdtempSync(path.join(tmpdir(), 'meetctl-file-access-'));
@@ -42,5 +42,19 @@ describe('writeProblem', () => {
     expect(writeProblem(dir)).toBe('EISDIR');
     // sysfs refuses new files to everyone, root included: permission bits alone would say yes.
     expect(writeProblem('/sys/kernel/meetctl-timings.json')).toMatch(/^(EACCES|EPERM|EROFS)$/);
+  });
+});
+
+describe('folderProblem (MEETCTL_SIMULATE_DIR)', () => {
+  it('folderProblem names why a folder cannot take files: a file in its place, /sys; creates a missing one, leaving nothing else', () => {
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, '');
+    expect(folderProblem(file)).toBe('EEXIST');
+    expect(folderProblem(path.join(file, 'below'))).toBe('ENOTDIR');
+    // sysfs refuses new folders to everyone, root included.
+    expect(folderProblem('/sys/kernel/meetctl-simulation')).toMatch(/^(EACCES|EPERM|EROFS)$/);
+    const missing = path.join(dir, 'new', 'folder');
+    expect(folderProblem(missing)).toBeUndefined();
+    expect(readdirSync(missing)).toEqual([]);
   });
 });

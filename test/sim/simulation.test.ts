@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -45,19 +45,6 @@ describe('the simulation kept between commands', () => {
     expect(second.world('Meet-a', 'meet.example.org').state.log.map((e) => e.outcome)).toEqual(['done']);
     // Another stack has a world of its own.
     expect(second.world('Meet-b', 'meet.example.org').liveTasks()).toBe(0);
-  });
-
-  it('names why its folder cannot keep the worlds: a file in its place, /sys; creates a missing one, leaving nothing else', () => {
-    const dir = fresh();
-    const file = path.join(dir, 'a-file');
-    writeFileSync(file, '');
-    expect(new Simulation(file).storageProblem()).toBe('EEXIST');
-    expect(new Simulation(path.join(file, 'below')).storageProblem()).toBe('ENOTDIR');
-    // sysfs refuses new folders to everyone, root included.
-    expect(new Simulation('/sys/kernel/meetctl-simulation').storageProblem()).toMatch(/^(EACCES|EPERM|EROFS)$/);
-    const missing = path.join(dir, 'new', 'folder');
-    expect(new Simulation(missing).storageProblem()).toBeUndefined();
-    expect(readdirSync(missing)).toEqual([]);
   });
 
   it('reset forgets the world', async () => {
