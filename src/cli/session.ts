@@ -20,6 +20,8 @@ export class Session {
   constructor(
     readonly ctx: Context,
     readonly config: MeetConfig,
+    /** The config file the session was opened with. */
+    readonly configFile: string,
   ) {
     const profile = ctx.profile;
     this.ports = ctx.deps.controlPorts({
@@ -111,5 +113,5 @@ export async function openSession(ctx: Context): Promise<Session> {
       'Create meet.config.json for your deployment (see docs/deploy.md).',
     );
   }
-  return new Session(ctx, config);
+  return new Session(ctx, config, file);
 }

@@ -247,9 +247,7 @@ export async function start(ctx: Context, options: OperateOptions): Promise<numb
   const record = options.recordTimings !== undefined && options.recordTimings !== false && !ctx.options.dryRun;
   const named = typeof options.recordTimings === 'string' ? options.recordTimings : undefined;
   // The file is checked before anything starts: a typo in FILE or a bad file changes nothing.
-  const timingsFile = record
-    ? timingsFileBeforeStart(ctx, (await ctx.loadConfig(Boolean(ctx.deps.simulation))).file, named)
-    : undefined;
+  const timingsFile = record ? timingsFileBeforeStart(ctx, session.configFile, named) : undefined;
   const timing = startTiming(session);
   const code = await runTransition(session, 'running', options, {}, timing);
   if (timingsFile !== undefined && code === ExitCode.ok) recordTimings(session, timingsFile, timing.phases);
